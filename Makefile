@@ -1,0 +1,64 @@
+# lkvm: a lightweight VMM for arm64 KVM hosts.
+#
+#   make            build ./lkvm (cross-built, static, on non-arm64 hosts)
+#   make check      unit tests on this machine, then the system tests
+#                   (in an emulated arm64 host when this is not one)
+#   make unit-test  host-side unit tests only
+#   make system-test
+#   make clean
+
+HOST_ARCH := $(shell uname -m)
+ifeq ($(HOST_ARCH),aarch64)
+CROSS_COMPILE ?=
+STATIC ?= 0
+else
+CROSS_COMPILE ?= aarch64-linux-gnu-
+STATIC ?= 1
+endif
+
+CC := $(CROSS_COMPILE)gcc
+HOSTCC ?= cc
+BUILD := build
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1.0)
+
+WARN := -Wall -Wextra -Werror -Wno-unused-parameter
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 $(WARN) -I. -D_GNU_SOURCE -DLKVM_VERSION='"$(VERSION)"' -MMD -MP
+LDLIBS := -lfdt -lpthread
+ifeq ($(STATIC),1)
+LDFLAGS += -static
+endif
+
+# Listed, not globbed: a file joins the binary on purpose.
+LKVM_SRCS := main.c \
+	lib/log.c \
+	vm/options.c vm/loader.c vm/load.c vm/kvm.c vm/ram.c vm/vm.c vm/run.c \
+	vcpu/vcpu.c vcpu/run.c \
+	gic/irqchip.c gic/kvm-vgic.c gic/kvm-gicv2.c gic/kvm-gicv3.c gic/gic-fdt.c \
+	devices/bus.c devices/uart8250.c devices/uart8250-fdt.c devices/console.c \
+	fdt/fdt.c
+
+LKVM_OBJS := $(LKVM_SRCS:%.c=$(BUILD)/arm64/%.o)
+
+all: lkvm
+
+lkvm: $(LKVM_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/arm64/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+-include $(LKVM_OBJS:.o=.d)
+
+include tests/unit.mk
+
+check: unit-test system-test
+
+system-test: lkvm guest-tests
+	scripts/system-test.sh
+
+clean:
+	rm -rf $(BUILD)/arm64 $(BUILD)/host $(BUILD)/guest-tests lkvm
+
+.PHONY: all check unit-test system-test clean guest-tests

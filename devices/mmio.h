@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_DEVICES_MMIO_H
+#define LKVM_DEVICES_MMIO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/*
+ * One guest access to a device register. This is the only interface a
+ * device model sees, so the same model runs under KVM (called from the
+ * vCPU thread that took the MMIO exit) and in host-side unit tests and
+ * fuzzers (called directly).
+ */
+struct mmio_access {
+	uint64_t offset;	/* byte offset from the start of the region */
+	uint32_t len;		/* 1, 2, 4 or 8; models must survive any value */
+	bool is_write;
+	uint64_t data;		/* value written, or the value read (zero-extended) */
+	int cpu;		/* index of the accessing vCPU, -1 for none */
+};
+
+struct mmio_region;
+
+/*
+ * Returns 0, or -errno when the access is malformed (bad width,
+ * misaligned). The bus logs the error at debug level and completes
+ * the access as read-as-zero / write-ignored, as hardware would:
+ * a guest can never make the VMM fail.
+ */
+typedef int (*mmio_handler_t)(struct mmio_region *region,
+			      struct mmio_access *acc);
+
+struct mmio_region {
+	const char *name;
+	uint64_t base;
+	uint64_t size;
+	mmio_handler_t handler;
+	void *opaque;		/* the device model's state */
+};
+
+#endif

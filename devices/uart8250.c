@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The 8250/16550A UART model: plain C, no KVM, driven through mmio_access. */
+#include <errno.h>
+#include <string.h>
+
+#include "devices/uart8250.h"
+
+enum {
+	UART_RBR_THR_DLL = 0, UART_IER_DLM = 1, UART_IIR_FCR = 2, UART_LCR = 3,
+	UART_MCR = 4, UART_LSR = 5, UART_MSR = 6, UART_SCR = 7,
+};
+
+#define IER_RDI		0x01
+#define IER_THRI	0x02
+#define IER_MASK	0x0f
+#define IIR_NO_INT	0x01
+#define IIR_THRI	0x02
+#define IIR_RDI		0x04
+#define IIR_FIFO_ON	0xc0
+#define FCR_ENABLE	0x01
+#define FCR_CLEAR_RX	0x02
+#define LCR_DLAB	0x80
+#define MCR_LOOP	0x10
+#define LSR_DR		0x01
+#define LSR_THRE	0x20
+#define LSR_TEMT	0x40
+#define MSR_CTS		0x10
+#define MSR_DSR		0x20
+#define MSR_DCD		0x80
+
+void uart8250_init(struct uart8250 *u, uint64_t base, unsigned int spi,
+		   const struct uart8250_ops *ops, void *opaque)
+{
+	memset(u, 0, sizeof(*u));
+	pthread_mutex_init(&u->lock, NULL);
+	u->ops = ops;
+	u->opaque = opaque;
+	u->spi = spi;
+	u->region = (struct mmio_region) {
+		.name = "uart8250", .base = base, .size = 8,
+		.handler = uart8250_mmio, .opaque = u,
+	};
+}
+
+void uart8250_destroy(struct uart8250 *u)
+{
+	pthread_mutex_destroy(&u->lock);
+}
+
+static uint8_t uart_iir(const struct uart8250 *u)
+{
+	uint8_t fifo = (u->fcr & FCR_ENABLE) ? IIR_FIFO_ON : 0;
+
+	if ((u->ier & IER_RDI) && u->rx_count)
+		return fifo | IIR_RDI;
+	if ((u->ier & IER_THRI) && u->thri_pending)
+		return fifo | IIR_THRI;
+	return fifo | IIR_NO_INT;
+}
+
+/* Drives the SPI only on changes: each level change is one KVM_IRQ_LINE. */
+static void uart_update_irq(struct uart8250 *u)
+{
+	bool level = !(uart_iir(u) & IIR_NO_INT);
+
+	if (level == u->irq_level)
+		return;
+	u->irq_level = level;
+	u->ops->set_irq(u->opaque, level);
+}
+
+static void uart_rx_put(struct uart8250 *u, uint8_t byte)
+{
+	if (u->rx_count == UART8250_FIFO_SIZE)
+		return;		/* overrun: the byte is lost, as on hardware */
+	u->rx[(u->rx_head + u->rx_count) % UART8250_FIFO_SIZE] = byte;
+	u->rx_count++;
+}
+
+static uint8_t uart_rx_get(struct uart8250 *u)
+{
+	uint8_t byte;
+
+	if (!u->rx_count)
+		return 0;
+	byte = u->rx[u->rx_head];
+	u->rx_head = (u->rx_head + 1) % UART8250_FIFO_SIZE;
+	if (!--u->rx_count)
+		u->ops->rx_ready(u->opaque);
+	return byte;
+}
+
+static void uart_write_thr(struct uart8250 *u, uint8_t byte)
+{
+	if (u->mcr & MCR_LOOP)
+		uart_rx_put(u, byte);
+	else
+		u->ops->tx(u->opaque, byte);
+	u->thri_pending = true;
+}
+
+static void uart_write_ier(struct uart8250 *u, uint8_t val)
+{
+	bool was_rdi = u->ier & IER_RDI;
+
+	/* Enabling THRI with THR empty raises the interrupt, as a 16550A does. */
+	if ((val & IER_THRI) && !(u->ier & IER_THRI))
+		u->thri_pending = true;
+	u->ier = val & IER_MASK;
+	if (!was_rdi && (u->ier & IER_RDI))
+		u->ops->rx_ready(u->opaque);
+}
+
+static void uart_write_fcr(struct uart8250 *u, uint8_t val)
+{
+	if (val & FCR_CLEAR_RX) {
+		u->rx_count = 0;
+		u->rx_head = 0;
+		u->ops->rx_ready(u->opaque);
+	}
+	u->fcr = val & FCR_ENABLE;
+}
+
+static void uart_write(struct uart8250 *u, uint64_t off, uint8_t val)
+{
+	bool dlab = u->lcr & LCR_DLAB;
+
+	switch (off) {
+	case UART_RBR_THR_DLL:
+		if (dlab)
+			u->dll = val;
+		else
+			uart_write_thr(u, val);
+		break;
+	case UART_IER_DLM:
+		if (dlab)
+			u->dlm = val;
+		else
+			uart_write_ier(u, val);
+		break;
+	case UART_IIR_FCR:	uart_write_fcr(u, val); break;
+	case UART_LCR:		u->lcr = val; break;
+	case UART_MCR:		u->mcr = val & 0x1f; break;
+	case UART_SCR:		u->scr = val; break;
+	default:		break;	/* LSR and MSR are read-only */
+	}
+}
+
+static uint8_t uart_msr(const struct uart8250 *u)
+{
+	/* In loopback, the modem inputs follow the outputs (MCR bits 0-3). */
+	if (u->mcr & MCR_LOOP)
+		return ((u->mcr & 0x02) << 3) | ((u->mcr & 0x01) << 5) |
+		       ((u->mcr & 0x04) << 4) | ((u->mcr & 0x08) << 4);
+	return MSR_DCD | MSR_DSR | MSR_CTS;
+}
+
+static uint8_t uart_read(struct uart8250 *u, uint64_t off)
+{
+	bool dlab = u->lcr & LCR_DLAB;
+	uint8_t iir;
+
+	switch (off) {
+	case UART_RBR_THR_DLL:	return dlab ? u->dll : uart_rx_get(u);
+	case UART_IER_DLM:	return dlab ? u->dlm : u->ier;
+	case UART_IIR_FCR:
+		iir = uart_iir(u);
+		/* Reading IIR acknowledges a transmit interrupt. */
+		if ((iir & 0x0f) == IIR_THRI)
+			u->thri_pending = false;
+		return iir;
+	case UART_LCR:		return u->lcr;
+	case UART_MCR:		return u->mcr;
+	case UART_LSR:
+		return LSR_THRE | LSR_TEMT | (u->rx_count ? LSR_DR : 0);
+	case UART_MSR:		return uart_msr(u);
+	case UART_SCR:		return u->scr;
+	}
+	return 0;
+}
+
+int uart8250_mmio(struct mmio_region *region, struct mmio_access *acc)
+{
+	struct uart8250 *u = region->opaque;
+
+	/* Byte-wide registers only (no reg-io-width in the DT). */
+	if (acc->len != 1 || acc->offset >= 8) {
+		acc->data = 0;
+		return -EINVAL;
+	}
+	pthread_mutex_lock(&u->lock);
+	if (acc->is_write)
+		uart_write(u, acc->offset, acc->data);
+	else
+		acc->data = uart_read(u, acc->offset);
+	uart_update_irq(u);
+	pthread_mutex_unlock(&u->lock);
+	return 0;
+}
+
+/* Input is held back until the guest listens (receive interrupt on). */
+size_t uart8250_rx_room(struct uart8250 *u)
+{
+	size_t room;
+
+	pthread_mutex_lock(&u->lock);
+	room = (u->ier & IER_RDI) ? UART8250_FIFO_SIZE - u->rx_count : 0;
+	pthread_mutex_unlock(&u->lock);
+	return room;
+}
+
+size_t uart8250_rx_push(struct uart8250 *u, const uint8_t *buf, size_t len)
+{
+	size_t i;
+
+	pthread_mutex_lock(&u->lock);
+	for (i = 0; i < len && u->rx_count < UART8250_FIFO_SIZE; i++)
+		uart_rx_put(u, buf[i]);
+	uart_update_irq(u);
+	pthread_mutex_unlock(&u->lock);
+	return i;
+}

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Device tree assembly with libfdt's sequential writer. The machine
+ * nodes (memory, CPUs, PSCI, timer) are written here; the GIC and each
+ * device write their own node.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libfdt.h>
+
+#include "fdt/fdt.h"
+#include "lib/util.h"
+#include "vcpu/vcpu.h"
+#include "vm/memmap.h"
+#include "vm/vm.h"
+
+#define GIC_FDT_IRQ_TYPE_PPI	1
+#define IRQ_TYPE_LEVEL_LOW	8
+/* The architected timer PPIs: secure, non-secure physical, virtual, hyp. */
+static const uint32_t timer_ppis[] = { 13, 14, 11, 10 };
+
+static int fdt_chosen(struct vm *vm, void *fdt, const char *cmdline)
+{
+	char stdout_path[48];
+	int ret;
+
+	snprintf(stdout_path, sizeof(stdout_path), "/serial@%llx",
+		 (unsigned long long)vm->uart.region.base);
+	ret = fdt_begin_node(fdt, "chosen");
+	ret = ret ?: fdt_property_string(fdt, "bootargs", cmdline);
+	ret = ret ?: fdt_property_string(fdt, "stdout-path", stdout_path);
+	if (!ret && vm->initrd_size) {
+		ret = fdt_property_u64(fdt, "linux,initrd-start", vm->plan.initrd_addr);
+		ret = ret ?: fdt_property_u64(fdt, "linux,initrd-end",
+					      vm->plan.initrd_addr + vm->initrd_size);
+	}
+	return ret ?: fdt_end_node(fdt);
+}
+
+static int fdt_memory(struct vm *vm, void *fdt)
+{
+	fdt64_t reg[] = { cpu_to_fdt64(MEMMAP_RAM_BASE), cpu_to_fdt64(vm->ram_size) };
+	char name[32];
+	int ret;
+
+	snprintf(name, sizeof(name), "memory@%llx", MEMMAP_RAM_BASE);
+	ret = fdt_begin_node(fdt, name);
+	ret = ret ?: fdt_property_string(fdt, "device_type", "memory");
+	ret = ret ?: fdt_property(fdt, "reg", reg, sizeof(reg));
+	return ret ?: fdt_end_node(fdt);
+}
+
+/* reg is the MPIDR affinity KVM gave each vCPU. */
+static int fdt_cpus(struct vm *vm, void *fdt)
+{
+	unsigned int i;
+	int ret;
+
+	ret = fdt_begin_node(fdt, "cpus");
+	ret = ret ?: fdt_property_u32(fdt, "#address-cells", 2);
+	ret = ret ?: fdt_property_u32(fdt, "#size-cells", 0);
+	for (i = 0; i < vm->nr_cpus && !ret; i++) {
+		uint64_t mpidr = vm->vcpus[i].mpidr;
+		char name[32];
+
+		snprintf(name, sizeof(name), "cpu@%llx", (unsigned long long)mpidr);
+		ret = fdt_begin_node(fdt, name);
+		ret = ret ?: fdt_property_string(fdt, "device_type", "cpu");
+		ret = ret ?: fdt_property_string(fdt, "compatible", "arm,arm-v8");
+		ret = ret ?: fdt_property_string(fdt, "enable-method", "psci");
+		ret = ret ?: fdt_property_u64(fdt, "reg", mpidr);
+		ret = ret ?: fdt_end_node(fdt);
+	}
+	return ret ?: fdt_end_node(fdt);
+}
+
+static int fdt_psci(struct vm *vm, void *fdt)
+{
+	/* A string list: "arm,psci-1.0\0arm,psci-0.2". */
+	static const char v1[] = "arm,psci-1.0\0arm,psci-0.2";
+	static const char v02[] = "arm,psci-0.2";
+	bool is_v1 = vm->psci_version >= 0x10000;
+	int ret;
+
+	ret = fdt_begin_node(fdt, "psci");
+	ret = ret ?: fdt_property(fdt, "compatible", is_v1 ? v1 : v02,
+				  is_v1 ? sizeof(v1) : sizeof(v02));
+	ret = ret ?: fdt_property_string(fdt, "method", "hvc");
+	return ret ?: fdt_end_node(fdt);
+}
+
+/* On GICv2 the PPI flags carry a mask of the CPUs the PPI reaches. */
+static int fdt_timer(struct vm *vm, void *fdt)
+{
+	uint32_t flags = IRQ_TYPE_LEVEL_LOW;
+	fdt32_t irqs[3 * ARRAY_SIZE(timer_ppis)];
+	unsigned int i;
+	int ret;
+
+	if (vm->irqchip.ops->kind != IRQCHIP_GICV3)
+		flags |= ((1U << MIN(vm->nr_cpus, 8u)) - 1) << 8;
+	for (i = 0; i < ARRAY_SIZE(timer_ppis); i++) {
+		irqs[3 * i] = cpu_to_fdt32(GIC_FDT_IRQ_TYPE_PPI);
+		irqs[3 * i + 1] = cpu_to_fdt32(timer_ppis[i]);
+		irqs[3 * i + 2] = cpu_to_fdt32(flags);
+	}
+	ret = fdt_begin_node(fdt, "timer");
+	ret = ret ?: fdt_property_string(fdt, "compatible", "arm,armv8-timer");
+	ret = ret ?: fdt_property(fdt, "interrupts", irqs, sizeof(irqs));
+	ret = ret ?: fdt_property(fdt, "always-on", NULL, 0);
+	return ret ?: fdt_end_node(fdt);
+}
+
+static int fdt_root(struct vm *vm, void *fdt)
+{
+	int ret;
+
+	ret = fdt_begin_node(fdt, "");
+	ret = ret ?: fdt_property_string(fdt, "compatible", "linux,dummy-virt");
+	ret = ret ?: fdt_property_string(fdt, "model", "linux,dummy-virt");
+	ret = ret ?: fdt_property_u32(fdt, "#address-cells", 2);
+	ret = ret ?: fdt_property_u32(fdt, "#size-cells", 2);
+	ret = ret ?: fdt_property_u32(fdt, "interrupt-parent", vm->irqchip.phandle);
+	return ret;
+}
+
+/* Returns 0, or a negative libfdt error (see fdt_strerror()). */
+int fdt_build(struct vm *vm, void *buf, size_t size, const char *cmdline)
+{
+	int ret;
+
+	ret = fdt_create(buf, size);
+	ret = ret ?: fdt_finish_reservemap(buf);
+	ret = ret ?: fdt_root(vm, buf);
+	ret = ret ?: fdt_chosen(vm, buf, cmdline);
+	ret = ret ?: fdt_memory(vm, buf);
+	ret = ret ?: fdt_cpus(vm, buf);
+	ret = ret ?: fdt_psci(vm, buf);
+	ret = ret ?: fdt_timer(vm, buf);
+	ret = ret ?: vm->irqchip.ops->fdt_node(&vm->irqchip, buf);
+	ret = ret ?: uart8250_fdt_node(&vm->uart, buf, vm->irqchip.phandle);
+	ret = ret ?: fdt_end_node(buf);
+	ret = ret ?: fdt_finish(buf);
+	return ret;
+}
+
+int fdt_dump(const void *fdt, const char *path)
+{
+	size_t len = fdt_totalsize(fdt), done = 0;
+	int fd, ret = 0;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	while (done < len) {
+		ssize_t n = write(fd, (const char *)fdt + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			ret = n < 0 ? -errno : -EIO;
+			break;
+		}
+		done += n;
+	}
+	if (close(fd) && !ret)
+		ret = -errno;
+	return ret;
+}

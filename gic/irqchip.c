@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Picking the interrupt controller backend and the SPI allocator. */
+#include <errno.h>
+#include <string.h>
+
+#include "gic/irqchip.h"
+#include "lib/log.h"
+#include "lib/util.h"
+#include "vm/vm.h"
+
+#define GIC_PHANDLE	1
+
+const char *irqchip_kind_name(enum irqchip_kind kind)
+{
+	switch (kind) {
+	case IRQCHIP_AUTO:	return "auto";
+	case IRQCHIP_GICV2:	return "gicv2";
+	case IRQCHIP_GICV3:	return "gicv3";
+	case IRQCHIP_USER:	return "user";
+	}
+	return "?";
+}
+
+/*
+ * --irqchip=auto: GICv3 where the host can emulate it (more vCPUs, no
+ * CPU interface traps), else GICv2. Says why at info level.
+ */
+static const struct irqchip_ops *irqchip_choose(struct vm *vm)
+{
+	int th = vm->cfg.loglevel, ret;
+
+	ret = kvm_gicv3_ops.probe(vm);
+	if (!ret) {
+		pr_info(th, "irqchip auto: the host can emulate a GICv3; using the in-kernel GICv3");
+		return &kvm_gicv3_ops;
+	}
+	pr_info(th, "irqchip auto: no in-kernel GICv3 (%s)", strerror(-ret));
+	ret = kvm_gicv2_ops.probe(vm);
+	if (!ret) {
+		pr_info(th, "irqchip auto: using the in-kernel GICv2");
+		return &kvm_gicv2_ops;
+	}
+	pr_info(th, "irqchip auto: no in-kernel GICv2 (%s)", strerror(-ret));
+	return NULL;
+}
+
+int irqchip_create(struct irqchip *ic, struct vm *vm)
+{
+	int th = vm->cfg.loglevel;
+
+	/* nr_spis is already set: the devices took theirs first. */
+	ic->dev_fd = -1;
+	ic->vm_fd = vm->vm_fd;
+	ic->nr_cpus = vm->nr_cpus;
+	ic->phandle = GIC_PHANDLE;
+	ic->loglevel = th;
+	switch (vm->cfg.irqchip) {
+	case IRQCHIP_GICV3:
+		ic->ops = &kvm_gicv3_ops;
+		break;
+	case IRQCHIP_GICV2:
+		ic->ops = &kvm_gicv2_ops;
+		break;
+	case IRQCHIP_USER:
+		pr_err(th, "--irqchip=user: the userspace GIC is not available in this build; use --irqchip=auto");
+		return -ENOSYS;
+	case IRQCHIP_AUTO:
+		ic->ops = irqchip_choose(vm);
+		if (!ic->ops) {
+			pr_err(th, "this host's KVM has no in-kernel GIC (neither GICv3 nor GICv2 can be created)");
+			return -ENODEV;
+		}
+		break;
+	}
+	return ic->ops->create(ic, vm);
+}
+
+/* Devices take their SPIs before the GIC is sized; returns the SPI number. */
+int irqchip_alloc_spi(struct irqchip *ic)
+{
+	if (ic->nr_spis >= GIC_MAX_SPIS)
+		return -ENOSPC;
+	return ic->nr_spis++;
+}
+
+/* KVM wants a multiple of 32, at least 64 (one SPI block). */
+unsigned int irqchip_nr_irqs(const struct irqchip *ic)
+{
+	return GIC_SPI_BASE + MAX(32u, (unsigned int)ALIGN_UP(ic->nr_spis, 32));
+}
+
+void irqchip_destroy(struct irqchip *ic)
+{
+	if (ic->ops)
+		ic->ops->destroy(ic);
+	ic->ops = NULL;
+}

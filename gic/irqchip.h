@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_GIC_IRQCHIP_H
+#define LKVM_GIC_IRQCHIP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vm/config.h"
+
+struct vm;
+struct irqchip;
+
+#define GIC_SPI_BASE		32
+#define GIC_MAX_SPIS		988	/* INTIDs 32..1019 */
+#define GICV2_MAX_CPUS		8
+
+/*
+ * An interrupt controller backend. The stages follow the kernel's vGIC
+ * lifecycle (docs/design.md): create after the vCPUs exist, so that the
+ * kernel itself checks the vCPU count; size and init once every device
+ * has taken its SPIs; the kernel maps the resources on the first KVM_RUN.
+ */
+struct irqchip_ops {
+	const char *name;
+	enum irqchip_kind kind;
+	/* Can this host provide it? 0, or -errno saying why not. */
+	int (*probe)(struct vm *vm);
+	/* Create the device and place its frames in the memory map. */
+	int (*create)(struct irqchip *ic, struct vm *vm);
+	/* Set the number of interrupts, then initialise. */
+	int (*init)(struct irqchip *ic, struct vm *vm);
+	int (*fdt_node)(struct irqchip *ic, void *fdt);
+	int (*set_spi)(struct irqchip *ic, unsigned int spi, bool level);
+	void (*destroy)(struct irqchip *ic);
+};
+
+struct irqchip {
+	const struct irqchip_ops *ops;
+	int vm_fd;
+	int dev_fd;		/* KVM device, or -1 */
+	unsigned int nr_cpus;
+	unsigned int nr_spis;	/* handed out to devices so far */
+	uint32_t phandle;
+	uint64_t dist_base;
+	uint64_t cpu_base;	/* GICv2 CPU interface */
+	uint64_t redist_base;	/* GICv3 redistributors */
+	uint64_t redist_size;
+	int loglevel;
+};
+
+int irqchip_create(struct irqchip *ic, struct vm *vm);
+int irqchip_alloc_spi(struct irqchip *ic);
+unsigned int irqchip_nr_irqs(const struct irqchip *ic);
+void irqchip_destroy(struct irqchip *ic);
+const char *irqchip_kind_name(enum irqchip_kind kind);
+
+/* Called from any thread: vCPU threads (MMIO) and the main loop. */
+static inline int irqchip_set_spi(struct irqchip *ic, unsigned int spi, bool level)
+{
+	return ic->ops->set_spi(ic, spi, level);
+}
+
+extern const struct irqchip_ops kvm_gicv3_ops;
+extern const struct irqchip_ops kvm_gicv2_ops;
+
+#endif

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0
+/* In-kernel GICv2: KVM_DEV_TYPE_ARM_VGIC_V2, or KVM_CREATE_IRQCHIP on old kernels. */
+#include <errno.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include <libfdt.h>
+#include <linux/kvm.h>
+
+#include "gic/kvm-vgic.h"
+#include "lib/log.h"
+#include "vm/memmap.h"
+#include "vm/vm.h"
+
+static int gicv2_probe(struct vm *vm)
+{
+	return kvm_vgic_probe(vm->vm_fd, KVM_DEV_TYPE_ARM_VGIC_V2);
+}
+
+/*
+ * Kernels without the device API for the vGIC only know
+ * KVM_CREATE_IRQCHIP; the GIC then initialises itself on the first
+ * KVM_RUN with the kernel's default interrupt count.
+ */
+static int gicv2_create_legacy(struct irqchip *ic)
+{
+	struct kvm_arm_device_addr dist = {
+		.id = (KVM_ARM_DEVICE_VGIC_V2 << KVM_ARM_DEVICE_ID_SHIFT) |
+		      KVM_VGIC_V2_ADDR_TYPE_DIST,
+		.addr = ic->dist_base,
+	};
+	struct kvm_arm_device_addr cpu = {
+		.id = (KVM_ARM_DEVICE_VGIC_V2 << KVM_ARM_DEVICE_ID_SHIFT) |
+		      KVM_VGIC_V2_ADDR_TYPE_CPU,
+		.addr = ic->cpu_base,
+	};
+
+	if (ioctl(ic->vm_fd, KVM_CREATE_IRQCHIP, 0))
+		return -errno;
+	if (ioctl(ic->vm_fd, KVM_ARM_SET_DEVICE_ADDR, &dist) ||
+	    ioctl(ic->vm_fd, KVM_ARM_SET_DEVICE_ADDR, &cpu))
+		return -errno;
+	return 0;
+}
+
+static int gicv2_report(struct irqchip *ic, int ret, int th)
+{
+	switch (ret) {
+	case 0:
+		return 0;
+	case -ENODEV:
+		pr_err(th, "this host cannot give guests a GICv2: its GIC has no GICv2 compatibility (kernel: ENODEV); use --irqchip=gicv3, --irqchip=user or --irqchip=auto");
+		break;
+	case -E2BIG:
+		pr_err(th, "GICv2 supports at most %d vCPUs and %u were asked for (kernel: E2BIG); use -c %d or fewer, or --irqchip=gicv3",
+		       GICV2_MAX_CPUS, ic->nr_cpus, GICV2_MAX_CPUS);
+		break;
+	default:
+		pr_err(th, "cannot create the in-kernel GICv2: %s", strerror(-ret));
+		break;
+	}
+	return ret;
+}
+
+static int gicv2_create(struct irqchip *ic, struct vm *vm)
+{
+	int ret;
+
+	ic->dist_base = MEMMAP_GIC_DIST_BASE;
+	ic->cpu_base = MEMMAP_GICV2_CPU_BASE;
+	ret = kvm_vgic_create_device(ic, KVM_DEV_TYPE_ARM_VGIC_V2);
+	if (ret == -ENODEV && !gicv2_create_legacy(ic)) {
+		pr_info(vm->cfg.loglevel, "GICv2 created with the legacy KVM_CREATE_IRQCHIP");
+		return 0;
+	}
+	if (!ret)
+		ret = kvm_vgic_set_addr(ic, KVM_VGIC_V2_ADDR_TYPE_DIST, ic->dist_base);
+	if (!ret)
+		ret = kvm_vgic_set_addr(ic, KVM_VGIC_V2_ADDR_TYPE_CPU, ic->cpu_base);
+	return gicv2_report(ic, ret, vm->cfg.loglevel);
+}
+
+/* The legacy GIC has no device fd and initialises on the first run. */
+static int gicv2_init(struct irqchip *ic, struct vm *vm)
+{
+	return ic->dev_fd < 0 ? 0 : kvm_vgic_init(ic, vm);
+}
+
+static int gicv2_fdt_node(struct irqchip *ic, void *fdt)
+{
+	uint64_t reg[] = {
+		ic->dist_base, MEMMAP_GIC_DIST_SIZE,
+		ic->cpu_base, MEMMAP_GICV2_CPU_SIZE,
+	};
+	int ret;
+
+	ret = gic_fdt_begin(ic, fdt, "arm,cortex-a15-gic", reg, 2);
+	return ret ?: fdt_end_node(fdt);
+}
+
+const struct irqchip_ops kvm_gicv2_ops = {
+	.name		= "in-kernel GICv2",
+	.kind		= IRQCHIP_GICV2,
+	.probe		= gicv2_probe,
+	.create		= gicv2_create,
+	.init		= gicv2_init,
+	.fdt_node	= gicv2_fdt_node,
+	.set_spi	= kvm_vgic_set_spi,
+	.destroy	= kvm_vgic_destroy,
+};

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The vCPU threads: KVM_RUN and the exits lkvm handles. */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include <linux/kvm.h>
+
+#include "lib/log.h"
+#include "vcpu/vcpu.h"
+#include "vm/vm.h"
+
+/* Kicks a vCPU out of KVM_RUN; its handler only has to exist. */
+#define VCPU_KICK_SIGNAL	SIGUSR1
+
+static void vcpu_kick_handler(int sig)
+{
+	(void)sig;
+}
+
+static void vcpu_handle_mmio(struct vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+	struct vm *vm = vcpu->vm;
+	int ret;
+
+	ret = mmio_bus_access(&vm->bus, run->mmio.phys_addr, run->mmio.data,
+			      run->mmio.len, run->mmio.is_write, vcpu->id);
+	if (ret)
+		pr_debug(vm->cfg.loglevel,
+			 "vCPU %u: %s of %u bytes at 0x%llx: %s", vcpu->id,
+			 run->mmio.is_write ? "write" : "read", run->mmio.len,
+			 (unsigned long long)run->mmio.phys_addr,
+			 ret == -ENOENT ? "no device there, ignored" : strerror(-ret));
+}
+
+/* Returns true when the vCPU thread should stop. */
+static bool vcpu_handle_system_event(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+
+	switch (vcpu->run->system_event.type) {
+	case KVM_SYSTEM_EVENT_SHUTDOWN:
+		pr_info(vm->cfg.loglevel, "vCPU %u: guest powered off", vcpu->id);
+		vm_request_stop(vm, VM_STOP_POWEROFF);
+		break;
+	case KVM_SYSTEM_EVENT_RESET:
+		pr_info(vm->cfg.loglevel, "vCPU %u: guest asked for a reset; lkvm does not reboot guests and stops, as kvmtool does",
+			vcpu->id);
+		vm_request_stop(vm, VM_STOP_RESET);
+		break;
+	case KVM_SYSTEM_EVENT_CRASH:
+		pr_err(vm->cfg.loglevel, "vCPU %u: the guest reported a crash (PSCI SYSTEM_EVENT_CRASH)",
+		       vcpu->id);
+		vm_request_stop(vm, VM_STOP_CRASH);
+		break;
+	default:
+		pr_err(vm->cfg.loglevel, "vCPU %u: unknown system event %u",
+		       vcpu->id, vcpu->run->system_event.type);
+		vm_request_stop(vm, VM_STOP_ERROR);
+		break;
+	}
+	return true;
+}
+
+static bool vcpu_handle_exit(struct vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+	struct vm *vm = vcpu->vm;
+
+	switch (run->exit_reason) {
+	case KVM_EXIT_MMIO:
+		vcpu_handle_mmio(vcpu);
+		return false;
+	case KVM_EXIT_INTR:
+		return false;
+	case KVM_EXIT_SYSTEM_EVENT:
+		return vcpu_handle_system_event(vcpu);
+	case KVM_EXIT_FAIL_ENTRY:
+		pr_err(vm->cfg.loglevel, "vCPU %u: KVM could not enter the guest (hardware reason 0x%llx)",
+		       vcpu->id, (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
+		break;
+	case KVM_EXIT_INTERNAL_ERROR:
+		pr_err(vm->cfg.loglevel, "vCPU %u: KVM internal error (suberror %u)",
+		       vcpu->id, run->internal.suberror);
+		break;
+	default:
+		pr_err(vm->cfg.loglevel, "vCPU %u: unhandled exit reason %u",
+		       vcpu->id, run->exit_reason);
+		break;
+	}
+	vm_request_stop(vm, VM_STOP_ERROR);
+	return true;
+}
+
+static void *vcpu_thread(void *arg)
+{
+	struct vcpu *vcpu = arg;
+	struct vm *vm = vcpu->vm;
+
+	while (!atomic_load(&vm->stop_reason)) {
+		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			pr_err(vm->cfg.loglevel, "vCPU %u: KVM_RUN failed: %s",
+			       vcpu->id, strerror(errno));
+			vm_request_stop(vm, VM_STOP_ERROR);
+			break;
+		}
+		if (vcpu_handle_exit(vcpu))
+			break;
+	}
+	return NULL;
+}
+
+int vcpus_start(struct vm *vm)
+{
+	struct sigaction sa = { .sa_handler = vcpu_kick_handler };
+	unsigned int i;
+	int ret;
+
+	/* No SA_RESTART: KVM_RUN must return EINTR when kicked. */
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(VCPU_KICK_SIGNAL, &sa, NULL))
+		return -errno;
+	for (i = 0; i < vm->nr_cpus; i++) {
+		ret = -pthread_create(&vm->vcpus[i].thread, NULL, vcpu_thread,
+				      &vm->vcpus[i]);
+		if (ret)
+			return ret;
+		vm->vcpus[i].started = true;
+	}
+	return 0;
+}
+
+/*
+ * immediate_exit closes the race with a vCPU that is about to enter
+ * KVM_RUN: the kernel checks it on entry, the signal covers a vCPU
+ * already inside.
+ */
+void vcpus_kick_all(struct vm *vm)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_cpus; i++) {
+		struct vcpu *vcpu = &vm->vcpus[i];
+
+		if (!vcpu->started)
+			continue;
+		vcpu->run->immediate_exit = 1;
+		pthread_kill(vcpu->thread, VCPU_KICK_SIGNAL);
+	}
+}
+
+void vcpus_join(struct vm *vm)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_cpus; i++) {
+		if (vm->vcpus[i].started)
+			pthread_join(vm->vcpus[i].thread, NULL);
+		vm->vcpus[i].started = false;
+	}
+}

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0
+/* vCPU creation and boot state: KVM_CREATE_VCPU, KVM_ARM_VCPU_INIT, registers. */
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <linux/kvm.h>
+
+#include "lib/log.h"
+#include "vcpu/vcpu.h"
+#include "vm/vm.h"
+
+#define ARM64_CORE_REG(x) (KVM_REG_ARM64 | KVM_REG_SIZE_U64 | \
+			   KVM_REG_ARM_CORE | (offsetof(struct kvm_regs, x) / sizeof(__u32)))
+#define ARM64_MPIDR_EL1	ARM64_SYS_REG(3, 0, 0, 0, 5)
+/* EL1h with D, A, I and F masked, as booting.rst asks. */
+#define PSTATE_EL1H_DAIF 0x3c5ULL
+#define MPIDR_AFF_MASK	0xff00ffffffULL
+
+static int vcpu_get_reg(struct vcpu *vcpu, uint64_t id, uint64_t *val)
+{
+	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)val };
+
+	return ioctl(vcpu->fd, KVM_GET_ONE_REG, &reg) ? -errno : 0;
+}
+
+static int vcpu_set_reg(struct vcpu *vcpu, uint64_t id, uint64_t val)
+{
+	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)&val };
+
+	return ioctl(vcpu->fd, KVM_SET_ONE_REG, &reg) ? -errno : 0;
+}
+
+/*
+ * The boot CPU starts running; the others start powered off and are
+ * brought up by the guest through PSCI CPU_ON, which KVM handles.
+ */
+static int vcpu_arch_init(struct vcpu *vcpu, const struct kvm_vcpu_init *pref)
+{
+	struct kvm_vcpu_init init = *pref;
+
+	init.features[0] |= 1U << KVM_ARM_VCPU_PSCI_0_2;
+	if (vcpu->id)
+		init.features[0] |= 1U << KVM_ARM_VCPU_POWER_OFF;
+	if (ioctl(vcpu->fd, KVM_ARM_VCPU_INIT, &init))
+		return -errno;
+	return vcpu_get_reg(vcpu, ARM64_MPIDR_EL1, &vcpu->mpidr);
+}
+
+static int vcpu_create_one(struct vm *vm, struct vcpu *vcpu,
+			   const struct kvm_vcpu_init *pref)
+{
+	void *run;
+	int ret;
+
+	vcpu->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, vcpu->id);
+	if (vcpu->fd < 0)
+		return -errno;
+	run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		   vcpu->fd, 0);
+	if (run == MAP_FAILED)
+		return -errno;
+	vcpu->run = run;
+	ret = vcpu_arch_init(vcpu, pref);
+	if (ret)
+		return ret;
+	vcpu->mpidr &= MPIDR_AFF_MASK;
+	return 0;
+}
+
+int vcpus_create(struct vm *vm)
+{
+	struct kvm_vcpu_init pref;
+	unsigned int i;
+	int ret;
+
+	if (ioctl(vm->vm_fd, KVM_ARM_PREFERRED_TARGET, &pref))
+		return -errno;
+	vm->vcpus = calloc(vm->nr_cpus, sizeof(*vm->vcpus));
+	if (!vm->vcpus)
+		return -ENOMEM;
+	for (i = 0; i < vm->nr_cpus; i++) {
+		vm->vcpus[i].fd = -1;
+		vm->vcpus[i].vm = vm;
+		vm->vcpus[i].id = i;
+	}
+	for (i = 0; i < vm->nr_cpus; i++) {
+		ret = vcpu_create_one(vm, &vm->vcpus[i], &pref);
+		if (ret) {
+			pr_err(vm->cfg.loglevel, "cannot create vCPU %u: %s", i,
+			       strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+int vcpu_set_boot_regs(struct vcpu *vcpu, uint64_t pc, uint64_t x0)
+{
+	int ret;
+
+	ret = vcpu_set_reg(vcpu, ARM64_CORE_REG(regs.pstate), PSTATE_EL1H_DAIF);
+	if (!ret)
+		ret = vcpu_set_reg(vcpu, ARM64_CORE_REG(regs.regs[0]), x0);
+	if (!ret)
+		ret = vcpu_set_reg(vcpu, ARM64_CORE_REG(regs.pc), pc);
+	return ret;
+}
+
+void vcpus_destroy(struct vm *vm)
+{
+	unsigned int i;
+
+	if (!vm->vcpus)
+		return;
+	for (i = 0; i < vm->nr_cpus; i++) {
+		struct vcpu *vcpu = &vm->vcpus[i];
+
+		if (vcpu->run)
+			munmap(vcpu->run, vm->run_size);
+		if (vcpu->fd >= 0)
+			close(vcpu->fd);
+	}
+	free(vm->vcpus);
+	vm->vcpus = NULL;
+}
+
+/*
+ * The PSCI version KVM implements for this VM, from the firmware
+ * pseudo-register; the DT's psci node advertises it.
+ */
+int vm_read_psci_version(struct vm *vm)
+{
+	uint64_t v;
+	int ret;
+
+	ret = vcpu_get_reg(&vm->vcpus[0], KVM_REG_ARM_PSCI_VERSION, &v);
+	if (ret) {
+		/* Kernels before the register existed implement PSCI 0.2. */
+		vm->psci_version = 0x2;
+		return 0;
+	}
+	vm->psci_version = v;
+	pr_debug(vm->cfg.loglevel, "PSCI %u.%u", (unsigned int)(v >> 16),
+		 (unsigned int)(v & 0xffff));
+	return 0;
+}

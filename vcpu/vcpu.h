@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_VCPU_VCPU_H
+#define LKVM_VCPU_VCPU_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct vm;
+struct kvm_run;
+
+struct vcpu {
+	struct vm *vm;
+	unsigned int id;
+	int fd;
+	struct kvm_run *run;	/* shared with KVM, KVM_GET_VCPU_MMAP_SIZE */
+	uint64_t mpidr;		/* as KVM reports it, for the DT */
+	pthread_t thread;
+	bool started;
+};
+
+int vcpus_create(struct vm *vm);
+int vcpu_set_boot_regs(struct vcpu *vcpu, uint64_t pc, uint64_t x0);
+void vcpus_destroy(struct vm *vm);
+int vm_read_psci_version(struct vm *vm);
+
+int vcpus_start(struct vm *vm);
+void vcpus_kick_all(struct vm *vm);
+void vcpus_join(struct vm *vm);
+
+#endif

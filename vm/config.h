@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_VM_CONFIG_H
+#define LKVM_VM_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum irqchip_kind {
+	IRQCHIP_AUTO,
+	IRQCHIP_GICV2,
+	IRQCHIP_GICV3,
+	IRQCHIP_USER,
+};
+
+/* What the user asked for; filled in by options_parse_run(). */
+struct vm_config {
+	const char *kernel_path;
+	const char *initrd_path;
+	const char *params;		/* -p, appended to the defaults */
+	const char *dump_dtb_path;
+	const char *name;
+	unsigned int nr_cpus;		/* 0: one per host CPU, as kvmtool */
+	uint64_t ram_size;		/* bytes; 0: default */
+	enum irqchip_kind irqchip;
+	bool nodefaults;
+	int loglevel;			/* enum log_level */
+};
+
+#endif

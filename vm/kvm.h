@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_VM_KVM_H
+#define LKVM_VM_KVM_H
+
+#define KVM_DEV_PATH	"/dev/kvm"
+
+struct vm;
+
+int kvm_open(struct vm *vm);
+int kvm_check_cap(struct vm *vm, int cap);
+int kvm_max_vcpus(struct vm *vm);
+void kvm_close(struct vm *vm);
+
+int ram_setup(struct vm *vm);
+void ram_teardown(struct vm *vm);
+
+int load_inspect(struct vm *vm);
+int load_images(struct vm *vm);
+
+#endif

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Reading the kernel and initrd files into guest RAM, where loader_plan() says. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib/log.h"
+#include "lib/util.h"
+#include "vm/kvm.h"
+#include "vm/memmap.h"
+#include "vm/vm.h"
+
+/* Opens a regular, non-empty file; reports the problem and the fix. */
+static int load_open(struct vm *vm, const char *what, const char *path,
+		     uint64_t *size)
+{
+	int th = vm->cfg.loglevel, fd;
+	struct stat st;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		int err = errno;
+
+		pr_err(th, "cannot open %s file '%s': %s; check the path given to %s",
+		       what, path, strerror(err), what[0] == 'k' ? "-k" : "-i");
+		return -err;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		pr_err(th, "%s '%s' is not a regular file; give the %s file itself",
+		       what, path, what);
+		close(fd);
+		return -EINVAL;
+	}
+	if (!st.st_size) {
+		pr_err(th, "%s file '%s' is empty; give a real %s", what, path, what);
+		close(fd);
+		return -EINVAL;
+	}
+	*size = st.st_size;
+	return fd;
+}
+
+static int load_read_full(int fd, void *buf, uint64_t len, uint64_t off)
+{
+	uint64_t done = 0;
+
+	while (done < len) {
+		ssize_t n = pread(fd, (char *)buf + done, len - done, off + done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EIO;	/* the file shrank under us */
+		done += n;
+	}
+	return 0;
+}
+
+static void load_report_no_room(struct vm *vm, const char *what)
+{
+	pr_err(vm->cfg.loglevel,
+	       "not enough guest RAM for the %s: %llu MiB cannot hold kernel, initrd and device tree; give more with -m",
+	       what, (unsigned long long)(vm->ram_size >> 20));
+}
+
+/*
+ * Stage 0, before any KVM work: the files exist and fit. Leaves the
+ * open descriptors in vm for load_images().
+ */
+int load_inspect(struct vm *vm)
+{
+	struct load_request req = { .ram_base = MEMMAP_RAM_BASE, .ram_size = vm->ram_size };
+	unsigned char hdr[ARM64_IMAGE_HDR_SIZE];
+	const char *what;
+	int ret, fd;
+
+	fd = load_open(vm, "kernel", vm->cfg.kernel_path, &req.kernel_file_size);
+	if (fd < 0)
+		return fd;
+	vm->kernel_fd = fd;
+	ret = load_read_full(fd, hdr, MIN(sizeof(hdr), req.kernel_file_size), 0);
+	if (!ret)
+		ret = loader_parse_header(hdr, MIN(sizeof(hdr), req.kernel_file_size),
+					  &vm->image);
+	if (ret) {
+		pr_err(vm->cfg.loglevel, "kernel '%s' has an arm64 Image header lkvm cannot boot (big-endian or bad text_offset); give a little-endian arm64 Image",
+		       vm->cfg.kernel_path);
+		return -EINVAL;
+	}
+	req.image = vm->image;
+	if (vm->cfg.initrd_path) {
+		fd = load_open(vm, "initrd", vm->cfg.initrd_path, &req.initrd_size);
+		if (fd < 0)
+			return fd;
+		vm->initrd_fd = fd;
+		vm->initrd_size = req.initrd_size;
+	}
+	vm->kernel_size = req.kernel_file_size;
+	ret = loader_plan(&req, &vm->plan, &what);
+	if (ret)
+		load_report_no_room(vm, what);
+	return ret;
+}
+
+int load_images(struct vm *vm)
+{
+	void *dst;
+	int ret;
+
+	dst = vm_gpa_to_hva(vm, vm->plan.kernel_addr, vm->kernel_size);
+	ret = dst ? load_read_full(vm->kernel_fd, dst, vm->kernel_size, 0) : -EFAULT;
+	if (ret) {
+		pr_err(vm->cfg.loglevel, "cannot read kernel '%s': %s",
+		       vm->cfg.kernel_path, strerror(-ret));
+		return ret;
+	}
+	if (!vm->initrd_size)
+		return 0;
+	dst = vm_gpa_to_hva(vm, vm->plan.initrd_addr, vm->initrd_size);
+	ret = dst ? load_read_full(vm->initrd_fd, dst, vm->initrd_size, 0) : -EFAULT;
+	if (ret)
+		pr_err(vm->cfg.loglevel, "cannot read initrd '%s': %s",
+		       vm->cfg.initrd_path, strerror(-ret));
+	return ret;
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_VM_LOADER_H
+#define LKVM_VM_LOADER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARM64_IMAGE_MAGIC	0x644d5241U	/* "ARM\x64" */
+#define ARM64_IMAGE_HDR_SIZE	64
+#define LOADER_RAW_OFFSET	0x80000ULL	/* where a header-less binary goes */
+#define LOADER_FDT_MAX		0x10000ULL	/* room reserved for the DTB */
+
+/* What the arm64 Image header (Documentation/arch/arm64/booting.rst) says. */
+struct image_info {
+	bool has_header;
+	uint64_t text_offset;
+	uint64_t image_size;	/* memory the kernel needs, bss included */
+};
+
+struct load_request {
+	uint64_t ram_base;	/* 2 MiB aligned */
+	uint64_t ram_size;
+	uint64_t kernel_file_size;
+	struct image_info image;
+	uint64_t initrd_size;	/* 0: no initrd */
+};
+
+struct load_plan {
+	uint64_t kernel_addr;	/* load address, also the entry point */
+	uint64_t kernel_end;	/* end of what the kernel may use */
+	uint64_t dtb_addr;
+	uint64_t initrd_addr;
+};
+
+int loader_parse_header(const void *buf, size_t len, struct image_info *info);
+int loader_plan(const struct load_request *req, struct load_plan *plan,
+		const char **what);
+
+#endif

@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/log.h"
+#include "lib/util.h"
+#include "vm/memmap.h"
+#include "vm/options.h"
+
+/* kvmtool's limit; KVM's own (KVM_CAP_MAX_VCPUS) is checked later. */
+#define OPTIONS_MAX_CPUS	512
+
+enum opt_id {
+	OPT_KERNEL, OPT_INITRD, OPT_PARAMS, OPT_CPUS, OPT_MEM, OPT_IRQCHIP,
+	OPT_DUMP_DTB, OPT_NAME, OPT_NODEFAULTS, OPT_LOGLEVEL, OPT_VERBOSE,
+	OPT_DEBUG, OPT_NETWORK, OPT_CONSOLE, OPT_HELP,
+};
+
+struct opt_desc {
+	enum opt_id id;
+	char short_name;
+	const char *long_name;
+	const char *arg;	/* NULL: takes no value */
+	const char *help;
+};
+
+static const struct opt_desc run_opts[] = {
+	{ OPT_KERNEL, 'k', "kernel", "<file>", "kernel Image (or raw binary) to boot" },
+	{ OPT_INITRD, 'i', "initrd", "<file>", "initial RAM disk" },
+	{ OPT_PARAMS, 'p', "params", "<string>", "kernel command line, appended to the defaults" },
+	{ OPT_CPUS, 'c', "cpus", "<n>", "number of vCPUs (default: host CPUs)" },
+	{ OPT_MEM, 'm', "mem", "<size>", "guest RAM in MiB, or with a K/M/G suffix" },
+	{ OPT_IRQCHIP, 0, "irqchip", "<type>", "auto, gicv2, gicv3 or user (default auto)" },
+	{ OPT_DUMP_DTB, 0, "dump-dtb", "<file>", "write the generated device tree to a file" },
+	{ OPT_NAME, 0, "name", "<name>", "name of the guest" },
+	{ OPT_NODEFAULTS, 0, "nodefaults", NULL, "command line is exactly -p, no console=..." },
+	{ OPT_LOGLEVEL, 0, "loglevel", "<level>", "error, warning, info or debug" },
+	{ OPT_VERBOSE, 'v', "verbose", NULL, "same as --loglevel=info" },
+	{ OPT_DEBUG, 0, "debug", NULL, "same as --loglevel=debug" },
+	{ OPT_NETWORK, 'n', "network", "<params>", "only mode=none is supported" },
+	{ OPT_CONSOLE, 0, "console", "<type>", "only serial is supported" },
+	{ OPT_HELP, 'h', "help", NULL, "show this help" },
+};
+
+void options_usage_run(void)
+{
+	unsigned int i;
+
+	printf("\n usage: lkvm run [<options>] [<kernel image>]\n\n");
+	for (i = 0; i < ARRAY_SIZE(run_opts); i++) {
+		const struct opt_desc *o = &run_opts[i];
+		char left[48];
+
+		if (o->short_name)
+			snprintf(left, sizeof(left), "-%c, --%s %s", o->short_name,
+				 o->long_name, o->arg ? o->arg : "");
+		else
+			snprintf(left, sizeof(left), "    --%s %s", o->long_name,
+				 o->arg ? o->arg : "");
+		printf("    %-30s%s\n", left, o->help);
+	}
+	printf("\n");
+}
+
+/* A size: plain numbers are MiB (as kvmtool's -m), or with K/M/G/T. */
+int options_parse_size(const char *s, unsigned long long *bytes)
+{
+	unsigned long long v, mult = SZ_1M;
+	char *end;
+
+	if (!*s || *s == '-' || *s == '+')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -EINVAL;
+	switch (*end) {
+	case '\0': break;
+	case 'k': case 'K': mult = 1ULL << 10; end++; break;
+	case 'm': case 'M': mult = 1ULL << 20; end++; break;
+	case 'g': case 'G': mult = 1ULL << 30; end++; break;
+	case 't': case 'T': mult = 1ULL << 40; end++; break;
+	default: return -EINVAL;
+	}
+	if (*end == 'B' || *end == 'b')
+		end++;
+	if (*end || v > ~0ULL / mult)
+		return -EINVAL;
+	*bytes = v * mult;
+	return 0;
+}
+
+static int parse_uint(const char *s, unsigned long *out)
+{
+	char *end;
+
+	if (!*s || *s == '-' || *s == '+')
+		return -EINVAL;
+	errno = 0;
+	*out = strtoul(s, &end, 10);
+	return (errno || *end) ? -EINVAL : 0;
+}
+
+#define fail(...) ({ snprintf(err, err_len, __VA_ARGS__); -EINVAL; })
+
+static int set_irqchip(struct vm_config *cfg, const char *v,
+		       char *err, size_t err_len)
+{
+	static const char *const names[] = {
+		[IRQCHIP_AUTO] = "auto", [IRQCHIP_GICV2] = "gicv2",
+		[IRQCHIP_GICV3] = "gicv3", [IRQCHIP_USER] = "user",
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		if (!strcmp(v, names[i])) {
+			cfg->irqchip = i;
+			return 0;
+		}
+	}
+	if (!strcmp(v, "gicv3-its") || !strcmp(v, "gicv2m"))
+		return fail("--irqchip=%s: MSI frames are not supported yet; use --irqchip=%s",
+			    v, v[4] == '3' ? "gicv3" : "gicv2");
+	return fail("--irqchip=%s: unknown interrupt controller; use auto, gicv2, gicv3 or user", v);
+}
+
+static int set_cpus(struct vm_config *cfg, const char *v, char *err, size_t err_len)
+{
+	unsigned long n;
+
+	if (parse_uint(v, &n))
+		return fail("--cpus '%s' is not a number; give a vCPU count, e.g. -c 2", v);
+	if (n == 0 || n > OPTIONS_MAX_CPUS)
+		return fail("--cpus %lu is out of range; give 1 to %d vCPUs",
+			    n, OPTIONS_MAX_CPUS);
+	cfg->nr_cpus = n;
+	return 0;
+}
+
+static int set_mem(struct vm_config *cfg, const char *v, char *err, size_t err_len)
+{
+	unsigned long long bytes;
+
+	if (options_parse_size(v, &bytes))
+		return fail("--mem '%s' is not a size; give MiB (e.g. -m 512) or use a suffix (-m 2G)", v);
+	if (bytes < SZ_1M)
+		return fail("--mem '%s' is too small; give at least 1 MiB (e.g. -m 64)", v);
+	if (bytes > MEMMAP_RAM_MAX)
+		return fail("--mem '%s' is larger than the %llu GiB the memory map holds; give less",
+			    v, MEMMAP_RAM_MAX >> 30);
+	cfg->ram_size = ALIGN_DOWN(bytes, SZ_1M);
+	return 0;
+}
+
+static int set_loglevel(struct vm_config *cfg, const char *v, char *err, size_t err_len)
+{
+	int l = log_level_parse(v);
+
+	if (l < 0)
+		return fail("--loglevel=%s: unknown level; use error, warning, info or debug", v);
+	cfg->loglevel = l;
+	return 0;
+}
+
+static int apply_opt(struct vm_config *cfg, const struct opt_desc *o,
+		     const char *v, char *err, size_t err_len)
+{
+	switch (o->id) {
+	case OPT_KERNEL:	cfg->kernel_path = v; return 0;
+	case OPT_INITRD:	cfg->initrd_path = v; return 0;
+	case OPT_PARAMS:	cfg->params = v; return 0;
+	case OPT_DUMP_DTB:	cfg->dump_dtb_path = v; return 0;
+	case OPT_NAME:		cfg->name = v; return 0;
+	case OPT_NODEFAULTS:	cfg->nodefaults = true; return 0;
+	case OPT_VERBOSE:	cfg->loglevel = MAX(cfg->loglevel, LOG_INFO); return 0;
+	case OPT_DEBUG:		cfg->loglevel = LOG_DEBUG; return 0;
+	case OPT_CPUS:		return set_cpus(cfg, v, err, err_len);
+	case OPT_MEM:		return set_mem(cfg, v, err, err_len);
+	case OPT_IRQCHIP:	return set_irqchip(cfg, v, err, err_len);
+	case OPT_LOGLEVEL:	return set_loglevel(cfg, v, err, err_len);
+	case OPT_NETWORK:
+		if (strcmp(v, "mode=none") && strcmp(v, "none"))
+			return fail("--network %s: lkvm has no network devices yet; use --network mode=none or leave it out", v);
+		return 0;
+	case OPT_CONSOLE:
+		if (strcmp(v, "serial"))
+			return fail("--console %s: only the 8250 serial console exists; use --console serial", v);
+		return 0;
+	case OPT_HELP:
+		return 1;
+	}
+	return 0;
+}
+
+static const struct opt_desc *find_long(const char *name, size_t len)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(run_opts); i++)
+		if (strlen(run_opts[i].long_name) == len &&
+		    !strncmp(run_opts[i].long_name, name, len))
+			return &run_opts[i];
+	return NULL;
+}
+
+static const struct opt_desc *find_short(char c)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(run_opts); i++)
+		if (run_opts[i].short_name == c)
+			return &run_opts[i];
+	return NULL;
+}
+
+static void describe(const struct opt_desc *o, char *buf, size_t len)
+{
+	if (o->short_name)
+		snprintf(buf, len, "-%c/--%s", o->short_name, o->long_name);
+	else
+		snprintf(buf, len, "--%s", o->long_name);
+}
+
+/*
+ * Resolves one argument at argv[*i] to an option and its value,
+ * consuming the next argument when the value is separate.
+ */
+static int parse_one(int argc, char *const argv[], int *i,
+		     const struct opt_desc **out, const char **val,
+		     char *err, size_t err_len)
+{
+	const char *a = argv[*i], *inl = NULL;
+	const struct opt_desc *o;
+	char name[40];
+
+	if (a[1] == '-') {
+		const char *eq = strchr(a + 2, '=');
+		size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+
+		o = find_long(a + 2, len);
+		if (!o)
+			return fail("unknown option '%s'; see 'lkvm run --help'", a);
+		if (eq)
+			inl = eq + 1;
+	} else {
+		o = find_short(a[1]);
+		if (!o)
+			return fail("unknown option '%s'; see 'lkvm run --help'", a);
+		if (a[2])
+			inl = a + 2;
+	}
+	describe(o, name, sizeof(name));
+	if (!o->arg) {
+		if (inl)
+			return fail("option %s takes no value; remove '%s'", name, inl);
+		*val = NULL;
+	} else if (inl) {
+		*val = inl;
+	} else if (*i + 1 < argc) {
+		*val = argv[++*i];
+	} else {
+		return fail("option %s needs a value %s; e.g. %s %s", name, o->arg,
+			    name, o->arg);
+	}
+	*out = o;
+	return 0;
+}
+
+int options_parse_run(int argc, char *const argv[], struct vm_config *cfg,
+		      char *err, size_t err_len)
+{
+	bool only_args = false;
+	int i, ret;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->loglevel = LOG_WARNING;
+	err[0] = '\0';
+	for (i = 1; i < argc; i++) {
+		const struct opt_desc *o;
+		const char *v;
+
+		if (only_args || argv[i][0] != '-' || !argv[i][1]) {
+			if (cfg->kernel_path)
+				return fail("unexpected argument '%s': the kernel is already '%s'",
+					    argv[i], cfg->kernel_path);
+			cfg->kernel_path = argv[i];
+			continue;
+		}
+		if (!strcmp(argv[i], "--")) {
+			only_args = true;
+			continue;
+		}
+		ret = parse_one(argc, argv, &i, &o, &v, err, err_len);
+		if (!ret)
+			ret = apply_opt(cfg, o, v, err, err_len);
+		if (ret)
+			return ret;
+	}
+	if (!cfg->kernel_path)
+		return fail("no kernel given; use lkvm run -k <Image>");
+	if (!*cfg->kernel_path)
+		return fail("the kernel file name is empty; use lkvm run -k <Image>");
+	return 0;
+}

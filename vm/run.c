@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Running the VM: the main thread waits for signals, console input and
+ * stop requests while the vCPU threads run the guest.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "lib/log.h"
+#include "vcpu/vcpu.h"
+#include "vm/memmap.h"
+#include "vm/vm.h"
+
+/* How long a partial console line (a prompt) may wait before it is written. */
+#define CONSOLE_FLUSH_MS	5
+
+static void vm_wake(struct vm *vm)
+{
+	uint64_t one = 1;
+
+	if (write(vm->event_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+		pr_debug(vm->cfg.loglevel, "event write failed: %s", strerror(errno));
+}
+
+/* The first reason wins; later ones (other vCPUs stopping) are ignored. */
+void vm_request_stop(struct vm *vm, enum vm_stop_reason reason)
+{
+	int expected = VM_RUNNING;
+
+	if (atomic_compare_exchange_strong(&vm->stop_reason, &expected, reason))
+		vm_wake(vm);
+}
+
+static void vm_uart_set_irq(void *opaque, bool level)
+{
+	struct vm *vm = opaque;
+	int ret = irqchip_set_spi(&vm->irqchip, vm->uart.spi, level);
+
+	if (ret)
+		pr_warn(vm->cfg.loglevel, "UART interrupt not delivered: %s",
+			strerror(-ret));
+}
+
+static void vm_uart_tx(void *opaque, uint8_t byte)
+{
+	struct vm *vm = opaque;
+
+	console_put(&vm->console, byte);
+}
+
+static void vm_uart_rx_ready(void *opaque)
+{
+	vm_wake(opaque);
+}
+
+static const struct uart8250_ops vm_uart_ops = {
+	.set_irq	= vm_uart_set_irq,
+	.tx		= vm_uart_tx,
+	.rx_ready	= vm_uart_rx_ready,
+};
+
+void vm_uart_init(struct vm *vm, unsigned int spi)
+{
+	uart8250_init(&vm->uart, MEMMAP_UART_BASE, spi, &vm_uart_ops, vm);
+}
+
+static int vm_signals_block(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+	signal(SIGPIPE, SIG_IGN);
+	/* Blocked before the vCPU threads exist, so only signalfd sees them. */
+	return pthread_sigmask(SIG_BLOCK, set, NULL) ? -EINVAL : 0;
+}
+
+static void vm_console_input(struct vm *vm)
+{
+	uint8_t buf[UART8250_FIFO_SIZE];
+	size_t room = uart8250_rx_room(&vm->uart);
+	bool quit;
+	ssize_t n;
+
+	n = console_read(&vm->console, buf, room < sizeof(buf) ? room : sizeof(buf), &quit);
+	if (n > 0)
+		uart8250_rx_push(&vm->uart, buf, n);
+	if (quit)
+		vm_request_stop(vm, VM_STOP_USER);
+}
+
+static void vm_handle_signal(struct vm *vm, int sfd)
+{
+	struct signalfd_siginfo si;
+
+	if (read(sfd, &si, sizeof(si)) != sizeof(si))
+		return;
+	pr_info(vm->cfg.loglevel, "%s: stopping the guest", strsignal(si.ssi_signo));
+	vm->stop_signal = si.ssi_signo;
+	vm_request_stop(vm, VM_STOP_SIGNAL);
+}
+
+static void vm_main_loop(struct vm *vm, int sfd)
+{
+	while (!atomic_load(&vm->stop_reason)) {
+		struct pollfd fds[3] = {
+			{ .fd = vm->event_fd, .events = POLLIN },
+			{ .fd = sfd, .events = POLLIN },
+			{ .fd = vm->console.in_fd, .events = POLLIN },
+		};
+		bool want_input = !vm->console.in_eof && uart8250_rx_room(&vm->uart);
+		int timeout = console_pending(&vm->console) ? CONSOLE_FLUSH_MS : -1;
+		uint64_t v;
+		int n;
+
+		n = poll(fds, want_input ? 3 : 2, timeout);
+		if (n < 0 && errno != EINTR)
+			break;
+		if (n == 0)
+			console_flush(&vm->console);
+		if (fds[0].revents & POLLIN)
+			(void)!read(vm->event_fd, &v, sizeof(v));
+		if (fds[1].revents & POLLIN)
+			vm_handle_signal(vm, sfd);
+		if (want_input && (fds[2].revents & (POLLERR | POLLNVAL)))
+			vm->console.in_eof = true;	/* no usable stdin */
+		else if (want_input && (fds[2].revents & (POLLIN | POLLHUP)))
+			vm_console_input(vm);
+	}
+}
+
+/* lkvm's exit status for each way a guest can end (docs/usage.md). */
+static int vm_exit_status(struct vm *vm)
+{
+	switch (atomic_load(&vm->stop_reason)) {
+	case VM_STOP_POWEROFF:
+	case VM_STOP_RESET:
+	case VM_STOP_USER:
+		return 0;
+	case VM_STOP_CRASH:
+		return 3;
+	case VM_STOP_SIGNAL:
+		return 128 + vm->stop_signal;
+	default:
+		return 1;
+	}
+}
+
+int vm_run(struct vm *vm)
+{
+	sigset_t set;
+	int sfd, ret;
+
+	ret = vm_signals_block(&set);
+	sfd = ret ? -1 : signalfd(-1, &set, SFD_CLOEXEC);
+	if (sfd < 0) {
+		pr_err(vm->cfg.loglevel, "cannot set up signal handling: %s", strerror(errno));
+		return 1;
+	}
+	ret = vcpus_start(vm);
+	if (ret) {
+		pr_err(vm->cfg.loglevel, "cannot start the vCPU threads: %s", strerror(-ret));
+		vm_request_stop(vm, VM_STOP_ERROR);
+	} else {
+		vm_main_loop(vm, sfd);
+	}
+	vcpus_kick_all(vm);
+	vcpus_join(vm);
+	console_flush(&vm->console);
+	close(sfd);
+	return vm_exit_status(vm);
+}

@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The VM's set-up, as an ordered list of stages. The order is what the
+ * kernel requires of the vGIC (docs/design.md): vCPUs exist before the
+ * GIC is created (so the kernel checks their number), every device has
+ * taken its SPIs before the GIC is sized and initialised, and all of it
+ * precedes the first KVM_RUN, which maps the GIC's resources.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <libfdt.h>
+
+#include "fdt/fdt.h"
+#include "lib/log.h"
+#include "lib/util.h"
+#include "vcpu/vcpu.h"
+#include "vm/kvm.h"
+#include "vm/memmap.h"
+#include "vm/vm.h"
+
+#define VM_CMDLINE_MAX	2048	/* arm64 COMMAND_LINE_SIZE */
+
+struct vm_stage {
+	const char *name;
+	int (*run)(struct vm *vm);
+};
+
+static int vm_defaults(struct vm *vm)
+{
+	long host_cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	/* As kvmtool: one vCPU per host CPU, 64 MiB per vCPU plus 192 MiB. */
+	vm->nr_cpus = vm->cfg.nr_cpus;
+	if (!vm->nr_cpus)
+		vm->nr_cpus = host_cpus > 0 ? host_cpus : 1;
+	vm->ram_size = vm->cfg.ram_size;
+	if (!vm->ram_size)
+		vm->ram_size = (vm->nr_cpus + 3) * 64 * SZ_1M;
+	return 0;
+}
+
+static int vm_check_vcpus(struct vm *vm)
+{
+	int max = kvm_max_vcpus(vm);
+
+	if (max > 0 && vm->nr_cpus > (unsigned int)max) {
+		pr_err(vm->cfg.loglevel, "%u vCPUs asked for, this host's KVM allows at most %d; use -c %d or fewer",
+		       vm->nr_cpus, max, max);
+		return -E2BIG;
+	}
+	return 0;
+}
+
+/* Devices take their SPIs and MMIO ranges; the GIC is sized from them later. */
+static int vm_devices(struct vm *vm)
+{
+	int spi, ret;
+
+	spi = irqchip_alloc_spi(&vm->irqchip);
+	if (spi < 0)
+		return spi;
+	vm_uart_init(vm, spi);
+	ret = mmio_bus_register(&vm->bus, &vm->uart.region);
+	if (ret)
+		pr_err(vm->cfg.loglevel, "cannot place the UART: %s", strerror(-ret));
+	return ret;
+}
+
+static int vm_gic_create(struct vm *vm)
+{
+	int ret = irqchip_create(&vm->irqchip, vm);
+
+	if (!ret)
+		pr_info(vm->cfg.loglevel, "interrupt controller: %s",
+			vm->irqchip.ops->name);
+	return ret;
+}
+
+static int vm_gic_init(struct vm *vm)
+{
+	return vm->irqchip.ops->init(&vm->irqchip, vm);
+}
+
+static int vm_cmdline(struct vm *vm, char *buf, size_t len)
+{
+	const char *p = vm->cfg.params ? vm->cfg.params : "";
+	int n;
+
+	if (vm->cfg.nodefaults)
+		n = snprintf(buf, len, "%s", p);
+	else
+		n = snprintf(buf, len, "console=ttyS0 earlycon=uart8250,mmio,0x%llx%s%s",
+			     (unsigned long long)vm->uart.region.base, *p ? " " : "", p);
+	if (n < 0 || (size_t)n >= len) {
+		pr_err(vm->cfg.loglevel, "kernel command line is longer than %zu bytes; shorten -p",
+		       len - 1);
+		return -E2BIG;
+	}
+	return 0;
+}
+
+static int vm_fdt(struct vm *vm)
+{
+	void *fdt = vm_gpa_to_hva(vm, vm->plan.dtb_addr, LOADER_FDT_MAX);
+	char cmdline[VM_CMDLINE_MAX];
+	int ret;
+
+	ret = vm_cmdline(vm, cmdline, sizeof(cmdline));
+	if (ret)
+		return ret;
+	ret = fdt_build(vm, fdt, LOADER_FDT_MAX, cmdline);
+	if (ret) {
+		pr_err(vm->cfg.loglevel, "cannot build the device tree: %s",
+		       fdt_strerror(ret));
+		return -EINVAL;
+	}
+	if (!vm->cfg.dump_dtb_path)
+		return 0;
+	ret = fdt_dump(fdt, vm->cfg.dump_dtb_path);
+	if (ret)
+		pr_err(vm->cfg.loglevel, "cannot write the device tree to '%s': %s",
+		       vm->cfg.dump_dtb_path, strerror(-ret));
+	return ret;
+}
+
+static int vm_boot_regs(struct vm *vm)
+{
+	int ret = vcpu_set_boot_regs(&vm->vcpus[0], vm->plan.kernel_addr,
+				     vm->plan.dtb_addr);
+
+	if (ret)
+		pr_err(vm->cfg.loglevel, "cannot set the boot vCPU's registers: %s",
+		       strerror(-ret));
+	return ret;
+}
+
+static const struct vm_stage vm_stages[] = {
+	{ "defaults",			vm_defaults },
+	{ "inspect kernel and initrd",	load_inspect },
+	{ "open KVM, create the VM",	kvm_open },
+	{ "vCPU limits",		vm_check_vcpus },
+	{ "guest RAM",			ram_setup },
+	{ "devices",			vm_devices },
+	{ "create vCPUs",		vcpus_create },
+	{ "create the GIC",		vm_gic_create },
+	{ "size and init the GIC",	vm_gic_init },
+	{ "PSCI version",		vm_read_psci_version },
+	{ "load kernel and initrd",	load_images },
+	{ "device tree",		vm_fdt },
+	{ "boot registers",		vm_boot_regs },
+};
+
+/* Each stage reports its own failure: it knows the context. */
+int vm_setup(struct vm *vm)
+{
+	unsigned int i;
+	int ret;
+
+	vm->kvm_fd = vm->vm_fd = vm->kernel_fd = vm->initrd_fd = -1;
+	vm->irqchip.dev_fd = -1;
+	pthread_mutex_init(&vm->stop_lock, NULL);
+	vm->event_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (vm->event_fd < 0)
+		return -errno;
+	for (i = 0; i < ARRAY_SIZE(vm_stages); i++) {
+		pr_debug(vm->cfg.loglevel, "stage: %s", vm_stages[i].name);
+		ret = vm_stages[i].run(vm);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+void vm_teardown(struct vm *vm)
+{
+	vcpus_destroy(vm);
+	irqchip_destroy(&vm->irqchip);
+	ram_teardown(vm);
+	kvm_close(vm);
+	if (vm->kernel_fd >= 0)
+		close(vm->kernel_fd);
+	if (vm->initrd_fd >= 0)
+		close(vm->initrd_fd);
+	if (vm->event_fd >= 0)
+		close(vm->event_fd);
+	uart8250_destroy(&vm->uart);
+	pthread_mutex_destroy(&vm->stop_lock);
+}

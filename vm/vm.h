@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_VM_VM_H
+#define LKVM_VM_VM_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "devices/bus.h"
+#include "devices/console.h"
+#include "devices/uart8250.h"
+#include "gic/irqchip.h"
+#include "vm/config.h"
+#include "vm/loader.h"
+
+struct vcpu;
+
+/* Why the VM stopped; decides lkvm's exit status (docs/usage.md). */
+enum vm_stop_reason {
+	VM_RUNNING = 0,
+	VM_STOP_POWEROFF,
+	VM_STOP_RESET,
+	VM_STOP_CRASH,
+	VM_STOP_ERROR,
+	VM_STOP_SIGNAL,
+	VM_STOP_USER,		/* Ctrl-a x on the console */
+};
+
+struct vm {
+	struct vm_config cfg;
+	int kvm_fd;
+	int vm_fd;
+	int run_size;		/* KVM_GET_VCPU_MMAP_SIZE */
+
+	void *ram_alloc;	/* the mapping, for munmap */
+	size_t ram_alloc_size;
+	uint8_t *ram;		/* 2 MiB aligned guest RAM */
+	uint64_t ram_size;
+
+	unsigned int nr_cpus;
+	struct vcpu *vcpus;
+
+	struct irqchip irqchip;
+	struct mmio_bus bus;
+	struct uart8250 uart;
+	struct console console;
+
+	int kernel_fd;
+	int initrd_fd;
+	uint64_t kernel_size;
+	uint64_t initrd_size;
+	struct image_info image;
+	struct load_plan plan;
+	uint32_t psci_version;	/* major << 16 | minor, as KVM reports */
+
+	/* Stop handling: vCPU threads post a reason, the main loop reacts. */
+	_Atomic int stop_reason;
+	int stop_signal;		/* for VM_STOP_SIGNAL */
+	int event_fd;		/* wakes the main loop */
+	pthread_mutex_t stop_lock;
+};
+
+int vm_setup(struct vm *vm);
+int vm_run(struct vm *vm);
+void vm_teardown(struct vm *vm);
+void vm_request_stop(struct vm *vm, enum vm_stop_reason reason);
+void vm_uart_init(struct vm *vm, unsigned int spi);
+void *vm_gpa_to_hva(struct vm *vm, uint64_t gpa, uint64_t len);
+
+#endif
