@@ -66,7 +66,7 @@ int loader_parse_header(const void *buf, size_t len, struct image_info *info)
 int loader_plan(const struct load_request *req, struct load_plan *plan,
 		const char **what)
 {
-	uint64_t limit, pos, footprint;
+	uint64_t limit, pos, footprint, gap;
 
 	*what = "kernel";
 	footprint = MAX(req->kernel_file_size, req->image.image_size);
@@ -89,7 +89,8 @@ int loader_plan(const struct load_request *req, struct load_plan *plan,
 	if (!req->initrd_size)
 		return 0;
 	*what = "initrd";
-	if (req->initrd_size + 4 > plan->dtb_addr - plan->kernel_end)
+	gap = plan->dtb_addr - plan->kernel_end;
+	if (req->initrd_size > gap || gap - req->initrd_size < 4)
 		return -ENOMEM;
 	plan->initrd_addr = ALIGN_UP(plan->dtb_addr - req->initrd_size - 4, 4);
 	return 0;

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -71,8 +72,8 @@ int options_parse_size(const char *s, unsigned long long *bytes)
 	unsigned long long v, mult = SZ_1M;
 	char *end;
 
-	if (!*s || *s == '-' || *s == '+')
-		return -EINVAL;
+	if (!isdigit((unsigned char)*s))
+		return -EINVAL;		/* strtoull would take "-1" or " 1" */
 	errno = 0;
 	v = strtoull(s, &end, 10);
 	if (errno || end == s)
@@ -97,7 +98,7 @@ static int parse_uint(const char *s, unsigned long *out)
 {
 	char *end;
 
-	if (!*s || *s == '-' || *s == '+')
+	if (!isdigit((unsigned char)*s))
 		return -EINVAL;
 	errno = 0;
 	*out = strtoul(s, &end, 10);
@@ -262,8 +263,8 @@ static int parse_one(int argc, char *const argv[], int *i,
 	} else if (*i + 1 < argc) {
 		*val = argv[++*i];
 	} else {
-		return fail("option %s needs a value %s; e.g. %s %s", name, o->arg,
-			    name, o->arg);
+		return fail("option %s needs a value: --%s %s", name,
+			    o->long_name, o->arg);
 	}
 	*out = o;
 	return 0;

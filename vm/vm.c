@@ -48,8 +48,11 @@ static int vm_check_vcpus(struct vm *vm)
 	int max = kvm_max_vcpus(vm);
 
 	if (max > 0 && vm->nr_cpus > (unsigned int)max) {
-		pr_err(vm->cfg.loglevel, "%u vCPUs asked for, this host's KVM allows at most %d; use -c %d or fewer",
-		       vm->nr_cpus, max, max);
+		/* KVM on a GICv2 host caps VMs at GICv2's 8 CPUs. */
+		pr_err(vm->cfg.loglevel, "%u vCPUs asked for, this host's KVM allows at most %d%s; use -c %d or fewer",
+		       vm->nr_cpus, max,
+		       max == GICV2_MAX_CPUS ? " (GICv2 host: a GICv2 addresses at most 8 CPUs)" : "",
+		       max);
 		return -E2BIG;
 	}
 	return 0;

@@ -1,0 +1,250 @@
+#!/bin/sh
+# /init of the nested test guest (busybox, POSIX sh).
+#
+# Reads its instructions from the kernel command line, runs one check per
+# item and prints one line per check:
+#
+#   GUEST-PLAN <check> <check> ...          the checks that will be reported
+#   GUEST-CHECK <name> PASS|FAIL <detail>   one per check
+#   GUEST-READY-FOR-INPUT                   the console is being read now
+#   GUEST-ECHO <line>                       the line read from the console
+#   GUEST-DONE passed=N failed=M            all checks ran
+#
+# then powers the VM off. Command-line parameters (all optional):
+#
+#   lkvm.expect_cpus=N       exactly N CPUs must be online
+#   lkvm.expect_gic=GICv3|GICv2|<chip>
+#                            the interrupt controller named in /proc/interrupts
+#   lkvm.input=0|1           read one line from the console and echo it (default 1)
+#   lkvm.input_timeout=S     seconds to wait for that line (default 60)
+#   lkvm.sleep_max=CS        upper bound for "sleep 2", centiseconds (default 350)
+#   lkvm.dump=1              print /proc/interrupts and the CPU list as well
+#   lkvm.shell=1             start a shell on the console instead of powering off
+
+PATH=/bin:/sbin:/usr/bin:/usr/sbin
+export PATH
+
+/bin/busybox mkdir -p /proc /sys /dev /tmp
+/bin/busybox mount -t proc proc /proc
+/bin/busybox mount -t sysfs sysfs /sys
+/bin/busybox mount -t devtmpfs devtmpfs /dev 2>/dev/null
+/bin/busybox mount -t tmpfs tmpfs /tmp
+/bin/busybox --install -s
+
+# Without a /dev/console node in the initramfs the kernel starts init with
+# no standard streams: attach them to the console now.
+if [ ! -e /proc/self/fd/1 ]; then
+	exec </dev/console >/dev/console 2>&1
+fi
+
+expect_cpus=
+expect_gic=
+want_input=1
+input_timeout=60
+sleep_max=350
+dump=0
+shell=0
+for w in $(cat /proc/cmdline); do
+	case "$w" in
+	lkvm.expect_cpus=*)	expect_cpus=${w#*=} ;;
+	lkvm.expect_gic=*)	expect_gic=${w#*=} ;;
+	lkvm.input=*)		want_input=${w#*=} ;;
+	lkvm.input_timeout=*)	input_timeout=${w#*=} ;;
+	lkvm.sleep_max=*)	sleep_max=${w#*=} ;;
+	lkvm.dump=*)		dump=${w#*=} ;;
+	lkvm.shell=*)		shell=${w#*=} ;;
+	esac
+done
+
+passed=0
+failed=0
+check() {	# check <name> PASS|FAIL <detail...>
+	name=$1 result=$2
+	shift 2
+	echo "GUEST-CHECK $name $result $*"
+	if [ "$result" = PASS ]; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+	fi
+}
+
+# Number of CPUs in a kernel CPU list such as "0-3,5".
+count_cpulist() {
+	echo "$1" | awk -F, '{
+		n = 0
+		for (i = 1; i <= NF; i++) {
+			if (split($i, r, "-") == 2) n += r[2] - r[1] + 1
+			else if ($i != "") n++
+		}
+		print n
+	}'
+}
+
+# The CPU columns of /proc/interrupts are the online CPUs, in order.
+# Prints the per-CPU counts of the row whose last field is $1.
+irq_row_counts() {
+	awk -v want="$1" '
+		NR == 1 { ncpu = NF; next }
+		$NF == want {
+			s = ""
+			for (i = 2; i <= ncpu + 1; i++) s = s (s == "" ? "" : " ") $i
+			print s
+			exit
+		}' /proc/interrupts
+}
+
+# Chip name (the column after the counts) of the row whose last field is $1.
+irq_row_chip() {
+	awk -v want="$1" '
+		NR == 1 { ncpu = NF; next }
+		$NF == want { print $(ncpu + 2); exit }' /proc/interrupts
+}
+
+# Per-CPU sums over all IPI rows ("IPI0:", "IPI1:", ...).
+ipi_counts() {
+	awk '
+		NR == 1 { ncpu = NF; next }
+		$1 ~ /^IPI[0-9]+:$/ { for (i = 2; i <= ncpu + 1; i++) c[i] += $i }
+		END {
+			s = ""
+			for (i = 2; i <= ncpu + 1; i++) s = s (s == "" ? "" : " ") c[i] + 0
+			print s
+		}' /proc/interrupts
+}
+
+sum_words() { echo "$*" | awk '{ s = 0; for (i = 1; i <= NF; i++) s += $i; print s }'; }
+
+# Uptime in centiseconds.
+uptime_cs() { awk '{ split($1, t, "."); print t[1] * 100 + t[2] }' /proc/uptime; }
+
+online=$(cat /sys/devices/system/cpu/online 2>/dev/null)
+ncpus=$(count_cpulist "$online")
+
+plan="cpus gic timer"
+[ "$ncpus" -gt 1 ] && plan="$plan ipi"
+plan="$plan sleep"
+[ "$want_input" = 1 ] && plan="$plan uart-rx"
+echo "GUEST-PLAN $plan"
+
+if [ "$dump" = 1 ]; then
+	echo "GUEST-DUMP-BEGIN"
+	echo "cmdline: $(cat /proc/cmdline)"
+	echo "online: $online possible: $(cat /sys/devices/system/cpu/possible)"
+	cat /proc/interrupts
+	echo "GUEST-DUMP-END"
+fi
+
+# --- cpus: the expected number of vCPUs came online -----------------------
+detail="online=$online count=$ncpus nproc=$(nproc)"
+if [ -z "$online" ] || [ "$ncpus" -lt 1 ]; then
+	check cpus FAIL "cannot read /sys/devices/system/cpu/online"
+elif [ -n "$expect_cpus" ] && [ "$ncpus" != "$expect_cpus" ]; then
+	check cpus FAIL "$detail expected=$expect_cpus"
+else
+	check cpus PASS "$detail${expect_cpus:+ expected=$expect_cpus}"
+fi
+
+# --- gic: the interrupt controller the guest drives ------------------------
+# /proc/interrupts names the chip of each row: "GICv3" for a GICv3
+# distributor, "GIC-0" for the first GICv2 (arm,cortex-a15-gic) instance.
+chip=$(irq_row_chip arch_timer)
+case "$expect_gic" in
+GICv3|gicv3|v3)	want_chip=GICv3 ;;
+GICv2|gicv2|v2)	want_chip=GIC-0 ;;
+*)		want_chip=$expect_gic ;;
+esac
+if [ -z "$chip" ]; then
+	check gic FAIL "no arch_timer row in /proc/interrupts"
+elif [ -n "$want_chip" ] && [ "$chip" != "$want_chip" ]; then
+	check gic FAIL "arch_timer is on '$chip', expected '$want_chip'"
+else
+	check gic PASS "arch_timer is on '$chip'${want_chip:+ as expected}"
+fi
+
+# --- timer: the arch timer interrupt is counting, on every CPU -------------
+t1=$(irq_row_counts arch_timer)
+sleep 0.2
+t2=$(irq_row_counts arch_timer)
+s1=$(sum_words "$t1")
+s2=$(sum_words "$t2")
+zero=
+i=0
+for c in $t2; do
+	[ "$c" -gt 0 ] || zero="$zero cpu$i"
+	i=$((i + 1))
+done
+if [ -z "$t2" ]; then
+	check timer FAIL "no arch_timer row in /proc/interrupts"
+elif [ "$s2" -le "$s1" ]; then
+	check timer FAIL "arch_timer total did not move in 0.2 s ($s1 -> $s2)"
+elif [ -n "$zero" ]; then
+	check timer FAIL "no timer interrupt on$zero (counts: $t2)"
+else
+	check timer PASS "total $s1 -> $s2 in 0.2 s, per cpu: $t2"
+fi
+
+# --- ipi: inter-processor interrupts reach every CPU -----------------------
+# Moving short-lived tasks onto each CPU in turn makes the scheduler kick the
+# idle target CPU (a reschedule IPI) and the exiting task wake its parent on
+# another CPU. Every CPU's IPI count must grow.
+if [ "$ncpus" -gt 1 ]; then
+	i1=$(ipi_counts)
+	round=0
+	while [ $round -lt 3 ]; do
+		for c in $(seq 0 $((ncpus - 1))); do
+			taskset -c "$c" sh -c 'sleep 0.01' 2>/dev/null
+		done
+		round=$((round + 1))
+	done
+	i2=$(ipi_counts)
+	set -- $i1
+	stuck=
+	i=0
+	for c in $i2; do
+		[ "$c" -gt "${1:-0}" ] || stuck="$stuck cpu$i"
+		shift
+		i=$((i + 1))
+	done
+	if [ -z "$i2" ]; then
+		check ipi FAIL "no IPI rows in /proc/interrupts"
+	elif [ -n "$stuck" ]; then
+		check ipi FAIL "IPI count did not grow on$stuck ($i1 -> $i2)"
+	else
+		check ipi PASS "per-cpu IPIs $i1 -> $i2"
+	fi
+fi
+
+# --- sleep: an idle "sleep 2" wakes up on time -----------------------------
+a=$(uptime_cs)
+sleep 2
+b=$(uptime_cs)
+dt=$((b - a))
+if [ "$dt" -lt 195 ] || [ "$dt" -gt "$sleep_max" ]; then
+	check sleep FAIL "sleep 2 took ${dt}0 ms (allowed 1950..${sleep_max}0)"
+else
+	check sleep PASS "sleep 2 took ${dt}0 ms"
+fi
+
+# --- uart-rx: one line typed into the VMM's stdin reaches the guest --------
+if [ "$want_input" = 1 ]; then
+	stty -echo 2>/dev/null
+	echo "GUEST-READY-FOR-INPUT"
+	line=
+	if read -r -t "$input_timeout" line; then
+		echo "GUEST-ECHO $line"
+		check uart-rx PASS "read ${#line} characters"
+	else
+		[ -n "$line" ] && echo "GUEST-ECHO $line"
+		check uart-rx FAIL "no complete line within ${input_timeout} s"
+	fi
+fi
+
+echo "GUEST-DONE passed=$passed failed=$failed"
+
+if [ "$shell" = 1 ]; then
+	setsid cttyhack sh
+fi
+poweroff -f
+# poweroff should not return; keep init alive so the kernel does not panic.
+while :; do sleep 60; done

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Image header parsing and kernel/initrd/DTB placement. */
+#include <string.h>
+
+#include "tests/unit.h"
+#include "vm/loader.h"
+#include "vm/memmap.h"
+
+#define MiB (1ULL << 20)
+
+static void put64(unsigned char *p, unsigned long long v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = v >> (8 * i);
+}
+
+static void make_header(unsigned char *h, unsigned long long text_offset,
+			unsigned long long image_size, unsigned long long flags)
+{
+	memset(h, 0, 64);
+	put64(h + 8, text_offset);
+	put64(h + 16, image_size);
+	put64(h + 24, flags);
+	memcpy(h + 56, "ARM\x64", 4);
+}
+
+static void test_header(struct unit *u)
+{
+	unsigned char h[64];
+	struct image_info info;
+
+	/* Debian's 6.1 Image: text_offset 0, image_size 0x2010000, flags 0xa. */
+	make_header(h, 0, 0x2010000, 0xa);
+	CHECK_EQ(u, loader_parse_header(h, sizeof(h), &info), 0);
+	CHECK(u, info.has_header);
+	CHECK_EQ(u, info.text_offset, 0);
+	CHECK_EQ(u, info.image_size, 0x2010000);
+
+	/* image_size 0: a pre-3.17 kernel, which sits at 0x80000. */
+	make_header(h, 0, 0, 0);
+	CHECK_EQ(u, loader_parse_header(h, sizeof(h), &info), 0);
+	CHECK_EQ(u, info.text_offset, 0x80000);
+
+	make_header(h, 0x80000, 0x100000, 1);	/* big-endian */
+	CHECK_EQ(u, loader_parse_header(h, sizeof(h), &info), -22);
+	make_header(h, 0x200000, 0x100000, 0);	/* outside the 2 MiB window */
+	CHECK_EQ(u, loader_parse_header(h, sizeof(h), &info), -22);
+	make_header(h, 0x80010, 0x100000, 0);	/* not page aligned */
+	CHECK_EQ(u, loader_parse_header(h, sizeof(h), &info), -22);
+
+	/* No magic, or too short: a raw binary at RAM + 0x80000. */
+	memset(h, 0xaa, sizeof(h));
+	CHECK_EQ(u, loader_parse_header(h, sizeof(h), &info), 0);
+	CHECK(u, !info.has_header);
+	CHECK_EQ(u, info.text_offset, 0x80000);
+	CHECK_EQ(u, loader_parse_header(h, 10, &info), 0);
+	CHECK(u, !info.has_header);
+}
+
+static void test_plan(struct unit *u)
+{
+	struct load_request r = {
+		.ram_base = MEMMAP_RAM_BASE, .ram_size = 512 * MiB,
+		.kernel_file_size = 32954880,
+		.image = { .has_header = true, .text_offset = 0, .image_size = 0x2010000 },
+		.initrd_size = 1039773,
+	};
+	struct load_plan p;
+	const char *what;
+
+	CHECK_EQ(u, loader_plan(&r, &p, &what), 0);
+	CHECK_EQ(u, p.kernel_addr, MEMMAP_RAM_BASE);
+	CHECK_EQ(u, p.kernel_end, MEMMAP_RAM_BASE + 0x2010000);
+	/* kvmtool: DTB 2 MiB aligned at the top of the first 256 MiB. */
+	CHECK_EQ(u, p.dtb_addr, 0x8fe00000);
+	CHECK(u, p.initrd_addr + r.initrd_size <= p.dtb_addr);
+	CHECK(u, p.initrd_addr >= p.kernel_end);
+	CHECK_EQ(u, p.initrd_addr % 4, 0);
+
+	r.ram_size = 64 * MiB;
+	CHECK_EQ(u, loader_plan(&r, &p, &what), 0);
+	CHECK_EQ(u, p.dtb_addr, 0x83e00000);
+
+	r.ram_size = 8 * MiB;
+	CHECK_EQ(u, loader_plan(&r, &p, &what), -12);
+	CHECK(u, !strcmp(what, "kernel"));
+
+	r.ram_size = 34 * MiB;	/* kernel fits, DTB does not */
+	CHECK_EQ(u, loader_plan(&r, &p, &what), -12);
+	CHECK(u, !strcmp(what, "device tree"));
+
+	r.ram_size = 64 * MiB;
+	r.initrd_size = 40 * MiB;	/* no room between kernel and DTB */
+	CHECK_EQ(u, loader_plan(&r, &p, &what), -12);
+	CHECK(u, !strcmp(what, "initrd"));
+
+	/* A raw binary with no initrd in 16 MiB. */
+	r = (struct load_request) {
+		.ram_base = MEMMAP_RAM_BASE, .ram_size = 16 * MiB,
+		.kernel_file_size = 4096, .image = { .text_offset = 0x80000 },
+	};
+	CHECK_EQ(u, loader_plan(&r, &p, &what), 0);
+	CHECK_EQ(u, p.kernel_addr, MEMMAP_RAM_BASE + 0x80000);
+	CHECK_EQ(u, p.initrd_addr, 0);
+
+	/* Sizes near the top of the range must not wrap. */
+	r.kernel_file_size = ~0ULL - 10;
+	CHECK_EQ(u, loader_plan(&r, &p, &what), -12);
+	r.kernel_file_size = 4096;
+	r.initrd_size = ~0ULL - 2;
+	CHECK_EQ(u, loader_plan(&r, &p, &what), -12);
+}
+
+int main(void)
+{
+	struct unit u = { 0 };
+
+	test_header(&u);
+	test_plan(&u);
+	return unit_done(&u, "test-loader");
+}

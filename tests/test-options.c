@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The "lkvm run" command line: kvmtool's names, and a clear error for each mistake. */
+#include <string.h>
+
+#include "lib/log.h"
+#include "tests/unit.h"
+#include "vm/options.h"
+
+#define ARGV(...) ((char *[]){ "run", __VA_ARGS__, NULL })
+#define ARGC(...) ((int)(sizeof((char *[]){ "run", __VA_ARGS__ }) / sizeof(char *)))
+#define PARSE(cfg, ...) options_parse_run(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), \
+					  (cfg), err, sizeof(err))
+
+static char err[OPTIONS_ERR_MAX];
+
+static void test_kvmtool_names(struct unit *u)
+{
+	struct vm_config c;
+
+	CHECK_EQ(u, PARSE(&c, "-k", "Image", "-i", "rd", "-p", "quiet", "-c", "4",
+			  "-m", "512", "--irqchip=gicv2", "--name", "g1",
+			  "--dump-dtb", "x.dtb", "--nodefaults",
+			  "--network", "mode=none", "--loglevel", "info"), 0);
+	CHECK(u, !strcmp(c.kernel_path, "Image"));
+	CHECK(u, !strcmp(c.initrd_path, "rd"));
+	CHECK(u, !strcmp(c.params, "quiet"));
+	CHECK(u, !strcmp(c.name, "g1"));
+	CHECK(u, !strcmp(c.dump_dtb_path, "x.dtb"));
+	CHECK_EQ(u, c.nr_cpus, 4);
+	CHECK_EQ(u, c.ram_size, 512ULL << 20);
+	CHECK_EQ(u, c.irqchip, IRQCHIP_GICV2);
+	CHECK(u, c.nodefaults);
+	CHECK_EQ(u, c.loglevel, LOG_INFO);
+
+	CHECK_EQ(u, PARSE(&c, "--kernel=Image", "--cpus=2", "--mem=1G", "-v"), 0);
+	CHECK_EQ(u, c.nr_cpus, 2);
+	CHECK_EQ(u, c.ram_size, 1ULL << 30);
+	CHECK_EQ(u, c.irqchip, IRQCHIP_AUTO);
+	CHECK_EQ(u, c.loglevel, LOG_INFO);
+	CHECK(u, !c.nodefaults);
+
+	/* Attached short values and a positional kernel, as kvmtool takes them. */
+	CHECK_EQ(u, PARSE(&c, "-c2", "-m256", "Image"), 0);
+	CHECK_EQ(u, c.nr_cpus, 2);
+	CHECK_EQ(u, c.ram_size, 256ULL << 20);
+	CHECK(u, !strcmp(c.kernel_path, "Image"));
+	CHECK_EQ(u, PARSE(&c, "-k", "Image", "--help"), 1);
+}
+
+/* Each mistake fails with a message naming the option and the fix. */
+static void test_errors(struct unit *u)
+{
+	struct vm_config c;
+
+	CHECK_EQ(u, PARSE(&c, "-p", "x"), -22);
+	CHECK(u, strstr(err, "no kernel") && strstr(err, "-k"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-c", "0"), -22);
+	CHECK(u, strstr(err, "out of range"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-c", "two"), -22);
+	CHECK(u, strstr(err, "not a number"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-c", "-1"), -22);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-m", "0"), -22);
+	CHECK(u, strstr(err, "too small"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-m", "-5"), -22);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-m", "lots"), -22);
+	CHECK(u, strstr(err, "not a size"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-m", "99999999999"), -22);
+	CHECK(u, strstr(err, "larger"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-m", "18446744073709551615G"), -22);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--bogus"), -22);
+	CHECK(u, strstr(err, "unknown option '--bogus'"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-Z"), -22);
+	CHECK_EQ(u, PARSE(&c, "-k"), -22);
+	CHECK(u, strstr(err, "needs a value"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--nodefaults=1"), -22);
+	CHECK(u, strstr(err, "takes no value"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--irqchip=gicv4"), -22);
+	CHECK(u, strstr(err, "auto, gicv2, gicv3 or user"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--loglevel=loud"), -22);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--network", "mode=tap"), -22);
+	CHECK(u, strstr(err, "mode=none"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "J"), -22);
+	CHECK(u, strstr(err, "already"));
+	CHECK_EQ(u, PARSE(&c, "-k", ""), -22);
+}
+
+static void test_sizes(struct unit *u)
+{
+	unsigned long long b;
+
+	CHECK(u, !options_parse_size("64", &b) && b == 64ULL << 20);
+	CHECK(u, !options_parse_size("64M", &b) && b == 64ULL << 20);
+	CHECK(u, !options_parse_size("2G", &b) && b == 2ULL << 30);
+	CHECK(u, !options_parse_size("512MB", &b) && b == 512ULL << 20);
+	CHECK(u, !options_parse_size("4096K", &b) && b == 4ULL << 20);
+	CHECK(u, options_parse_size("", &b));
+	CHECK(u, options_parse_size("1X", &b));
+	CHECK(u, options_parse_size("1GG", &b));
+	CHECK(u, options_parse_size(" 1", &b));
+}
+
+int main(void)
+{
+	struct unit u = { 0 };
+
+	test_kvmtool_names(&u);
+	test_errors(&u);
+	test_sizes(&u);
+	return unit_done(&u, "test-options");
+}

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The 8250 model as the Linux 8250 driver and a polling guest see it. */
+#include <string.h>
+
+#include "devices/uart8250.h"
+#include "tests/unit.h"
+
+struct sink {
+	char out[256];
+	unsigned int len;
+	bool irq;
+	int irq_changes;
+	int rx_ready;
+};
+
+static void s_irq(void *o, bool level)
+{
+	struct sink *s = o;
+
+	s->irq = level;
+	s->irq_changes++;
+}
+
+static void s_tx(void *o, uint8_t b)
+{
+	struct sink *s = o;
+
+	if (s->len < sizeof(s->out))
+		s->out[s->len++] = b;
+}
+
+static void s_rx_ready(void *o)
+{
+	((struct sink *)o)->rx_ready++;
+}
+
+static const struct uart8250_ops ops = { s_irq, s_tx, s_rx_ready };
+
+static uint64_t rd(struct uart8250 *u, uint64_t off)
+{
+	struct mmio_access a = { .offset = off, .len = 1, .cpu = 0 };
+
+	uart8250_mmio(&u->region, &a);
+	return a.data;
+}
+
+static void wr(struct uart8250 *u, uint64_t off, uint64_t v)
+{
+	struct mmio_access a = { .offset = off, .len = 1, .is_write = true, .data = v };
+
+	uart8250_mmio(&u->region, &a);
+}
+
+static void test_tx(struct unit *u, struct uart8250 *uart, struct sink *s)
+{
+	const char *msg = "hi\n";
+
+	CHECK_EQ(u, rd(uart, 5) & 0x60, 0x60);	/* THRE and TEMT */
+	CHECK_EQ(u, rd(uart, 2) & 0x0f, 0x01);	/* no interrupt */
+	for (const char *p = msg; *p; p++)
+		wr(uart, 0, *p);
+	CHECK(u, s->len == 3 && !memcmp(s->out, msg, 3));
+	CHECK(u, !s->irq);			/* THRI not enabled */
+
+	/* Enabling THRI with THR empty interrupts; reading IIR acknowledges. */
+	wr(uart, 1, 0x02);
+	CHECK(u, s->irq);
+	CHECK_EQ(u, rd(uart, 2) & 0x0f, 0x02);
+	CHECK(u, !s->irq);
+	CHECK_EQ(u, rd(uart, 2) & 0x0f, 0x01);
+	/* Each byte sent empties THR again: a new transmit interrupt. */
+	wr(uart, 0, 'x');
+	CHECK(u, s->irq);
+	wr(uart, 1, 0x00);
+	CHECK(u, !s->irq);
+}
+
+static void test_rx(struct unit *u, struct uart8250 *uart, struct sink *s)
+{
+	uint8_t in[100];
+
+	memset(in, 'a', sizeof(in));
+	/* Input waits until the guest enables the receive interrupt. */
+	CHECK_EQ(u, uart8250_rx_room(uart), 0);
+	wr(uart, 1, 0x01);
+	CHECK_EQ(u, uart8250_rx_room(uart), UART8250_FIFO_SIZE);
+	CHECK_EQ(u, uart8250_rx_push(uart, in, sizeof(in)), UART8250_FIFO_SIZE);
+	CHECK(u, s->irq);
+	CHECK_EQ(u, rd(uart, 2) & 0x0f, 0x04);
+	CHECK_EQ(u, rd(uart, 5) & 1, 1);
+	s->rx_ready = 0;
+	for (int i = 0; i < UART8250_FIFO_SIZE; i++)
+		CHECK_EQ(u, rd(uart, 0), 'a');
+	CHECK_EQ(u, rd(uart, 5) & 1, 0);
+	CHECK(u, !s->irq);
+	CHECK_EQ(u, s->rx_ready, 1);		/* drained: feed more */
+	CHECK_EQ(u, rd(uart, 0), 0);		/* empty FIFO reads 0 */
+
+	/* FCR can clear the receive FIFO. */
+	uart8250_rx_push(uart, in, 3);
+	wr(uart, 2, 0x03);
+	CHECK_EQ(u, rd(uart, 5) & 1, 0);
+	CHECK_EQ(u, rd(uart, 2) & 0xcf, 0xc1);	/* FIFOs on, nothing pending */
+	wr(uart, 1, 0);
+}
+
+static void test_regs(struct unit *u, struct uart8250 *uart, struct sink *s)
+{
+	struct mmio_access a = { .offset = 0, .len = 4, .data = 0x41 };
+
+	/* DLAB switches offsets 0 and 1 to the divisor latch. */
+	wr(uart, 3, 0x83);
+	wr(uart, 0, 0x01);
+	wr(uart, 1, 0x02);
+	CHECK_EQ(u, rd(uart, 0), 0x01);
+	CHECK_EQ(u, rd(uart, 1), 0x02);
+	wr(uart, 3, 0x03);
+	CHECK_EQ(u, rd(uart, 3), 0x03);
+	CHECK_EQ(u, rd(uart, 1), 0x00);		/* IER again */
+	wr(uart, 7, 0x5a);
+	CHECK_EQ(u, rd(uart, 7), 0x5a);
+	CHECK_EQ(u, rd(uart, 6) & 0xb0, 0xb0);	/* DCD, DSR, CTS */
+
+	/* Loopback: sent bytes come back in, not out. */
+	s->len = 0;
+	wr(uart, 4, 0x10);
+	wr(uart, 0, 'L');
+	CHECK_EQ(u, s->len, 0);
+	CHECK_EQ(u, rd(uart, 0), 'L');
+	wr(uart, 4, 0x00);
+
+	/* Wider accesses and offsets past the registers are refused, harmlessly. */
+	a.is_write = true;
+	CHECK_EQ(u, uart8250_mmio(&uart->region, &a), -22);
+	CHECK_EQ(u, s->len, 0);
+	a.is_write = false;
+	a.len = 1;
+	a.offset = 9;
+	CHECK_EQ(u, uart8250_mmio(&uart->region, &a), -22);
+	CHECK_EQ(u, a.data, 0);
+}
+
+int main(void)
+{
+	struct uart8250 uart;
+	struct sink s = { 0 };
+	struct unit u = { 0 };
+
+	uart8250_init(&uart, 0x1000000, 0, &ops, &s);
+	test_tx(&u, &uart, &s);
+	test_rx(&u, &uart, &s);
+	test_regs(&u, &uart, &s);
+	uart8250_destroy(&uart);
+	return unit_done(&u, "test-uart");
+}
