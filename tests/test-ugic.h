@@ -3,6 +3,7 @@
 #define LKVM_TESTS_TEST_UGIC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "gic/ugic.h"
@@ -87,18 +88,18 @@ int tg_access(struct mmio_region *r, int cpu, uint64_t off, uint32_t len,
 uint64_t tg_rw(struct mmio_region *r, int cpu, uint32_t off, uint32_t len,
 	       bool write, uint64_t val, const char *file, int line);
 
-#define dread(t, cpu, off) \
-	((uint32_t)tg_rw(&(t)->dist, cpu, off, 4, false, 0, __FILE__, __LINE__))
-#define dwrite(t, cpu, off, val) \
-	tg_rw(&(t)->dist, cpu, off, 4, true, val, __FILE__, __LINE__)
-#define dread8(t, cpu, off) \
-	((uint8_t)tg_rw(&(t)->dist, cpu, off, 1, false, 0, __FILE__, __LINE__))
-#define dwrite8(t, cpu, off, val) \
-	tg_rw(&(t)->dist, cpu, off, 1, true, val, __FILE__, __LINE__)
-#define cread(t, cpu, off) \
-	((uint32_t)tg_rw(&(t)->cpu, cpu, off, 4, false, 0, __FILE__, __LINE__))
-#define cwrite(t, cpu, off, val) \
-	tg_rw(&(t)->cpu, cpu, off, 4, true, val, __FILE__, __LINE__)
+#define dread(t_, c_, o_) \
+	((uint32_t)tg_rw(&(t_)->dist, c_, o_, 4, false, 0, __FILE__, __LINE__))
+#define dwrite(t_, c_, o_, v_) \
+	tg_rw(&(t_)->dist, c_, o_, 4, true, v_, __FILE__, __LINE__)
+#define dread8(t_, c_, o_) \
+	((uint8_t)tg_rw(&(t_)->dist, c_, o_, 1, false, 0, __FILE__, __LINE__))
+#define dwrite8(t_, c_, o_, v_) \
+	tg_rw(&(t_)->dist, c_, o_, 1, true, v_, __FILE__, __LINE__)
+#define cread(t_, c_, o_) \
+	((uint32_t)tg_rw(&(t_)->cpu, c_, o_, 4, false, 0, __FILE__, __LINE__))
+#define cwrite(t_, c_, o_, v_) \
+	tg_rw(&(t_)->cpu, c_, o_, 4, true, v_, __FILE__, __LINE__)
 
 /* Distributor and every CPU interface on, PMR wide open. */
 void tg_enable(struct tgic *t);

@@ -19,7 +19,11 @@ $(HOST_BUILD)/$(1): $$($(1)_SRCS) tests/unit.h
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 
-unit-test: $(UNIT_TESTS:%=$(HOST_BUILD)/%)
+include tests/ugic.mk
+
+# The userspace GIC's tests: ASan/UBSan, and its thread stress under TSan.
+unit-test: $(UNIT_TESTS:%=$(HOST_BUILD)/%) $(UGIC_BUILD)/test-ugic \
+		$(UGIC_BUILD)/test-ugic-threads
 	@scripts/run-unit-tests.sh $^
 
 .PHONY: unit-test
