@@ -35,6 +35,7 @@ LKVM_SRCS := main.c \
 	vm/options.c vm/loader.c vm/load.c vm/kvm.c vm/ram.c vm/vm.c vm/run.c \
 	vcpu/vcpu.c vcpu/run.c \
 	gic/irqchip.c gic/kvm-vgic.c gic/kvm-gicv2.c gic/kvm-gicv3.c gic/gic-fdt.c \
+	gic/user-gic.c gic/ugic-core.c gic/ugic-dist.c gic/ugic-cpuif.c \
 	devices/bus.c devices/uart8250.c devices/uart8250-fdt.c devices/console.c \
 	fdt/fdt.c
 
@@ -52,13 +53,18 @@ $(BUILD)/arm64/%.o: %.c
 -include $(LKVM_OBJS:.o=.d)
 
 include tests/unit.mk
+include tests/dt.mk
 
-check: unit-test system-test
+check: unit-test dt-test system-test
+
+guest-tests:
+	$(MAKE) -C guest-tests
 
 system-test: lkvm guest-tests
 	scripts/system-test.sh
 
 clean:
-	rm -rf $(BUILD)/arm64 $(BUILD)/host $(BUILD)/guest-tests lkvm
+	rm -rf $(BUILD)/arm64 $(BUILD)/host $(BUILD)/guest-tests $(BUILD)/arm64-tests \
+		$(BUILD)/dt-schema lkvm
 
-.PHONY: all check unit-test system-test clean guest-tests
+.PHONY: all check unit-test dt-test system-test clean guest-tests

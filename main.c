@@ -53,6 +53,7 @@ static int cmd_run(int argc, char *argv[])
 		free(vm);
 		return ret > 0 ? 0 : EXIT_USAGE;
 	}
+	options_read_env(&vm->cfg);
 	ret = vm_setup(vm);
 	if (!ret) {
 		ret = console_init(&vm->console, STDIN_FILENO, STDOUT_FILENO);

@@ -23,6 +23,24 @@
 /* The architected timer PPIs: secure, non-secure physical, virtual, hyp. */
 static const uint32_t timer_ppis[] = { 13, 14, 11, 10 };
 
+/*
+ * The chosen binding (dt-schema) gives the initrd bounds one cell;
+ * Linux takes one or two. lkvm places the initrd in lowmem, below
+ * 4 GiB, so one cell always holds it; two are kept for the general case.
+ */
+static int fdt_initrd(struct vm *vm, void *fdt)
+{
+	uint64_t start = vm->plan.initrd_addr, end = start + vm->initrd_size;
+	int ret;
+
+	if (end <= UINT32_MAX) {
+		ret = fdt_property_u32(fdt, "linux,initrd-start", start);
+		return ret ?: fdt_property_u32(fdt, "linux,initrd-end", end);
+	}
+	ret = fdt_property_u64(fdt, "linux,initrd-start", start);
+	return ret ?: fdt_property_u64(fdt, "linux,initrd-end", end);
+}
+
 static int fdt_chosen(struct vm *vm, void *fdt, const char *cmdline)
 {
 	char stdout_path[48];
@@ -33,11 +51,8 @@ static int fdt_chosen(struct vm *vm, void *fdt, const char *cmdline)
 	ret = fdt_begin_node(fdt, "chosen");
 	ret = ret ?: fdt_property_string(fdt, "bootargs", cmdline);
 	ret = ret ?: fdt_property_string(fdt, "stdout-path", stdout_path);
-	if (!ret && vm->initrd_size) {
-		ret = fdt_property_u64(fdt, "linux,initrd-start", vm->plan.initrd_addr);
-		ret = ret ?: fdt_property_u64(fdt, "linux,initrd-end",
-					      vm->plan.initrd_addr + vm->initrd_size);
-	}
+	if (!ret && vm->initrd_size)
+		ret = fdt_initrd(vm, fdt);
 	return ret ?: fdt_end_node(fdt);
 }
 
@@ -70,7 +85,8 @@ static int fdt_cpus(struct vm *vm, void *fdt)
 		snprintf(name, sizeof(name), "cpu@%llx", (unsigned long long)mpidr);
 		ret = fdt_begin_node(fdt, name);
 		ret = ret ?: fdt_property_string(fdt, "device_type", "cpu");
-		ret = ret ?: fdt_property_string(fdt, "compatible", "arm,arm-v8");
+		/* The cpus binding's name; Linux does not read it. */
+		ret = ret ?: fdt_property_string(fdt, "compatible", "arm,armv8");
 		ret = ret ?: fdt_property_string(fdt, "enable-method", "psci");
 		ret = ret ?: fdt_property_u64(fdt, "reg", mpidr);
 		ret = ret ?: fdt_end_node(fdt);

@@ -29,6 +29,10 @@ static const struct irqchip_ops *irqchip_choose(struct vm *vm)
 {
 	int th = vm->cfg.loglevel, ret;
 
+	if (vm->cfg.no_kernel_gic) {
+		pr_info(th, "irqchip auto: in-kernel GICs disabled by LKVM_NO_KERNEL_GIC");
+		goto user;
+	}
 	ret = kvm_gicv3_ops.probe(vm);
 	if (!ret) {
 		pr_info(th, "irqchip auto: the host can emulate a GICv3; using the in-kernel GICv3");
@@ -41,6 +45,13 @@ static const struct irqchip_ops *irqchip_choose(struct vm *vm)
 		return &kvm_gicv2_ops;
 	}
 	pr_info(th, "irqchip auto: no in-kernel GICv2 (%s)", strerror(-ret));
+user:
+	ret = user_gicv2_ops.probe(vm);
+	if (!ret) {
+		pr_info(th, "irqchip auto: falling back to lkvm's userspace GICv2");
+		return &user_gicv2_ops;
+	}
+	pr_info(th, "irqchip auto: no userspace GIC either: KVM lacks KVM_CAP_ARM_USER_IRQ");
 	return NULL;
 }
 
@@ -62,16 +73,18 @@ int irqchip_create(struct irqchip *ic, struct vm *vm)
 		ic->ops = &kvm_gicv2_ops;
 		break;
 	case IRQCHIP_USER:
-		pr_err(th, "--irqchip=user: the userspace GIC is not available in this build; use --irqchip=auto");
-		return -ENOSYS;
+		ic->ops = &user_gicv2_ops;
+		break;
 	case IRQCHIP_AUTO:
 		ic->ops = irqchip_choose(vm);
 		if (!ic->ops) {
-			pr_err(th, "this host's KVM has no in-kernel GIC (neither GICv3 nor GICv2 can be created)");
+			pr_err(th, "no interrupt controller is possible here: KVM can create neither a GICv3 nor a GICv2 and lacks KVM_CAP_ARM_USER_IRQ for lkvm's own GIC; use a newer host kernel");
 			return -ENODEV;
 		}
 		break;
 	}
+	if (ic->ops->kind == IRQCHIP_USER)
+		ic->kick_ms = vm->cfg.wfi_kick_ms;
 	return ic->ops->create(ic, vm);
 }
 

@@ -8,6 +8,7 @@
 #include "vm/config.h"
 
 struct vm;
+struct vcpu;
 struct irqchip;
 
 #define GIC_SPI_BASE		32
@@ -32,6 +33,10 @@ struct irqchip_ops {
 	int (*fdt_node)(struct irqchip *ic, void *fdt);
 	int (*set_spi)(struct irqchip *ic, unsigned int spi, bool level);
 	void (*destroy)(struct irqchip *ic);
+	/* Optional: just before the vCPU threads start (the "first run"). */
+	int (*first_run)(struct irqchip *ic, struct vm *vm);
+	/* Optional: on the vCPU's thread after every return from KVM_RUN. */
+	void (*vcpu_sync)(struct irqchip *ic, struct vcpu *vcpu);
 };
 
 struct irqchip {
@@ -46,6 +51,9 @@ struct irqchip {
 	uint64_t redist_base;	/* GICv3 redistributors */
 	uint64_t redist_size;
 	int loglevel;
+	void *priv;		/* backend state (userspace GIC) */
+	/* Kick vCPUs that sit in the kernel this often (0: never), see user-gic.c. */
+	unsigned int kick_ms;
 };
 
 int irqchip_create(struct irqchip *ic, struct vm *vm);
@@ -62,5 +70,8 @@ static inline int irqchip_set_spi(struct irqchip *ic, unsigned int spi, bool lev
 
 extern const struct irqchip_ops kvm_gicv3_ops;
 extern const struct irqchip_ops kvm_gicv2_ops;
+extern const struct irqchip_ops user_gicv2_ops;
+
+int gic_fdt_v2_node(struct irqchip *ic, void *fdt);
 
 #endif

@@ -4,7 +4,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
-#include <libfdt.h>
 #include <linux/kvm.h>
 
 #include "gic/kvm-vgic.h"
@@ -49,7 +48,7 @@ static int gicv2_report(struct irqchip *ic, int ret, int th)
 	case 0:
 		return 0;
 	case -ENODEV:
-		pr_err(th, "this host cannot give guests a GICv2: its GIC has no GICv2 compatibility (kernel: ENODEV); use --irqchip=gicv3, --irqchip=user or --irqchip=auto");
+		pr_err(th, "this host cannot give guests a GICv2: its GIC has no GICv2 compatibility (kernel: ENODEV); use --irqchip=gicv3 or --irqchip=auto");
 		break;
 	case -E2BIG:
 		pr_err(th, "GICv2 supports at most %d vCPUs and %u were asked for (kernel: E2BIG); use -c %d or fewer, or --irqchip=gicv3",
@@ -86,25 +85,13 @@ static int gicv2_init(struct irqchip *ic, struct vm *vm)
 	return ic->dev_fd < 0 ? 0 : kvm_vgic_init(ic, vm);
 }
 
-static int gicv2_fdt_node(struct irqchip *ic, void *fdt)
-{
-	uint64_t reg[] = {
-		ic->dist_base, MEMMAP_GIC_DIST_SIZE,
-		ic->cpu_base, MEMMAP_GICV2_CPU_SIZE,
-	};
-	int ret;
-
-	ret = gic_fdt_begin(ic, fdt, "arm,cortex-a15-gic", reg, 2);
-	return ret ?: fdt_end_node(fdt);
-}
-
 const struct irqchip_ops kvm_gicv2_ops = {
 	.name		= "in-kernel GICv2",
 	.kind		= IRQCHIP_GICV2,
 	.probe		= gicv2_probe,
 	.create		= gicv2_create,
 	.init		= gicv2_init,
-	.fdt_node	= gicv2_fdt_node,
+	.fdt_node	= gic_fdt_v2_node,
 	.set_spi	= kvm_vgic_set_spi,
 	.destroy	= kvm_vgic_destroy,
 };

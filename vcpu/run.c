@@ -99,8 +99,18 @@ static void *vcpu_thread(void *arg)
 	struct vcpu *vcpu = arg;
 	struct vm *vm = vcpu->vm;
 
+	const struct irqchip_ops *ic = vm->irqchip.ops;
+
 	while (!atomic_load(&vm->stop_reason)) {
-		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
+		int ret;
+
+		atomic_fetch_add(&vcpu->run_seq, 1);
+		atomic_store(&vcpu->in_kernel, true);
+		ret = ioctl(vcpu->fd, KVM_RUN, 0);
+		atomic_store(&vcpu->in_kernel, false);
+		if (ic->vcpu_sync)
+			ic->vcpu_sync(&vm->irqchip, vcpu);
+		if (ret < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
 			pr_err(vm->cfg.loglevel, "vCPU %u: KVM_RUN failed: %s",
@@ -150,6 +160,31 @@ void vcpus_kick_all(struct vm *vm)
 			continue;
 		vcpu->run->immediate_exit = 1;
 		pthread_kill(vcpu->thread, VCPU_KICK_SIGNAL);
+	}
+}
+
+/*
+ * With the GIC in userspace, a vCPU waiting in WFI for its own timer is
+ * not woken by kernels from 5.19 until the fix ("KVM: arm64: Wake-up
+ * from WFI when irqchip is in userspace"): the timer's level only
+ * reaches lkvm when KVM_RUN returns. So every tick, a vCPU that has
+ * stayed inside KVM_RUN for a whole tick is kicked out once; KVM then
+ * reports its timer level and lkvm's GIC raises the PPI. Costs at most
+ * one exit per idle vCPU per tick, and bounds the timer's lateness by
+ * one tick.
+ */
+void vcpus_kick_idle(struct vm *vm)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_cpus; i++) {
+		struct vcpu *vcpu = &vm->vcpus[i];
+		unsigned long seq = atomic_load(&vcpu->run_seq);
+
+		if (vcpu->started && seq == vcpu->kick_seq &&
+		    atomic_load(&vcpu->in_kernel))
+			pthread_kill(vcpu->thread, VCPU_KICK_SIGNAL);
+		vcpu->kick_seq = seq;
 	}
 }
 

@@ -3,6 +3,7 @@
 #define LKVM_VCPU_VCPU_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -17,6 +18,11 @@ struct vcpu {
 	uint64_t mpidr;		/* as KVM reports it, for the DT */
 	pthread_t thread;
 	bool started;
+	uint64_t device_irq_level;	/* last timer/PMU levels seen */
+	/* For the idle kicker: entries into KVM_RUN, and whether inside. */
+	atomic_ulong run_seq;
+	atomic_bool in_kernel;
+	unsigned long kick_seq;		/* run_seq at the last tick (main thread) */
 };
 
 int vcpus_create(struct vm *vm);
@@ -27,5 +33,6 @@ int vm_read_psci_version(struct vm *vm);
 int vcpus_start(struct vm *vm);
 void vcpus_kick_all(struct vm *vm);
 void vcpus_join(struct vm *vm);
+void vcpus_kick_idle(struct vm *vm);
 
 #endif

@@ -24,6 +24,9 @@ struct vm_config {
 	enum irqchip_kind irqchip;
 	bool nodefaults;
 	int loglevel;			/* enum log_level */
+	/* From the environment (docs/usage.md), read once in main(). */
+	bool no_kernel_gic;		/* LKVM_NO_KERNEL_GIC: auto skips the kernel GICs */
+	unsigned int wfi_kick_ms;	/* LKVM_WFI_KICK_MS: userspace GIC idle kick period */
 };
 
 #endif

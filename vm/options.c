@@ -306,3 +306,19 @@ int options_parse_run(int argc, char *const argv[], struct vm_config *cfg,
 		return fail("the kernel file name is empty; use lkvm run -k <Image>");
 	return 0;
 }
+
+/*
+ * Settings for testing and tuning rather than everyday use come from
+ * the environment, so the command line stays kvmtool's.
+ */
+void options_read_env(struct vm_config *cfg)
+{
+	const char *v = getenv("LKVM_NO_KERNEL_GIC");
+	unsigned long ms;
+
+	cfg->no_kernel_gic = v && *v && strcmp(v, "0");
+	cfg->wfi_kick_ms = OPTIONS_WFI_KICK_MS;
+	v = getenv("LKVM_WFI_KICK_MS");
+	if (v && !parse_uint(v, &ms) && ms <= 1000)
+		cfg->wfi_kick_ms = ms;
+}

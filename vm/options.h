@@ -18,5 +18,9 @@ int options_parse_run(int argc, char *const argv[], struct vm_config *cfg,
 		      char *err, size_t err_len);
 void options_usage_run(void);
 int options_parse_size(const char *s, unsigned long long *bytes);
+void options_read_env(struct vm_config *cfg);
+
+/* Default idle-kick period of the userspace GIC, in ms (gic/user-gic.c). */
+#define OPTIONS_WFI_KICK_MS	4
 
 #endif

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -105,8 +106,33 @@ static void vm_handle_signal(struct vm *vm, int sfd)
 	vm_request_stop(vm, VM_STOP_SIGNAL);
 }
 
+static int vm_poll_timeout(struct vm *vm)
+{
+	if (console_pending(&vm->console))
+		return CONSOLE_FLUSH_MS;
+	return vm->irqchip.kick_ms ? (int)vm->irqchip.kick_ms : -1;
+}
+
+static void vm_tick(struct vm *vm, struct timespec *last)
+{
+	struct timespec now;
+	long ms;
+
+	if (!vm->irqchip.kick_ms)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (now.tv_sec - last->tv_sec) * 1000 + (now.tv_nsec - last->tv_nsec) / 1000000;
+	if (ms < (long)vm->irqchip.kick_ms)
+		return;
+	*last = now;
+	vcpus_kick_idle(vm);
+}
+
 static void vm_main_loop(struct vm *vm, int sfd)
 {
+	struct timespec last_tick;
+
+	clock_gettime(CLOCK_MONOTONIC, &last_tick);
 	while (!atomic_load(&vm->stop_reason)) {
 		struct pollfd fds[3] = {
 			{ .fd = vm->event_fd, .events = POLLIN },
@@ -114,7 +140,7 @@ static void vm_main_loop(struct vm *vm, int sfd)
 			{ .fd = vm->console.in_fd, .events = POLLIN },
 		};
 		bool want_input = !vm->console.in_eof && uart8250_rx_room(&vm->uart);
-		int timeout = console_pending(&vm->console) ? CONSOLE_FLUSH_MS : -1;
+		int timeout = vm_poll_timeout(vm);
 		uint64_t v;
 		int n;
 
@@ -123,6 +149,7 @@ static void vm_main_loop(struct vm *vm, int sfd)
 			break;
 		if (n == 0)
 			console_flush(&vm->console);
+		vm_tick(vm, &last_tick);
 		if (fds[0].revents & POLLIN)
 			(void)!read(vm->event_fd, &v, sizeof(v));
 		if (fds[1].revents & POLLIN)
@@ -160,6 +187,13 @@ int vm_run(struct vm *vm)
 	sfd = ret ? -1 : signalfd(-1, &set, SFD_CLOEXEC);
 	if (sfd < 0) {
 		pr_err(vm->cfg.loglevel, "cannot set up signal handling: %s", strerror(errno));
+		return 1;
+	}
+	ret = 0;
+	if (vm->irqchip.ops->first_run)
+		ret = vm->irqchip.ops->first_run(&vm->irqchip, vm);
+	if (ret) {
+		close(sfd);
 		return 1;
 	}
 	ret = vcpus_start(vm);

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The userspace GICv2 backend: lkvm's own GIC model (gic/ugic-*.c)
+ * wired to KVM. Distributor and CPU interface are MMIO regions outside
+ * any memslot, so every guest access exits to the vCPU thread that made
+ * it. The model's output for each vCPU drives that vCPU's IRQ line with
+ * KVM_IRQ_LINE (KVM_ARM_IRQ_TYPE_CPU), which also kicks a vCPU blocked
+ * in the kernel. The timer and PMU outputs KVM reports after every exit
+ * (kvm_run->s.regs.device_irq_level) drive PPIs 27, 30 and 23.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include <linux/kvm.h>
+
+#include "gic/ugic.h"
+#include "lib/log.h"
+#include "lib/util.h"
+#include "vcpu/vcpu.h"
+#include "vm/kvm.h"
+#include "vm/memmap.h"
+#include "vm/vm.h"
+
+#define PPI_PMU		23
+#define PPI_VTIMER	27
+#define PPI_PTIMER	30
+
+struct user_gic {
+	struct ugic *gic;
+	struct mmio_region dist;
+	struct mmio_region cpu;
+	int vm_fd;
+	int loglevel;
+};
+
+static const struct {
+	uint64_t bit;
+	uint32_t ppi;
+} user_gic_outputs[] = {
+	{ KVM_ARM_DEV_EL1_VTIMER, PPI_VTIMER },
+	{ KVM_ARM_DEV_EL1_PTIMER, PPI_PTIMER },
+	{ KVM_ARM_DEV_PMU, PPI_PMU },
+};
+
+static int user_gic_probe(struct vm *vm)
+{
+	return kvm_check_cap(vm, KVM_CAP_ARM_USER_IRQ) ? 0 : -ENOSYS;
+}
+
+/* The model's output: the vCPU's IRQ input follows it. */
+static void user_gic_set_irq_line(void *opaque, int cpu, bool level)
+{
+	struct user_gic *ug = opaque;
+	struct kvm_irq_level irq = {
+		.irq = (KVM_ARM_IRQ_TYPE_CPU << KVM_ARM_IRQ_TYPE_SHIFT) |
+		       ((cpu & KVM_ARM_IRQ_VCPU_MASK) << KVM_ARM_IRQ_VCPU_SHIFT) |
+		       KVM_ARM_IRQ_CPU_IRQ,
+		.level = level,
+	};
+
+	if (ioctl(ug->vm_fd, KVM_IRQ_LINE, &irq))
+		pr_err(ug->loglevel, "userspace GIC: cannot drive vCPU %d's IRQ line: %s",
+		       cpu, strerror(errno));
+}
+
+static int user_gic_report(struct irqchip *ic, int ret, int th)
+{
+	switch (ret) {
+	case 0:
+		return 0;
+	case -E2BIG:
+		pr_err(th, "the userspace GIC is a GICv2, which addresses at most %d vCPUs; %u were asked for: use -c %d or fewer",
+		       UGIC_MAX_CPUS, ic->nr_cpus, UGIC_MAX_CPUS);
+		break;
+	default:
+		pr_err(th, "cannot create the userspace GIC: %s", strerror(-ret));
+		break;
+	}
+	return ret;
+}
+
+static int user_gic_place(struct irqchip *ic, struct user_gic *ug, struct vm *vm)
+{
+	int ret;
+
+	ret = ugic_set_addr(ug->gic, UGIC_ADDR_DIST, ic->dist_base);
+	ret = ret ?: ugic_set_addr(ug->gic, UGIC_ADDR_CPU, ic->cpu_base);
+	if (ret)
+		return ret;
+	ugic_dist_region(ug->gic, &ug->dist);
+	ugic_cpuif_region(ug->gic, &ug->cpu);
+	ret = mmio_bus_register(&vm->bus, &ug->dist);
+	return ret ?: mmio_bus_register(&vm->bus, &ug->cpu);
+}
+
+static int user_gic_create(struct irqchip *ic, struct vm *vm)
+{
+	struct ugic_config cfg = {
+		.nr_cpus = ic->nr_cpus,
+		.set_irq_line = user_gic_set_irq_line,
+	};
+	int th = vm->cfg.loglevel, ret;
+	struct user_gic *ug;
+
+	if (user_gic_probe(vm)) {
+		pr_err(th, "the userspace GIC needs KVM_CAP_ARM_USER_IRQ, which this host's KVM lacks (Linux 4.15 or newer has it); use --irqchip=gicv3 or gicv2");
+		return -ENOSYS;
+	}
+	ug = calloc(1, sizeof(*ug));
+	if (!ug)
+		return -ENOMEM;
+	ug->vm_fd = vm->vm_fd;
+	ug->loglevel = th;
+	cfg.opaque = ug;
+	ic->priv = ug;
+	ic->dist_base = MEMMAP_GIC_DIST_BASE;
+	ic->cpu_base = MEMMAP_GICV2_CPU_BASE;
+	ret = ugic_create(&ug->gic, &cfg);
+	ret = ret ?: user_gic_place(ic, ug, vm);
+	return user_gic_report(ic, ret, th);
+}
+
+static int user_gic_init(struct irqchip *ic, struct vm *vm)
+{
+	struct user_gic *ug = ic->priv;
+	int ret;
+
+	ret = ugic_set_nr_irqs(ug->gic, irqchip_nr_irqs(ic));
+	ret = ret ?: ugic_init(ug->gic);
+	if (ret)
+		pr_err(vm->cfg.loglevel, "userspace GIC: initialisation failed: %s",
+		       strerror(-ret));
+	return ret;
+}
+
+/* The kernel maps a vGIC's resources on the first KVM_RUN; ours, here. */
+static int user_gic_first_run(struct irqchip *ic, struct vm *vm)
+{
+	struct user_gic *ug = ic->priv;
+	int ret = ugic_map_resources(ug->gic);
+
+	if (ret)
+		pr_err(vm->cfg.loglevel, "userspace GIC: cannot map its resources: %s",
+		       strerror(-ret));
+	return ret;
+}
+
+static int user_gic_set_spi(struct irqchip *ic, unsigned int spi, bool level)
+{
+	struct user_gic *ug = ic->priv;
+
+	if (spi >= ic->nr_spis)
+		return -EINVAL;
+	return ugic_set_spi_level(ug->gic, GIC_SPI_BASE + spi, level);
+}
+
+/*
+ * KVM reports the levels of the timers and the PMU after every exit;
+ * forward each change to the vCPU's PPI. Runs on the vCPU's thread.
+ */
+static void user_gic_vcpu_sync(struct irqchip *ic, struct vcpu *vcpu)
+{
+	uint64_t now = vcpu->run->s.regs.device_irq_level;
+	uint64_t changed = now ^ vcpu->device_irq_level;
+	struct user_gic *ug = ic->priv;
+	unsigned int i;
+
+	if (!changed)
+		return;
+	vcpu->device_irq_level = now;
+	for (i = 0; i < ARRAY_SIZE(user_gic_outputs); i++)
+		if (changed & user_gic_outputs[i].bit)
+			ugic_set_ppi_level(ug->gic, vcpu->id, user_gic_outputs[i].ppi,
+					   now & user_gic_outputs[i].bit);
+}
+
+static void user_gic_destroy(struct irqchip *ic)
+{
+	struct user_gic *ug = ic->priv;
+
+	if (!ug)
+		return;
+	ugic_destroy(&ug->gic);
+	free(ug);
+	ic->priv = NULL;
+}
+
+const struct irqchip_ops user_gicv2_ops = {
+	.name		= "userspace GICv2",
+	.kind		= IRQCHIP_USER,
+	.probe		= user_gic_probe,
+	.create		= user_gic_create,
+	.init		= user_gic_init,
+	.fdt_node	= gic_fdt_v2_node,
+	.set_spi	= user_gic_set_spi,
+	.destroy	= user_gic_destroy,
+	.first_run	= user_gic_first_run,
+	.vcpu_sync	= user_gic_vcpu_sync,
+};

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The report protocol. Lines starting with CHECK, TEST and TEST-RESULT
+ * are for machines; everything else on the console starts with "#".
+ */
+#include "atomic.h"
+#include "console.h"
+#include "io.h"
+#include "printf.h"
+#include "psci.h"
+#include "runtime.h"
+#include "smp.h"
+#include "test.h"
+
+static atomic_t passed;
+static atomic_t failed;
+static atomic_t exiting;
+static atomic_t reporting;
+
+bool check(bool cond, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	atomic_inc(cond ? &passed : &failed);
+	console_lock();
+	printf("CHECK %s %s", name, cond ? "PASS" : "FAIL");
+	if (fmt && *fmt) {
+		printf(" ");
+		va_start(ap, fmt);
+		vprintf(fmt, ap);
+		va_end(ap);
+	}
+	printf("\n");
+	console_unlock();
+	return cond;
+}
+
+int test_passed(void)
+{
+	return atomic_read(&passed);
+}
+
+int test_failed(void)
+{
+	return atomic_read(&failed);
+}
+
+void test_report(void)
+{
+	int p, f;
+
+	/* A second reporter (another CPU aborting) leaves it to the first. */
+	if (atomic_xchg(&reporting, 1))
+		park();
+	p = test_passed();
+	f = test_failed();
+	if (!p && !f) {
+		check(false, "ran-checks", "the test made no checks");
+		f = 1;
+	}
+	printf("TEST %s %d passed, %d failed\n", test_name, p, f);
+	test_exit(f ? 1 : 0);
+}
+
+void test_abort(const char *fmt, ...)
+{
+	char buf[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	check(false, "abort", "cpu%d: %s", smp_processor_id(), buf);
+	test_report();
+}
+
+void test_exit(int status)
+{
+	if (atomic_xchg(&exiting, 1))
+		park();
+	printf("TEST-RESULT %s\n", status ? "FAIL" : "PASS");
+	dsb(sy);
+	psci_system_off();
+	pr_info("PSCI SYSTEM_OFF returned; parking");
+	park();
+}

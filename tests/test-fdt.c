@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Writes the device tree lkvm would give a guest, without KVM: the VM
+ * state that vm_setup() would get from KVM (vCPU MPIDRs, PSCI version,
+ * GIC frames) is filled in by hand from the command line, then the
+ * real fdt_build() runs. scripts/dt-check.sh decompiles and checks the
+ * result and validates it against the kernel's bindings.
+ *
+ *   test-fdt [--gic=v2|v3] [--cpus=N] [--mpidr=A,B,...] [--ram=BYTES]
+ *            [--initrd=ADDR,SIZE] [--psci=VERSION] [--cmdline=STRING]
+ *            OUT.dtb
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libfdt.h>
+
+#include "fdt/fdt.h"
+#include "gic/irqchip.h"
+#include "vcpu/vcpu.h"
+#include "vm/loader.h"
+#include "vm/memmap.h"
+#include "vm/vm.h"
+
+#define MAX_CPUS	512
+
+struct args {
+	const struct irqchip_ops *gic;
+	unsigned int nr_cpus;
+	uint64_t mpidr[MAX_CPUS];
+	unsigned int nr_mpidr;	/* 0: derive them as KVM does */
+	uint64_t ram_size;
+	uint64_t initrd_addr;
+	uint64_t initrd_size;
+	uint32_t psci_version;
+	const char *cmdline;
+	const char *out;
+};
+
+static int usage(void)
+{
+	fprintf(stderr,
+		"usage: test-fdt [--gic=v2|v3] [--cpus=N] [--mpidr=A,B,...] [--ram=BYTES]\n"
+		"                [--initrd=ADDR,SIZE] [--psci=VERSION] [--cmdline=STRING] OUT.dtb\n");
+	return 2;
+}
+
+/* Whole-string numbers only: a typo must not become a silent zero. */
+static int parse_u64(const char *s, uint64_t *v, char **end)
+{
+	char *e;
+
+	errno = 0;
+	*v = strtoull(s, &e, 0);
+	if (errno || e == s)
+		return -1;
+	if (end)
+		*end = e;
+	else if (*e)
+		return -1;
+	return 0;
+}
+
+static int parse_pair(const char *s, uint64_t *a, uint64_t *b)
+{
+	char *e;
+
+	if (parse_u64(s, a, &e) || *e != ',')
+		return -1;
+	return parse_u64(e + 1, b, NULL);
+}
+
+static int parse_mpidrs(const char *s, struct args *a)
+{
+	char *e;
+
+	for (a->nr_mpidr = 0; a->nr_mpidr < MAX_CPUS; ) {
+		if (parse_u64(s, &a->mpidr[a->nr_mpidr++], &e))
+			return -1;
+		if (!*e)
+			return 0;
+		if (*e != ',')
+			return -1;
+		s = e + 1;
+	}
+	return -1;
+}
+
+static int parse_gic(const char *s, struct args *a)
+{
+	if (!strcmp(s, "v3"))
+		a->gic = &kvm_gicv3_ops;
+	else if (!strcmp(s, "v2"))
+		a->gic = &kvm_gicv2_ops;
+	else
+		return -1;
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct args *a)
+{
+	static const struct option opts[] = {
+		{ "gic",	required_argument, NULL, 'g' },
+		{ "cpus",	required_argument, NULL, 'c' },
+		{ "mpidr",	required_argument, NULL, 'M' },
+		{ "ram",	required_argument, NULL, 'm' },
+		{ "initrd",	required_argument, NULL, 'i' },
+		{ "psci",	required_argument, NULL, 'p' },
+		{ "cmdline",	required_argument, NULL, 'k' },
+		{ NULL, 0, NULL, 0 },
+	};
+	uint64_t v = 0;
+	int c, bad = 0;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'g':
+			bad |= parse_gic(optarg, a);
+			break;
+		case 'c':
+			bad |= parse_u64(optarg, &v, NULL) || !v || v > MAX_CPUS;
+			a->nr_cpus = v;
+			break;
+		case 'M':
+			bad |= parse_mpidrs(optarg, a);
+			break;
+		case 'm':
+			bad |= parse_u64(optarg, &a->ram_size, NULL);
+			break;
+		case 'i':
+			bad |= parse_pair(optarg, &a->initrd_addr, &a->initrd_size);
+			break;
+		case 'p':
+			bad |= parse_u64(optarg, &v, NULL) || v > UINT32_MAX;
+			a->psci_version = v;
+			break;
+		case 'k':
+			a->cmdline = optarg;
+			break;
+		default:
+			return -1;
+		}
+	}
+	if (bad || optind != argc - 1)
+		return -1;
+	if (a->nr_mpidr && a->nr_mpidr != a->nr_cpus) {
+		fprintf(stderr, "test-fdt: %u MPIDRs given for %u CPUs\n",
+			a->nr_mpidr, a->nr_cpus);
+		return -1;
+	}
+	a->out = argv[optind];
+	return 0;
+}
+
+/* KVM's reset value: Aff0 takes 4 bits of the vCPU index, Aff1 the next 8. */
+static uint64_t kvm_mpidr(unsigned int i)
+{
+	return ((uint64_t)(i >> 4) & 0xff) << 8 | (i & 0xf);
+}
+
+static void uart_set_irq(void *opaque, bool level) { }
+static void uart_tx(void *opaque, uint8_t byte) { }
+static void uart_rx_ready(void *opaque) { }
+
+static const struct uart8250_ops dummy_uart_ops = {
+	.set_irq	= uart_set_irq,
+	.tx		= uart_tx,
+	.rx_ready	= uart_rx_ready,
+};
+
+/* The GIC state as the backends' create() leaves it (gic/kvm-gic*.c). */
+static void fake_irqchip(struct vm *vm, const struct irqchip_ops *ops)
+{
+	struct irqchip *ic = &vm->irqchip;
+
+	ic->ops = ops;
+	ic->dev_fd = -1;
+	ic->vm_fd = -1;
+	ic->nr_cpus = vm->nr_cpus;
+	ic->nr_spis = 1;	/* the UART's */
+	ic->phandle = 1;
+	ic->dist_base = MEMMAP_GIC_DIST_BASE;
+	if (ops->kind == IRQCHIP_GICV3) {
+		ic->redist_size = (uint64_t)vm->nr_cpus * MEMMAP_GICV3_REDIST_SIZE;
+		ic->redist_base = memmap_gicv3_redist_base(vm->nr_cpus);
+	} else {
+		ic->cpu_base = MEMMAP_GICV2_CPU_BASE;
+	}
+}
+
+static void fake_vm(struct vm *vm, struct vcpu *vcpus, const struct args *a)
+{
+	unsigned int i;
+
+	memset(vm, 0, sizeof(*vm));
+	vm->nr_cpus = a->nr_cpus;
+	vm->vcpus = vcpus;
+	for (i = 0; i < a->nr_cpus; i++) {
+		vcpus[i].vm = vm;
+		vcpus[i].id = i;
+		vcpus[i].fd = -1;
+		vcpus[i].mpidr = a->nr_mpidr ? a->mpidr[i] : kvm_mpidr(i);
+	}
+	vm->ram_size = a->ram_size;
+	vm->initrd_size = a->initrd_size;
+	vm->plan.initrd_addr = a->initrd_addr;
+	vm->psci_version = a->psci_version;
+	uart8250_init(&vm->uart, MEMMAP_UART_BASE, 0, &dummy_uart_ops, NULL);
+	fake_irqchip(vm, a->gic);
+}
+
+int main(int argc, char **argv)
+{
+	static struct vcpu vcpus[MAX_CPUS];
+	static struct args a = {
+		.gic = &kvm_gicv3_ops,
+		.nr_cpus = 1,
+		.ram_size = 256ULL << 20,
+		.psci_version = 0x10001,
+		.cmdline = "console=ttyS0",
+	};
+	static char buf[LOADER_FDT_MAX];
+	static struct vm vm;
+	int ret;
+
+	if (parse_args(argc, argv, &a))
+		return usage();
+	fake_vm(&vm, vcpus, &a);
+	ret = fdt_build(&vm, buf, sizeof(buf), a.cmdline);
+	if (ret) {
+		fprintf(stderr, "test-fdt: fdt_build: %s\n", fdt_strerror(ret));
+		return 1;
+	}
+	ret = fdt_dump(buf, a.out);
+	if (ret) {
+		fprintf(stderr, "test-fdt: %s: %s\n", a.out, strerror(-ret));
+		return 1;
+	}
+	uart8250_destroy(&vm.uart);
+	return 0;
+}
