@@ -126,6 +126,13 @@ static uint8_t ugic_byte_read(struct ugic *gic, int cpu, uint32_t offset)
 		return 0;
 	if (prio)
 		return bank->prio[intid % 32];
+	/*
+	 * GICv2 spec: in a uniprocessor implementation every interrupt
+	 * targets the one CPU and ITARGETSR is RAZ/WI (delivery still
+	 * uses the init-time target, CPU 0).
+	 */
+	if (gic->nr_cpus == 1)
+		return 0;
 	/* Banked targets read as the accessing CPU's own bit. */
 	if (intid < UGIC_NR_PRIVATE_IRQS)
 		return 1U << cpu;
@@ -143,7 +150,7 @@ static void ugic_byte_write(struct ugic *gic, int cpu, uint32_t offset,
 		return;
 	if (prio)
 		bank->prio[intid % 32] = val & UGIC_PRIO_MASK;
-	else if (intid >= UGIC_NR_PRIVATE_IRQS)
+	else if (intid >= UGIC_NR_PRIVATE_IRQS && gic->nr_cpus > 1)
 		bank->targets[intid % 32] = val & ugic_cpu_mask(gic);
 }
 
