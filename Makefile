@@ -33,6 +33,7 @@ endif
 LKVM_SRCS := main.c \
 	lib/log.c \
 	vm/options.c vm/loader.c vm/load.c vm/kvm.c vm/ram.c vm/vm.c vm/run.c \
+	vm/control.c vm/control-proto.c vm/control-cmds.c \
 	vcpu/vcpu.c vcpu/run.c \
 	gic/irqchip.c gic/kvm-vgic.c gic/kvm-gicv2.c gic/kvm-gicv3.c gic/gic-fdt.c \
 	gic/user-gic.c gic/ugic-core.c gic/ugic-dist.c gic/ugic-cpuif.c \

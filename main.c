@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "vm/control-cmds.h"
 #include "vm/options.h"
 #include "vm/vm.h"
 
@@ -72,6 +73,11 @@ static int cmd_run(int argc, char *argv[])
 
 static const struct command commands[] = {
 	{ "run", "Start the virtual machine", cmd_run },
+	{ "list", "Print a list of running instances on the host", cmd_list },
+	{ "stop", "Stop a running instance (-n NAME)", cmd_control },
+	{ "pause", "Pause a running instance (-n NAME)", cmd_control },
+	{ "resume", "Resume a paused instance (-n NAME)", cmd_control },
+	{ "irq", "Drive a test-device interrupt line (-n NAME --spi N --level 0|1|pulse)", cmd_irq },
 	{ "version", "Print the version of lkvm", cmd_version },
 	{ "help", "Display help on using lkvm", cmd_help },
 };

@@ -156,6 +156,19 @@ static int set_mem(struct vm_config *cfg, const char *v, char *err, size_t err_l
 	return 0;
 }
 
+/* The name becomes a socket file name: keep it short and plain. */
+static int set_name(struct vm_config *cfg, const char *v, char *err, size_t err_len)
+{
+	size_t len = strlen(v);
+
+	if (!len || len > 40 || strspn(v, "abcdefghijklmnopqrstuvwxyz"
+				      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != len ||
+	    v[0] == '.' || v[0] == '-')
+		return fail("--name '%.48s' is not a usable name; use 1 to 40 letters, digits, '.', '_' or '-'", v);
+	cfg->name = v;
+	return 0;
+}
+
 static int set_loglevel(struct vm_config *cfg, const char *v, char *err, size_t err_len)
 {
 	int l = log_level_parse(v);
@@ -174,7 +187,7 @@ static int apply_opt(struct vm_config *cfg, const struct opt_desc *o,
 	case OPT_INITRD:	cfg->initrd_path = v; return 0;
 	case OPT_PARAMS:	cfg->params = v; return 0;
 	case OPT_DUMP_DTB:	cfg->dump_dtb_path = v; return 0;
-	case OPT_NAME:		cfg->name = v; return 0;
+	case OPT_NAME:		return set_name(cfg, v, err, err_len);
 	case OPT_NODEFAULTS:	cfg->nodefaults = true; return 0;
 	case OPT_VERBOSE:	cfg->loglevel = MAX(cfg->loglevel, LOG_INFO); return 0;
 	case OPT_DEBUG:		cfg->loglevel = LOG_DEBUG; return 0;

@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <sys/signalfd.h>
@@ -33,8 +34,67 @@ void vm_request_stop(struct vm *vm, enum vm_stop_reason reason)
 {
 	int expected = VM_RUNNING;
 
-	if (atomic_compare_exchange_strong(&vm->stop_reason, &expected, reason))
-		vm_wake(vm);
+	if (!atomic_compare_exchange_strong(&vm->stop_reason, &expected, reason))
+		return;
+	/* Paused vCPUs must see the stop too. */
+	pthread_mutex_lock(&vm->pause_lock);
+	pthread_cond_broadcast(&vm->pause_cond);
+	pthread_mutex_unlock(&vm->pause_lock);
+	vm_wake(vm);
+}
+
+/* On a vCPU thread: park while the VM is paused. */
+void vm_wait_resume(struct vm *vm)
+{
+	pthread_mutex_lock(&vm->pause_lock);
+	while (atomic_load(&vm->paused) && !atomic_load(&vm->stop_reason))
+		pthread_cond_wait(&vm->pause_cond, &vm->pause_lock);
+	pthread_mutex_unlock(&vm->pause_lock);
+}
+
+static void vm_set_paused(struct vm *vm, bool paused)
+{
+	pthread_mutex_lock(&vm->pause_lock);
+	atomic_store(&vm->paused, paused);
+	pthread_cond_broadcast(&vm->pause_cond);
+	pthread_mutex_unlock(&vm->pause_lock);
+	if (paused)
+		vcpus_kick_all(vm);
+}
+
+/* Lines a host script may drive belong to the test device. */
+static int vm_control_irq(struct vm *vm, const struct control_cmd *cmd,
+			  char *msg, size_t len)
+{
+	snprintf(msg, len, "SPI %u: this VM has no test device whose lines a script may drive; start it with --test-device",
+		 cmd->spi);
+	return -ENODEV;
+}
+
+/* A control-socket request; msg gets the reply's text. */
+int vm_control(struct vm *vm, const struct control_cmd *cmd, char *msg, size_t len)
+{
+	bool paused = atomic_load(&vm->paused);
+
+	switch (cmd->op) {
+	case CONTROL_STATUS:
+		snprintf(msg, len, "%s %s %d", paused ? "paused" : "running",
+			 vm->name, (int)getpid());
+		return 0;
+	case CONTROL_STOP:
+		vm_request_stop(vm, VM_STOP_USER);
+		snprintf(msg, len, "stopping");
+		return 0;
+	case CONTROL_PAUSE:
+	case CONTROL_RESUME:
+		vm_set_paused(vm, cmd->op == CONTROL_PAUSE);
+		snprintf(msg, len, "%s", cmd->op == CONTROL_PAUSE ? "paused" : "running");
+		return 0;
+	case CONTROL_IRQ:
+		return vm_control_irq(vm, cmd, msg, len);
+	}
+	snprintf(msg, len, "unknown request");
+	return -EINVAL;
 }
 
 static void vm_uart_set_irq(void *opaque, bool level)
@@ -128,25 +188,39 @@ static void vm_tick(struct vm *vm, struct timespec *last)
 	vcpus_kick_idle(vm);
 }
 
+static int vm_min_timeout(int a, int b)
+{
+	if (a < 0)
+		return b;
+	return (b < 0 || a < b) ? a : b;
+}
+
 static void vm_main_loop(struct vm *vm, int sfd)
 {
 	struct timespec last_tick;
 
 	clock_gettime(CLOCK_MONOTONIC, &last_tick);
 	while (!atomic_load(&vm->stop_reason)) {
-		struct pollfd fds[3] = {
+		struct pollfd fds[3 + 1 + CONTROL_MAX_CLIENTS] = {
 			{ .fd = vm->event_fd, .events = POLLIN },
 			{ .fd = sfd, .events = POLLIN },
 			{ .fd = vm->console.in_fd, .events = POLLIN },
 		};
 		bool want_input = !vm->console.in_eof && uart8250_rx_room(&vm->uart);
-		int timeout = vm_poll_timeout(vm);
+		int timeout = vm_min_timeout(vm_poll_timeout(vm),
+					     control_timeout_ms(&vm->control));
+		int nctl, n;
 		uint64_t v;
-		int n;
 
-		n = poll(fds, want_input ? 3 : 2, timeout);
+		/* stdin's slot is ignored (fd -1) while the UART cannot take input. */
+		if (!want_input)
+			fds[2].fd = -1;
+		nctl = control_pollfds(&vm->control, fds + 3, 1 + CONTROL_MAX_CLIENTS);
+		n = poll(fds, 3 + nctl, timeout);
 		if (n < 0 && errno != EINTR)
 			break;
+		if (n >= 0)
+			control_handle(&vm->control, vm, fds + 3, nctl);
 		if (n == 0)
 			console_flush(&vm->console);
 		vm_tick(vm, &last_tick);

@@ -33,6 +33,11 @@ static int vm_defaults(struct vm *vm)
 {
 	long host_cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
+	if (vm->cfg.name)
+		snprintf(vm->name, sizeof(vm->name), "%s", vm->cfg.name);
+	else
+		snprintf(vm->name, sizeof(vm->name), "guest-%d", (int)getpid());
+
 	/* As kvmtool: one vCPU per host CPU, 64 MiB per vCPU plus 192 MiB. */
 	vm->nr_cpus = vm->cfg.nr_cpus;
 	if (!vm->nr_cpus)
@@ -141,6 +146,12 @@ static int vm_boot_regs(struct vm *vm)
 	return ret;
 }
 
+/* Last, so that a name clash is reported only once all else is sound. */
+static int vm_control_open(struct vm *vm)
+{
+	return control_open(&vm->control, vm);
+}
+
 static const struct vm_stage vm_stages[] = {
 	{ "defaults",			vm_defaults },
 	{ "inspect kernel and initrd",	load_inspect },
@@ -155,6 +166,7 @@ static const struct vm_stage vm_stages[] = {
 	{ "load kernel and initrd",	load_images },
 	{ "device tree",		vm_fdt },
 	{ "boot registers",		vm_boot_regs },
+	{ "control socket",		vm_control_open },
 };
 
 /* Each stage reports its own failure: it knows the context. */
@@ -165,7 +177,9 @@ int vm_setup(struct vm *vm)
 
 	vm->kvm_fd = vm->vm_fd = vm->kernel_fd = vm->initrd_fd = -1;
 	vm->irqchip.dev_fd = -1;
-	pthread_mutex_init(&vm->stop_lock, NULL);
+	pthread_mutex_init(&vm->pause_lock, NULL);
+	pthread_cond_init(&vm->pause_cond, NULL);
+	vm->control.listen_fd = -1;
 	vm->event_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (vm->event_fd < 0)
 		return -errno;
@@ -191,5 +205,7 @@ void vm_teardown(struct vm *vm)
 	if (vm->event_fd >= 0)
 		close(vm->event_fd);
 	uart8250_destroy(&vm->uart);
-	pthread_mutex_destroy(&vm->stop_lock);
+	control_close(&vm->control);
+	pthread_cond_destroy(&vm->pause_cond);
+	pthread_mutex_destroy(&vm->pause_lock);
 }

@@ -12,6 +12,7 @@
 #include "devices/uart8250.h"
 #include "gic/irqchip.h"
 #include "vm/config.h"
+#include "vm/control.h"
 #include "vm/loader.h"
 
 struct vcpu;
@@ -29,6 +30,7 @@ enum vm_stop_reason {
 
 struct vm {
 	struct vm_config cfg;
+	char name[64];		/* --name, or guest-<pid> as kvmtool */
 	int kvm_fd;
 	int vm_fd;
 	int run_size;		/* KVM_GET_VCPU_MMAP_SIZE */
@@ -58,7 +60,13 @@ struct vm {
 	_Atomic int stop_reason;
 	int stop_signal;		/* for VM_STOP_SIGNAL */
 	int event_fd;		/* wakes the main loop */
-	pthread_mutex_t stop_lock;
+
+	/* Pause: vCPU threads park on pause_cond while paused is set. */
+	pthread_mutex_t pause_lock;
+	pthread_cond_t pause_cond;
+	atomic_bool paused;
+
+	struct control control;
 };
 
 int vm_setup(struct vm *vm);
@@ -66,6 +74,8 @@ int vm_run(struct vm *vm);
 void vm_teardown(struct vm *vm);
 void vm_request_stop(struct vm *vm, enum vm_stop_reason reason);
 void vm_uart_init(struct vm *vm, unsigned int spi);
+int vm_control(struct vm *vm, const struct control_cmd *cmd, char *msg, size_t len);
+void vm_wait_resume(struct vm *vm);
 void *vm_gpa_to_hva(struct vm *vm, uint64_t gpa, uint64_t len);
 
 #endif

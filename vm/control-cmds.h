@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_VM_CONTROL_CMDS_H
+#define LKVM_VM_CONTROL_CMDS_H
+
+int cmd_control(int argc, char *argv[]);
+int cmd_irq(int argc, char *argv[]);
+int cmd_list(int argc, char *argv[]);
+
+#endif

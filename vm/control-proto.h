@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_VM_CONTROL_PROTO_H
+#define LKVM_VM_CONTROL_PROTO_H
+
+#include <stddef.h>
+
+/*
+ * The control socket's protocol: one request line, one reply line.
+ *   STATUS            -> "OK running|paused <name> <pid>"
+ *   STOP | PAUSE | RESUME
+ *   IRQ <spi> <0|1|pulse>
+ * Replies are "OK ..." or "ERR <message naming the problem and the fix>".
+ */
+#define CONTROL_LINE_MAX	128
+
+enum control_op {
+	CONTROL_STATUS,
+	CONTROL_STOP,
+	CONTROL_PAUSE,
+	CONTROL_RESUME,
+	CONTROL_IRQ,
+};
+
+enum control_level {
+	CONTROL_LEVEL_LOW,
+	CONTROL_LEVEL_HIGH,
+	CONTROL_LEVEL_PULSE,
+};
+
+struct control_cmd {
+	enum control_op op;
+	unsigned int spi;
+	enum control_level level;
+};
+
+int control_parse(const char *line, size_t len, struct control_cmd *cmd,
+		  char *err, size_t err_len);
+int control_format(const struct control_cmd *cmd, char *buf, size_t len);
+int control_parse_level(const char *s, enum control_level *level);
+
+#endif

@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The control socket: a Unix stream socket per VM, one request line and
+ * one reply line per connection. Served from the main loop without ever
+ * blocking it: clients are non-blocking, bounded in number, and dropped
+ * when they stay silent.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/log.h"
+#include "vm/control.h"
+#include "vm/vm.h"
+
+static int64_t control_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* $LKVM_HOME, else ~/.lkvm, as kvmtool. */
+int control_dir(char *buf, size_t len)
+{
+	const char *dir = getenv("LKVM_HOME"), *home = getenv("HOME");
+	int n;
+
+	if (dir && *dir)
+		n = snprintf(buf, len, "%s", dir);
+	else if (home && *home)
+		n = snprintf(buf, len, "%s/.lkvm", home);
+	else
+		return -ENOENT;
+	return (n < 0 || (size_t)n >= len) ? -ENAMETOOLONG : 0;
+}
+
+int control_path(const char *name, char *buf, size_t len)
+{
+	char dir[CONTROL_PATH_MAX];
+	int ret, n;
+
+	if (!*name || strchr(name, '/'))
+		return -EINVAL;
+	ret = control_dir(dir, sizeof(dir));
+	if (ret)
+		return ret;
+	n = snprintf(buf, len, "%s/%s.sock", dir, name);
+	return (n < 0 || (size_t)n >= len) ? -ENAMETOOLONG : 0;
+}
+
+static int control_connect(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -errno;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		int err = errno;
+
+		close(fd);
+		return -err;
+	}
+	return fd;
+}
+
+/*
+ * A socket file nobody answers on is stale (its VM died without
+ * cleaning up) and is replaced; a live one means the name is taken.
+ */
+static int control_claim(struct control *c, int th, const char *name)
+{
+	int fd = control_connect(c->path);
+
+	if (fd >= 0) {
+		close(fd);
+		pr_err(th, "a VM named '%s' is already running (socket %s); choose another --name",
+		       name, c->path);
+		return -EEXIST;
+	}
+	if (fd == -ECONNREFUSED) {
+		pr_info(th, "removing stale control socket %s", c->path);
+		unlink(c->path);
+	}
+	return 0;
+}
+
+static int control_listen(struct control *c)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", c->path);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 4)) {
+		int err = errno;
+
+		close(fd);
+		return -err;
+	}
+	c->listen_fd = fd;
+	return 0;
+}
+
+int control_open(struct control *c, struct vm *vm)
+{
+	int th = vm->cfg.loglevel, ret, i;
+	char dir[CONTROL_PATH_MAX];
+
+	c->listen_fd = -1;
+	for (i = 0; i < CONTROL_MAX_CLIENTS; i++)
+		c->clients[i].fd = -1;
+	ret = control_dir(dir, sizeof(dir));
+	ret = ret ?: control_path(vm->name, c->path, sizeof(c->path));
+	if (ret) {
+		pr_err(th, "no place for the control socket of '%s': %s; set LKVM_HOME to a short writable directory",
+		       vm->name, strerror(-ret));
+		return ret;
+	}
+	if (mkdir(dir, 0700) && errno != EEXIST) {
+		pr_err(th, "cannot create %s: %s; set LKVM_HOME to a writable directory",
+		       dir, strerror(errno));
+		return -errno;
+	}
+	ret = control_claim(c, th, vm->name);
+	ret = ret ?: control_listen(c);
+	if (ret && ret != -EEXIST)
+		pr_err(th, "cannot listen on %s: %s", c->path, strerror(-ret));
+	if (ret)
+		c->path[0] = '\0';	/* not ours: never unlink it */
+	return ret;
+}
+
+static void control_drop(struct control_client *cl)
+{
+	if (cl->fd >= 0)
+		close(cl->fd);
+	cl->fd = -1;
+	cl->len = 0;
+}
+
+void control_close(struct control *c)
+{
+	int i;
+
+	for (i = 0; i < CONTROL_MAX_CLIENTS; i++)
+		control_drop(&c->clients[i]);
+	if (c->listen_fd >= 0)
+		close(c->listen_fd);
+	c->listen_fd = -1;
+	if (c->path[0])
+		unlink(c->path);
+	c->path[0] = '\0';
+}
+
+/* Fills fds with the listening socket and the clients; returns how many. */
+int control_pollfds(struct control *c, struct pollfd *fds, int max)
+{
+	int i, n = 0;
+
+	if (c->listen_fd < 0 || max < 1)
+		return 0;
+	fds[n++] = (struct pollfd) { .fd = c->listen_fd, .events = POLLIN };
+	for (i = 0; i < CONTROL_MAX_CLIENTS && n < max; i++)
+		if (c->clients[i].fd >= 0)
+			fds[n++] = (struct pollfd) { .fd = c->clients[i].fd, .events = POLLIN };
+	return n;
+}
+
+/* Until the earliest client deadline, or -1 without clients. */
+int control_timeout_ms(struct control *c)
+{
+	int64_t now = control_now_ms(), best = -1;
+	int i;
+
+	for (i = 0; i < CONTROL_MAX_CLIENTS; i++) {
+		int64_t left;
+
+		if (c->clients[i].fd < 0)
+			continue;
+		left = c->clients[i].deadline_ms - now;
+		left = left < 0 ? 0 : left;
+		if (best < 0 || left < best)
+			best = left;
+	}
+	return best;
+}
+
+static void control_accept(struct control *c)
+{
+	int fd, i;
+
+	fd = accept4(c->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	for (i = 0; i < CONTROL_MAX_CLIENTS; i++) {
+		if (c->clients[i].fd < 0) {
+			c->clients[i].fd = fd;
+			c->clients[i].len = 0;
+			c->clients[i].deadline_ms = control_now_ms() + CONTROL_CLIENT_MS;
+			return;
+		}
+	}
+	/* Busy: refuse rather than queue without bound. */
+	(void)!write(fd, "ERR busy; try again\n", 20);
+	close(fd);
+}
+
+static void control_reply(struct control_client *cl, const char *msg)
+{
+	/* One short line to a fresh socket: fits its buffer, never blocks. */
+	(void)!write(cl->fd, msg, strlen(msg));
+	control_drop(cl);
+}
+
+static void control_execute(struct control_client *cl, struct vm *vm)
+{
+	char err[96], reply[CONTROL_LINE_MAX + 32];
+	struct control_cmd cmd;
+	int ret;
+
+	if (control_parse(cl->buf, cl->len, &cmd, err, sizeof(err))) {
+		snprintf(reply, sizeof(reply), "ERR %s\n", err);
+		control_reply(cl, reply);
+		return;
+	}
+	ret = vm_control(vm, &cmd, err, sizeof(err));
+	if (ret)
+		snprintf(reply, sizeof(reply), "ERR %s\n", err);
+	else
+		snprintf(reply, sizeof(reply), "OK %s\n", err);
+	control_reply(cl, reply);
+}
+
+static void control_read(struct control_client *cl, struct vm *vm)
+{
+	ssize_t n = read(cl->fd, cl->buf + cl->len, sizeof(cl->buf) - cl->len);
+
+	if (n <= 0) {
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		control_drop(cl);	/* gone before finishing its line */
+		return;
+	}
+	cl->len += n;
+	if (memchr(cl->buf, '\n', cl->len))
+		control_execute(cl, vm);
+	else if (cl->len == sizeof(cl->buf))
+		control_reply(cl, "ERR request too long; send one short line\n");
+}
+
+void control_handle(struct control *c, struct vm *vm, struct pollfd *fds, int n)
+{
+	int64_t now = control_now_ms();
+	int i, j;
+
+	for (i = 1; i < n; i++) {
+		if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		for (j = 0; j < CONTROL_MAX_CLIENTS; j++)
+			if (c->clients[j].fd == fds[i].fd)
+				control_read(&c->clients[j], vm);
+	}
+	for (j = 0; j < CONTROL_MAX_CLIENTS; j++)
+		if (c->clients[j].fd >= 0 && now >= c->clients[j].deadline_ms)
+			control_drop(&c->clients[j]);
+	if (n > 0 && (fds[0].revents & POLLIN))
+		control_accept(c);
+}
+
+/*
+ * Client side, for "lkvm stop/pause/resume/irq/list": one request, one
+ * reply. Returns 0 with the reply, or -errno (-ECONNREFUSED: stale).
+ */
+int control_request(const char *name, const struct control_cmd *cmd,
+		    char *reply, size_t len)
+{
+	char path[CONTROL_PATH_MAX], req[CONTROL_LINE_MAX];
+	struct timeval tv = { .tv_sec = 5 };
+	size_t got = 0;
+	int fd, ret, n;
+
+	ret = control_path(name, path, sizeof(path));
+	if (ret)
+		return ret;
+	fd = control_connect(path);
+	if (fd < 0)
+		return fd;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	n = control_format(cmd, req, sizeof(req));
+	if (n < 0 || write(fd, req, n) != n) {
+		close(fd);
+		return -EIO;
+	}
+	while (got + 1 < len) {
+		ssize_t r = read(fd, reply + got, len - got - 1);
+
+		if (r <= 0)
+			break;
+		got += r;
+		if (memchr(reply, '\n', got))
+			break;
+	}
+	close(fd);
+	reply[got] = '\0';
+	reply[strcspn(reply, "\n")] = '\0';
+	return got ? 0 : -EIO;
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_VM_CONTROL_H
+#define LKVM_VM_CONTROL_H
+
+#include <poll.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vm/control-proto.h"
+
+#define CONTROL_MAX_CLIENTS	4
+#define CONTROL_CLIENT_MS	2000	/* a client silent this long is dropped */
+#define CONTROL_PATH_MAX	108	/* sun_path */
+
+struct vm;
+
+struct control_client {
+	int fd;
+	size_t len;
+	char buf[CONTROL_LINE_MAX];
+	int64_t deadline_ms;
+};
+
+/* The VM's control socket, ~/.lkvm/NAME.sock as kvmtool keeps them. */
+struct control {
+	int listen_fd;
+	char path[CONTROL_PATH_MAX];
+	struct control_client clients[CONTROL_MAX_CLIENTS];
+};
+
+int control_dir(char *buf, size_t len);
+int control_path(const char *name, char *buf, size_t len);
+int control_open(struct control *c, struct vm *vm);
+void control_close(struct control *c);
+int control_pollfds(struct control *c, struct pollfd *fds, int max);
+void control_handle(struct control *c, struct vm *vm, struct pollfd *fds, int n);
+int control_timeout_ms(struct control *c);
+
+int control_request(const char *name, const struct control_cmd *cmd,
+		    char *reply, size_t len);
+
+#endif
