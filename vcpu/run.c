@@ -104,6 +104,13 @@ static void *vcpu_thread(void *arg)
 	while (!atomic_load(&vm->stop_reason)) {
 		int ret;
 
+		if (atomic_load(&vm->paused)) {
+			vm_wait_resume(vm);
+			/* Cleared before the stop check above runs again. */
+			vcpu->run->immediate_exit = 0;
+			continue;
+		}
+
 		atomic_fetch_add(&vcpu->run_seq, 1);
 		atomic_store(&vcpu->in_kernel, true);
 		ret = ioctl(vcpu->fd, KVM_RUN, 0);

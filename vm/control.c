@@ -122,17 +122,23 @@ int control_open(struct control *c, struct vm *vm)
 	c->listen_fd = -1;
 	for (i = 0; i < CONTROL_MAX_CLIENTS; i++)
 		c->clients[i].fd = -1;
+	/*
+	 * Without a place for the socket the guest still runs, only
+	 * unreachable by lkvm list/stop/irq: a warning, not an error.
+	 */
 	ret = control_dir(dir, sizeof(dir));
 	ret = ret ?: control_path(vm->name, c->path, sizeof(c->path));
 	if (ret) {
-		pr_err(th, "no place for the control socket of '%s': %s; set LKVM_HOME to a short writable directory",
-		       vm->name, strerror(-ret));
-		return ret;
+		pr_warn(th, "no control socket for '%s' (%s): set HOME or LKVM_HOME to a short writable directory",
+			vm->name, strerror(-ret));
+		c->path[0] = '\0';
+		return 0;
 	}
 	if (mkdir(dir, 0700) && errno != EEXIST) {
-		pr_err(th, "cannot create %s: %s; set LKVM_HOME to a writable directory",
-		       dir, strerror(errno));
-		return -errno;
+		pr_warn(th, "no control socket: cannot create %s: %s; set LKVM_HOME to a writable directory",
+			dir, strerror(errno));
+		c->path[0] = '\0';
+		return 0;
 	}
 	ret = control_claim(c, th, vm->name);
 	ret = ret ?: control_listen(c);

@@ -10,8 +10,9 @@
 #   HOST-DONE rc=N                           always the last line before poweroff
 #
 # Settings come from /lkvm-test/config (written by mk-host-initramfs.sh) and
-# from the kernel command line: lkvm.host_gic=v2|v3, lkvm.shell=1 (a shell on
-# the console after the run, for debugging).
+# from the kernel command line: lkvm.host_gic=v2|v3 (the GIC QEMU was asked
+# for; a mismatch is an error), lkvm.shell=1 (a shell on the console after
+# the run, for debugging by hand).
 
 PATH=/bin:/sbin:/usr/bin:/usr/sbin
 export PATH
@@ -29,7 +30,7 @@ if [ ! -e /proc/self/fd/1 ]; then
 	exec </dev/console >/dev/console 2>&1
 fi
 
-# Keep kernel messages below warnings off the console: it carries the results.
+# Only warnings and worse from the kernel: the console carries the results.
 echo 4 >/proc/sys/kernel/printk 2>/dev/null
 
 export HOME=/tmp
@@ -54,7 +55,7 @@ finish() {
 }
 
 if [ -r "$T/config" ]; then
-	set -a	# export every setting to the runner
+	set -a	# every setting is exported to the runner
 	. "$T/config"
 	set +a
 else
@@ -62,10 +63,11 @@ else
 	finish 2
 fi
 
+# The chip column of /proc/interrupts: "GICv3", or "GICv2" / "GIC-N".
 detected=unknown
 if grep -q ' GICv3 ' /proc/interrupts; then
 	detected=v3
-elif grep -q ' GIC-[0-9]' /proc/interrupts; then
+elif grep -Eq ' (GICv2|GIC-[0-9]+) ' /proc/interrupts; then
 	detected=v2
 fi
 kvm=no
@@ -78,7 +80,8 @@ if [ "$kvm" != yes ]; then
 	finish 2
 fi
 if [ -n "$host_gic" ] && [ "$host_gic" != "$detected" ]; then
-	echo "HOST-ERROR asked for a GIC$host_gic host but /proc/interrupts shows $detected"
+	echo "HOST-ERROR asked for a GIC$host_gic host but /proc/interrupts shows '$detected':"
+	head -n 4 /proc/interrupts | sed 's/^/  | /'
 	finish 2
 fi
 
