@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -106,10 +107,34 @@ int load_inspect(struct vm *vm)
 	return ret;
 }
 
+/*
+ * Guest RAM is backed by transparent huge pages where the host allows.
+ * Writing one byte of a small item (the DTB, a test binary) would then
+ * fault in and zero a whole 2 MiB page; small items get 4 KiB pages so
+ * lkvm's footprint stays what it loads.
+ */
+static void load_small_pages(struct vm *vm, uint64_t gpa, uint64_t len)
+{
+	uint64_t start = ALIGN_DOWN(gpa, SZ_4K), end = ALIGN_UP(gpa + len, SZ_4K);
+	void *hva;
+
+	if (len >= SZ_2M)
+		return;
+	hva = vm_gpa_to_hva(vm, start, end - start);
+	if (hva)
+		madvise(hva, end - start, MADV_NOHUGEPAGE);
+}
+
 int load_images(struct vm *vm)
 {
 	void *dst;
 	int ret;
+
+	load_small_pages(vm, vm->plan.dtb_addr, LOADER_FDT_MAX);
+	load_small_pages(vm, vm->plan.kernel_addr,
+			 vm->plan.kernel_end - vm->plan.kernel_addr);
+	if (vm->initrd_size)
+		load_small_pages(vm, vm->plan.initrd_addr, vm->initrd_size);
 
 	dst = vm_gpa_to_hva(vm, vm->plan.kernel_addr, vm->kernel_size);
 	ret = dst ? load_read_full(vm->kernel_fd, dst, vm->kernel_size, 0) : -EFAULT;
