@@ -111,11 +111,49 @@ static void test_plan(struct unit *u)
 	CHECK_EQ(u, loader_plan(&r, &p, &what), -12);
 }
 
+static void test_misfits(struct unit *u)
+{
+	unsigned char b[0x210];
+	const struct kernel_misfit *m;
+
+	memset(b, 0, sizeof(b));
+	memcpy(b, "\x7f" "ELF", 4);
+	m = loader_misfit(b, sizeof(b));
+	CHECK(u, m && strstr(m->what, "ELF"));
+	memcpy(b, "\x1f\x8b\x08\x00", 4);
+	m = loader_misfit(b, sizeof(b));
+	CHECK(u, m && strstr(m->what, "gzip") && strstr(m->fix, "gunzip"));
+	memset(b, 0, 8);
+	memcpy(b + 0x202, "HdrS", 4);
+	m = loader_misfit(b, sizeof(b));
+	CHECK(u, m && strstr(m->what, "x86"));
+	memset(b, 0, sizeof(b));
+	memcpy(b + 0x24, "\x18\x28\x6f\x01", 4);
+	m = loader_misfit(b, sizeof(b));
+	CHECK(u, m && strstr(m->what, "32-bit ARM"));
+	m = loader_misfit("root:x:0:0:root:/root:/bin/bash\n", 32);
+	CHECK(u, m && strstr(m->what, "text"));
+
+	/* An Image, even an EFI-stub one starting with "MZ", is bootable. */
+	make_header(b, 0, 0x100000, 0xa);
+	memcpy(b, "MZ", 2);
+	CHECK(u, loader_misfit(b, sizeof(b)) == NULL);
+	/* So is anything else: a raw binary (zeros, random code). */
+	memset(b, 0, sizeof(b));
+	CHECK(u, loader_misfit(b, sizeof(b)) == NULL);
+	memcpy(b, "\x00\x00\x80\xd2\xc0\x03\x5f\xd6", 8);
+	CHECK(u, loader_misfit(b, 8) == NULL);
+	/* Short files are sniffed only as far as they go. */
+	CHECK(u, loader_misfit("\x7f" "E", 2) == NULL);
+	CHECK(u, loader_misfit("", 0) == NULL);
+}
+
 int main(void)
 {
 	struct unit u = { 0 };
 
 	test_header(&u);
+	test_misfits(&u);
 	test_plan(&u);
 	return unit_done(&u, "test-loader");
 }

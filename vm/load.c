@@ -75,7 +75,9 @@ static void load_report_no_room(struct vm *vm, const char *what)
 int load_inspect(struct vm *vm)
 {
 	struct load_request req = { .ram_base = MEMMAP_RAM_BASE, .ram_size = vm->ram_size };
-	unsigned char hdr[ARM64_IMAGE_HDR_SIZE];
+	const struct kernel_misfit *misfit;
+	unsigned char hdr[0x210];	/* far enough for every magic sniffed */
+	size_t hlen;
 	const char *what;
 	int ret, fd;
 
@@ -83,10 +85,16 @@ int load_inspect(struct vm *vm)
 	if (fd < 0)
 		return fd;
 	vm->kernel_fd = fd;
-	ret = load_read_full(fd, hdr, MIN(sizeof(hdr), req.kernel_file_size), 0);
+	hlen = MIN(sizeof(hdr), req.kernel_file_size);
+	ret = load_read_full(fd, hdr, hlen, 0);
+	misfit = ret ? NULL : loader_misfit(hdr, hlen);
+	if (misfit) {
+		pr_err(vm->cfg.loglevel, "kernel '%s' is %s, not an arm64 Image: %s",
+		       vm->cfg.kernel_path, misfit->what, misfit->fix);
+		return -ENOEXEC;
+	}
 	if (!ret)
-		ret = loader_parse_header(hdr, MIN(sizeof(hdr), req.kernel_file_size),
-					  &vm->image);
+		ret = loader_parse_header(hdr, hlen, &vm->image);
 	if (ret) {
 		pr_err(vm->cfg.loglevel, "kernel '%s' has an arm64 Image header lkvm cannot boot (big-endian or bad text_offset); give a little-endian arm64 Image",
 		       vm->cfg.kernel_path);

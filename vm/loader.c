@@ -5,6 +5,7 @@
  */
 #include <endian.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "lib/util.h"
@@ -55,6 +56,70 @@ int loader_parse_header(const void *buf, size_t len, struct image_info *info)
 	if (info->text_offset >= SZ_2M || !IS_ALIGNED(info->text_offset, SZ_4K))
 		return -EINVAL;
 	return 0;
+}
+
+struct magic {
+	size_t off;
+	size_t len;
+	const char *bytes;
+	struct kernel_misfit misfit;
+};
+
+/*
+ * The usual wrong files handed to -k. Anything else without an Image
+ * header is taken as a raw binary, as kvmtool does.
+ */
+static const struct magic misfits[] = {
+	{ 0, 4, "\x7f" "ELF", { "an ELF file (vmlinux?)",
+		"boot the arm64 Image instead (arch/arm64/boot/Image, or /boot/vmlinuz-* on Debian)" } },
+	{ 0, 2, "\x1f\x8b", { "a gzip-compressed file (Image.gz?)",
+		"decompress it first: gunzip -c Image.gz > Image" } },
+	{ 0, 6, "\xfd" "7zXZ\0", { "an xz-compressed file",
+		"decompress it first: xz -dc FILE > Image" } },
+	{ 0, 4, "\x28\xb5\x2f\xfd", { "a zstd-compressed file",
+		"decompress it first: zstd -dc FILE > Image" } },
+	{ 0, 3, "BZh", { "a bzip2-compressed file",
+		"decompress it first: bunzip2 -c FILE > Image" } },
+	{ 0, 4, "\x02\x21\x4c\x18", { "an lz4-compressed file",
+		"decompress it first: lz4 -dc FILE > Image" } },
+	{ 0x24, 4, "\x18\x28\x6f\x01", { "a 32-bit ARM zImage",
+		"use an arm64 kernel Image" } },
+	{ 0x202, 4, "HdrS", { "an x86 bzImage", "use an arm64 kernel Image" } },
+	{ 0, 2, "#!", { "a script", "give the kernel Image, not the script" } },
+	{ 0, 8, "!<arch>\n", { "an ar archive (a .deb package?)",
+		"extract the Image first: dpkg-deb -x PACKAGE DIR, then use DIR/boot/vmlinuz-*" } },
+};
+
+static bool loader_is_text(const unsigned char *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (!(p[i] == '\n' || p[i] == '\t' || p[i] == '\r' ||
+		      (p[i] >= 0x20 && p[i] < 0x7f)))
+			return false;
+	return len >= 16;
+}
+
+/* NULL when buf might be bootable (an Image, or a raw binary). */
+const struct kernel_misfit *loader_misfit(const void *buf, size_t len)
+{
+	static const struct kernel_misfit text = {
+		"a text file", "give the kernel Image file",
+	};
+	const unsigned char *p = buf;
+	unsigned int i;
+
+	if (len >= ARM64_IMAGE_HDR_SIZE && get_le32(p + 56) == ARM64_IMAGE_MAGIC)
+		return NULL;	/* an Image, EFI stub (MZ) or not */
+	for (i = 0; i < sizeof(misfits) / sizeof(misfits[0]); i++) {
+		const struct magic *m = &misfits[i];
+
+		if (len >= m->off + m->len && !memcmp(p + m->off, m->bytes, m->len))
+			return &m->misfit;
+	}
+	return loader_is_text(p, len < LOADER_SNIFF_SIZE ? len : LOADER_SNIFF_SIZE) ?
+	       &text : NULL;
 }
 
 /*

@@ -33,7 +33,16 @@ struct load_plan {
 	uint64_t initrd_addr;
 };
 
+/* Files that are clearly not something lkvm can boot, by their magic. */
+struct kernel_misfit {
+	const char *what;	/* "a gzip-compressed file" */
+	const char *fix;	/* "decompress it (gunzip) to get the Image" */
+};
+
+#define LOADER_SNIFF_SIZE	64
+
 int loader_parse_header(const void *buf, size_t len, struct image_info *info);
+const struct kernel_misfit *loader_misfit(const void *buf, size_t len);
 int loader_plan(const struct load_request *req, struct load_plan *plan,
 		const char **what);
 

@@ -246,6 +246,7 @@ if [ "$want_input" = 1 ]; then
 	stty -echo 2>/dev/null
 	echo "GUEST-READY-FOR-INPUT"
 	line=
+	# read -t (a time limit) is a busybox ash extension.
 	if read -r -t "$input_timeout" line; then
 		echo "GUEST-ECHO $line"
 		check uart-rx PASS "read ${#line} characters"

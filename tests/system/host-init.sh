@@ -38,10 +38,12 @@ T=/lkvm-test
 
 host_gic=
 shell=0
+demo=0
 for w in $(cat /proc/cmdline); do
 	case "$w" in
 	lkvm.host_gic=*)	host_gic=${w#*=} ;;
 	lkvm.shell=*)		shell=${w#*=} ;;
+	lkvm.demo=*)		demo=${w#*=} ;;
 	esac
 done
 
@@ -83,6 +85,15 @@ if [ -n "$host_gic" ] && [ "$host_gic" != "$detected" ]; then
 	echo "HOST-ERROR asked for a GIC$host_gic host but /proc/interrupts shows '$detected':"
 	head -n 4 /proc/interrupts | sed 's/^/  | /'
 	finish 2
+fi
+
+# scripts/demo.sh: one guest on the console, its shell yours until poweroff.
+if [ "$demo" = 1 ]; then
+	echo "HOST-INFO demo: $(basename "$VMM") run -k Image -i guest-initramfs -c 2 -m 512"
+	"$VMM" run -k "$KERNEL" -i "$GUEST_INITRD" -c 2 -m 512 -p "quiet lkvm.input=0 lkvm.shell=1" --loglevel=info
+	rc=$?
+	echo "HOST-INFO demo: $(basename "$VMM") exited with status $rc"
+	finish $rc
 fi
 
 export HOST_GIC=$detected WORKDIR=/tmp/scenarios

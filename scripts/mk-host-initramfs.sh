@@ -1,0 +1,109 @@
+#!/bin/bash
+# Build the emulated arm64 host's initramfs: busybox, the VMM under test, the
+# guest Image and initramfs, the scenario list and the runner, with
+# tests/system/host-init.sh as /init.
+#
+# Usage: scripts/mk-host-initramfs.sh [OUTPUT]   (default build/host-initramfs.cpio)
+# Env:
+#   VMM=path            the VMM binary (static arm64; default ./lkvm)
+#   SCENARIOS=file      scenario list (default tests/system/scenarios.txt)
+#   GUEST_INITRD=file   guest initramfs (default build/guest-initramfs.cpio.gz,
+#                       rebuilt by scripts/mk-guest-initramfs.sh when missing)
+#   FILTER, INPUT_MODE, STDIN_MODE, VERBOSE   passed on to run-vm-scenarios.sh
+#   PTYRUN_CC=compiler  for the pty helper (default aarch64-linux-gnu-gcc on x86)
+#   LKVM_ASSETS=dir     asset cache (kernel Image, busybox)
+#
+# The archive is left uncompressed: QEMU loads it directly and the emulated
+# kernel does not have to inflate ~35 MB.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+ASSETS=${LKVM_ASSETS:-$ROOT/build/assets}
+OUT=${1:-$ROOT/build/host-initramfs.cpio}
+VMM=${VMM:-./lkvm}
+SCENARIOS=${SCENARIOS:-$ROOT/tests/system/scenarios.txt}
+GUEST_INITRD=${GUEST_INITRD:-$ROOT/build/guest-initramfs.cpio.gz}
+
+die() { echo "mk-host-initramfs: $*" >&2; exit 1; }
+
+[ -s "$ASSETS/busybox" ] || die "$ASSETS/busybox missing; run scripts/fetch-assets.sh"
+[ -s "$ASSETS/Image" ] || die "$ASSETS/Image missing; run scripts/fetch-assets.sh"
+[ -r "$SCENARIOS" ] || die "scenario list '$SCENARIOS' not readable"
+[ -f "$VMM" ] || die "VMM '$VMM' not found (build lkvm, or set VMM=path)"
+[ -x "$VMM" ] || die "VMM '$VMM' is not executable"
+command -v cpio >/dev/null || die "cpio not found; run scripts/setup-deps.sh"
+
+# The VMM runs in a busybox initramfs with no C library: it must be a static
+# arm64 ELF. e_machine (offset 18) is 0xb7 for AArch64.
+[ "$(head -c 4 "$VMM" | od -An -c | tr -d ' ')" = '177ELF' ] || die "VMM '$VMM' is not an ELF file"
+[ "$(od -An -tx1 -j 18 -N 2 "$VMM" | tr -d ' \n')" = b700 ] || die "VMM '$VMM' is not an arm64 (AArch64) binary"
+for re in aarch64-linux-gnu-readelf readelf; do
+	if command -v "$re" >/dev/null; then
+		if "$re" -l "$VMM" 2>/dev/null | grep -q 'program interpreter'; then
+			die "VMM '$VMM' is dynamically linked; the emulated host has no C library (link it statically)"
+		fi
+		break
+	fi
+done
+
+# The pty helper (for stdin=pty scenarios), a static arm64 binary built from
+# the source that run-vm-scenarios.sh carries; rebuilt when that changes.
+case "$(uname -m)" in
+aarch64|arm64) cc_default=gcc ;;
+*) cc_default=aarch64-linux-gnu-gcc ;;
+esac
+PTYRUN_CC=${PTYRUN_CC:-$cc_default}
+ptyrun_dir=$ROOT/build/ptyrun
+mkdir -p "$ptyrun_dir"
+sh "$ROOT/scripts/run-vm-scenarios.sh" --ptyrun-source >"$ptyrun_dir/ptyrun.c.new"
+if [ ! -x "$ptyrun_dir/ptyrun" ] || ! cmp -s "$ptyrun_dir/ptyrun.c.new" "$ptyrun_dir/ptyrun.c"; then
+	command -v "$PTYRUN_CC" >/dev/null || die "$PTYRUN_CC not found; run scripts/setup-deps.sh"
+	"$PTYRUN_CC" -static -O2 -Wall -o "$ptyrun_dir/ptyrun" -x c "$ptyrun_dir/ptyrun.c.new" \
+		|| die "building the pty helper failed"
+	mv "$ptyrun_dir/ptyrun.c.new" "$ptyrun_dir/ptyrun.c"
+else
+	rm -f "$ptyrun_dir/ptyrun.c.new"
+fi
+
+if [ ! -s "$GUEST_INITRD" ]; then
+	"$ROOT/scripts/mk-guest-initramfs.sh" "$GUEST_INITRD" >/dev/null
+fi
+
+mkdir -p "$(dirname "$OUT")"
+stage=$(mktemp -d "${TMPDIR:-/tmp}/lkvm-host-initramfs.XXXXXX")
+trap 'rm -rf "$stage"' EXIT
+
+vmm_name=$(basename "$VMM")
+mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,lkvm-test/bin}
+install -m 0755 "$ASSETS/busybox" "$stage/bin/busybox"
+ln -s busybox "$stage/bin/sh"
+install -m 0755 "$ROOT/tests/system/host-init.sh" "$stage/init"
+install -m 0755 "$ROOT/scripts/run-vm-scenarios.sh" "$stage/lkvm-test/run-vm-scenarios.sh"
+install -m 0755 "$VMM" "$stage/lkvm-test/bin/$vmm_name"
+install -m 0755 "$ptyrun_dir/ptyrun" "$stage/lkvm-test/ptyrun"
+install -m 0644 "$SCENARIOS" "$stage/lkvm-test/scenarios.txt"
+install -m 0644 "$ASSETS/Image" "$stage/lkvm-test/Image"
+install -m 0644 "$GUEST_INITRD" "$stage/lkvm-test/guest-initramfs.cpio.gz"
+if [ "$(id -u)" = 0 ]; then
+	mknod -m 600 "$stage/dev/console" c 5 1
+fi
+
+# Values are single-quoted for the host's sh.
+q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
+{
+	echo "# written by scripts/mk-host-initramfs.sh"
+	echo "VMM=$(q "/lkvm-test/bin/$vmm_name")"
+	echo "KERNEL=/lkvm-test/Image"
+	echo "GUEST_INITRD=/lkvm-test/guest-initramfs.cpio.gz"
+	echo "SCENARIOS=/lkvm-test/scenarios.txt"
+	echo "FILTER=$(q "${FILTER:-}")"
+	echo "PTYRUN=/lkvm-test/ptyrun"
+	echo "INPUT_MODE=$(q "${INPUT_MODE:-}")"
+	echo "STDIN_MODE=$(q "${STDIN_MODE:-}")"
+	echo "VERBOSE=$(q "${VERBOSE:-0}")"
+} >"$stage/lkvm-test/config"
+
+(cd "$stage" && find . -mindepth 1 | LC_ALL=C sort \
+	| cpio --quiet -o -H newc --owner=0:0) >"$OUT.tmp"
+mv "$OUT.tmp" "$OUT"
+echo "mk-host-initramfs: $OUT ($(stat -c %s "$OUT") bytes, VMM $vmm_name)"

@@ -1,0 +1,70 @@
+#!/bin/bash
+# Install the Debian packages that building lkvm and running its system tests
+# need. Idempotent: when everything is already there it only checks and exits.
+#
+# Usage (as root): scripts/setup-deps.sh
+set -euo pipefail
+
+die() { echo "setup-deps: $*" >&2; exit 1; }
+
+machine=$(uname -m)
+case "$machine" in
+x86_64|amd64)
+	# Cross toolchain for lkvm, QEMU for the emulated arm64 host.
+	pkgs=(qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+	      libfdt-dev:arm64 device-tree-compiler cpio qemu-user-static dt-schema
+	      xz-utils gcc make)
+	need_arm64_arch=1
+	;;
+aarch64|arm64)
+	# Native build; scenarios run directly against /dev/kvm.
+	pkgs=(gcc libc6-dev libfdt-dev device-tree-compiler cpio dt-schema xz-utils make)
+	need_arm64_arch=0
+	;;
+*)
+	die "unsupported machine type '$machine' (want x86_64 or aarch64)"
+	;;
+esac
+
+installed() {
+	# dpkg-query prints "install ok installed" for a fully installed package.
+	[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
+}
+
+missing=()
+for p in "${pkgs[@]}"; do
+	installed "$p" || missing+=("$p")
+done
+
+arch_ok=1
+if [ "$need_arm64_arch" = 1 ] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+	arch_ok=0
+fi
+
+if [ "${#missing[@]}" -eq 0 ] && [ "$arch_ok" = 1 ]; then
+	echo "setup-deps: all packages present: ${pkgs[*]}"
+	exit 0
+fi
+
+[ "$(id -u)" = 0 ] || die "must run as root to install: ${missing[*]:-arm64 architecture}"
+
+export DEBIAN_FRONTEND=noninteractive
+if [ "$arch_ok" = 0 ]; then
+	echo "setup-deps: enabling the arm64 architecture"
+	dpkg --add-architecture arm64
+fi
+
+# The host (amd64) libfdt-dev conflicts with libfdt-dev:arm64; only the arm64
+# one is wanted on x86. apt removes the amd64 one when asked for the other.
+if [ "$need_arm64_arch" = 1 ] && installed libfdt-dev:amd64; then
+	echo "setup-deps: note: libfdt-dev:amd64 will be replaced by libfdt-dev:arm64"
+fi
+
+echo "setup-deps: installing: ${missing[*]}"
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${pkgs[@]}"
+
+for p in "${pkgs[@]}"; do
+	installed "$p" || die "package $p did not install"
+done
+echo "setup-deps: done"
