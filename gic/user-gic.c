@@ -9,6 +9,7 @@
  * (kvm_run->s.regs.device_irq_level) drive PPIs 27, 30 and 23.
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -31,8 +32,12 @@ struct user_gic {
 	struct ugic *gic;
 	struct mmio_region dist;
 	struct mmio_region cpu;
+	struct vm *vm;
 	int vm_fd;
 	int loglevel;
+	/* Each vCPU's IRQ line: wanted (any thread), told to KVM (its thread). */
+	atomic_bool line_want[UGIC_MAX_CPUS];
+	bool line_kvm[UGIC_MAX_CPUS];
 };
 
 static const struct {
@@ -49,10 +54,9 @@ static int user_gic_probe(struct vm *vm)
 	return kvm_check_cap(vm, KVM_CAP_ARM_USER_IRQ) ? 0 : -ENOSYS;
 }
 
-/* The model's output: the vCPU's IRQ input follows it. */
-static void user_gic_set_irq_line(void *opaque, int cpu, bool level)
+static void user_gic_tell_kvm(struct user_gic *ug, int cpu)
 {
-	struct user_gic *ug = opaque;
+	bool level = atomic_load(&ug->line_want[cpu]);
 	struct kvm_irq_level irq = {
 		.irq = (KVM_ARM_IRQ_TYPE_CPU << KVM_ARM_IRQ_TYPE_SHIFT) |
 		       ((cpu & KVM_ARM_IRQ_VCPU_MASK) << KVM_ARM_IRQ_VCPU_SHIFT) |
@@ -60,9 +64,34 @@ static void user_gic_set_irq_line(void *opaque, int cpu, bool level)
 		.level = level,
 	};
 
+	if (level == ug->line_kvm[cpu])
+		return;
 	if (ioctl(ug->vm_fd, KVM_IRQ_LINE, &irq))
 		pr_err(ug->loglevel, "userspace GIC: cannot drive vCPU %d's IRQ line: %s",
 		       cpu, strerror(errno));
+	ug->line_kvm[cpu] = level;
+}
+
+/*
+ * The model's output: the vCPU's IRQ input follows it. KVM_IRQ_LINE
+ * sets a bit in the vCPU's saved HCR_EL2 with an atomic operation, but
+ * the vCPU's own thread rewrites that word non-atomically inside
+ * KVM_RUN (vcpu_load() sets or clears the WFx traps), so a line raised
+ * from another thread can be lost while the vCPU runs: that vCPU then
+ * never takes the interrupt (seen as a stalled secondary CPU). So only
+ * the vCPU's thread, outside KVM_RUN, tells KVM; another thread records
+ * the level and kicks the vCPU out of KVM_RUN to apply it.
+ */
+static void user_gic_set_irq_line(void *opaque, int cpu, bool level)
+{
+	struct user_gic *ug = opaque;
+	struct vcpu *vcpu = &ug->vm->vcpus[cpu];
+
+	atomic_store(&ug->line_want[cpu], level);
+	if (!vcpu->started || vcpu_is_current(vcpu))
+		user_gic_tell_kvm(ug, cpu);
+	else
+		vcpu_kick(vcpu);
 }
 
 static int user_gic_report(struct irqchip *ic, int ret, int th)
@@ -111,6 +140,7 @@ static int user_gic_create(struct irqchip *ic, struct vm *vm)
 	ug = calloc(1, sizeof(*ug));
 	if (!ug)
 		return -ENOMEM;
+	ug->vm = vm;
 	ug->vm_fd = vm->vm_fd;
 	ug->loglevel = th;
 	cfg.opaque = ug;
@@ -167,6 +197,13 @@ static void user_gic_vcpu_sync(struct irqchip *ic, struct vcpu *vcpu)
 	struct user_gic *ug = ic->priv;
 	unsigned int i;
 
+	/*
+	 * A kick for a line change sets immediate_exit: clear it first,
+	 * then read the wanted level, so a change made meanwhile kicks
+	 * again. (A stop or pause request is seen by the run loop next.)
+	 */
+	__atomic_store_n(&vcpu->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+	user_gic_tell_kvm(ug, vcpu->id);
 	if (!changed)
 		return;
 	vcpu->device_irq_level = now;

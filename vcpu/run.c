@@ -156,18 +156,26 @@ int vcpus_start(struct vm *vm)
  * KVM_RUN: the kernel checks it on entry, the signal covers a vCPU
  * already inside.
  */
+void vcpu_kick(struct vcpu *vcpu)
+{
+	if (!vcpu->started)
+		return;
+	__atomic_store_n(&vcpu->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+	pthread_kill(vcpu->thread, VCPU_KICK_SIGNAL);
+}
+
 void vcpus_kick_all(struct vm *vm)
 {
 	unsigned int i;
 
-	for (i = 0; i < vm->nr_cpus; i++) {
-		struct vcpu *vcpu = &vm->vcpus[i];
+	for (i = 0; i < vm->nr_cpus; i++)
+		vcpu_kick(&vm->vcpus[i]);
+}
 
-		if (!vcpu->started)
-			continue;
-		vcpu->run->immediate_exit = 1;
-		pthread_kill(vcpu->thread, VCPU_KICK_SIGNAL);
-	}
+/* True on the vCPU's own thread, the one that may call KVM_RUN on it. */
+bool vcpu_is_current(struct vcpu *vcpu)
+{
+	return vcpu->started && pthread_equal(pthread_self(), vcpu->thread);
 }
 
 /*

@@ -31,6 +31,8 @@ void vcpus_destroy(struct vm *vm);
 int vm_read_psci_version(struct vm *vm);
 
 int vcpus_start(struct vm *vm);
+void vcpu_kick(struct vcpu *vcpu);
+bool vcpu_is_current(struct vcpu *vcpu);
 void vcpus_kick_all(struct vm *vm);
 void vcpus_join(struct vm *vm);
 void vcpus_kick_idle(struct vm *vm);
