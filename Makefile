@@ -33,11 +33,12 @@ endif
 LKVM_SRCS := main.c \
 	lib/log.c \
 	vm/options.c vm/loader.c vm/load.c vm/kvm.c vm/ram.c vm/vm.c vm/run.c \
-	vm/control.c vm/control-proto.c vm/control-cmds.c \
+	vm/control.c vm/control-proto.c vm/control-cmds.c vm/devices.c \
 	vcpu/vcpu.c vcpu/run.c \
 	gic/irqchip.c gic/kvm-vgic.c gic/kvm-gicv2.c gic/kvm-gicv3.c gic/gic-fdt.c \
 	gic/user-gic.c gic/ugic-core.c gic/ugic-dist.c gic/ugic-cpuif.c \
 	devices/bus.c devices/uart8250.c devices/uart8250-fdt.c devices/console.c \
+	devices/testdev.c devices/testdev-fdt.c \
 	fdt/fdt.c
 
 LKVM_OBJS := $(LKVM_SRCS:%.c=$(BUILD)/arm64/%.o)
@@ -56,7 +57,9 @@ $(BUILD)/arm64/%.o: %.c
 include tests/unit.mk
 include tests/dt.mk
 
-check: unit-test dt-test system-test
+# Each suite runs even when another failed; one closing line adds them up.
+check: lkvm guest-tests
+	@scripts/check.sh unit-test dt-test system-test
 
 guest-tests:
 	$(MAKE) -C guest-tests

@@ -159,6 +159,8 @@ int fdt_build(struct vm *vm, void *buf, size_t size, const char *cmdline)
 	ret = ret ?: fdt_timer(vm, buf);
 	ret = ret ?: vm->irqchip.ops->fdt_node(&vm->irqchip, buf);
 	ret = ret ?: uart8250_fdt_node(&vm->uart, buf, vm->irqchip.phandle);
+	if (!ret && vm->cfg.test_device)
+		ret = testdev_fdt_node(&vm->testdev, buf, vm->irqchip.phandle);
 	ret = ret ?: fdt_end_node(buf);
 	ret = ret ?: fdt_finish(buf);
 	return ret;

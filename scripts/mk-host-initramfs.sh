@@ -84,6 +84,11 @@ install -m 0755 "$ptyrun_dir/ptyrun" "$stage/lkvm-test/ptyrun"
 install -m 0644 "$SCENARIOS" "$stage/lkvm-test/scenarios.txt"
 install -m 0644 "$ASSETS/Image" "$stage/lkvm-test/Image"
 install -m 0644 "$GUEST_INITRD" "$stage/lkvm-test/guest-initramfs.cpio.gz"
+# The bare-metal test guests (make guest-tests), for the "test" scenarios.
+mkdir -p "$stage/lkvm-test/guest-tests"
+for t in "$ROOT"/build/guest-tests/*.bin; do
+	[ -e "$t" ] && install -m 0644 "$t" "$stage/lkvm-test/guest-tests/"
+done
 if [ "$(id -u)" = 0 ]; then
 	mknod -m 600 "$stage/dev/console" c 5 1
 fi
@@ -95,6 +100,7 @@ q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 	echo "VMM=$(q "/lkvm-test/bin/$vmm_name")"
 	echo "KERNEL=/lkvm-test/Image"
 	echo "GUEST_INITRD=/lkvm-test/guest-initramfs.cpio.gz"
+	echo "GUEST_TESTS=/lkvm-test/guest-tests"
 	echo "SCENARIOS=/lkvm-test/scenarios.txt"
 	echo "FILTER=$(q "${FILTER:-}")"
 	echo "PTYRUN=/lkvm-test/ptyrun"

@@ -38,6 +38,7 @@ root=$(cd "$here/.." && pwd)
 VMM=${VMM:-./lkvm}
 KERNEL=${KERNEL:-$root/build/assets/Image}
 GUEST_INITRD=${GUEST_INITRD:-$root/build/guest-initramfs.cpio.gz}
+GUEST_TESTS=${GUEST_TESTS:-$root/build/guest-tests}
 SCENARIOS=${SCENARIOS:-$root/tests/system/scenarios.txt}
 HOST_GIC=${HOST_GIC:-}
 FILTER=${FILTER:-}
@@ -339,8 +340,8 @@ run_one() {	# run_one name gic expect limit detail args
 	bad:*)	result FAIL "${gic#bad:}"; return ;;
 	esac
 	case "$expect" in
-	ok|fail) ;;
-	*) result FAIL "bad expect column '$expect' (ok or fail)"; return ;;
+	ok|fail|test) ;;
+	*) result FAIL "bad expect column '$expect' (ok, fail or test)"; return ;;
 	esac
 	case "$limit" in
 	""|*[!0-9]*) result FAIL "bad limit column '$limit' (seconds)"; return ;;
@@ -352,6 +353,8 @@ run_one() {	# run_one name gic expect limit detail args
 	input_mode=ready
 	# An error scenario that boots after all should not wait for input.
 	[ "$expect" = fail ] && input_mode=none cmdline="$cmdline lkvm.input=0"
+	# A bare-metal test guest: its command line is the detail words.
+	[ "$expect" = test ] && input_mode=none cmdline=$detail
 	if [ "$expect" = ok ]; then
 		for w in $detail; do
 			case "$w" in
@@ -389,6 +392,7 @@ run_one() {	# run_one name gic expect limit detail args
 		w=$(subst "$w" @INITRD@ "$GUEST_INITRD")
 		w=$(subst "$w" @GARBAGE@ "$GARBAGE")
 		w=$(subst "$w" @VMM@ "$VMM")
+		w=$(subst "$w" @TESTS@ "$GUEST_TESTS")
 		w=$(subst "$w" @WORK@ "$d")
 		w=$(subst "$w" @CMDLINE@ "$cmdline")
 		set -- "$@" "$w"
@@ -446,10 +450,31 @@ run_one() {	# run_one name gic expect limit detail args
 	timed_out=no
 	[ "$el" -ge $((limit * 100 - 50)) ] && timed_out=yes
 
-	if [ "$expect" = ok ]; then
-		check_ok
+	case "$expect" in
+	ok)	check_ok ;;
+	test)	check_test ;;
+	*)	check_fail ;;
+	esac
+}
+
+# A bare-metal test guest: exit status 0 (set through the test device)
+# and its own verdict line, with no failed check.
+check_test() {
+	why=
+	if [ "$timed_out" = yes ]; then
+		why="killed after the ${limit} s limit (exit $rc)"
+	elif [ "$rc" != 0 ]; then
+		why="exit status $rc"
+	fi
+	if grep -q '^CHECK .* FAIL' "$d/console"; then
+		why="${why:+$why; }$(grep '^CHECK .* FAIL' "$d/console" | head -n 2 | cut -c1-120 | tr '\n' ' ')"
+	fi
+	grep -q '^TEST-RESULT PASS' "$d/console" || why="${why:+$why; }no TEST-RESULT PASS"
+	summary=$(sed -n 's/^TEST [^ ]* //p' "$d/console" | head -n 1)
+	if [ -z "$why" ]; then
+		result PASS "exit 0, $summary; $secs s"
 	else
-		check_fail
+		result FAIL "$why; $secs s"
 	fi
 }
 

@@ -21,10 +21,11 @@ endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 
 include tests/ugic.mk
+include tests/testdev.mk
 
 # The userspace GIC's tests: ASan/UBSan, and its thread stress under TSan.
 unit-test: $(UNIT_TESTS:%=$(HOST_BUILD)/%) $(UGIC_BUILD)/test-ugic \
-		$(UGIC_BUILD)/test-ugic-threads
+		$(UGIC_BUILD)/test-ugic-threads $(TESTDEV_TESTS)
 	@scripts/run-unit-tests.sh $^
 
 .PHONY: unit-test

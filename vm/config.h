@@ -23,6 +23,7 @@ struct vm_config {
 	uint64_t ram_size;		/* bytes; 0: default */
 	enum irqchip_kind irqchip;
 	bool nodefaults;
+	bool test_device;		/* --test-device: docs/test-device.md */
 	int loglevel;			/* enum log_level */
 	/* From the environment (docs/usage.md), read once in main(). */
 	bool no_kernel_gic;		/* LKVM_NO_KERNEL_GIC: auto skips the kernel GICs */

@@ -17,7 +17,7 @@
 enum opt_id {
 	OPT_KERNEL, OPT_INITRD, OPT_PARAMS, OPT_CPUS, OPT_MEM, OPT_IRQCHIP,
 	OPT_DUMP_DTB, OPT_NAME, OPT_NODEFAULTS, OPT_LOGLEVEL, OPT_VERBOSE,
-	OPT_DEBUG, OPT_NETWORK, OPT_CONSOLE, OPT_HELP,
+	OPT_DEBUG, OPT_NETWORK, OPT_CONSOLE, OPT_TEST_DEVICE, OPT_HELP,
 };
 
 struct opt_desc {
@@ -43,6 +43,7 @@ static const struct opt_desc run_opts[] = {
 	{ OPT_DEBUG, 0, "debug", NULL, "same as --loglevel=debug" },
 	{ OPT_NETWORK, 'n', "network", "<params>", "only mode=none is supported" },
 	{ OPT_CONSOLE, 0, "console", "<type>", "only serial is supported" },
+	{ OPT_TEST_DEVICE, 0, "test-device", NULL, "add lkvm's test device (exit status, SPI lines)" },
 	{ OPT_HELP, 'h', "help", NULL, "show this help" },
 };
 
@@ -189,6 +190,7 @@ static int apply_opt(struct vm_config *cfg, const struct opt_desc *o,
 	case OPT_DUMP_DTB:	cfg->dump_dtb_path = v; return 0;
 	case OPT_NAME:		return set_name(cfg, v, err, err_len);
 	case OPT_NODEFAULTS:	cfg->nodefaults = true; return 0;
+	case OPT_TEST_DEVICE:	cfg->test_device = true; return 0;
 	case OPT_VERBOSE:	cfg->loglevel = MAX(cfg->loglevel, LOG_INFO); return 0;
 	case OPT_DEBUG:		cfg->loglevel = LOG_DEBUG; return 0;
 	case OPT_CPUS:		return set_cpus(cfg, v, err, err_len);

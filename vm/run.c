@@ -21,7 +21,7 @@
 /* How long a partial console line (a prompt) may wait before it is written. */
 #define CONSOLE_FLUSH_MS	5
 
-static void vm_wake(struct vm *vm)
+void vm_wake(struct vm *vm)
 {
 	uint64_t one = 1;
 
@@ -62,14 +62,6 @@ static void vm_set_paused(struct vm *vm, bool paused)
 		vcpus_kick_all(vm);
 }
 
-/* Lines a host script may drive belong to the test device. */
-static int vm_control_irq(struct vm *vm, const struct control_cmd *cmd,
-			  char *msg, size_t len)
-{
-	snprintf(msg, len, "SPI %u: this VM has no test device whose lines a script may drive; start it with --test-device",
-		 cmd->spi);
-	return -ENODEV;
-}
 
 /* A control-socket request; msg gets the reply's text. */
 int vm_control(struct vm *vm, const struct control_cmd *cmd, char *msg, size_t len)
@@ -95,39 +87,6 @@ int vm_control(struct vm *vm, const struct control_cmd *cmd, char *msg, size_t l
 	}
 	snprintf(msg, len, "unknown request");
 	return -EINVAL;
-}
-
-static void vm_uart_set_irq(void *opaque, bool level)
-{
-	struct vm *vm = opaque;
-	int ret = irqchip_set_spi(&vm->irqchip, vm->uart.spi, level);
-
-	if (ret)
-		pr_warn(vm->cfg.loglevel, "UART interrupt not delivered: %s",
-			strerror(-ret));
-}
-
-static void vm_uart_tx(void *opaque, uint8_t byte)
-{
-	struct vm *vm = opaque;
-
-	console_put(&vm->console, byte);
-}
-
-static void vm_uart_rx_ready(void *opaque)
-{
-	vm_wake(opaque);
-}
-
-static const struct uart8250_ops vm_uart_ops = {
-	.set_irq	= vm_uart_set_irq,
-	.tx		= vm_uart_tx,
-	.rx_ready	= vm_uart_rx_ready,
-};
-
-void vm_uart_init(struct vm *vm, unsigned int spi)
-{
-	uart8250_init(&vm->uart, MEMMAP_UART_BASE, spi, &vm_uart_ops, vm);
 }
 
 static int vm_signals_block(sigset_t *set)
@@ -245,6 +204,8 @@ static int vm_exit_status(struct vm *vm)
 		return 0;
 	case VM_STOP_CRASH:
 		return 3;
+	case VM_STOP_GUEST_STATUS:
+		return vm->guest_status;
 	case VM_STOP_SIGNAL:
 		return 128 + vm->stop_signal;
 	default:
@@ -270,6 +231,13 @@ int vm_run(struct vm *vm)
 		close(sfd);
 		return 1;
 	}
+	if (vm->cfg.test_device)
+		ret = testdev_start(&vm->testdev);
+	if (ret) {
+		pr_err(vm->cfg.loglevel, "cannot start the test device: %s", strerror(-ret));
+		close(sfd);
+		return 1;
+	}
 	ret = vcpus_start(vm);
 	if (ret) {
 		pr_err(vm->cfg.loglevel, "cannot start the vCPU threads: %s", strerror(-ret));
@@ -279,6 +247,8 @@ int vm_run(struct vm *vm)
 	}
 	vcpus_kick_all(vm);
 	vcpus_join(vm);
+	if (vm->cfg.test_device)
+		testdev_stop(&vm->testdev);
 	console_flush(&vm->console);
 	close(sfd);
 	return vm_exit_status(vm);

@@ -73,9 +73,11 @@ static int vm_devices(struct vm *vm)
 		return spi;
 	vm_uart_init(vm, spi);
 	ret = mmio_bus_register(&vm->bus, &vm->uart.region);
-	if (ret)
+	if (ret) {
 		pr_err(vm->cfg.loglevel, "cannot place the UART: %s", strerror(-ret));
-	return ret;
+		return ret;
+	}
+	return vm->cfg.test_device ? vm_testdev_init(vm) : 0;
 }
 
 static int vm_gic_create(struct vm *vm)
@@ -205,6 +207,8 @@ void vm_teardown(struct vm *vm)
 	if (vm->event_fd >= 0)
 		close(vm->event_fd);
 	uart8250_destroy(&vm->uart);
+	if (vm->cfg.test_device && vm->testdev.ops)
+		testdev_destroy(&vm->testdev);
 	control_close(&vm->control);
 	pthread_cond_destroy(&vm->pause_cond);
 	pthread_mutex_destroy(&vm->pause_lock);

@@ -9,6 +9,7 @@
 
 #include "devices/bus.h"
 #include "devices/console.h"
+#include "devices/testdev.h"
 #include "devices/uart8250.h"
 #include "gic/irqchip.h"
 #include "vm/config.h"
@@ -25,7 +26,8 @@ enum vm_stop_reason {
 	VM_STOP_CRASH,
 	VM_STOP_ERROR,
 	VM_STOP_SIGNAL,
-	VM_STOP_USER,		/* Ctrl-a x on the console */
+	VM_STOP_USER,		/* Ctrl-a x on the console, lkvm stop */
+	VM_STOP_GUEST_STATUS,	/* the guest wrote the test device's EXIT */
 };
 
 struct vm {
@@ -46,6 +48,8 @@ struct vm {
 	struct irqchip irqchip;
 	struct mmio_bus bus;
 	struct uart8250 uart;
+	struct testdev testdev;	/* with --test-device only */
+	int guest_status;	/* written to the test device's EXIT */
 	struct console console;
 
 	int kernel_fd;
@@ -73,7 +77,10 @@ int vm_setup(struct vm *vm);
 int vm_run(struct vm *vm);
 void vm_teardown(struct vm *vm);
 void vm_request_stop(struct vm *vm, enum vm_stop_reason reason);
+void vm_wake(struct vm *vm);
 void vm_uart_init(struct vm *vm, unsigned int spi);
+int vm_testdev_init(struct vm *vm);
+int vm_control_irq(struct vm *vm, const struct control_cmd *cmd, char *msg, size_t len);
 int vm_control(struct vm *vm, const struct control_cmd *cmd, char *msg, size_t len);
 void vm_wait_resume(struct vm *vm);
 void *vm_gpa_to_hva(struct vm *vm, uint64_t gpa, uint64_t len);

@@ -11,6 +11,7 @@
 #include "runtime.h"
 #include "smp.h"
 #include "test.h"
+#include "testdev.h"
 
 static atomic_t passed;
 static atomic_t failed;
@@ -80,6 +81,14 @@ void test_exit(int status)
 		park();
 	printf("TEST-RESULT %s\n", status ? "FAIL" : "PASS");
 	dsb(sy);
+	/*
+	 * Under lkvm with its test device the status becomes lkvm's exit
+	 * status. SYSTEM_OFF stays as the fallback: without the device,
+	 * and should the VM not have stopped yet (lkvm keeps the first
+	 * stop reason, so it cannot override the status).
+	 */
+	if (!testdev_probe())
+		testdev_exit(status);
 	psci_system_off();
 	pr_info("PSCI SYSTEM_OFF returned; parking");
 	park();

@@ -31,10 +31,10 @@ void test_report(void) __noreturn;
 void test_abort(const char *fmt, ...) __printf(1, 2) __noreturn;
 
 /*
- * The exit hook: status 0 = pass. Prints "TEST-RESULT PASS|FAIL" and
- * powers off with PSCI SYSTEM_OFF. This is where a VMM test device
- * (an exit-status register found through the DT) will be written
- * first, once lkvm provides one. Only the first caller gets through.
+ * The exit hook: status 0 = pass. Prints "TEST-RESULT PASS|FAIL", then
+ * writes @status to lkvm's test device when the DT has one (it becomes
+ * lkvm's exit status, see testdev.h) and powers off with PSCI
+ * SYSTEM_OFF. Only the first caller gets through.
  */
 void test_exit(int status) __noreturn;
 

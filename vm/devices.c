@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The VM's devices: each takes its SPIs and MMIO range during set-up,
+ * and reaches the rest of the VM only through the ops wired here.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lib/log.h"
+#include "vm/memmap.h"
+#include "vm/vm.h"
+
+#define VM_TESTDEV_LINES	4
+
+static void vm_uart_set_irq(void *opaque, bool level)
+{
+	struct vm *vm = opaque;
+	int ret = irqchip_set_spi(&vm->irqchip, vm->uart.spi, level);
+
+	if (ret)
+		pr_warn(vm->cfg.loglevel, "UART interrupt not delivered: %s",
+			strerror(-ret));
+}
+
+static void vm_uart_tx(void *opaque, uint8_t byte)
+{
+	struct vm *vm = opaque;
+
+	console_put(&vm->console, byte);
+}
+
+static void vm_uart_rx_ready(void *opaque)
+{
+	vm_wake(opaque);
+}
+
+static const struct uart8250_ops vm_uart_ops = {
+	.set_irq	= vm_uart_set_irq,
+	.tx		= vm_uart_tx,
+	.rx_ready	= vm_uart_rx_ready,
+};
+
+void vm_uart_init(struct vm *vm, unsigned int spi)
+{
+	uart8250_init(&vm->uart, MEMMAP_UART_BASE, spi, &vm_uart_ops, vm);
+}
+
+static void vm_testdev_set_irq(void *opaque, unsigned int line, bool level)
+{
+	struct vm *vm = opaque;
+	int ret = irqchip_set_spi(&vm->irqchip, vm->testdev.spi_base + line, level);
+
+	if (ret)
+		pr_warn(vm->cfg.loglevel, "test device: SPI %u not delivered: %s",
+			vm->testdev.spi_base + line, strerror(-ret));
+}
+
+static void vm_testdev_exit(void *opaque, int status)
+{
+	struct vm *vm = opaque;
+
+	vm->guest_status = status;
+	pr_info(vm->cfg.loglevel, "the guest ended its run with status %d", status);
+	vm_request_stop(vm, VM_STOP_GUEST_STATUS);
+}
+
+static const struct testdev_ops vm_testdev_ops = {
+	.set_irq	= vm_testdev_set_irq,
+	.exit		= vm_testdev_exit,
+};
+
+/* Its lines are consecutive SPIs, taken right after the UART's. */
+int vm_testdev_init(struct vm *vm)
+{
+	int first = -1, spi, i, ret;
+
+	for (i = 0; i < VM_TESTDEV_LINES; i++) {
+		spi = irqchip_alloc_spi(&vm->irqchip);
+		if (spi < 0)
+			return spi;
+		if (first < 0)
+			first = spi;
+	}
+	ret = testdev_init(&vm->testdev, MEMMAP_TESTDEV_BASE, first,
+			   VM_TESTDEV_LINES, &vm_testdev_ops, vm);
+	if (!ret)
+		ret = mmio_bus_register(&vm->bus, &vm->testdev.region);
+	if (ret)
+		pr_err(vm->cfg.loglevel, "cannot create the test device: %s", strerror(-ret));
+	return ret;
+}
+
+/* lkvm irq: the lines a host script may drive are the test device's. */
+int vm_control_irq(struct vm *vm, const struct control_cmd *cmd, char *msg, size_t len)
+{
+	static const unsigned int cmds[] = {
+		[CONTROL_LEVEL_LOW] = TESTDEV_CMD_LOWER,
+		[CONTROL_LEVEL_HIGH] = TESTDEV_CMD_RAISE,
+		[CONTROL_LEVEL_PULSE] = TESTDEV_CMD_PULSE,
+	};
+	unsigned int first = vm->testdev.spi_base;
+	int ret;
+
+	if (!vm->cfg.test_device) {
+		snprintf(msg, len, "SPI %u: this VM has no test device whose lines a script may drive; start it with --test-device",
+			 cmd->spi);
+		return -ENODEV;
+	}
+	if (cmd->spi < first || cmd->spi >= first + VM_TESTDEV_LINES) {
+		snprintf(msg, len, "SPI %u is not a test-device line; use SPI %u to %u",
+			 cmd->spi, first, first + VM_TESTDEV_LINES - 1);
+		return -EINVAL;
+	}
+	ret = testdev_irq_command(&vm->testdev, cmd->spi - first, cmds[cmd->level], 0);
+	if (ret)
+		snprintf(msg, len, "SPI %u: %s", cmd->spi, strerror(-ret));
+	else
+		snprintf(msg, len, "done");
+	return ret;
+}
