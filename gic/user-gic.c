@@ -204,6 +204,10 @@ static void user_gic_vcpu_sync(struct irqchip *ic, struct vcpu *vcpu)
 	 */
 	__atomic_store_n(&vcpu->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
 	user_gic_tell_kvm(ug, vcpu->id);
+	/* An idle kick that finds the timer fired: the kernel did not wake us. */
+	if (atomic_exchange(&vcpu->kicked, false) &&
+	    (changed & now & KVM_ARM_DEV_EL1_VTIMER))
+		atomic_store(&vcpu->kick_hit, true);
 	if (!changed)
 		return;
 	vcpu->device_irq_level = now;

@@ -13,6 +13,8 @@
 
 /* Kicks a vCPU out of KVM_RUN; its handler only has to exist. */
 #define VCPU_KICK_SIGNAL	SIGUSR1
+/* The idle kicker's longest back-off, in ticks (LKVM_WFI_KICK_MS each). */
+#define VCPU_KICK_MAX_TICKS	16
 
 static void vcpu_kick_handler(int sig)
 {
@@ -182,11 +184,13 @@ bool vcpu_is_current(struct vcpu *vcpu)
  * With the GIC in userspace, a vCPU waiting in WFI for its own timer is
  * not woken by kernels from 5.19 until the fix ("KVM: arm64: Wake-up
  * from WFI when irqchip is in userspace"): the timer's level only
- * reaches lkvm when KVM_RUN returns. So every tick, a vCPU that has
- * stayed inside KVM_RUN for a whole tick is kicked out once; KVM then
- * reports its timer level and lkvm's GIC raises the PPI. Costs at most
- * one exit per idle vCPU per tick, and bounds the timer's lateness by
- * one tick.
+ * reaches lkvm when KVM_RUN returns. So a vCPU that stays inside
+ * KVM_RUN is kicked out; KVM then reports its timer level and lkvm's GIC
+ * raises the PPI. Kicks back off while they find nothing (1, 2, 4 ...
+ * up to VCPU_KICK_MAX_TICKS ticks) and return to every tick as soon as
+ * one reveals a timer that fired unseen, that is, on a kernel with the
+ * bug. Cost: on a fixed kernel, a few exits per second per idle vCPU;
+ * on one with the bug, a timer is late by at most a tick or two.
  */
 void vcpus_kick_idle(struct vm *vm)
 {
@@ -196,10 +200,21 @@ void vcpus_kick_idle(struct vm *vm)
 		struct vcpu *vcpu = &vm->vcpus[i];
 		unsigned long seq = atomic_load(&vcpu->run_seq);
 
-		if (vcpu->started && seq == vcpu->kick_seq &&
-		    atomic_load(&vcpu->in_kernel))
-			pthread_kill(vcpu->thread, VCPU_KICK_SIGNAL);
-		vcpu->kick_seq = seq;
+		if (atomic_exchange(&vcpu->kick_hit, false) || !vcpu->kick_period)
+			vcpu->kick_period = 1;
+		if (!vcpu->started || seq != vcpu->kick_seq ||
+		    !atomic_load(&vcpu->in_kernel)) {
+			vcpu->kick_seq = seq;
+			vcpu->kick_idle = 0;
+			continue;
+		}
+		if (++vcpu->kick_idle < vcpu->kick_period)
+			continue;
+		vcpu->kick_idle = 0;
+		if (vcpu->kick_period < VCPU_KICK_MAX_TICKS)
+			vcpu->kick_period *= 2;
+		atomic_store(&vcpu->kicked, true);
+		pthread_kill(vcpu->thread, VCPU_KICK_SIGNAL);
 	}
 }
 

@@ -22,7 +22,12 @@ struct vcpu {
 	/* For the idle kicker: entries into KVM_RUN, and whether inside. */
 	atomic_ulong run_seq;
 	atomic_bool in_kernel;
-	unsigned long kick_seq;		/* run_seq at the last tick (main thread) */
+	/* The idle kicker's state: main thread only, but for the two flags. */
+	unsigned long kick_seq;		/* run_seq at the last tick */
+	unsigned int kick_idle;		/* ticks spent inside KVM_RUN */
+	unsigned int kick_period;	/* kick after this many idle ticks */
+	atomic_bool kicked;		/* a kick is on its way */
+	atomic_bool kick_hit;		/* a kick revealed a timer level change */
 };
 
 int vcpus_create(struct vm *vm);
