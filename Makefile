@@ -4,7 +4,8 @@
 #   make check      unit tests on this machine, then the system tests
 #                   (in an emulated arm64 host when this is not one)
 #   make unit-test  host-side unit tests only
-#   make system-test
+#   make system-test   Linux and bare-metal guests under KVM
+#   make guest-test    the bare-metal interrupt tests alone
 #   make clean
 
 HOST_ARCH := $(shell uname -m)
@@ -67,8 +68,12 @@ guest-tests:
 system-test: lkvm guest-tests
 	scripts/system-test.sh
 
+# Only the bare-metal interrupt tests ("test" scenarios, named *-t-*).
+guest-test: lkvm guest-tests
+	FILTER='-t-' scripts/system-test.sh
+
 clean:
 	rm -rf $(BUILD)/arm64 $(BUILD)/host $(BUILD)/guest-tests $(BUILD)/arm64-tests \
 		$(BUILD)/dt-schema lkvm
 
-.PHONY: all check unit-test dt-test system-test clean guest-tests
+.PHONY: all check unit-test dt-test system-test guest-test clean guest-tests

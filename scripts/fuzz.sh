@@ -45,7 +45,8 @@ classify() {
 	elif grep -q 'ERROR: LeakSanitizer' "$log"; then echo leak
 	elif grep -qE 'ERROR: libFuzzer: (out-of-memory|malloc limit)' "$log"; then echo oom
 	elif grep -qE 'ERROR: (Address|Undefined)Sanitizer|runtime error:' "$log"; then echo sanitizer
-	elif grep -qE 'ERROR: libFuzzer|invariant violated' "$log"; then echo crash
+	elif grep -q 'invariant violated' "$log"; then echo invariant
+	elif grep -q 'ERROR: libFuzzer' "$log"; then echo crash
 	fi
 }
 
