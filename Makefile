@@ -60,7 +60,11 @@ include tests/dt.mk
 
 # Each suite runs even when another failed; one closing line adds them up.
 check: lkvm guest-tests
-	@scripts/check.sh unit-test dt-test system-test
+	@scripts/check.sh unit-test bad-input-test dt-test system-test
+
+# The bad-input table (tests/bad-input.txt, docs/errors.md); no KVM needed.
+bad-input-test: lkvm guest-tests
+	tests/bad-input.sh
 
 guest-tests:
 	$(MAKE) -C guest-tests
@@ -76,4 +80,4 @@ clean:
 	rm -rf $(BUILD)/arm64 $(BUILD)/host $(BUILD)/guest-tests $(BUILD)/arm64-tests \
 		$(BUILD)/dt-schema lkvm
 
-.PHONY: all check unit-test dt-test system-test guest-test clean guest-tests
+.PHONY: all check unit-test bad-input-test dt-test system-test guest-test clean guest-tests

@@ -84,6 +84,9 @@ install -m 0755 "$ptyrun_dir/ptyrun" "$stage/lkvm-test/ptyrun"
 install -m 0644 "$SCENARIOS" "$stage/lkvm-test/scenarios.txt"
 install -m 0644 "$ASSETS/Image" "$stage/lkvm-test/Image"
 install -m 0644 "$GUEST_INITRD" "$stage/lkvm-test/guest-initramfs.cpio.gz"
+# Host-side scripts of the "script" scenarios.
+mkdir -p "$stage/lkvm-test/system"
+install -m 0644 "$ROOT"/tests/system/ctl-*.sh "$stage/lkvm-test/system/"
 # The bare-metal test guests (make guest-tests), for the "test" scenarios.
 mkdir -p "$stage/lkvm-test/guest-tests"
 for t in "$ROOT"/build/guest-tests/*.bin; do
@@ -101,6 +104,7 @@ q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 	echo "KERNEL=/lkvm-test/Image"
 	echo "GUEST_INITRD=/lkvm-test/guest-initramfs.cpio.gz"
 	echo "GUEST_TESTS=/lkvm-test/guest-tests"
+	echo "SYSTEM_DIR=/lkvm-test/system"
 	echo "SCENARIOS=/lkvm-test/scenarios.txt"
 	echo "FILTER=$(q "${FILTER:-}")"
 	echo "PTYRUN=/lkvm-test/ptyrun"

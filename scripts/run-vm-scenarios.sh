@@ -39,6 +39,7 @@ VMM=${VMM:-./lkvm}
 KERNEL=${KERNEL:-$root/build/assets/Image}
 GUEST_INITRD=${GUEST_INITRD:-$root/build/guest-initramfs.cpio.gz}
 GUEST_TESTS=${GUEST_TESTS:-$root/build/guest-tests}
+SYSTEM_DIR=${SYSTEM_DIR:-$root/tests/system}
 SCENARIOS=${SCENARIOS:-$root/tests/system/scenarios.txt}
 HOST_GIC=${HOST_GIC:-}
 FILTER=${FILTER:-}
@@ -325,6 +326,25 @@ result() {	# result PASS|FAIL reason
 	show_log console "$d/console"
 }
 
+# A host-side script (tests/system/ctl-*.sh) that drives the VMM itself,
+# e.g. through its control socket. Passes when it exits 0.
+run_script() {
+	script=$(subst "$(trim "$1")" @SYSTEM@ "$SYSTEM_DIR")
+	case "$limit" in
+	""|*[!0-9]*) result FAIL "bad limit column '$limit' (seconds)"; return ;;
+	esac
+	t0=$(now_cs)
+	(VMM=$VMM KERNEL=$KERNEL GUEST_INITRD=$GUEST_INITRD GUEST_TESTS=$GUEST_TESTS \
+	 WORK=$d timeout -s TERM -k 5 "$limit" sh "$script" >"$d/stdout" 2>&1) 2>/dev/null
+	rc=$?
+	secs=$(fmt_cs $(($(now_cs) - t0)))
+	if [ "$rc" = 0 ]; then
+		result PASS "$(grep -c '^ok ' "$d/stdout") steps ok; $secs s"
+	else
+		result FAIL "exit $rc: $(grep -v '^ok ' "$d/stdout" | tail -n 3 | tr '\n' ' ' | cut -c1-300); $secs s"
+	fi
+}
+
 run_one() {	# run_one name gic expect limit detail args
 	name=$1 gic=$2 expect=$3 limit=$4 detail=$5 args=$6
 	d=$WORKDIR/bad-scenario
@@ -341,7 +361,8 @@ run_one() {	# run_one name gic expect limit detail args
 	esac
 	case "$expect" in
 	ok|fail|test) ;;
-	*) result FAIL "bad expect column '$expect' (ok, fail or test)"; return ;;
+	script) run_script "$args"; return ;;
+	*) result FAIL "bad expect column '$expect' (ok, fail, test or script)"; return ;;
 	esac
 	case "$limit" in
 	""|*[!0-9]*) result FAIL "bad limit column '$limit' (seconds)"; return ;;

@@ -85,6 +85,9 @@ static const struct magic misfits[] = {
 	{ 0x24, 4, "\x18\x28\x6f\x01", { "a 32-bit ARM zImage",
 		"use an arm64 kernel Image" } },
 	{ 0x202, 4, "HdrS", { "an x86 bzImage", "use an arm64 kernel Image" } },
+	/* An EFI-stub Image starts "MZ"; without its arm64 magic it is cut short. */
+	{ 0, 2, "MZ", { "a PE/EFI file without an arm64 Image header (a truncated Image?)",
+		"copy the whole arm64 Image again" } },
 	{ 0, 2, "#!", { "a script", "give the kernel Image, not the script" } },
 	{ 0, 8, "!<arch>\n", { "an ar archive (a .deb package?)",
 		"extract the Image first: dpkg-deb -x PACKAGE DIR, then use DIR/boot/vmlinuz-*" } },

@@ -29,6 +29,21 @@ struct vm_stage {
 	int (*run)(struct vm *vm);
 };
 
+/* Guest RAM is reserved lazily, so only a size beyond the host's RAM is refused. */
+static int vm_check_ram(struct vm *vm)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
+	uint64_t host = pages > 0 && psize > 0 ? (uint64_t)pages * psize : 0;
+
+	if (host && vm->ram_size > host) {
+		pr_err(vm->cfg.loglevel, "-m %llu MiB is more than this host's %llu MiB of RAM; give less",
+		       (unsigned long long)(vm->ram_size >> 20),
+		       (unsigned long long)(host >> 20));
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 static int vm_defaults(struct vm *vm)
 {
 	long host_cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -45,7 +60,7 @@ static int vm_defaults(struct vm *vm)
 	vm->ram_size = vm->cfg.ram_size;
 	if (!vm->ram_size)
 		vm->ram_size = (vm->nr_cpus + 3) * 64 * SZ_1M;
-	return 0;
+	return vm_check_ram(vm);
 }
 
 static int vm_check_vcpus(struct vm *vm)

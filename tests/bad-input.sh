@@ -1,0 +1,58 @@
+#!/bin/bash
+# Runs lkvm against every row of tests/bad-input.txt: a status in 1..127,
+# within 1 s, and the message the row names. Static arm64 lkvm runs under
+# qemu-aarch64-static on other machines. Ends with "N passed, N failed".
+set -uo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+LKVM=${LKVM:-$ROOT/lkvm}
+TABLE=${TABLE:-$ROOT/tests/bad-input.txt}
+run=()
+[ "$(uname -m)" = aarch64 ] || run=(qemu-aarch64-static)
+
+fx=$(mktemp -d)
+trap 'rm -rf "$fx"' EXIT
+mkdir "$fx/dir"
+: >"$fx/empty"
+head -c 30 "$ROOT/build/assets/Image" >"$fx/trunc" 2>/dev/null || printf 'MZ\0\0truncated' >"$fx/trunc"
+truncate -s 96M "$fx/big"
+printf 'this is not a kernel, just some notes\n' >"$fx/text"
+printf 'hello' | gzip >"$fx/gz"
+ok=$ROOT/build/guest-tests/hello.bin
+[ -s "$ok" ] || { echo "bad-input: $ok missing (make guest-tests)"; exit 1; }
+
+passed=0
+failed=0
+while IFS=';' read -r name regex args; do
+	name=$(echo "$name" | sed 's/^ *//; s/ *$//')
+	case "$name" in ""|"#"*) continue ;; esac
+	regex=$(echo "$regex" | sed 's/^ *//; s/ *$//')
+	if [ "$name" = no-dev-kvm ] && [ -e /dev/kvm ]; then
+		echo "SKIP $name: this machine has /dev/kvm"
+		continue
+	fi
+	args=${args//@DIR@/$fx/dir}
+	args=${args//@EMPTY@/$fx/empty}
+	args=${args//@TRUNC@/$fx/trunc}
+	args=${args//@BIG@/$fx/big}
+	args=${args//@TEXT@/$fx/text}
+	args=${args//@GZ@/$fx/gz}
+	args=${args//@OK@/$ok}
+	start=$(date +%s%N)
+	# shellcheck disable=SC2086
+	err=$(LKVM_HOME=$fx/home timeout 5 "${run[@]}" "$LKVM" $args 2>&1 </dev/null >/dev/null)
+	rc=$?
+	ms=$((($(date +%s%N) - start) / 1000000))
+	why=
+	[ "$rc" -ge 1 ] && [ "$rc" -le 127 ] || why="exit status $rc"
+	[ "$ms" -le 1000 ] || why="${why:+$why; }took $ms ms"
+	grep -Eqi -- "$regex" <<<"$err" || why="${why:+$why; }message does not match /$regex/"
+	if [ -z "$why" ]; then
+		echo "PASS $name (exit $rc, $ms ms): $err"
+		passed=$((passed + 1))
+	else
+		echo "FAIL $name: $why: $err"
+		failed=$((failed + 1))
+	fi
+done <"$TABLE"
+echo "bad-input: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
