@@ -57,6 +57,7 @@ $(BUILD)/arm64/%.o: %.c
 
 include tests/unit.mk
 include tests/dt.mk
+include tests/fuzz.mk
 
 # Each suite runs even when another failed; one closing line adds them up.
 check: lkvm guest-tests

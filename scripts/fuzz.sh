@@ -33,8 +33,9 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 die() { echo "fuzz: $*" >&2; exit 2; }
 
 [ "$#" -gt 0 ] || die "usage: $0 <fuzz target binary>..."
-[[ "$seconds" =~ ^[0-9]+$ ]] && [ "$seconds" -gt 0 ] ||
+if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [ "$seconds" -eq 0 ]; then
 	die "FUZZ_SECONDS must be a positive number of seconds, not '$seconds'"
+fi
 
 common=(-timeout=5 -rss_limit_mb=2048 -detect_leaks=1)
 

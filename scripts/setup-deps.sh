@@ -2,7 +2,8 @@
 # Install the Debian packages that building lkvm and running its system tests
 # need. Idempotent: when everything is already there it only checks and exits.
 #
-# Usage (as root): scripts/setup-deps.sh
+# Usage (as root): scripts/setup-deps.sh [--fuzz]
+#   --fuzz  also clang and its runtime, for make fuzz (libFuzzer, sanitizers)
 set -euo pipefail
 
 die() { echo "setup-deps: $*" >&2; exit 1; }
@@ -25,6 +26,9 @@ aarch64|arm64)
 	die "unsupported machine type '$machine' (want x86_64 or aarch64)"
 	;;
 esac
+if [ "${1:-}" = --fuzz ]; then
+	pkgs+=(clang libclang-rt-14-dev)
+fi
 
 installed() {
 	# dpkg-query prints "install ok installed" for a fully installed package.
