@@ -39,11 +39,13 @@ T=/lkvm-test
 host_gic=
 shell=0
 demo=0
+demo_shell=1
 for w in $(cat /proc/cmdline); do
 	case "$w" in
 	lkvm.host_gic=*)	host_gic=${w#*=} ;;
 	lkvm.shell=*)		shell=${w#*=} ;;
 	lkvm.demo=*)		demo=${w#*=} ;;
+	lkvm.demo_shell=*)	demo_shell=${w#*=} ;;
 	esac
 done
 
@@ -90,7 +92,7 @@ fi
 # scripts/demo.sh: one guest on the console, its shell yours until poweroff.
 if [ "$demo" = 1 ]; then
 	echo "HOST-INFO demo: $(basename "$VMM") run -k Image -i guest-initramfs -c 2 -m 512"
-	"$VMM" run -k "$KERNEL" -i "$GUEST_INITRD" -c 2 -m 512 -p "quiet lkvm.input=0 lkvm.shell=1" --loglevel=info
+	"$VMM" run -k "$KERNEL" -i "$GUEST_INITRD" -c 2 -m 512 -p "quiet lkvm.input=0 lkvm.shell=$demo_shell" --loglevel=info
 	rc=$?
 	echo "HOST-INFO demo: $(basename "$VMM") exited with status $rc"
 	finish $rc
