@@ -329,13 +329,16 @@ result() {	# result PASS|FAIL reason
 # A host-side script (tests/system/ctl-*.sh) that drives the VMM itself,
 # e.g. through its control socket. Passes when it exits 0.
 run_script() {
-	script=$(subst "$(trim "$1")" @SYSTEM@ "$SYSTEM_DIR")
+	# The script, then its arguments.
+	set -f
+	set -- $(subst "$(trim "$1")" @SYSTEM@ "$SYSTEM_DIR")
+	set +f
 	case "$limit" in
 	""|*[!0-9]*) result FAIL "bad limit column '$limit' (seconds)"; return ;;
 	esac
 	t0=$(now_cs)
 	(VMM=$VMM KERNEL=$KERNEL GUEST_INITRD=$GUEST_INITRD GUEST_TESTS=$GUEST_TESTS \
-	 WORK=$d timeout -s TERM -k 5 "$limit" sh "$script" >"$d/stdout" 2>&1) 2>/dev/null
+	 WORK=$d timeout -s TERM -k 5 "$limit" sh "$@" >"$d/stdout" 2>&1) 2>/dev/null
 	rc=$?
 	secs=$(fmt_cs $(($(now_cs) - t0)))
 	if [ "$rc" = 0 ]; then
