@@ -6,6 +6,7 @@
 #   make unit-test  host-side unit tests only
 #   make system-test   Linux and bare-metal guests under KVM
 #   make guest-test    the bare-metal interrupt tests alone
+#   make bench      lkvm against kvmtool, and irqchip against irqchip
 #   make clean
 
 HOST_ARCH := $(shell uname -m)
@@ -24,7 +25,7 @@ VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1.0)
 
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter
 CFLAGS ?= -O2 -g
-CFLAGS += -std=gnu11 $(WARN) -I. -D_GNU_SOURCE -DLKVM_VERSION='"$(VERSION)"' -MMD -MP
+CFLAGS += -std=gnu11 $(WARN) -I. -D_GNU_SOURCE -MMD -MP
 LDLIBS := -lfdt -lpthread
 ifeq ($(STATIC),1)
 LDFLAGS += -static
@@ -55,9 +56,21 @@ $(BUILD)/arm64/%.o: %.c
 
 -include $(LKVM_OBJS:.o=.d)
 
+# The version string lives in a generated header that is rewritten only
+# when `git describe` changes, so `lkvm version` never goes stale and an
+# unchanged tree does not rebuild.
+$(BUILD)/version.h: FORCE
+	@mkdir -p $(@D)
+	@echo '#define LKVM_VERSION "$(VERSION)"' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+$(BUILD)/arm64/main.o: $(BUILD)/version.h
+$(BUILD)/arm64/main.o: CFLAGS += -include $(BUILD)/version.h
+
 include tests/unit.mk
 include tests/dt.mk
 include tests/fuzz.mk
+include tests/bench.mk
 
 # Each suite runs even when another failed; one closing line adds them up.
 check: lkvm guest-tests
@@ -79,6 +92,8 @@ guest-test: lkvm guest-tests
 
 clean:
 	rm -rf $(BUILD)/arm64 $(BUILD)/host $(BUILD)/guest-tests $(BUILD)/arm64-tests \
-		$(BUILD)/dt-schema lkvm
+		$(BUILD)/dt-schema $(BUILD)/bench $(BUILD)/version.h lkvm
 
-.PHONY: all check unit-test bad-input-test dt-test system-test guest-test clean guest-tests
+FORCE:
+
+.PHONY: FORCE all check unit-test bad-input-test dt-test system-test guest-test clean guest-tests

@@ -1,0 +1,338 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench: lkvm and kvmtool side by side, measured in one emulated
+# arm64 host per GIC version (docs/performance.md).
+#
+# Builds the helpers and guests (tests/bench.mk), reuses the system
+# tests' assets and initramfs builders, appends the benchmark's /init
+# (tests/bench/bench-host-init.sh) and files to the host initramfs, boots
+# the host in QEMU (TCG, virtualization=on, so KVM works inside) and
+# prints the tables from what that one boot measured. Figures from
+# different boots are never compared with each other.
+#
+# Usage: scripts/bench.sh
+# Env:
+#   VMM=path              lkvm, static arm64 (default ./lkvm)
+#   PEER=path             kvmtool, static arm64, to compare with; unset or
+#                         empty: lkvm's figures alone
+#   BENCH_GICS="3 2"      emulated hosts: 3 = the comparison and the scaling,
+#                         2 = the per-irqchip rows (lkvm gicv2 and user)
+#   BENCH_QUICK=1         a short run: smaller defaults for what follows
+#   BENCH_ROUNDS=5        rounds of Linux boot, console and exit floor
+#   BENCH_SS_ROUNDS=20    rounds of start/stop (and the no-op binary)
+#   BENCH_RSS_MEMS="64 256 1024 4096"   -m (MiB) for the RSS scaling
+#   BENCH_RSS_ROUNDS=3    rounds per -m other than 64
+#   BENCH_SCALE_CPUS="1 2 4 8"  vCPUs of the boot scaling
+#   BENCH_SCALE_ROUNDS=3  rounds per vCPU count (2 vCPUs: BENCH_ROUNDS)
+#   BENCH_BOOT_LIMIT=300  seconds before a 2-vCPU boot is killed
+#   BENCH_SCALE_LIMIT=240 seconds before a scaling boot is killed
+#   BENCH_CONSOLE_BYTES=65536   bytes the console guest writes (multiple of 64)
+#   BENCH_NULL_EXITS=20000      MMIO writes of the exit-floor guest
+#   BENCH_SAMPLE_SECONDS=3  how long the idle and the busy VM run before
+#                         their threads and memory are sampled
+#   BENCH_USER=1          also lkvm --irqchip=user (0: not)
+#   BENCH_NONET=1         also kvmtool --network mode=none for start/stop and
+#                         RSS (kvmtool adds a virtio-net device by default)
+#   BENCH_GUEST_PARAMS=   extra Linux guest parameters (never "quiet":
+#                         the boot log through the 8250 is measured)
+#   BENCH_HOST_TIMEOUT=s  limit per emulated host (default 2700)
+#   QEMU_CPU=max,pauth-impdef=on  QEMU_SMP=2  QEMU_MEM=6144
+#   BENCH_DIR=dir         work files, console logs, report (build/bench)
+#   VERBOSE=1             stream the emulated hosts' consoles
+#   BENCH_DRY_RUN=1       build everything, print each host's plan, boot nothing
+#
+# Output: progress, then the tables (also in $BENCH_DIR/report.md); raw
+# figures stay in $BENCH_DIR/host-v3.log and host-v2.log (BENCH-RUN lines).
+# Exit status 0 when every host finished and every run did its job.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+
+die() { echo "bench: $*" >&2; exit 2; }
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }'; }
+abspath() { case "$1" in /*) printf '%s' "$1" ;; *) printf '%s' "$PWD/$1" ;; esac; }
+
+quick=${BENCH_QUICK:-0}
+if [ "$quick" = 1 ]; then
+	q_rounds=1 q_scale=1 q_ss=5 q_mems="64 4096" q_rss=1 q_cpus="1 2" q_console=16384 q_null=5000
+else
+	q_rounds=5 q_scale=3 q_ss=20 q_mems="64 256 1024 4096" q_rss=3 q_cpus="1 2 4 8" q_console=65536 q_null=20000
+fi
+VMM=$(abspath "${VMM:-./lkvm}")
+PEER=${PEER:-}
+GICS=${BENCH_GICS:-3 2}
+ROUNDS=${BENCH_ROUNDS:-$q_rounds}
+SS_ROUNDS=${BENCH_SS_ROUNDS:-$q_ss}
+RSS_MEMS=${BENCH_RSS_MEMS:-$q_mems}
+RSS_ROUNDS=${BENCH_RSS_ROUNDS:-$q_rss}
+SCALE_CPUS=${BENCH_SCALE_CPUS:-$q_cpus}
+SCALE_ROUNDS=${BENCH_SCALE_ROUNDS:-$q_scale}
+BOOT_LIMIT=${BENCH_BOOT_LIMIT:-300}
+SCALE_LIMIT=${BENCH_SCALE_LIMIT:-240}
+CONSOLE_BYTES=${BENCH_CONSOLE_BYTES:-$q_console}
+NULL_EXITS=${BENCH_NULL_EXITS:-$q_null}
+SAMPLE_SECONDS=${BENCH_SAMPLE_SECONDS:-3}
+USER_GIC=${BENCH_USER:-1}
+NONET=${BENCH_NONET:-1}
+GUEST_PARAMS=${BENCH_GUEST_PARAMS:-}
+HOST_TIMEOUT=${BENCH_HOST_TIMEOUT:-2700}
+QEMU_CPU=${QEMU_CPU:-max,pauth-impdef=on}
+QEMU_SMP=${QEMU_SMP:-2}
+QEMU_MEM=${QEMU_MEM:-6144}
+DIR=$(abspath "${BENCH_DIR:-build/bench}")
+VERBOSE=${VERBOSE:-0}
+DRY_RUN=${BENCH_DRY_RUN:-0}
+ASSETS=${LKVM_ASSETS:-$ROOT/build/assets}
+export LKVM_ASSETS=$ASSETS
+
+isnum() { [[ "$1" =~ ^[0-9]+$ ]]; }
+for v in ROUNDS SS_ROUNDS RSS_ROUNDS SCALE_ROUNDS BOOT_LIMIT SCALE_LIMIT \
+	 CONSOLE_BYTES NULL_EXITS SAMPLE_SECONDS HOST_TIMEOUT; do
+	isnum "${!v}" || die "BENCH_$v must be a number, not '${!v}'"
+done
+for w in $RSS_MEMS $SCALE_CPUS; do
+	if ! isnum "$w" || [ "$w" -eq 0 ]; then
+		die "BENCH_RSS_MEMS and BENCH_SCALE_CPUS take positive numbers, not '$w'"
+	fi
+done
+[ $((CONSOLE_BYTES % 64)) = 0 ] || die "BENCH_CONSOLE_BYTES must be a multiple of 64 (whole lines)"
+for g in $GICS; do
+	case "$g" in 2|3) ;; *) die "BENCH_GICS: '$g' is not a GIC version (2 or 3)" ;; esac
+done
+case "$GUEST_PARAMS" in
+*quiet*) die "BENCH_GUEST_PARAMS: no 'quiet': the boot log through the 8250 is part of the measurement" ;;
+esac
+
+# A static arm64 ELF: the emulated host's initramfs has no C library.
+check_static_arm64() {	# check_static_arm64 WHAT PATH
+	if [ ! -f "$2" ] || [ ! -x "$2" ]; then
+		die "$1 '$2' is not an executable file"
+	fi
+	[ "$(od -An -c -N 4 "$2" | tr -d ' ')" = '177ELF' ] || die "$1 '$2' is not an ELF file"
+	[ "$(od -An -tx1 -j 18 -N 2 "$2" | tr -d ' \n')" = b700 ] || die "$1 '$2' is not an arm64 binary"
+	if command -v aarch64-linux-gnu-readelf >/dev/null &&
+	   aarch64-linux-gnu-readelf -l "$2" 2>/dev/null | grep -q 'program interpreter'; then
+		die "$1 '$2' is dynamically linked; the emulated host has no C library"
+	fi
+}
+if [ -n "$PEER" ]; then
+	PEER=$(abspath "$PEER")
+	check_static_arm64 PEER "$PEER"
+fi
+
+machine=$(uname -m)
+if { [ "$machine" = aarch64 ] || [ "$machine" = arm64 ]; } && [ -c /dev/kvm ]; then
+	die "this is an arm64 KVM host: the benchmark runs in an emulated host only (run it on an x86_64 machine)"
+fi
+command -v qemu-system-aarch64 >/dev/null || die "qemu-system-aarch64 not found; run scripts/setup-deps.sh"
+command -v cpio >/dev/null || die "cpio not found; run scripts/setup-deps.sh"
+
+t_start=$(now)
+mkdir -p "$DIR"
+
+# --- build --------------------------------------------------------------------
+# The top-level Makefile includes tests/bench.mk; if it does not, name it here.
+mk=(make -C "$ROOT" -s)
+grep -q '^include tests/bench.mk' Makefile || mk+=(-f Makefile -f tests/bench.mk)
+targets=(bench-tools guest-tests)
+[ "$VMM" = "$ROOT/lkvm" ] && targets+=(lkvm)
+"${mk[@]}" "${targets[@]}" >/dev/null || die "building ${targets[*]} failed"
+check_static_arm64 VMM "$VMM"
+[ -s build/guest-tests/poweroff.bin ] || die "build/guest-tests/poweroff.bin missing after make guest-tests"
+
+"$ROOT/scripts/fetch-assets.sh" >/dev/null
+
+# --- the Linux guest's initramfs: the system tests' one plus /bench-init -----
+stage=$(mktemp -d "${TMPDIR:-/tmp}/lkvm-bench.XXXXXX")
+trap 'rm -rf "$stage"' EXIT
+
+cpio_of() {	# cpio_of DIR: a newc archive of DIR's contents on stdout
+	(cd "$1" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc --owner=0:0)
+}
+
+"$ROOT/scripts/mk-guest-initramfs.sh" "$DIR/guest-initramfs-base.cpio.gz" >/dev/null
+mkdir -p "$stage/guest"
+install -m 0755 tests/bench/guest-init.sh "$stage/guest/bench-init"
+# The kernel unpacks concatenated archives one after the other.
+{ cat "$DIR/guest-initramfs-base.cpio.gz"; cpio_of "$stage/guest" | gzip -n -9; } \
+	>"$DIR/guest-initramfs.cpio.gz"
+
+# --- the host's initramfs: the system tests' one plus /bench ------------------
+VMM="$VMM" GUEST_INITRD="$DIR/guest-initramfs.cpio.gz" \
+	"$ROOT/scripts/mk-host-initramfs.sh" "$DIR/host-base.cpio" >/dev/null
+vmm_in_host=/lkvm-test/bin/$(basename "$VMM")
+
+# Each guest's count is the 64-bit word at file offset 64 (bench-guest.h).
+patch_count() {	# patch_count FILE VALUE
+	local hex i bytes=''
+	hex=$(printf '%016x' "$2")
+	for i in 14 12 10 8 6 4 2 0; do
+		bytes+="\\x${hex:$i:2}"
+	done
+	printf '%b' "$bytes" | dd of="$1" bs=1 seek=64 count=8 conv=notrunc status=none
+}
+
+o=$stage/host/bench
+mkdir -p "$o/bin" "$o/guests"
+install -m 0755 tests/bench/bench-host-init.sh "$o/init"
+install -m 0755 build/bench/rusage-run build/bench/noop "$o/bin/"
+[ -n "$PEER" ] && install -m 0755 "$PEER" "$o/bin/kvmtool"
+install -m 0644 build/guest-tests/poweroff.bin build/bench/console.bin \
+	build/bench/mmio-null.bin build/bench/idle.bin "$o/guests/"
+patch_count "$o/guests/console.bin" "$CONSOLE_BYTES"
+patch_count "$o/guests/mmio-null.bin" "$NULL_EXITS"
+# The busy sample: console output that does not end before the sample.
+cp "$o/guests/console.bin" "$o/guests/console-long.bin"
+patch_count "$o/guests/console-long.bin" $((1 << 40))
+
+# --- one emulated host per GIC version -----------------------------------------
+# Variants are VMM + irqchip (+ options); CMD_<variant> is the command.
+write_config() {	# write_config GIC
+	local g=$1 ic lk kt all boot ss rss con scale
+	ic=gicv$g
+	lk=lkvm_$ic kt=kvmtool_$ic
+	if [ "$g" = 3 ]; then
+		boot=$lk con=$lk scale=$lk rss=$lk
+		ss="noop $lk"
+	else
+		# The GICv2 host is for the per-irqchip rows: no scaling there.
+		boot=$lk con=$lk scale='' rss=''
+		ss="noop $lk"
+	fi
+	if [ "$USER_GIC" = 1 ]; then
+		boot+=" lkvm_user" con+=" lkvm_user" ss+=" lkvm_user"
+	fi
+	if [ -n "$PEER" ]; then
+		boot+=" $kt" con+=" $kt" ss+=" $kt"
+		[ -n "$scale" ] && scale+=" $kt"
+		[ -n "$rss" ] && rss+=" $kt"
+		if [ "$NONET" = 1 ] && [ "$g" = 3 ]; then
+			ss+=" ${kt}_nonet" rss+=" ${kt}_nonet"
+		fi
+	fi
+	# shellcheck disable=SC2086	# lists of words
+	all=$(printf '%s\n' $boot $ss $rss | grep -vx noop | awk '!seen[$0]++' | tr '\n' ' ')
+	cat <<-EOF
+	# written by scripts/bench.sh
+	HOST=v$g
+	VARIANTS='$all'
+	CMD_$lk='$vmm_in_host run --irqchip=$ic'
+	CMD_lkvm_user='$vmm_in_host run --irqchip=user'
+	CMD_$kt='/bench/bin/kvmtool run --irqchip=$ic'
+	CMD_${kt}_nonet='/bench/bin/kvmtool run --irqchip=$ic --network mode=none'
+	ROUNDS=$ROUNDS
+	SS_ROUNDS=$SS_ROUNDS
+	RSS_ROUNDS=$RSS_ROUNDS
+	SCALE_ROUNDS=$SCALE_ROUNDS
+	RSS_MEMS='$( [ -n "$rss" ] && echo "$RSS_MEMS")'
+	SCALE_CPUS='$( [ -n "$scale" ] && echo "$SCALE_CPUS")'
+	BOOT_VARIANTS='$boot'
+	SS_VARIANTS='$ss'
+	RSS_VARIANTS='$rss'
+	NULL_VARIANTS='$con'
+	CONSOLE_VARIANTS='$con'
+	SCALE_VARIANTS='$scale'
+	SAMPLE_VARIANTS='$all'
+	TRACE_VARIANTS='$boot'
+	TRACE_LINES=60
+	SAMPLE_SECONDS=$SAMPLE_SECONDS
+	BOOT_LIMIT=$BOOT_LIMIT
+	SCALE_LIMIT=$SCALE_LIMIT
+	SHORT_LIMIT=300
+	CONSOLE_BYTES=$CONSOLE_BYTES
+	NULL_EXITS=$NULL_EXITS
+	GUEST_PARAMS='$GUEST_PARAMS'
+	EOF
+}
+
+# One line of progress per run, from its BENCH-RUN line.
+show_run() {
+	awk '{
+		for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+		printf "  %-9s %-22s c%-2s m%-5s r%-2s %8.2f s %8d KiB%s\n", f["metric"],
+			f["variant"], f["cpus"], f["mem"], f["round"], f["wall_us"] / 1e6,
+			f["maxrss_kb"], f["ok"] == 1 ? "" : "  FAILED"
+	}' <<<"$1"
+}
+
+failed=0
+logs=()
+for g in $GICS; do
+	host=v$g
+	log=$DIR/host-$host.log
+	logs+=("$log")
+	write_config "$g" >"$o/config"
+	{ cat "$DIR/host-base.cpio"; cpio_of "$stage/host"; } >"$DIR/host-$host.cpio"
+	if [ "$DRY_RUN" = 1 ]; then
+		echo "bench: GIC$host host: $DIR/host-$host.cpio, /bench/config:"
+		sed 's/^/  | /' "$o/config"
+		continue
+	fi
+	echo "bench: booting the GIC$host host (QEMU -smp $QEMU_SMP -m $QEMU_MEM), limit $HOST_TIMEOUT s, console log $log"
+	rm -f "$log.tmp"
+	t0=$(now)
+	set +e
+	timeout -k 10 "$HOST_TIMEOUT" qemu-system-aarch64 \
+		-M "virt,virtualization=on,gic-version=$g" -cpu "$QEMU_CPU" \
+		-smp "$QEMU_SMP" -m "$QEMU_MEM" \
+		-kernel "$ASSETS/Image" -initrd "$DIR/host-$host.cpio" \
+		-append "console=ttyAMA0 quiet rdinit=/bench/init" \
+		-nodefaults -display none -monitor none -serial stdio -no-reboot \
+		</dev/null 2>&1 \
+	| while IFS= read -r line; do
+		line=${line%$'\r'}
+		printf '%s\n' "$line" >>"$log.tmp"
+		if [ "$VERBOSE" = 1 ]; then
+			printf '%s\n' "$line"
+			continue
+		fi
+		case "$line" in
+		BENCH-RUN*)	show_run "$line" ;;
+		BENCH-PHASE*|BENCH-INFO*|BENCH-NOTE*|BENCH-FAIL*|BENCH-DONE*|"  | "*|*"Kernel panic"*|qemu-system-*)
+				printf '%s\n' "$line" ;;
+		esac
+	done
+	qrc=${PIPESTATUS[0]}
+	set -e
+	mv "$log.tmp" "$log"
+	if grep -q '^BENCH-DONE rc=0' "$log"; then
+		echo "bench: GIC$host host done in $(since "$t0") s"
+	else
+		why="qemu exit $qrc"
+		[ "$qrc" = 124 ] && why="killed after the $HOST_TIMEOUT s limit"
+		echo "bench: GIC$host host FAILED, no BENCH-DONE ($why) after $(since "$t0") s; last console lines:"
+		tail -n 20 "$log" | sed 's/^/  | /'
+		failed=$((failed + 1))
+	fi
+	n=$(grep -c '^BENCH-RUN .* ok=0' "$log" || true)
+	failed=$((failed + n))
+done
+
+[ "$DRY_RUN" = 1 ] && exit 0
+
+# --- the report -----------------------------------------------------------------
+report=$DIR/report.md
+{
+	echo "# lkvm benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo
+	echo "Emulated arm64 host: QEMU $(qemu-system-aarch64 --version | head -n 1 | awk '{ print $4 }') TCG," \
+		"-cpu $QEMU_CPU -smp $QEMU_SMP -m $QEMU_MEM, on $(uname -m) ($(nproc) CPUs)," \
+		"kernel $(cat "$ASSETS/Image.version" 2>/dev/null || echo unknown) as host and guest."
+	echo "lkvm: $(git describe --always --dirty 2>/dev/null || echo unknown) ($VMM);" \
+		"peer: ${PEER:-none}."
+	echo "Rounds: boot/console/floor $ROUNDS, start/stop $SS_ROUNDS, RSS $RSS_ROUNDS," \
+		"scaling $SCALE_ROUNDS; console $CONSOLE_BYTES bytes, floor $NULL_EXITS exits."
+	echo
+	cat "${logs[@]}" 2>/dev/null | tr -d '\r' | grep -E '^BENCH-(RUN|INFO|NOTE|SAMPLE|TASK|TRACE) ' \
+	| awk -v peer="${PEER:+1}" -v cbytes="$CONSOLE_BYTES" -v nexits="$NULL_EXITS" \
+	      -v cpus_list="$SCALE_CPUS" -v mems_list="$RSS_MEMS" -v gics="$GICS" \
+	      -f tests/bench/report.awk
+} >"$report"
+echo
+cat "$report"
+echo
+echo "bench: report in $report; wall time $(since "$t_start") s"
+[ "$failed" = 0 ] || { echo "bench: $failed failure(s)"; exit 1; }

@@ -1,0 +1,314 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# /init of the emulated arm64 host for "make bench" (busybox, POSIX sh).
+#
+# scripts/bench.sh appends this, the helpers, the benchmark guests and
+# /bench/config to the system tests' host initramfs and boots it with
+# rdinit=/bench/init. Every measurement of one report is made here, in
+# this one boot: the VMM variants are interleaved and the order is
+# rotated each round, so a slow spell of the machine falls on all of
+# them alike.
+#
+# Console protocol (parsed by scripts/bench.sh):
+#
+#   BENCH-INFO key=value ...                 the host, the VMM versions
+#   BENCH-PHASE <phase> <what>               progress
+#   BENCH-RUN host=.. metric=.. variant=.. cpus=N mem=MiB round=N
+#             wall_us=N maxrss_kb=N utime_us=N stime_us=N status=N
+#             timedout=0|1 out_bytes=N limit=S ok=0|1   one per VMM run
+#   BENCH-NOTE variant=.. ...                what a variant's guest saw
+#   BENCH-TRACE host=.. variant=.. t_us=N <stderr line>
+#                                            poweroff.bin with --loglevel=debug:
+#                                            when each line arrived (µs from fork)
+#   BENCH-FAIL <why>, then "  | " lines      a run that did not do its job
+#   BENCH-DONE rc=N                          last line before poweroff
+#
+# Metrics (the "metric" field):
+#   boot       Linux + busybox initramfs with rdinit=/bench-init, exec to
+#              exit; ok when the guest printed BENCH-GUEST-UP cpus=<-c>
+#   startstop  poweroff.bin (SYSTEM_OFF at the first instruction), 1 vCPU;
+#              variant "noop" is a static binary that does nothing
+#   console    console.bin, 1 vCPU, 64 MiB: CONSOLE_BYTES through the 8250,
+#              ok when all of its lines arrived intact
+#   null       mmio-null.bin, 1 vCPU, 64 MiB: NULL_EXITS writes to an
+#              address no device claims
+#   idle       idle.bin (WFI forever), 1 vCPU, 64 MiB, stopped with SIGTERM
+#              after SAMPLE_SECONDS
+#   busy       console-long.bin (console output without end), the same way
+#   For idle and busy, /proc/PID/status just before SIGTERM gives:
+#   BENCH-SAMPLE host=.. metric=.. variant=.. seconds=S threads=N rss_kb=N
+#             anon_kb=N vmsize_kb=N cpu_us=N     (sizes from smaps_rollup)
+#   BENCH-TASK host=.. metric=.. variant=.. tid=N comm=.. utime_ticks=N
+#             stime_ticks=N vcsw=N nvcsw=N          one per thread
+#
+# /bench/config sets: HOST (v3|v2), the phase lists and rounds, and for
+# each variant V the command CMD_V (see scripts/bench.sh).
+
+PATH=/bin:/sbin:/usr/bin:/usr/sbin
+export PATH
+
+/bin/busybox mkdir -p /proc /sys /dev /tmp
+/bin/busybox mount -t proc proc /proc
+/bin/busybox mount -t sysfs sysfs /sys
+/bin/busybox mount -t devtmpfs devtmpfs /dev 2>/dev/null
+/bin/busybox mount -t tmpfs tmpfs /tmp
+/bin/busybox --install -s
+
+if [ ! -e /proc/self/fd/1 ]; then
+	exec </dev/console >/dev/console 2>&1
+fi
+echo 4 >/proc/sys/kernel/printk 2>/dev/null
+
+# kvmtool wants HOME; both VMMs put their control sockets under it.
+export HOME=/tmp
+B=/bench
+RR=$B/bin/rusage-run
+# From the system tests' host initramfs; scripts/bench.sh put /bench-init
+# into the guest initramfs.
+KERNEL=/lkvm-test/Image
+GUEST_INITRD=/lkvm-test/guest-initramfs.cpio.gz
+WORK=/tmp/bench
+mkdir -p "$WORK"
+
+shell=0
+# shellcheck disable=SC2013	# words, not lines
+for w in $(cat /proc/cmdline); do
+	case "$w" in
+	lkvm.shell=*)	shell=${w#*=} ;;
+	esac
+done
+
+finish() {
+	echo "BENCH-DONE rc=$1"
+	if [ "$shell" = 1 ]; then
+		setsid cttyhack sh
+	fi
+	poweroff -f
+	while :; do sleep 60; done
+}
+
+if [ ! -r "$B/config" ]; then
+	echo "BENCH-FAIL $B/config missing"
+	finish 2
+fi
+# shellcheck source=/dev/null
+. "$B/config"
+
+# The chip column of /proc/interrupts: "GICv3", or "GICv2" / "GIC-N".
+detected=unknown
+if grep -q ' GICv3 ' /proc/interrupts; then
+	detected=v3
+elif grep -Eq ' (GICv2|GIC-[0-9]+) ' /proc/interrupts; then
+	detected=v2
+fi
+if [ ! -c /dev/kvm ]; then
+	echo "BENCH-FAIL /dev/kvm is missing: the host kernel did not bring up KVM"
+	finish 2
+fi
+if [ "$detected" != "$HOST" ]; then
+	echo "BENCH-FAIL asked for a GIC$HOST host, /proc/interrupts shows '$detected'"
+	finish 2
+fi
+
+version_of() {	# version_of CMD...: the first line of "CMD version"
+	"$@" version 2>&1 | head -n 1 | tr -s ' \t' '__'
+}
+mem_mib=$(awk '/^MemTotal:/ { print int($2 / 1024) }' /proc/meminfo)
+echo "BENCH-INFO host=$HOST kernel=$(uname -r) cpus=$(nproc) mem_mib=$mem_mib gic=$detected"
+cmd=
+for v in $VARIANTS; do
+	eval "cmd=\$CMD_$v"
+	# shellcheck disable=SC2086	# the command is words on purpose
+	echo "BENCH-INFO variant=$v version=$(version_of ${cmd%% *}) cmd=$cmd"
+done
+
+# rotate N WORD...: the words, starting with the (N mod count)th one.
+rotate() {
+	k=$(($1 % ($# - 1)))
+	shift
+	i=0 front='' back=''
+	for w; do
+		if [ $i -lt "$k" ]; then
+			back="$back $w"
+		else
+			front="$front $w"
+		fi
+		i=$((i + 1))
+	done
+	# shellcheck disable=SC2086	# words out, one blank between
+	echo $front $back
+}
+
+# Lines of the console guest's output that are intact: 62 characters
+# from '0' upwards, then "\r" (the "\n" ends the line for awk).
+console_lines() {
+	awk 'BEGIN {
+		for (i = 0; i < 62; i++)
+			want = want sprintf("%c", 48 + i)
+		want = want "\r"
+	}
+	$0 == want { n++ }
+	END { print n + 0 }' "$1"
+}
+
+noted=" "
+failures=0
+
+# run_one METRIC VARIANT ROUND CPUS MEM LIMIT KERNEL INITRD PARAMS
+run_one() {
+	metric=$1 variant=$2 round=$3 cpus=$4 mem=$5 limit=$6
+	kernel=$7 initrd=$8 params=$9
+	out=$WORK/out err=$WORK/err res=$WORK/res
+	rm -f "$out" "$err" "$res"
+	st=$WORK/status
+	rm -f "$st"
+	if [ "$variant" = noop ]; then
+		"$RR" -o "$res" -i -t "$limit" "$B/bin/noop" >"$out" 2>"$err"
+	else
+		eval "cmd=\$CMD_$variant"
+		# shellcheck disable=SC2086	# the command is words on purpose
+		set -- $cmd -k "$kernel" -c "$cpus" -m "$mem"
+		[ -n "$initrd" ] && set -- "$@" -i "$initrd"
+		[ -n "$params" ] && set -- "$@" -p "$params"
+		"$RR" -o "$res" -s "$st" -i -t "$limit" "$@" >"$out" 2>"$err"
+	fi
+	r=
+	[ -s "$res" ] && read -r r <"$res"
+	[ -n "$r" ] || r="wall_us=0 maxrss_kb=0 utime_us=0 stime_us=0 status=125 timedout=0"
+	status=${r#*status=}
+	status=${status%% *}
+	bytes=$(($(wc -c <"$out")))
+	ok=0 why=
+	case "$metric:$r" in
+	idle:*timedout=1*|busy:*timedout=1*)
+				[ -s "$st" ] || why="no /proc/PID/status sample" ;;
+	idle:*|busy:*)		why="stopped before the $limit s it should run, exit status $status" ;;
+	*timedout=1*)		why="killed after the $limit s limit" ;;
+	*)			[ "$status" = 0 ] || why="exit status $status" ;;
+	esac
+	if [ -z "$why" ]; then
+		case "$metric" in
+		boot)
+			if ! grep -q "^BENCH-GUEST-UP cpus=$cpus " "$out"; then
+				why="no 'BENCH-GUEST-UP cpus=$cpus' line from the guest"
+			fi ;;
+		console)
+			want=$((CONSOLE_BYTES / 64))
+			got=$(console_lines "$out")
+			[ "$got" = "$want" ] || why="$got of $want console lines intact"
+			;;
+		esac
+	fi
+	[ -z "$why" ] && ok=1
+	echo "BENCH-RUN host=$HOST metric=$metric variant=$variant cpus=$cpus mem=$mem round=$round $r out_bytes=$bytes limit=$limit ok=$ok"
+	if [ "$ok" = 0 ]; then
+		failures=$((failures + 1))
+		echo "BENCH-FAIL $metric $variant cpus=$cpus mem=$mem round=$round: $why"
+		echo "  | cmd: $*"
+		tail -n 5 "$err" | sed 's/^/  | stderr: /'
+		tail -n 8 "$out" | tr -d '\r' | sed 's/^/  | stdout: /'
+	fi
+	if { [ "$metric" = idle ] || [ "$metric" = busy ]; } && [ "$ok" = 1 ]; then
+		sed -n "s/^Task: /BENCH-TASK host=$HOST metric=$metric variant=$variant /p" "$st"
+		awk -v head="BENCH-SAMPLE host=$HOST metric=$metric variant=$variant seconds=$limit" -v r="$r" '
+			/^Threads:/ { t = $2 }
+			/^Rss:/ { rss = $2 }
+			/^Anonymous:/ { anon = $2 }
+			/^VmSize:/ { size = $2 }
+			END {
+				n = split(r, f, " ")
+				for (i = 1; i <= n; i++) {
+					split(f[i], kv, "=")
+					v[kv[1]] = kv[2]
+				}
+				printf "%s threads=%d rss_kb=%d anon_kb=%d vmsize_kb=%d cpu_us=%d\n",
+					head, t, rss, anon, size, v["utime_us"] + v["stime_us"]
+			}' "$st"
+	fi
+	# What each variant's Linux guest saw, once: command line, devices.
+	if [ "$metric" = boot ] && [ "$ok" = 1 ]; then
+		case "$noted" in
+		*" $variant "*) ;;
+		*)
+			noted="$noted$variant "
+			echo "BENCH-NOTE variant=$variant console_lines=$(wc -l <"$out")" \
+				"$(grep '^BENCH-GUEST-UP' "$out" | tr -d '\r' | head -n 1)"
+			;;
+		esac
+	fi
+	rm -f "$out" "$err" "$res" "$st"
+}
+
+# phase METRIC ROUNDS "VARIANTS" CPUS MEM LIMIT KERNEL INITRD PARAMS
+phase() {
+	p_metric=$1 p_rounds=$2 p_variants=$3 p_cpus=$4 p_mem=$5 p_limit=$6
+	p_kernel=$7 p_initrd=$8 p_params=$9
+	[ -n "$p_variants" ] && [ "$p_rounds" -gt 0 ] || return 0
+	echo "BENCH-PHASE $p_metric cpus=$p_cpus mem=$p_mem: $p_rounds round(s) of $p_variants"
+	n=1
+	while [ "$n" -le "$p_rounds" ]; do
+		# shellcheck disable=SC2086
+		for v in $(rotate "$n" $p_variants); do
+			run_one "$p_metric" "$v" "$n" "$p_cpus" "$p_mem" "$p_limit" \
+				"$p_kernel" "$p_initrd" "$p_params"
+		done
+		n=$((n + 1))
+	done
+}
+
+# trace VARIANT: one start/stop with the VMM's debug log, as a timeline.
+trace() {
+	eval "cmd=\$CMD_$1"
+	tl=$WORK/trace
+	# shellcheck disable=SC2086	# the command is words on purpose
+	"$RR" -o "$WORK/res" -i -t 60 -e "$tl" $cmd --loglevel=debug \
+		-k "$B/guests/poweroff.bin" -c 1 -m 64 >/dev/null 2>&1
+	head -n "$TRACE_LINES" "$tl" | tr -d '\r' |
+		awk -v p="BENCH-TRACE host=$HOST variant=$1" '{ t = $1; $1 = ""; print p " t_us=" t $0 }'
+	r=
+	[ -s "$WORK/res" ] && read -r r <"$WORK/res"
+	echo "BENCH-TRACE host=$HOST variant=$1 t_us=$(echo "$r" | sed -n 's/.*wall_us=\([0-9]*\).*/\1/p') (wait4 returned: $r)"
+	rm -f "$tl" "$WORK/res"
+}
+
+LINUX_PARAMS="rdinit=/bench-init panic=-1${GUEST_PARAMS:+ $GUEST_PARAMS}"
+t0=$(cut -d' ' -f1 /proc/uptime)
+
+# Warm-up, not reported: the first VM of a boot and the first exec of
+# each binary pay for caches the later runs find filled.
+echo "BENCH-PHASE warm-up: one unreported start/stop each of $SS_VARIANTS"
+for v in $SS_VARIANTS; do
+	if [ "$v" = noop ]; then
+		"$RR" -o /dev/null "$B/bin/noop"
+	else
+		eval "cmd=\$CMD_$v"
+		# shellcheck disable=SC2086	# the command is words on purpose
+		"$RR" -o /dev/null -i -t 60 $cmd -k "$B/guests/poweroff.bin" -c 1 -m 64 >/dev/null 2>&1
+	fi
+done
+
+phase startstop "$SS_ROUNDS" "$SS_VARIANTS" 1 64 60 "$B/guests/poweroff.bin" "" ""
+for m in $RSS_MEMS; do
+	[ "$m" = 64 ] && continue	# the start/stop rounds have it
+	phase startstop "$RSS_ROUNDS" "$RSS_VARIANTS" 1 "$m" 60 "$B/guests/poweroff.bin" "" ""
+done
+if [ -n "$TRACE_VARIANTS" ]; then
+	echo "BENCH-PHASE trace: one start/stop with --loglevel=debug each of $TRACE_VARIANTS"
+	for v in $TRACE_VARIANTS; do
+		trace "$v"
+	done
+fi
+phase idle 1 "$SAMPLE_VARIANTS" 1 64 "$SAMPLE_SECONDS" "$B/guests/idle.bin" "" ""
+phase busy 1 "$CONSOLE_VARIANTS" 1 64 "$SAMPLE_SECONDS" "$B/guests/console-long.bin" "" ""
+phase null "$ROUNDS" "$NULL_VARIANTS" 1 64 "$SHORT_LIMIT" "$B/guests/mmio-null.bin" "" ""
+phase console "$ROUNDS" "$CONSOLE_VARIANTS" 1 64 "$SHORT_LIMIT" "$B/guests/console.bin" "" ""
+phase boot "$ROUNDS" "$BOOT_VARIANTS" 2 512 "$BOOT_LIMIT" "$KERNEL" "$GUEST_INITRD" "$LINUX_PARAMS"
+for c in $SCALE_CPUS; do
+	[ "$c" = 2 ] && [ "$ROUNDS" -gt 0 ] && [ -n "$BOOT_VARIANTS" ] && continue
+	phase boot "$SCALE_ROUNDS" "$SCALE_VARIANTS" "$c" 512 "$SCALE_LIMIT" "$KERNEL" "$GUEST_INITRD" "$LINUX_PARAMS"
+done
+
+t1=$(cut -d' ' -f1 /proc/uptime)
+echo "BENCH-INFO measured_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", b - a }') failures=$failures"
+finish 0
