@@ -77,6 +77,7 @@ static const struct command commands[] = {
 	{ "stop", "Stop a running instance (-n NAME)", cmd_control },
 	{ "pause", "Pause a running instance (-n NAME)", cmd_control },
 	{ "resume", "Resume a paused instance (-n NAME)", cmd_control },
+	{ "stat", "Print a running instance's exit counters (-n NAME)", cmd_control },
 	{ "irq", "Drive a test-device interrupt line (-n NAME --spi N --level 0|1|pulse)", cmd_irq },
 	{ "version", "Print the version of lkvm", cmd_version },
 	{ "help", "Display help on using lkvm", cmd_help },

@@ -24,6 +24,9 @@ int main(void)
 	CHECK_EQ(&u, c.op, CONTROL_PAUSE);
 	CHECK_EQ(&u, parse("IRQ 3 pulse\n", &c, err), 0);
 	CHECK(&u, c.op == CONTROL_IRQ && c.spi == 3 && c.level == CONTROL_LEVEL_PULSE);
+	CHECK_EQ(&u, parse("STATS\n", &c, err), 0);
+	CHECK_EQ(&u, c.op, CONTROL_STATS);
+	CHECK_EQ(&u, parse("STATS 1", &c, err), -22);
 	CHECK_EQ(&u, parse("IRQ 0 1", &c, err), 0);
 	CHECK(&u, c.level == CONTROL_LEVEL_HIGH);
 

@@ -96,6 +96,36 @@ static bool vcpu_handle_exit(struct vcpu *vcpu)
 	return true;
 }
 
+/* Owner-only increment that the main thread may read at any time. */
+static inline void vcpu_count(unsigned long *counter)
+{
+	__atomic_store_n(counter, *counter + 1, __ATOMIC_RELAXED);
+}
+
+static void vcpu_count_exit(struct vcpu *vcpu, int ret)
+{
+	vcpu_count(&vcpu->stats.exits);
+	if (ret < 0 || vcpu->run->exit_reason == KVM_EXIT_INTR)
+		vcpu_count(&vcpu->stats.signal);
+	else if (vcpu->run->exit_reason == KVM_EXIT_MMIO)
+		vcpu_count(&vcpu->stats.mmio);
+}
+
+/* The sum over all vCPUs, for lkvm stat. */
+void vcpus_stats(struct vm *vm, struct vcpu_stats *sum)
+{
+	unsigned int i;
+
+	memset(sum, 0, sizeof(*sum));
+	for (i = 0; i < vm->nr_cpus; i++) {
+		struct vcpu_stats *s = &vm->vcpus[i].stats;
+
+		sum->exits += __atomic_load_n(&s->exits, __ATOMIC_RELAXED);
+		sum->mmio += __atomic_load_n(&s->mmio, __ATOMIC_RELAXED);
+		sum->signal += __atomic_load_n(&s->signal, __ATOMIC_RELAXED);
+	}
+}
+
 static void *vcpu_thread(void *arg)
 {
 	struct vcpu *vcpu = arg;
@@ -117,6 +147,7 @@ static void *vcpu_thread(void *arg)
 		atomic_store(&vcpu->in_kernel, true);
 		ret = ioctl(vcpu->fd, KVM_RUN, 0);
 		atomic_store(&vcpu->in_kernel, false);
+		vcpu_count_exit(vcpu, ret);
 		if (ic->vcpu_sync)
 			ic->vcpu_sync(&vm->irqchip, vcpu);
 		if (ret < 0) {

@@ -10,6 +10,16 @@
 struct vm;
 struct kvm_run;
 
+/*
+ * Returns from KVM_RUN, by cause. Written by the vCPU's own thread
+ * only, read by the main thread (lkvm stat) with relaxed loads.
+ */
+struct vcpu_stats {
+	unsigned long exits;	/* every return from KVM_RUN */
+	unsigned long mmio;	/* of which KVM_EXIT_MMIO */
+	unsigned long signal;	/* of which kicks (EINTR, KVM_EXIT_INTR) */
+};
+
 struct vcpu {
 	struct vm *vm;
 	unsigned int id;
@@ -28,6 +38,7 @@ struct vcpu {
 	unsigned int kick_period;	/* kick after this many idle ticks */
 	atomic_bool kicked;		/* a kick is on its way */
 	atomic_bool kick_hit;		/* a kick revealed a timer level change */
+	struct vcpu_stats stats;
 };
 
 int vcpus_create(struct vm *vm);
@@ -41,5 +52,6 @@ bool vcpu_is_current(struct vcpu *vcpu);
 void vcpus_kick_all(struct vm *vm);
 void vcpus_join(struct vm *vm);
 void vcpus_kick_idle(struct vm *vm);
+void vcpus_stats(struct vm *vm, struct vcpu_stats *sum);
 
 #endif

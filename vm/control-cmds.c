@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The client commands: lkvm list, stop, pause, resume, irq (kvmtool's shapes). */
+/* The client commands: lkvm list, stop, pause, resume, stat, irq (kvmtool's shapes). */
 #include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
@@ -93,6 +93,8 @@ int cmd_control(int argc, char *argv[])
 		cmd.op = CONTROL_STOP;
 	else if (!strcmp(argv[0], "pause"))
 		cmd.op = CONTROL_PAUSE;
+	else if (!strcmp(argv[0], "stat"))
+		cmd.op = CONTROL_STATS;
 	else
 		cmd.op = CONTROL_RESUME;
 	return client_send(a.name, &cmd, false);

@@ -11,7 +11,7 @@
 static const char *const control_ops[] = {
 	[CONTROL_STATUS] = "STATUS", [CONTROL_STOP] = "STOP",
 	[CONTROL_PAUSE] = "PAUSE", [CONTROL_RESUME] = "RESUME",
-	[CONTROL_IRQ] = "IRQ",
+	[CONTROL_IRQ] = "IRQ", [CONTROL_STATS] = "STATS",
 };
 
 int control_parse_level(const char *s, enum control_level *level)
@@ -90,7 +90,7 @@ int control_parse(const char *line, size_t len, struct control_cmd *cmd,
 	buf[len] = '\0';
 	n = control_split(buf, w, 3);
 	if (n == 0) {
-		snprintf(err, err_len, "empty request; send STATUS, STOP, PAUSE, RESUME or IRQ");
+		snprintf(err, err_len, "empty request; send STATUS, STOP, PAUSE, RESUME, IRQ or STATS");
 		return -EINVAL;
 	}
 	for (i = 0; i < sizeof(control_ops) / sizeof(control_ops[0]); i++) {
@@ -104,7 +104,7 @@ int control_parse(const char *line, size_t len, struct control_cmd *cmd,
 		snprintf(err, err_len, "%s takes no arguments", control_ops[i]);
 		return -EINVAL;
 	}
-	snprintf(err, err_len, "unknown request '%.20s'; send STATUS, STOP, PAUSE, RESUME or IRQ", w[0]);
+	snprintf(err, err_len, "unknown request '%.20s'; send STATUS, STOP, PAUSE, RESUME, IRQ or STATS", w[0]);
 	return -EINVAL;
 }
 

@@ -9,6 +9,7 @@
  *   STATUS            -> "OK running|paused <name> <pid>"
  *   STOP | PAUSE | RESUME
  *   IRQ <spi> <0|1|pulse>
+ *   STATS             -> "OK uptime_ms=N exits=N mmio=N signal=N"
  * Replies are "OK ..." or "ERR <message naming the problem and the fix>".
  */
 #define CONTROL_LINE_MAX	128
@@ -19,6 +20,7 @@ enum control_op {
 	CONTROL_PAUSE,
 	CONTROL_RESUME,
 	CONTROL_IRQ,
+	CONTROL_STATS,
 };
 
 enum control_level {

@@ -62,6 +62,20 @@ static void vm_set_paused(struct vm *vm, bool paused)
 		vcpus_kick_all(vm);
 }
 
+/* Exits to lkvm since the vCPUs started, for lkvm stat and make bench. */
+static void vm_control_stats(struct vm *vm, char *msg, size_t len)
+{
+	struct vcpu_stats s;
+	struct timespec now;
+	long long ms;
+
+	vcpus_stats(vm, &s);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (now.tv_sec - vm->started.tv_sec) * 1000LL +
+	     (now.tv_nsec - vm->started.tv_nsec) / 1000000;
+	snprintf(msg, len, "uptime_ms=%lld exits=%lu mmio=%lu signal=%lu",
+		 ms, s.exits, s.mmio, s.signal);
+}
 
 /* A control-socket request; msg gets the reply's text. */
 int vm_control(struct vm *vm, const struct control_cmd *cmd, char *msg, size_t len)
@@ -84,6 +98,9 @@ int vm_control(struct vm *vm, const struct control_cmd *cmd, char *msg, size_t l
 		return 0;
 	case CONTROL_IRQ:
 		return vm_control_irq(vm, cmd, msg, len);
+	case CONTROL_STATS:
+		vm_control_stats(vm, msg, len);
+		return 0;
 	}
 	snprintf(msg, len, "unknown request");
 	return -EINVAL;
@@ -238,6 +255,7 @@ int vm_run(struct vm *vm)
 		close(sfd);
 		return 1;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &vm->started);
 	ret = vcpus_start(vm);
 	if (ret) {
 		pr_err(vm->cfg.loglevel, "cannot start the vCPU threads: %s", strerror(-ret));
@@ -247,6 +265,12 @@ int vm_run(struct vm *vm)
 	}
 	vcpus_kick_all(vm);
 	vcpus_join(vm);
+	if (vm->cfg.loglevel >= LOG_DEBUG) {
+		char stats[128];
+
+		vm_control_stats(vm, stats, sizeof(stats));
+		pr_debug(vm->cfg.loglevel, "exits to lkvm: %s", stats);
+	}
 	if (vm->cfg.test_device)
 		testdev_stop(&vm->testdev);
 	console_flush(&vm->console);

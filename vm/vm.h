@@ -71,6 +71,7 @@ struct vm {
 	atomic_bool paused;
 
 	struct control control;
+	struct timespec started;	/* when the vCPU threads started */
 };
 
 int vm_setup(struct vm *vm);
