@@ -26,7 +26,7 @@ VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1.0)
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 $(WARN) -I. -D_GNU_SOURCE -MMD -MP
-LDLIBS := -lfdt -lpthread
+LDLIBS := -lfdt -lseccomp -lpthread
 ifeq ($(STATIC),1)
 LDFLAGS += -static
 endif
@@ -35,11 +35,12 @@ endif
 LKVM_SRCS := main.c \
 	lib/log.c \
 	vm/options.c vm/loader.c vm/load.c vm/kvm.c vm/ram.c vm/vm.c vm/run.c \
-	vm/control.c vm/control-proto.c vm/control-cmds.c vm/devices.c \
+	vm/control.c vm/control-proto.c vm/control-cmds.c vm/devices.c vm/sandbox.c \
 	vcpu/vcpu.c vcpu/run.c \
 	gic/irqchip.c gic/kvm-vgic.c gic/kvm-gicv2.c gic/kvm-gicv3.c gic/gic-fdt.c \
 	gic/user-gic.c gic/ugic-core.c gic/ugic-dist.c gic/ugic-cpuif.c \
 	devices/bus.c devices/uart8250.c devices/uart8250-fdt.c devices/console.c \
+	devices/console-out.c vm/mmio-batch.c \
 	devices/testdev.c devices/testdev-fdt.c \
 	fdt/fdt.c
 

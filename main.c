@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* lkvm: command dispatch. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,23 @@ static int cmd_version(int argc, char *argv[])
 	return 0;
 }
 
+/*
+ * SIGINT, SIGTERM and SIGHUP wait, blocked, for vm_run()'s signalfd,
+ * which stops the guest cleanly. Left to their default action during
+ * set-up they would kill lkvm after the control socket exists or the
+ * terminal is raw, and leave both behind.
+ */
+static void run_block_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
 static int cmd_run(int argc, char *argv[])
 {
 	char err[OPTIONS_ERR_MAX];
@@ -55,6 +73,7 @@ static int cmd_run(int argc, char *argv[])
 		return ret > 0 ? 0 : EXIT_USAGE;
 	}
 	options_read_env(&vm->cfg);
+	run_block_signals();
 	ret = vm_setup(vm);
 	if (!ret) {
 		ret = console_init(&vm->console, STDIN_FILENO, STDOUT_FILENO);
@@ -67,7 +86,9 @@ static int cmd_run(int argc, char *argv[])
 		ret = EXIT_SETUP;
 	}
 	vm_teardown(vm);
-	free(vm);
+	/* A console writer stuck on a dead terminal still points into vm. */
+	if (!vm->console.abandoned)
+		free(vm);
 	return ret;
 }
 

@@ -1,17 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
+/* The console's terminal: raw mode and restoring it, input, Ctrl-a x. */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "devices/console.h"
+#include "devices/console-internal.h"
 
 int console_init(struct console *c, int in_fd, int out_fd)
 {
 	struct termios raw;
+	int ret;
 
 	memset(c, 0, sizeof(*c));
-	pthread_mutex_init(&c->lock, NULL);
+	ret = console_out_init(c);
+	if (ret)
+		return ret;
 	c->in_fd = in_fd;
 	c->out_fd = out_fd;
 	c->in_is_tty = isatty(in_fd);
@@ -32,62 +37,23 @@ int console_init(struct console *c, int in_fd, int out_fd)
 	raw.c_lflag &= ~(ICANON | ECHO | ISIG | IEXTEN);
 	raw.c_cc[VMIN] = 1;
 	raw.c_cc[VTIME] = 0;
-	if (tcsetattr(in_fd, TCSAFLUSH, &raw))
+	if (tcsetattr(in_fd, TCSANOW, &raw))
 		return -errno;
 	return 0;
 }
 
+/*
+ * Called once the writer has stopped. TCSANOW, not TCSAFLUSH: waiting
+ * for output to drain could block on a terminal nobody reads; input
+ * typed for the guest is discarded so it does not reach the shell.
+ */
 void console_restore(struct console *c)
 {
-	console_flush(c);
-	if (c->termios_saved)
-		tcsetattr(c->in_fd, TCSAFLUSH, &c->saved);
+	if (!c->termios_saved)
+		return;
+	tcflush(c->in_fd, TCIFLUSH);
+	tcsetattr(c->in_fd, TCSANOW, &c->saved);
 	c->termios_saved = false;
-}
-
-static void console_flush_locked(struct console *c)
-{
-	size_t done = 0;
-
-	while (done < c->len && !c->out_broken) {
-		ssize_t n = write(c->out_fd, c->buf + done, c->len - done);
-
-		if (n > 0)
-			done += n;
-		else if (n < 0 && errno != EINTR && errno != EAGAIN)
-			c->out_broken = true;	/* closed pipe: drop, keep running */
-	}
-	c->len = 0;
-}
-
-void console_flush(struct console *c)
-{
-	pthread_mutex_lock(&c->lock);
-	console_flush_locked(c);
-	pthread_mutex_unlock(&c->lock);
-}
-
-/*
- * Bytes are batched and written a line at a time; the main loop
- * flushes a partial line (a prompt) shortly after it stops growing.
- */
-void console_put(struct console *c, uint8_t byte)
-{
-	pthread_mutex_lock(&c->lock);
-	c->buf[c->len++] = byte;
-	if (byte == '\n' || c->len == sizeof(c->buf))
-		console_flush_locked(c);
-	pthread_mutex_unlock(&c->lock);
-}
-
-bool console_pending(struct console *c)
-{
-	bool pending;
-
-	pthread_mutex_lock(&c->lock);
-	pending = c->len != 0;
-	pthread_mutex_unlock(&c->lock);
-	return pending;
 }
 
 /*

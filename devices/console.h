@@ -9,12 +9,23 @@
 #include <sys/types.h>
 #include <termios.h>
 
-#define CONSOLE_BUF_SIZE	4096
+/* Output the guest may have in flight before its UART reports THR full. */
+#define CONSOLE_RING_SIZE	16384
 #define CONSOLE_ESCAPE		0x01	/* Ctrl-a, then x quits, as kvmtool */
+/* How long a partial line (a prompt) waits for more before it is written. */
+#define CONSOLE_LINGER_MS	5
 
 /*
  * The host side of the serial console: the terminal (raw mode when it
- * is one), output batching, and the Ctrl-a escape on input.
+ * is one), the Ctrl-a escape on input, and output.
+ *
+ * Output goes through a bounded ring to a writer thread, so a vCPU
+ * never makes a system call per byte and never blocks on a slow or
+ * stuck terminal: the writer writes whole lines (or a partial line once
+ * it stops growing for CONSOLE_LINGER_MS), and when the ring is full
+ * console_put() refuses the byte and the UART holds it, reporting THR
+ * full, until the writer makes room and calls room(). A terminal that
+ * went away (EPIPE, EIO) makes output be dropped; the guest runs on.
  */
 struct console {
 	int in_fd;
@@ -25,17 +36,32 @@ struct console {
 	bool in_eof;
 	bool escape;
 
-	pthread_mutex_t lock;	/* guards the output buffer */
-	uint8_t buf[CONSOLE_BUF_SIZE];
-	size_t len;
+	/* Called on the writer thread, no lock held, when a refused byte fits. */
+	void (*room)(void *opaque);
+	void *opaque;
+	/* Optional: first thing on the writer thread (to enter the sandbox). */
+	void (*thread_start)(void *opaque);
+
+	pthread_mutex_t lock;	/* guards everything below */
+	pthread_cond_t cond;	/* the writer waits here for bytes or a stop */
+	pthread_t writer;
+	bool writer_started;
+	bool abandoned;		/* the writer is stuck in write(): never free */
+	bool stopping;		/* write what is left, then end */
 	bool out_broken;	/* the terminal went away: output is dropped */
+	bool refused;		/* a byte was refused: call room() when there is some */
+	bool line_done;		/* a newline is in the ring */
+	uint64_t last_put_ns;	/* CLOCK_MONOTONIC of the newest byte */
+	size_t head, len;	/* ring: oldest byte, bytes held */
+	uint64_t dropped;	/* bytes a broken terminal never got */
+	uint8_t ring[CONSOLE_RING_SIZE];
 };
 
 int console_init(struct console *c, int in_fd, int out_fd);
+int console_start(struct console *c, void (*room)(void *opaque), void *opaque);
+int console_stop(struct console *c, unsigned int timeout_ms);
 void console_restore(struct console *c);
-void console_put(struct console *c, uint8_t byte);
-void console_flush(struct console *c);
-bool console_pending(struct console *c);
+bool console_put(struct console *c, uint8_t byte);
 ssize_t console_read(struct console *c, uint8_t *buf, size_t room, bool *quit);
 
 #endif

@@ -228,6 +228,8 @@ static void *testdev_thread(void *arg)
 	struct timespec ts;
 	uint64_t deadline;
 
+	if (d->ops->thread_start)
+		d->ops->thread_start(d->opaque);
 	pthread_mutex_lock(&d->lock);
 	while (!d->stopping) {
 		if (!d->nr_queued) {

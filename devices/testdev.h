@@ -66,6 +66,8 @@ struct testdev_ops {
 	void (*set_irq)(void *opaque, unsigned int line, bool level);
 	/* The guest wrote EXIT: stop the VM, exit status @status (0..255). */
 	void (*exit)(void *opaque, int status);
+	/* Optional: first thing on the device's thread (to enter the sandbox). */
+	void (*thread_start)(void *opaque);
 };
 
 struct testdev_pending {

@@ -22,6 +22,7 @@ enum {
 #define LCR_DLAB	0x80
 #define MCR_LOOP	0x10
 #define LSR_DR		0x01
+#define LSR_OE		0x02
 #define LSR_THRE	0x20
 #define LSR_TEMT	0x40
 #define MSR_CTS		0x10
@@ -71,8 +72,10 @@ static void uart_update_irq(struct uart8250 *u)
 
 static void uart_rx_put(struct uart8250 *u, uint8_t byte)
 {
-	if (u->rx_count == UART8250_FIFO_SIZE)
-		return;		/* overrun: the byte is lost, as on hardware */
+	if (u->rx_count == UART8250_FIFO_SIZE) {
+		u->overrun = true;	/* the byte is lost, as on hardware */
+		return;
+	}
 	u->rx[(u->rx_head + u->rx_count) % UART8250_FIFO_SIZE] = byte;
 	u->rx_count++;
 }
@@ -92,11 +95,30 @@ static uint8_t uart_rx_get(struct uart8250 *u)
 
 static void uart_write_thr(struct uart8250 *u, uint8_t byte)
 {
-	if (u->mcr & MCR_LOOP)
+	if (u->mcr & MCR_LOOP) {
 		uart_rx_put(u, byte);
-	else
-		u->ops->tx(u->opaque, byte);
+	} else if (u->thr_full) {
+		u->tx_lost++;	/* written without waiting for THRE: lost */
+		return;
+	} else if (!u->ops->tx(u->opaque, byte)) {
+		/* Writing THR acknowledges THRE; it comes back when THR empties. */
+		u->thr = byte;
+		u->thr_full = true;
+		u->thri_pending = false;
+		return;
+	}
 	u->thri_pending = true;
+}
+
+/* Batching follows IER and MCR, whose writes always reach the model. */
+static void uart_update_batch(struct uart8250 *u)
+{
+	bool on = !(u->ier & IER_THRI) && !(u->mcr & MCR_LOOP);
+
+	if (!u->ops->tx_batch || on == u->batching)
+		return;
+	u->batching = on;
+	u->ops->tx_batch(u->opaque, on);
 }
 
 static void uart_write_ier(struct uart8250 *u, uint8_t val)
@@ -104,7 +126,7 @@ static void uart_write_ier(struct uart8250 *u, uint8_t val)
 	bool was_rdi = u->ier & IER_RDI;
 
 	/* Enabling THRI with THR empty raises the interrupt, as a 16550A does. */
-	if ((val & IER_THRI) && !(u->ier & IER_THRI))
+	if ((val & IER_THRI) && !(u->ier & IER_THRI) && !u->thr_full)
 		u->thri_pending = true;
 	u->ier = val & IER_MASK;
 	if (!was_rdi && (u->ier & IER_RDI))
@@ -158,7 +180,7 @@ static uint8_t uart_msr(const struct uart8250 *u)
 static uint8_t uart_read(struct uart8250 *u, uint64_t off)
 {
 	bool dlab = u->lcr & LCR_DLAB;
-	uint8_t iir;
+	uint8_t iir, lsr;
 
 	switch (off) {
 	case UART_RBR_THR_DLL:	return dlab ? u->dll : uart_rx_get(u);
@@ -172,7 +194,10 @@ static uint8_t uart_read(struct uart8250 *u, uint64_t off)
 	case UART_LCR:		return u->lcr;
 	case UART_MCR:		return u->mcr;
 	case UART_LSR:
-		return LSR_THRE | LSR_TEMT | (u->rx_count ? LSR_DR : 0);
+		lsr = (u->thr_full ? 0 : LSR_THRE | LSR_TEMT) |
+		      (u->rx_count ? LSR_DR : 0) | (u->overrun ? LSR_OE : 0);
+		u->overrun = false;	/* reading LSR clears the error bits */
+		return lsr;
 	case UART_MSR:		return uart_msr(u);
 	case UART_SCR:		return u->scr;
 	}
@@ -194,8 +219,21 @@ int uart8250_mmio(struct mmio_region *region, struct mmio_access *acc)
 	else
 		acc->data = uart_read(u, acc->offset);
 	uart_update_irq(u);
+	uart_update_batch(u);
 	pthread_mutex_unlock(&u->lock);
 	return 0;
+}
+
+/* The host takes bytes again: the one THR holds goes out, THR empties. */
+void uart8250_tx_ready(struct uart8250 *u)
+{
+	pthread_mutex_lock(&u->lock);
+	if (u->thr_full && u->ops->tx(u->opaque, u->thr)) {
+		u->thr_full = false;
+		u->thri_pending = true;
+		uart_update_irq(u);
+	}
+	pthread_mutex_unlock(&u->lock);
 }
 
 /* Input is held back until the guest listens (receive interrupt on). */

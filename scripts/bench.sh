@@ -31,6 +31,11 @@
 #   BENCH_NULL_EXITS=20000      MMIO writes of the exit-floor guest
 #   BENCH_SAMPLE_SECONDS=3  how long the idle and the busy VM run before
 #                         their threads and memory are sampled
+#   BENCH_IRQ_N=2000      interrupts per run of irqcost.bin (even)
+#   BENCH_IRQ_ROUNDS=3    rounds of irqcost.bin (self and ping-pong, each
+#                         with BENCH_IRQ_N interrupts and with none)
+#   BENCH_RATE_ROUNDS=2   rounds of the exits-per-second windows (lkvm only)
+#   BENCH_RATE_SECONDS=3  the window between the two "lkvm stat" readings
 #   BENCH_USER=1          also lkvm --irqchip=user (0: not)
 #   BENCH_NONET=1         also kvmtool --network mode=none for start/stop and
 #                         RSS (kvmtool adds a virtio-net device by default)
@@ -58,8 +63,10 @@ abspath() { case "$1" in /*) printf '%s' "$1" ;; *) printf '%s' "$PWD/$1" ;; esa
 quick=${BENCH_QUICK:-0}
 if [ "$quick" = 1 ]; then
 	q_rounds=1 q_scale=1 q_ss=5 q_mems="64 4096" q_rss=1 q_cpus="1 2" q_console=16384 q_null=5000
+	q_irq=500 q_irq_rounds=1 q_rate_rounds=1
 else
 	q_rounds=5 q_scale=3 q_ss=20 q_mems="64 256 1024 4096" q_rss=3 q_cpus="1 2 4 8" q_console=65536 q_null=20000
+	q_irq=2000 q_irq_rounds=3 q_rate_rounds=2
 fi
 VMM=$(abspath "${VMM:-./lkvm}")
 PEER=${PEER:-}
@@ -75,6 +82,10 @@ SCALE_LIMIT=${BENCH_SCALE_LIMIT:-240}
 CONSOLE_BYTES=${BENCH_CONSOLE_BYTES:-$q_console}
 NULL_EXITS=${BENCH_NULL_EXITS:-$q_null}
 SAMPLE_SECONDS=${BENCH_SAMPLE_SECONDS:-3}
+IRQ_N=${BENCH_IRQ_N:-$q_irq}
+IRQ_ROUNDS=${BENCH_IRQ_ROUNDS:-$q_irq_rounds}
+RATE_ROUNDS=${BENCH_RATE_ROUNDS:-$q_rate_rounds}
+RATE_SECONDS=${BENCH_RATE_SECONDS:-3}
 USER_GIC=${BENCH_USER:-1}
 NONET=${BENCH_NONET:-1}
 GUEST_PARAMS=${BENCH_GUEST_PARAMS:-}
@@ -90,7 +101,8 @@ export LKVM_ASSETS=$ASSETS
 
 isnum() { [[ "$1" =~ ^[0-9]+$ ]]; }
 for v in ROUNDS SS_ROUNDS RSS_ROUNDS SCALE_ROUNDS BOOT_LIMIT SCALE_LIMIT \
-	 CONSOLE_BYTES NULL_EXITS SAMPLE_SECONDS HOST_TIMEOUT; do
+	 CONSOLE_BYTES NULL_EXITS SAMPLE_SECONDS IRQ_N IRQ_ROUNDS RATE_ROUNDS \
+	 RATE_SECONDS HOST_TIMEOUT; do
 	isnum "${!v}" || die "BENCH_$v must be a number, not '${!v}'"
 done
 for w in $RSS_MEMS $SCALE_CPUS; do
@@ -99,6 +111,10 @@ for w in $RSS_MEMS $SCALE_CPUS; do
 	fi
 done
 [ $((CONSOLE_BYTES % 64)) = 0 ] || die "BENCH_CONSOLE_BYTES must be a multiple of 64 (whole lines)"
+if [ $((IRQ_N % 2)) != 0 ] || [ "$IRQ_N" = 0 ]; then
+	die "BENCH_IRQ_N must be even and positive (ping-pong round trips)"
+fi
+[ "$RATE_SECONDS" -gt 0 ] || die "BENCH_RATE_SECONDS must be positive"
 for g in $GICS; do
 	case "$g" in 2|3) ;; *) die "BENCH_GICS: '$g' is not a GIC version (2 or 3)" ;; esac
 done
@@ -141,7 +157,9 @@ targets=(bench-tools guest-tests)
 [ "$VMM" = "$ROOT/lkvm" ] && targets+=(lkvm)
 "${mk[@]}" "${targets[@]}" >/dev/null || die "building ${targets[*]} failed"
 check_static_arm64 VMM "$VMM"
-[ -s build/guest-tests/poweroff.bin ] || die "build/guest-tests/poweroff.bin missing after make guest-tests"
+for f in poweroff irqcost; do
+	[ -s "build/guest-tests/$f.bin" ] || die "build/guest-tests/$f.bin missing after make guest-tests"
+done
 
 "$ROOT/scripts/fetch-assets.sh" >/dev/null
 
@@ -180,8 +198,8 @@ mkdir -p "$o/bin" "$o/guests"
 install -m 0755 tests/bench/bench-host-init.sh "$o/init"
 install -m 0755 build/bench/rusage-run build/bench/noop "$o/bin/"
 [ -n "$PEER" ] && install -m 0755 "$PEER" "$o/bin/kvmtool"
-install -m 0644 build/guest-tests/poweroff.bin build/bench/console.bin \
-	build/bench/mmio-null.bin build/bench/idle.bin "$o/guests/"
+install -m 0644 build/guest-tests/poweroff.bin build/guest-tests/irqcost.bin \
+	build/bench/console.bin build/bench/mmio-null.bin build/bench/idle.bin "$o/guests/"
 patch_count "$o/guests/console.bin" "$CONSOLE_BYTES"
 patch_count "$o/guests/mmio-null.bin" "$NULL_EXITS"
 # The busy sample: console output that does not end before the sample.
@@ -191,7 +209,7 @@ patch_count "$o/guests/console-long.bin" $((1 << 40))
 # --- one emulated host per GIC version -----------------------------------------
 # Variants are VMM + irqchip (+ options); CMD_<variant> is the command.
 write_config() {	# write_config GIC
-	local g=$1 ic lk kt all boot ss rss con scale
+	local g=$1 ic lk kt all boot ss rss con scale irq rate
 	ic=gicv$g
 	lk=lkvm_$ic kt=kvmtool_$ic
 	if [ "$g" = 3 ]; then
@@ -202,11 +220,15 @@ write_config() {	# write_config GIC
 		boot=$lk con=$lk scale='' rss=''
 		ss="noop $lk"
 	fi
+	# The userspace GIC's costs: irqcost.bin for every variant, the
+	# exits per second for lkvm only (kvmtool does not count them).
+	irq=$lk rate=$lk
 	if [ "$USER_GIC" = 1 ]; then
 		boot+=" lkvm_user" con+=" lkvm_user" ss+=" lkvm_user"
+		irq+=" lkvm_user" rate+=" lkvm_user"
 	fi
 	if [ -n "$PEER" ]; then
-		boot+=" $kt" con+=" $kt" ss+=" $kt"
+		boot+=" $kt" con+=" $kt" ss+=" $kt" irq+=" $kt"
 		[ -n "$scale" ] && scale+=" $kt"
 		[ -n "$rss" ] && rss+=" $kt"
 		if [ "$NONET" = 1 ] && [ "$g" = 3 ]; then
@@ -239,6 +261,13 @@ write_config() {	# write_config GIC
 	TRACE_VARIANTS='$boot'
 	TRACE_LINES=60
 	SAMPLE_SECONDS=$SAMPLE_SECONDS
+	IRQ_VARIANTS='$irq'
+	IRQ_ROUNDS=$IRQ_ROUNDS
+	IRQ_N=$IRQ_N
+	IRQ_LIMIT=120
+	RATE_VARIANTS='$rate'
+	RATE_ROUNDS=$RATE_ROUNDS
+	RATE_SECONDS=$RATE_SECONDS
 	BOOT_LIMIT=$BOOT_LIMIT
 	SCALE_LIMIT=$SCALE_LIMIT
 	SHORT_LIMIT=300
@@ -291,6 +320,7 @@ for g in $GICS; do
 		fi
 		case "$line" in
 		BENCH-RUN*)	show_run "$line" ;;
+		BENCH-RATE*|BENCH-IRQ*)	printf '  %s\n' "${line#BENCH-}" ;;
 		BENCH-PHASE*|BENCH-INFO*|BENCH-NOTE*|BENCH-FAIL*|BENCH-DONE*|"  | "*|*"Kernel panic"*|qemu-system-*)
 				printf '%s\n' "$line" ;;
 		esac
@@ -307,7 +337,7 @@ for g in $GICS; do
 		tail -n 20 "$log" | sed 's/^/  | /'
 		failed=$((failed + 1))
 	fi
-	n=$(grep -c '^BENCH-RUN .* ok=0' "$log" || true)
+	n=$(grep -Ec '^BENCH-(RUN|RATE) .* ok=0' "$log" || true)
 	failed=$((failed + n))
 done
 
@@ -324,9 +354,10 @@ report=$DIR/report.md
 	echo "lkvm: $(git describe --always --dirty 2>/dev/null || echo unknown) ($VMM);" \
 		"peer: ${PEER:-none}."
 	echo "Rounds: boot/console/floor $ROUNDS, start/stop $SS_ROUNDS, RSS $RSS_ROUNDS," \
-		"scaling $SCALE_ROUNDS; console $CONSOLE_BYTES bytes, floor $NULL_EXITS exits."
+		"scaling $SCALE_ROUNDS; console $CONSOLE_BYTES bytes, floor $NULL_EXITS exits;" \
+		"irqcost.bin $IRQ_ROUNDS x $IRQ_N interrupts; exit rates $RATE_ROUNDS x $RATE_SECONDS s."
 	echo
-	cat "${logs[@]}" 2>/dev/null | tr -d '\r' | grep -E '^BENCH-(RUN|INFO|NOTE|SAMPLE|TASK|TRACE) ' \
+	cat "${logs[@]}" 2>/dev/null | tr -d '\r' | grep -E '^BENCH-(RUN|RATE|IRQ|INFO|NOTE|SAMPLE|TASK|TRACE) ' \
 	| awk -v peer="${PEER:+1}" -v cbytes="$CONSOLE_BYTES" -v nexits="$NULL_EXITS" \
 	      -v cpus_list="$SCALE_CPUS" -v mems_list="$RSS_MEMS" -v gics="$GICS" \
 	      -f tests/bench/report.awk

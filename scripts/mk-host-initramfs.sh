@@ -65,6 +65,22 @@ else
 	rm -f "$ptyrun_dir/ptyrun.c.new"
 fi
 
+# The helper of "@NOBODY@" scenarios: runs the VMM as an unprivileged user.
+nobody=$ROOT/build/host-helpers/nobody
+if [ ! -x "$nobody" ] || [ "$ROOT/tests/system/nobody.c" -nt "$nobody" ]; then
+	mkdir -p "$(dirname "$nobody")"
+	"$PTYRUN_CC" -static -O2 -Wall -o "$nobody" "$ROOT/tests/system/nobody.c" \
+		|| die "building the nobody helper failed"
+fi
+
+# The helper of the signal and resource scripts (tests/system/st-helper.c).
+helper=$ROOT/build/st-helper/st-helper
+if [ ! -x "$helper" ] || [ "$ROOT/tests/system/st-helper.c" -nt "$helper" ]; then
+	mkdir -p "$(dirname "$helper")"
+	"$PTYRUN_CC" -static -O2 -Wall -o "$helper" "$ROOT/tests/system/st-helper.c" \
+		|| die "building tests/system/st-helper.c failed"
+fi
+
 if [ ! -s "$GUEST_INITRD" ]; then
 	"$ROOT/scripts/mk-guest-initramfs.sh" "$GUEST_INITRD" >/dev/null
 fi
@@ -81,12 +97,16 @@ install -m 0755 "$ROOT/tests/system/host-init.sh" "$stage/init"
 install -m 0755 "$ROOT/scripts/run-vm-scenarios.sh" "$stage/lkvm-test/run-vm-scenarios.sh"
 install -m 0755 "$VMM" "$stage/lkvm-test/bin/$vmm_name"
 install -m 0755 "$ptyrun_dir/ptyrun" "$stage/lkvm-test/ptyrun"
+install -m 0755 "$nobody" "$stage/lkvm-test/nobody"
 install -m 0644 "$SCENARIOS" "$stage/lkvm-test/scenarios.txt"
 install -m 0644 "$ASSETS/Image" "$stage/lkvm-test/Image"
 install -m 0644 "$GUEST_INITRD" "$stage/lkvm-test/guest-initramfs.cpio.gz"
 # Host-side scripts of the "script" scenarios.
 mkdir -p "$stage/lkvm-test/system"
 install -m 0644 "$ROOT"/tests/system/ctl-*.sh "$stage/lkvm-test/system/"
+install -m 0644 "$ROOT"/tests/system/sig-*.sh "$ROOT"/tests/system/res-*.sh \
+	"$ROOT/tests/system/st-common.sh" "$stage/lkvm-test/system/"
+install -m 0755 "$helper" "$stage/lkvm-test/system/st-helper"
 # The bare-metal test guests (make guest-tests), for the "test" scenarios.
 mkdir -p "$stage/lkvm-test/guest-tests"
 for t in "$ROOT"/build/guest-tests/*.bin; do
@@ -108,6 +128,7 @@ q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 	echo "SCENARIOS=/lkvm-test/scenarios.txt"
 	echo "FILTER=$(q "${FILTER:-}")"
 	echo "PTYRUN=/lkvm-test/ptyrun"
+	echo "NOBODY=/lkvm-test/nobody"
 	echo "INPUT_MODE=$(q "${INPUT_MODE:-}")"
 	echo "STDIN_MODE=$(q "${STDIN_MODE:-}")"
 	echo "VERBOSE=$(q "${VERBOSE:-0}")"

@@ -20,6 +20,9 @@
 #   STDIN_MODE=pipe|pty override every scenario's stdin= setting
 #   PTYRUN=path         the pty helper (default $WORKDIR/ptyrun, compiled with
 #                       cc from --ptyrun-source when missing and cc exists)
+#   NOBODY=path         the helper that runs "@NOBODY@" scenarios as user 65534
+#                       (default $WORKDIR/nobody, compiled with cc from
+#                       $SYSTEM_DIR/nobody.c when missing and cc exists)
 #   GUEST_CMDLINE=...   base guest command line (default "console=ttyS0 quiet panic=-1")
 #   VERBOSE=1           print the full VMM stderr and console of every scenario
 #
@@ -47,6 +50,7 @@ WORKDIR=${WORKDIR:-/tmp/lkvm-scenarios}
 INPUT_MODE=${INPUT_MODE:-}
 STDIN_MODE=${STDIN_MODE:-}
 PTYRUN=${PTYRUN:-}
+NOBODY=${NOBODY:-}
 GUEST_CMDLINE=${GUEST_CMDLINE:-console=ttyS0 quiet panic=-1}
 VERBOSE=${VERBOSE:-0}
 
@@ -299,6 +303,14 @@ if [ -z "$PTYRUN" ]; then
 	fi
 fi
 
+if [ -z "$NOBODY" ]; then
+	NOBODY=$WORKDIR/nobody
+	if [ ! -x "$NOBODY" ] && [ -r "$SYSTEM_DIR/nobody.c" ] && command -v cc >/dev/null 2>&1; then
+		cc -O2 -o "$NOBODY" "$SYSTEM_DIR/nobody.c" 2>"$WORKDIR/nobody.log" \
+			|| echo "run-vm-scenarios: building the nobody helper failed (see $WORKDIR/nobody.log)" >&2
+	fi
+fi
+
 show_log() {	# show_log <label> <file>
 	[ -s "$2" ] || return 0
 	if [ "$VERBOSE" = 1 ]; then
@@ -407,10 +419,13 @@ run_one() {	# run_one name gic expect limit detail args
 	set -f
 	set --
 	envs=
+	as=
 	for w in $args; do
-		# Leading NAME=value words set the VMM's environment.
+		# Leading NAME=value words set the VMM's environment; a leading
+		# @NOBODY@ runs it as user 65534 (root may open anything).
 		case "$#:$w" in
 		0:[A-Z_]*=*) envs="$envs $w"; continue ;;
+		0:@NOBODY@) as=$NOBODY; continue ;;
 		esac
 		w=$(subst "$w" @KERNEL@ "$KERNEL")
 		w=$(subst "$w" @INITRD@ "$GUEST_INITRD")
@@ -422,11 +437,15 @@ run_one() {	# run_one name gic expect limit detail args
 		set -- "$@" "$w"
 	done
 	set +f
+	if [ -n "$as" ] && [ ! -x "$as" ]; then
+		result FAIL "@NOBODY@ needs the nobody helper; '$as' is not executable"
+		return
+	fi
 	set -f
 	if [ "$stdin_mode" = pty ]; then
-		set -- "$PTYRUN" env $envs "$VMM" "$@"
+		set -- "$PTYRUN" $as env $envs "$VMM" "$@"
 	else
-		set -- env $envs "$VMM" "$@"
+		set -- $as env $envs "$VMM" "$@"
 	fi
 	set +f
 	{
@@ -482,7 +501,8 @@ run_one() {	# run_one name gic expect limit detail args
 }
 
 # A bare-metal test guest: exit status 0 (set through the test device)
-# and its own verdict line, with no failed check.
+# and its own verdict line, with no failed check. Skipped checks
+# ("CHECK <name> SKIP <reason>") are listed after the time, each once.
 check_test() {
 	why=
 	if [ "$timed_out" = yes ]; then
@@ -490,13 +510,15 @@ check_test() {
 	elif [ "$rc" != 0 ]; then
 		why="exit status $rc"
 	fi
-	if grep -q '^CHECK .* FAIL' "$d/console"; then
-		why="${why:+$why; }$(grep '^CHECK .* FAIL' "$d/console" | head -n 2 | cut -c1-120 | tr '\n' ' ')"
+	if grep -q '^CHECK [^ ]* FAIL' "$d/console"; then
+		why="${why:+$why; }$(grep '^CHECK [^ ]* FAIL' "$d/console" | head -n 2 | cut -c1-120 | tr '\n' ' ')"
 	fi
 	grep -q '^TEST-RESULT PASS' "$d/console" || why="${why:+$why; }no TEST-RESULT PASS"
 	summary=$(sed -n 's/^TEST [^ ]* //p' "$d/console" | head -n 1)
+	skips=$(sed -n 's/^CHECK \([^ ]*\) SKIP \(.*\)$/\1: \2/p' "$d/console" \
+		| awk '!seen[$0]++ { printf "%s%s", n++ ? "; " : "", substr($0, 1, 100) }')
 	if [ -z "$why" ]; then
-		result PASS "exit 0, $summary; $secs s"
+		result PASS "exit 0, $summary; $secs s${skips:+ (skipped: $skips)}"
 	else
 		result FAIL "$why; $secs s"
 	fi

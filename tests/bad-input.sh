@@ -19,6 +19,15 @@ printf 'this is not a kernel, just some notes\n' >"$fx/text"
 printf 'hello' | gzip >"$fx/gz"
 ok=$ROOT/build/guest-tests/hello.bin
 [ -s "$ok" ] || { echo "bad-input: $ok missing (make guest-tests)"; exit 1; }
+# Open to the unprivileged user of @NOBODY@ rows, except what must not be.
+chmod 755 "$fx"
+cp "$ok" "$fx/copy"
+cp "$ok" "$fx/unreadable"
+chmod 000 "$fx/unreadable"
+# A socket whose VM died: bound, never listened on, never removed.
+mkdir "$fx/home"
+python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' \
+	"$fx/home/stale.sock" 2>/dev/null || rm -f "$fx/home/stale.sock"
 
 passed=0
 failed=0
@@ -30,6 +39,25 @@ while IFS=';' read -r name regex args; do
 		echo "SKIP $name: this machine has /dev/kvm"
 		continue
 	fi
+	if [ "$name" = no-seccomp ] && [ "${#run[@]}" = 0 ]; then
+		echo "SKIP $name: lkvm runs natively, with this kernel's seccomp"
+		continue
+	fi
+	if [[ $args == *@STALE@* ]] && [ ! -S "$fx/home/stale.sock" ]; then
+		echo "SKIP $name: no python3 to leave a stale socket"
+		continue
+	fi
+	args=${args//@STALE@/stale}
+	# Root reads every file: @NOBODY@ rows drop to user and group 65534.
+	as=()
+	if [[ $args == *@NOBODY@* ]]; then
+		args=${args//@NOBODY@/}
+		if [ "$(id -u)" = 0 ] && ! command -v setpriv >/dev/null; then
+			echo "SKIP $name: needs setpriv (util-linux) to run as nobody"
+			continue
+		fi
+		[ "$(id -u)" = 0 ] && as=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+	fi
 	args=${args//@DIR@/$fx/dir}
 	args=${args//@EMPTY@/$fx/empty}
 	args=${args//@TRUNC@/$fx/trunc}
@@ -37,9 +65,11 @@ while IFS=';' read -r name regex args; do
 	args=${args//@TEXT@/$fx/text}
 	args=${args//@GZ@/$fx/gz}
 	args=${args//@OK@/$ok}
+	args=${args//@COPY@/$fx/copy}
+	args=${args//@UNREADABLE@/$fx/unreadable}
 	start=$(date +%s%N)
 	# shellcheck disable=SC2086
-	err=$(LKVM_HOME=$fx/home timeout 5 "${run[@]}" "$LKVM" $args 2>&1 </dev/null >/dev/null)
+	err=$(LKVM_HOME=$fx/home timeout 5 "${as[@]}" "${run[@]}" "$LKVM" $args 2>&1 </dev/null >/dev/null)
 	rc=$?
 	ms=$((($(date +%s%N) - start) / 1000000))
 	why=

@@ -4,8 +4,8 @@
 # their content and validates them against the kernel's bindings.
 # Ends with "dt: N passed, N failed".
 #
-# Uses CC (the arm64 compiler), CFLAGS, BUILD and LKVM_OBJS from the top
-# Makefile.
+# Uses CC (the arm64 compiler), CFLAGS, LDLIBS, BUILD and LKVM_OBJS from
+# the top Makefile.
 
 DT_BUILD := $(BUILD)/arm64-tests
 DT_TEST_FDT := $(DT_BUILD)/test-fdt
@@ -25,7 +25,7 @@ $(DT_BUILD)/test-fdt.o: tests/test-fdt.c
 
 # Always static: on x86 it runs under qemu-aarch64-static.
 $(DT_TEST_FDT): $(DT_BUILD)/test-fdt.o $(DT_BUILD)/liblkvm.a
-	$(CC) -static -o $@ $^ -lfdt -lpthread
+	$(CC) -static -o $@ $^ $(LDLIBS)
 
 -include $(DT_BUILD)/test-fdt.d
 

@@ -162,7 +162,7 @@ static uint64_t kvm_mpidr(unsigned int i)
 }
 
 static void uart_set_irq(void *opaque, bool level) { }
-static void uart_tx(void *opaque, uint8_t byte) { }
+static bool uart_tx(void *opaque, uint8_t byte) { return true; }
 static void uart_rx_ready(void *opaque) { }
 
 static const struct uart8250_ops dummy_uart_ops = {

@@ -111,6 +111,37 @@ static void test_plan(struct unit *u)
 	CHECK_EQ(u, loader_plan(&r, &p, &what), -12);
 }
 
+/*
+ * LOADER_RAM_MIN, which -m enforces, is exactly where the smallest
+ * kernels (a raw binary at 0x80000, an Image at the base) start to fit.
+ */
+static void test_ram_min(struct unit *u)
+{
+	struct load_request raw = {
+		.ram_base = MEMMAP_RAM_BASE, .kernel_file_size = 4,
+		.image = { .text_offset = LOADER_RAW_OFFSET },
+	};
+	struct load_request img = {
+		.ram_base = MEMMAP_RAM_BASE, .kernel_file_size = 4096,
+		.image = { .has_header = true, .image_size = 4096 },
+	};
+	struct load_plan p;
+	const char *what;
+	uint64_t mib;
+
+	for (mib = 1; mib <= 8; mib++) {
+		bool fits = mib * MiB >= LOADER_RAM_MIN;
+
+		raw.ram_size = img.ram_size = mib * MiB;
+		CHECK_EQ(u, loader_plan(&raw, &p, &what) == 0, fits);
+		CHECK_EQ(u, loader_plan(&img, &p, &what) == 0, fits);
+	}
+	raw.ram_size = LOADER_RAM_MIN;
+	CHECK_EQ(u, loader_plan(&raw, &p, &what), 0);
+	CHECK(u, p.dtb_addr + LOADER_FDT_MAX <= MEMMAP_RAM_BASE + LOADER_RAM_MIN);
+	CHECK(u, p.kernel_end <= p.dtb_addr);
+}
+
 static void test_misfits(struct unit *u)
 {
 	unsigned char b[0x210];
@@ -155,5 +186,6 @@ int main(void)
 	test_header(&u);
 	test_misfits(&u);
 	test_plan(&u);
+	test_ram_min(&u);
 	return unit_done(&u, "test-loader");
 }

@@ -61,6 +61,12 @@ static void test_errors(struct unit *u)
 	CHECK_EQ(u, PARSE(&c, "-k", "I", "-c", "-1"), -22);
 	CHECK_EQ(u, PARSE(&c, "-k", "I", "-m", "0"), -22);
 	CHECK(u, strstr(err, "too small"));
+	/* Below LOADER_RAM_MIN kernel and device tree cannot both fit. */
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-m", "2"), -22);
+	CHECK(u, strstr(err, "at least 3 MiB") && strstr(err, "-m 3"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-m", "3071K"), -22);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-m", "3"), 0);
+	CHECK_EQ(u, c.ram_size, 3ULL << 20);
 	CHECK_EQ(u, PARSE(&c, "-k", "I", "-m", "-5"), -22);
 	CHECK_EQ(u, PARSE(&c, "-k", "I", "-m", "lots"), -22);
 	CHECK(u, strstr(err, "not a size"));
@@ -84,6 +90,43 @@ static void test_errors(struct unit *u)
 	CHECK_EQ(u, PARSE(&c, "-k", ""), -22);
 }
 
+/* Options that parse alone but not together. */
+static void test_conflicts(struct unit *u)
+{
+	struct vm_config c;
+
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-k", "J"), -22);
+	CHECK(u, strstr(err, "given twice") && strstr(err, "give one kernel"));
+	CHECK_EQ(u, PARSE(&c, "J", "-k", "I"), -22);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-i", "r", "--initrd=s"), -22);
+	CHECK(u, strstr(err, "give one initrd"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-k", "I"), 0);	/* the same file twice is harmless */
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-c", "9", "--irqchip=gicv2"), -22);
+	CHECK(u, strstr(err, "conflicts with --irqchip=gicv2") && strstr(err, "-c 8"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--irqchip=user", "-c", "9"), -22);
+	CHECK(u, strstr(err, "conflicts with --irqchip=user"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-c", "8", "--irqchip=user"), 0);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-c", "9", "--irqchip=gicv3"), 0);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-c", "9"), 0);	/* auto: the host decides */
+}
+
+/* On unless asked otherwise; only on and off are settings. */
+static void test_sandbox(struct unit *u)
+{
+	struct vm_config c;
+
+	CHECK_EQ(u, PARSE(&c, "-k", "I"), 0);
+	CHECK(u, !c.sandbox_off);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--sandbox=off"), 0);
+	CHECK(u, c.sandbox_off);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--sandbox=off", "--sandbox", "on"), 0);
+	CHECK(u, !c.sandbox_off);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--sandbox=maybe"), -22);
+	CHECK(u, strstr(err, "--sandbox=maybe") && strstr(err, "use on or off"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--sandbox"), -22);
+	CHECK(u, strstr(err, "needs a value"));
+}
+
 static void test_sizes(struct unit *u)
 {
 	unsigned long long b;
@@ -105,6 +148,8 @@ int main(void)
 
 	test_kvmtool_names(&u);
 	test_errors(&u);
+	test_conflicts(&u);
+	test_sandbox(&u);
 	test_sizes(&u);
 	return unit_done(&u, "test-options");
 }

@@ -11,6 +11,9 @@ struct sink {
 	bool irq;
 	int irq_changes;
 	int rx_ready;
+	bool full;		/* the host refuses bytes */
+	int batch_calls;
+	bool batch;
 };
 
 static void s_irq(void *o, bool level)
@@ -21,12 +24,23 @@ static void s_irq(void *o, bool level)
 	s->irq_changes++;
 }
 
-static void s_tx(void *o, uint8_t b)
+static bool s_tx(void *o, uint8_t b)
 {
 	struct sink *s = o;
 
+	if (s->full)
+		return false;
 	if (s->len < sizeof(s->out))
 		s->out[s->len++] = b;
+	return true;
+}
+
+static void s_batch(void *o, bool on)
+{
+	struct sink *s = o;
+
+	s->batch = on;
+	s->batch_calls++;
 }
 
 static void s_rx_ready(void *o)
@@ -34,7 +48,9 @@ static void s_rx_ready(void *o)
 	((struct sink *)o)->rx_ready++;
 }
 
-static const struct uart8250_ops ops = { s_irq, s_tx, s_rx_ready };
+static const struct uart8250_ops ops = {
+	.set_irq = s_irq, .tx = s_tx, .tx_batch = s_batch, .rx_ready = s_rx_ready,
+};
 
 static uint64_t rd(struct uart8250 *u, uint64_t off)
 {
@@ -127,6 +143,14 @@ static void test_regs(struct unit *u, struct uart8250 *uart, struct sink *s)
 	wr(uart, 0, 'L');
 	CHECK_EQ(u, s->len, 0);
 	CHECK_EQ(u, rd(uart, 0), 'L');
+	/* One byte more than the FIFO holds: overrun, reported once by LSR. */
+	for (int i = 0; i <= UART8250_FIFO_SIZE; i++)
+		wr(uart, 0, 'a' + i % 26);
+	CHECK_EQ(u, rd(uart, 5) & 0x03, 0x03);	/* DR and OE */
+	CHECK_EQ(u, rd(uart, 5) & 0x03, 0x01);	/* OE cleared by the read */
+	for (int i = 0; i < UART8250_FIFO_SIZE; i++)
+		CHECK_EQ(u, rd(uart, 0), 'a' + i % 26);
+	CHECK_EQ(u, rd(uart, 5) & 0x03, 0x00);
 	wr(uart, 4, 0x00);
 
 	/* Wider accesses and offsets past the registers are refused, harmlessly. */
@@ -140,6 +164,48 @@ static void test_regs(struct unit *u, struct uart8250 *uart, struct sink *s)
 	CHECK_EQ(u, a.data, 0);
 }
 
+/* A host that cannot take output: THR holds one byte, LSR says so. */
+static void test_tx_full(struct unit *u, struct uart8250 *uart, struct sink *s)
+{
+	s->len = 0;
+	s->full = true;
+	wr(uart, 0, 'a');
+	CHECK_EQ(u, rd(uart, 5) & 0x60, 0x00);	/* THR not empty */
+	wr(uart, 0, 'b');			/* written without waiting: lost */
+	CHECK_EQ(u, uart->tx_lost, 1);
+	wr(uart, 1, 0x02);			/* THRI on: nothing owed yet */
+	CHECK(u, !s->irq);
+	s->full = false;
+	uart8250_tx_ready(uart);
+	CHECK(u, s->len == 1 && s->out[0] == 'a');
+	CHECK_EQ(u, rd(uart, 5) & 0x60, 0x60);
+	CHECK(u, s->irq);			/* THR empty again */
+	uart8250_tx_ready(uart);		/* nothing held: no effect */
+	CHECK_EQ(u, s->len, 1);
+	wr(uart, 1, 0x00);
+}
+
+/* THR writes may be batched exactly while THRI and loopback are off. */
+static void test_batch(struct unit *u, struct uart8250 *uart, struct sink *s)
+{
+	int calls;
+
+	rd(uart, 5);
+	CHECK(u, s->batch);
+	calls = s->batch_calls;
+	wr(uart, 1, 0x02);
+	CHECK(u, !s->batch);
+	wr(uart, 1, 0x01);
+	CHECK(u, s->batch);
+	wr(uart, 4, 0x10);
+	CHECK(u, !s->batch);
+	wr(uart, 4, 0x00);
+	CHECK(u, s->batch);
+	rd(uart, 5);
+	CHECK_EQ(u, s->batch_calls, calls + 4);	/* changes only */
+	wr(uart, 1, 0x00);
+}
+
 int main(void)
 {
 	struct uart8250 uart;
@@ -150,6 +216,8 @@ int main(void)
 	test_tx(&u, &uart, &s);
 	test_rx(&u, &uart, &s);
 	test_regs(&u, &uart, &s);
+	test_tx_full(&u, &uart, &s);
+	test_batch(&u, &uart, &s);
 	uart8250_destroy(&uart);
 	return unit_done(&u, "test-uart");
 }

@@ -22,10 +22,14 @@ $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 
 include tests/ugic.mk
 include tests/testdev.mk
+include tests/bus.mk
+include tests/console.mk
 
-# The userspace GIC's tests: ASan/UBSan, and its thread stress under TSan.
+# Everything under ASan/UBSan; the parts threads share (the userspace GIC,
+# the test device, the console, the MMIO bus) also under TSan.
 unit-test: $(UNIT_TESTS:%=$(HOST_BUILD)/%) $(UGIC_BUILD)/test-ugic \
-		$(UGIC_BUILD)/test-ugic-threads $(TESTDEV_TESTS)
+		$(UGIC_BUILD)/test-ugic-threads $(TESTDEV_TESTS) $(CONSOLE_TESTS) \
+		$(BUS_TESTS)
 	@scripts/run-unit-tests.sh $^
 
 .PHONY: unit-test

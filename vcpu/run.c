@@ -133,6 +133,8 @@ static void *vcpu_thread(void *arg)
 
 	const struct irqchip_ops *ic = vm->irqchip.ops;
 
+	if (sandbox_enter(vm, SANDBOX_VCPU, vcpu->id))
+		return NULL;
 	while (!atomic_load(&vm->stop_reason)) {
 		int ret;
 
@@ -148,6 +150,10 @@ static void *vcpu_thread(void *arg)
 		ret = ioctl(vcpu->fd, KVM_RUN, 0);
 		atomic_store(&vcpu->in_kernel, false);
 		vcpu_count_exit(vcpu, ret);
+		/* Queued writes happened first: replay them before this exit. */
+		if (mmio_batch_drain(&vm->batch, &vm->bus) &&
+		    !atomic_exchange(&vm->batch.active, true))
+			vm_wake(vm);
 		if (ic->vcpu_sync)
 			ic->vcpu_sync(&vm->irqchip, vcpu);
 		if (ret < 0) {
@@ -222,10 +228,12 @@ bool vcpu_is_current(struct vcpu *vcpu)
  * one reveals a timer that fired unseen, that is, on a kernel with the
  * bug. Cost: on a fixed kernel, a few exits per second per idle vCPU;
  * on one with the bug, a timer is late by at most a tick or two.
+ * ticks: how many ticks passed since the last call. Returns how many
+ * ticks may pass before the next call is due.
  */
-void vcpus_kick_idle(struct vm *vm)
+unsigned int vcpus_kick_idle(struct vm *vm, unsigned int ticks)
 {
-	unsigned int i;
+	unsigned int i, next = VCPU_KICK_MAX_TICKS;
 
 	for (i = 0; i < vm->nr_cpus; i++) {
 		struct vcpu *vcpu = &vm->vcpus[i];
@@ -235,18 +243,26 @@ void vcpus_kick_idle(struct vm *vm)
 			vcpu->kick_period = 1;
 		if (!vcpu->started || seq != vcpu->kick_seq ||
 		    !atomic_load(&vcpu->in_kernel)) {
+			/* Busy, or just gone idle: a full period from now. */
 			vcpu->kick_seq = seq;
 			vcpu->kick_idle = 0;
+			next = vcpu->kick_period < next ? vcpu->kick_period : next;
 			continue;
 		}
-		if (++vcpu->kick_idle < vcpu->kick_period)
+		vcpu->kick_idle += ticks;
+		if (vcpu->kick_idle < vcpu->kick_period) {
+			if (vcpu->kick_period - vcpu->kick_idle < next)
+				next = vcpu->kick_period - vcpu->kick_idle;
 			continue;
+		}
 		vcpu->kick_idle = 0;
 		if (vcpu->kick_period < VCPU_KICK_MAX_TICKS)
 			vcpu->kick_period *= 2;
 		atomic_store(&vcpu->kicked, true);
 		pthread_kill(vcpu->thread, VCPU_KICK_SIGNAL);
+		next = vcpu->kick_period < next ? vcpu->kick_period : next;
 	}
+	return next;
 }
 
 void vcpus_join(struct vm *vm)

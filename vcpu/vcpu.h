@@ -51,7 +51,7 @@ void vcpu_kick(struct vcpu *vcpu);
 bool vcpu_is_current(struct vcpu *vcpu);
 void vcpus_kick_all(struct vm *vm);
 void vcpus_join(struct vm *vm);
-void vcpus_kick_idle(struct vm *vm);
+unsigned int vcpus_kick_idle(struct vm *vm, unsigned int ticks);
 void vcpus_stats(struct vm *vm, struct vcpu_stats *sum);
 
 #endif

@@ -24,10 +24,14 @@ struct vm_config {
 	enum irqchip_kind irqchip;
 	bool nodefaults;
 	bool test_device;		/* --test-device: docs/test-device.md */
+	bool sandbox_off;		/* --sandbox=off: docs/sandbox.md */
 	int loglevel;			/* enum log_level */
 	/* From the environment (docs/usage.md), read once in main(). */
 	bool no_kernel_gic;		/* LKVM_NO_KERNEL_GIC: auto skips the kernel GICs */
 	unsigned int wfi_kick_ms;	/* LKVM_WFI_KICK_MS: userspace GIC idle kick period */
+	const char *hide_caps;		/* LKVM_HIDE_CAPS: KVM capabilities to act as if missing */
+	bool no_batch;			/* LKVM_NO_MMIO_BATCH: every MMIO write exits */
+	const char *sandbox_selftest;	/* LKVM_SANDBOX_SELFTEST: a thread that makes a forbidden call */
 };
 
 #endif

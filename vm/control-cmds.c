@@ -62,7 +62,7 @@ static int client_send(const char *name, const struct control_cmd *cmd, bool qui
 	if (ret == -ENOENT || ret == -ECONNREFUSED) {
 		control_path(name, path, sizeof(path));
 		if (ret == -ECONNREFUSED && !unlink(path))
-			fprintf(stderr, "lkvm: error: VM '%s' is not running (removed its stale socket %s)\n",
+			fprintf(stderr, "lkvm: error: VM '%s' is not running (removed its stale socket %s); see 'lkvm list' for those that are\n",
 				name, path);
 		else
 			fprintf(stderr, "lkvm: error: no VM named '%s' is running; see 'lkvm list'\n",
@@ -70,7 +70,8 @@ static int client_send(const char *name, const struct control_cmd *cmd, bool qui
 		return EXIT_FAIL;
 	}
 	if (ret) {
-		fprintf(stderr, "lkvm: error: cannot reach VM '%s': %s\n", name, strerror(-ret));
+		fprintf(stderr, "lkvm: error: cannot reach VM '%s': %s; check that its socket in $LKVM_HOME (or ~/.lkvm) is yours and that the VM is alive\n",
+			name, strerror(-ret));
 		return EXIT_FAIL;
 	}
 	if (!strncmp(reply, "ERR ", 4)) {

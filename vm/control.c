@@ -204,31 +204,45 @@ int control_timeout_ms(struct control *c)
 	return best;
 }
 
-static void control_accept(struct control *c)
-{
-	int fd, i;
-
-	fd = accept4(c->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (fd < 0)
-		return;
-	for (i = 0; i < CONTROL_MAX_CLIENTS; i++) {
-		if (c->clients[i].fd < 0) {
-			c->clients[i].fd = fd;
-			c->clients[i].len = 0;
-			c->clients[i].deadline_ms = control_now_ms() + CONTROL_CLIENT_MS;
-			return;
-		}
-	}
-	/* Busy: refuse rather than queue without bound. */
-	(void)!write(fd, "ERR busy; try again\n", 20);
-	close(fd);
-}
-
 static void control_reply(struct control_client *cl, const char *msg)
 {
 	/* One short line to a fresh socket: fits its buffer, never blocks. */
 	(void)!write(cl->fd, msg, strlen(msg));
 	control_drop(cl);
+}
+
+/*
+ * When all slots are taken, the client that has waited longest gives
+ * way: it had its chance to send its line, and a few clients that
+ * connect and say nothing must not lock lkvm stop out.
+ */
+static struct control_client *control_slot(struct control *c)
+{
+	struct control_client *oldest = &c->clients[0];
+	int i;
+
+	for (i = 0; i < CONTROL_MAX_CLIENTS; i++) {
+		if (c->clients[i].fd < 0)
+			return &c->clients[i];
+		if (c->clients[i].deadline_ms < oldest->deadline_ms)
+			oldest = &c->clients[i];
+	}
+	control_reply(oldest, "ERR busy; try again\n");
+	return oldest;
+}
+
+static void control_accept(struct control *c)
+{
+	struct control_client *cl;
+	int fd;
+
+	fd = accept4(c->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	cl = control_slot(c);
+	cl->fd = fd;
+	cl->len = 0;
+	cl->deadline_ms = control_now_ms() + CONTROL_CLIENT_MS;
 }
 
 static void control_execute(struct control_client *cl, struct vm *vm)

@@ -23,11 +23,36 @@ static void vm_uart_set_irq(void *opaque, bool level)
 			strerror(-ret));
 }
 
-static void vm_uart_tx(void *opaque, uint8_t byte)
+static bool vm_uart_tx(void *opaque, uint8_t byte)
 {
 	struct vm *vm = opaque;
 
-	console_put(&vm->console, byte);
+	return console_put(&vm->console, byte);
+}
+
+/* THR writes are batched while the guest polls LSR (docs/performance.md). */
+static void vm_uart_tx_batch(void *opaque, bool on)
+{
+	struct vm *vm = opaque;
+	int ret = mmio_batch_zone(vm, MEMMAP_UART_BASE, 1, on);
+
+	if (ret)
+		pr_debug(vm->cfg.loglevel, "UART: cannot %s batching THR writes: %s",
+			 on ? "start" : "stop", strerror(-ret));
+}
+
+/* On the console's writer thread: a byte the UART holds now fits. */
+void vm_console_room(void *opaque)
+{
+	struct vm *vm = opaque;
+
+	uart8250_tx_ready(&vm->uart);
+}
+
+/* First thing on the console's writer thread. */
+void vm_console_thread_start(void *opaque)
+{
+	sandbox_enter(opaque, SANDBOX_CONSOLE, 0);	/* reports, stops the VM */
 }
 
 static void vm_uart_rx_ready(void *opaque)
@@ -38,6 +63,7 @@ static void vm_uart_rx_ready(void *opaque)
 static const struct uart8250_ops vm_uart_ops = {
 	.set_irq	= vm_uart_set_irq,
 	.tx		= vm_uart_tx,
+	.tx_batch	= vm_uart_tx_batch,
 	.rx_ready	= vm_uart_rx_ready,
 };
 
@@ -65,9 +91,15 @@ static void vm_testdev_exit(void *opaque, int status)
 	vm_request_stop(vm, VM_STOP_GUEST_STATUS);
 }
 
+static void vm_testdev_thread_start(void *opaque)
+{
+	sandbox_enter(opaque, SANDBOX_TESTDEV, 0);	/* reports, stops the VM */
+}
+
 static const struct testdev_ops vm_testdev_ops = {
 	.set_irq	= vm_testdev_set_irq,
 	.exit		= vm_testdev_exit,
+	.thread_start	= vm_testdev_thread_start,
 };
 
 /* Its lines are consecutive SPIs, taken right after the UART's. */

@@ -2,6 +2,7 @@
 /* Opening KVM: the device, its API version, the capabilities lkvm needs, the VM. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -13,18 +14,68 @@
 #include "vm/kvm.h"
 #include "vm/vm.h"
 
-struct kvm_cap_need {
+struct kvm_cap_desc {
 	int cap;
 	const char *name;
+	bool needed;		/* lkvm cannot run without it */
 };
 
-static const struct kvm_cap_need kvm_caps_needed[] = {
-	{ KVM_CAP_ONE_REG, "KVM_CAP_ONE_REG" },
-	{ KVM_CAP_ARM_PSCI_0_2, "KVM_CAP_ARM_PSCI_0_2" },
-	{ KVM_CAP_DEVICE_CTRL, "KVM_CAP_DEVICE_CTRL" },
-	{ KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT" },
-	{ KVM_CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY" },
+#define KVM_CAP_DESC(c, need)	{ KVM_CAP_##c, "KVM_CAP_" #c, need }
+
+/* Every capability lkvm asks about: named in messages and in LKVM_HIDE_CAPS. */
+static const struct kvm_cap_desc kvm_caps[] = {
+	KVM_CAP_DESC(ONE_REG, true),
+	KVM_CAP_DESC(ARM_PSCI_0_2, true),
+	KVM_CAP_DESC(DEVICE_CTRL, true),
+	KVM_CAP_DESC(IMMEDIATE_EXIT, true),
+	KVM_CAP_DESC(USER_MEMORY, true),
+	/* Asked where they matter: the userspace GIC, the vCPU limit. */
+	KVM_CAP_DESC(ARM_USER_IRQ, false),
+	KVM_CAP_DESC(MAX_VCPUS, false),
+	KVM_CAP_DESC(NR_VCPUS, false),
 };
+
+/* Is name in the comma-separated list (LKVM_HIDE_CAPS)? */
+static bool kvm_cap_listed(const char *list, const char *name)
+{
+	size_t len = strlen(name);
+
+	while (list && *list) {
+		size_t n = strcspn(list, ",");
+
+		if (n == len && !strncmp(list, name, n))
+			return true;
+		list += n + (list[n] == ',');
+	}
+	return false;
+}
+
+/*
+ * LKVM_HIDE_CAPS makes lkvm act as if KVM lacked the capabilities it
+ * names, so that tests reach the real error paths on hosts that have
+ * them. Said aloud, so that it is never left set by mistake.
+ */
+static void kvm_report_hidden_caps(struct vm *vm)
+{
+	const char *p = vm->cfg.hide_caps;
+	unsigned int i;
+
+	while (p && *p) {
+		size_t n = strcspn(p, ",");
+
+		for (i = 0; i < ARRAY_SIZE(kvm_caps); i++)
+			if (strlen(kvm_caps[i].name) == n &&
+			    !strncmp(p, kvm_caps[i].name, n))
+				break;
+		if (i < ARRAY_SIZE(kvm_caps))
+			pr_warn(vm->cfg.loglevel, "LKVM_HIDE_CAPS: acting as if KVM lacked %s",
+				kvm_caps[i].name);
+		else if (n)
+			pr_warn(vm->cfg.loglevel, "LKVM_HIDE_CAPS: '%.*s' is not a capability lkvm asks about; ignored",
+				(int)n, p);
+		p += n + (p[n] == ',');
+	}
+}
 
 static int kvm_open_dev(struct vm *vm)
 {
@@ -35,12 +86,12 @@ static int kvm_open_dev(struct vm *vm)
 		return 0;
 	switch (errno) {
 	case ENOENT:
-		pr_err(th, "%s does not exist: this host has no KVM (load the kvm module, or enable virtualization in the firmware)",
+		pr_err(th, "%s does not exist: this host has no KVM; load the kvm module, or enable virtualization in the firmware",
 		       KVM_DEV_PATH);
 		break;
 	case EACCES:
 	case EPERM:
-		pr_err(th, "no permission to open %s: add yourself to its group (usually 'kvm') or run as root",
+		pr_err(th, "no permission to open %s; add yourself to its group (usually 'kvm') or run as root",
 		       KVM_DEV_PATH);
 		break;
 	default:
@@ -53,8 +104,14 @@ static int kvm_open_dev(struct vm *vm)
 int kvm_check_cap(struct vm *vm, int cap)
 {
 	int fd = vm->vm_fd >= 0 ? vm->vm_fd : vm->kvm_fd;
-	int ret = ioctl(fd, KVM_CHECK_EXTENSION, cap);
+	unsigned int i;
+	int ret;
 
+	for (i = 0; i < ARRAY_SIZE(kvm_caps); i++)
+		if (kvm_caps[i].cap == cap &&
+		    kvm_cap_listed(vm->cfg.hide_caps, kvm_caps[i].name))
+			return 0;
+	ret = ioctl(fd, KVM_CHECK_EXTENSION, cap);
 	return ret < 0 ? 0 : ret;
 }
 
@@ -73,10 +130,11 @@ int kvm_open(struct vm *vm)
 		       version, KVM_API_VERSION);
 		return -EINVAL;
 	}
-	for (i = 0; i < ARRAY_SIZE(kvm_caps_needed); i++) {
-		if (!kvm_check_cap(vm, kvm_caps_needed[i].cap)) {
-			pr_err(th, "this host's KVM lacks %s, which lkvm needs: use a newer host kernel",
-			       kvm_caps_needed[i].name);
+	kvm_report_hidden_caps(vm);
+	for (i = 0; i < ARRAY_SIZE(kvm_caps); i++) {
+		if (kvm_caps[i].needed && !kvm_check_cap(vm, kvm_caps[i].cap)) {
+			pr_err(th, "this host's KVM lacks %s, which lkvm needs; use a newer host kernel (Linux 4.11 or later has all lkvm needs)",
+			       kvm_caps[i].name);
 			return -ENOSYS;
 		}
 	}

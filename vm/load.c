@@ -21,6 +21,11 @@ static int load_open(struct vm *vm, const char *what, const char *path,
 	struct stat st;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && (errno == EACCES || errno == EPERM)) {
+		pr_err(th, "no permission to read %s file '%s'; give this user read access to it (and search access to its directories)",
+		       what, path);
+		return -EACCES;
+	}
 	if (fd < 0) {
 		int err = errno;
 
@@ -69,6 +74,30 @@ static void load_report_no_room(struct vm *vm, const char *what)
 }
 
 /*
+ * --dump-dtb naming the kernel or initrd file, by whatever path, would
+ * overwrite it with the device tree: refuse before anything is written.
+ */
+static int load_check_dump_path(struct vm *vm)
+{
+	static const char *const what[] = { "kernel", "initrd" };
+	int fds[] = { vm->kernel_fd, vm->initrd_fd };
+	struct stat dump, st;
+	unsigned int i;
+
+	if (!vm->cfg.dump_dtb_path || stat(vm->cfg.dump_dtb_path, &dump))
+		return 0;	/* a file yet to be created is neither */
+	for (i = 0; i < ARRAY_SIZE(fds); i++) {
+		if (fds[i] < 0 || fstat(fds[i], &st) ||
+		    st.st_dev != dump.st_dev || st.st_ino != dump.st_ino)
+			continue;
+		pr_err(vm->cfg.loglevel, "--dump-dtb '%s' is the %s file: the device tree would overwrite it; give another file name",
+		       vm->cfg.dump_dtb_path, what[i]);
+		return -EEXIST;
+	}
+	return 0;
+}
+
+/*
  * Stage 0, before any KVM work: the files exist and fit. Leaves the
  * open descriptors in vm for load_images().
  */
@@ -109,6 +138,9 @@ int load_inspect(struct vm *vm)
 		vm->initrd_size = req.initrd_size;
 	}
 	vm->kernel_size = req.kernel_file_size;
+	ret = load_check_dump_path(vm);
+	if (ret)
+		return ret;
 	ret = loader_plan(&req, &vm->plan, &what);
 	if (ret)
 		load_report_no_room(vm, what);

@@ -11,6 +11,14 @@
 #define LOADER_RAW_OFFSET	0x80000ULL	/* where a header-less binary goes */
 #define LOADER_FDT_MAX		0x10000ULL	/* room reserved for the DTB */
 
+/*
+ * The least RAM loader_plan() can fill: even a tiny kernel sits in the
+ * first 2 MiB block (at its base or at 0x80000) and the DTB needs the
+ * next 2 MiB aligned slot, so RAM must reach past 2 MiB + LOADER_FDT_MAX.
+ * -m counts in whole MiB, hence 3 MiB.
+ */
+#define LOADER_RAM_MIN		0x300000ULL
+
 /* What the arm64 Image header (Documentation/arch/arm64/booting.rst) says. */
 struct image_info {
 	bool has_header;

@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gic/irqchip.h"
 #include "lib/log.h"
 #include "lib/util.h"
+#include "vm/loader.h"
 #include "vm/memmap.h"
 #include "vm/options.h"
 
@@ -17,7 +19,7 @@
 enum opt_id {
 	OPT_KERNEL, OPT_INITRD, OPT_PARAMS, OPT_CPUS, OPT_MEM, OPT_IRQCHIP,
 	OPT_DUMP_DTB, OPT_NAME, OPT_NODEFAULTS, OPT_LOGLEVEL, OPT_VERBOSE,
-	OPT_DEBUG, OPT_NETWORK, OPT_CONSOLE, OPT_TEST_DEVICE, OPT_HELP,
+	OPT_DEBUG, OPT_NETWORK, OPT_CONSOLE, OPT_TEST_DEVICE, OPT_SANDBOX, OPT_HELP,
 };
 
 struct opt_desc {
@@ -44,6 +46,7 @@ static const struct opt_desc run_opts[] = {
 	{ OPT_NETWORK, 'n', "network", "<params>", "only mode=none is supported" },
 	{ OPT_CONSOLE, 0, "console", "<type>", "only serial is supported" },
 	{ OPT_TEST_DEVICE, 0, "test-device", NULL, "add lkvm's test device (exit status, SPI lines)" },
+	{ OPT_SANDBOX, 0, "sandbox", "<on|off>", "system call allow-list per thread (default on)" },
 	{ OPT_HELP, 'h', "help", NULL, "show this help" },
 };
 
@@ -129,6 +132,17 @@ static int set_irqchip(struct vm_config *cfg, const char *v,
 	return fail("--irqchip=%s: unknown interrupt controller; use auto, gicv2, gicv3 or user", v);
 }
 
+/* One kernel, one initrd: a second, different file is a mistake, not an override. */
+static int set_file(const char **slot, const struct opt_desc *o, const char *v,
+		    char *err, size_t err_len)
+{
+	if (*slot && strcmp(*slot, v))
+		return fail("-%c/--%s given twice ('%s', then '%s'); give one %s",
+			    o->short_name, o->long_name, *slot, v, o->long_name);
+	*slot = v;
+	return 0;
+}
+
 static int set_cpus(struct vm_config *cfg, const char *v, char *err, size_t err_len)
 {
 	unsigned long n;
@@ -148,8 +162,10 @@ static int set_mem(struct vm_config *cfg, const char *v, char *err, size_t err_l
 
 	if (options_parse_size(v, &bytes))
 		return fail("--mem '%s' is not a size; give MiB (e.g. -m 512) or use a suffix (-m 2G)", v);
-	if (bytes < SZ_1M)
-		return fail("--mem '%s' is too small; give at least 1 MiB (e.g. -m 64)", v);
+	/* Below this nothing boots: kernel and device tree cannot both fit. */
+	if (ALIGN_DOWN(bytes, SZ_1M) < LOADER_RAM_MIN)
+		return fail("--mem '%s' is too small: kernel and device tree need at least %llu MiB; give -m %llu or more (e.g. -m 64)",
+			    v, LOADER_RAM_MIN >> 20, LOADER_RAM_MIN >> 20);
 	if (bytes > MEMMAP_RAM_MAX)
 		return fail("--mem '%s' is larger than the %llu GiB the memory map holds; give less",
 			    v, MEMMAP_RAM_MAX >> 30);
@@ -180,12 +196,20 @@ static int set_loglevel(struct vm_config *cfg, const char *v, char *err, size_t 
 	return 0;
 }
 
+static int set_sandbox(struct vm_config *cfg, const char *v, char *err, size_t err_len)
+{
+	if (strcmp(v, "on") && strcmp(v, "off"))
+		return fail("--sandbox=%s: unknown setting; use on or off", v);
+	cfg->sandbox_off = !strcmp(v, "off");
+	return 0;
+}
+
 static int apply_opt(struct vm_config *cfg, const struct opt_desc *o,
 		     const char *v, char *err, size_t err_len)
 {
 	switch (o->id) {
-	case OPT_KERNEL:	cfg->kernel_path = v; return 0;
-	case OPT_INITRD:	cfg->initrd_path = v; return 0;
+	case OPT_KERNEL:	return set_file(&cfg->kernel_path, o, v, err, err_len);
+	case OPT_INITRD:	return set_file(&cfg->initrd_path, o, v, err, err_len);
 	case OPT_PARAMS:	cfg->params = v; return 0;
 	case OPT_DUMP_DTB:	cfg->dump_dtb_path = v; return 0;
 	case OPT_NAME:		return set_name(cfg, v, err, err_len);
@@ -197,6 +221,7 @@ static int apply_opt(struct vm_config *cfg, const struct opt_desc *o,
 	case OPT_MEM:		return set_mem(cfg, v, err, err_len);
 	case OPT_IRQCHIP:	return set_irqchip(cfg, v, err, err_len);
 	case OPT_LOGLEVEL:	return set_loglevel(cfg, v, err, err_len);
+	case OPT_SANDBOX:	return set_sandbox(cfg, v, err, err_len);
 	case OPT_NETWORK:
 		if (strcmp(v, "mode=none") && strcmp(v, "none"))
 			return fail("--network %s: lkvm has no network devices yet; use --network mode=none or leave it out", v);
@@ -285,6 +310,21 @@ static int parse_one(int argc, char *const argv[], int *i,
 	return 0;
 }
 
+/*
+ * Options that parse on their own but cannot work together, caught
+ * before any file or KVM work. The GIC backends check again, for what
+ * only the host decides (the default vCPU count, auto's choice).
+ */
+static int check_conflicts(const struct vm_config *cfg, char *err, size_t err_len)
+{
+	if ((cfg->irqchip == IRQCHIP_GICV2 || cfg->irqchip == IRQCHIP_USER) &&
+	    cfg->nr_cpus > GICV2_MAX_CPUS)
+		return fail("--cpus %u conflicts with --irqchip=%s: a GICv2 addresses at most %d vCPUs; use -c %d or fewer, or --irqchip=gicv3",
+			    cfg->nr_cpus, cfg->irqchip == IRQCHIP_USER ? "user" : "gicv2",
+			    GICV2_MAX_CPUS, GICV2_MAX_CPUS);
+	return 0;
+}
+
 int options_parse_run(int argc, char *const argv[], struct vm_config *cfg,
 		      char *err, size_t err_len)
 {
@@ -319,7 +359,7 @@ int options_parse_run(int argc, char *const argv[], struct vm_config *cfg,
 		return fail("no kernel given; use lkvm run -k <Image>");
 	if (!*cfg->kernel_path)
 		return fail("the kernel file name is empty; use lkvm run -k <Image>");
-	return 0;
+	return check_conflicts(cfg, err, err_len);
 }
 
 /*
@@ -332,8 +372,12 @@ void options_read_env(struct vm_config *cfg)
 	unsigned long ms;
 
 	cfg->no_kernel_gic = v && *v && strcmp(v, "0");
+	v = getenv("LKVM_NO_MMIO_BATCH");
+	cfg->no_batch = v && *v && strcmp(v, "0");
 	cfg->wfi_kick_ms = OPTIONS_WFI_KICK_MS;
 	v = getenv("LKVM_WFI_KICK_MS");
 	if (v && !parse_uint(v, &ms) && ms <= 1000)
 		cfg->wfi_kick_ms = ms;
+	cfg->hide_caps = getenv("LKVM_HIDE_CAPS");
+	cfg->sandbox_selftest = getenv("LKVM_SANDBOX_SELFTEST");
 }

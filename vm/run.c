@@ -18,8 +18,16 @@
 #include "vm/memmap.h"
 #include "vm/vm.h"
 
-/* How long a partial console line (a prompt) may wait before it is written. */
-#define CONSOLE_FLUSH_MS	5
+/*
+ * While batched MMIO writes arrive, the main loop replays them every
+ * BATCH_POLL_MS, for a guest that writes and then idles without exits;
+ * after BATCH_IDLE_POLLS empty looks it stops polling until a vCPU
+ * finds the ring in use again and wakes it.
+ */
+#define BATCH_POLL_MS		20
+#define BATCH_IDLE_POLLS	50
+/* How long the guest's last output may take to reach a stuck terminal. */
+#define CONSOLE_STOP_MS		2000
 
 void vm_wake(struct vm *vm)
 {
@@ -142,26 +150,68 @@ static void vm_handle_signal(struct vm *vm, int sfd)
 	vm_request_stop(vm, VM_STOP_SIGNAL);
 }
 
-static int vm_poll_timeout(struct vm *vm)
-{
-	if (console_pending(&vm->console))
-		return CONSOLE_FLUSH_MS;
-	return vm->irqchip.kick_ms ? (int)vm->irqchip.kick_ms : -1;
-}
+/* The idle kicker's clock: when it last ran and when it must run next. */
+struct vm_kick_clock {
+	struct timespec last;
+	unsigned int next_ms;	/* after last */
+};
 
-static void vm_tick(struct vm *vm, struct timespec *last)
+static long vm_ms_since(const struct timespec *t)
 {
 	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t->tv_sec) * 1000 + (now.tv_nsec - t->tv_nsec) / 1000000;
+}
+
+static int vm_poll_timeout(struct vm *vm, const struct vm_kick_clock *kc)
+{
+	int kick = -1;
+	long left;
+
+	if (vm->irqchip.kick_ms) {
+		left = (long)kc->next_ms - vm_ms_since(&kc->last);
+		kick = left > 0 ? (int)left : 0;
+	}
+
+	if (atomic_load(&vm->batch.active) && (kick < 0 || kick > BATCH_POLL_MS))
+		return BATCH_POLL_MS;
+	return kick;
+}
+
+static void vm_batch_poll(struct vm *vm, unsigned int *idle)
+{
+	if (!atomic_load(&vm->batch.active))
+		return;
+	if (mmio_batch_drain(&vm->batch, &vm->bus))
+		*idle = 0;
+	else if (++*idle >= BATCH_IDLE_POLLS) {
+		*idle = 0;
+		atomic_store(&vm->batch.active, false);
+		/* A vCPU may have set it again meanwhile: look once more. */
+		if (mmio_batch_drain(&vm->batch, &vm->bus))
+			atomic_store(&vm->batch.active, true);
+	}
+}
+
+/*
+ * Runs the userspace GIC's idle kicker once per elapsed tick and sleeps
+ * until the earliest vCPU is due: when kicks back off (a kernel with
+ * the WFI wake-up fix), the main loop wakes up to 16 times less often.
+ */
+static void vm_tick(struct vm *vm, struct vm_kick_clock *kc)
+{
+	unsigned int period = vm->irqchip.kick_ms, ticks;
 	long ms;
 
-	if (!vm->irqchip.kick_ms)
+	if (!period)
 		return;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	ms = (now.tv_sec - last->tv_sec) * 1000 + (now.tv_nsec - last->tv_nsec) / 1000000;
-	if (ms < (long)vm->irqchip.kick_ms)
+	ms = vm_ms_since(&kc->last);
+	if (ms < (long)kc->next_ms)
 		return;
-	*last = now;
-	vcpus_kick_idle(vm);
+	ticks = ms / period;
+	clock_gettime(CLOCK_MONOTONIC, &kc->last);
+	kc->next_ms = vcpus_kick_idle(vm, ticks) * period;
 }
 
 static int vm_min_timeout(int a, int b)
@@ -173,9 +223,10 @@ static int vm_min_timeout(int a, int b)
 
 static void vm_main_loop(struct vm *vm, int sfd)
 {
-	struct timespec last_tick;
+	struct vm_kick_clock kick = { .next_ms = vm->irqchip.kick_ms };
+	unsigned int batch_idle = 0;
 
-	clock_gettime(CLOCK_MONOTONIC, &last_tick);
+	clock_gettime(CLOCK_MONOTONIC, &kick.last);
 	while (!atomic_load(&vm->stop_reason)) {
 		struct pollfd fds[3 + 1 + CONTROL_MAX_CLIENTS] = {
 			{ .fd = vm->event_fd, .events = POLLIN },
@@ -183,7 +234,7 @@ static void vm_main_loop(struct vm *vm, int sfd)
 			{ .fd = vm->console.in_fd, .events = POLLIN },
 		};
 		bool want_input = !vm->console.in_eof && uart8250_rx_room(&vm->uart);
-		int timeout = vm_min_timeout(vm_poll_timeout(vm),
+		int timeout = vm_min_timeout(vm_poll_timeout(vm, &kick),
 					     control_timeout_ms(&vm->control));
 		int nctl, n;
 		uint64_t v;
@@ -197,11 +248,12 @@ static void vm_main_loop(struct vm *vm, int sfd)
 			break;
 		if (n >= 0)
 			control_handle(&vm->control, vm, fds + 3, nctl);
-		if (n == 0)
-			console_flush(&vm->console);
-		vm_tick(vm, &last_tick);
+		vm_batch_poll(vm, &batch_idle);
+		vm_tick(vm, &kick);
 		if (fds[0].revents & POLLIN)
 			(void)!read(vm->event_fd, &v, sizeof(v));
+		if (sandbox_faulted(&vm->sandbox))
+			vm_request_stop(vm, VM_STOP_ERROR);
 		if (fds[1].revents & POLLIN)
 			vm_handle_signal(vm, sfd);
 		if (want_input && (fds[2].revents & (POLLERR | POLLNVAL)))
@@ -214,6 +266,9 @@ static void vm_main_loop(struct vm *vm, int sfd)
 /* lkvm's exit status for each way a guest can end (docs/usage.md). */
 static int vm_exit_status(struct vm *vm)
 {
+	/* A forbidden system call is a bug in lkvm, however the guest ended. */
+	if (sandbox_faulted(&vm->sandbox))
+		return 1;
 	switch (atomic_load(&vm->stop_reason)) {
 	case VM_STOP_POWEROFF:
 	case VM_STOP_RESET:
@@ -255,12 +310,20 @@ int vm_run(struct vm *vm)
 		close(sfd);
 		return 1;
 	}
+	vm->console.thread_start = vm_console_thread_start;
+	ret = console_start(&vm->console, vm_console_room, vm);
+	if (ret) {
+		pr_err(vm->cfg.loglevel, "cannot start the console: %s", strerror(-ret));
+		close(sfd);
+		return 1;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &vm->started);
 	ret = vcpus_start(vm);
 	if (ret) {
 		pr_err(vm->cfg.loglevel, "cannot start the vCPU threads: %s", strerror(-ret));
 		vm_request_stop(vm, VM_STOP_ERROR);
-	} else {
+	} else if (!sandbox_enter(vm, SANDBOX_MAIN, 0)) {
+		/* Last: a thread created after it would inherit its list. */
 		vm_main_loop(vm, sfd);
 	}
 	vcpus_kick_all(vm);
@@ -273,7 +336,10 @@ int vm_run(struct vm *vm)
 	}
 	if (vm->cfg.test_device)
 		testdev_stop(&vm->testdev);
-	console_flush(&vm->console);
+	mmio_batch_drain(&vm->batch, &vm->bus);
+	if (console_stop(&vm->console, CONSOLE_STOP_MS) == -ETIMEDOUT)
+		pr_warn(vm->cfg.loglevel, "the terminal took no console output for %u ms; the guest's last output is lost",
+			CONSOLE_STOP_MS);
 	close(sfd);
 	return vm_exit_status(vm);
 }

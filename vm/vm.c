@@ -172,11 +172,13 @@ static int vm_control_open(struct vm *vm)
 static const struct vm_stage vm_stages[] = {
 	{ "defaults",			vm_defaults },
 	{ "inspect kernel and initrd",	load_inspect },
+	{ "sandbox support",		sandbox_setup },
 	{ "open KVM, create the VM",	kvm_open },
 	{ "vCPU limits",		vm_check_vcpus },
 	{ "guest RAM",			ram_setup },
 	{ "devices",			vm_devices },
 	{ "create vCPUs",		vcpus_create },
+	{ "batched MMIO ring",		mmio_batch_init },
 	{ "create the GIC",		vm_gic_create },
 	{ "size and init the GIC",	vm_gic_init },
 	{ "PSCI version",		vm_read_psci_version },

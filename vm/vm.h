@@ -15,6 +15,8 @@
 #include "vm/config.h"
 #include "vm/control.h"
 #include "vm/loader.h"
+#include "vm/mmio-batch.h"
+#include "vm/sandbox.h"
 
 struct vcpu;
 
@@ -71,6 +73,8 @@ struct vm {
 	atomic_bool paused;
 
 	struct control control;
+	struct mmio_batch batch;	/* coalesced MMIO (UART THR) */
+	struct sandbox sandbox;		/* per-thread system call allow-lists */
 	struct timespec started;	/* when the vCPU threads started */
 };
 
@@ -80,6 +84,8 @@ void vm_teardown(struct vm *vm);
 void vm_request_stop(struct vm *vm, enum vm_stop_reason reason);
 void vm_wake(struct vm *vm);
 void vm_uart_init(struct vm *vm, unsigned int spi);
+void vm_console_room(void *opaque);
+void vm_console_thread_start(void *opaque);
 int vm_testdev_init(struct vm *vm);
 int vm_control_irq(struct vm *vm, const struct control_cmd *cmd, char *msg, size_t len);
 int vm_control(struct vm *vm, const struct control_cmd *cmd, char *msg, size_t len);

@@ -159,6 +159,21 @@ static u8 v2_get_pmr(void)
 	return readl(gicc + GICC_PMR);
 }
 
+static u8 v2_get_rpr(void)
+{
+	return readl(gicc + GICC_RPR);
+}
+
+static u32 v2_hppir(void)
+{
+	return readl(gicc + GICC_HPPIR);
+}
+
+static bool v2_get_eoi_split(void)
+{
+	return readl(gicc + GICC_CTLR) & GICC_CTLR_EOIMODE;
+}
+
 static void v2_set_eoi_split(bool split)
 {
 	u32 v = readl(gicc + GICC_CTLR);
@@ -231,7 +246,10 @@ const struct gic_ops gicv2_ops = {
 	.deactivate = v2_deactivate,
 	.set_pmr = v2_set_pmr,
 	.get_pmr = v2_get_pmr,
+	.get_rpr = v2_get_rpr,
+	.hppir = v2_hppir,
 	.set_eoi_split = v2_set_eoi_split,
+	.get_eoi_split = v2_get_eoi_split,
 	.is_pending = v2_is_pending,
 	.is_active = v2_is_active,
 	.set_pending = v2_set_pending,

@@ -290,6 +290,21 @@ static u8 v3_get_pmr(void)
 	return read_sysreg(ICC_PMR_EL1);
 }
 
+static u8 v3_get_rpr(void)
+{
+	return read_sysreg(ICC_RPR_EL1);
+}
+
+static u32 v3_hppir(void)
+{
+	return read_sysreg(ICC_HPPIR1_EL1);
+}
+
+static bool v3_get_eoi_split(void)
+{
+	return read_sysreg(ICC_CTLR_EL1) & ICC_CTLR_EOIMODE;
+}
+
 static void v3_set_eoi_split(bool split)
 {
 	u64 v = read_sysreg(ICC_CTLR_EL1);
@@ -365,7 +380,10 @@ const struct gic_ops gicv3_ops = {
 	.deactivate = v3_deactivate,
 	.set_pmr = v3_set_pmr,
 	.get_pmr = v3_get_pmr,
+	.get_rpr = v3_get_rpr,
+	.hppir = v3_hppir,
 	.set_eoi_split = v3_set_eoi_split,
+	.get_eoi_split = v3_get_eoi_split,
 	.is_pending = v3_is_pending,
 	.is_active = v3_is_active,
 	.set_pending = v3_set_pending,

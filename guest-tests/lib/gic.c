@@ -5,7 +5,10 @@
  */
 #include "fdt.h"
 #include "gic.h"
+#include "gic-dist.h"
+#include "io.h"
 #include "spinlock.h"
+#include "timer.h"
 
 static const struct gic_ops *ops;
 static int gic_dt_node = -1;
@@ -84,6 +87,19 @@ u32 gic_nr_lines(void)
 	return ops->nr_lines();
 }
 
+u32 gic_iidr(void)
+{
+	return ops ? readl(dist_base + GICD_IIDR) : 0;
+}
+
+bool gic_is_kvm(void)
+{
+	u32 iidr = gic_iidr();
+
+	return GICD_IIDR_IMPL(iidr) == GIC_IMPL_ARM &&
+	       GICD_IIDR_PRODUCT(iidr) == GIC_PRODUCT_KVM;
+}
+
 void gic_irq_enable(u32 intid)
 {
 	ops->irq_enable(intid, true);
@@ -132,6 +148,16 @@ void gic_irq_set_active(u32 intid, bool act)
 	ops->set_active(intid, act);
 }
 
+bool gic_wait_pending(u32 intid, bool want, u64 us)
+{
+	u64 end = timer_deadline_us(us);
+
+	while (gic_irq_is_pending(intid) != want)
+		if (timer_expired(end))
+			return false;
+	return true;
+}
+
 void gic_send_sgi(u32 sgi, int cpu)
 {
 	ops->send_sgi(sgi, SGI_TARGET_CPU, cpu);
@@ -165,6 +191,21 @@ void gic_deactivate(u32 iar)
 void gic_set_eoi_split(bool split)
 {
 	ops->set_eoi_split(split);
+}
+
+bool gic_get_eoi_split(void)
+{
+	return ops->get_eoi_split();
+}
+
+u8 gic_get_rpr(void)
+{
+	return ops->get_rpr();
+}
+
+u32 gic_hppir(void)
+{
+	return ops->hppir();
 }
 
 void gic_set_pmr(u8 pmr)

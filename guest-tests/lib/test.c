@@ -15,25 +15,58 @@
 
 static atomic_t passed;
 static atomic_t failed;
+static atomic_t skipped;
 static atomic_t exiting;
 static atomic_t reporting;
+
+static void vcheck(const char *result, const char *name, const char *fmt,
+		   va_list ap)
+{
+	console_lock();
+	printf("CHECK %s %s", name, result);
+	if (fmt && *fmt) {
+		printf(" ");
+		vprintf(fmt, ap);
+	}
+	printf("\n");
+	console_unlock();
+}
 
 bool check(bool cond, const char *name, const char *fmt, ...)
 {
 	va_list ap;
 
 	atomic_inc(cond ? &passed : &failed);
-	console_lock();
-	printf("CHECK %s %s", name, cond ? "PASS" : "FAIL");
-	if (fmt && *fmt) {
-		printf(" ");
-		va_start(ap, fmt);
-		vprintf(fmt, ap);
-		va_end(ap);
-	}
-	printf("\n");
-	console_unlock();
+	va_start(ap, fmt);
+	vcheck(cond ? "PASS" : "FAIL", name, fmt, ap);
+	va_end(ap);
 	return cond;
+}
+
+void check_skip(const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	atomic_inc(&skipped);
+	va_start(ap, fmt);
+	vcheck("SKIP", name, fmt, ap);
+	va_end(ap);
+}
+
+bool check_known(bool cond, bool known, const char *why, const char *name,
+		 const char *fmt, ...)
+{
+	char detail[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	if (cond || !known)
+		return check(cond, name, "%s", detail);
+	check_skip(name, "%s", why);
+	pr_info("%s: %s", name, detail);
+	return false;
 }
 
 int test_passed(void)
@@ -44,6 +77,11 @@ int test_passed(void)
 int test_failed(void)
 {
 	return atomic_read(&failed);
+}
+
+int test_skipped(void)
+{
+	return atomic_read(&skipped);
 }
 
 void test_report(void)
@@ -59,7 +97,11 @@ void test_report(void)
 		check(false, "ran-checks", "the test made no checks");
 		f = 1;
 	}
-	printf("TEST %s %d passed, %d failed\n", test_name, p, f);
+	if (test_skipped())
+		printf("TEST %s %d passed, %d failed, %d skipped\n", test_name,
+		       p, f, test_skipped());
+	else
+		printf("TEST %s %d passed, %d failed\n", test_name, p, f);
 	test_exit(f ? 1 : 0);
 }
 

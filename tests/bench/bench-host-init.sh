@@ -21,6 +21,14 @@
 #   BENCH-TRACE host=.. variant=.. t_us=N <stderr line>
 #                                            poweroff.bin with --loglevel=debug:
 #                                            when each line arrived (µs from fork)
+#   BENCH-RATE host=.. metric=.. variant=.. cpus=N mem=MiB round=N
+#             window_ms=N exits=N mmio=N signal=N ok=0|1
+#                                            exits to lkvm over a window of a
+#                                            running VM ("lkvm stat" twice)
+#   BENCH-IRQ host=.. metric=.. variant=.. round=N mode=self|pingpong cpus=N
+#             gic=vN irqs=N ticks=N freq=HZ ns_per_irq=N [uptime_ms=N
+#             exits=N mmio=N signal=N]   irqcost.bin's result, and for lkvm
+#                                            its exit counts (--loglevel=debug)
 #   BENCH-FAIL <why>, then "  | " lines      a run that did not do its job
 #   BENCH-DONE rc=N                          last line before poweroff
 #
@@ -36,6 +44,17 @@
 #   idle       idle.bin (WFI forever), 1 vCPU, 64 MiB, stopped with SIGTERM
 #              after SAMPLE_SECONDS
 #   busy       console-long.bin (console output without end), the same way
+#   irqself    irqcost.bin, 1 vCPU, 64 MiB, irqcost.n=IRQ_N: self-SGIs, each
+#              raised, taken, acknowledged and EOIed; irqself0 the same with
+#              irqcost.n=0 (the exits that are not the interrupts')
+#   irqpp      irqcost.bin, 2 vCPUs: SGI ping-pong between two vCPUs that
+#              wait in WFI; irqpp0 its baseline
+#   rate-*     lkvm only, RATE_SECONDS between two "lkvm stat" readings of a
+#              running VM, then "lkvm stop": rate-idle idle.bin, rate-console
+#              console-long.bin (1 vCPU, 64 MiB, from 1 s after start);
+#              rate-linux-idle and rate-linux-busy the Linux guest with
+#              lkvm.bench=idle|busy (2 vCPUs, 512 MiB, from 1 s after its
+#              BENCH-GUEST-READY line)
 #   For idle and busy, /proc/PID/status just before SIGTERM gives:
 #   BENCH-SAMPLE host=.. metric=.. variant=.. seconds=S threads=N rss_kb=N
 #             anon_kb=N vmsize_kb=N cpu_us=N     (sizes from smaps_rollup)
@@ -161,14 +180,20 @@ run_one() {
 	kernel=$7 initrd=$8 params=$9
 	out=$WORK/out err=$WORK/err res=$WORK/res
 	rm -f "$out" "$err" "$res"
-	st=$WORK/status
+	st=$WORK/status dbg=
 	rm -f "$st"
 	if [ "$variant" = noop ]; then
 		"$RR" -o "$res" -i -t "$limit" "$B/bin/noop" >"$out" 2>"$err"
 	else
 		eval "cmd=\$CMD_$variant"
+		# lkvm counts its exits and prints them at the end with
+		# --loglevel=debug; kvmtool has no such counter.
+		dbg=
+		case "$metric:$variant" in
+		irq*:lkvm_*)	dbg=--loglevel=debug ;;
+		esac
 		# shellcheck disable=SC2086	# the command is words on purpose
-		set -- $cmd -k "$kernel" -c "$cpus" -m "$mem"
+		set -- $cmd $dbg -k "$kernel" -c "$cpus" -m "$mem"
 		[ -n "$initrd" ] && set -- "$@" -i "$initrd"
 		[ -n "$params" ] && set -- "$@" -p "$params"
 		"$RR" -o "$res" -s "$st" -i -t "$limit" "$@" >"$out" 2>"$err"
@@ -198,6 +223,14 @@ run_one() {
 			got=$(console_lines "$out")
 			[ "$got" = "$want" ] || why="$got of $want console lines intact"
 			;;
+		irq*)
+			if ! grep -q '^IRQCOST ' "$out"; then
+				why="no IRQCOST line from irqcost.bin"
+			elif ! grep -q '^TEST-RESULT PASS' "$out"; then
+				why="irqcost.bin did not pass (an interrupt lost or late)"
+			elif [ -n "$dbg" ] && ! grep -q 'exits to lkvm: ' "$err"; then
+				why="no 'exits to lkvm' line from lkvm --loglevel=debug"
+			fi ;;
 		esac
 	fi
 	[ -z "$why" ] && ok=1
@@ -226,6 +259,13 @@ run_one() {
 					head, t, rss, anon, size, v["utime_us"] + v["stime_us"]
 			}' "$st"
 	fi
+	case "$metric:$ok" in
+	irq*:1)
+		echo "BENCH-IRQ host=$HOST metric=$metric variant=$variant round=$round" \
+			"$(grep '^IRQCOST ' "$out" | head -n 1 | tr -d '\r' | cut -d' ' -f2-)" \
+			"$(sed -n 's/.*exits to lkvm: //p' "$err" | head -n 1)"
+		;;
+	esac
 	# What each variant's Linux guest saw, once: command line, devices.
 	if [ "$metric" = boot ] && [ "$ok" = 1 ]; then
 		case "$noted" in
@@ -272,6 +312,94 @@ trace() {
 	rm -f "$tl" "$WORK/res"
 }
 
+# rate_one METRIC VARIANT ROUND CPUS MEM KERNEL INITRD PARAMS READY
+# An lkvm VM in the background, named for its control socket: once it
+# is in the state to measure (READY: the line the guest prints then;
+# empty for the bare-metal guests, there from their first instruction)
+# and 1 s more, "lkvm stat" twice RATE_SECONDS apart, then "lkvm stop".
+rate_one() {
+	metric=$1 variant=$2 round=$3 cpus=$4 mem=$5
+	kernel=$6 initrd=$7 params=$8 ready=$9
+	out=$WORK/out err=$WORK/err res=$WORK/res name=bench-rate
+	rm -f "$out" "$err" "$res"
+	eval "cmd=\$CMD_$variant"
+	vmm=${cmd%% *}
+	limit=$((BOOT_LIMIT + RATE_SECONDS + 30))
+	# shellcheck disable=SC2086	# the command is words on purpose
+	set -- $cmd --name "$name" -k "$kernel" -c "$cpus" -m "$mem"
+	[ -n "$initrd" ] && set -- "$@" -i "$initrd"
+	[ -n "$params" ] && set -- "$@" -p "$params"
+	"$RR" -o "$res" -i -t "$limit" "$@" >"$out" 2>"$err" &
+	rpid=$!
+	why='' s1='' s2=''
+	t_end=$(($(cut -d. -f1 /proc/uptime) + BOOT_LIMIT))
+	while :; do
+		if ! kill -0 "$rpid" 2>/dev/null; then
+			why="the VMM ended before the measurement"
+			break
+		fi
+		if [ -n "$ready" ]; then
+			grep -q "^$ready" "$out" && break
+		elif "$vmm" stat -n "$name" >/dev/null 2>&1; then
+			break
+		fi
+		if [ "$(cut -d. -f1 /proc/uptime)" -ge "$t_end" ]; then
+			why="not ready after $BOOT_LIMIT s"
+			[ -n "$ready" ] && why="$why: no $ready line"
+			break
+		fi
+		sleep 0.5
+	done
+	if [ -z "$why" ]; then
+		sleep 1
+		s1=$("$vmm" stat -n "$name" 2>&1) || why="lkvm stat: $s1"
+	fi
+	if [ -z "$why" ]; then
+		sleep "$RATE_SECONDS"
+		s2=$("$vmm" stat -n "$name" 2>&1) || why="lkvm stat: $s2"
+	fi
+	kill -0 "$rpid" 2>/dev/null && "$vmm" stop -n "$name" >/dev/null 2>&1
+	wait "$rpid"
+	r=
+	[ -s "$res" ] && read -r r <"$res"
+	if [ -z "$why" ]; then
+		case "$r" in
+		*" status=0 timedout=0"*) ;;
+		*) why="lkvm did not exit 0 after lkvm stop: ${r:-no result}" ;;
+		esac
+	fi
+	d=
+	if [ -z "$why" ]; then
+		d=$(awk -v a="$s1" -v b="$s2" '
+		function parse(s, v,    n, w, i, kv) {
+			n = split(s, w, " ")
+			for (i = 1; i <= n; i++) {
+				split(w[i], kv, "=")
+				v[kv[1]] = kv[2]
+			}
+		}
+		BEGIN {
+			parse(a, x); parse(b, y)
+			if (!("uptime_ms" in x) || !("exits" in y) || y["uptime_ms"] <= x["uptime_ms"])
+				exit 1
+			printf "window_ms=%d exits=%d mmio=%d signal=%d",
+				y["uptime_ms"] - x["uptime_ms"], y["exits"] - x["exits"],
+				y["mmio"] - x["mmio"], y["signal"] - x["signal"]
+		}') || why="unexpected lkvm stat replies: '$s1', '$s2'"
+	fi
+	ok=1
+	[ -n "$why" ] && ok=0 d="window_ms=0 exits=0 mmio=0 signal=0"
+	echo "BENCH-RATE host=$HOST metric=$metric variant=$variant cpus=$cpus mem=$mem round=$round $d ok=$ok"
+	if [ "$ok" = 0 ]; then
+		failures=$((failures + 1))
+		echo "BENCH-FAIL $metric $variant cpus=$cpus mem=$mem round=$round: $why"
+		echo "  | cmd: $*"
+		tail -n 5 "$err" | sed 's/^/  | stderr: /'
+		tail -n 8 "$out" | tr -d '\r' | sed 's/^/  | stdout: /'
+	fi
+	rm -f "$out" "$err" "$res"
+}
+
 LINUX_PARAMS="rdinit=/bench-init panic=-1${GUEST_PARAMS:+ $GUEST_PARAMS}"
 t0=$(cut -d' ' -f1 /proc/uptime)
 
@@ -303,6 +431,40 @@ phase idle 1 "$SAMPLE_VARIANTS" 1 64 "$SAMPLE_SECONDS" "$B/guests/idle.bin" "" "
 phase busy 1 "$CONSOLE_VARIANTS" 1 64 "$SAMPLE_SECONDS" "$B/guests/console-long.bin" "" ""
 phase null "$ROUNDS" "$NULL_VARIANTS" 1 64 "$SHORT_LIMIT" "$B/guests/mmio-null.bin" "" ""
 phase console "$ROUNDS" "$CONSOLE_VARIANTS" 1 64 "$SHORT_LIMIT" "$B/guests/console.bin" "" ""
+if [ -n "$IRQ_VARIANTS" ] && [ "$IRQ_ROUNDS" -gt 0 ]; then
+	echo "BENCH-PHASE irq: $IRQ_ROUNDS round(s) of $IRQ_VARIANTS, irqcost.bin with $IRQ_N interrupts and with none"
+	n=1
+	while [ "$n" -le "$IRQ_ROUNDS" ]; do
+		# shellcheck disable=SC2086
+		for v in $(rotate "$n" $IRQ_VARIANTS); do
+			for c in 1 2; do
+				m=irqself
+				[ "$c" = 2 ] && m=irqpp
+				run_one "$m" "$v" "$n" "$c" 64 "$IRQ_LIMIT" "$B/guests/irqcost.bin" "" "irqcost.n=$IRQ_N"
+				run_one "${m}0" "$v" "$n" "$c" 64 "$IRQ_LIMIT" "$B/guests/irqcost.bin" "" "irqcost.n=0"
+			done
+		done
+		n=$((n + 1))
+	done
+fi
+if [ -n "$RATE_VARIANTS" ] && [ "$RATE_ROUNDS" -gt 0 ]; then
+	echo "BENCH-PHASE rate: $RATE_ROUNDS round(s) of $RATE_VARIANTS, exits per second over $RATE_SECONDS s"
+	n=1
+	while [ "$n" -le "$RATE_ROUNDS" ]; do
+		for m in rate-idle rate-console rate-linux-idle rate-linux-busy; do
+			# shellcheck disable=SC2086
+			for v in $(rotate "$n" $RATE_VARIANTS); do
+				case "$m" in
+				rate-idle)	rate_one "$m" "$v" "$n" 1 64 "$B/guests/idle.bin" "" "" "" ;;
+				rate-console)	rate_one "$m" "$v" "$n" 1 64 "$B/guests/console-long.bin" "" "" "" ;;
+				rate-linux-*)	rate_one "$m" "$v" "$n" 2 512 "$KERNEL" "$GUEST_INITRD" \
+						"$LINUX_PARAMS lkvm.bench=${m#rate-linux-}" BENCH-GUEST-READY ;;
+				esac
+			done
+		done
+		n=$((n + 1))
+	done
+fi
 phase boot "$ROUNDS" "$BOOT_VARIANTS" 2 512 "$BOOT_LIMIT" "$KERNEL" "$GUEST_INITRD" "$LINUX_PARAMS"
 for c in $SCALE_CPUS; do
 	[ "$c" = 2 ] && [ "$ROUNDS" -gt 0 ] && [ -n "$BOOT_VARIANTS" ] && continue

@@ -9,6 +9,15 @@
 # console output and the VMM, not the test checks.
 #
 #   BENCH-GUEST-UP cpus=N pci=N virtio=N uptime=S cmdline=...
+#
+# lkvm.bench=idle or busy on the kernel command line keeps the guest
+# running instead, for the exits-per-second rates: idle sits in
+# "sleep"; busy runs one shell loop per CPU ("while :; do :; done",
+# user-mode work and the timer tick). Both print
+#
+#   BENCH-GUEST-READY mode=idle|busy cpus=N
+#
+# once in that state, and stay there until the VMM stops them.
 
 PATH=/bin:/sbin:/usr/bin:/usr/sbin
 export PATH
@@ -24,6 +33,31 @@ count() { set -- "$1"/*; [ -e "$1" ] && echo $# || echo 0; }
 
 read -r up _ </proc/uptime
 read -r cmdline </proc/cmdline
-echo "BENCH-GUEST-UP cpus=$(/bin/busybox nproc) pci=$(count /sys/bus/pci/devices)" \
+cpus=$(/bin/busybox nproc)
+echo "BENCH-GUEST-UP cpus=$cpus pci=$(count /sys/bus/pci/devices)" \
 	"virtio=$(count /sys/bus/virtio/devices) uptime=$up cmdline=$cmdline"
+
+mode=
+for w in $cmdline; do
+	case "$w" in
+	lkvm.bench=*)	mode=${w#*=} ;;
+	esac
+done
+case "$mode" in
+idle|busy)
+	if [ "$mode" = busy ]; then
+		# The shell gives a background job /dev/null as its input.
+		[ -e /dev/null ] || /bin/busybox mount -t devtmpfs devtmpfs /dev
+		i=0
+		while [ "$i" -lt "$cpus" ]; do
+			(while :; do :; done) &
+			i=$((i + 1))
+		done
+	fi
+	echo "BENCH-GUEST-READY mode=$mode cpus=$cpus"
+	while :; do
+		/bin/busybox sleep 3600
+	done
+	;;
+esac
 exec /bin/busybox poweroff -f

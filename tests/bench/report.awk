@@ -11,6 +11,10 @@
 # Statistics are over the runs that did their job (ok=1). Net figures
 # subtract, within one host boot, the mean start/stop time of the same
 # variant (console, floor) or of the no-op binary (start/stop).
+#
+# BENCH-RATE (exits to lkvm per second of a running VM) and BENCH-IRQ
+# (irqcost.bin: the guest's own clock and lkvm's exit counts) go into
+# the same arrays under the metrics "R:<metric>" and "I:<metric>".
 
 function key(h, m, v, c, mem) { return h SUBSEP m SUBSEP v SUBSEP c SUBSEP mem }
 
@@ -82,6 +86,36 @@ function cpu_per(h, m, v, what, count,    c, s) {
 	s = mean(key(h, "startstop", v, 1, 64), what)
 	return div(sub_(c, s), count)
 }
+# Exits to lkvm per second (what: exits, mmio, signal), median of the windows.
+function rate(h, m, v, what) { return median(key(h, "R:" m, v, "", ""), what) }
+# irqcost.bin: microseconds per interrupt by the guest's clock (median).
+function irq_us(h, m, v) { return div(median(key(h, "I:" m, v, "", ""), "ns"), 1e3) }
+# Exits per interrupt: the run with interrupts minus the run without.
+function irq_exits(h, m, v, what,    k, k0) {
+	k = key(h, "I:" m, v, "", "")
+	k0 = key(h, "I:" m "0", v, "", "")
+	if (!hasexits[k] || !hasexits[k0])
+		return ""
+	return div(sub_(median(k, what), median(k0, what)), median(k, "irqs"))
+}
+# One figure of the per-irqchip table.
+function per_irqchip(mt, h, v) {
+	if (mt == "boot") return boot_s(h, v, 2)
+	if (mt == "ss") return net_ms(h, v)
+	if (mt == "console") return console_kibs(h, v)
+	if (mt == "floor") return floor_us(h, v)
+	if (mt == "irqself" || mt == "irqpp") return irq_us(h, mt, v)
+	if (mt == "xself") return irq_exits(h, "irqself", v, "exits")
+	if (mt == "xpp") return irq_exits(h, "irqpp", v, "exits")
+	if (mt == "ridle") return rate(h, "rate-idle", v, "exits")
+	if (mt == "rlidle") return rate(h, "rate-linux-idle", v, "exits")
+	if (mt == "rlidle_sig") return rate(h, "rate-linux-idle", v, "signal")
+	if (mt == "rlbusy") return rate(h, "rate-linux-busy", v, "exits")
+	if (mt == "rlbusy_mmio") return rate(h, "rate-linux-busy", v, "mmio")
+	if (mt == "rlbusy_sig") return rate(h, "rate-linux-busy", v, "signal")
+	if (mt == "rcon") return rate(h, "rate-console", v, "exits")
+	return ""
+}
 
 # | label | a | b | a/b | target | holds |
 function row(label, a, b, f, op, target,    r, hold) {
@@ -124,6 +158,29 @@ function fields(line,    w, n, j, eq) {
 	vals[k, "out", n] = f["out_bytes"]
 	vals[k, "cpu", n] = f["utime_us"] + f["stime_us"]
 	vals[k, "sys", n] = f["stime_us"]
+	next
+}
+/^BENCH-RATE / {
+	fields($0)
+	if (f["ok"] != 1 || f["window_ms"] <= 0)
+		next
+	k = key(f["host"], "R:" f["metric"], f["variant"], "", "")
+	n = ++cnt[k]
+	vals[k, "exits", n] = f["exits"] * 1000 / f["window_ms"]
+	vals[k, "mmio", n] = f["mmio"] * 1000 / f["window_ms"]
+	vals[k, "signal", n] = f["signal"] * 1000 / f["window_ms"]
+	next
+}
+/^BENCH-IRQ / {
+	fields($0)
+	k = key(f["host"], "I:" f["metric"], f["variant"], "", "")
+	n = ++cnt[k]
+	vals[k, "irqs", n] = f["irqs"]
+	vals[k, "ns", n] = (f["irqs"] > 0 && f["freq"] > 0) ? f["ticks"] * 1e9 / f["freq"] / f["irqs"] : 0
+	hasexits[k] = ("exits" in f)
+	vals[k, "exits", n] = f["exits"]
+	vals[k, "mmio", n] = f["mmio"]
+	vals[k, "signal", n] = f["signal"]
 	next
 }
 /^BENCH-TRACE / {
@@ -245,31 +302,48 @@ END {
 	print ""
 	print "| metric | host | lkvm in-kernel | lkvm user | user / in-kernel | kvmtool | in-kernel / kvmtool |"
 	print "| --- | --- | ---: | ---: | ---: | ---: | ---: |"
-	split("boot ss console floor", metrics, " ")
+	nmt = split("boot ss console floor irqself xself irqpp xpp ridle rlidle rlidle_sig rlbusy rlbusy_mmio rlbusy_sig rcon", metrics, " ")
 	label["boot"] = "Linux boot, 2 vCPUs (median, s)"
 	label["ss"] = "Start/stop, net (mean, ms)"
 	label["console"] = "Console throughput (KiB/s)"
 	label["floor"] = "MMIO exit floor (us per exit)"
+	label["irqself"] = "Interrupt to itself: self-SGI raised, taken, EOIed (us per interrupt)"
+	label["xself"] = "  exits to lkvm per self-SGI"
+	label["irqpp"] = "Interrupt to a vCPU in WFI: SGI ping-pong, 2 vCPUs (us per interrupt)"
+	label["xpp"] = "  exits to lkvm per ping-pong SGI"
+	label["ridle"] = "Exits to lkvm per s: idle.bin, WFI, no timer, 1 vCPU"
+	label["rlidle"] = "Exits to lkvm per s: Linux idle in sleep, 2 vCPUs"
+	label["rlidle_sig"] = "  of which KVM_EXIT_INTR: kicks and timer-level exits"
+	label["rlbusy"] = "Exits to lkvm per s: Linux busy, a shell loop per vCPU, 2 vCPUs"
+	label["rlbusy_mmio"] = "  of which MMIO (GIC registers)"
+	label["rlbusy_sig"] = "  of which KVM_EXIT_INTR"
+	label["rcon"] = "Exits to lkvm per s: console-long.bin, 1 vCPU"
 	mf["boot"] = "%.2f"; mf["ss"] = "%.1f"; mf["console"] = "%.1f"; mf["floor"] = "%.1f"
-	for (j = 1; j <= 4; j++) {
+	mf["irqself"] = "%.1f"; mf["irqpp"] = "%.1f"; mf["xself"] = "%.2f"; mf["xpp"] = "%.2f"
+	mf["ridle"] = mf["rlidle"] = mf["rlidle_sig"] = mf["rlbusy"] = mf["rlbusy_mmio"] = mf["rlbusy_sig"] = mf["rcon"] = "%.1f"
+	for (j = 1; j <= nmt; j++) {
 		mt = metrics[j]
 		for (i = 1; i <= nh; i++) {
 			h = "v" hosts[i]
 			ic = "gicv" hosts[i]
 			kv[1] = "lkvm_" ic; kv[2] = "lkvm_user"; kv[3] = "kvmtool_" ic
-			for (x = 1; x <= 3; x++) {
-				v = kv[x]
-				if (mt == "boot") r[x] = boot_s(h, v, 2)
-				else if (mt == "ss") r[x] = net_ms(h, v)
-				else if (mt == "console") r[x] = console_kibs(h, v)
-				else r[x] = floor_us(h, v)
-			}
+			for (x = 1; x <= 3; x++)
+				r[x] = per_irqchip(mt, h, kv[x])
+			# Exit counts against next to none: no ratio.
+			ur = div(r[2], r[1])
+			if (mt ~ /^[xr]/ && r[1] < 1)
+				ur = ""
 			printf "| %s | %s | %s | %s | %s | %s | %s |\n", label[mt],
 			    h " (" ic ")", fmt(r[1], mf[mt]), fmt(r[2], mf[mt]),
-			    fmt(div(r[2], r[1]), "%.2f"), fmt(r[3], mf[mt]),
+			    fmt(ur, "%.2f"), fmt(r[3], mf[mt]),
 			    fmt(div(r[1], r[3]), "%.2f")
 		}
 	}
+	print ""
+	print "\"user\" is `--irqchip=user` (lkvm's userspace GICv2) on the same host; kvmtool"
+	print "runs with the in-kernel GIC of that host. Interrupt costs: irqcost.bin by the"
+	print "guest's clock, median; its exits are lkvm's count minus that of the same guest"
+	print "without interrupts. Exits per s: \"lkvm stat\" over a window, median; lkvm only."
 	print ""
 
 	if (nsample) {

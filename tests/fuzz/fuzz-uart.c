@@ -49,9 +49,10 @@ static void shadow_set_irq(void *opaque, bool level)
 	s->level = level;
 }
 
-static void shadow_tx(void *opaque, uint8_t byte)
+static bool shadow_tx(void *opaque, uint8_t byte)
 {
 	((struct uart_shadow *)opaque)->tx_count++;
+	return true;
 }
 
 static void shadow_rx_ready(void *opaque)

@@ -11,6 +11,8 @@ n=0
 pid=
 
 ok() { n=$((n + 1)); echo "ok $n $*"; }
+# Uptime in centiseconds (busybox date has no %N).
+now_cs() { awk '{ split($1, t, "."); print t[1] * 100 + t[2] }' /proc/uptime; }
 fail() {
 	echo "FAIL: $*"
 	[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
@@ -48,11 +50,15 @@ ok pause
 "$VMM" list | grep -Eq " ctl1 +running$" || fail "not running after resume"
 ok resume
 
+# A bad-input row (docs/errors.md): refused within 1 s, saying what to do.
+t0=$(now_cs)
 "$VMM" run -k "$KERNEL" -i "$GUEST_INITRD" -c 1 -m 256 --name ctl1 </dev/null >/dev/null 2>"$WORK/clash.err"
 rc=$?
-[ "$rc" -ge 1 ] && [ "$rc" -lt 128 ] && grep -q "already running" "$WORK/clash.err" ||
+cs=$(($(now_cs) - t0))
+[ "$rc" -ge 1 ] && [ "$rc" -lt 128 ] && grep -q "already running.*choose another --name" "$WORK/clash.err" ||
 	fail "name clash: exit $rc, $(cat "$WORK/clash.err")"
-ok name clash refused
+[ "$cs" -le 100 ] || fail "name clash took $cs cs, more than 1 s"
+ok name clash refused: exit $rc in $cs cs
 
 # The UART has SPI 0; the test device's four lines follow it.
 "$VMM" irq -n ctl1 --spi 1 --level pulse || fail "irq pulse on SPI 1"
@@ -93,6 +99,16 @@ ok SIGTERM: clean stop, exit 143, socket removed
 "$VMM" run -k "$WORK/spin.bin" -c 1 -m 16 --name ctl3 </dev/null >/dev/null 2>"$WORK/vm3.err" &
 pid=$!
 wait_for 30 test -S "$LKVM_HOME/ctl3.sock" || fail "no socket for ctl3"
+kill -9 "$pid"
+wait "$pid"
+pid=
+[ -S "$LKVM_HOME/ctl3.sock" ] || fail "SIGKILL left no socket to test with"
+# A new VM takes the name over from the dead one.
+"$VMM" run -k "$WORK/spin.bin" -c 1 -m 16 --name ctl3 </dev/null >/dev/null 2>"$WORK/vm3b.err" &
+pid=$!
+wait_for 30 sh -c '"$0" list | grep -Eq " ctl3 +running$"' "$VMM" ||
+	fail "a stale socket kept ctl3 from starting: $(cat "$WORK/vm3b.err")"
+ok stale socket replaced by a new VM of that name
 kill -9 "$pid"
 wait "$pid"
 pid=

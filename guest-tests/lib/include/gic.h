@@ -35,7 +35,10 @@ struct gic_ops {
 	void (*deactivate)(u32 iar);
 	void (*set_pmr)(u8 pmr);
 	u8 (*get_pmr)(void);
+	u8 (*get_rpr)(void);
+	u32 (*hppir)(void);
 	void (*set_eoi_split)(bool split);
+	bool (*get_eoi_split)(void);
 	bool (*is_pending)(u32 intid);
 	bool (*is_active)(u32 intid);
 	void (*set_pending)(u32 intid, bool pend);
@@ -52,6 +55,18 @@ const char *gic_name(void);
 int gic_node(void);
 u64 gic_dist_base(void);
 u32 gic_nr_lines(void);
+u32 gic_iidr(void);
+
+/*
+ * KVM's in-kernel vGIC: GICD_IIDR with implementer ARM (0x43b) and
+ * product ID 'K' (0x4b). Tests use it to tell known deviations of
+ * that implementation from failures.
+ */
+#define GICD_IIDR_IMPL(i)	((i) & 0xfff)
+#define GICD_IIDR_PRODUCT(i)	((i) >> 24)
+#define GIC_IMPL_ARM		0x43b
+#define GIC_PRODUCT_KVM		0x4b
+bool gic_is_kvm(void);
 
 void gic_irq_enable(u32 intid);
 void gic_irq_disable(u32 intid);
@@ -62,6 +77,8 @@ bool gic_irq_is_pending(u32 intid);
 bool gic_irq_is_active(u32 intid);
 void gic_irq_set_pending(u32 intid, bool pend);
 void gic_irq_set_active(u32 intid, bool act);
+/* Polls the pending state until it is @want, for at most @us. */
+bool gic_wait_pending(u32 intid, bool want, u64 us);
 
 void gic_send_sgi(u32 sgi, int cpu);
 void gic_send_sgi_others(u32 sgi);
@@ -74,8 +91,14 @@ void gic_eoi(u32 iar);
 /* Deactivation, for split EOI mode (EOImode = 1). */
 void gic_deactivate(u32 iar);
 void gic_set_eoi_split(bool split);
+/* GICC_CTLR.EOImode / ICC_CTLR_EL1.EOImode as read back. */
+bool gic_get_eoi_split(void);
 void gic_set_pmr(u8 pmr);
 u8 gic_get_pmr(void);
+/* Running priority (GICC_RPR / ICC_RPR_EL1): 0xff when idle. */
+u8 gic_get_rpr(void);
+/* Highest priority pending INTID (GICC_HPPIR / ICC_HPPIR1_EL1). */
+u32 gic_hppir(void);
 
 /* The INTID in @iar: bits [9:0] on GICv2 (CPUID above), [23:0] on v3. */
 u32 gic_iar_intid(u32 iar);

@@ -18,10 +18,29 @@ void test_main(void);
  */
 bool check(bool cond, const char *name, const char *fmt, ...) __printf(3, 4);
 
+/*
+ * A check that does not apply here: prints "CHECK <name> SKIP
+ * <reason>". The reason is short (the runner repeats it); details go
+ * on a commentary line of their own.
+ */
+void check_skip(const char *name, const char *fmt, ...) __printf(2, 3);
+
+/*
+ * A check that a known deviation of this implementation fails: PASS
+ * when @cond holds, else SKIP with @why when @known, else FAIL. The
+ * detail (@fmt) is printed either way. Returns @cond.
+ */
+bool check_known(bool cond, bool known, const char *why, const char *name,
+		 const char *fmt, ...) __printf(5, 6);
+
 int test_passed(void);
 int test_failed(void);
+int test_skipped(void);
 
-/* Print "TEST <name> <n> passed, <n> failed" and exit accordingly. */
+/*
+ * Print "TEST <name> <n> passed, <n> failed" (", <n> skipped" added
+ * when a check was skipped) and exit accordingly.
+ */
 void test_report(void) __noreturn;
 
 /*

@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The console's output: a bounded ring filled by the UART on vCPU
+ * threads and emptied by one writer thread (see devices/console.h).
+ */
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "devices/console.h"
+#include "devices/console-internal.h"
+
+static uint64_t console_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+int console_out_init(struct console *c)
+{
+	pthread_condattr_t attr;
+	int ret;
+
+	ret = -pthread_mutex_init(&c->lock, NULL);
+	if (ret)
+		return ret;
+	/* Linger timeouts are measured on the clock console_put() stamps with. */
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	ret = -pthread_cond_init(&c->cond, &attr);
+	pthread_condattr_destroy(&attr);
+	return ret;
+}
+
+/*
+ * On a vCPU thread, with the UART's lock held: never blocks beyond the
+ * ring's lock. Returns false when the ring is full; the caller keeps
+ * the byte and retries when room() is called.
+ */
+bool console_put(struct console *c, uint8_t byte)
+{
+	bool wake;
+
+	pthread_mutex_lock(&c->lock);
+	if (c->out_broken) {
+		c->dropped++;
+		pthread_mutex_unlock(&c->lock);
+		return true;
+	}
+	if (c->len == CONSOLE_RING_SIZE) {
+		c->refused = true;
+		pthread_mutex_unlock(&c->lock);
+		return false;
+	}
+	c->ring[(c->head + c->len) % CONSOLE_RING_SIZE] = byte;
+	/* The writer sleeps on an empty ring or until the line ends. */
+	wake = !c->len || (byte == '\n' && !c->line_done) ||
+	       c->len + 1 == CONSOLE_RING_SIZE / 2;
+	c->len++;
+	c->last_put_ns = console_now_ns();
+	if (byte == '\n')
+		c->line_done = true;
+	if (wake)
+		pthread_cond_signal(&c->cond);
+	pthread_mutex_unlock(&c->lock);
+	return true;
+}
+
+/* Whether the writer should write now rather than wait for more. */
+static bool console_due(struct console *c, uint64_t now)
+{
+	return c->stopping || c->line_done || c->len >= CONSOLE_RING_SIZE / 2 ||
+	       now >= c->last_put_ns + CONSOLE_LINGER_MS * 1000000ull;
+}
+
+/* Lock held; returns with bytes due to be written, or none when stopping. */
+static void console_wait_due(struct console *c)
+{
+	for (;;) {
+		uint64_t now = console_now_ns(), until;
+		struct timespec ts;
+
+		if (c->len && console_due(c, now))
+			return;
+		if (!c->len && c->stopping)
+			return;
+		if (!c->len) {
+			pthread_cond_wait(&c->cond, &c->lock);
+			continue;
+		}
+		until = c->last_put_ns + CONSOLE_LINGER_MS * 1000000ull;
+		ts.tv_sec = until / 1000000000ull;
+		ts.tv_nsec = until % 1000000000ull;
+		pthread_cond_timedwait(&c->cond, &c->lock, &ts);
+	}
+}
+
+/*
+ * Writes buf whole unless the terminal goes away; a full non-blocking
+ * descriptor is waited for. Returns false when output is broken.
+ */
+static bool console_write_all(int fd, const uint8_t *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+		struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+
+		if (n > 0) {
+			buf += n;
+			len -= n;
+		} else if (n < 0 && errno == EAGAIN) {
+			poll(&pfd, 1, -1);
+		} else if (n == 0 || errno != EINTR) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Writes the oldest contiguous run of bytes; lock held on entry and exit. */
+static void console_write_some(struct console *c)
+{
+	size_t n = c->len;
+	bool ok, refused;
+
+	if (c->head + n > CONSOLE_RING_SIZE)
+		n = CONSOLE_RING_SIZE - c->head;
+	if (n == c->len)
+		c->line_done = false;	/* everything due goes out now */
+	pthread_mutex_unlock(&c->lock);
+	ok = console_write_all(c->out_fd, c->ring + c->head, n);
+	pthread_mutex_lock(&c->lock);
+	if (!ok && !c->out_broken) {
+		c->out_broken = true;
+		c->dropped += c->len - n;
+	}
+	c->head = (c->head + n) % CONSOLE_RING_SIZE;
+	c->len -= n;
+	if (c->out_broken) {
+		c->head = 0;
+		c->len = 0;
+	}
+	refused = c->refused;
+	c->refused = false;
+	if (refused && c->room) {
+		pthread_mutex_unlock(&c->lock);
+		c->room(c->opaque);
+		pthread_mutex_lock(&c->lock);
+	}
+}
+
+static void *console_writer(void *arg)
+{
+	struct console *c = arg;
+
+	if (c->thread_start)
+		c->thread_start(c->opaque);
+	pthread_mutex_lock(&c->lock);
+	for (;;) {
+		console_wait_due(c);
+		if (!c->len)
+			break;
+		console_write_some(c);
+	}
+	pthread_mutex_unlock(&c->lock);
+	return NULL;
+}
+
+/* room is called when a byte console_put() refused would now fit. */
+int console_start(struct console *c, void (*room)(void *opaque), void *opaque)
+{
+	int ret;
+
+	c->room = room;
+	c->opaque = opaque;
+	ret = -pthread_create(&c->writer, NULL, console_writer, c);
+	if (!ret)
+		c->writer_started = true;
+	return ret;
+}
+
+/*
+ * Writes what the guest left in the ring and ends the writer. A
+ * terminal that accepts nothing for timeout_ms loses the rest rather
+ * than hang lkvm: returns -ETIMEDOUT and leaves the writer blocked in
+ * write(), abandoned; the console must then outlive the process's
+ * remaining work (lkvm exits right after). Cancelling the thread
+ * instead would unwind it from inside a system call, which sanitizers
+ * and some libcs handle badly, for no gain at exit.
+ */
+int console_stop(struct console *c, unsigned int timeout_ms)
+{
+	struct timespec ts;
+	uint64_t until;
+	int ret;
+
+	if (!c->writer_started) {
+		/* No writer ever ran: whatever the ring holds goes out here. */
+		if (c->len && !c->out_broken)
+			console_write_all(c->out_fd, c->ring + c->head,
+					  CONSOLE_RING_SIZE - c->head < c->len ?
+					  CONSOLE_RING_SIZE - c->head : c->len);
+		return 0;
+	}
+	pthread_mutex_lock(&c->lock);
+	c->stopping = true;
+	pthread_cond_signal(&c->cond);
+	pthread_mutex_unlock(&c->lock);
+
+	/* pthread_timedjoin_np takes CLOCK_REALTIME. */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	until = ts.tv_sec * 1000000000ull + ts.tv_nsec + timeout_ms * 1000000ull;
+	ts.tv_sec = until / 1000000000ull;
+	ts.tv_nsec = until % 1000000000ull;
+	ret = -pthread_timedjoin_np(c->writer, NULL, &ts);
+	if (ret == -ETIMEDOUT)
+		c->abandoned = true;
+	else
+		c->writer_started = false;
+	return ret;
+}

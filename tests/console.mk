@@ -1,0 +1,22 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host-side tests of the console's output path (devices/console*.c)
+# against real pipes: under ASan/UBSan and under TSan (vCPU threads put
+# bytes while the writer thread writes them). Uses HOSTCC, HOST_CFLAGS
+# and HOST_BUILD from tests/unit.mk.
+
+CONSOLE_SRCS := tests/test-console.c devices/console.c devices/console-out.c
+CONSOLE_DEPS := $(CONSOLE_SRCS) devices/console.h devices/console-internal.h \
+	tests/unit.h tests/console.mk
+CONSOLE_TSAN_CFLAGS := $(filter-out -fsanitize=%,$(HOST_CFLAGS)) \
+	-fsanitize=thread
+
+$(HOST_BUILD)/test-console: $(CONSOLE_DEPS)
+	@mkdir -p $(HOST_BUILD)
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ $(CONSOLE_SRCS) -lpthread
+
+$(HOST_BUILD)/test-console-tsan: $(CONSOLE_DEPS)
+	@mkdir -p $(HOST_BUILD)
+	$(HOSTCC) $(CONSOLE_TSAN_CFLAGS) -o $@ $(CONSOLE_SRCS) -lpthread
+
+CONSOLE_TESTS := $(HOST_BUILD)/test-console $(HOST_BUILD)/test-console-tsan

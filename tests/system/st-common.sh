@@ -1,0 +1,62 @@
+# Sourced by the host-side scripts of the signal, terminal and bounded
+# resource scenarios (sig-*.sh, res-*.sh): steps, waits and the helper.
+# They run under run-vm-scenarios.sh with VMM, KERNEL, GUEST_INITRD,
+# GUEST_TESTS and WORK set; each prints one "ok N what" line per step
+# and exits non-zero at the first failure.
+set -u
+export LKVM_HOME="$WORK/home"
+mkdir -p "$LKVM_HOME"
+here=$(cd "$(dirname "$0")" && pwd)
+n=0
+pid=
+
+ok() { n=$((n + 1)); echo "ok $n $*"; }
+fail() {
+	echo "FAIL: $*"
+	exit 1
+}
+# Whatever the way out (a failure, the runner's time limit), the VM (or
+# the helper it runs under, which takes lkvm with it) does not outlive us.
+trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null' EXIT
+trap 'exit 143' TERM INT
+
+# Uptime in centiseconds (busybox date has no %N), and a difference of
+# two as seconds.
+now_cs() { awk '{ split($1, t, "."); print t[1] * 100 + t[2] }' /proc/uptime; }
+secs() { echo "$1" | awk '{ printf "%.1f", $1 / 100 }'; }
+
+# alive <pid>: running, not a zombie (kill -0 succeeds on those).
+alive() {
+	[ -r "/proc/$1/stat" ] && ! awk '{ exit $3 != "Z" }' "/proc/$1/stat" 2>/dev/null
+}
+
+# wait_for <seconds> <command...>: poll until the command succeeds, or
+# the process $pid (when set) is gone.
+wait_for() {
+	_left=$(($1 * 20))
+	shift
+	while ! "$@" 2>/dev/null; do
+		_left=$((_left - 1))
+		[ "$_left" -gt 0 ] || return 1
+		[ -z "$pid" ] || alive "$pid" || return 1
+		sleep 0.05
+	done
+}
+
+# wait_gone <seconds> <pid>: until the process has ended.
+wait_gone() {
+	_left=$(($1 * 20))
+	while alive "$2"; do
+		_left=$((_left - 1))
+		[ "$_left" -gt 0 ] || return 1
+		sleep 0.05
+	done
+}
+
+# The helper (st-helper.c): installed next to the scripts in the
+# emulated host, built here with cc on a direct run.
+H=$here/st-helper
+if [ ! -x "$H" ]; then
+	H=$WORK/st-helper
+	cc -O2 -o "$H" "$here/st-helper.c" || fail "cannot build $here/st-helper.c"
+fi

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The console's output path (devices/console-out.c) against real pipes:
+ * batching, the linger of a partial line, a full ring refusing bytes
+ * and calling room() once the terminal drains, a terminal that went
+ * away, and a stop that cannot hang. Also built under TSan: bytes come
+ * from several threads while the writer runs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "devices/console.h"
+#include "tests/unit.h"
+
+struct room_count {
+	atomic_int calls;
+};
+
+static void count_room(void *opaque)
+{
+	atomic_fetch_add(&((struct room_count *)opaque)->calls, 1);
+}
+
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* Reads what arrives within ms milliseconds. */
+static size_t read_for(int fd, char *buf, size_t len, int ms)
+{
+	struct timespec t0;
+	size_t got = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	while (got < len && ms_since(&t0) < ms) {
+		ssize_t n = read(fd, buf + got, len - got);
+
+		if (n > 0)
+			got += n;
+		else
+			usleep(1000);
+	}
+	return got;
+}
+
+static void setup(struct console *c, int p[2], struct room_count *r)
+{
+	if (pipe(p))
+		perror("pipe");
+	console_init(c, -1, p[1]);
+	console_start(c, count_room, r);
+}
+
+static void test_lines(struct unit *u)
+{
+	struct room_count r = { 0 };
+	struct console c;
+	char buf[64];
+	int p[2];
+
+	setup(&c, p, &r);
+	for (const char *s = "one\ntwo\nprompt> "; *s; s++)
+		CHECK(u, console_put(&c, *s));
+	/* The partial line follows within the linger time, not never. */
+	CHECK_EQ(u, read_for(p[0], buf, 16, 1000), 16);
+	CHECK(u, !memcmp(buf, "one\ntwo\nprompt> ", 16));
+	CHECK_EQ(u, console_stop(&c, 1000), 0);
+	CHECK_EQ(u, atomic_load(&r.calls), 0);
+	close(p[0]);
+	close(p[1]);
+}
+
+/* Nobody reads: the ring fills, refuses, and room() follows a drain. */
+static void test_full(struct unit *u)
+{
+	static char out[CONSOLE_RING_SIZE * 4];
+	struct room_count r = { 0 };
+	size_t accepted = 0, got;
+	struct console c;
+	int p[2];
+
+	setup(&c, p, &r);
+	fcntl(p[1], F_SETPIPE_SZ, 4096);
+	while (accepted < sizeof(out) && console_put(&c, 'a' + accepted % 26))
+		accepted++;
+	CHECK(u, accepted >= CONSOLE_RING_SIZE);
+	CHECK(u, accepted < sizeof(out));
+	got = read_for(p[0], out, accepted, 2000);
+	CHECK_EQ(u, got, accepted);
+	for (size_t i = 0; i < got; i++)
+		if (out[i] != 'a' + (char)(i % 26)) {
+			CHECK_EQ(u, i, got);	/* first byte out of order */
+			break;
+		}
+	CHECK(u, atomic_load(&r.calls) >= 1);
+	CHECK(u, console_put(&c, 'z'));
+	CHECK_EQ(u, console_stop(&c, 1000), 0);
+	close(p[0]);
+	close(p[1]);
+}
+
+/* A terminal that went away: bytes are dropped, nothing blocks. */
+static void test_broken(struct unit *u)
+{
+	struct room_count r = { 0 };
+	struct console c;
+	int p[2], i;
+
+	setup(&c, p, &r);
+	close(p[0]);
+	for (i = 0; i < 3 * CONSOLE_RING_SIZE; i++)
+		if (!console_put(&c, i % 64 ? 'x' : '\n'))
+			usleep(100);
+	CHECK_EQ(u, console_stop(&c, 1000), 0);
+	CHECK(u, c.out_broken);
+	CHECK(u, c.dropped > 0);
+	close(p[1]);
+}
+
+/* A terminal that never drains cannot hold up the stop. */
+static void test_stuck_stop(struct unit *u)
+{
+	struct room_count r = { 0 };
+	struct timespec t0;
+	struct console c;
+	int p[2];
+
+	setup(&c, p, &r);
+	fcntl(p[1], F_SETPIPE_SZ, 4096);
+	while (console_put(&c, 'x'))
+		;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	CHECK_EQ(u, console_stop(&c, 200), -ETIMEDOUT);
+	CHECK(u, ms_since(&t0) < 1000);
+	CHECK(u, c.abandoned);
+	/* The terminal wakes up: the abandoned writer finishes on its own. */
+	close(p[0]);
+	CHECK_EQ(u, pthread_join(c.writer, NULL), 0);
+	close(p[1]);
+}
+
+struct producer {
+	struct console *c;
+	char tag;
+	int lines;
+};
+
+static void *produce(void *arg)
+{
+	struct producer *pr = arg;
+
+	for (int i = 0; i < pr->lines; i++)
+		for (int j = 0; j < 8; j++)
+			while (!console_put(pr->c, j == 7 ? '\n' : pr->tag))
+				sched_yield();
+	return NULL;
+}
+
+/* Several vCPUs' UART writes at once: every byte arrives, once. */
+static void test_threads(struct unit *u)
+{
+	static char out[2 * 500 * 8];
+	struct room_count r = { 0 };
+	struct producer pr[2];
+	pthread_t t[2];
+	struct console c;
+	size_t got, a = 0, b = 0;
+	int p[2];
+
+	setup(&c, p, &r);
+	for (int i = 0; i < 2; i++) {
+		pr[i] = (struct producer){ .c = &c, .tag = 'A' + i, .lines = 500 };
+		pthread_create(&t[i], NULL, produce, &pr[i]);
+	}
+	got = read_for(p[0], out, sizeof(out), 5000);
+	for (int i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	CHECK_EQ(u, console_stop(&c, 1000), 0);
+	CHECK_EQ(u, got, sizeof(out));
+	for (size_t i = 0; i < got; i++) {
+		a += out[i] == 'A';
+		b += out[i] == 'B';
+	}
+	CHECK_EQ(u, a, 500 * 7);
+	CHECK_EQ(u, b, 500 * 7);
+	close(p[0]);
+	close(p[1]);
+}
+
+int main(void)
+{
+	struct unit u = { 0 };
+
+	signal(SIGPIPE, SIG_IGN);	/* as lkvm: EPIPE, not death */
+	test_lines(&u);
+	test_full(&u);
+	test_broken(&u);
+	test_stuck_stop(&u);
+	test_threads(&u);
+	return unit_done(&u, "test-console");
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_VM_SANDBOX_H
+#define LKVM_VM_SANDBOX_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+
+struct vm;
+
+/*
+ * What a thread does decides the system calls it may make: each role
+ * has an allow-list (vm/sandbox.c, docs/sandbox.md). A new kind of
+ * thread gets a role here and a list there.
+ */
+enum sandbox_role {
+	SANDBOX_MAIN,		/* main loop, control socket, stop and teardown */
+	SANDBOX_VCPU,		/* KVM_RUN and the exits it returns */
+	SANDBOX_TESTDEV,	/* the test device's delayed line changes */
+	SANDBOX_CONSOLE,	/* the console's writer */
+	SANDBOX_NR_ROLES,
+};
+
+/* Names of the native system calls, resolved before any thread runs. */
+#define SANDBOX_NR_NAMES	512
+#define SANDBOX_NAME_LEN	24
+
+struct sandbox {
+	bool on;
+	int selftest;		/* LKVM_SANDBOX_SELFTEST's role, or -1 */
+	atomic_bool faulted;	/* a thread made a forbidden call */
+	/* Read by the SIGSYS handler, which may not call the resolver. */
+	char names[SANDBOX_NR_NAMES][SANDBOX_NAME_LEN];
+};
+
+/* Set-up stage: kernel support, the SIGSYS handler, the names. */
+int sandbox_setup(struct vm *vm);
+
+/*
+ * Puts the calling thread under its role's allow-list, for good. Call
+ * it once the thread's own set-up is done; the main thread goes last,
+ * after every other thread exists, as a thread it created afterwards
+ * would inherit its list on top of its own. On failure reports the
+ * error, asks the VM to stop and returns -errno. @id numbers the
+ * threads of one role (the vCPU's index) in reports.
+ */
+int sandbox_enter(struct vm *vm, enum sandbox_role role, unsigned int id);
+
+/* True once a thread made a forbidden call (reported already). */
+static inline bool sandbox_faulted(struct sandbox *sb)
+{
+	return atomic_load(&sb->faulted);
+}
+
+#endif
