@@ -17,6 +17,12 @@ else
 CROSS_COMPILE ?= aarch64-linux-gnu-
 STATIC ?= 1
 endif
+# Runs a build-time helper built for the target (qemu-user when cross building).
+ifeq ($(HOST_ARCH),aarch64)
+TARGET_RUN ?=
+else
+TARGET_RUN ?= qemu-aarch64-static
+endif
 
 CC := $(CROSS_COMPILE)gcc
 HOSTCC ?= cc
@@ -26,7 +32,7 @@ VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1.0)
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 $(WARN) -I. -D_GNU_SOURCE -MMD -MP
-LDLIBS := -lfdt -lseccomp -lpthread
+LDLIBS := -lfdt -lpthread
 ifeq ($(STATIC),1)
 LDFLAGS += -static
 endif
@@ -65,6 +71,21 @@ $(BUILD)/version.h: FORCE
 	@echo '#define LKVM_VERSION "$(VERSION)"' > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
+# The sandbox's allow-lists are compiled to BPF at build time, with
+# libseccomp, by a helper that runs as the target (vm/sandbox-gen.c).
+GEN := $(BUILD)/gen
+$(GEN)/sandbox-gen: vm/sandbox-gen.c vm/sandbox-rules.c vm/sandbox-rules.h vm/sandbox.h
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 $(WARN) -O1 -I. -D_GNU_SOURCE -static -o $@ \
+		vm/sandbox-gen.c vm/sandbox-rules.c -lseccomp
+
+$(GEN)/sandbox-bpf.h: $(GEN)/sandbox-gen
+	$(TARGET_RUN) $< > $@.tmp
+	mv $@.tmp $@
+
+$(BUILD)/arm64/vm/sandbox.o: $(GEN)/sandbox-bpf.h
+$(BUILD)/arm64/vm/sandbox.o: CFLAGS += -I$(GEN)
+
 $(BUILD)/arm64/main.o: $(BUILD)/version.h
 $(BUILD)/arm64/main.o: CFLAGS += -include $(BUILD)/version.h
 
@@ -93,7 +114,7 @@ guest-test: lkvm guest-tests
 
 clean:
 	rm -rf $(BUILD)/arm64 $(BUILD)/host $(BUILD)/guest-tests $(BUILD)/arm64-tests \
-		$(BUILD)/dt-schema $(BUILD)/bench $(BUILD)/version.h lkvm
+		$(BUILD)/dt-schema $(BUILD)/bench $(BUILD)/version.h $(BUILD)/gen lkvm
 
 FORCE:
 

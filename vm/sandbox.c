@@ -19,115 +19,17 @@
 #include <ucontext.h>
 #include <unistd.h>
 
-#include <linux/kvm.h>
+#include <linux/filter.h>
 #include <linux/seccomp.h>
-#include <seccomp.h>
+#include <sys/syscall.h>
 
 #include "lib/log.h"
 #include "lib/util.h"
 #include "vm/sandbox.h"
+#include "vm/sandbox-rules.h"
 #include "vm/vm.h"
-
-/* Allowed when argument @arg masked with @mask is @value; @arg < 0: always. */
-struct sandbox_rule {
-	int nr;
-	int arg;
-	uint64_t mask;
-	uint64_t value;
-};
-
-#define ALLOW(call)			{ SCMP_SYS(call), -1, 0, 0 }
-#define ALLOW_IF(call, arg, mask, value) { SCMP_SYS(call), arg, mask, value }
-/* The kernel reads an ioctl's request as 32 bits; so does the check. */
-#define ALLOW_IOCTL(req)		ALLOW_IF(ioctl, 1, 0xffffffffu, req)
-
-/*
- * The allow-lists, in groups; sandbox_roles[] makes each role's list
- * from them. Every thread also may signal lkvm's own threads (tgkill,
- * see sandbox_add_role()). A thread that needs more gets it here, in
- * its role's group, with the reason.
- *
- * Every thread: glibc's locks, allocator and thread exit, logging to
- * stderr, waking the main loop (an eventfd write), returning from
- * signal handlers, clocks and sleeps. Never an executable mapping.
- */
-static const struct sandbox_rule sandbox_common[] = {
-	ALLOW(write),
-	ALLOW(futex),
-	ALLOW(rt_sigreturn),
-	ALLOW(rt_sigprocmask),
-	ALLOW(restart_syscall),
-	ALLOW(clock_gettime),
-	ALLOW(clock_nanosleep),
-	ALLOW(nanosleep),
-	ALLOW(getpid),
-	ALLOW(gettid),
-	ALLOW(brk),
-	ALLOW(madvise),
-	ALLOW(munmap),
-	ALLOW_IF(mmap, 2, PROT_EXEC, 0),
-	ALLOW_IF(mprotect, 2, PROT_EXEC, 0),
-	ALLOW(exit),
-	ALLOW(exit_group),
-};
-
-/*
- * Device models run on every thread: on vCPUs (MMIO exits), on the
- * main thread (batched writes, lines driven from the control socket),
- * on the test device's thread (delayed lines) and on the console's
- * writer (a UART waiting for room). They drive SPIs and switch the
- * coalesced-MMIO zones.
- */
-static const struct sandbox_rule sandbox_devices[] = {
-	ALLOW_IOCTL(KVM_IRQ_LINE),
-	ALLOW_IOCTL(KVM_REGISTER_COALESCED_MMIO),
-	ALLOW_IOCTL(KVM_UNREGISTER_COALESCED_MMIO),
-};
-
-static const struct sandbox_rule sandbox_vcpu[] = {
-	ALLOW_IOCTL(KVM_RUN),
-	ALLOW_IOCTL(KVM_GET_ONE_REG),
-	ALLOW_IOCTL(KVM_SET_ONE_REG),
-};
-
-/*
- * The main loop (poll on the eventfd, the signalfd, stdin and the
- * control socket's clients), then the stop and the teardown: closing
- * descriptors, removing the control socket, restoring the terminal
- * (glibc's tcsetattr() reads the settings back to check them).
- */
-static const struct sandbox_rule sandbox_main[] = {
-	ALLOW(ppoll),
-	ALLOW(read),
-	ALLOW(accept4),
-	ALLOW(close),
-	ALLOW(unlinkat),
-	ALLOW_IOCTL(TCGETS),
-	ALLOW_IOCTL(TCSETS),
-	ALLOW_IOCTL(TCSETSW),
-	ALLOW_IOCTL(TCSETSF),
-	ALLOW_IOCTL(TCFLSH),
-};
-
-/* The writer waits for a full terminal to take more. */
-static const struct sandbox_rule sandbox_console[] = {
-	ALLOW(ppoll),
-};
-
-struct sandbox_list {
-	const struct sandbox_rule *rules;
-	unsigned int nr_rules;
-};
-
-#define LIST(rules)	{ rules, ARRAY_SIZE(rules) }
-#define SANDBOX_MAX_GROUPS	3	/* per role */
-
-static const struct sandbox_list sandbox_roles[SANDBOX_NR_ROLES][SANDBOX_MAX_GROUPS] = {
-	[SANDBOX_MAIN]	  = { LIST(sandbox_common), LIST(sandbox_devices), LIST(sandbox_main) },
-	[SANDBOX_VCPU]	  = { LIST(sandbox_common), LIST(sandbox_devices), LIST(sandbox_vcpu) },
-	[SANDBOX_TESTDEV] = { LIST(sandbox_common), LIST(sandbox_devices) },
-	[SANDBOX_CONSOLE] = { LIST(sandbox_common), LIST(sandbox_devices), LIST(sandbox_console) },
-};
+/* The compiled allow-lists and the call names, from vm/sandbox-gen.c. */
+#include "sandbox-bpf.h"
 
 static const char *const sandbox_role_names[SANDBOX_NR_ROLES] = {
 	[SANDBOX_MAIN]		= "main",
@@ -217,8 +119,8 @@ static void sandbox_report(const struct sandbox_thread *self, int nr,
 		line_add(&l, "an lkvm");	/* created by a sandboxed thread */
 	}
 	line_add(&l, " thread made a forbidden system call: ");
-	if (sb && nr >= 0 && nr < SANDBOX_NR_NAMES && sb->names[nr][0]) {
-		line_add(&l, sb->names[nr]);
+	if (nr >= 0 && nr < SANDBOX_NR_NAMES && sandbox_syscall_names[nr]) {
+		line_add(&l, sandbox_syscall_names[nr]);
 		line_add(&l, " (");
 		line_add_num(&l, nr, 10);
 		line_add(&l, ")");
@@ -226,7 +128,7 @@ static void sandbox_report(const struct sandbox_thread *self, int nr,
 		line_add(&l, "number ");
 		line_add_num(&l, (unsigned int)nr, 10);
 	}
-	if (nr == SCMP_SYS(ioctl)) {
+	if (nr == __NR_ioctl) {
 		line_add(&l, " with request 0x");
 		line_add_num(&l, (uint32_t)sandbox_call_arg1(uc), 16);
 	}
@@ -258,46 +160,29 @@ out:
 	errno = saved_errno;
 }
 
-static int sandbox_add(scmp_filter_ctx ctx, const struct sandbox_rule *r)
-{
-	if (r->arg < 0)
-		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, r->nr, 0);
-	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, r->nr, 1,
-				SCMP_CMP(r->arg, SCMP_CMP_MASKED_EQ, r->mask, r->value));
-}
-
-static int sandbox_add_role(scmp_filter_ctx ctx, enum sandbox_role role)
-{
-	const struct sandbox_list *lists = sandbox_roles[role];
-	unsigned int i, j;
-	int ret;
-
-	for (i = 0; i < SANDBOX_MAX_GROUPS; i++) {
-		for (j = 0; j < lists[i].nr_rules; j++) {
-			ret = sandbox_add(ctx, &lists[i].rules[j]);
-			if (ret)
-				return ret;
-		}
-	}
-	/* Signals to lkvm's own threads only: vCPU kicks, abort. */
-	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1,
-				SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid()));
-}
-
+/*
+ * Loads the role's ready program, with lkvm's PID put in for the
+ * stand-in (tgkill to lkvm's own threads only). No new privileges is
+ * what lets an unprivileged process install a filter.
+ */
 static int sandbox_load(enum sandbox_role role)
 {
-	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_TRAP);
-	int ret;
+	const struct sock_fprog *ready = &sandbox_progs[role];
+	struct sock_filter insns[SANDBOX_MAX_INSNS];
+	struct sock_fprog prog = { .len = ready->len, .filter = insns };
+	unsigned int i;
 
-	if (!ctx)
-		return -ENOMEM;
-	/* Another ABI's calls trap too; the kernel's errors come back as they are. */
-	ret = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_TRAP);
-	ret = ret ?: seccomp_attr_set(ctx, SCMP_FLTATR_API_SYSRAWRC, 1);
-	ret = ret ?: sandbox_add_role(ctx, role);
-	ret = ret ?: seccomp_load(ctx);
-	seccomp_release(ctx);
-	return ret;
+	if (ready->len > SANDBOX_MAX_INSNS)
+		return -E2BIG;
+	memcpy(insns, ready->filter, ready->len * sizeof(insns[0]));
+	for (i = 0; i < prog.len; i++)
+		if (insns[i].k == SANDBOX_PID)
+			insns[i].k = getpid();
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return -errno;
+	if (syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog))
+		return -errno;
+	return 0;
 }
 
 /* LKVM_SANDBOX_SELFTEST: one call that no list allows. */
@@ -360,20 +245,6 @@ static bool sandbox_kernel_has_filters(void)
 	       errno == EFAULT;
 }
 
-/* libseccomp's resolver allocates: names are looked up now, not in the handler. */
-static void sandbox_resolve_names(struct sandbox *sb)
-{
-	int nr;
-
-	for (nr = 0; nr < SANDBOX_NR_NAMES; nr++) {
-		char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
-
-		if (name)
-			snprintf(sb->names[nr], SANDBOX_NAME_LEN, "%s", name);
-		free(name);
-	}
-}
-
 int sandbox_setup(struct vm *vm)
 {
 	struct sigaction sa = { .sa_sigaction = sandbox_sigsys, .sa_flags = SA_SIGINFO };
@@ -389,9 +260,6 @@ int sandbox_setup(struct vm *vm)
 		pr_err(th, "this kernel cannot sandbox lkvm's threads: it has no seccomp filters (CONFIG_SECCOMP_FILTER); use --sandbox=off to run without the sandbox");
 		return -ENOSYS;
 	}
-	/* libseccomp probes the kernel once, here, rather than in each thread at once. */
-	seccomp_api_get();
-	sandbox_resolve_names(sb);
 	sigfillset(&sa.sa_mask);
 	if (sigaction(SIGSYS, &sa, NULL)) {
 		int err = errno;

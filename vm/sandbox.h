@@ -20,19 +20,18 @@ enum sandbox_role {
 	SANDBOX_NR_ROLES,
 };
 
-/* Names of the native system calls, resolved before any thread runs. */
+/* System calls the report names (vm/sandbox-gen.c); the rest by number. */
 #define SANDBOX_NR_NAMES	512
-#define SANDBOX_NAME_LEN	24
+/* Room for a role's program on the stack of the thread that loads it. */
+#define SANDBOX_MAX_INSNS	1024
 
 struct sandbox {
 	bool on;
 	int selftest;		/* LKVM_SANDBOX_SELFTEST's role, or -1 */
 	atomic_bool faulted;	/* a thread made a forbidden call */
-	/* Read by the SIGSYS handler, which may not call the resolver. */
-	char names[SANDBOX_NR_NAMES][SANDBOX_NAME_LEN];
 };
 
-/* Set-up stage: kernel support, the SIGSYS handler, the names. */
+/* Set-up stage: kernel support and the SIGSYS handler. */
 int sandbox_setup(struct vm *vm);
 
 /*

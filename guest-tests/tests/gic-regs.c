@@ -357,7 +357,8 @@ static void v3_rdists(void)
 /*
  * IROUTER is 64 bits, accessible as two 32-bit halves. Interrupt
  * Routing Mode 1 (1 of N) must be kept unless GICD_TYPER.No1N says it
- * is not supported, in which case IRM is RAZ/WI.
+ * is not supported; IRM is then RES0, which an implementation may
+ * still keep.
  */
 static void check_irouter(u32 typer)
 {
@@ -383,7 +384,7 @@ static void check_irouter(u32 typer)
 	writel(IROUTER_IRM, reg);
 	irm = readl(reg) & IROUTER_IRM;
 	gic_irq_set_target(PROBE_SPI, 0);
-	check_known(no1n ? !irm : !!irm, gic_is_kvm() && !no1n && !irm,
+	check_known(no1n || irm, gic_is_kvm(),
 		    "KVM GICv3: IRM RAZ/WI, yet GICD_TYPER.No1N is 0",
 		    "gic-regs.irouter-irm", "GICD_TYPER.No1N %d: IROUTER.IRM %s",
 		    no1n, irm ? "kept" : "reads 0");

@@ -463,7 +463,7 @@ static void route_one(int c, int online)
 	/*
 	 * The taker counts, lowers the line, returns and EOIs. Its vCPU
 	 * may stall in between: the next raise must not come before the
-	 * line is low and the SPI idle, or this lowering would swallow it.
+	 * line is low and the SPI idle, or the late lowering swallows it.
 	 */
 	r->settle_us = settle(spi_a);
 }

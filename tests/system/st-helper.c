@@ -153,6 +153,14 @@ static pid_t spawn(const struct run_opts *o, int in, int out, char **argv)
 	if (pid != 0)
 		return pid;
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/*
+	 * As an interactive shell starts a command. A script's background
+	 * jobs inherit SIGINT ignored, and we ignore SIGPIPE: either would
+	 * hide how CMD meets them.
+	 */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGQUIT, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
 	setsid();
 	if (o->pty && o->ctty)
 		ioctl(in, TIOCSCTTY, 0);
@@ -213,7 +221,7 @@ static int run_loop(const struct run_opts *o, pid_t child, int rfd, int out)
 	return status;
 }
 
-/* The channel CMD writes to: *rfd is ours, *wfd its; *tty the pty's slave. */
+/* The channel CMD writes to: *rfd is our end, *wfd its (a pty: the slave). */
 static int run_channel(const struct run_opts *o, int *rfd, int *wfd)
 {
 	char path[4096];

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The sandbox's allow-lists (docs/sandbox.md): data only. The build
+ * compiles them into one seccomp BPF program per role with libseccomp
+ * (vm/sandbox-gen.c), so lkvm loads ready programs at run time.
+ */
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+
+#include <linux/kvm.h>
+#include <seccomp.h>
+
+#include "lib/util.h"
+#include "vm/sandbox-rules.h"
+
+#define ALLOW(call)			{ SCMP_SYS(call), -1, 0, 0 }
+#define ALLOW_IF(call, arg, mask, value) { SCMP_SYS(call), arg, mask, value }
+/* The kernel reads an ioctl's request as 32 bits; so does the check. */
+#define ALLOW_IOCTL(req)		ALLOW_IF(ioctl, 1, 0xffffffffu, req)
+
+/*
+ * The allow-lists, in groups; sandbox_roles[] makes each role's list
+ * from them. A thread that needs more gets it here, in its role's
+ * group, with the reason.
+ *
+ * Every thread: glibc's locks, allocator and thread exit, logging to
+ * stderr, waking the main loop (an eventfd write), returning from
+ * signal handlers, clocks and sleeps, signalling lkvm's own threads.
+ * Never an executable mapping.
+ */
+static const struct sandbox_rule sandbox_common[] = {
+	ALLOW(write),
+	ALLOW(futex),
+	ALLOW(rt_sigreturn),
+	ALLOW(rt_sigprocmask),
+	ALLOW(restart_syscall),
+	ALLOW(clock_gettime),
+	ALLOW(clock_nanosleep),
+	ALLOW(nanosleep),
+	ALLOW(getpid),
+	ALLOW(gettid),
+	ALLOW(brk),
+	ALLOW(madvise),
+	ALLOW(munmap),
+	ALLOW_IF(mmap, 2, PROT_EXEC, 0),
+	ALLOW_IF(mprotect, 2, PROT_EXEC, 0),
+	ALLOW(exit),
+	ALLOW(exit_group),
+	/* Signals to lkvm's own threads only: vCPU kicks, abort(). */
+	ALLOW_IF(tgkill, 0, 0xffffffffu, SANDBOX_PID),
+};
+
+/*
+ * Device models run on every thread: on vCPUs (MMIO exits), on the
+ * main thread (batched writes, lines driven from the control socket),
+ * on the test device's thread (delayed lines) and on the console's
+ * writer (a UART waiting for room). They drive SPIs and switch the
+ * coalesced-MMIO zones.
+ */
+static const struct sandbox_rule sandbox_devices[] = {
+	ALLOW_IOCTL(KVM_IRQ_LINE),
+	ALLOW_IOCTL(KVM_REGISTER_COALESCED_MMIO),
+	ALLOW_IOCTL(KVM_UNREGISTER_COALESCED_MMIO),
+};
+
+static const struct sandbox_rule sandbox_vcpu[] = {
+	ALLOW_IOCTL(KVM_RUN),
+	ALLOW_IOCTL(KVM_GET_ONE_REG),
+	ALLOW_IOCTL(KVM_SET_ONE_REG),
+};
+
+/*
+ * The main loop (poll on the eventfd, the signalfd, stdin and the
+ * control socket's clients), then the stop and the teardown: closing
+ * descriptors, removing the control socket, restoring the terminal
+ * (glibc's tcsetattr() reads the settings back to check them).
+ */
+static const struct sandbox_rule sandbox_main[] = {
+	ALLOW(ppoll),
+	ALLOW(read),
+	ALLOW(accept4),
+	ALLOW(close),
+	ALLOW(unlinkat),
+	ALLOW_IOCTL(TCGETS),
+	ALLOW_IOCTL(TCSETS),
+	ALLOW_IOCTL(TCSETSW),
+	ALLOW_IOCTL(TCSETSF),
+	ALLOW_IOCTL(TCFLSH),
+};
+
+/* The writer waits for a full terminal to take more. */
+static const struct sandbox_rule sandbox_console[] = {
+	ALLOW(ppoll),
+};
+
+#define LIST(rules)	{ rules, ARRAY_SIZE(rules) }
+const struct sandbox_list sandbox_roles[SANDBOX_NR_ROLES][SANDBOX_MAX_GROUPS] = {
+	[SANDBOX_MAIN]	  = { LIST(sandbox_common), LIST(sandbox_devices), LIST(sandbox_main) },
+	[SANDBOX_VCPU]	  = { LIST(sandbox_common), LIST(sandbox_devices), LIST(sandbox_vcpu) },
+	[SANDBOX_TESTDEV] = { LIST(sandbox_common), LIST(sandbox_devices) },
+	[SANDBOX_CONSOLE] = { LIST(sandbox_common), LIST(sandbox_devices), LIST(sandbox_console) },
+};
+
