@@ -217,9 +217,13 @@ int console_stop(struct console *c, unsigned int timeout_ms)
 	ts.tv_sec = until / 1000000000ull;
 	ts.tv_nsec = until % 1000000000ull;
 	ret = -pthread_timedjoin_np(c->writer, NULL, &ts);
-	if (ret == -ETIMEDOUT)
+	if (ret == -ETIMEDOUT) {
+		/* The writer still runs: its fields change under the lock only. */
+		pthread_mutex_lock(&c->lock);
 		c->abandoned = true;
-	else
+		pthread_mutex_unlock(&c->lock);
+	} else {
 		c->writer_started = false;
+	}
 	return ret;
 }
