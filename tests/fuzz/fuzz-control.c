@@ -40,7 +40,7 @@ static int control_parse_into(const char *line, size_t len,
 
 static void control_check_cmd(const struct control_cmd *cmd)
 {
-	FUZZ_CHECK(cmd->op <= CONTROL_IRQ);
+	FUZZ_CHECK(cmd->op <= CONTROL_STATS);
 	if (cmd->op != CONTROL_IRQ)
 		return;
 	FUZZ_CHECK(cmd->spi <= CONTROL_SPI_MAX);

@@ -180,6 +180,7 @@ printf 'IRQ 3 pulse\n' | seed fuzz-control irq-pulse
 printf 'IRQ 987 1' | seed fuzz-control irq-last
 printf '  PAUSE \r\n' | seed fuzz-control pause-blanks
 printf 'RESUME\n' | seed fuzz-control resume
+printf 'STATS\n' | seed fuzz-control stats
 printf 'STOP now\n' | seed fuzz-control stop-extra
 printf 'IRQ 988 0\n' | seed fuzz-control irq-range
 printf 'IRQ\t12\t0\tx\n' | seed fuzz-control irq-tabs
