@@ -22,7 +22,6 @@ struct mmio_batch {
 	struct kvm_coalesced_mmio_ring *ring;	/* NULL: not available */
 	uint32_t max;			/* entries in the ring */
 	pthread_mutex_t lock;		/* one consumer at a time */
-	atomic_ullong replayed;		/* writes replayed so far */
 	atomic_bool active;		/* the main loop polls the ring */
 };
 

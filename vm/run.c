@@ -70,19 +70,22 @@ static void vm_set_paused(struct vm *vm, bool paused)
 		vcpus_kick_all(vm);
 }
 
+static long vm_ms_since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t->tv_sec) * 1000 + (now.tv_nsec - t->tv_nsec) / 1000000;
+}
+
 /* Exits to lkvm since the vCPUs started, for lkvm stat and make bench. */
 static void vm_control_stats(struct vm *vm, char *msg, size_t len)
 {
 	struct vcpu_stats s;
-	struct timespec now;
-	long long ms;
 
 	vcpus_stats(vm, &s);
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	ms = (now.tv_sec - vm->started.tv_sec) * 1000LL +
-	     (now.tv_nsec - vm->started.tv_nsec) / 1000000;
-	snprintf(msg, len, "uptime_ms=%lld exits=%lu mmio=%lu signal=%lu",
-		 ms, s.exits, s.mmio, s.signal);
+	snprintf(msg, len, "uptime_ms=%ld exits=%lu mmio=%lu signal=%lu",
+		 vm_ms_since(&vm->started), s.exits, s.mmio, s.signal);
 }
 
 /* A control-socket request; msg gets the reply's text. */
@@ -155,14 +158,6 @@ struct vm_kick_clock {
 	struct timespec last;
 	unsigned int next_ms;	/* after last */
 };
-
-static long vm_ms_since(const struct timespec *t)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - t->tv_sec) * 1000 + (now.tv_nsec - t->tv_nsec) / 1000000;
-}
 
 static int vm_poll_timeout(struct vm *vm, const struct vm_kick_clock *kc)
 {
