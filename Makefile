@@ -46,7 +46,7 @@ LKVM_SRCS := main.c \
 	gic/irqchip.c gic/kvm-vgic.c gic/kvm-gicv2.c gic/kvm-gicv3.c gic/gic-fdt.c \
 	gic/user-gic.c gic/ugic-core.c gic/ugic-dist.c gic/ugic-cpuif.c \
 	devices/bus.c devices/uart8250.c devices/uart8250-fdt.c devices/console.c \
-	devices/console-out.c vm/mmio-batch.c \
+	devices/console-out.c vm/mmio-batch.c vm/reg-page.c \
 	devices/testdev.c devices/testdev-fdt.c \
 	fdt/fdt.c
 

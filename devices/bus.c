@@ -33,6 +33,17 @@ int mmio_bus_register(struct mmio_bus *bus, struct mmio_region *region)
 	return 0;
 }
 
+/* How many regions share some byte of [addr, addr + len). */
+unsigned int mmio_bus_count(struct mmio_bus *bus, uint64_t addr, uint64_t len)
+{
+	struct mmio_region span = { .base = addr, .size = len };
+	unsigned int i, n = 0;
+
+	for (i = 0; i < bus->nr_regions; i++)
+		n += regions_overlap(bus->regions[i], &span);
+	return n;
+}
+
 /* The region holding [addr, addr + len), or NULL. */
 struct mmio_region *mmio_bus_find(struct mmio_bus *bus, uint64_t addr,
 				  uint32_t len)

@@ -19,6 +19,7 @@ struct mmio_bus {
 int mmio_bus_register(struct mmio_bus *bus, struct mmio_region *region);
 struct mmio_region *mmio_bus_find(struct mmio_bus *bus, uint64_t addr,
 				  uint32_t len);
+unsigned int mmio_bus_count(struct mmio_bus *bus, uint64_t addr, uint64_t len);
 int mmio_bus_access(struct mmio_bus *bus, uint64_t addr, void *data,
 		    uint32_t len, bool is_write, int cpu);
 

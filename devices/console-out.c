@@ -70,6 +70,17 @@ bool console_put(struct console *c, uint8_t byte)
 	return true;
 }
 
+/* How many bytes console_put() would take now, one after the other. */
+size_t console_room(struct console *c)
+{
+	size_t room;
+
+	pthread_mutex_lock(&c->lock);
+	room = c->out_broken ? CONSOLE_RING_SIZE : CONSOLE_RING_SIZE - c->len;
+	pthread_mutex_unlock(&c->lock);
+	return room;
+}
+
 /* Whether the writer should write now rather than wait for more. */
 static bool console_due(struct console *c, uint64_t now)
 {

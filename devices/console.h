@@ -62,6 +62,7 @@ int console_start(struct console *c, void (*room)(void *opaque), void *opaque);
 int console_stop(struct console *c, unsigned int timeout_ms);
 void console_restore(struct console *c);
 bool console_put(struct console *c, uint8_t byte);
+size_t console_room(struct console *c);
 ssize_t console_read(struct console *c, uint8_t *buf, size_t room, bool *quit);
 
 #endif

@@ -38,7 +38,7 @@ void uart8250_init(struct uart8250 *u, uint64_t base, unsigned int spi,
 	u->opaque = opaque;
 	u->spi = spi;
 	u->region = (struct mmio_region) {
-		.name = "uart8250", .base = base, .size = 8,
+		.name = "uart8250", .base = base, .size = UART8250_REGS,
 		.handler = uart8250_mmio, .opaque = u,
 	};
 }
@@ -80,17 +80,14 @@ static void uart_rx_put(struct uart8250 *u, uint8_t byte)
 	u->rx_count++;
 }
 
-static uint8_t uart_rx_get(struct uart8250 *u)
+/* The oldest received byte leaves the FIFO (a read of RBR). */
+static void uart_rx_pop(struct uart8250 *u)
 {
-	uint8_t byte;
-
 	if (!u->rx_count)
-		return 0;
-	byte = u->rx[u->rx_head];
+		return;
 	u->rx_head = (u->rx_head + 1) % UART8250_FIFO_SIZE;
 	if (!--u->rx_count)
 		u->ops->rx_ready(u->opaque);
-	return byte;
 }
 
 static void uart_write_thr(struct uart8250 *u, uint8_t byte)
@@ -177,31 +174,82 @@ static uint8_t uart_msr(const struct uart8250 *u)
 	return MSR_DCD | MSR_DSR | MSR_CTS;
 }
 
-static uint8_t uart_read(struct uart8250 *u, uint64_t off)
+/* What a read of the register returns, without its side effects. */
+static uint8_t uart_peek(const struct uart8250 *u, uint64_t off)
 {
 	bool dlab = u->lcr & LCR_DLAB;
-	uint8_t iir, lsr;
 
 	switch (off) {
-	case UART_RBR_THR_DLL:	return dlab ? u->dll : uart_rx_get(u);
+	case UART_RBR_THR_DLL:
+		if (dlab)
+			return u->dll;
+		return u->rx_count ? u->rx[u->rx_head] : 0;
 	case UART_IER_DLM:	return dlab ? u->dlm : u->ier;
-	case UART_IIR_FCR:
-		iir = uart_iir(u);
-		/* Reading IIR acknowledges a transmit interrupt. */
-		if ((iir & 0x0f) == IIR_THRI)
-			u->thri_pending = false;
-		return iir;
+	case UART_IIR_FCR:	return uart_iir(u);
 	case UART_LCR:		return u->lcr;
 	case UART_MCR:		return u->mcr;
 	case UART_LSR:
-		lsr = (u->thr_full ? 0 : LSR_THRE | LSR_TEMT) |
-		      (u->rx_count ? LSR_DR : 0) | (u->overrun ? LSR_OE : 0);
-		u->overrun = false;	/* reading LSR clears the error bits */
-		return lsr;
+		return (u->thr_full ? 0 : LSR_THRE | LSR_TEMT) |
+		       (u->rx_count ? LSR_DR : 0) | (u->overrun ? LSR_OE : 0);
 	case UART_MSR:		return uart_msr(u);
 	case UART_SCR:		return u->scr;
 	}
 	return 0;
+}
+
+static uint8_t uart_read(struct uart8250 *u, uint64_t off)
+{
+	uint8_t val = uart_peek(u, off);
+
+	switch (off) {
+	case UART_RBR_THR_DLL:
+		if (!(u->lcr & LCR_DLAB))
+			uart_rx_pop(u);
+		break;
+	case UART_IIR_FCR:
+		/* Reading IIR acknowledges a transmit interrupt. */
+		if ((val & 0x0f) == IIR_THRI)
+			u->thri_pending = false;
+		break;
+	case UART_LSR:
+		u->overrun = false;	/* reading LSR clears the error bits */
+		break;
+	}
+	return val;
+}
+
+/*
+ * Whether the registers may be read from a copy, with no exit: only
+ * while no read has a side effect (no received byte, no transmit
+ * interrupt to acknowledge, no error bit) and no write that may be
+ * batched could change what a read returns before lkvm sees it (THR
+ * into the FIFO in loopback, DLL with DLAB set). THR must be empty.
+ */
+static bool uart_image(const struct uart8250 *u, uint8_t img[UART8250_REGS])
+{
+	unsigned int i;
+
+	if ((u->lcr & LCR_DLAB) || (u->mcr & MCR_LOOP) || (u->ier & IER_THRI) ||
+	    u->rx_count || u->overrun || u->thr_full)
+		return false;
+	for (i = 0; i < UART8250_REGS; i++)
+		img[i] = uart_peek(u, i);
+	return true;
+}
+
+/*
+ * After every change, in this order: the register copy first (so a
+ * copy that went stale is withdrawn before an interrupt makes the
+ * guest look), then the interrupt, then batching.
+ */
+static void uart_sync(struct uart8250 *u, bool read)
+{
+	uint8_t img[UART8250_REGS];
+
+	if (u->ops->image)
+		u->ops->image(u->opaque, uart_image(u, img) ? img : NULL, read);
+	uart_update_irq(u);
+	uart_update_batch(u);
 }
 
 int uart8250_mmio(struct mmio_region *region, struct mmio_access *acc)
@@ -209,7 +257,7 @@ int uart8250_mmio(struct mmio_region *region, struct mmio_access *acc)
 	struct uart8250 *u = region->opaque;
 
 	/* Byte-wide registers only (no reg-io-width in the DT). */
-	if (acc->len != 1 || acc->offset >= 8) {
+	if (acc->len != 1 || acc->offset >= UART8250_REGS) {
 		acc->data = 0;
 		return -EINVAL;
 	}
@@ -218,8 +266,7 @@ int uart8250_mmio(struct mmio_region *region, struct mmio_access *acc)
 		uart_write(u, acc->offset, acc->data);
 	else
 		acc->data = uart_read(u, acc->offset);
-	uart_update_irq(u);
-	uart_update_batch(u);
+	uart_sync(u, !acc->is_write);
 	pthread_mutex_unlock(&u->lock);
 	return 0;
 }
@@ -231,7 +278,7 @@ void uart8250_tx_ready(struct uart8250 *u)
 	if (u->thr_full && u->ops->tx(u->opaque, u->thr)) {
 		u->thr_full = false;
 		u->thri_pending = true;
-		uart_update_irq(u);
+		uart_sync(u, false);
 	}
 	pthread_mutex_unlock(&u->lock);
 }
@@ -254,7 +301,7 @@ size_t uart8250_rx_push(struct uart8250 *u, const uint8_t *buf, size_t len)
 	pthread_mutex_lock(&u->lock);
 	for (i = 0; i < len && u->rx_count < UART8250_FIFO_SIZE; i++)
 		uart_rx_put(u, buf[i]);
-	uart_update_irq(u);
+	uart_sync(u, false);
 	pthread_mutex_unlock(&u->lock);
 	return i;
 }

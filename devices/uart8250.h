@@ -11,6 +11,7 @@
 
 #define UART8250_FIFO_SIZE	64
 #define UART8250_CLOCK_HZ	1843200
+#define UART8250_REGS		8	/* byte-wide, one byte apart */
 
 /* How the UART reaches the rest of the VM; all called with its lock held. */
 struct uart8250_ops {
@@ -26,6 +27,13 @@ struct uart8250_ops {
 	void (*tx_batch)(void *opaque, bool on);
 	/* The guest drained the receive FIFO: more input may be fed. */
 	void (*rx_ready)(void *opaque);
+	/*
+	 * After every access and change: what each of the UART8250_REGS
+	 * registers reads as, when they may be read from a copy without
+	 * lkvm (no read has a side effect), else NULL. read: the guest
+	 * just read a register through lkvm. Optional.
+	 */
+	void (*image)(void *opaque, const uint8_t *regs, bool read);
 };
 
 /*

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lib/log.h"
 #include "vm/memmap.h"
@@ -60,11 +61,108 @@ static void vm_uart_rx_ready(void *opaque)
 	vm_wake(opaque);
 }
 
+/*
+ * The UART's register page (vm/reg-page.h): while the guest polls LSR
+ * to transmit, and THR writes go to KVM's coalesced ring, a console
+ * byte costs no exit at all. Mapped once UART_PAGE_MISSES reads in a
+ * row exited although the copy was good (the guest is polling, not
+ * taking one interrupt); withdrawn at once when the copy goes stale,
+ * and when the console ring has less room than the writes that may sit
+ * in KVM's ring (nothing else stops the guest while it reads THRE from
+ * memory); withdrawn too when output stops (vm_uart_page_idle()).
+ */
+#define UART_PAGE_MISSES	16
+#define UART_PAGE_SLOT		1	/* guest RAM is slot 0 */
+
+static void vm_uart_page_off(struct vm *vm, struct reg_page *p)
+{
+	int ret = reg_page_map(vm, p, false);
+
+	p->misses = 0;
+	if (!ret)
+		return;
+	/* The guest would go on reading a stale copy: stop it. */
+	pr_err(vm->cfg.loglevel, "cannot withdraw the UART's register page: %s",
+	       strerror(-ret));
+	vm_request_stop(vm, VM_STOP_ERROR);
+}
+
+static void vm_uart_page_on(struct vm *vm, struct reg_page *p)
+{
+	int ret = reg_page_map(vm, p, true);
+
+	if (ret) {
+		pr_debug(vm->cfg.loglevel, "UART: no register page, reads exit: %s",
+			 strerror(-ret));
+		reg_page_destroy(p);	/* mem NULL: never tried again */
+		return;
+	}
+	/* Nothing exits now: the main loop replays the ring until output stops. */
+	atomic_store(&vm->batch.active, true);
+	vm_wake(vm);
+}
+
+/* With the UART's lock held, after every change (uart8250_ops.image). */
+static void vm_uart_image(void *opaque, const uint8_t *regs, bool read)
+{
+	struct vm *vm = opaque;
+	struct reg_page *p = &vm->uart_page;
+	bool good = regs && console_room(&vm->console) >= 2 * vm->batch.max;
+
+	if (!p->mem)
+		return;
+	pthread_mutex_lock(&p->lock);
+	if (!good)
+		vm_uart_page_off(vm, p);
+	else if (!reg_page_update(vm, p, regs, UART8250_REGS) && !p->mapped &&
+		 read && ++p->misses >= UART_PAGE_MISSES)
+		vm_uart_page_on(vm, p);
+	pthread_mutex_unlock(&p->lock);
+}
+
+/*
+ * From the main loop, when the ring stayed empty for a while: reads
+ * exit again, and the polling stops (an exit drains the ring).
+ */
+void vm_uart_page_idle(struct vm *vm)
+{
+	struct reg_page *p = &vm->uart_page;
+
+	if (p->mem) {
+		pthread_mutex_lock(&p->lock);
+		vm_uart_page_off(vm, p);
+		atomic_store(&vm->batch.active, false);
+		pthread_mutex_unlock(&p->lock);
+	} else {
+		atomic_store(&vm->batch.active, false);
+	}
+}
+
+/* A stage, after the batched MMIO ring: the page needs it (see above). */
+int vm_uart_page_init(struct vm *vm)
+{
+	uint64_t base = vm->uart.region.base;
+	long size = sysconf(_SC_PAGESIZE);
+	int ret;
+
+	if (!vm->batch.ring || vm->cfg.no_reg_page || size <= 0 ||
+	    mmio_bus_count(&vm->bus, base, size) != 1) {
+		/* Another device shares the page, or no batching: reads exit. */
+		return -pthread_mutex_init(&vm->uart_page.lock, NULL);
+	}
+	ret = reg_page_init(vm, &vm->uart_page, base, UART_PAGE_SLOT);
+	if (ret)
+		pr_err(vm->cfg.loglevel, "cannot set up the UART's register page: %s",
+		       strerror(-ret));
+	return ret;
+}
+
 static const struct uart8250_ops vm_uart_ops = {
 	.set_irq	= vm_uart_set_irq,
 	.tx		= vm_uart_tx,
 	.tx_batch	= vm_uart_tx_batch,
 	.rx_ready	= vm_uart_rx_ready,
+	.image		= vm_uart_image,
 };
 
 void vm_uart_init(struct vm *vm, unsigned int spi)

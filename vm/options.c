@@ -374,6 +374,8 @@ void options_read_env(struct vm_config *cfg)
 	cfg->no_kernel_gic = v && *v && strcmp(v, "0");
 	v = getenv("LKVM_NO_MMIO_BATCH");
 	cfg->no_batch = v && *v && strcmp(v, "0");
+	v = getenv("LKVM_NO_REG_PAGE");
+	cfg->no_reg_page = v && *v && strcmp(v, "0");
 	cfg->wfi_kick_ms = OPTIONS_WFI_KICK_MS;
 	v = getenv("LKVM_WFI_KICK_MS");
 	if (v && !parse_uint(v, &ms) && ms <= 1000)

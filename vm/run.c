@@ -178,15 +178,18 @@ static void vm_batch_poll(struct vm *vm, unsigned int *idle)
 {
 	if (!atomic_load(&vm->batch.active))
 		return;
-	if (mmio_batch_drain(&vm->batch, &vm->bus))
+	if (mmio_batch_drain(&vm->batch, &vm->bus)) {
 		*idle = 0;
-	else if (++*idle >= BATCH_IDLE_POLLS) {
-		*idle = 0;
-		atomic_store(&vm->batch.active, false);
-		/* A vCPU may have set it again meanwhile: look once more. */
-		if (mmio_batch_drain(&vm->batch, &vm->bus))
-			atomic_store(&vm->batch.active, true);
+		return;
 	}
+	if (++*idle < BATCH_IDLE_POLLS)
+		return;
+	*idle = 0;
+	/* Output stopped: UART reads exit again, and polling stops. */
+	vm_uart_page_idle(vm);
+	/* A vCPU may have used the ring meanwhile: look once more. */
+	if (mmio_batch_drain(&vm->batch, &vm->bus))
+		atomic_store(&vm->batch.active, true);
 }
 
 /*
@@ -313,6 +316,7 @@ int vm_run(struct vm *vm)
 		return 1;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &vm->started);
+	pr_debug(vm->cfg.loglevel, "run: starting the vCPUs");
 	ret = vcpus_start(vm);
 	if (ret) {
 		pr_err(vm->cfg.loglevel, "cannot start the vCPU threads: %s", strerror(-ret));
@@ -323,11 +327,14 @@ int vm_run(struct vm *vm)
 	}
 	vcpus_kick_all(vm);
 	vcpus_join(vm);
+	pr_debug(vm->cfg.loglevel, "run: the vCPUs stopped");
 	if (vm->cfg.loglevel >= LOG_DEBUG) {
 		char stats[128];
 
 		vm_control_stats(vm, stats, sizeof(stats));
 		pr_debug(vm->cfg.loglevel, "exits to lkvm: %s", stats);
+		pr_debug(vm->cfg.loglevel, "UART register page mapped %lu times",
+			 vm->uart_page.maps);
 	}
 	if (vm->cfg.test_device)
 		testdev_stop(&vm->testdev);
@@ -335,6 +342,7 @@ int vm_run(struct vm *vm)
 	if (console_stop(&vm->console, CONSOLE_STOP_MS) == -ETIMEDOUT)
 		pr_warn(vm->cfg.loglevel, "the terminal took no console output for %u ms; the guest's last output is lost",
 			CONSOLE_STOP_MS);
+	pr_debug(vm->cfg.loglevel, "run: console written out");
 	close(sfd);
 	return vm_exit_status(vm);
 }

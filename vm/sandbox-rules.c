@@ -54,13 +54,15 @@ static const struct sandbox_rule sandbox_common[] = {
  * Device models run on every thread: on vCPUs (MMIO exits), on the
  * main thread (batched writes, lines driven from the control socket),
  * on the test device's thread (delayed lines) and on the console's
- * writer (a UART waiting for room). They drive SPIs and switch the
- * coalesced-MMIO zones.
+ * writer (a UART waiting for room). They drive SPIs, switch the
+ * coalesced-MMIO zones and map or withdraw the UART's read-only
+ * register page (a memslot; vm/reg-page.h).
  */
 static const struct sandbox_rule sandbox_devices[] = {
 	ALLOW_IOCTL(KVM_IRQ_LINE),
 	ALLOW_IOCTL(KVM_REGISTER_COALESCED_MMIO),
 	ALLOW_IOCTL(KVM_UNREGISTER_COALESCED_MMIO),
+	ALLOW_IOCTL(KVM_SET_USER_MEMORY_REGION),
 };
 
 static const struct sandbox_rule sandbox_vcpu[] = {

@@ -179,6 +179,7 @@ static const struct vm_stage vm_stages[] = {
 	{ "devices",			vm_devices },
 	{ "create vCPUs",		vcpus_create },
 	{ "batched MMIO ring",		mmio_batch_init },
+	{ "UART register page",		vm_uart_page_init },
 	{ "create the GIC",		vm_gic_create },
 	{ "size and init the GIC",	vm_gic_init },
 	{ "PSCI version",		vm_read_psci_version },
@@ -213,10 +214,12 @@ int vm_setup(struct vm *vm)
 
 void vm_teardown(struct vm *vm)
 {
+	pr_debug(vm->cfg.loglevel, "teardown");
 	vcpus_destroy(vm);
 	irqchip_destroy(&vm->irqchip);
 	ram_teardown(vm);
 	kvm_close(vm);
+	pr_debug(vm->cfg.loglevel, "teardown: the VM is closed");
 	if (vm->kernel_fd >= 0)
 		close(vm->kernel_fd);
 	if (vm->initrd_fd >= 0)
@@ -224,6 +227,7 @@ void vm_teardown(struct vm *vm)
 	if (vm->event_fd >= 0)
 		close(vm->event_fd);
 	uart8250_destroy(&vm->uart);
+	reg_page_destroy(&vm->uart_page);
 	if (vm->cfg.test_device && vm->testdev.ops)
 		testdev_destroy(&vm->testdev);
 	control_close(&vm->control);

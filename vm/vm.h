@@ -16,6 +16,7 @@
 #include "vm/control.h"
 #include "vm/loader.h"
 #include "vm/mmio-batch.h"
+#include "vm/reg-page.h"
 #include "vm/sandbox.h"
 
 struct vcpu;
@@ -74,6 +75,7 @@ struct vm {
 
 	struct control control;
 	struct mmio_batch batch;	/* coalesced MMIO (UART THR) */
+	struct reg_page uart_page;	/* UART reads without exits */
 	struct sandbox sandbox;		/* per-thread system call allow-lists */
 	struct timespec started;	/* when the vCPU threads started */
 };
@@ -87,6 +89,8 @@ void vm_uart_init(struct vm *vm, unsigned int spi);
 void vm_console_room(void *opaque);
 void vm_console_thread_start(void *opaque);
 int vm_testdev_init(struct vm *vm);
+int vm_uart_page_init(struct vm *vm);
+void vm_uart_page_idle(struct vm *vm);
 int vm_control_irq(struct vm *vm, const struct control_cmd *cmd, char *msg, size_t len);
 int vm_control(struct vm *vm, const struct control_cmd *cmd, char *msg, size_t len);
 void vm_wait_resume(struct vm *vm);

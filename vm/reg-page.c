@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Register reads served from a read-only memslot (vm/reg-page.h). */
+#include <errno.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <linux/kvm.h>
+
+#include "vm/kvm.h"
+#include "vm/reg-page.h"
+#include "vm/vm.h"
+
+/*
+ * Without KVM_CAP_READONLY_MEM, or with gpa not on a page boundary of
+ * this host, mem stays NULL and every read exits as before.
+ */
+int reg_page_init(struct vm *vm, struct reg_page *p, uint64_t gpa, uint32_t slot)
+{
+	long size = sysconf(_SC_PAGESIZE);
+	void *mem;
+	int ret;
+
+	memset(p, 0, sizeof(*p));
+	ret = -pthread_mutex_init(&p->lock, NULL);
+	if (ret || size <= 0 || gpa % size || kvm_check_cap(vm, KVM_CAP_READONLY_MEM) <= 0)
+		return ret;
+	/* Written now, so the guest's first read maps a page of lkvm's own. */
+	mem = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (mem == MAP_FAILED)
+		return -errno;
+	p->mem = mem;
+	p->size = size;
+	p->gpa = gpa;
+	p->slot = slot;
+	return 0;
+}
+
+void reg_page_destroy(struct reg_page *p)
+{
+	if (p->mem)
+		munmap(p->mem, p->size);
+	p->mem = NULL;
+	pthread_mutex_destroy(&p->lock);
+}
+
+/*
+ * The guest may map the device uncached (it does: device memory), and
+ * then reads memory, not the cache lkvm wrote through: clean the line
+ * to the point of coherency. On x86 (the unit tests) there is no guest.
+ */
+static void reg_page_clean(const void *addr)
+{
+#ifdef __aarch64__
+	asm volatile("dc civac, %0\n\tdsb sy" : : "r"(addr) : "memory");
+#else
+	(void)addr;
+#endif
+}
+
+/*
+ * Lock held. Makes the copy equal to regs; the caller must withdraw the
+ * page first when a read of the old copy would now be wrong in a way
+ * the guest could act on (see vm/devices.c).
+ */
+int reg_page_update(struct vm *vm, struct reg_page *p, const uint8_t *regs,
+		    size_t len)
+{
+	if (!p->mem || len > p->size)
+		return -EINVAL;
+	if (!memcmp(p->mem, regs, len))
+		return 0;
+	memcpy(p->mem, regs, len);
+	reg_page_clean(p->mem);
+	return 0;
+}
+
+/*
+ * Lock held. Maps the page over the device's registers, or removes it:
+ * once KVM_SET_USER_MEMORY_REGION returns, no vCPU reads the copy any
+ * more (KVM waits for every vCPU that might be using the old slots).
+ */
+int reg_page_map(struct vm *vm, struct reg_page *p, bool on)
+{
+	struct kvm_userspace_memory_region slot = {
+		.slot = p->slot,
+		.flags = KVM_MEM_READONLY,
+		.guest_phys_addr = p->gpa,
+		.memory_size = on ? p->size : 0,
+		.userspace_addr = (uintptr_t)p->mem,
+	};
+
+	if (!p->mem)
+		return -ENODEV;
+	if (p->mapped == on)
+		return 0;
+	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &slot))
+		return -errno;
+	p->mapped = on;
+	p->maps += on;
+	return 0;
+}
