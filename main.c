@@ -76,7 +76,7 @@ static int cmd_run(int argc, char *argv[])
 	run_block_signals();
 	ret = vm_setup(vm);
 	if (!ret) {
-		ret = console_init(&vm->console, STDIN_FILENO, STDOUT_FILENO);
+		ret = console_raw(&vm->console);
 		if (ret)
 			pr_warn(vm->cfg.loglevel, "cannot put the terminal in raw mode: %s",
 				strerror(-ret));

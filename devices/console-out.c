@@ -142,9 +142,11 @@ static void console_write_some(struct console *c)
 		n = CONSOLE_RING_SIZE - c->head;
 	if (n == c->len)
 		c->line_done = false;	/* everything due goes out now */
+	c->writing = true;
 	pthread_mutex_unlock(&c->lock);
 	ok = console_write_all(c->out_fd, c->ring + c->head, n);
 	pthread_mutex_lock(&c->lock);
+	c->writing = false;
 	if (!ok && !c->out_broken) {
 		c->out_broken = true;
 		c->dropped += c->len - n;
@@ -220,6 +222,12 @@ int console_stop(struct console *c, unsigned int timeout_ms)
 	pthread_mutex_lock(&c->lock);
 	c->stopping = true;
 	pthread_cond_signal(&c->cond);
+	if (c->leave_idle && !c->len && !c->writing) {
+		c->abandoned = true;
+		pthread_mutex_unlock(&c->lock);
+		pthread_detach(c->writer);
+		return 0;
+	}
 	pthread_mutex_unlock(&c->lock);
 
 	/* pthread_timedjoin_np takes CLOCK_REALTIME. */

@@ -10,7 +10,6 @@
 
 int console_init(struct console *c, int in_fd, int out_fd)
 {
-	struct termios raw;
 	int ret;
 
 	memset(c, 0, sizeof(*c));
@@ -22,9 +21,17 @@ int console_init(struct console *c, int in_fd, int out_fd)
 	c->in_is_tty = isatty(in_fd);
 	if (fcntl(in_fd, F_GETFD) < 0)
 		c->in_eof = true;	/* started without stdin */
+	return 0;
+}
+
+/* Input in raw mode, when it is a terminal; console_restore() undoes it. */
+int console_raw(struct console *c)
+{
+	struct termios raw;
+
 	if (!c->in_is_tty)
 		return 0;
-	if (tcgetattr(in_fd, &c->saved))
+	if (tcgetattr(c->in_fd, &c->saved))
 		return -errno;
 	c->termios_saved = true;
 	/*
@@ -37,7 +44,7 @@ int console_init(struct console *c, int in_fd, int out_fd)
 	raw.c_lflag &= ~(ICANON | ECHO | ISIG | IEXTEN);
 	raw.c_cc[VMIN] = 1;
 	raw.c_cc[VTIME] = 0;
-	if (tcsetattr(in_fd, TCSANOW, &raw))
+	if (tcsetattr(c->in_fd, TCSANOW, &raw))
 		return -errno;
 	return 0;
 }

@@ -41,15 +41,22 @@ struct console {
 	void *opaque;
 	/* Optional: first thing on the writer thread (to enter the sandbox). */
 	void (*thread_start)(void *opaque);
+	/*
+	 * At stop, a writer with nothing to write is not waited for: it is
+	 * detached and left to end with the process (and c must outlive it:
+	 * abandoned is set). For a process that exits right after.
+	 */
+	bool leave_idle;
 
 	pthread_mutex_t lock;	/* guards everything below */
 	pthread_cond_t cond;	/* the writer waits here for bytes or a stop */
 	pthread_t writer;
 	bool writer_started;
-	bool abandoned;		/* the writer is stuck in write(): never free */
+	bool abandoned;		/* the writer may still run (stuck, or left): never free */
 	bool stopping;		/* write what is left, then end */
 	bool out_broken;	/* the terminal went away: output is dropped */
 	bool refused;		/* a byte was refused: call room() when there is some */
+	bool writing;		/* the writer is in write(), the lock released */
 	bool line_done;		/* a newline is in the ring */
 	uint64_t last_put_ns;	/* CLOCK_MONOTONIC of the newest byte */
 	size_t head, len;	/* ring: oldest byte, bytes held */
@@ -58,6 +65,7 @@ struct console {
 };
 
 int console_init(struct console *c, int in_fd, int out_fd);
+int console_raw(struct console *c);
 int console_start(struct console *c, void (*room)(void *opaque), void *opaque);
 int console_stop(struct console *c, unsigned int timeout_ms);
 void console_restore(struct console *c);

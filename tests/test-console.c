@@ -198,6 +198,36 @@ static void test_threads(struct unit *u)
 	close(p[1]);
 }
 
+/*
+ * leave_idle: a stop with everything written leaves the writer to end
+ * by itself; a stop with bytes still in the ring writes them first.
+ * Static: the consoles outlive the writers they leave.
+ */
+static void test_leave_idle(struct unit *u)
+{
+	static struct room_count r;
+	static struct console c1, c2;
+	char buf[8];
+	int p[2], q[2];
+
+	setup(&c1, p, &r);
+	c1.leave_idle = true;
+	for (const char *s = "abc\n"; *s; s++)
+		console_put(&c1, *s);
+	CHECK_EQ(u, read_for(p[0], buf, 4, 5000), 4);
+	usleep(20000);		/* the writer is back waiting */
+	CHECK_EQ(u, console_stop(&c1, 1000), 0);
+	CHECK(u, c1.abandoned);
+
+	setup(&c2, q, &r);
+	c2.leave_idle = true;
+	for (const char *s = "xyz"; *s; s++)
+		console_put(&c2, *s);
+	CHECK_EQ(u, console_stop(&c2, 1000), 0);
+	CHECK_EQ(u, read_for(q[0], buf, 3, 5000), 3);
+	CHECK(u, !memcmp(buf, "xyz", 3));
+}
+
 int main(void)
 {
 	struct unit u = { 0 };
@@ -208,5 +238,6 @@ int main(void)
 	test_broken(&u);
 	test_stuck_stop(&u);
 	test_threads(&u);
+	test_leave_idle(&u);
 	return unit_done(&u, "test-console");
 }

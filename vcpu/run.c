@@ -130,11 +130,13 @@ static void *vcpu_thread(void *arg)
 {
 	struct vcpu *vcpu = arg;
 	struct vm *vm = vcpu->vm;
-
-	const struct irqchip_ops *ic = vm->irqchip.ops;
+	const struct irqchip_ops *ic;
 
 	if (sandbox_enter(vm, SANDBOX_VCPU, vcpu->id))
 		return NULL;
+	/* Parked until set-up is done: the GIC did not exist at the spawn. */
+	vm_wait_resume(vm);
+	ic = vm->irqchip.ops;
 	while (!atomic_load(&vm->stop_reason)) {
 		int ret;
 
@@ -170,12 +172,18 @@ static void *vcpu_thread(void *arg)
 	return NULL;
 }
 
-int vcpus_start(struct vm *vm)
+/*
+ * A set-up stage: the threads are made, enter their sandbox and park
+ * (the VM starts paused) while the main thread finishes the set-up, so
+ * that this work overlaps it; vm_run() releases them.
+ */
+int vcpus_spawn(struct vm *vm)
 {
 	struct sigaction sa = { .sa_handler = vcpu_kick_handler };
 	unsigned int i;
 	int ret;
 
+	atomic_store(&vm->paused, true);
 	/* No SA_RESTART: KVM_RUN must return EINTR when kicked. */
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(VCPU_KICK_SIGNAL, &sa, NULL))
@@ -183,8 +191,11 @@ int vcpus_start(struct vm *vm)
 	for (i = 0; i < vm->nr_cpus; i++) {
 		ret = -pthread_create(&vm->vcpus[i].thread, NULL, vcpu_thread,
 				      &vm->vcpus[i]);
-		if (ret)
+		if (ret) {
+			pr_err(vm->cfg.loglevel, "cannot start the vCPU threads: %s",
+			       strerror(-ret));
 			return ret;
+		}
 		vm->vcpus[i].started = true;
 	}
 	return 0;

@@ -46,7 +46,7 @@ int vcpu_set_boot_regs(struct vcpu *vcpu, uint64_t pc, uint64_t x0);
 void vcpus_destroy(struct vm *vm);
 int vm_read_psci_version(struct vm *vm);
 
-int vcpus_start(struct vm *vm);
+int vcpus_spawn(struct vm *vm);
 void vcpu_kick(struct vcpu *vcpu);
 bool vcpu_is_current(struct vcpu *vcpu);
 void vcpus_kick_all(struct vm *vm);

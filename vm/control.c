@@ -74,6 +74,32 @@ static int control_connect(const char *path)
 	return fd;
 }
 
+/* Whether a live VM answers on path; fd: the connection, or -errno. */
+static bool control_taken(int th, const char *name, const char *path, int fd)
+{
+	if (fd < 0)
+		return false;
+	close(fd);
+	pr_err(th, "a VM named '%s' is already running (socket %s); choose another --name",
+	       name, path);
+	return true;
+}
+
+/*
+ * A set-up stage, early: a name that a live VM holds is refused before
+ * any slow work (loading a large kernel); the socket itself is made
+ * last (control_open()), when all else is sound.
+ */
+int control_check_name(struct vm *vm)
+{
+	char path[CONTROL_PATH_MAX];
+
+	if (control_path(vm->name, path, sizeof(path)))
+		return 0;	/* control_open() says why there is no socket */
+	return control_taken(vm->cfg.loglevel, vm->name, path,
+			     control_connect(path)) ? -EEXIST : 0;
+}
+
 /*
  * A socket file nobody answers on is stale (its VM died without
  * cleaning up) and is replaced; a live one means the name is taken.
@@ -82,12 +108,8 @@ static int control_claim(struct control *c, int th, const char *name)
 {
 	int fd = control_connect(c->path);
 
-	if (fd >= 0) {
-		close(fd);
-		pr_err(th, "a VM named '%s' is already running (socket %s); choose another --name",
-		       name, c->path);
+	if (control_taken(th, name, c->path, fd))
 		return -EEXIST;
-	}
 	if (fd == -ECONNREFUSED) {
 		pr_info(th, "removing stale control socket %s", c->path);
 		unlink(c->path);
@@ -140,8 +162,12 @@ int control_open(struct control *c, struct vm *vm)
 		c->path[0] = '\0';
 		return 0;
 	}
-	ret = control_claim(c, th, vm->name);
-	ret = ret ?: control_listen(c);
+	/* The name is usually free: bind first, ask who holds it only if not. */
+	ret = control_listen(c);
+	if (ret == -EADDRINUSE) {
+		ret = control_claim(c, th, vm->name);
+		ret = ret ?: control_listen(c);
+	}
 	if (ret && ret != -EEXIST)
 		pr_err(th, "cannot listen on %s: %s", c->path, strerror(-ret));
 	if (ret)

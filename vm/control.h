@@ -30,6 +30,7 @@ struct control {
 
 int control_dir(char *buf, size_t len);
 int control_path(const char *name, char *buf, size_t len);
+int control_check_name(struct vm *vm);
 int control_open(struct control *c, struct vm *vm);
 void control_close(struct control *c);
 int control_pollfds(struct control *c, struct pollfd *fds, int max);

@@ -26,9 +26,9 @@ int reg_page_init(struct vm *vm, struct reg_page *p, uint64_t gpa, uint32_t slot
 	ret = -pthread_mutex_init(&p->lock, NULL);
 	if (ret || size <= 0 || gpa % size || kvm_check_cap(vm, KVM_CAP_READONLY_MEM) <= 0)
 		return ret;
-	/* Written now, so the guest's first read maps a page of lkvm's own. */
+	/* Not touched here: the first copy is written before the first map. */
 	mem = mmap(NULL, size, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (mem == MAP_FAILED)
 		return -errno;
 	p->mem = mem;

@@ -283,6 +283,23 @@ static int vm_exit_status(struct vm *vm)
 	}
 }
 
+/* The vCPU threads and the console writer start parked during set-up. */
+void vm_threads_stop(struct vm *vm)
+{
+	vm_request_stop(vm, VM_STOP_ERROR);	/* no-op once a reason is set */
+	if (!vm->vcpus)
+		return;		/* set-up failed before there were vCPUs */
+	vcpus_kick_all(vm);
+	vcpus_join(vm);
+}
+
+void vm_console_stop(struct vm *vm)
+{
+	if (console_stop(&vm->console, CONSOLE_STOP_MS) == -ETIMEDOUT)
+		pr_warn(vm->cfg.loglevel, "the terminal took no console output for %u ms; the guest's last output is lost",
+			CONSOLE_STOP_MS);
+}
+
 int vm_run(struct vm *vm)
 {
 	sigset_t set;
@@ -308,25 +325,13 @@ int vm_run(struct vm *vm)
 		close(sfd);
 		return 1;
 	}
-	vm->console.thread_start = vm_console_thread_start;
-	ret = console_start(&vm->console, vm_console_room, vm);
-	if (ret) {
-		pr_err(vm->cfg.loglevel, "cannot start the console: %s", strerror(-ret));
-		close(sfd);
-		return 1;
-	}
 	clock_gettime(CLOCK_MONOTONIC, &vm->started);
-	pr_debug(vm->cfg.loglevel, "run: starting the vCPUs");
-	ret = vcpus_start(vm);
-	if (ret) {
-		pr_err(vm->cfg.loglevel, "cannot start the vCPU threads: %s", strerror(-ret));
-		vm_request_stop(vm, VM_STOP_ERROR);
-	} else if (!sandbox_enter(vm, SANDBOX_MAIN, 0)) {
-		/* Last: a thread created after it would inherit its list. */
+	pr_debug(vm->cfg.loglevel, "run: releasing the vCPUs");
+	vm_set_paused(vm, false);
+	/* Last: a thread created after it would inherit its list. */
+	if (!sandbox_enter(vm, SANDBOX_MAIN, 0))
 		vm_main_loop(vm, sfd);
-	}
-	vcpus_kick_all(vm);
-	vcpus_join(vm);
+	vm_threads_stop(vm);
 	pr_debug(vm->cfg.loglevel, "run: the vCPUs stopped");
 	if (vm->cfg.loglevel >= LOG_DEBUG) {
 		char stats[128];
@@ -339,9 +344,7 @@ int vm_run(struct vm *vm)
 	if (vm->cfg.test_device)
 		testdev_stop(&vm->testdev);
 	mmio_batch_drain(&vm->batch, &vm->bus);
-	if (console_stop(&vm->console, CONSOLE_STOP_MS) == -ETIMEDOUT)
-		pr_warn(vm->cfg.loglevel, "the terminal took no console output for %u ms; the guest's last output is lost",
-			CONSOLE_STOP_MS);
+	vm_console_stop(vm);
 	pr_debug(vm->cfg.loglevel, "run: console written out");
 	close(sfd);
 	return vm_exit_status(vm);

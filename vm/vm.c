@@ -46,8 +46,6 @@ static int vm_check_ram(struct vm *vm)
 
 static int vm_defaults(struct vm *vm)
 {
-	long host_cpus = sysconf(_SC_NPROCESSORS_ONLN);
-
 	if (vm->cfg.name)
 		snprintf(vm->name, sizeof(vm->name), "%s", vm->cfg.name);
 	else
@@ -55,8 +53,11 @@ static int vm_defaults(struct vm *vm)
 
 	/* As kvmtool: one vCPU per host CPU, 64 MiB per vCPU plus 192 MiB. */
 	vm->nr_cpus = vm->cfg.nr_cpus;
-	if (!vm->nr_cpus)
+	if (!vm->nr_cpus) {
+		long host_cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
 		vm->nr_cpus = host_cpus > 0 ? host_cpus : 1;
+	}
 	vm->ram_size = vm->cfg.ram_size;
 	if (!vm->ram_size)
 		vm->ram_size = (vm->nr_cpus + 3) * 64 * SZ_1M;
@@ -169,10 +170,30 @@ static int vm_control_open(struct vm *vm)
 	return control_open(&vm->control, vm);
 }
 
+/*
+ * The console's writer thread starts early, so that creating it and
+ * its sandbox overlap the set-up; the terminal goes raw only once the
+ * set-up succeeded (main.c). lkvm exits soon after a stop: an idle
+ * writer is left to end with the process rather than waited for.
+ */
+static int vm_console(struct vm *vm)
+{
+	int ret = console_init(&vm->console, STDIN_FILENO, STDOUT_FILENO);
+
+	vm->console.thread_start = vm_console_thread_start;
+	vm->console.leave_idle = true;
+	ret = ret ?: console_start(&vm->console, vm_console_room, vm);
+	if (ret)
+		pr_err(vm->cfg.loglevel, "cannot start the console: %s", strerror(-ret));
+	return ret;
+}
+
 static const struct vm_stage vm_stages[] = {
 	{ "defaults",			vm_defaults },
 	{ "inspect kernel and initrd",	load_inspect },
+	{ "name not taken",		control_check_name },
 	{ "sandbox support",		sandbox_setup },
+	{ "console writer",		vm_console },
 	{ "open KVM, create the VM",	kvm_open },
 	{ "vCPU limits",		vm_check_vcpus },
 	{ "guest RAM",			ram_setup },
@@ -180,6 +201,7 @@ static const struct vm_stage vm_stages[] = {
 	{ "create vCPUs",		vcpus_create },
 	{ "batched MMIO ring",		mmio_batch_init },
 	{ "UART register page",		vm_uart_page_init },
+	{ "vCPU threads, parked",	vcpus_spawn },
 	{ "create the GIC",		vm_gic_create },
 	{ "size and init the GIC",	vm_gic_init },
 	{ "PSCI version",		vm_read_psci_version },
@@ -206,8 +228,12 @@ int vm_setup(struct vm *vm)
 	for (i = 0; i < ARRAY_SIZE(vm_stages); i++) {
 		pr_debug(vm->cfg.loglevel, "stage: %s", vm_stages[i].name);
 		ret = vm_stages[i].run(vm);
-		if (ret)
+		if (ret) {
+			/* The threads started so far end here; nothing ran. */
+			vm_threads_stop(vm);
+			vm_console_stop(vm);
 			return ret;
+		}
 	}
 	return 0;
 }

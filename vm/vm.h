@@ -84,6 +84,8 @@ int vm_setup(struct vm *vm);
 int vm_run(struct vm *vm);
 void vm_teardown(struct vm *vm);
 void vm_request_stop(struct vm *vm, enum vm_stop_reason reason);
+void vm_threads_stop(struct vm *vm);
+void vm_console_stop(struct vm *vm);
 void vm_wake(struct vm *vm);
 void vm_uart_init(struct vm *vm, unsigned int spi);
 void vm_console_room(void *opaque);
