@@ -94,7 +94,7 @@ static void vm_uart_page_on(struct vm *vm, struct reg_page *p)
 	if (ret) {
 		pr_debug(vm->cfg.loglevel, "UART: no register page, reads exit: %s",
 			 strerror(-ret));
-		reg_page_destroy(p);	/* mem NULL: never tried again */
+		reg_page_disable(p);	/* never tried again */
 		return;
 	}
 	/* Nothing exits now: the main loop replays the ring until output stops. */
@@ -128,14 +128,12 @@ void vm_uart_page_idle(struct vm *vm)
 {
 	struct reg_page *p = &vm->uart_page;
 
-	if (p->mem) {
-		pthread_mutex_lock(&p->lock);
+	/* Under the lock: a vCPU that maps the page sets active again after. */
+	pthread_mutex_lock(&p->lock);
+	if (p->mem)
 		vm_uart_page_off(vm, p);
-		atomic_store(&vm->batch.active, false);
-		pthread_mutex_unlock(&p->lock);
-	} else {
-		atomic_store(&vm->batch.active, false);
-	}
+	atomic_store(&vm->batch.active, false);
+	pthread_mutex_unlock(&p->lock);
 }
 
 /* A stage, after the batched MMIO ring: the page needs it (see above). */

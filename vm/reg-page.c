@@ -38,11 +38,17 @@ int reg_page_init(struct vm *vm, struct reg_page *p, uint64_t gpa, uint32_t slot
 	return 0;
 }
 
-void reg_page_destroy(struct reg_page *p)
+/* Lock held (or no other thread): reads exit from now on, for good. */
+void reg_page_disable(struct reg_page *p)
 {
 	if (p->mem)
 		munmap(p->mem, p->size);
 	p->mem = NULL;
+}
+
+void reg_page_destroy(struct reg_page *p)
+{
+	reg_page_disable(p);
 	pthread_mutex_destroy(&p->lock);
 }
 

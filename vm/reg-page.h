@@ -29,6 +29,7 @@ struct reg_page {
 };
 
 int reg_page_init(struct vm *vm, struct reg_page *p, uint64_t gpa, uint32_t slot);
+void reg_page_disable(struct reg_page *p);
 void reg_page_destroy(struct reg_page *p);
 int reg_page_update(struct vm *vm, struct reg_page *p, const uint8_t *regs,
 		    size_t len);

@@ -309,28 +309,28 @@ int vm_run(struct vm *vm)
 	sfd = ret ? -1 : signalfd(-1, &set, SFD_CLOEXEC);
 	if (sfd < 0) {
 		pr_err(vm->cfg.loglevel, "cannot set up signal handling: %s", strerror(errno));
+		vm_threads_stop(vm);
+		vm_console_stop(vm);
 		return 1;
 	}
 	ret = 0;
 	if (vm->irqchip.ops->first_run)
 		ret = vm->irqchip.ops->first_run(&vm->irqchip, vm);
-	if (ret) {
-		close(sfd);
-		return 1;
-	}
-	if (vm->cfg.test_device)
+	if (!ret && vm->cfg.test_device) {
 		ret = testdev_start(&vm->testdev);
-	if (ret) {
-		pr_err(vm->cfg.loglevel, "cannot start the test device: %s", strerror(-ret));
-		close(sfd);
-		return 1;
+		if (ret)
+			pr_err(vm->cfg.loglevel, "cannot start the test device: %s",
+			       strerror(-ret));
 	}
 	clock_gettime(CLOCK_MONOTONIC, &vm->started);
-	pr_debug(vm->cfg.loglevel, "run: releasing the vCPUs");
-	vm_set_paused(vm, false);
-	/* Last: a thread created after it would inherit its list. */
-	if (!sandbox_enter(vm, SANDBOX_MAIN, 0))
-		vm_main_loop(vm, sfd);
+	if (!ret) {
+		pr_debug(vm->cfg.loglevel, "run: releasing the vCPUs");
+		vm_set_paused(vm, false);
+		/* Last: a thread created after it would inherit its list. */
+		if (!sandbox_enter(vm, SANDBOX_MAIN, 0))
+			vm_main_loop(vm, sfd);
+	}
+	/* On a failure above, the parked threads end without running. */
 	vm_threads_stop(vm);
 	pr_debug(vm->cfg.loglevel, "run: the vCPUs stopped");
 	if (vm->cfg.loglevel >= LOG_DEBUG) {
