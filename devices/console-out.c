@@ -56,6 +56,10 @@ bool console_put(struct console *c, uint8_t byte)
 		pthread_mutex_unlock(&c->lock);
 		return false;
 	}
+	if (!c->writer_started && c->wake && !c->wake_sent) {
+		c->wake_sent = true;
+		c->wake(c->opaque);
+	}
 	c->ring[(c->head + c->len) % CONSOLE_RING_SIZE] = byte;
 	/* The writer sleeps on an empty ring or until the line ends. */
 	wake = !c->len || (byte == '\n' && !c->line_done) ||
@@ -183,17 +187,46 @@ static void *console_writer(void *arg)
 	return NULL;
 }
 
+static int console_spawn(struct console *c)
+{
+	int ret = -pthread_create(&c->writer, NULL, console_writer, c);
+
+	pthread_mutex_lock(&c->lock);
+	c->writer_started = !ret;
+	pthread_mutex_unlock(&c->lock);
+	return ret;
+}
+
 /* room is called when a byte console_put() refused would now fit. */
 int console_start(struct console *c, void (*room)(void *opaque), void *opaque)
 {
-	int ret;
-
 	c->room = room;
 	c->opaque = opaque;
-	ret = -pthread_create(&c->writer, NULL, console_writer, c);
-	if (!ret)
-		c->writer_started = true;
-	return ret;
+	return console_spawn(c);
+}
+
+/*
+ * No writer yet: the first byte calls wake(), on whatever thread puts
+ * it, and the owner then calls console_spawn_due() on a thread that may
+ * create threads. A guest that writes nothing never costs one.
+ */
+void console_start_lazy(struct console *c, void (*room)(void *opaque),
+			void (*wake)(void *opaque), void *opaque)
+{
+	c->room = room;
+	c->wake = wake;
+	c->opaque = opaque;
+}
+
+/* Creates the writer once there is output for it; 0 or -errno. */
+int console_spawn_due(struct console *c)
+{
+	bool due;
+
+	pthread_mutex_lock(&c->lock);
+	due = c->wake_sent && !c->writer_started;
+	pthread_mutex_unlock(&c->lock);
+	return due ? console_spawn(c) : 0;
 }
 
 /*
@@ -211,6 +244,9 @@ int console_stop(struct console *c, unsigned int timeout_ms)
 	uint64_t until;
 	int ret;
 
+	/* Output the (lazy) writer was not made for yet: make it now. */
+	if (!c->writer_started && c->len && c->wake)
+		console_spawn(c);
 	if (!c->writer_started) {
 		/* No writer ever ran: whatever the ring holds goes out here. */
 		if (c->len && !c->out_broken)

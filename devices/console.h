@@ -38,6 +38,8 @@ struct console {
 
 	/* Called on the writer thread, no lock held, when a refused byte fits. */
 	void (*room)(void *opaque);
+	/* Lazy start: the first byte asks for a writer (console_start_lazy()). */
+	void (*wake)(void *opaque);
 	void *opaque;
 	/* Optional: first thing on the writer thread (to enter the sandbox). */
 	void (*thread_start)(void *opaque);
@@ -57,6 +59,7 @@ struct console {
 	bool out_broken;	/* the terminal went away: output is dropped */
 	bool refused;		/* a byte was refused: call room() when there is some */
 	bool writing;		/* the writer is in write(), the lock released */
+	bool wake_sent;		/* wake() was called */
 	bool line_done;		/* a newline is in the ring */
 	uint64_t last_put_ns;	/* CLOCK_MONOTONIC of the newest byte */
 	size_t head, len;	/* ring: oldest byte, bytes held */
@@ -67,6 +70,9 @@ struct console {
 int console_init(struct console *c, int in_fd, int out_fd);
 int console_raw(struct console *c);
 int console_start(struct console *c, void (*room)(void *opaque), void *opaque);
+void console_start_lazy(struct console *c, void (*room)(void *opaque),
+			void (*wake)(void *opaque), void *opaque);
+int console_spawn_due(struct console *c);
 int console_stop(struct console *c, unsigned int timeout_ms);
 void console_restore(struct console *c);
 bool console_put(struct console *c, uint8_t byte);

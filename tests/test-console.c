@@ -228,6 +228,55 @@ static void test_leave_idle(struct unit *u)
 	CHECK(u, !memcmp(buf, "xyz", 3));
 }
 
+static void count_wake(void *opaque)
+{
+	atomic_fetch_add(&((struct room_count *)opaque)->calls, 1);
+}
+
+/*
+ * A lazy start: no writer until the first byte, which asks for one
+ * (once); console_spawn_due() makes it. A stop with bytes and no writer
+ * yet makes one to write them, with the usual time limit.
+ */
+static void test_lazy(struct unit *u)
+{
+	struct room_count wakes = { 0 };
+	struct console c, d;
+	char buf[8];
+	int p[2], q[2];
+
+	if (pipe(p) || pipe(q))
+		perror("pipe");
+	console_init(&c, -1, p[1]);
+	console_start_lazy(&c, count_room, count_wake, &wakes);
+	CHECK_EQ(u, console_spawn_due(&c), 0);
+	CHECK(u, !c.writer_started);		/* nothing written: no thread */
+	for (const char *s = "ab\n"; *s; s++)
+		CHECK(u, console_put(&c, *s));
+	CHECK_EQ(u, atomic_load(&wakes.calls), 1);
+	CHECK(u, !c.writer_started);
+	CHECK_EQ(u, console_spawn_due(&c), 0);
+	CHECK(u, c.writer_started);
+	CHECK_EQ(u, read_for(p[0], buf, 3, 5000), 3);
+	CHECK(u, !memcmp(buf, "ab\n", 3));
+	CHECK(u, console_put(&c, 'c'));
+	CHECK_EQ(u, atomic_load(&wakes.calls), 1);
+	CHECK_EQ(u, console_stop(&c, 1000), 0);
+	CHECK_EQ(u, read_for(p[0], buf, 1, 5000), 1);
+
+	console_init(&d, -1, q[1]);
+	console_start_lazy(&d, count_room, count_wake, &wakes);
+	for (const char *s = "xyz"; *s; s++)
+		CHECK(u, console_put(&d, *s));
+	CHECK_EQ(u, console_stop(&d, 1000), 0);
+	CHECK_EQ(u, read_for(q[0], buf, 3, 5000), 3);
+	CHECK(u, !memcmp(buf, "xyz", 3));
+	close(p[0]);
+	close(p[1]);
+	close(q[0]);
+	close(q[1]);
+}
+
 int main(void)
 {
 	struct unit u = { 0 };
@@ -239,5 +288,6 @@ int main(void)
 	test_stuck_stop(&u);
 	test_threads(&u);
 	test_leave_idle(&u);
+	test_lazy(&u);
 	return unit_done(&u, "test-console");
 }

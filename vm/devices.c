@@ -56,7 +56,8 @@ void vm_console_thread_start(void *opaque)
 	sandbox_enter(opaque, SANDBOX_CONSOLE, 0);	/* reports, stops the VM */
 }
 
-static void vm_uart_rx_ready(void *opaque)
+/* The guest drained the UART's input, or wrote its first console byte. */
+void vm_wake_opaque(void *opaque)
 {
 	vm_wake(opaque);
 }
@@ -159,7 +160,7 @@ static const struct uart8250_ops vm_uart_ops = {
 	.set_irq	= vm_uart_set_irq,
 	.tx		= vm_uart_tx,
 	.tx_batch	= vm_uart_tx_batch,
-	.rx_ready	= vm_uart_rx_ready,
+	.rx_ready	= vm_wake_opaque,
 	.image		= vm_uart_image,
 };
 

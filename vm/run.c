@@ -219,6 +219,17 @@ static int vm_min_timeout(int a, int b)
 	return (b < 0 || a < b) ? a : b;
 }
 
+/* The guest wrote its first byte: the console's writer is made here. */
+static void vm_console_spawn(struct vm *vm)
+{
+	int ret = console_spawn_due(&vm->console);
+
+	if (!ret)
+		return;
+	pr_err(vm->cfg.loglevel, "cannot start the console's writer: %s", strerror(-ret));
+	vm_request_stop(vm, VM_STOP_ERROR);
+}
+
 static void vm_main_loop(struct vm *vm, int sfd)
 {
 	struct vm_kick_clock kick = { .next_ms = vm->irqchip.kick_ms };
@@ -246,6 +257,7 @@ static void vm_main_loop(struct vm *vm, int sfd)
 			break;
 		if (n >= 0)
 			control_handle(&vm->control, vm, fds + 3, nctl);
+		vm_console_spawn(vm);
 		vm_batch_poll(vm, &batch_idle);
 		vm_tick(vm, &kick);
 		if (fds[0].revents & POLLIN)
@@ -283,7 +295,7 @@ static int vm_exit_status(struct vm *vm)
 	}
 }
 
-/* The vCPU threads and the console writer start parked during set-up. */
+/* The vCPU threads start parked during set-up (vcpus_spawn()). */
 void vm_threads_stop(struct vm *vm)
 {
 	vm_request_stop(vm, VM_STOP_ERROR);	/* no-op once a reason is set */

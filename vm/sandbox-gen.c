@@ -26,9 +26,11 @@
 
 static int gen_add(scmp_filter_ctx ctx, const struct sandbox_rule *r)
 {
+	uint32_t act = r->err ? SCMP_ACT_ERRNO(r->err) : SCMP_ACT_ALLOW;
+
 	if (r->arg < 0)
-		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, r->nr, 0);
-	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, r->nr, 1,
+		return seccomp_rule_add(ctx, act, r->nr, 0);
+	return seccomp_rule_add(ctx, act, r->nr, 1,
 				SCMP_CMP(r->arg, SCMP_CMP_MASKED_EQ, r->mask, r->value));
 }
 

@@ -4,17 +4,22 @@
  * compiles them into one seccomp BPF program per role with libseccomp
  * (vm/sandbox-gen.c), so lkvm loads ready programs at run time.
  */
+#include <errno.h>
+#include <sched.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/mman.h>
 
 #include <linux/kvm.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
 
 #include "lib/util.h"
 #include "vm/sandbox-rules.h"
 
-#define ALLOW(call)			{ SCMP_SYS(call), -1, 0, 0 }
-#define ALLOW_IF(call, arg, mask, value) { SCMP_SYS(call), arg, mask, value }
+#define ALLOW(call)			{ SCMP_SYS(call), -1, 0, 0, 0 }
+#define FAIL(call, errno_value)		{ SCMP_SYS(call), -1, 0, 0, errno_value }
+#define ALLOW_IF(call, arg, mask, value) { SCMP_SYS(call), arg, mask, value, 0 }
 /* The kernel reads an ioctl's request as 32 bits; so does the check. */
 #define ALLOW_IOCTL(req)		ALLOW_IF(ioctl, 1, 0xffffffffu, req)
 
@@ -76,8 +81,21 @@ static const struct sandbox_rule sandbox_vcpu[] = {
  * control socket's clients), then the stop and the teardown: closing
  * descriptors, removing the control socket, restoring the terminal
  * (glibc's tcsetattr() reads the settings back to check them).
+ * It makes the console's writer thread when the guest first writes:
+ * clone for a thread of this process only (CLONE_THREAD and CLONE_VM),
+ * never a process; clone3, whose flags a filter cannot read, fails
+ * with ENOSYS so that glibc falls back to clone; the new thread
+ * registers its robust futex list and its rseq area, then enters its
+ * own list, under this one: setting no_new_privs and adding a filter,
+ * which can only take calls away.
  */
 static const struct sandbox_rule sandbox_main[] = {
+	ALLOW_IF(clone, 0, CLONE_THREAD | CLONE_VM, CLONE_THREAD | CLONE_VM),
+	FAIL(clone3, ENOSYS),
+	ALLOW(set_robust_list),
+	ALLOW(rseq),
+	ALLOW_IF(prctl, 0, 0xffffffffu, PR_SET_NO_NEW_PRIVS),
+	ALLOW_IF(seccomp, 0, 0xffffffffu, SECCOMP_SET_MODE_FILTER),
 	ALLOW(ppoll),
 	ALLOW(read),
 	ALLOW(accept4),

@@ -6,12 +6,16 @@
 
 #include "vm/sandbox.h"
 
-/* Allowed when argument @arg masked with @mask is @value; @arg < 0: always. */
+/*
+ * Allowed when argument @arg masked with @mask is @value; @arg < 0:
+ * always. With @err, the call fails with that errno instead.
+ */
 struct sandbox_rule {
 	int nr;
 	int arg;
 	uint64_t mask;
 	uint64_t value;
+	int err;
 };
 
 struct sandbox_list {

@@ -171,21 +171,24 @@ static int vm_control_open(struct vm *vm)
 }
 
 /*
- * The console's writer thread starts early, so that creating it and
- * its sandbox overlap the set-up; the terminal goes raw only once the
- * set-up succeeded (main.c). lkvm exits soon after a stop: an idle
- * writer is left to end with the process rather than waited for.
+ * The console's output ring. Its writer thread is made by the main
+ * loop when the guest first writes (a guest that writes nothing never
+ * costs one); the terminal goes raw only once the set-up succeeded
+ * (main.c). lkvm exits soon after a stop: an idle writer is left to
+ * end with the process rather than waited for.
  */
 static int vm_console(struct vm *vm)
 {
 	int ret = console_init(&vm->console, STDIN_FILENO, STDOUT_FILENO);
 
+	if (ret) {
+		pr_err(vm->cfg.loglevel, "cannot set up the console: %s", strerror(-ret));
+		return ret;
+	}
 	vm->console.thread_start = vm_console_thread_start;
 	vm->console.leave_idle = true;
-	ret = ret ?: console_start(&vm->console, vm_console_room, vm);
-	if (ret)
-		pr_err(vm->cfg.loglevel, "cannot start the console: %s", strerror(-ret));
-	return ret;
+	console_start_lazy(&vm->console, vm_console_room, vm_wake_opaque, vm);
+	return 0;
 }
 
 static const struct vm_stage vm_stages[] = {
@@ -193,7 +196,7 @@ static const struct vm_stage vm_stages[] = {
 	{ "inspect kernel and initrd",	load_inspect },
 	{ "name not taken",		control_check_name },
 	{ "sandbox support",		sandbox_setup },
-	{ "console writer",		vm_console },
+	{ "console output",		vm_console },
 	{ "open KVM, create the VM",	kvm_open },
 	{ "vCPU limits",		vm_check_vcpus },
 	{ "guest RAM",			ram_setup },

@@ -89,6 +89,7 @@ void vm_console_stop(struct vm *vm);
 void vm_wake(struct vm *vm);
 void vm_uart_init(struct vm *vm, unsigned int spi);
 void vm_console_room(void *opaque);
+void vm_wake_opaque(void *opaque);
 void vm_console_thread_start(void *opaque);
 int vm_testdev_init(struct vm *vm);
 int vm_uart_page_init(struct vm *vm);
