@@ -117,6 +117,28 @@ function per_irqchip(mt, h, v) {
 	return ""
 }
 
+# Least-squares slope of a boot figure over the vCPU counts measured
+# (cl[1..nc]): what each extra vCPU costs. what: "s" (time) or "rss".
+function slope(h, v, what,    i, c, y, n, sx, sy, sxx, sxy) {
+	n = sx = sy = sxx = sxy = 0
+	for (i = 1; i <= nc; i++) {
+		c = cl[i]
+		y = what == "s" ? boot_s(h, v, c) : boot_rss(h, v, c)
+		if (y == "")
+			continue
+		n++; sx += c; sy += y; sxx += c * c; sxy += c * y
+	}
+	if (n < 2 || n * sxx == sx * sx)
+		return ""
+	return (n * sxy - sx * sy) / (n * sxx - sx * sx)
+}
+
+# | label | lkvm | kvmtool | target | holds |: holds when lkvm's is no higher.
+function slope_row(label, a, b, f) {
+	printf "| %s | %s | %s | lkvm <= kvmtool | %s |\n", label, fmt(a, f), fmt(b, f),
+		(a == "" || b == "") ? "" : (a <= b ? "yes" : "**no**")
+}
+
 # | label | a | b | a/b | target | holds |
 function row(label, a, b, f, op, target,    r, hold) {
 	r = div(a, b)
@@ -283,6 +305,15 @@ END {
 			    cnt[kl] + fails[kl]
 		}
 		print ""
+		if (peer && nc > 1) {
+			print "| cost per extra vCPU (least squares over " nc " vCPU counts) | lkvm | kvmtool | target | holds |"
+			print "| --- | ---: | ---: | --- | --- |"
+			slope_row("Linux boot, exec to exit (s per vCPU)",
+			    slope(h, L, "s"), slope(h, K, "s"), "%.2f")
+			slope_row("Peak RSS, Linux boot (KiB per vCPU)",
+			    slope(h, L, "rss"), slope(h, K, "rss"), "%d")
+			print ""
+		}
 		print "| -m (MiB) | lkvm RSS (KiB) | kvmtool RSS (KiB) | ratio | kvmtool -n none RSS (KiB) | ratio | lkvm start/stop (ms) | kvmtool start/stop (ms) |"
 		print "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 		nm = split(mems_list, ml, " ")
