@@ -46,20 +46,26 @@ int mmio_batch_zone(struct vm *vm, uint64_t addr, uint32_t size, bool on)
 /*
  * Replays the writes KVM queued, oldest first; returns how many. The
  * unlocked look at the indices keeps the empty case, the usual one at
- * an exit, free of the lock.
+ * an exit, free of the lock. Only what was queued when it started: a
+ * guest that writes without exits (the UART's register page) would
+ * otherwise keep its caller replaying for as long as it writes, and
+ * the main loop would never get back to its socket and signals.
  */
 unsigned int mmio_batch_drain(struct mmio_batch *b, struct mmio_bus *bus)
 {
 	struct kvm_coalesced_mmio_ring *ring = b->ring;
 	unsigned int n = 0;
-	uint32_t first;
+	uint32_t first, last;
 
 	if (!ring || __atomic_load_n(&ring->first, __ATOMIC_RELAXED) ==
 		     __atomic_load_n(&ring->last, __ATOMIC_ACQUIRE))
 		return 0;
 	pthread_mutex_lock(&b->lock);
 	first = ring->first;
-	while (first != __atomic_load_n(&ring->last, __ATOMIC_ACQUIRE)) {
+	last = __atomic_load_n(&ring->last, __ATOMIC_ACQUIRE);
+	if (last >= b->max)
+		last = first;	/* KVM never writes this; do not trust it blindly */
+	while (first != last) {
 		struct kvm_coalesced_mmio *m;
 		uint8_t data[8];
 		uint32_t len;
