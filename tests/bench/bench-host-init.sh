@@ -421,6 +421,9 @@ for m in $RSS_MEMS; do
 	[ "$m" = 64 ] && continue	# the start/stop rounds have it
 	phase startstop "$RSS_ROUNDS" "$RSS_VARIANTS" 1 "$m" 60 "$B/guests/poweroff.bin" "" ""
 done
+# The VMM's own memory per vCPU: the same guest with 8 vCPUs (the
+# secondaries never start, so no guest memory comes with them).
+phase startstop "$RSS_ROUNDS" "$RSS_VARIANTS" 8 64 60 "$B/guests/poweroff.bin" "" ""
 if [ -n "$TRACE_VARIANTS" ]; then
 	echo "BENCH-PHASE trace: one start/stop with --loglevel=debug each of $TRACE_VARIANTS"
 	for v in $TRACE_VARIANTS; do
