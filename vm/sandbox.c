@@ -161,26 +161,36 @@ out:
 }
 
 /*
- * Loads the role's ready program, with lkvm's PID put in for the
- * stand-in (tgkill to lkvm's own threads only). No new privileges is
- * what lets an unprivileged process install a filter.
+ * Makes each role's program from the ready one, with lkvm's PID put in
+ * for the stand-in (tgkill to lkvm's own threads only).
  */
-static int sandbox_load(enum sandbox_role role)
+static int sandbox_prepare(struct sandbox *sb)
 {
-	const struct sock_fprog *ready = &sandbox_progs[role];
-	struct sock_filter insns[SANDBOX_MAX_INSNS];
-	struct sock_fprog prog = { .len = ready->len, .filter = insns };
-	unsigned int i;
+	unsigned int r, i, used = 0;
+	pid_t pid = getpid();
 
-	if (ready->len > SANDBOX_MAX_INSNS)
-		return -E2BIG;
-	memcpy(insns, ready->filter, ready->len * sizeof(insns[0]));
-	for (i = 0; i < prog.len; i++)
-		if (insns[i].k == SANDBOX_PID)
-			insns[i].k = getpid();
+	for (r = 0; r < SANDBOX_NR_ROLES; r++) {
+		const struct sock_fprog *ready = &sandbox_progs[r];
+		struct sock_filter *insns = sb->insns + used;
+
+		if (ready->len > SANDBOX_MAX_INSNS - used)
+			return -E2BIG;
+		memcpy(insns, ready->filter, ready->len * sizeof(insns[0]));
+		for (i = 0; i < ready->len; i++)
+			if (insns[i].k == SANDBOX_PID)
+				insns[i].k = pid;
+		sb->progs[r] = (struct sock_fprog) { .len = ready->len, .filter = insns };
+		used += ready->len;
+	}
+	return 0;
+}
+
+/* No new privileges is what lets an unprivileged process install a filter. */
+static int sandbox_load(struct sandbox *sb, enum sandbox_role role)
+{
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return -errno;
-	if (syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog))
+	if (syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &sb->progs[role]))
 		return -errno;
 	return 0;
 }
@@ -207,7 +217,7 @@ int sandbox_enter(struct vm *vm, enum sandbox_role role, unsigned int id)
 	sigemptyset(&sys);
 	sigaddset(&sys, SIGSYS);
 	ret = -pthread_sigmask(SIG_UNBLOCK, &sys, NULL);
-	ret = ret ?: sandbox_load(role);
+	ret = ret ?: sandbox_load(sb, role);
 	if (ret) {
 		pr_err(vm->cfg.loglevel, "cannot put the %s thread %u in the sandbox: %s; use --sandbox=off to run without the sandbox",
 		       sandbox_role_names[role], id, strerror(-ret));
@@ -256,6 +266,11 @@ int sandbox_setup(struct vm *vm)
 		return -EINVAL;
 	if (!sb->on)
 		return 0;
+	if (sandbox_prepare(sb)) {
+		pr_err(th, "the sandbox's programs do not fit in %u instructions; this is a bug in lkvm; --sandbox=off runs without the sandbox",
+		       SANDBOX_MAX_INSNS);
+		return -E2BIG;
+	}
 	if (!sandbox_kernel_has_filters()) {
 		pr_err(th, "this kernel cannot sandbox lkvm's threads: it has no seccomp filters (CONFIG_SECCOMP_FILTER); use --sandbox=off to run without the sandbox");
 		return -ENOSYS;

@@ -5,6 +5,8 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 
+#include <linux/filter.h>
+
 struct vm;
 
 /*
@@ -22,13 +24,20 @@ enum sandbox_role {
 
 /* System calls the report names (vm/sandbox-gen.c); the rest by number. */
 #define SANDBOX_NR_NAMES	512
-/* Room for a role's program on the stack of the thread that loads it. */
+/* Room for every role's program, one after the other. */
 #define SANDBOX_MAX_INSNS	1024
 
 struct sandbox {
 	bool on;
 	int selftest;		/* LKVM_SANDBOX_SELFTEST's role, or -1 */
 	atomic_bool faulted;	/* a thread made a forbidden call */
+	/*
+	 * Each role's program with lkvm's PID put in, made once by
+	 * sandbox_setup(): a thread entering only loads it (no copy on
+	 * its stack, no work per thread).
+	 */
+	struct sock_fprog progs[SANDBOX_NR_ROLES];
+	struct sock_filter insns[SANDBOX_MAX_INSNS];
 };
 
 /* Set-up stage: kernel support and the SIGSYS handler. */
