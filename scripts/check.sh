@@ -1,19 +1,26 @@
 #!/bin/bash
 # make check: every test suite in turn (host unit tests, device tree, system
 # tests under KVM), each to its end even when an earlier one failed, then one
-# closing line adding up their "N passed, N failed" lines.
+# closing line adding up their "N passed, N failed" lines. The failures are
+# repeated just above that line (with their "  | " log excerpts), since a CI log is often read from its tail.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 passed=0
 failed=0
 status=0
+recap=$(mktemp)
+trap 'rm -f "$recap"' EXIT
 for suite in "$@"; do
 	log=$(mktemp)
 	echo "=== $suite"
 	make --no-print-directory "$suite" 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
 	line=$(grep -E '(^|[: ])[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+	awk -v s="$suite" '
+		/(^| )FAIL( |$)/ { print s ": " $0; more = 1; next }
+		more && /^  \| / { print s ": " $0; next }
+		{ more = 0 }' "$log" >>"$recap"
 	rm -f "$log"
 	p=$(awk '{ for (i = 2; i <= NF; i++) if ($i == "passed,") print $(i - 1) }' <<<"$line")
 	f=$(awk '{ for (i = 2; i <= NF; i++) if ($i == "failed") print $(i - 1) }' <<<"$line")
@@ -29,6 +36,10 @@ for suite in "$@"; do
 	passed=$((passed + p))
 	failed=$((failed + f))
 done
+if [ -s "$recap" ]; then
+	echo "check: what failed:"
+	head -n 60 "$recap"
+fi
 echo "check: $passed passed, $failed failed"
 [ "$failed" -eq 0 ] && exit "$status"
 exit 1
