@@ -11,6 +11,7 @@
 
 #include "devices/console.h"
 #include "devices/console-internal.h"
+#include "lib/thread.h"
 
 static uint64_t console_now_ns(void)
 {
@@ -189,7 +190,7 @@ static void *console_writer(void *arg)
 
 static int console_spawn(struct console *c)
 {
-	int ret = -pthread_create(&c->writer, NULL, console_writer, c);
+	int ret = thread_start(&c->writer, console_writer, c);
 
 	pthread_mutex_lock(&c->lock);
 	c->writer_started = !ret;

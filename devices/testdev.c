@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "devices/testdev.h"
+#include "lib/thread.h"
 
 #define NSEC_PER_SEC	1000000000ull
 #define NSEC_PER_USEC	1000ull
@@ -268,10 +269,10 @@ int testdev_start(struct testdev *d)
 	 */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	ret = pthread_create(&d->thread, NULL, testdev_thread, d);
+	ret = thread_start(&d->thread, testdev_thread, d);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (ret)
-		return -ret;
+		return ret;
 	d->running = true;
 	return 0;
 }

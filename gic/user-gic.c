@@ -198,11 +198,9 @@ static void user_gic_vcpu_sync(struct irqchip *ic, struct vcpu *vcpu)
 	unsigned int i;
 
 	/*
-	 * A kick for a line change sets immediate_exit: clear it first,
-	 * then read the wanted level, so a change made meanwhile kicks
-	 * again. (A stop or pause request is seen by the run loop next.)
+	 * The kick for a line change was taken when KVM_RUN returned; a
+	 * change made after that kicks again and ends the next KVM_RUN.
 	 */
-	__atomic_store_n(&vcpu->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
 	user_gic_tell_kvm(ug, vcpu->id);
 	/* An idle kick that finds the timer fired: the kernel did not wake us. */
 	if (atomic_exchange(&vcpu->kicked, false) &&

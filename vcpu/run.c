@@ -2,16 +2,27 @@
 /* The vCPU threads: KVM_RUN and the exits lkvm handles. */
 #include <errno.h>
 #include <signal.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 
 #include <linux/kvm.h>
 
 #include "lib/log.h"
+#include "lib/thread.h"
 #include "vcpu/vcpu.h"
 #include "vm/vm.h"
 
-/* Kicks a vCPU out of KVM_RUN; its handler only has to exist. */
+/*
+ * Kicks a vCPU out of KVM_RUN. The vCPU threads keep it blocked and
+ * KVM unblocks it only inside KVM_RUN (KVM_SET_SIGNAL_MASK), so a kick
+ * ends KVM_RUN with EINTR and leaves the signal pending, to be taken
+ * with sigtimedwait(): no handler runs, and no signal frame is written
+ * on the thread's stack (a page or two of memory per vCPU, touched at
+ * every stop). The handler still has to exist: a signal with the
+ * default action would kill the process as soon as it is unblocked.
+ */
 #define VCPU_KICK_SIGNAL	SIGUSR1
 /* The idle kicker's longest back-off, in ticks (LKVM_WFI_KICK_MS each). */
 #define VCPU_KICK_MAX_TICKS	16
@@ -19,6 +30,32 @@
 static void vcpu_kick_handler(int sig)
 {
 	(void)sig;
+}
+
+/* Takes a kick left pending, so that the next KVM_RUN does not end at once. */
+static void vcpu_kick_clear(void)
+{
+	static const struct timespec now;
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, VCPU_KICK_SIGNAL);
+	while (sigtimedwait(&set, NULL, &now) == VCPU_KICK_SIGNAL)
+		;
+}
+
+/* Inside KVM_RUN only the kick is let through. */
+static int vcpu_set_kvm_sigmask(struct vcpu *vcpu)
+{
+	struct {
+		struct kvm_signal_mask head;
+		uint64_t set;	/* the kernel's sigset_t: 64 signals */
+	} mask = {
+		.head.len = sizeof(uint64_t),
+		.set = ~(1ULL << (VCPU_KICK_SIGNAL - 1)),
+	};
+
+	return ioctl(vcpu->fd, KVM_SET_SIGNAL_MASK, &mask) ? -errno : 0;
 }
 
 static void vcpu_handle_mmio(struct vcpu *vcpu)
@@ -142,8 +179,6 @@ static void *vcpu_thread(void *arg)
 
 		if (atomic_load(&vm->paused)) {
 			vm_wait_resume(vm);
-			/* Cleared before the stop check above runs again. */
-			vcpu->run->immediate_exit = 0;
 			continue;
 		}
 
@@ -151,6 +186,12 @@ static void *vcpu_thread(void *arg)
 		atomic_store(&vcpu->in_kernel, true);
 		ret = ioctl(vcpu->fd, KVM_RUN, 0);
 		atomic_store(&vcpu->in_kernel, false);
+		/*
+		 * Taken before anything a kick asks for is looked at: a kick
+		 * sent after this stays pending and ends the next KVM_RUN.
+		 */
+		if (ret < 0 && errno == EINTR)
+			vcpu_kick_clear();
 		vcpu_count_exit(vcpu, ret);
 		/* Queued writes happened first: replay them before this exit. */
 		if (mmio_batch_drain(&vm->batch, &vm->bus) &&
@@ -180,6 +221,7 @@ static void *vcpu_thread(void *arg)
 int vcpus_spawn(struct vm *vm)
 {
 	struct sigaction sa = { .sa_handler = vcpu_kick_handler };
+	sigset_t kick;
 	unsigned int i;
 	int ret;
 
@@ -188,9 +230,23 @@ int vcpus_spawn(struct vm *vm)
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(VCPU_KICK_SIGNAL, &sa, NULL))
 		return -errno;
+	/* Blocked here, so every thread made from now on has it blocked. */
+	sigemptyset(&kick);
+	sigaddset(&kick, VCPU_KICK_SIGNAL);
+	ret = -pthread_sigmask(SIG_BLOCK, &kick, NULL);
+	if (ret)
+		return ret;
 	for (i = 0; i < vm->nr_cpus; i++) {
-		ret = -pthread_create(&vm->vcpus[i].thread, NULL, vcpu_thread,
-				      &vm->vcpus[i]);
+		ret = vcpu_set_kvm_sigmask(&vm->vcpus[i]);
+		if (ret) {
+			pr_err(vm->cfg.loglevel, "vCPU %u: KVM_SET_SIGNAL_MASK: %s",
+			       i, strerror(-ret));
+			return ret;
+		}
+	}
+	for (i = 0; i < vm->nr_cpus; i++) {
+		ret = thread_start(&vm->vcpus[i].thread, vcpu_thread,
+				   &vm->vcpus[i]);
 		if (ret) {
 			pr_err(vm->cfg.loglevel, "cannot start the vCPU threads: %s",
 			       strerror(-ret));
@@ -202,15 +258,16 @@ int vcpus_spawn(struct vm *vm)
 }
 
 /*
- * immediate_exit closes the race with a vCPU that is about to enter
- * KVM_RUN: the kernel checks it on entry, the signal covers a vCPU
- * already inside.
+ * The caller has already changed what the vCPU is to notice (stop,
+ * pause, a line). The signal stays pending until the vCPU's thread takes
+ * it right after KVM_RUN returns, and it is taken before that change is
+ * looked at, so a kick is never lost, whether the vCPU is inside
+ * KVM_RUN, about to enter it, or away from it.
  */
 void vcpu_kick(struct vcpu *vcpu)
 {
 	if (!vcpu->started)
 		return;
-	__atomic_store_n(&vcpu->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
 	pthread_kill(vcpu->thread, VCPU_KICK_SIGNAL);
 }
 

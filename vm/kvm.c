@@ -27,7 +27,6 @@ static const struct kvm_cap_desc kvm_caps[] = {
 	KVM_CAP_DESC(ONE_REG, true),
 	KVM_CAP_DESC(ARM_PSCI_0_2, true),
 	KVM_CAP_DESC(DEVICE_CTRL, true),
-	KVM_CAP_DESC(IMMEDIATE_EXIT, true),
 	KVM_CAP_DESC(USER_MEMORY, true),
 	/* Asked where they matter: the userspace GIC, the vCPU limit. */
 	KVM_CAP_DESC(ARM_USER_IRQ, false),

@@ -72,6 +72,7 @@ static const struct sandbox_rule sandbox_devices[] = {
 
 static const struct sandbox_rule sandbox_vcpu[] = {
 	ALLOW_IOCTL(KVM_RUN),
+	ALLOW(rt_sigtimedwait),		/* takes a kick left pending */
 	ALLOW_IOCTL(KVM_GET_ONE_REG),
 	ALLOW_IOCTL(KVM_SET_ONE_REG),
 };
