@@ -113,6 +113,7 @@ if [ ! -r "$B/config" ]; then
 fi
 # shellcheck source=/dev/null
 . "$B/config"
+WARM_ROUNDS=${WARM_ROUNDS:-1}
 
 # The chip column of /proc/interrupts: "GICv3", or "GICv2" / "GIC-N".
 detected=unknown
@@ -404,16 +405,24 @@ LINUX_PARAMS="rdinit=/bench-init panic=-1${GUEST_PARAMS:+ $GUEST_PARAMS}"
 t0=$(cut -d' ' -f1 /proc/uptime)
 
 # Warm-up, not reported: the first VM of a boot and the first exec of
-# each binary pay for caches the later runs find filled.
-echo "BENCH-PHASE warm-up: one unreported start/stop each of $SS_VARIANTS"
-for v in $SS_VARIANTS; do
-	if [ "$v" = noop ]; then
-		"$RR" -o /dev/null "$B/bin/noop"
-	else
-		eval "cmd=\$CMD_$v"
-		# shellcheck disable=SC2086	# the command is words on purpose
-		"$RR" -o /dev/null -i -t 60 $cmd -k "$B/guests/poweroff.bin" -c 1 -m 64 >/dev/null 2>&1
-	fi
+# each binary pay for caches the later runs find filled, and the host's
+# own work just after its boot lands on the first rounds (they ran 2 to 3
+# times slower than the rest, for every variant alike, when there was
+# one warm-up round).
+echo "BENCH-PHASE warm-up: $WARM_ROUNDS unreported start/stop round(s) of $SS_VARIANTS"
+n=1
+while [ "$n" -le "$WARM_ROUNDS" ]; do
+	# shellcheck disable=SC2086
+	for v in $(rotate "$n" $SS_VARIANTS); do
+		if [ "$v" = noop ]; then
+			"$RR" -o /dev/null "$B/bin/noop"
+		else
+			eval "cmd=\$CMD_$v"
+			# shellcheck disable=SC2086	# the command is words on purpose
+			"$RR" -o /dev/null -i -t 60 $cmd -k "$B/guests/poweroff.bin" -c 1 -m 64 >/dev/null 2>&1
+		fi
+	done
+	n=$((n + 1))
 done
 
 phase startstop "$SS_ROUNDS" "$SS_VARIANTS" 1 64 60 "$B/guests/poweroff.bin" "" ""
@@ -469,10 +478,29 @@ if [ -n "$RATE_VARIANTS" ] && [ "$RATE_ROUNDS" -gt 0 ]; then
 	done
 fi
 phase boot "$ROUNDS" "$BOOT_VARIANTS" 2 512 "$BOOT_LIMIT" "$KERNEL" "$GUEST_INITRD" "$LINUX_PARAMS"
+# The scaling boots: every round goes through the vCPU counts (and each
+# count through the variants) in a rotated order, so that the host's
+# drift over the phase falls on every count alike instead of on the
+# counts measured last.
+scale_cpus=
 for c in $SCALE_CPUS; do
 	[ "$c" = 2 ] && [ "$ROUNDS" -gt 0 ] && [ -n "$BOOT_VARIANTS" ] && continue
-	phase boot "$SCALE_ROUNDS" "$SCALE_VARIANTS" "$c" 512 "$SCALE_LIMIT" "$KERNEL" "$GUEST_INITRD" "$LINUX_PARAMS"
+	scale_cpus="$scale_cpus $c"
 done
+if [ -n "$SCALE_VARIANTS" ] && [ -n "$scale_cpus" ] && [ "$SCALE_ROUNDS" -gt 0 ]; then
+	echo "BENCH-PHASE boot scaling cpus=$(echo $scale_cpus | tr ' ' ,) mem=512: $SCALE_ROUNDS round(s) of $SCALE_VARIANTS"
+	n=1
+	while [ "$n" -le "$SCALE_ROUNDS" ]; do
+		# shellcheck disable=SC2086
+		for c in $(rotate "$n" $scale_cpus); do
+			for v in $(rotate "$n" $SCALE_VARIANTS); do
+				run_one boot "$v" "$n" "$c" 512 "$SCALE_LIMIT" \
+					"$KERNEL" "$GUEST_INITRD" "$LINUX_PARAMS"
+			done
+		done
+		n=$((n + 1))
+	done
+fi
 
 t1=$(cut -d' ' -f1 /proc/uptime)
 echo "BENCH-INFO measured_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", b - a }') failures=$failures"
