@@ -32,14 +32,19 @@ static void vcpu_kick_handler(int sig)
 	(void)sig;
 }
 
+static void vcpu_kick_sigset(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, VCPU_KICK_SIGNAL);
+}
+
 /* Takes a kick left pending, so that the next KVM_RUN does not end at once. */
 static void vcpu_kick_clear(void)
 {
 	static const struct timespec now;
 	sigset_t set;
 
-	sigemptyset(&set);
-	sigaddset(&set, VCPU_KICK_SIGNAL);
+	vcpu_kick_sigset(&set);
 	while (sigtimedwait(&set, NULL, &now) == VCPU_KICK_SIGNAL)
 		;
 }
@@ -231,8 +236,7 @@ int vcpus_spawn(struct vm *vm)
 	if (sigaction(VCPU_KICK_SIGNAL, &sa, NULL))
 		return -errno;
 	/* Blocked here, so every thread made from now on has it blocked. */
-	sigemptyset(&kick);
-	sigaddset(&kick, VCPU_KICK_SIGNAL);
+	vcpu_kick_sigset(&kick);
 	ret = -pthread_sigmask(SIG_BLOCK, &kick, NULL);
 	if (ret)
 		return ret;
