@@ -153,12 +153,23 @@ static void level_state(struct vtimer_state *s)
 
 static void refire(struct vtimer_state *s)
 {
+	u64 end;
+
 	s->mode = MODE_REFIRE;
 	s->fired = 0;
 	gic_irq_set_pending(vtimer, false);
 	gic_irq_enable(vtimer);
 	timer_virt_arm(timer_now());
 	local_irq_enable();
+	/*
+	 * Until the REFIRES takes, however long the host keeps this vCPU
+	 * off its CPU (a fixed 20 ms saw two takes on a loaded emulated
+	 * host), then quiet for 20 ms: a take after the handler moved CVAL
+	 * an hour away would be counted.
+	 */
+	end = timer_deadline_us(STATE_TIMEOUT_US + FIRE_SLACK_US);
+	while (s->fired < REFIRES && !timer_expired(end))
+		cpu_relax();
 	udelay(20000);
 	local_irq_disable();
 	s->refire_count = s->fired;
