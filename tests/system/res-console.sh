@@ -40,15 +40,6 @@ start() {
 	vpid=$(cat "$WORK/$name.pid")
 }
 
-# answers <name>: "lkvm list" shows it running within 1 s; sets $ms.
-answers() {
-	"$H" within 1000 "$VMM" list >"$WORK/list.out" 2>"$WORK/list.err" ||
-		fail "$1: lkvm list did not answer within 1 s ($(cat "$WORK/list.err"))"
-	grep -Eq " $1 +running$" "$WORK/list.out" ||
-		fail "$1: lkvm list does not show it running: $(tail -n 1 "$WORK/list.out")"
-	ms=$(sed -n 's/^within: \([0-9]*\) ms/\1/p' "$WORK/list.err")
-}
-
 rss() { "$H" rss "$vpid" | cut -d' ' -f1; }
 
 # ended <name> <seconds> <expected status>: lkvm exits in time with it.

@@ -53,10 +53,7 @@ wait_for 20 test -S "$LKVM_HOME/page-live.sock" ||
 	fail "page-live: no control socket: $(tail -n 2 "$WORK/live.err")"
 for i in 1 2 3 4 5; do
 	sleep 1
-	"$H" within 1000 "$VMM" list >"$WORK/list.out" 2>"$WORK/list.err" ||
-		fail "page-live: lkvm list did not answer within 1 s, try $i ($(cat "$WORK/list.err"))"
-	grep -Eq " page-live +running$" "$WORK/list.out" ||
-		fail "page-live: lkvm list does not show it running: $(tail -n 1 "$WORK/list.out")"
+	answers page-live "try $i"
 done
 "$VMM" stop -n page-live >/dev/null 2>&1 || fail "page-live: lkvm stop failed"
 wait_gone 5 "$pid" || fail "page-live: still running 5 s after lkvm stop"

@@ -53,6 +53,16 @@ wait_gone() {
 	done
 }
 
+# answers <name> [what]: "lkvm list" answers within 1 s and shows the VM
+# running; sets $ms to how long it took. [what] names the try in a failure.
+answers() {
+	"$H" within 1000 "$VMM" list >"$WORK/list.out" 2>"$WORK/list.err" ||
+		fail "$1: lkvm list did not answer within 1 s${2:+, $2} ($(cat "$WORK/list.err"))"
+	grep -Eq " $1 +running$" "$WORK/list.out" ||
+		fail "$1: lkvm list does not show it running${2:+, $2}: $(tail -n 1 "$WORK/list.out")"
+	ms=$(sed -n 's/^within: \([0-9]*\) ms/\1/p' "$WORK/list.err")
+}
+
 # The helper (st-helper.c): installed next to the scripts in the
 # emulated host, built here with cc on a direct run.
 H=$here/st-helper
