@@ -18,6 +18,7 @@
 #include "vm/memmap.h"
 #include "vm/vm.h"
 
+#define FDT_FIRST_TRY		4096	/* a DTB of up to some 25 vCPUs */
 #define GIC_FDT_IRQ_TYPE_PPI	1
 #define IRQ_TYPE_LEVEL_LOW	8
 /* The architected timer PPIs: secure, non-secure physical, virtual, hyp. */
@@ -144,8 +145,7 @@ static int fdt_root(struct vm *vm, void *fdt)
 	return ret;
 }
 
-/* Returns 0, or a negative libfdt error (see fdt_strerror()). */
-int fdt_build(struct vm *vm, void *buf, size_t size, const char *cmdline)
+static int fdt_build_in(struct vm *vm, void *buf, size_t size, const char *cmdline)
 {
 	int ret;
 
@@ -163,6 +163,25 @@ int fdt_build(struct vm *vm, void *buf, size_t size, const char *cmdline)
 		ret = testdev_fdt_node(&vm->testdev, buf, vm->irqchip.phandle);
 	ret = ret ?: fdt_end_node(buf);
 	ret = ret ?: fdt_finish(buf);
+	return ret;
+}
+
+/*
+ * Returns 0, or a negative libfdt error (see fdt_strerror()).
+ *
+ * libfdt's writer zeroes all the room it is given: in guest RAM the
+ * whole reservation would be faulted in, 16 pages, 64 KiB of lkvm's
+ * RSS, for a DTB of 1 to 3 KiB. One page first; all of the room only
+ * when that is too small (a few dozen vCPUs, a long command line).
+ */
+int fdt_build(struct vm *vm, void *buf, size_t size, const char *cmdline)
+{
+	int ret = -FDT_ERR_NOSPACE;
+
+	if (size > FDT_FIRST_TRY)
+		ret = fdt_build_in(vm, buf, FDT_FIRST_TRY, cmdline);
+	if (ret == -FDT_ERR_NOSPACE)
+		ret = fdt_build_in(vm, buf, size, cmdline);
 	return ret;
 }
 

@@ -601,6 +601,9 @@ add_cases v3 8 0x140000000		# 5 GiB: the size's high cell
 add_cases v2 1 0x8000000
 add_cases v2 2 0x10000000
 add_cases v2 8 0x140000000
+# A DTB larger than the page lkvm tries first (fdt/fdt.c): built again in
+# all of its room.
+CASES+=("v3-c64-initrd-psci1.1 v3 64 0x40000000 0x87c5e000,0x1a1235 0x10001")
 # reg comes from the MPIDR KVM reports, with Aff1, Aff2 and Aff3 set
 # (Aff3 goes into the first of the two reg cells); PSCI 1.0 exactly.
 CASES+=("v3-c4-aff-initrd-psci1.0 v3 4 0x20000000 0x8fe00000,0x1000 0x10000 0x0 0x100 0x10000 0x100000000")

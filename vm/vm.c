@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include <libfdt.h>
@@ -139,14 +138,6 @@ static int vm_fdt(struct vm *vm)
 	ret = vm_cmdline(vm, cmdline, sizeof(cmdline));
 	if (ret)
 		return ret;
-	/*
-	 * The DTB has a 2 MiB block of RAM to itself, which nothing else
-	 * touches before the guest runs: backed by a huge page, a few KiB of
-	 * DTB would cost zeroing 2 MiB (about 0.7 ms of a 17 ms start and
-	 * stop on the emulated host) and 2 MiB of memory. The guest finds
-	 * small pages there; only this one block of its RAM.
-	 */
-	madvise((void *)ALIGN_DOWN((uintptr_t)fdt, SZ_2M), SZ_2M, MADV_NOHUGEPAGE);
 	ret = fdt_build(vm, fdt, LOADER_FDT_MAX, cmdline);
 	if (ret) {
 		pr_err(vm->cfg.loglevel, "cannot build the device tree: %s",
