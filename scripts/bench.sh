@@ -20,7 +20,7 @@
 #                         2 = the per-irqchip rows (lkvm gicv2 and user)
 #   BENCH_QUICK=1         a short run: smaller defaults for what follows
 #   BENCH_ROUNDS=5        rounds of Linux boot, console and exit floor
-#   BENCH_SS_ROUNDS=20    rounds of start/stop (and the no-op binary)
+#   BENCH_SS_ROUNDS=40    rounds of start/stop (and the no-op and bare-vm binaries)
 #   BENCH_WARM_ROUNDS=5   unreported start/stop rounds before them
 #   BENCH_RSS_MEMS="64 256 1024 4096"   -m (MiB) for the RSS scaling
 #   BENCH_RSS_ROUNDS=3    rounds per -m other than 64
@@ -66,7 +66,7 @@ if [ "$quick" = 1 ]; then
 	q_rounds=1 q_scale=1 q_ss=5 q_warm=1 q_mems="64 4096" q_rss=1 q_cpus="1 2" q_console=16384 q_null=5000
 	q_irq=500 q_irq_rounds=1 q_rate_rounds=1
 else
-	q_rounds=5 q_scale=5 q_ss=20 q_warm=5 q_mems="64 256 1024 4096" q_rss=3 q_cpus="1 2 4 8" q_console=65536 q_null=20000
+	q_rounds=5 q_scale=5 q_ss=40 q_warm=5 q_mems="64 256 1024 4096" q_rss=3 q_cpus="1 2 4 8" q_console=65536 q_null=20000
 	q_irq=2000 q_irq_rounds=3 q_rate_rounds=2
 fi
 VMM=$(abspath "${VMM:-./lkvm}")
@@ -198,7 +198,7 @@ patch_count() {	# patch_count FILE VALUE
 o=$stage/host/bench
 mkdir -p "$o/bin" "$o/guests"
 install -m 0755 tests/bench/bench-host-init.sh "$o/init"
-install -m 0755 build/bench/rusage-run build/bench/noop "$o/bin/"
+install -m 0755 build/bench/rusage-run build/bench/noop build/bench/bare-vm "$o/bin/"
 [ -n "$PEER" ] && install -m 0755 "$PEER" "$o/bin/kvmtool"
 install -m 0644 build/guest-tests/poweroff.bin build/guest-tests/irqcost.bin \
 	build/bench/console.bin build/bench/mmio-null.bin build/bench/idle.bin "$o/guests/"
@@ -216,11 +216,11 @@ write_config() {	# write_config GIC
 	lk=lkvm_$ic kt=kvmtool_$ic
 	if [ "$g" = 3 ]; then
 		boot=$lk con=$lk scale=$lk rss=$lk
-		ss="noop $lk"
+		ss="noop bare $lk"
 	else
 		# The GICv2 host is for the per-irqchip rows: no scaling there.
 		boot=$lk con=$lk scale='' rss=''
-		ss="noop $lk"
+		ss="noop bare $lk"
 	fi
 	# The userspace GIC's costs: irqcost.bin for every variant, the
 	# exits per second for lkvm only (kvmtool does not count them).
@@ -238,7 +238,7 @@ write_config() {	# write_config GIC
 		fi
 	fi
 	# shellcheck disable=SC2086	# lists of words
-	all=$(printf '%s\n' $boot $ss $rss | grep -vx noop | awk '!seen[$0]++' | tr '\n' ' ')
+	all=$(printf '%s\n' $boot $ss $rss | grep -vx 'noop\|bare' | awk '!seen[$0]++' | tr '\n' ' ')
 	cat <<-EOF
 	# written by scripts/bench.sh
 	HOST=v$g

@@ -8,11 +8,11 @@
 
 BENCH_OUT = $(BUILD)/bench
 BENCH_OBJCOPY = $(CROSS_COMPILE)objcopy
-BENCH_TOOLS = $(BENCH_OUT)/rusage-run $(BENCH_OUT)/noop
+BENCH_TOOLS = $(BENCH_OUT)/rusage-run $(BENCH_OUT)/noop $(BENCH_OUT)/bare-vm
 BENCH_GUESTS = $(BENCH_OUT)/console.bin $(BENCH_OUT)/mmio-null.bin $(BENCH_OUT)/idle.bin
 
 # The helpers run in the emulated host's busybox initramfs: static.
-BENCH_CFLAGS = -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE
+BENCH_CFLAGS = -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -I.
 # The guests are runtime-free Images: the guest-tests header and
 # linker script, nothing else.
 BENCH_ASFLAGS = -nostdinc -D__ASSEMBLY__ -march=armv8-a \
@@ -22,7 +22,7 @@ BENCH_GUEST_LDFLAGS = -nostdlib -static -Wl,--build-id=none \
 
 bench-tools: $(BENCH_TOOLS) $(BENCH_GUESTS)
 
-$(BENCH_OUT)/%: tests/bench/%.c
+$(BENCH_OUT)/%: tests/bench/%.c vm/memmap.h
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) -static -o $@ $<
 

@@ -185,6 +185,8 @@ run_one() {
 	rm -f "$st"
 	if [ "$variant" = noop ]; then
 		"$RR" -o "$res" -i -t "$limit" "$B/bin/noop" >"$out" 2>"$err"
+	elif [ "$variant" = bare ]; then
+		"$RR" -o "$res" -i -t "$limit" "$B/bin/bare-vm" "$kernel" >"$out" 2>"$err"
 	else
 		eval "cmd=\$CMD_$variant"
 		# lkvm counts its exits and prints them at the end with
@@ -416,6 +418,8 @@ while [ "$n" -le "$WARM_ROUNDS" ]; do
 	for v in $(rotate "$n" $SS_VARIANTS); do
 		if [ "$v" = noop ]; then
 			"$RR" -o /dev/null "$B/bin/noop"
+		elif [ "$v" = bare ]; then
+			"$RR" -o /dev/null -i -t 60 "$B/bin/bare-vm" "$B/guests/poweroff.bin"
 		else
 			eval "cmd=\$CMD_$v"
 			# shellcheck disable=SC2086	# the command is words on purpose

@@ -293,6 +293,11 @@ END {
 		print ""
 		printf "Starting a static no-op binary: %s ms (mean of %d, same rounds).\n",
 		    fmt(noop_ms(h), "%.1f"), cnt[key(h, "startstop", "noop", 1, 64)]
+		if (cnt[key(h, "startstop", "bare", 1, 64)])
+			printf "The floor, bare-vm (KVM's own work: VM, RAM, GIC, one vCPU run on the main thread, close): %s ms net (mean of %d, same rounds); lkvm %s ms above it%s.\n",
+			    fmt(net_ms(h, "bare"), "%.1f"), cnt[key(h, "startstop", "bare", 1, 64)],
+			    fmt(sub_(net_ms(h, L), net_ms(h, "bare")), "%.1f"),
+			    peer ? ", kvmtool " fmt(sub_(net_ms(h, K), net_ms(h, "bare")), "%.1f") : ""
 		print ""
 
 		print "## Scaling: GICv3 host"
