@@ -107,8 +107,9 @@ static int bare_gic(struct bare *b)
 {
 	struct kvm_create_device dev = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };
 	uint64_t dist = MEMMAP_GIC_DIST_BASE, other;
-	uint32_t nr = BARE_NR_IRQS;
+	uint64_t dist_attr = KVM_VGIC_V3_ADDR_TYPE_DIST;
 	uint64_t other_attr = KVM_VGIC_V3_ADDR_TYPE_REDIST;
+	uint32_t nr = BARE_NR_IRQS;
 
 	other = memmap_gicv3_redist_base(1);
 	if (ioctl(b->vm, KVM_CREATE_DEVICE, &dev)) {
@@ -116,11 +117,11 @@ static int bare_gic(struct bare *b)
 		if (ioctl(b->vm, KVM_CREATE_DEVICE, &dev))
 			return bare_fail("KVM_CREATE_DEVICE (vGIC)");
 		other = MEMMAP_GICV2_CPU_BASE;
+		dist_attr = KVM_VGIC_V2_ADDR_TYPE_DIST;
 		other_attr = KVM_VGIC_V2_ADDR_TYPE_CPU;
 	}
 	b->gic = dev.fd;
-	/* The distributor's type has the same value for v2 and v3. */
-	if (bare_attr(b->gic, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_DIST, &dist) ||
+	if (bare_attr(b->gic, KVM_DEV_ARM_VGIC_GRP_ADDR, dist_attr, &dist) ||
 	    bare_attr(b->gic, KVM_DEV_ARM_VGIC_GRP_ADDR, other_attr, &other))
 		return bare_fail("vGIC addresses");
 	if (bare_attr(b->gic, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, &nr))
