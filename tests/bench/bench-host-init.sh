@@ -36,7 +36,8 @@
 #   boot       Linux + busybox initramfs with rdinit=/bench-init, exec to
 #              exit; ok when the guest printed BENCH-GUEST-UP cpus=<-c>
 #   startstop  poweroff.bin (SYSTEM_OFF at the first instruction), 1 vCPU;
-#              variant "noop" is a static binary that does nothing
+#              variant "noop" is a static binary that does nothing,
+#              "bare" the floor (bare-vm runs the image itself)
 #   console    console.bin, 1 vCPU, 64 MiB: CONSOLE_BYTES through the 8250,
 #              ok when all of its lines arrived intact
 #   null       mmio-null.bin, 1 vCPU, 64 MiB: NULL_EXITS writes to an
@@ -175,6 +176,20 @@ console_lines() {
 noted=" "
 failures=0
 
+# The start/stop phase's two helpers, which are not VMMs: no VMM options.
+is_helper() { [ "$1" = noop ] || [ "$1" = bare ]; }
+
+# helper_run VARIANT IMAGE RUSAGE-RUN-OPTIONS...
+helper_run() {
+	_v=$1 _img=$2
+	shift 2
+	if [ "$_v" = noop ]; then
+		"$RR" "$@" "$B/bin/noop"
+	else
+		"$RR" "$@" "$B/bin/bare-vm" "$_img"
+	fi
+}
+
 # run_one METRIC VARIANT ROUND CPUS MEM LIMIT KERNEL INITRD PARAMS
 run_one() {
 	metric=$1 variant=$2 round=$3 cpus=$4 mem=$5 limit=$6
@@ -183,10 +198,8 @@ run_one() {
 	rm -f "$out" "$err" "$res"
 	st=$WORK/status dbg=
 	rm -f "$st"
-	if [ "$variant" = noop ]; then
-		"$RR" -o "$res" -i -t "$limit" "$B/bin/noop" >"$out" 2>"$err"
-	elif [ "$variant" = bare ]; then
-		"$RR" -o "$res" -i -t "$limit" "$B/bin/bare-vm" "$kernel" >"$out" 2>"$err"
+	if is_helper "$variant"; then
+		helper_run "$variant" "$kernel" -o "$res" -i -t "$limit" >"$out" 2>"$err"
 	else
 		eval "cmd=\$CMD_$variant"
 		# lkvm counts its exits and prints them at the end with
@@ -416,10 +429,8 @@ n=1
 while [ "$n" -le "$WARM_ROUNDS" ]; do
 	# shellcheck disable=SC2086
 	for v in $(rotate "$n" $SS_VARIANTS); do
-		if [ "$v" = noop ]; then
-			"$RR" -o /dev/null "$B/bin/noop"
-		elif [ "$v" = bare ]; then
-			"$RR" -o /dev/null -i -t 60 "$B/bin/bare-vm" "$B/guests/poweroff.bin"
+		if is_helper "$v"; then
+			helper_run "$v" "$B/guests/poweroff.bin" -o /dev/null -i -t 60 >/dev/null 2>&1
 		else
 			eval "cmd=\$CMD_$v"
 			# shellcheck disable=SC2086	# the command is words on purpose
