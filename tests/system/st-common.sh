@@ -31,14 +31,19 @@ alive() {
 }
 
 # wait_for <seconds> <command...>: poll until the command succeeds, or
-# the process $pid (when set) is gone.
+# the process $pid (when set) is gone; then the command decides once
+# more, since the process may have done what is waited for (written its
+# status file, say) just before it went.
 wait_for() {
 	_left=$(($1 * 20))
 	shift
 	while ! "$@" 2>/dev/null; do
 		_left=$((_left - 1))
 		[ "$_left" -gt 0 ] || return 1
-		[ -z "$pid" ] || alive "$pid" || return 1
+		if [ -n "$pid" ] && ! alive "$pid"; then
+			"$@" 2>/dev/null
+			return
+		fi
 		sleep 0.05
 	done
 }
