@@ -40,15 +40,15 @@ endif
 # Listed, not globbed: a file joins the binary on purpose.
 LKVM_SRCS := main.c \
 	lib/log.c \
-	vm/options.c vm/loader.c vm/load.c vm/kvm.c vm/ram.c vm/vm.c vm/run.c \
-	vm/control.c vm/control-proto.c vm/control-cmds.c vm/devices.c vm/sandbox.c \
+	cli/options.c boot/loader.c boot/load.c machine/kvm.c machine/ram.c machine/vm.c machine/run.c \
+	host/control.c host/control-proto.c cli/control-cmds.c machine/devices.c host/sandbox.c \
 	vcpu/vcpu.c vcpu/run.c \
 	gic/irqchip.c gic/kvm-vgic.c gic/kvm-gicv2.c gic/kvm-gicv3.c gic/gic-fdt.c \
 	gic/user-gic.c gic/ugic-core.c gic/ugic-dist.c gic/ugic-cpuif.c \
-	devices/bus.c devices/uart8250.c devices/uart8250-fdt.c devices/console.c \
-	devices/console-out.c vm/mmio-batch.c vm/reg-page.c \
+	devices/bus.c devices/uart8250.c devices/uart8250-fdt.c host/console.c \
+	host/console-out.c machine/mmio-batch.c machine/reg-page.c \
 	devices/testdev.c devices/testdev-fdt.c \
-	fdt/fdt.c
+	boot/fdt.c
 
 LKVM_OBJS := $(LKVM_SRCS:%.c=$(BUILD)/arm64/%.o)
 
@@ -72,19 +72,19 @@ $(BUILD)/version.h: FORCE
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
 # The sandbox's allow-lists are compiled to BPF at build time, with
-# libseccomp, by a helper that runs as the target (vm/sandbox-gen.c).
+# libseccomp, by a helper that runs as the target (host/sandbox-gen.c).
 GEN := $(BUILD)/gen
-$(GEN)/sandbox-gen: vm/sandbox-gen.c vm/sandbox-rules.c vm/sandbox-rules.h vm/sandbox.h
+$(GEN)/sandbox-gen: host/sandbox-gen.c host/sandbox-rules.c host/sandbox-rules.h host/sandbox.h
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 $(WARN) -O1 -I. -D_GNU_SOURCE -static -o $@ \
-		vm/sandbox-gen.c vm/sandbox-rules.c -lseccomp
+		host/sandbox-gen.c host/sandbox-rules.c -lseccomp
 
 $(GEN)/sandbox-bpf.h: $(GEN)/sandbox-gen
 	$(TARGET_RUN) $< > $@.tmp
 	mv $@.tmp $@
 
-$(BUILD)/arm64/vm/sandbox.o: $(GEN)/sandbox-bpf.h
-$(BUILD)/arm64/vm/sandbox.o: CFLAGS += -I$(GEN)
+$(BUILD)/arm64/host/sandbox.o: $(GEN)/sandbox-bpf.h
+$(BUILD)/arm64/host/sandbox.o: CFLAGS += -I$(GEN)
 
 $(BUILD)/arm64/main.o: $(BUILD)/version.h
 $(BUILD)/arm64/main.o: CFLAGS += -include $(BUILD)/version.h

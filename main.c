@@ -7,9 +7,9 @@
 #include <unistd.h>
 
 #include "lib/log.h"
-#include "vm/control-cmds.h"
-#include "vm/options.h"
-#include "vm/vm.h"
+#include "cli/control-cmds.h"
+#include "cli/options.h"
+#include "machine/vm.h"
 
 #ifndef LKVM_VERSION
 #define LKVM_VERSION "0.1.0"

@@ -5,7 +5,7 @@
 #include <libfdt.h>
 
 #include "gic/kvm-vgic.h"
-#include "vm/memmap.h"
+#include "machine/memmap.h"
 
 /*
  * Opens "interrupt-controller@<distributor>" with what the arm,gic and arm,gic-v3

@@ -6,7 +6,7 @@
 #include "gic/irqchip.h"
 #include "lib/log.h"
 #include "lib/util.h"
-#include "vm/vm.h"
+#include "machine/vm.h"
 
 #define GIC_PHANDLE	1
 

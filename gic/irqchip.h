@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "vm/config.h"
+#include "cli/config.h"
 
 struct vm;
 struct vcpu;

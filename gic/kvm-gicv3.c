@@ -8,8 +8,8 @@
 
 #include "gic/kvm-vgic.h"
 #include "lib/log.h"
-#include "vm/memmap.h"
-#include "vm/vm.h"
+#include "machine/memmap.h"
+#include "machine/vm.h"
 
 static int gicv3_probe(struct vm *vm)
 {

@@ -9,7 +9,7 @@
 
 #include "gic/kvm-vgic.h"
 #include "lib/log.h"
-#include "vm/vm.h"
+#include "machine/vm.h"
 
 /* Asks KVM whether it could create the device, without creating it. */
 int kvm_vgic_probe(int vm_fd, uint32_t type)

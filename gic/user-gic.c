@@ -20,9 +20,9 @@
 #include "lib/log.h"
 #include "lib/util.h"
 #include "vcpu/vcpu.h"
-#include "vm/kvm.h"
-#include "vm/memmap.h"
-#include "vm/vm.h"
+#include "machine/kvm.h"
+#include "machine/memmap.h"
+#include "machine/vm.h"
 
 #define PPI_PMU		23
 #define PPI_VTIMER	27

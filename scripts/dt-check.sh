@@ -584,7 +584,7 @@ CASES=()
 add_cases() {
 	local gic=$1 cpus=$2 ram=$3 initrd psci iname pname
 
-	# Below the DTB at the top of the smallest RAM's lowmem, as vm/loader.c puts it.
+	# Below the DTB at the top of the smallest RAM's lowmem, as boot/loader.c puts it.
 	for initrd in 0x87c5e000,0x1a1235 -; do
 		for psci in 0x2 0x10001; do
 			iname=initrd
@@ -601,7 +601,7 @@ add_cases v3 8 0x140000000		# 5 GiB: the size's high cell
 add_cases v2 1 0x8000000
 add_cases v2 2 0x10000000
 add_cases v2 8 0x140000000
-# A DTB larger than the page lkvm tries first (fdt/fdt.c): built again in
+# A DTB larger than the page lkvm tries first (boot/fdt.c): built again in
 # all of its room.
 CASES+=("v3-c64-initrd-psci1.1 v3 64 0x40000000 0x87c5e000,0x1a1235 0x10001")
 # reg comes from the MPIDR KVM reports, with Aff1, Aff2 and Aff3 set

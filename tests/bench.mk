@@ -22,7 +22,7 @@ BENCH_GUEST_LDFLAGS = -nostdlib -static -Wl,--build-id=none \
 
 bench-tools: $(BENCH_TOOLS) $(BENCH_GUESTS)
 
-$(BENCH_OUT)/%: tests/bench/%.c vm/memmap.h
+$(BENCH_OUT)/%: tests/bench/%.c machine/memmap.h
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) -static -o $@ $<
 

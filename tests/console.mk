@@ -5,8 +5,8 @@
 # bytes while the writer thread writes them). Uses HOSTCC, HOST_CFLAGS
 # and HOST_BUILD from tests/unit.mk.
 
-CONSOLE_SRCS := tests/test-console.c devices/console.c devices/console-out.c
-CONSOLE_DEPS := $(CONSOLE_SRCS) devices/console.h devices/console-internal.h \
+CONSOLE_SRCS := tests/test-console.c host/console.c host/console-out.c
+CONSOLE_DEPS := $(CONSOLE_SRCS) host/console.h host/console-internal.h \
 	tests/unit.h tests/console.mk
 CONSOLE_TSAN_CFLAGS := $(filter-out -fsanitize=%,$(HOST_CFLAGS)) \
 	-fsanitize=thread

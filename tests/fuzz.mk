@@ -26,14 +26,14 @@ fuzz-uart_SRCS := tests/fuzz/fuzz-uart.c devices/uart8250.c
 fuzz-ugic_SRCS := tests/fuzz/fuzz-ugic.c gic/ugic-core.c gic/ugic-dist.c \
 	gic/ugic-cpuif.c
 fuzz-bus_SRCS := tests/fuzz/fuzz-bus.c devices/bus.c
-fuzz-loader_SRCS := tests/fuzz/fuzz-loader.c vm/loader.c
-fuzz-options_SRCS := tests/fuzz/fuzz-options.c vm/options.c lib/log.c
-fuzz-control_SRCS := tests/fuzz/fuzz-control.c vm/control-proto.c
+fuzz-loader_SRCS := tests/fuzz/fuzz-loader.c boot/loader.c
+fuzz-options_SRCS := tests/fuzz/fuzz-options.c cli/options.c lib/log.c
+fuzz-control_SRCS := tests/fuzz/fuzz-control.c host/control-proto.c
 
 # Headers are listed broadly: a stale fuzzer reports stale findings.
 FUZZ_HDRS := tests/fuzz/fuzz.h devices/mmio.h devices/bus.h \
-	devices/uart8250.h gic/ugic.h gic/ugic-internal.h vm/loader.h \
-	vm/memmap.h vm/options.h vm/config.h vm/control-proto.h lib/util.h \
+	devices/uart8250.h gic/ugic.h gic/ugic-internal.h boot/loader.h \
+	machine/memmap.h cli/options.h cli/config.h host/control-proto.h lib/util.h \
 	lib/log.h
 
 define fuzz_rule

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The console's output path (devices/console-out.c) against real pipes:
+ * The console's output path (host/console-out.c) against real pipes:
  * batching, the linger of a partial line, a full ring refusing bytes
  * and calling room() once the terminal drains, a terminal that went
  * away, and a stop that cannot hang. Also built under TSan: bytes come
@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "devices/console.h"
+#include "host/console.h"
 #include "tests/unit.h"
 
 struct room_count {

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "tests/unit.h"
-#include "vm/control-proto.h"
+#include "host/control-proto.h"
 
 static int parse(const char *s, struct control_cmd *c, char *err)
 {

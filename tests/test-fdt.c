@@ -18,12 +18,12 @@
 
 #include <libfdt.h>
 
-#include "fdt/fdt.h"
+#include "boot/fdt.h"
 #include "gic/irqchip.h"
 #include "vcpu/vcpu.h"
-#include "vm/loader.h"
-#include "vm/memmap.h"
-#include "vm/vm.h"
+#include "boot/loader.h"
+#include "machine/memmap.h"
+#include "machine/vm.h"
 
 #define MAX_CPUS	512
 

@@ -3,8 +3,8 @@
 #include <string.h>
 
 #include "tests/unit.h"
-#include "vm/loader.h"
-#include "vm/memmap.h"
+#include "boot/loader.h"
+#include "machine/memmap.h"
 
 #define MiB (1ULL << 20)
 

@@ -4,7 +4,7 @@
 
 #include "lib/log.h"
 #include "tests/unit.h"
-#include "vm/options.h"
+#include "cli/options.h"
 
 #define ARGV(...) ((char *[]){ "run", __VA_ARGS__, NULL })
 #define ARGC(...) ((int)(sizeof((char *[]){ "run", __VA_ARGS__ }) / sizeof(char *)))

@@ -7,11 +7,11 @@ HOST_BUILD := $(BUILD)/host
 
 UNIT_TESTS := test-options test-loader test-bus test-uart test-control
 
-test-options_SRCS := tests/test-options.c vm/options.c lib/log.c
-test-loader_SRCS := tests/test-loader.c vm/loader.c
+test-options_SRCS := tests/test-options.c cli/options.c lib/log.c
+test-loader_SRCS := tests/test-loader.c boot/loader.c
 test-bus_SRCS := tests/test-bus.c devices/bus.c
 test-uart_SRCS := tests/test-uart.c devices/uart8250.c
-test-control_SRCS := tests/test-control.c vm/control-proto.c
+test-control_SRCS := tests/test-control.c host/control-proto.c
 
 define unit_rule
 $(HOST_BUILD)/$(1): $$($(1)_SRCS) tests/unit.h

@@ -12,7 +12,7 @@
 #include "lib/log.h"
 #include "lib/thread.h"
 #include "vcpu/vcpu.h"
-#include "vm/vm.h"
+#include "machine/vm.h"
 
 /*
  * Kicks a vCPU out of KVM_RUN. The vCPU threads keep it blocked and

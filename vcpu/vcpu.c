@@ -12,7 +12,7 @@
 
 #include "lib/log.h"
 #include "vcpu/vcpu.h"
-#include "vm/vm.h"
+#include "machine/vm.h"
 
 #define ARM64_CORE_REG(x) (KVM_REG_ARM64 | KVM_REG_SIZE_U64 | \
 			   KVM_REG_ARM_CORE | (offsetof(struct kvm_regs, x) / sizeof(__u32)))

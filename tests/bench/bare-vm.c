@@ -22,7 +22,7 @@
 
 #include <linux/kvm.h>
 
-#include "vm/memmap.h"
+#include "machine/memmap.h"
 
 #define BARE_RAM_SIZE	(64ULL << 20)
 #define BARE_TEXT	0x80000ULL	/* where lkvm and kvmtool load an Image */

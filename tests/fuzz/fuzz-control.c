@@ -14,7 +14,7 @@
 #include <errno.h>
 
 #include "tests/fuzz/fuzz.h"
-#include "vm/control-proto.h"
+#include "host/control-proto.h"
 
 #define CONTROL_ERR_MAX	160
 #define CONTROL_SPI_MAX	987

@@ -22,8 +22,8 @@
 
 #include "lib/util.h"
 #include "tests/fuzz/fuzz.h"
-#include "vm/loader.h"
-#include "vm/memmap.h"
+#include "boot/loader.h"
+#include "machine/memmap.h"
 
 static void loader_check_header(const uint8_t *data, size_t size,
 				const struct image_info *info, int ret)
@@ -138,7 +138,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	loader_check_misfit(data, size, &req.image);
 	loader_check_header(data, size, &req.image, ret);
 	if (ret)
-		return 0;	/* vm/load.c stops here too */
+		return 0;	/* boot/load.c stops here too */
 
 	fuzz_input_init(&in, data, size);
 	in.data += MIN(size, ARM64_IMAGE_HDR_SIZE);

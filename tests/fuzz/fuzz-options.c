@@ -18,8 +18,8 @@
 #include "lib/log.h"
 #include "lib/util.h"
 #include "tests/fuzz/fuzz.h"
-#include "vm/memmap.h"
-#include "vm/options.h"
+#include "machine/memmap.h"
+#include "cli/options.h"
 
 #define OPT_MAX_ARGS	256
 #define OPT_MAX_CPUS	512

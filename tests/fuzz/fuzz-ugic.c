@@ -30,7 +30,7 @@
 
 #include "gic/ugic.h"
 #include "tests/fuzz/fuzz.h"
-#include "vm/memmap.h"
+#include "machine/memmap.h"
 
 #define GICD_CTLR	0x000
 #define GICD_TYPER	0x004

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "vm/control-cmds.h"
-#include "vm/control.h"
+#include "cli/control-cmds.h"
+#include "host/control.h"
 
 #define EXIT_FAIL	1
 #define EXIT_USAGE	2

@@ -15,8 +15,8 @@
 
 #include "lib/log.h"
 #include "vcpu/vcpu.h"
-#include "vm/memmap.h"
-#include "vm/vm.h"
+#include "machine/memmap.h"
+#include "machine/vm.h"
 
 /*
  * While batched MMIO writes arrive, the main loop replays them every

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The console's output: a bounded ring filled by the UART on vCPU
- * threads and emptied by one writer thread (see devices/console.h).
+ * threads and emptied by one writer thread (see host/console.h).
  */
 #include <errno.h>
 #include <poll.h>
@@ -9,8 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "devices/console.h"
-#include "devices/console-internal.h"
+#include "host/console.h"
+#include "host/console-internal.h"
 #include "lib/thread.h"
 
 static uint64_t console_now_ns(void)

@@ -2,7 +2,7 @@
 /*
  * The sandbox's allow-lists (docs/sandbox.md): data only. The build
  * compiles them into one seccomp BPF program per role with libseccomp
- * (vm/sandbox-gen.c), so lkvm loads ready programs at run time.
+ * (host/sandbox-gen.c), so lkvm loads ready programs at run time.
  */
 #include <errno.h>
 #include <sched.h>
@@ -15,7 +15,7 @@
 #include <seccomp.h>
 
 #include "lib/util.h"
-#include "vm/sandbox-rules.h"
+#include "host/sandbox-rules.h"
 
 #define ALLOW(call)			{ SCMP_SYS(call), -1, 0, 0, 0 }
 #define FAIL(call, errno_value)		{ SCMP_SYS(call), -1, 0, 0, errno_value }
@@ -61,7 +61,7 @@ static const struct sandbox_rule sandbox_common[] = {
  * on the test device's thread (delayed lines) and on the console's
  * writer (a UART waiting for room). They drive SPIs, switch the
  * coalesced-MMIO zones and map or withdraw the UART's read-only
- * register page (a memslot; vm/reg-page.h).
+ * register page (a memslot; machine/reg-page.h).
  */
 static const struct sandbox_rule sandbox_devices[] = {
 	ALLOW_IOCTL(KVM_IRQ_LINE),

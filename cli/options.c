@@ -9,9 +9,9 @@
 #include "gic/irqchip.h"
 #include "lib/log.h"
 #include "lib/util.h"
-#include "vm/loader.h"
-#include "vm/memmap.h"
-#include "vm/options.h"
+#include "boot/loader.h"
+#include "machine/memmap.h"
+#include "cli/options.h"
 
 /* kvmtool's limit; KVM's own (KVM_CAP_MAX_VCPUS) is checked later. */
 #define OPTIONS_MAX_CPUS	512

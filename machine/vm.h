@@ -8,16 +8,16 @@
 #include <stdint.h>
 
 #include "devices/bus.h"
-#include "devices/console.h"
+#include "host/console.h"
 #include "devices/testdev.h"
 #include "devices/uart8250.h"
 #include "gic/irqchip.h"
-#include "vm/config.h"
-#include "vm/control.h"
-#include "vm/loader.h"
-#include "vm/mmio-batch.h"
-#include "vm/reg-page.h"
-#include "vm/sandbox.h"
+#include "cli/config.h"
+#include "host/control.h"
+#include "boot/loader.h"
+#include "machine/mmio-batch.h"
+#include "machine/reg-page.h"
+#include "host/sandbox.h"
 
 struct vcpu;
 

@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "vm/sandbox.h"
+#include "host/sandbox.h"
 
 /*
  * Allowed when argument @arg masked with @mask is @value; @arg < 0:

@@ -9,9 +9,9 @@
 
 #include "lib/log.h"
 #include "lib/util.h"
-#include "vm/kvm.h"
-#include "vm/memmap.h"
-#include "vm/vm.h"
+#include "machine/kvm.h"
+#include "machine/memmap.h"
+#include "machine/vm.h"
 
 /*
  * Reserved, not touched: pages are only faulted in when the guest or

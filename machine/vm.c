@@ -14,13 +14,13 @@
 
 #include <libfdt.h>
 
-#include "fdt/fdt.h"
+#include "boot/fdt.h"
 #include "lib/log.h"
 #include "lib/util.h"
 #include "vcpu/vcpu.h"
-#include "vm/kvm.h"
-#include "vm/memmap.h"
-#include "vm/vm.h"
+#include "machine/kvm.h"
+#include "machine/memmap.h"
+#include "machine/vm.h"
 
 #define VM_CMDLINE_MAX	2048	/* arm64 COMMAND_LINE_SIZE */
 

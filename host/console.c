@@ -5,8 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "devices/console.h"
-#include "devices/console-internal.h"
+#include "host/console.h"
+#include "host/console-internal.h"
 
 int console_init(struct console *c, int in_fd, int out_fd)
 {

@@ -12,11 +12,11 @@
 
 #include <libfdt.h>
 
-#include "fdt/fdt.h"
+#include "boot/fdt.h"
 #include "lib/util.h"
 #include "vcpu/vcpu.h"
-#include "vm/memmap.h"
-#include "vm/vm.h"
+#include "machine/memmap.h"
+#include "machine/vm.h"
 
 #define FDT_FIRST_TRY		4096	/* a DTB of up to some 25 vCPUs */
 #define GIC_FDT_IRQ_TYPE_PPI	1

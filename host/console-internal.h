@@ -2,7 +2,7 @@
 #ifndef LKVM_DEVICES_CONSOLE_INTERNAL_H
 #define LKVM_DEVICES_CONSOLE_INTERNAL_H
 
-#include "devices/console.h"
+#include "host/console.h"
 
 int console_out_init(struct console *c);
 

@@ -11,8 +11,8 @@
 
 #include "lib/log.h"
 #include "lib/util.h"
-#include "vm/kvm.h"
-#include "vm/vm.h"
+#include "machine/kvm.h"
+#include "machine/vm.h"
 
 struct kvm_cap_desc {
 	int cap;

@@ -9,9 +9,9 @@
 
 #include "lib/log.h"
 #include "lib/util.h"
-#include "vm/kvm.h"
-#include "vm/memmap.h"
-#include "vm/vm.h"
+#include "machine/kvm.h"
+#include "machine/memmap.h"
+#include "machine/vm.h"
 
 /* Opens a regular, non-empty file; reports the problem and the fix. */
 static int load_open(struct vm *vm, const char *what, const char *path,

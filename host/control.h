@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "vm/control-proto.h"
+#include "host/control-proto.h"
 
 #define CONTROL_MAX_CLIENTS	4
 #define CONTROL_CLIENT_MS	2000	/* a client silent this long is dropped */

@@ -11,7 +11,7 @@ struct vm;
 
 /*
  * What a thread does decides the system calls it may make: each role
- * has an allow-list (vm/sandbox.c, docs/sandbox.md). A new kind of
+ * has an allow-list (host/sandbox.c, docs/sandbox.md). A new kind of
  * thread gets a role here and a list there.
  */
 enum sandbox_role {
@@ -22,7 +22,7 @@ enum sandbox_role {
 	SANDBOX_NR_ROLES,
 };
 
-/* System calls the report names (vm/sandbox-gen.c); the rest by number. */
+/* System calls the report names (host/sandbox-gen.c); the rest by number. */
 #define SANDBOX_NR_NAMES	512
 /* Room for every role's program, one after the other. */
 #define SANDBOX_MAX_INSNS	1024

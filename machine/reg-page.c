@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Register reads served from a read-only memslot (vm/reg-page.h). */
+/* Register reads served from a read-only memslot (machine/reg-page.h). */
 #include <errno.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -8,9 +8,9 @@
 
 #include <linux/kvm.h>
 
-#include "vm/kvm.h"
-#include "vm/reg-page.h"
-#include "vm/vm.h"
+#include "machine/kvm.h"
+#include "machine/reg-page.h"
+#include "machine/vm.h"
 
 /*
  * Without KVM_CAP_READONLY_MEM, or with gpa not on a page boundary of
@@ -69,7 +69,7 @@ static void reg_page_clean(const void *addr)
 /*
  * Lock held. Makes the copy equal to regs; the caller must withdraw the
  * page first when a read of the old copy would now be wrong in a way
- * the guest could act on (see vm/devices.c).
+ * the guest could act on (see machine/devices.c).
  */
 int reg_page_update(struct vm *vm, struct reg_page *p, const uint8_t *regs,
 		    size_t len)

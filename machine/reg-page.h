@@ -15,7 +15,7 @@ struct vm;
  * over the device as a read-only memslot while that copy is good.
  * Reads then cost no exit; writes still fault to KVM and reach lkvm
  * (or KVM's coalesced-MMIO ring), as with no page at all. The owner
- * decides when the copy is good; see vm/devices.c for the UART.
+ * decides when the copy is good; see machine/devices.c for the UART.
  */
 struct reg_page {
 	uint8_t *mem;		/* NULL: not available (no KVM_CAP_READONLY_MEM) */

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vm/control-proto.h"
+#include "host/control-proto.h"
 
 static const char *const control_ops[] = {
 	[CONTROL_STATUS] = "STATUS", [CONTROL_STOP] = "STOP",

@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include "lib/log.h"
-#include "vm/memmap.h"
-#include "vm/vm.h"
+#include "machine/memmap.h"
+#include "machine/vm.h"
 
 #define VM_TESTDEV_LINES	4
 
@@ -63,7 +63,7 @@ void vm_wake_opaque(void *opaque)
 }
 
 /*
- * The UART's register page (vm/reg-page.h): while the guest polls LSR
+ * The UART's register page (machine/reg-page.h): while the guest polls LSR
  * to transmit, and THR writes go to KVM's coalesced ring, a console
  * byte costs no exit at all. Mapped once UART_PAGE_MISSES reads in a
  * row exited although the copy was good (the guest is polling, not

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Kernel, initrd and DTB placement. Pure computations, so host-side
- * tests and fuzzers exercise them; vm/load.c does the file I/O.
+ * tests and fuzzers exercise them; boot/load.c does the file I/O.
  */
 #include <endian.h>
 #include <errno.h>
@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "lib/util.h"
-#include "vm/loader.h"
-#include "vm/memmap.h"
+#include "boot/loader.h"
+#include "machine/memmap.h"
 
 static uint64_t get_le64(const unsigned char *p)
 {

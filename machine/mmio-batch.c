@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Coalesced MMIO: the ring KVM fills and lkvm replays (vm/mmio-batch.h). */
+/* Coalesced MMIO: the ring KVM fills and lkvm replays (machine/mmio-batch.h). */
 #include <errno.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -9,9 +9,9 @@
 
 #include "devices/bus.h"
 #include "vcpu/vcpu.h"
-#include "vm/kvm.h"
-#include "vm/mmio-batch.h"
-#include "vm/vm.h"
+#include "machine/kvm.h"
+#include "machine/mmio-batch.h"
+#include "machine/vm.h"
 
 /* After the vCPUs exist: the ring is a page of each vCPU's mapping. */
 int mmio_batch_init(struct vm *vm)

@@ -25,10 +25,10 @@
 
 #include "lib/log.h"
 #include "lib/util.h"
-#include "vm/sandbox.h"
-#include "vm/sandbox-rules.h"
-#include "vm/vm.h"
-/* The compiled allow-lists and the call names, from vm/sandbox-gen.c. */
+#include "host/sandbox.h"
+#include "host/sandbox-rules.h"
+#include "machine/vm.h"
+/* The compiled allow-lists and the call names, from host/sandbox-gen.c. */
 #include "sandbox-bpf.h"
 
 static const char *const sandbox_role_names[SANDBOX_NR_ROLES] = {

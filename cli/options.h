@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "vm/config.h"
+#include "cli/config.h"
 
 #define OPTIONS_ERR_MAX	256
 

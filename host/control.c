@@ -17,8 +17,8 @@
 #include <unistd.h>
 
 #include "lib/log.h"
-#include "vm/control.h"
-#include "vm/vm.h"
+#include "host/control.h"
+#include "machine/vm.h"
 
 static int64_t control_now_ms(void)
 {
