@@ -40,9 +40,9 @@ endif
 # Listed, not globbed: a file joins the binary on purpose.
 LKVM_SRCS := main.c \
 	lib/log.c \
-	cli/options.c boot/loader.c boot/load.c machine/kvm.c machine/ram.c machine/vm.c machine/run.c \
-	host/control.c host/control-proto.c cli/control-cmds.c machine/devices.c host/sandbox.c \
-	vcpu/vcpu.c vcpu/run.c \
+	cli/options.c cli/options-dev.c boot/loader.c boot/load.c machine/kvm.c machine/ram.c machine/vm.c machine/run.c \
+	host/control.c host/control-proto.c cli/control-cmds.c machine/board.c machine/vm-host.c machine/runstate.c machine/uart-port.c machine/testdev-port.c host/sandbox.c \
+	vcpu/vcpu.c vcpu/run.c vcpu/exit.c \
 	gic/irqchip.c gic/kvm-vgic.c gic/kvm-gicv2.c gic/kvm-gicv3.c gic/gic-fdt.c \
 	gic/user-gic.c gic/ugic-core.c gic/ugic-dist.c gic/ugic-cpuif.c \
 	devices/bus.c devices/uart8250.c devices/uart8250-fdt.c host/console.c \

@@ -48,10 +48,12 @@ static int fdt_chosen(struct vm *vm, void *fdt, const char *cmdline)
 	int ret;
 
 	snprintf(stdout_path, sizeof(stdout_path), "/serial@%llx",
-		 (unsigned long long)vm->uart.region.base);
+		 (unsigned long long)MEMMAP_UART_BASE);
 	ret = fdt_begin_node(fdt, "chosen");
 	ret = ret ?: fdt_property_string(fdt, "bootargs", cmdline);
-	ret = ret ?: fdt_property_string(fdt, "stdout-path", stdout_path);
+	/* hvc0 has no DT path: Linux takes console=hvc0 from bootargs. */
+	if (!ret && vm->cfg.console != CONSOLE_VIRTIO)
+		ret = fdt_property_string(fdt, "stdout-path", stdout_path);
 	if (!ret && vm->initrd_size)
 		ret = fdt_initrd(vm, fdt);
 	return ret ?: fdt_end_node(fdt);
@@ -158,9 +160,7 @@ static int fdt_build_in(struct vm *vm, void *buf, size_t size, const char *cmdli
 	ret = ret ?: fdt_psci(vm, buf);
 	ret = ret ?: fdt_timer(vm, buf);
 	ret = ret ?: vm->irqchip.ops->fdt_node(&vm->irqchip, buf);
-	ret = ret ?: uart8250_fdt_node(&vm->uart, buf, vm->irqchip.phandle);
-	if (!ret && vm->cfg.test_device)
-		ret = testdev_fdt_node(&vm->testdev, buf, vm->irqchip.phandle);
+	ret = ret ?: board_fdt(&vm->board, buf);
 	ret = ret ?: fdt_end_node(buf);
 	ret = ret ?: fdt_finish(buf);
 	return ret;

@@ -160,7 +160,7 @@ static void load_small_pages(struct vm *vm, uint64_t gpa, uint64_t len)
 
 	if (len >= SZ_2M)
 		return;
-	hva = vm_gpa_to_hva(vm, start, end - start);
+	hva = guest_mem_ptr(&vm->mem, start, end - start);
 	if (hva)
 		madvise(hva, end - start, MADV_NOHUGEPAGE);
 }
@@ -176,7 +176,7 @@ int load_images(struct vm *vm)
 	if (vm->initrd_size)
 		load_small_pages(vm, vm->plan.initrd_addr, vm->initrd_size);
 
-	dst = vm_gpa_to_hva(vm, vm->plan.kernel_addr, vm->kernel_size);
+	dst = guest_mem_ptr(&vm->mem, vm->plan.kernel_addr, vm->kernel_size);
 	ret = dst ? load_read_full(vm->kernel_fd, dst, vm->kernel_size, 0) : -EFAULT;
 	if (ret) {
 		pr_err(vm->cfg.loglevel, "cannot read kernel '%s': %s",
@@ -185,7 +185,7 @@ int load_images(struct vm *vm)
 	}
 	if (!vm->initrd_size)
 		return 0;
-	dst = vm_gpa_to_hva(vm, vm->plan.initrd_addr, vm->initrd_size);
+	dst = guest_mem_ptr(&vm->mem, vm->plan.initrd_addr, vm->initrd_size);
 	ret = dst ? load_read_full(vm->initrd_fd, dst, vm->initrd_size, 0) : -EFAULT;
 	if (ret)
 		pr_err(vm->cfg.loglevel, "cannot read initrd '%s': %s",

@@ -12,6 +12,20 @@ enum irqchip_kind {
 	IRQCHIP_USER,
 };
 
+/* Which device is the guest's console (--console). */
+enum console_kind {
+	CONSOLE_SERIAL,		/* the 8250 UART, ttyS0 (default) */
+	CONSOLE_VIRTIO,		/* virtio-console, hvc0 */
+};
+
+/* How virtio devices attach (--virtio-transport). */
+enum virtio_transport_kind {
+	VIRTIO_MMIO,		/* virtio-mmio version 2 (virtio 1.x) */
+	VIRTIO_MMIO_LEGACY,	/* virtio-mmio version 1 */
+};
+
+#define CONFIG_MAX_DISKS	16
+
 /* What the user asked for; filled in by options_parse_run(). */
 struct vm_config {
 	const char *kernel_path;
@@ -24,6 +38,11 @@ struct vm_config {
 	enum irqchip_kind irqchip;
 	bool nodefaults;
 	bool test_device;		/* --test-device: docs/test-device.md */
+	const char *disks[CONFIG_MAX_DISKS];	/* -d FILE[,ro][,direct], as given */
+	unsigned int nr_disks;
+	bool rng;			/* --rng: virtio-rng */
+	enum console_kind console;
+	enum virtio_transport_kind virtio_transport;
 	bool sandbox_off;		/* --sandbox=off: docs/sandbox.md */
 	int loglevel;			/* enum log_level */
 	/* From the environment (docs/usage.md), read once in main(). */
@@ -32,6 +51,7 @@ struct vm_config {
 	const char *hide_caps;		/* LKVM_HIDE_CAPS: KVM capabilities to act as if missing */
 	bool no_batch;			/* LKVM_NO_MMIO_BATCH: every MMIO write exits */
 	bool no_reg_page;		/* LKVM_NO_REG_PAGE: every UART read exits */
+	bool no_ioeventfd;		/* LKVM_NO_IOEVENTFD: virtio notifications exit */
 	const char *sandbox_selftest;	/* LKVM_SANDBOX_SELFTEST: a thread that makes a forbidden call */
 };
 

@@ -12,6 +12,7 @@
 #include "boot/loader.h"
 #include "machine/memmap.h"
 #include "cli/options.h"
+#include "cli/options-dev.h"
 
 /* kvmtool's limit; KVM's own (KVM_CAP_MAX_VCPUS) is checked later. */
 #define OPTIONS_MAX_CPUS	512
@@ -20,6 +21,7 @@ enum opt_id {
 	OPT_KERNEL, OPT_INITRD, OPT_PARAMS, OPT_CPUS, OPT_MEM, OPT_IRQCHIP,
 	OPT_DUMP_DTB, OPT_NAME, OPT_NODEFAULTS, OPT_LOGLEVEL, OPT_VERBOSE,
 	OPT_DEBUG, OPT_NETWORK, OPT_CONSOLE, OPT_TEST_DEVICE, OPT_SANDBOX, OPT_HELP,
+	OPT_DISK, OPT_RNG, OPT_TRANSPORT,
 };
 
 struct opt_desc {
@@ -44,7 +46,10 @@ static const struct opt_desc run_opts[] = {
 	{ OPT_VERBOSE, 'v', "verbose", NULL, "same as --loglevel=info" },
 	{ OPT_DEBUG, 0, "debug", NULL, "same as --loglevel=debug" },
 	{ OPT_NETWORK, 'n', "network", "<params>", "only mode=none is supported" },
-	{ OPT_CONSOLE, 0, "console", "<type>", "only serial is supported" },
+	{ OPT_DISK, 'd', "disk", "<file>[,ro][,direct]", "raw disk image (virtio-blk); several give vda, vdb, ..." },
+	{ OPT_RNG, 0, "rng", NULL, "add a virtio-rng device (the guest's /dev/hwrng)" },
+	{ OPT_CONSOLE, 0, "console", "<type>", "serial (ttyS0, default) or virtio (hvc0)" },
+	{ OPT_TRANSPORT, 0, "virtio-transport", "<type>", "mmio (default) or mmio-legacy" },
 	{ OPT_TEST_DEVICE, 0, "test-device", NULL, "add lkvm's test device (exit status, SPI lines)" },
 	{ OPT_SANDBOX, 0, "sandbox", "<on|off>", "system call allow-list per thread (default on)" },
 	{ OPT_HELP, 'h', "help", NULL, "show this help" },
@@ -65,7 +70,7 @@ void options_usage_run(void)
 		else
 			snprintf(left, sizeof(left), "    --%s %s", o->long_name,
 				 o->arg ? o->arg : "");
-		printf("    %-30s%s\n", left, o->help);
+		printf("    %-36s%s\n", left, o->help);
 	}
 	printf("\n");
 }
@@ -226,10 +231,10 @@ static int apply_opt(struct vm_config *cfg, const struct opt_desc *o,
 		if (strcmp(v, "mode=none") && strcmp(v, "none"))
 			return fail("--network %s: lkvm has no network devices yet; use --network mode=none or leave it out", v);
 		return 0;
-	case OPT_CONSOLE:
-		if (strcmp(v, "serial"))
-			return fail("--console %s: only the 8250 serial console exists; use --console serial", v);
-		return 0;
+	case OPT_CONSOLE:	return options_set_console(cfg, v, err, err_len);
+	case OPT_DISK:		return options_set_disk(cfg, v, err, err_len);
+	case OPT_RNG:		cfg->rng = true; return 0;
+	case OPT_TRANSPORT:	return options_set_transport(cfg, v, err, err_len);
 	case OPT_HELP:
 		return 1;
 	}
@@ -376,6 +381,8 @@ void options_read_env(struct vm_config *cfg)
 	cfg->no_batch = v && *v && strcmp(v, "0");
 	v = getenv("LKVM_NO_REG_PAGE");
 	cfg->no_reg_page = v && *v && strcmp(v, "0");
+	v = getenv("LKVM_NO_IOEVENTFD");
+	cfg->no_ioeventfd = v && *v && strcmp(v, "0");
 	cfg->wfi_kick_ms = OPTIONS_WFI_KICK_MS;
 	v = getenv("LKVM_WFI_KICK_MS");
 	if (v && !parse_uint(v, &ms) && ms <= 1000)

@@ -25,7 +25,7 @@ int testdev_fdt_node(struct testdev *d, void *fdt, uint32_t gic_phandle)
 
 	for (i = 0; i < d->nr_lines; i++) {
 		irq[3 * i] = cpu_to_fdt32(GIC_FDT_IRQ_TYPE_SPI);
-		irq[3 * i + 1] = cpu_to_fdt32(d->spi_base + i);
+		irq[3 * i + 1] = cpu_to_fdt32(d->lines[i].spi);
 		irq[3 * i + 2] = cpu_to_fdt32(IRQ_TYPE_LEVEL_HIGH);
 	}
 	snprintf(name, sizeof(name), "test-device@%llx",

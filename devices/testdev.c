@@ -7,7 +7,7 @@
  *
  * Locking. Two mutexes, always taken in this order:
  *   line_lock  held for the whole of one line command (its level
- *              changes and their set_irq calls) and for a cancel, so
+ *              changes and their irq_line_set calls) and for a cancel, so
  *              that the calls for one line reach the GIC in the order
  *              the levels changed, and a delayed command the thread
  *              has already taken off the queue cannot run after a
@@ -51,14 +51,19 @@ static int testdev_cond_init(pthread_cond_t *cond)
 	return -ret;
 }
 
-int testdev_init(struct testdev *d, uint64_t base, unsigned int spi_base,
+int testdev_init(struct testdev *d, uint64_t base, const struct irq_line *lines,
 		 unsigned int nr_lines, const struct testdev_ops *ops,
 		 void *opaque)
 {
+	unsigned int i;
 	int ret;
 
 	if (!nr_lines || nr_lines > TESTDEV_MAX_LINES)
 		return -EINVAL;
+	/* The DT and docs/test-device.md promise consecutive SPIs. */
+	for (i = 1; i < nr_lines; i++)
+		if (lines[i].spi != lines[0].spi + i)
+			return -EINVAL;
 	memset(d, 0, sizeof(*d));
 	ret = testdev_cond_init(&d->cond);
 	if (ret)
@@ -67,7 +72,7 @@ int testdev_init(struct testdev *d, uint64_t base, unsigned int spi_base,
 	pthread_mutex_init(&d->line_lock, NULL);
 	d->ops = ops;
 	d->opaque = opaque;
-	d->spi_base = spi_base;
+	memcpy(d->lines, lines, nr_lines * sizeof(*lines));
 	d->nr_lines = nr_lines;
 	d->region = (struct mmio_region) {
 		.name = "test-device", .base = base, .size = TESTDEV_REG_SIZE,
@@ -99,7 +104,7 @@ static void testdev_drive(struct testdev *d, unsigned int line, bool level)
 	pthread_mutex_unlock(&d->lock);
 	/* A wire that is already high makes no new edge. */
 	if (changed)
-		d->ops->set_irq(d->opaque, line, level);
+		(void)irq_line_set(&d->lines[line], level);	/* the irqchip reports */
 }
 
 /*

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "devices/irq-line.h"
 #include "devices/mmio.h"
 
 /*
@@ -54,16 +55,10 @@ enum testdev_cmd {
 
 /*
  * How the device reaches the VM. Neither is called with the device's
- * state lock held; set_irq is called with the line lock held (see
- * "Locking" in testdev.c), so it must not call back into the device.
+ * state lock held. Its lines are driven with the line lock held (see
+ * "Locking" in testdev.c), so a line must not call back into the device.
  */
 struct testdev_ops {
-	/*
-	 * Drive line @line (the device's @line-th SPI) to @level. Only
-	 * called on changes. From a vCPU thread, the device's thread or
-	 * whichever thread called testdev_irq_command().
-	 */
-	void (*set_irq)(void *opaque, unsigned int line, bool level);
 	/* The guest wrote EXIT: stop the VM, exit status @status (0..255). */
 	void (*exit)(void *opaque, int status);
 	/* Optional: first thing on the device's thread (to enter the sandbox). */
@@ -88,7 +83,12 @@ struct testdev {
 	struct mmio_region region;
 	const struct testdev_ops *ops;
 	void *opaque;
-	unsigned int spi_base;		/* SPI of line 0 (0-based, DT numbering) */
+	/*
+	 * Its lines, consecutive SPIs. Driven only on changes, from a vCPU
+	 * thread, the device's thread or whichever thread called
+	 * testdev_irq_command(), with the line lock held.
+	 */
+	struct irq_line lines[TESTDEV_MAX_LINES];
 	unsigned int nr_lines;
 
 	uint32_t scratch;
@@ -105,11 +105,11 @@ struct testdev {
 };
 
 /*
- * Lines 0..@nr_lines-1 are SPIs @spi_base.. (consecutive). Returns 0 or
- * -EINVAL (@nr_lines is 0 or above TESTDEV_MAX_LINES), or a pthread
- * error as -errno.
+ * Lines 0..@nr_lines-1 are @lines[], consecutive SPIs. Returns 0 or
+ * -EINVAL (@nr_lines is 0 or above TESTDEV_MAX_LINES, or the SPIs are
+ * not consecutive), or a pthread error as -errno.
  */
-int testdev_init(struct testdev *d, uint64_t base, unsigned int spi_base,
+int testdev_init(struct testdev *d, uint64_t base, const struct irq_line *lines,
 		 unsigned int nr_lines, const struct testdev_ops *ops,
 		 void *opaque);
 void testdev_destroy(struct testdev *d);

@@ -5,7 +5,6 @@
 #include <libfdt.h>
 
 #include "devices/uart8250.h"
-#include "gic/irqchip.h"
 
 #define IRQ_TYPE_LEVEL_HIGH	4
 #define GIC_FDT_IRQ_TYPE_SPI	0
@@ -14,7 +13,7 @@ int uart8250_fdt_node(struct uart8250 *u, void *fdt, uint32_t gic_phandle)
 {
 	fdt64_t reg[] = { cpu_to_fdt64(u->region.base), cpu_to_fdt64(u->region.size) };
 	fdt32_t irq[] = {
-		cpu_to_fdt32(GIC_FDT_IRQ_TYPE_SPI), cpu_to_fdt32(u->spi),
+		cpu_to_fdt32(GIC_FDT_IRQ_TYPE_SPI), cpu_to_fdt32(u->irq.spi),
 		cpu_to_fdt32(IRQ_TYPE_LEVEL_HIGH),
 	};
 	char name[32];

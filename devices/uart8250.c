@@ -29,14 +29,14 @@ enum {
 #define MSR_DSR		0x20
 #define MSR_DCD		0x80
 
-void uart8250_init(struct uart8250 *u, uint64_t base, unsigned int spi,
+void uart8250_init(struct uart8250 *u, uint64_t base, const struct irq_line *irq,
 		   const struct uart8250_ops *ops, void *opaque)
 {
 	memset(u, 0, sizeof(*u));
 	pthread_mutex_init(&u->lock, NULL);
 	u->ops = ops;
 	u->opaque = opaque;
-	u->spi = spi;
+	u->irq = *irq;
 	u->region = (struct mmio_region) {
 		.name = "uart8250", .base = base, .size = UART8250_REGS,
 		.handler = uart8250_mmio, .opaque = u,
@@ -59,7 +59,11 @@ static uint8_t uart_iir(const struct uart8250 *u)
 	return fifo | IIR_NO_INT;
 }
 
-/* Drives the SPI only on changes: each level change is one KVM_IRQ_LINE. */
+/*
+ * Drives the SPI only on changes: each level change is one KVM_IRQ_LINE.
+ * A line that cannot be driven is reported by the irqchip; the UART
+ * goes on either way, as hardware whose wire is cut.
+ */
 static void uart_update_irq(struct uart8250 *u)
 {
 	bool level = !(uart_iir(u) & IIR_NO_INT);
@@ -67,7 +71,7 @@ static void uart_update_irq(struct uart8250 *u)
 	if (level == u->irq_level)
 		return;
 	u->irq_level = level;
-	u->ops->set_irq(u->opaque, level);
+	(void)irq_line_set(&u->irq, level);
 }
 
 static void uart_rx_put(struct uart8250 *u, uint8_t byte)

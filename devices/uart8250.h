@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "devices/irq-line.h"
 #include "devices/mmio.h"
 
 #define UART8250_FIFO_SIZE	64
@@ -15,7 +16,6 @@
 
 /* How the UART reaches the rest of the VM; all called with its lock held. */
 struct uart8250_ops {
-	void (*set_irq)(void *opaque, bool level);
 	/* false: the host cannot take the byte now; see uart8250_tx_ready(). */
 	bool (*tx)(void *opaque, uint8_t byte);
 	/*
@@ -49,7 +49,7 @@ struct uart8250 {
 	struct mmio_region region;
 	const struct uart8250_ops *ops;
 	void *opaque;
-	unsigned int spi;
+	struct irq_line irq;	/* level-sensitive; driven on changes only */
 
 	uint8_t ier, lcr, mcr, scr, dll, dlm, fcr;
 	bool thri_pending;
@@ -63,7 +63,7 @@ struct uart8250 {
 	unsigned int rx_head, rx_count;
 };
 
-void uart8250_init(struct uart8250 *u, uint64_t base, unsigned int spi,
+void uart8250_init(struct uart8250 *u, uint64_t base, const struct irq_line *irq,
 		   const struct uart8250_ops *ops, void *opaque);
 void uart8250_destroy(struct uart8250 *u);
 int uart8250_mmio(struct mmio_region *region, struct mmio_access *acc);

@@ -7,13 +7,38 @@
 
 #include "cli/config.h"
 
-struct vm;
 struct vcpu;
 struct irqchip;
+struct mmio_bus;
+
+/*
+ * What a backend needs of the machine, and nothing else: the VM's KVM
+ * descriptor, the vCPU count, the bus for frames lkvm serves itself,
+ * and two questions only the machine can answer.
+ */
+struct irqchip_host {
+	int vm_fd;
+	int loglevel;
+	unsigned int nr_cpus;
+	enum irqchip_kind kind;		/* --irqchip */
+	bool no_kernel_gic;		/* LKVM_NO_KERNEL_GIC */
+	unsigned int wfi_kick_ms;	/* LKVM_WFI_KICK_MS */
+	struct mmio_bus *bus;
+	/* KVM_CHECK_EXTENSION, as lkvm sees it (LKVM_HIDE_CAPS). */
+	int (*check_cap)(void *opaque, int cap);
+	/*
+	 * vCPU cpu's IRQ input changed: true when its thread was kicked to
+	 * apply it, false when the caller may apply it itself (the vCPU's
+	 * own thread, or a vCPU that is not running yet).
+	 */
+	bool (*vcpu_kick)(void *opaque, unsigned int cpu);
+	void *opaque;
+};
 
 #define GIC_SPI_BASE		32
 #define GIC_MAX_SPIS		988	/* INTIDs 32..1019 */
 #define GICV2_MAX_CPUS		8
+#define IRQCHIP_PHANDLE		1	/* the GIC's, for interrupt-parent */
 
 /*
  * An interrupt controller backend. The stages follow the kernel's vGIC
@@ -25,22 +50,25 @@ struct irqchip_ops {
 	const char *name;
 	enum irqchip_kind kind;
 	/* Can this host provide it? 0, or -errno saying why not. */
-	int (*probe)(struct vm *vm);
+	int (*probe)(const struct irqchip_host *host);
 	/* Create the device and place its frames in the memory map. */
-	int (*create)(struct irqchip *ic, struct vm *vm);
+	int (*create)(struct irqchip *ic);
 	/* Set the number of interrupts, then initialise. */
-	int (*init)(struct irqchip *ic, struct vm *vm);
+	int (*init)(struct irqchip *ic);
 	int (*fdt_node)(struct irqchip *ic, void *fdt);
 	int (*set_spi)(struct irqchip *ic, unsigned int spi, bool level);
+	/* Optional: KVM_IRQFD, an eventfd that injects an edge on spi. */
+	int (*irqfd)(struct irqchip *ic, unsigned int spi, int fd);
 	void (*destroy)(struct irqchip *ic);
 	/* Optional: just before the vCPU threads start (the "first run"). */
-	int (*first_run)(struct irqchip *ic, struct vm *vm);
+	int (*first_run)(struct irqchip *ic);
 	/* Optional: on the vCPU's thread after every return from KVM_RUN. */
 	void (*vcpu_sync)(struct irqchip *ic, struct vcpu *vcpu);
 };
 
 struct irqchip {
 	const struct irqchip_ops *ops;
+	struct irqchip_host host;
 	int vm_fd;
 	int dev_fd;		/* KVM device, or -1 */
 	unsigned int nr_cpus;
@@ -56,8 +84,10 @@ struct irqchip {
 	unsigned int kick_ms;
 };
 
-int irqchip_create(struct irqchip *ic, struct vm *vm);
+int irqchip_create(struct irqchip *ic, const struct irqchip_host *host);
 int irqchip_alloc_spi(struct irqchip *ic);
+struct irq_line;
+int irqchip_line(struct irqchip *ic, struct irq_line *line);
 unsigned int irqchip_nr_irqs(const struct irqchip *ic);
 void irqchip_destroy(struct irqchip *ic);
 const char *irqchip_kind_name(enum irqchip_kind kind);

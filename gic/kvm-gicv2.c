@@ -9,11 +9,10 @@
 #include "gic/kvm-vgic.h"
 #include "lib/log.h"
 #include "machine/memmap.h"
-#include "machine/vm.h"
 
-static int gicv2_probe(struct vm *vm)
+static int gicv2_probe(const struct irqchip_host *host)
 {
-	return kvm_vgic_probe(vm->vm_fd, KVM_DEV_TYPE_ARM_VGIC_V2);
+	return kvm_vgic_probe(host->vm_fd, KVM_DEV_TYPE_ARM_VGIC_V2);
 }
 
 /*
@@ -61,7 +60,7 @@ static int gicv2_report(struct irqchip *ic, int ret, int th)
 	return ret;
 }
 
-static int gicv2_create(struct irqchip *ic, struct vm *vm)
+static int gicv2_create(struct irqchip *ic)
 {
 	int ret;
 
@@ -69,20 +68,20 @@ static int gicv2_create(struct irqchip *ic, struct vm *vm)
 	ic->cpu_base = MEMMAP_GICV2_CPU_BASE;
 	ret = kvm_vgic_create_device(ic, KVM_DEV_TYPE_ARM_VGIC_V2);
 	if (ret == -ENODEV && !gicv2_create_legacy(ic)) {
-		pr_info(vm->cfg.loglevel, "GICv2 created with the legacy KVM_CREATE_IRQCHIP");
+		pr_info(ic->loglevel, "GICv2 created with the legacy KVM_CREATE_IRQCHIP");
 		return 0;
 	}
 	if (!ret)
 		ret = kvm_vgic_set_addr(ic, KVM_VGIC_V2_ADDR_TYPE_DIST, ic->dist_base);
 	if (!ret)
 		ret = kvm_vgic_set_addr(ic, KVM_VGIC_V2_ADDR_TYPE_CPU, ic->cpu_base);
-	return gicv2_report(ic, ret, vm->cfg.loglevel);
+	return gicv2_report(ic, ret, ic->loglevel);
 }
 
 /* The legacy GIC has no device fd and initialises on the first run. */
-static int gicv2_init(struct irqchip *ic, struct vm *vm)
+static int gicv2_init(struct irqchip *ic)
 {
-	return ic->dev_fd < 0 ? 0 : kvm_vgic_init(ic, vm);
+	return ic->dev_fd < 0 ? 0 : kvm_vgic_init(ic);
 }
 
 const struct irqchip_ops kvm_gicv2_ops = {
@@ -93,5 +92,6 @@ const struct irqchip_ops kvm_gicv2_ops = {
 	.init		= gicv2_init,
 	.fdt_node	= gic_fdt_v2_node,
 	.set_spi	= kvm_vgic_set_spi,
+	.irqfd		= kvm_vgic_irqfd,
 	.destroy	= kvm_vgic_destroy,
 };

@@ -9,16 +9,15 @@
 #include "gic/kvm-vgic.h"
 #include "lib/log.h"
 #include "machine/memmap.h"
-#include "machine/vm.h"
 
-static int gicv3_probe(struct vm *vm)
+static int gicv3_probe(const struct irqchip_host *host)
 {
-	return kvm_vgic_probe(vm->vm_fd, KVM_DEV_TYPE_ARM_VGIC_V3);
+	return kvm_vgic_probe(host->vm_fd, KVM_DEV_TYPE_ARM_VGIC_V3);
 }
 
-static int gicv3_create(struct irqchip *ic, struct vm *vm)
+static int gicv3_create(struct irqchip *ic)
 {
-	int ret, th = vm->cfg.loglevel;
+	int ret, th = ic->loglevel;
 
 	ret = kvm_vgic_create_device(ic, KVM_DEV_TYPE_ARM_VGIC_V3);
 	if (ret == -ENODEV) {
@@ -62,5 +61,6 @@ const struct irqchip_ops kvm_gicv3_ops = {
 	.init		= kvm_vgic_init,
 	.fdt_node	= gicv3_fdt_node,
 	.set_spi	= kvm_vgic_set_spi,
+	.irqfd		= kvm_vgic_irqfd,
 	.destroy	= kvm_vgic_destroy,
 };

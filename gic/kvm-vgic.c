@@ -9,7 +9,6 @@
 
 #include "gic/kvm-vgic.h"
 #include "lib/log.h"
-#include "machine/vm.h"
 
 /* Asks KVM whether it could create the device, without creating it. */
 int kvm_vgic_probe(int vm_fd, uint32_t type)
@@ -47,7 +46,7 @@ int kvm_vgic_set_addr(struct irqchip *ic, uint64_t type, uint64_t addr)
  * the 32-interrupt granule KVM wants, then CTRL_INIT. Must follow vCPU
  * creation and precede the first KVM_RUN.
  */
-int kvm_vgic_init(struct irqchip *ic, struct vm *vm)
+int kvm_vgic_init(struct irqchip *ic)
 {
 	uint32_t nr_irqs = irqchip_nr_irqs(ic);
 	struct kvm_device_attr nr = {
@@ -60,16 +59,16 @@ int kvm_vgic_init(struct irqchip *ic, struct vm *vm)
 	};
 
 	if (ioctl(ic->dev_fd, KVM_SET_DEVICE_ATTR, &nr)) {
-		pr_err(vm->cfg.loglevel, "%s: the kernel refused %u interrupts: %s",
+		pr_err(ic->loglevel, "%s: the kernel refused %u interrupts: %s",
 		       ic->ops->name, nr_irqs, strerror(errno));
 		return -errno;
 	}
 	if (ioctl(ic->dev_fd, KVM_SET_DEVICE_ATTR, &init)) {
-		pr_err(vm->cfg.loglevel, "%s: initialisation (CTRL_INIT) failed: %s",
+		pr_err(ic->loglevel, "%s: initialisation (CTRL_INIT) failed: %s",
 		       ic->ops->name, strerror(errno));
 		return -errno;
 	}
-	pr_debug(vm->cfg.loglevel, "%s: %u interrupts, initialised",
+	pr_debug(ic->loglevel, "%s: %u interrupts, initialised",
 		 ic->ops->name, nr_irqs);
 	return 0;
 }
@@ -85,6 +84,20 @@ int kvm_vgic_set_spi(struct irqchip *ic, unsigned int spi, bool level)
 	if (spi >= ic->nr_spis)
 		return -EINVAL;
 	return ioctl(ic->vm_fd, KVM_IRQ_LINE, &irq) ? -errno : 0;
+}
+
+/*
+ * The default routing (made by the vGIC's init) maps GSI n to SPI n,
+ * so a write to fd injects a pulse on the SPI without entering lkvm.
+ * Only valid once the GIC is initialised: devices bind at start.
+ */
+int kvm_vgic_irqfd(struct irqchip *ic, unsigned int spi, int fd)
+{
+	struct kvm_irqfd irqfd = { .fd = fd, .gsi = spi };
+
+	if (spi >= ic->nr_spis)
+		return -EINVAL;
+	return ioctl(ic->vm_fd, KVM_IRQFD, &irqfd) ? -errno : 0;
 }
 
 void kvm_vgic_destroy(struct irqchip *ic)

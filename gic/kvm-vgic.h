@@ -10,8 +10,9 @@
 int kvm_vgic_probe(int vm_fd, uint32_t type);
 int kvm_vgic_create_device(struct irqchip *ic, uint32_t type);
 int kvm_vgic_set_addr(struct irqchip *ic, uint64_t type, uint64_t addr);
-int kvm_vgic_init(struct irqchip *ic, struct vm *vm);
+int kvm_vgic_init(struct irqchip *ic);
 int kvm_vgic_set_spi(struct irqchip *ic, unsigned int spi, bool level);
+int kvm_vgic_irqfd(struct irqchip *ic, unsigned int spi, int fd);
 void kvm_vgic_destroy(struct irqchip *ic);
 int gic_fdt_begin(struct irqchip *ic, void *fdt, const char *compatible,
 		  const uint64_t *reg, int nr_reg_pairs);

@@ -16,13 +16,13 @@
 
 #include <linux/kvm.h>
 
+#include "devices/bus.h"
+#include "gic/irqchip.h"
 #include "gic/ugic.h"
 #include "lib/log.h"
 #include "lib/util.h"
 #include "vcpu/vcpu.h"
-#include "machine/kvm.h"
 #include "machine/memmap.h"
-#include "machine/vm.h"
 
 #define PPI_PMU		23
 #define PPI_VTIMER	27
@@ -32,7 +32,7 @@ struct user_gic {
 	struct ugic *gic;
 	struct mmio_region dist;
 	struct mmio_region cpu;
-	struct vm *vm;
+	const struct irqchip_host *host;
 	int vm_fd;
 	int loglevel;
 	/* Each vCPU's IRQ line: wanted (any thread), told to KVM (its thread). */
@@ -49,9 +49,9 @@ static const struct {
 	{ KVM_ARM_DEV_PMU, PPI_PMU },
 };
 
-static int user_gic_probe(struct vm *vm)
+static int user_gic_probe(const struct irqchip_host *host)
 {
-	return kvm_check_cap(vm, KVM_CAP_ARM_USER_IRQ) ? 0 : -ENOSYS;
+	return host->check_cap(host->opaque, KVM_CAP_ARM_USER_IRQ) ? 0 : -ENOSYS;
 }
 
 static void user_gic_tell_kvm(struct user_gic *ug, int cpu)
@@ -85,13 +85,10 @@ static void user_gic_tell_kvm(struct user_gic *ug, int cpu)
 static void user_gic_set_irq_line(void *opaque, int cpu, bool level)
 {
 	struct user_gic *ug = opaque;
-	struct vcpu *vcpu = &ug->vm->vcpus[cpu];
 
 	atomic_store(&ug->line_want[cpu], level);
-	if (!vcpu->started || vcpu_is_current(vcpu))
+	if (!ug->host->vcpu_kick(ug->host->opaque, cpu))
 		user_gic_tell_kvm(ug, cpu);
-	else
-		vcpu_kick(vcpu);
 }
 
 static int user_gic_report(struct irqchip *ic, int ret, int th)
@@ -110,7 +107,7 @@ static int user_gic_report(struct irqchip *ic, int ret, int th)
 	return ret;
 }
 
-static int user_gic_place(struct irqchip *ic, struct user_gic *ug, struct vm *vm)
+static int user_gic_place(struct irqchip *ic, struct user_gic *ug)
 {
 	int ret;
 
@@ -120,39 +117,39 @@ static int user_gic_place(struct irqchip *ic, struct user_gic *ug, struct vm *vm
 		return ret;
 	ugic_dist_region(ug->gic, &ug->dist);
 	ugic_cpuif_region(ug->gic, &ug->cpu);
-	ret = mmio_bus_register(&vm->bus, &ug->dist);
-	return ret ?: mmio_bus_register(&vm->bus, &ug->cpu);
+	ret = mmio_bus_register(ic->host.bus, &ug->dist);
+	return ret ?: mmio_bus_register(ic->host.bus, &ug->cpu);
 }
 
-static int user_gic_create(struct irqchip *ic, struct vm *vm)
+static int user_gic_create(struct irqchip *ic)
 {
 	struct ugic_config cfg = {
 		.nr_cpus = ic->nr_cpus,
 		.set_irq_line = user_gic_set_irq_line,
 	};
-	int th = vm->cfg.loglevel, ret;
+	int th = ic->loglevel, ret;
 	struct user_gic *ug;
 
-	if (user_gic_probe(vm)) {
+	if (user_gic_probe(&ic->host)) {
 		pr_err(th, "the userspace GIC needs KVM_CAP_ARM_USER_IRQ, which this host's KVM lacks (Linux 4.15 or newer has it); use --irqchip=gicv3 or gicv2");
 		return -ENOSYS;
 	}
 	ug = calloc(1, sizeof(*ug));
 	if (!ug)
 		return -ENOMEM;
-	ug->vm = vm;
-	ug->vm_fd = vm->vm_fd;
+	ug->host = &ic->host;
+	ug->vm_fd = ic->vm_fd;
 	ug->loglevel = th;
 	cfg.opaque = ug;
 	ic->priv = ug;
 	ic->dist_base = MEMMAP_GIC_DIST_BASE;
 	ic->cpu_base = MEMMAP_GICV2_CPU_BASE;
 	ret = ugic_create(&ug->gic, &cfg);
-	ret = ret ?: user_gic_place(ic, ug, vm);
+	ret = ret ?: user_gic_place(ic, ug);
 	return user_gic_report(ic, ret, th);
 }
 
-static int user_gic_init(struct irqchip *ic, struct vm *vm)
+static int user_gic_init(struct irqchip *ic)
 {
 	struct user_gic *ug = ic->priv;
 	int ret;
@@ -160,19 +157,19 @@ static int user_gic_init(struct irqchip *ic, struct vm *vm)
 	ret = ugic_set_nr_irqs(ug->gic, irqchip_nr_irqs(ic));
 	ret = ret ?: ugic_init(ug->gic);
 	if (ret)
-		pr_err(vm->cfg.loglevel, "userspace GIC: initialisation failed: %s",
+		pr_err(ic->loglevel, "userspace GIC: initialisation failed: %s",
 		       strerror(-ret));
 	return ret;
 }
 
 /* The kernel maps a vGIC's resources on the first KVM_RUN; ours, here. */
-static int user_gic_first_run(struct irqchip *ic, struct vm *vm)
+static int user_gic_first_run(struct irqchip *ic)
 {
 	struct user_gic *ug = ic->priv;
 	int ret = ugic_map_resources(ug->gic);
 
 	if (ret)
-		pr_err(vm->cfg.loglevel, "userspace GIC: cannot map its resources: %s",
+		pr_err(ic->loglevel, "userspace GIC: cannot map its resources: %s",
 		       strerror(-ret));
 	return ret;
 }

@@ -6,6 +6,7 @@
  * when they stay silent.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +19,6 @@
 
 #include "lib/log.h"
 #include "host/control.h"
-#include "machine/vm.h"
 
 static int64_t control_now_ms(void)
 {
@@ -90,15 +90,15 @@ static bool control_taken(int th, const char *name, const char *path, int fd)
  * any slow work (loading a large kernel); the socket itself is made
  * last (control_open()), when all else is sound.
  */
-int control_check_name(struct vm *vm)
+int control_check_name(const char *name, int loglevel)
 {
 	char path[CONTROL_PATH_MAX];
 
-	if (control_path(vm->name, path, sizeof(path)))
+	if (control_path(name, path, sizeof(path)))
 		return 0;	/* control_open() says why there is no socket */
 	if (access(path, F_OK))
 		return 0;	/* the usual case: one system call */
-	return control_taken(vm->cfg.loglevel, vm->name, path,
+	return control_taken(loglevel, name, path,
 			     control_connect(path)) ? -EEXIST : 0;
 }
 
@@ -138,11 +138,14 @@ static int control_listen(struct control *c)
 	return 0;
 }
 
-int control_open(struct control *c, struct vm *vm)
+int control_open(struct control *c, const char *name, int th,
+		 control_handler_t handler, void *opaque)
 {
-	int th = vm->cfg.loglevel, ret, i;
 	char dir[CONTROL_PATH_MAX];
+	int ret, i;
 
+	c->handler = handler;
+	c->opaque = opaque;
 	c->listen_fd = -1;
 	for (i = 0; i < CONTROL_MAX_CLIENTS; i++)
 		c->clients[i].fd = -1;
@@ -151,10 +154,10 @@ int control_open(struct control *c, struct vm *vm)
 	 * unreachable by lkvm list/stop/irq: a warning, not an error.
 	 */
 	ret = control_dir(dir, sizeof(dir));
-	ret = ret ?: control_path(vm->name, c->path, sizeof(c->path));
+	ret = ret ?: control_path(name, c->path, sizeof(c->path));
 	if (ret) {
 		pr_warn(th, "no control socket for '%s' (%s): set HOME or LKVM_HOME to a short writable directory",
-			vm->name, strerror(-ret));
+			name, strerror(-ret));
 		c->path[0] = '\0';
 		return 0;
 	}
@@ -167,7 +170,7 @@ int control_open(struct control *c, struct vm *vm)
 	/* The name is usually free: bind first, ask who holds it only if not. */
 	ret = control_listen(c);
 	if (ret == -EADDRINUSE) {
-		ret = control_claim(c, th, vm->name);
+		ret = control_claim(c, th, name);
 		ret = ret ?: control_listen(c);
 	}
 	if (ret && ret != -EEXIST)
@@ -273,7 +276,7 @@ static void control_accept(struct control *c)
 	cl->deadline_ms = control_now_ms() + CONTROL_CLIENT_MS;
 }
 
-static void control_execute(struct control_client *cl, struct vm *vm)
+static void control_execute(struct control *c, struct control_client *cl)
 {
 	char err[96], reply[CONTROL_LINE_MAX + 32];
 	struct control_cmd cmd;
@@ -284,7 +287,7 @@ static void control_execute(struct control_client *cl, struct vm *vm)
 		control_reply(cl, reply);
 		return;
 	}
-	ret = vm_control(vm, &cmd, err, sizeof(err));
+	ret = c->handler(c->opaque, &cmd, err, sizeof(err));
 	if (ret)
 		snprintf(reply, sizeof(reply), "ERR %s\n", err);
 	else
@@ -292,7 +295,7 @@ static void control_execute(struct control_client *cl, struct vm *vm)
 	control_reply(cl, reply);
 }
 
-static void control_read(struct control_client *cl, struct vm *vm)
+static void control_read(struct control *c, struct control_client *cl)
 {
 	ssize_t n = read(cl->fd, cl->buf + cl->len, sizeof(cl->buf) - cl->len);
 
@@ -304,12 +307,12 @@ static void control_read(struct control_client *cl, struct vm *vm)
 	}
 	cl->len += n;
 	if (memchr(cl->buf, '\n', cl->len))
-		control_execute(cl, vm);
+		control_execute(c, cl);
 	else if (cl->len == sizeof(cl->buf))
 		control_reply(cl, "ERR request too long; send one short line\n");
 }
 
-void control_handle(struct control *c, struct vm *vm, struct pollfd *fds, int n)
+void control_handle(struct control *c, struct pollfd *fds, int n)
 {
 	int64_t now = control_now_ms();
 	int i, j;
@@ -319,7 +322,7 @@ void control_handle(struct control *c, struct vm *vm, struct pollfd *fds, int n)
 			continue;
 		for (j = 0; j < CONTROL_MAX_CLIENTS; j++)
 			if (c->clients[j].fd == fds[i].fd)
-				control_read(&c->clients[j], vm);
+				control_read(c, &c->clients[j]);
 	}
 	for (j = 0; j < CONTROL_MAX_CLIENTS; j++)
 		if (c->clients[j].fd >= 0 && now >= c->clients[j].deadline_ms)

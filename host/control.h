@@ -12,7 +12,9 @@
 #define CONTROL_CLIENT_MS	2000	/* a client silent this long is dropped */
 #define CONTROL_PATH_MAX	108	/* sun_path */
 
-struct vm;
+/* Answers one request; msg gets the reply's text. Returns 0 or -errno. */
+typedef int (*control_handler_t)(void *opaque, const struct control_cmd *cmd,
+				 char *msg, size_t len);
 
 struct control_client {
 	int fd;
@@ -26,15 +28,18 @@ struct control {
 	int listen_fd;
 	char path[CONTROL_PATH_MAX];
 	struct control_client clients[CONTROL_MAX_CLIENTS];
+	control_handler_t handler;
+	void *opaque;
 };
 
 int control_dir(char *buf, size_t len);
 int control_path(const char *name, char *buf, size_t len);
-int control_check_name(struct vm *vm);
-int control_open(struct control *c, struct vm *vm);
+int control_check_name(const char *name, int loglevel);
+int control_open(struct control *c, const char *name, int loglevel,
+		 control_handler_t handler, void *opaque);
 void control_close(struct control *c);
 int control_pollfds(struct control *c, struct pollfd *fds, int max);
-void control_handle(struct control *c, struct vm *vm, struct pollfd *fds, int n);
+void control_handle(struct control *c, struct pollfd *fds, int n);
 int control_timeout_ms(struct control *c);
 
 int control_request(const char *name, const struct control_cmd *cmd,

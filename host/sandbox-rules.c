@@ -114,11 +114,32 @@ static const struct sandbox_rule sandbox_console[] = {
 	ALLOW(ppoll),
 };
 
+/*
+ * A virtio device's I/O thread waits on its queues' eventfds (KVM
+ * ioeventfds) and serves them: disk reads and writes at an offset,
+ * flushes, discards (fallocate), random bytes. Its interrupts go out
+ * through an irqfd (a write) or, with lkvm's own GIC, KVM_IRQ_LINE.
+ * Never an open: every file a device uses was opened at set-up.
+ */
+static const struct sandbox_rule sandbox_virtio[] = {
+	ALLOW(ppoll),
+	ALLOW(read),
+	ALLOW(pread64),
+	ALLOW(pwrite64),
+	ALLOW(preadv),
+	ALLOW(pwritev),
+	ALLOW(fdatasync),
+	ALLOW(fsync),
+	ALLOW(fallocate),
+	ALLOW(getrandom),
+};
+
 #define LIST(rules)	{ rules, ARRAY_SIZE(rules) }
 const struct sandbox_list sandbox_roles[SANDBOX_NR_ROLES][SANDBOX_MAX_GROUPS] = {
 	[SANDBOX_MAIN]	  = { LIST(sandbox_common), LIST(sandbox_devices), LIST(sandbox_main) },
 	[SANDBOX_VCPU]	  = { LIST(sandbox_common), LIST(sandbox_devices), LIST(sandbox_vcpu) },
 	[SANDBOX_TESTDEV] = { LIST(sandbox_common), LIST(sandbox_devices) },
 	[SANDBOX_CONSOLE] = { LIST(sandbox_common), LIST(sandbox_devices), LIST(sandbox_console) },
+	[SANDBOX_VIRTIO]  = { LIST(sandbox_common), LIST(sandbox_devices), LIST(sandbox_virtio) },
 };
 

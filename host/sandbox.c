@@ -36,6 +36,7 @@ static const char *const sandbox_role_names[SANDBOX_NR_ROLES] = {
 	[SANDBOX_VCPU]		= "vcpu",
 	[SANDBOX_TESTDEV]	= "testdev",
 	[SANDBOX_CONSOLE]	= "console",
+	[SANDBOX_VIRTIO]	= "virtio",
 };
 
 /*
@@ -243,7 +244,7 @@ static int sandbox_parse_selftest(struct vm *vm)
 			return 0;
 		}
 	}
-	pr_err(vm->cfg.loglevel, "LKVM_SANDBOX_SELFTEST=%s names no thread; use main, vcpu, testdev or console",
+	pr_err(vm->cfg.loglevel, "LKVM_SANDBOX_SELFTEST=%s names no thread; use main, vcpu, testdev, console or virtio",
 	       v);
 	return -EINVAL;
 }

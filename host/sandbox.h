@@ -19,6 +19,7 @@ enum sandbox_role {
 	SANDBOX_VCPU,		/* KVM_RUN and the exits it returns */
 	SANDBOX_TESTDEV,	/* the test device's delayed line changes */
 	SANDBOX_CONSOLE,	/* the console's writer */
+	SANDBOX_VIRTIO,		/* a virtio device's I/O thread */
 	SANDBOX_NR_ROLES,
 };
 

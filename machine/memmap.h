@@ -11,6 +11,7 @@
  *   0x0000_0000  I/O port window (unused)            64 KiB
  *   0x0100_0000  UART 8250 #0 (then one per 4 KiB)    64 KiB
  *   0x0108_0000  lkvm test device                      4 KiB
+ *   0x0300_0000  virtio-mmio devices, 0x200 bytes each
  *   ...          redistributors (GICv3) / CPU if (GICv2) below the distributor
  *   0x3fff_0000  GIC distributor                      64 KiB
  *   0x4000_0000  PCI / AXI area (unused)
@@ -23,6 +24,8 @@
 #define MEMMAP_UART_SIZE	0x8ULL
 #define MEMMAP_TESTDEV_BASE	0x01080000ULL
 #define MEMMAP_TESTDEV_SIZE	0x1000ULL
+#define MEMMAP_VIRTIO_MMIO_BASE	0x03000000ULL
+#define MEMMAP_VIRTIO_MMIO_SIZE	0x01000000ULL	/* 32768 devices: never the limit */
 #define MEMMAP_AXI_BASE		0x40000000ULL
 #define MEMMAP_RAM_BASE		0x80000000ULL
 

@@ -36,6 +36,9 @@ int ram_setup(struct vm *vm)
 	vm->ram = (uint8_t *)ALIGN_UP((uintptr_t)p, SZ_2M);
 	madvise(vm->ram, vm->ram_size, MADV_HUGEPAGE);
 
+	vm->mem = (struct guest_mem) {
+		.base = MEMMAP_RAM_BASE, .size = vm->ram_size, .hva = vm->ram,
+	};
 	slot.slot = 0;
 	slot.guest_phys_addr = MEMMAP_RAM_BASE;
 	slot.memory_size = vm->ram_size;
@@ -55,13 +58,5 @@ void ram_teardown(struct vm *vm)
 		munmap(vm->ram_alloc, vm->ram_alloc_size);
 	vm->ram_alloc = NULL;
 	vm->ram = NULL;
-}
-
-/* A host pointer to [gpa, gpa + len) in RAM, or NULL when outside it. */
-void *vm_gpa_to_hva(struct vm *vm, uint64_t gpa, uint64_t len)
-{
-	if (gpa < MEMMAP_RAM_BASE || gpa - MEMMAP_RAM_BASE > vm->ram_size ||
-	    len > vm->ram_size - (gpa - MEMMAP_RAM_BASE))
-		return NULL;
-	return vm->ram + (gpa - MEMMAP_RAM_BASE);
+	vm->mem.hva = NULL;
 }

@@ -16,6 +16,8 @@
 #include "lib/log.h"
 #include "vcpu/vcpu.h"
 #include "machine/memmap.h"
+#include "machine/testdev-port.h"
+#include "machine/uart-port.h"
 #include "machine/vm.h"
 
 /*
@@ -28,37 +30,6 @@
 #define BATCH_IDLE_POLLS	50
 /* How long the guest's last output may take to reach a stuck terminal. */
 #define CONSOLE_STOP_MS		2000
-
-void vm_wake(struct vm *vm)
-{
-	uint64_t one = 1;
-
-	if (write(vm->event_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
-		pr_debug(vm->cfg.loglevel, "event write failed: %s", strerror(errno));
-}
-
-/* The first reason wins; later ones (other vCPUs stopping) are ignored. */
-void vm_request_stop(struct vm *vm, enum vm_stop_reason reason)
-{
-	int expected = VM_RUNNING;
-
-	if (!atomic_compare_exchange_strong(&vm->stop_reason, &expected, reason))
-		return;
-	/* Paused vCPUs must see the stop too. */
-	pthread_mutex_lock(&vm->pause_lock);
-	pthread_cond_broadcast(&vm->pause_cond);
-	pthread_mutex_unlock(&vm->pause_lock);
-	vm_wake(vm);
-}
-
-/* On a vCPU thread: park while the VM is paused. */
-void vm_wait_resume(struct vm *vm)
-{
-	pthread_mutex_lock(&vm->pause_lock);
-	while (atomic_load(&vm->paused) && !atomic_load(&vm->stop_reason))
-		pthread_cond_wait(&vm->pause_cond, &vm->pause_lock);
-	pthread_mutex_unlock(&vm->pause_lock);
-}
 
 static void vm_set_paused(struct vm *vm, bool paused)
 {
@@ -89,8 +60,9 @@ static void vm_control_stats(struct vm *vm, char *msg, size_t len)
 }
 
 /* A control-socket request; msg gets the reply's text. */
-int vm_control(struct vm *vm, const struct control_cmd *cmd, char *msg, size_t len)
+int vm_control(void *opaque, const struct control_cmd *cmd, char *msg, size_t len)
 {
+	struct vm *vm = opaque;
 	bool paused = atomic_load(&vm->paused);
 
 	switch (cmd->op) {
@@ -108,7 +80,7 @@ int vm_control(struct vm *vm, const struct control_cmd *cmd, char *msg, size_t l
 		snprintf(msg, len, "%s", cmd->op == CONTROL_PAUSE ? "paused" : "running");
 		return 0;
 	case CONTROL_IRQ:
-		return vm_control_irq(vm, cmd, msg, len);
+		return testdev_port_irq(vm->testdev, cmd, msg, len);
 	case CONTROL_STATS:
 		vm_control_stats(vm, msg, len);
 		return 0;
@@ -128,16 +100,24 @@ static int vm_signals_block(sigset_t *set)
 	return pthread_sigmask(SIG_BLOCK, set, NULL) ? -EINVAL : 0;
 }
 
+/* What the guest's console device can take now; 0 without one. */
+static size_t vm_console_room_in(struct vm *vm)
+{
+	struct console_port *p = &vm->console_port;
+
+	return p->rx_room ? p->rx_room(p->dev) : 0;
+}
+
 static void vm_console_input(struct vm *vm)
 {
-	uint8_t buf[UART8250_FIFO_SIZE];
-	size_t room = uart8250_rx_room(&vm->uart);
+	uint8_t buf[64];
+	size_t room = vm_console_room_in(vm);
 	bool quit;
 	ssize_t n;
 
 	n = console_read(&vm->console, buf, room < sizeof(buf) ? room : sizeof(buf), &quit);
 	if (n > 0)
-		uart8250_rx_push(&vm->uart, buf, n);
+		vm->console_port.rx_push(vm->console_port.dev, buf, n);
 	if (quit)
 		vm_request_stop(vm, VM_STOP_USER);
 }
@@ -186,7 +166,7 @@ static void vm_batch_poll(struct vm *vm, unsigned int *idle)
 		return;
 	*idle = 0;
 	/* Output stopped: UART reads exit again, and polling stops. */
-	vm_uart_page_idle(vm);
+	uart_port_page_idle(vm);
 	/* A vCPU may have used the ring meanwhile: look once more. */
 	if (mmio_batch_drain(&vm->batch, &vm->bus))
 		atomic_store(&vm->batch.active, true);
@@ -242,7 +222,7 @@ static void vm_main_loop(struct vm *vm, int sfd)
 			{ .fd = sfd, .events = POLLIN },
 			{ .fd = vm->console.in_fd, .events = POLLIN },
 		};
-		bool want_input = !vm->console.in_eof && uart8250_rx_room(&vm->uart);
+		bool want_input = !vm->console.in_eof && vm_console_room_in(vm);
 		int timeout = vm_min_timeout(vm_poll_timeout(vm, &kick),
 					     control_timeout_ms(&vm->control));
 		int nctl, n;
@@ -256,7 +236,7 @@ static void vm_main_loop(struct vm *vm, int sfd)
 		if (n < 0 && errno != EINTR)
 			break;
 		if (n >= 0)
-			control_handle(&vm->control, vm, fds + 3, nctl);
+			control_handle(&vm->control, fds + 3, nctl);
 		vm_console_spawn(vm);
 		vm_batch_poll(vm, &batch_idle);
 		vm_tick(vm, &kick);
@@ -327,13 +307,10 @@ int vm_run(struct vm *vm)
 	}
 	ret = 0;
 	if (vm->irqchip.ops->first_run)
-		ret = vm->irqchip.ops->first_run(&vm->irqchip, vm);
-	if (!ret && vm->cfg.test_device) {
-		ret = testdev_start(&vm->testdev);
-		if (ret)
-			pr_err(vm->cfg.loglevel, "cannot start the test device: %s",
-			       strerror(-ret));
-	}
+		ret = vm->irqchip.ops->first_run(&vm->irqchip);
+	/* The devices' threads; before the main thread's sandbox, which they would inherit. */
+	if (!ret)
+		ret = board_start(&vm->board);
 	clock_gettime(CLOCK_MONOTONIC, &vm->started);
 	if (!ret) {
 		pr_debug(vm->cfg.loglevel, "run: releasing the vCPUs");
@@ -350,11 +327,11 @@ int vm_run(struct vm *vm)
 
 		vm_control_stats(vm, stats, sizeof(stats));
 		pr_debug(vm->cfg.loglevel, "exits to lkvm: %s", stats);
-		pr_debug(vm->cfg.loglevel, "UART register page mapped %lu times",
-			 vm->uart_page.maps);
+		if (vm->uart)
+			pr_debug(vm->cfg.loglevel, "UART register page mapped %lu times",
+				 vm->uart->page.maps);
 	}
-	if (vm->cfg.test_device)
-		testdev_stop(&vm->testdev);
+	board_stop(&vm->board);
 	mmio_batch_drain(&vm->batch, &vm->bus);
 	vm_console_stop(vm);
 	pr_debug(vm->cfg.loglevel, "run: console written out");

@@ -20,6 +20,7 @@
 #include "vcpu/vcpu.h"
 #include "machine/kvm.h"
 #include "machine/memmap.h"
+#include "machine/uart-port.h"
 #include "machine/vm.h"
 
 #define VM_CMDLINE_MAX	2048	/* arm64 COMMAND_LINE_SIZE */
@@ -27,6 +28,7 @@
 struct vm_stage {
 	const char *name;
 	int (*run)(struct vm *vm);
+	void (*undo)(struct vm *vm);	/* NULL: nothing to undo */
 };
 
 /* Guest RAM is reserved lazily, so only a size beyond the host's RAM is refused. */
@@ -79,26 +81,32 @@ static int vm_check_vcpus(struct vm *vm)
 	return 0;
 }
 
-/* Devices take their SPIs and MMIO ranges; the GIC is sized from them later. */
+/*
+ * The board makes every device: each takes its SPIs and MMIO range now,
+ * and the GIC is sized from them later.
+ */
 static int vm_devices(struct vm *vm)
 {
-	int spi, ret;
+	return board_create(&vm->board, &vm->cfg, &vm->irqchip, &vm->bus,
+			    &vm->mem, &vm_host_ops, vm);
+}
 
-	spi = irqchip_alloc_spi(&vm->irqchip);
-	if (spi < 0)
-		return spi;
-	vm_uart_init(vm, spi);
-	ret = mmio_bus_register(&vm->bus, &vm->uart.region);
-	if (ret) {
-		pr_err(vm->cfg.loglevel, "cannot place the UART: %s", strerror(-ret));
-		return ret;
-	}
-	return vm->cfg.test_device ? vm_testdev_init(vm) : 0;
+static void vm_devices_undo(struct vm *vm)
+{
+	board_destroy(&vm->board);
 }
 
 static int vm_gic_create(struct vm *vm)
 {
-	int ret = irqchip_create(&vm->irqchip, vm);
+	struct irqchip_host host = {
+		.vm_fd = vm->vm_fd, .loglevel = vm->cfg.loglevel,
+		.nr_cpus = vm->nr_cpus, .kind = vm->cfg.irqchip,
+		.no_kernel_gic = vm->cfg.no_kernel_gic,
+		.wfi_kick_ms = vm->cfg.wfi_kick_ms, .bus = &vm->bus,
+		.check_cap = vm_host_check_cap, .vcpu_kick = vm_host_vcpu_kick,
+		.opaque = vm,
+	};
+	int ret = irqchip_create(&vm->irqchip, &host);
 
 	if (!ret)
 		pr_info(vm->cfg.loglevel, "interrupt controller: %s",
@@ -108,7 +116,17 @@ static int vm_gic_create(struct vm *vm)
 
 static int vm_gic_init(struct vm *vm)
 {
-	return vm->irqchip.ops->init(&vm->irqchip, vm);
+	return vm->irqchip.ops->init(&vm->irqchip);
+}
+
+/* As kvmtool: a disk is the root unless -p names one. */
+static const char *vm_cmdline_root(struct vm *vm)
+{
+	const char *p = vm->cfg.params;
+
+	if (!vm->cfg.nr_disks || (p && (!strncmp(p, "root=", 5) || strstr(p, " root="))))
+		return "";
+	return " root=/dev/vda rw";
 }
 
 static int vm_cmdline(struct vm *vm, char *buf, size_t len)
@@ -118,9 +136,13 @@ static int vm_cmdline(struct vm *vm, char *buf, size_t len)
 
 	if (vm->cfg.nodefaults)
 		n = snprintf(buf, len, "%s", p);
+	else if (vm->cfg.console == CONSOLE_VIRTIO)
+		n = snprintf(buf, len, "console=hvc0%s%s%s", vm_cmdline_root(vm),
+			     *p ? " " : "", p);
 	else
-		n = snprintf(buf, len, "console=ttyS0 earlycon=uart8250,mmio,0x%llx%s%s",
-			     (unsigned long long)vm->uart.region.base, *p ? " " : "", p);
+		n = snprintf(buf, len, "console=ttyS0 earlycon=uart8250,mmio,0x%llx%s%s%s",
+			     (unsigned long long)MEMMAP_UART_BASE, vm_cmdline_root(vm),
+			     *p ? " " : "", p);
 	if (n < 0 || (size_t)n >= len) {
 		pr_err(vm->cfg.loglevel, "kernel command line is longer than %zu bytes; shorten -p",
 		       len - 1);
@@ -131,14 +153,14 @@ static int vm_cmdline(struct vm *vm, char *buf, size_t len)
 
 static int vm_fdt(struct vm *vm)
 {
-	void *fdt = vm_gpa_to_hva(vm, vm->plan.dtb_addr, LOADER_FDT_MAX);
+	void *fdt = guest_mem_ptr(&vm->mem, vm->plan.dtb_addr, LOADER_FDT_MAX);
 	char cmdline[VM_CMDLINE_MAX];
 	int ret;
 
 	ret = vm_cmdline(vm, cmdline, sizeof(cmdline));
 	if (ret)
 		return ret;
-	ret = fdt_build(vm, fdt, LOADER_FDT_MAX, cmdline);
+	ret = fdt ? fdt_build(vm, fdt, LOADER_FDT_MAX, cmdline) : -FDT_ERR_NOSPACE;
 	if (ret) {
 		pr_err(vm->cfg.loglevel, "cannot build the device tree: %s",
 		       fdt_strerror(ret));
@@ -164,10 +186,15 @@ static int vm_boot_regs(struct vm *vm)
 	return ret;
 }
 
+static int vm_check_name(struct vm *vm)
+{
+	return control_check_name(vm->name, vm->cfg.loglevel);
+}
+
 /* Last, so that a name clash is reported only once all else is sound. */
 static int vm_control_open(struct vm *vm)
 {
-	return control_open(&vm->control, vm);
+	return control_open(&vm->control, vm->name, vm->cfg.loglevel, vm_control, vm);
 }
 
 /*
@@ -191,28 +218,65 @@ static int vm_console(struct vm *vm)
 	return 0;
 }
 
+static void vm_load_undo(struct vm *vm)
+{
+	if (vm->kernel_fd >= 0)
+		close(vm->kernel_fd);
+	if (vm->initrd_fd >= 0)
+		close(vm->initrd_fd);
+	vm->kernel_fd = vm->initrd_fd = -1;
+}
+
+static void vm_gic_undo(struct vm *vm)
+{
+	irqchip_destroy(&vm->irqchip);
+}
+
+static void vm_control_undo(struct vm *vm)
+{
+	control_close(&vm->control);
+}
+
+/*
+ * The order of the set-up, each stage with its undo; a failed stage
+ * unwinds those before it in reverse, and so does the teardown. The
+ * console is not undone here: a run or a failed set-up stops it first,
+ * so that the guest's last output reaches the terminal.
+ */
 static const struct vm_stage vm_stages[] = {
-	{ "defaults",			vm_defaults },
-	{ "inspect kernel and initrd",	load_inspect },
-	{ "name not taken",		control_check_name },
-	{ "sandbox support",		sandbox_setup },
-	{ "console output",		vm_console },
-	{ "open KVM, create the VM",	kvm_open },
-	{ "vCPU limits",		vm_check_vcpus },
-	{ "guest RAM",			ram_setup },
-	{ "devices",			vm_devices },
-	{ "create vCPUs",		vcpus_create },
-	{ "batched MMIO ring",		mmio_batch_init },
-	{ "UART register page",		vm_uart_page_init },
-	{ "vCPU threads, parked",	vcpus_spawn },
-	{ "create the GIC",		vm_gic_create },
-	{ "size and init the GIC",	vm_gic_init },
-	{ "PSCI version",		vm_read_psci_version },
-	{ "load kernel and initrd",	load_images },
-	{ "device tree",		vm_fdt },
-	{ "boot registers",		vm_boot_regs },
-	{ "control socket",		vm_control_open },
+	{ "defaults",			vm_defaults,		NULL },
+	{ "inspect kernel and initrd",	load_inspect,		vm_load_undo },
+	{ "name not taken",		vm_check_name,		NULL },
+	{ "sandbox support",		sandbox_setup,		NULL },
+	{ "console output",		vm_console,		NULL },
+	{ "open KVM, create the VM",	kvm_open,		kvm_close },
+	{ "vCPU limits",			vm_check_vcpus,		NULL },
+	{ "guest RAM",			ram_setup,		ram_teardown },
+	{ "devices",			vm_devices,		vm_devices_undo },
+	{ "create vCPUs",			vcpus_create,		vcpus_destroy },
+	{ "batched MMIO ring",		mmio_batch_init,	NULL },
+	{ "UART register page",		uart_port_page_init,	NULL },
+	{ "vCPU threads, parked",		vcpus_spawn,		vm_threads_stop },
+	{ "create the GIC",		vm_gic_create,		vm_gic_undo },
+	{ "size and init the GIC",	vm_gic_init,		NULL },
+	{ "PSCI version",			vm_read_psci_version,	NULL },
+	{ "load kernel and initrd",	load_images,		NULL },
+	{ "device tree",			vm_fdt,			NULL },
+	{ "boot registers",		vm_boot_regs,		NULL },
+	{ "control socket",		vm_control_open,	vm_control_undo },
 };
+
+static void vm_unwind(struct vm *vm)
+{
+	while (vm->stages_done) {
+		const struct vm_stage *st = &vm_stages[--vm->stages_done];
+
+		if (st->undo) {
+			pr_debug(vm->cfg.loglevel, "undo: %s", st->name);
+			st->undo(vm);
+		}
+	}
+}
 
 /* Each stage reports its own failure: it knows the context. */
 int vm_setup(struct vm *vm)
@@ -235,8 +299,9 @@ int vm_setup(struct vm *vm)
 			/* The threads started so far end here; nothing ran. */
 			vm_threads_stop(vm);
 			vm_console_stop(vm);
-			return ret;
+			return ret;	/* vm_teardown() unwinds the rest */
 		}
+		vm->stages_done = i + 1;
 	}
 	return 0;
 }
@@ -244,22 +309,10 @@ int vm_setup(struct vm *vm)
 void vm_teardown(struct vm *vm)
 {
 	pr_debug(vm->cfg.loglevel, "teardown");
-	vcpus_destroy(vm);
-	irqchip_destroy(&vm->irqchip);
-	ram_teardown(vm);
-	kvm_close(vm);
+	vm_unwind(vm);
 	pr_debug(vm->cfg.loglevel, "teardown: the VM is closed");
-	if (vm->kernel_fd >= 0)
-		close(vm->kernel_fd);
-	if (vm->initrd_fd >= 0)
-		close(vm->initrd_fd);
 	if (vm->event_fd >= 0)
 		close(vm->event_fd);
-	uart8250_destroy(&vm->uart);
-	reg_page_destroy(&vm->uart_page);
-	if (vm->cfg.test_device && vm->testdev.ops)
-		testdev_destroy(&vm->testdev);
-	control_close(&vm->control);
 	pthread_cond_destroy(&vm->pause_cond);
 	pthread_mutex_destroy(&vm->pause_lock);
 }

@@ -7,19 +7,21 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "devices/bus.h"
-#include "host/console.h"
-#include "devices/testdev.h"
-#include "devices/uart8250.h"
-#include "gic/irqchip.h"
-#include "cli/config.h"
-#include "host/control.h"
 #include "boot/loader.h"
-#include "machine/mmio-batch.h"
-#include "machine/reg-page.h"
+#include "cli/config.h"
+#include "devices/bus.h"
+#include "devices/device.h"
+#include "gic/irqchip.h"
+#include "host/console.h"
+#include "host/control.h"
 #include "host/sandbox.h"
+#include "lib/guest-mem.h"
+#include "machine/board.h"
+#include "machine/mmio-batch.h"
 
 struct vcpu;
+struct uart_port;
+struct testdev_port;
 
 /* Why the VM stopped; decides lkvm's exit status (docs/usage.md). */
 enum vm_stop_reason {
@@ -35,6 +37,7 @@ enum vm_stop_reason {
 
 struct vm {
 	struct vm_config cfg;
+	unsigned int stages_done;	/* set-up stages to undo (machine/vm.c) */
 	char name[64];		/* --name, or guest-<pid> as kvmtool */
 	int kvm_fd;
 	int vm_fd;
@@ -44,16 +47,19 @@ struct vm {
 	size_t ram_alloc_size;
 	uint8_t *ram;		/* 2 MiB aligned guest RAM */
 	uint64_t ram_size;
+	struct guest_mem mem;	/* the same, as devices and loaders see it */
 
 	unsigned int nr_cpus;
 	struct vcpu *vcpus;
 
 	struct irqchip irqchip;
 	struct mmio_bus bus;
-	struct uart8250 uart;
-	struct testdev testdev;	/* with --test-device only */
+	struct board board;	/* the devices */
+	struct uart_port *uart;		/* on the board; its fast path needs it */
+	struct testdev_port *testdev;	/* with --test-device: lkvm irq drives it */
 	int guest_status;	/* written to the test device's EXIT */
 	struct console console;
+	struct console_port console_port;	/* the device that is the guest's console */
 
 	int kernel_fd;
 	int initrd_fd;
@@ -75,7 +81,6 @@ struct vm {
 
 	struct control control;
 	struct mmio_batch batch;	/* coalesced MMIO (UART THR) */
-	struct reg_page uart_page;	/* UART reads without exits */
 	struct sandbox sandbox;		/* per-thread system call allow-lists */
 	struct timespec started;	/* when the vCPU threads started */
 };
@@ -87,16 +92,13 @@ void vm_request_stop(struct vm *vm, enum vm_stop_reason reason);
 void vm_threads_stop(struct vm *vm);
 void vm_console_stop(struct vm *vm);
 void vm_wake(struct vm *vm);
-void vm_uart_init(struct vm *vm, unsigned int spi);
 void vm_console_room(void *opaque);
-void vm_wake_opaque(void *opaque);
 void vm_console_thread_start(void *opaque);
-int vm_testdev_init(struct vm *vm);
-int vm_uart_page_init(struct vm *vm);
-void vm_uart_page_idle(struct vm *vm);
-int vm_control_irq(struct vm *vm, const struct control_cmd *cmd, char *msg, size_t len);
-int vm_control(struct vm *vm, const struct control_cmd *cmd, char *msg, size_t len);
+void vm_wake_opaque(void *opaque);
+int vm_control(void *opaque, const struct control_cmd *cmd, char *msg, size_t len);
+extern const struct device_host_ops vm_host_ops;
+int vm_host_check_cap(void *opaque, int cap);
+bool vm_host_vcpu_kick(void *opaque, unsigned int cpu);
 void vm_wait_resume(struct vm *vm);
-void *vm_gpa_to_hva(struct vm *vm, uint64_t gpa, uint64_t len);
 
 #endif

@@ -27,7 +27,7 @@ fuzz-ugic_SRCS := tests/fuzz/fuzz-ugic.c gic/ugic-core.c gic/ugic-dist.c \
 	gic/ugic-cpuif.c
 fuzz-bus_SRCS := tests/fuzz/fuzz-bus.c devices/bus.c
 fuzz-loader_SRCS := tests/fuzz/fuzz-loader.c boot/loader.c
-fuzz-options_SRCS := tests/fuzz/fuzz-options.c cli/options.c lib/log.c
+fuzz-options_SRCS := tests/fuzz/fuzz-options.c cli/options.c cli/options-dev.c lib/log.c
 fuzz-control_SRCS := tests/fuzz/fuzz-control.c host/control-proto.c
 
 # Headers are listed broadly: a stale fuzzer reports stale findings.

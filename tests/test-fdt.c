@@ -19,6 +19,8 @@
 #include <libfdt.h>
 
 #include "boot/fdt.h"
+#include "cli/options.h"
+#include "cli/options-dev.h"
 #include "gic/irqchip.h"
 #include "vcpu/vcpu.h"
 #include "boot/loader.h"
@@ -38,13 +40,16 @@ struct args {
 	uint32_t psci_version;
 	const char *cmdline;
 	const char *out;
+	struct vm_config cfg;	/* the devices, as lkvm run's options set them */
 };
 
 static int usage(void)
 {
 	fprintf(stderr,
 		"usage: test-fdt [--gic=v2|v3] [--cpus=N] [--mpidr=A,B,...] [--ram=BYTES]\n"
-		"                [--initrd=ADDR,SIZE] [--psci=VERSION] [--cmdline=STRING] OUT.dtb\n");
+		"                [--initrd=ADDR,SIZE] [--psci=VERSION] [--cmdline=STRING]\n"
+		"                [--disk=SPEC]... [--rng] [--console=virtio] [--test-device]\n"
+		"                [--virtio-transport=mmio|mmio-legacy] OUT.dtb\n");
 	return 2;
 }
 
@@ -110,8 +115,14 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{ "initrd",	required_argument, NULL, 'i' },
 		{ "psci",	required_argument, NULL, 'p' },
 		{ "cmdline",	required_argument, NULL, 'k' },
+		{ "disk",	required_argument, NULL, 'd' },
+		{ "rng",	no_argument, NULL, 'r' },
+		{ "console",	required_argument, NULL, 'C' },
+		{ "test-device", no_argument, NULL, 't' },
+		{ "virtio-transport", required_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
+	char err[OPTIONS_ERR_MAX];
 	uint64_t v = 0;
 	int c, bad = 0;
 
@@ -140,6 +151,21 @@ static int parse_args(int argc, char **argv, struct args *a)
 		case 'k':
 			a->cmdline = optarg;
 			break;
+		case 'd':
+			bad |= !!options_set_disk(&a->cfg, optarg, err, sizeof(err));
+			break;
+		case 'r':
+			a->cfg.rng = true;
+			break;
+		case 'C':
+			bad |= !!options_set_console(&a->cfg, optarg, err, sizeof(err));
+			break;
+		case 't':
+			a->cfg.test_device = true;
+			break;
+		case 'T':
+			bad |= !!options_set_transport(&a->cfg, optarg, err, sizeof(err));
+			break;
 		default:
 			return -1;
 		}
@@ -161,14 +187,21 @@ static uint64_t kvm_mpidr(unsigned int i)
 	return ((uint64_t)(i >> 4) & 0xff) << 8 | (i & 0xf);
 }
 
-static void uart_set_irq(void *opaque, bool level) { }
-static bool uart_tx(void *opaque, uint8_t byte) { return true; }
-static void uart_rx_ready(void *opaque) { }
+/* The devices are made by lkvm's own board, against a host with no KVM. */
+static int host_console_attach(void *host, const struct console_port *port)
+{
+	return 0;
+}
 
-static const struct uart8250_ops dummy_uart_ops = {
-	.set_irq	= uart_set_irq,
-	.tx		= uart_tx,
-	.rx_ready	= uart_rx_ready,
+static int host_ioeventfd(void *host, uint64_t addr, uint32_t len, bool match,
+			  uint64_t datamatch, int fd, bool on)
+{
+	return -EOPNOTSUPP;
+}
+
+static const struct device_host_ops fake_host_ops = {
+	.console_attach	= host_console_attach,
+	.ioeventfd	= host_ioeventfd,
 };
 
 /* The GIC state as the backends' create() leaves it (gic/kvm-gic*.c). */
@@ -180,7 +213,6 @@ static void fake_irqchip(struct vm *vm, const struct irqchip_ops *ops)
 	ic->dev_fd = -1;
 	ic->vm_fd = -1;
 	ic->nr_cpus = vm->nr_cpus;
-	ic->nr_spis = 1;	/* the UART's */
 	ic->phandle = 1;
 	ic->dist_base = MEMMAP_GIC_DIST_BASE;
 	if (ops->kind == IRQCHIP_GICV3) {
@@ -208,7 +240,7 @@ static void fake_vm(struct vm *vm, struct vcpu *vcpus, const struct args *a)
 	vm->initrd_size = a->initrd_size;
 	vm->plan.initrd_addr = a->initrd_addr;
 	vm->psci_version = a->psci_version;
-	uart8250_init(&vm->uart, MEMMAP_UART_BASE, 0, &dummy_uart_ops, NULL);
+	vm->cfg = a->cfg;
 	fake_irqchip(vm, a->gic);
 }
 
@@ -229,6 +261,9 @@ int main(int argc, char **argv)
 	if (parse_args(argc, argv, &a))
 		return usage();
 	fake_vm(&vm, vcpus, &a);
+	if (board_create(&vm.board, &vm.cfg, &vm.irqchip, &vm.bus, &vm.mem,
+			 &fake_host_ops, &vm))
+		return 1;
 	ret = fdt_build(&vm, buf, sizeof(buf), a.cmdline);
 	if (ret) {
 		fprintf(stderr, "test-fdt: fdt_build: %s\n", fdt_strerror(ret));
@@ -239,6 +274,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "test-fdt: %s: %s\n", a.out, strerror(-ret));
 		return 1;
 	}
-	uart8250_destroy(&vm.uart);
+	board_destroy(&vm.board);
 	return 0;
 }

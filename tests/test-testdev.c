@@ -69,7 +69,28 @@ static void s_exit(void *o, int status)
 	pthread_mutex_unlock(&s->lock);
 }
 
-static const struct testdev_ops ops = { .set_irq = s_set_irq, .exit = s_exit };
+static const struct testdev_ops ops = { .exit = s_exit };
+
+/* The device's lines are SPIs LINE_SPI0..; the sink records line numbers. */
+#define LINE_SPI0	5
+
+static int s_line_set(void *chip, unsigned int spi, bool level)
+{
+	s_set_irq(chip, spi - LINE_SPI0, level);
+	return 0;
+}
+
+static const struct irq_line_ops s_line_ops = { .set = s_line_set };
+
+static void s_lines(struct irq_line *lines, struct sink *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < TESTDEV_MAX_LINES; i++)
+		lines[i] = (struct irq_line) {
+			.ops = &s_line_ops, .chip = s, .spi = LINE_SPI0 + i, .irqfd = -1,
+		};
+}
 
 static unsigned int nr_events(struct sink *s)
 {
@@ -93,9 +114,12 @@ static struct event event_at(struct sink *s, unsigned int i)
 
 static void setup(struct testdev *d, struct sink *s)
 {
+	struct irq_line lines[TESTDEV_MAX_LINES];
+
 	memset(s, 0, sizeof(*s));
 	pthread_mutex_init(&s->lock, NULL);
-	testdev_init(d, 0x1080000, 5, NR_LINES, &ops, s);
+	s_lines(lines, s);
+	testdev_init(d, 0x1080000, lines, NR_LINES, &ops, s);
 }
 
 static void teardown(struct testdev *d, struct sink *s)
@@ -180,9 +204,14 @@ static void test_reset(struct unit *u)
 	uint64_t off;
 	bool all_zero = true;
 
-	CHECK_EQ(u, testdev_init(&d, 0, 0, 0, &ops, NULL), -EINVAL);
-	CHECK_EQ(u, testdev_init(&d, 0, 0, TESTDEV_MAX_LINES + 1, &ops, NULL),
+	struct irq_line lines[TESTDEV_MAX_LINES + 1];
+
+	s_lines(lines, NULL);
+	CHECK_EQ(u, testdev_init(&d, 0, lines, 0, &ops, NULL), -EINVAL);
+	CHECK_EQ(u, testdev_init(&d, 0, lines, TESTDEV_MAX_LINES + 1, &ops, NULL),
 		 -EINVAL);
+	lines[1].spi = lines[0].spi + 2;	/* a gap: the DT could not say it */
+	CHECK_EQ(u, testdev_init(&d, 0, lines, 2, &ops, NULL), -EINVAL);
 	setup(&d, &s);
 	CHECK_EQ(u, d.region.base, 0x1080000);
 	CHECK_EQ(u, d.region.size, 0x1000);

@@ -67,8 +67,16 @@ static void s_image(void *o, const uint8_t *regs, bool read)
 		memcpy(s->img, regs, UART8250_REGS);
 }
 
+static int s_line_set(void *chip, unsigned int spi, bool level)
+{
+	s_irq(chip, level);
+	return 0;
+}
+
+static const struct irq_line_ops s_line_ops = { .set = s_line_set };
+
 static const struct uart8250_ops ops = {
-	.set_irq = s_irq, .tx = s_tx, .tx_batch = s_batch, .rx_ready = s_rx_ready,
+	.tx = s_tx, .tx_batch = s_batch, .rx_ready = s_rx_ready,
 	.image = s_image,
 };
 
@@ -305,7 +313,9 @@ int main(void)
 	struct sink s = { 0 };
 	struct unit u = { 0 };
 
-	uart8250_init(&uart, 0x1000000, 0, &ops, &s);
+	struct irq_line line = { .ops = &s_line_ops, .chip = &s, .irqfd = -1 };
+
+	uart8250_init(&uart, 0x1000000, &line, &ops, &s);
 	test_tx(&u, &uart, &s);
 	test_rx(&u, &uart, &s);
 	test_regs(&u, &uart, &s);

@@ -5,13 +5,14 @@ HOST_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -O1 -g \
 	-I. -D_GNU_SOURCE -fsanitize=address,undefined -fno-sanitize-recover=all
 HOST_BUILD := $(BUILD)/host
 
-UNIT_TESTS := test-options test-loader test-bus test-uart test-control
+UNIT_TESTS := test-options test-loader test-bus test-uart test-control test-vcpu-exit
 
-test-options_SRCS := tests/test-options.c cli/options.c lib/log.c
+test-options_SRCS := tests/test-options.c cli/options.c cli/options-dev.c lib/log.c
 test-loader_SRCS := tests/test-loader.c boot/loader.c
 test-bus_SRCS := tests/test-bus.c devices/bus.c
 test-uart_SRCS := tests/test-uart.c devices/uart8250.c
 test-control_SRCS := tests/test-control.c host/control-proto.c
+test-vcpu-exit_SRCS := tests/test-vcpu-exit.c vcpu/exit.c devices/bus.c lib/log.c
 
 define unit_rule
 $(HOST_BUILD)/$(1): $$($(1)_SRCS) tests/unit.h

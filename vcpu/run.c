@@ -11,6 +11,7 @@
 
 #include "lib/log.h"
 #include "lib/thread.h"
+#include "vcpu/exit.h"
 #include "vcpu/vcpu.h"
 #include "machine/vm.h"
 
@@ -63,78 +64,24 @@ static int vcpu_set_kvm_sigmask(struct vcpu *vcpu)
 	return ioctl(vcpu->fd, KVM_SET_SIGNAL_MASK, &mask) ? -errno : 0;
 }
 
-static void vcpu_handle_mmio(struct vcpu *vcpu)
-{
-	struct kvm_run *run = vcpu->run;
-	struct vm *vm = vcpu->vm;
-	int ret;
-
-	ret = mmio_bus_access(&vm->bus, run->mmio.phys_addr, run->mmio.data,
-			      run->mmio.len, run->mmio.is_write, vcpu->id);
-	if (ret)
-		pr_debug(vm->cfg.loglevel,
-			 "vCPU %u: %s of %u bytes at 0x%llx: %s", vcpu->id,
-			 run->mmio.is_write ? "write" : "read", run->mmio.len,
-			 (unsigned long long)run->mmio.phys_addr,
-			 ret == -ENOENT ? "no device there, ignored" : strerror(-ret));
-}
-
 /* Returns true when the vCPU thread should stop. */
-static bool vcpu_handle_system_event(struct vcpu *vcpu)
-{
-	struct vm *vm = vcpu->vm;
-
-	switch (vcpu->run->system_event.type) {
-	case KVM_SYSTEM_EVENT_SHUTDOWN:
-		pr_info(vm->cfg.loglevel, "vCPU %u: guest powered off", vcpu->id);
-		vm_request_stop(vm, VM_STOP_POWEROFF);
-		break;
-	case KVM_SYSTEM_EVENT_RESET:
-		pr_info(vm->cfg.loglevel, "vCPU %u: guest asked for a reset; lkvm does not reboot guests and stops, as kvmtool does",
-			vcpu->id);
-		vm_request_stop(vm, VM_STOP_RESET);
-		break;
-	case KVM_SYSTEM_EVENT_CRASH:
-		pr_err(vm->cfg.loglevel, "vCPU %u: the guest reported a crash (PSCI SYSTEM_EVENT_CRASH)",
-		       vcpu->id);
-		vm_request_stop(vm, VM_STOP_CRASH);
-		break;
-	default:
-		pr_err(vm->cfg.loglevel, "vCPU %u: unknown system event %u",
-		       vcpu->id, vcpu->run->system_event.type);
-		vm_request_stop(vm, VM_STOP_ERROR);
-		break;
-	}
-	return true;
-}
-
 static bool vcpu_handle_exit(struct vcpu *vcpu)
 {
-	struct kvm_run *run = vcpu->run;
+	static const enum vm_stop_reason reasons[] = {
+		[VCPU_EXIT_POWEROFF] = VM_STOP_POWEROFF,
+		[VCPU_EXIT_RESET] = VM_STOP_RESET,
+		[VCPU_EXIT_CRASH] = VM_STOP_CRASH,
+		[VCPU_EXIT_ERROR] = VM_STOP_ERROR,
+	};
 	struct vm *vm = vcpu->vm;
+	struct vcpu_exit_ctx ctx = {
+		.bus = &vm->bus, .id = vcpu->id, .loglevel = vm->cfg.loglevel,
+	};
+	enum vcpu_exit_action act = vcpu_exit_dispatch(&ctx, vcpu->run);
 
-	switch (run->exit_reason) {
-	case KVM_EXIT_MMIO:
-		vcpu_handle_mmio(vcpu);
+	if (act == VCPU_EXIT_CONTINUE)
 		return false;
-	case KVM_EXIT_INTR:
-		return false;
-	case KVM_EXIT_SYSTEM_EVENT:
-		return vcpu_handle_system_event(vcpu);
-	case KVM_EXIT_FAIL_ENTRY:
-		pr_err(vm->cfg.loglevel, "vCPU %u: KVM could not enter the guest (hardware reason 0x%llx)",
-		       vcpu->id, (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
-		break;
-	case KVM_EXIT_INTERNAL_ERROR:
-		pr_err(vm->cfg.loglevel, "vCPU %u: KVM internal error (suberror %u)",
-		       vcpu->id, run->internal.suberror);
-		break;
-	default:
-		pr_err(vm->cfg.loglevel, "vCPU %u: unhandled exit reason %u",
-		       vcpu->id, run->exit_reason);
-		break;
-	}
-	vm_request_stop(vm, VM_STOP_ERROR);
+	vm_request_stop(vm, reasons[act]);
 	return true;
 }
 

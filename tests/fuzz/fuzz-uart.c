@@ -40,14 +40,17 @@ struct uart_shadow {
 	unsigned int head, count;
 };
 
-static void shadow_set_irq(void *opaque, bool level)
+static int shadow_set_irq(void *opaque, unsigned int spi, bool level)
 {
 	struct uart_shadow *s = opaque;
 
 	/* The model reports changes only: each one is a KVM_IRQ_LINE. */
 	FUZZ_CHECK(level != s->level);
 	s->level = level;
+	return 0;
 }
+
+static const struct irq_line_ops shadow_line_ops = { .set = shadow_set_irq };
 
 static bool shadow_tx(void *opaque, uint8_t byte)
 {
@@ -60,7 +63,6 @@ static void shadow_rx_ready(void *opaque)
 }
 
 static const struct uart8250_ops shadow_ops = {
-	.set_irq = shadow_set_irq,
 	.tx = shadow_tx,
 	.rx_ready = shadow_rx_ready,
 };
@@ -229,7 +231,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned int op;
 
 	fuzz_input_init(&in, data, size);
-	uart8250_init(&u, 0x1000000, 32, &shadow_ops, &s);
+	struct irq_line line = { .ops = &shadow_line_ops, .chip = &s, .irqfd = -1 };
+
+	uart8250_init(&u, 0x1000000, &line, &shadow_ops, &s);
 	while (!fuzz_input_done(&in)) {
 		op = fuzz_u8(&in) % OP_COUNT;
 		if (op < OP_RAW)

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The board: which devices a VM has, in the order they are made (their
+ * SPIs and MMIO windows follow that order, as on kvmtool). A new device
+ * is one line in board_entries[] and its own files.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "cli/config.h"
+#include "gic/irqchip.h"
+#include "lib/log.h"
+#include "lib/util.h"
+#include "machine/board.h"
+#include "machine/memmap.h"
+#include "machine/testdev-port.h"
+#include "machine/uart-port.h"
+
+struct board_entry {
+	const char *name;
+	device_add_t add;
+};
+
+static const struct board_entry board_entries[] = {
+	{ "UART",		uart_port_add },
+	{ "test device",	testdev_port_add },
+};
+
+static int board_alloc_irq(void *opaque, struct irq_line *line)
+{
+	struct board *b = opaque;
+
+	return irqchip_line(b->ic, line);
+}
+
+static int board_alloc_mmio(void *opaque, enum device_area area,
+			    uint64_t size, uint64_t *base)
+{
+	struct board *b = opaque;
+	uint64_t end = MEMMAP_VIRTIO_MMIO_BASE + MEMMAP_VIRTIO_MMIO_SIZE;
+
+	if (area != DEVICE_AREA_VIRTIO_MMIO)
+		return -EINVAL;
+	if (size > end - b->virtio_mmio_next)
+		return -ENOSPC;
+	*base = b->virtio_mmio_next;
+	b->virtio_mmio_next += size;
+	return 0;
+}
+
+static int board_map_mmio(void *opaque, struct mmio_region *region)
+{
+	struct board *b = opaque;
+
+	return mmio_bus_register(b->bus, region);
+}
+
+int board_create(struct board *b, const struct vm_config *cfg,
+		 struct irqchip *ic, struct mmio_bus *bus,
+		 const struct guest_mem *mem,
+		 const struct device_host_ops *host_ops, void *host)
+{
+	unsigned int i;
+	int ret;
+
+	memset(&b->list, 0, sizeof(b->list));
+	b->ic = ic;
+	b->bus = bus;
+	b->virtio_mmio_next = MEMMAP_VIRTIO_MMIO_BASE;
+	b->ctx = (struct device_ctx) {
+		.host_ops = host_ops, .host = host, .mem = mem,
+		.loglevel = cfg->loglevel, .alloc_irq = board_alloc_irq,
+		.alloc_mmio = board_alloc_mmio, .map_mmio = board_map_mmio,
+		.opaque = b, .gic_phandle = IRQCHIP_PHANDLE,
+	};
+	for (i = 0; i < ARRAY_SIZE(board_entries); i++) {
+		pr_debug(cfg->loglevel, "board: %s", board_entries[i].name);
+		ret = board_entries[i].add(&b->ctx, cfg, &b->list);
+		if (ret)
+			return ret;	/* the entry reported it */
+	}
+	return 0;
+}
+
+int board_fdt(struct board *b, void *fdt)
+{
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < b->list.nr && !ret; i++)
+		ret = device_fdt_node(b->list.devs[i], fdt);
+	return ret;
+}
+
+int board_start(struct board *b)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < b->list.nr; i++) {
+		struct device *dev = b->list.devs[i];
+
+		if (!dev->ops->start)
+			continue;
+		ret = dev->ops->start(dev);
+		if (ret) {
+			pr_err(b->ctx.loglevel, "cannot start the %s: %s",
+			       dev->name, strerror(-ret));
+			return ret;
+		}
+		dev->started = true;
+	}
+	return 0;
+}
+
+/* In reverse: a device may rely on one made before it. */
+void board_stop(struct board *b)
+{
+	unsigned int i = b->list.nr;
+
+	while (i--) {
+		struct device *dev = b->list.devs[i];
+
+		if (dev->started && dev->ops->stop)
+			dev->ops->stop(dev);
+		dev->started = false;
+	}
+}
+
+void board_destroy(struct board *b)
+{
+	unsigned int i = b->list.nr;
+
+	board_stop(b);
+	while (i--) {
+		struct device *dev = b->list.devs[i];
+
+		if (dev->ops->destroy)
+			dev->ops->destroy(dev);
+	}
+	b->list.nr = 0;
+}

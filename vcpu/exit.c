@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The exits a vCPU brings back to lkvm: MMIO goes to the bus, system
+ * events end the run, anything else is an error. Pure: it reads and
+ * writes kvm_run and calls the bus, so unit tests drive it without KVM.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <linux/kvm.h>
+
+#include "devices/bus.h"
+#include "lib/log.h"
+#include "vcpu/exit.h"
+
+static void vcpu_exit_mmio(const struct vcpu_exit_ctx *ctx, struct kvm_run *run)
+{
+	int ret;
+
+	ret = mmio_bus_access(ctx->bus, run->mmio.phys_addr, run->mmio.data,
+			      run->mmio.len, run->mmio.is_write, ctx->id);
+	if (ret)
+		pr_debug(ctx->loglevel,
+			 "vCPU %u: %s of %u bytes at 0x%llx: %s", ctx->id,
+			 run->mmio.is_write ? "write" : "read", run->mmio.len,
+			 (unsigned long long)run->mmio.phys_addr,
+			 ret == -ENOENT ? "no device there, ignored" : strerror(-ret));
+}
+
+static enum vcpu_exit_action vcpu_exit_system_event(const struct vcpu_exit_ctx *ctx,
+						    struct kvm_run *run)
+{
+	int th = ctx->loglevel;
+
+	switch (run->system_event.type) {
+	case KVM_SYSTEM_EVENT_SHUTDOWN:
+		pr_info(th, "vCPU %u: guest powered off", ctx->id);
+		return VCPU_EXIT_POWEROFF;
+	case KVM_SYSTEM_EVENT_RESET:
+		pr_info(th, "vCPU %u: guest asked for a reset; lkvm does not reboot guests and stops, as kvmtool does",
+			ctx->id);
+		return VCPU_EXIT_RESET;
+	case KVM_SYSTEM_EVENT_CRASH:
+		pr_err(th, "vCPU %u: the guest reported a crash (PSCI SYSTEM_EVENT_CRASH)",
+		       ctx->id);
+		return VCPU_EXIT_CRASH;
+	}
+	pr_err(th, "vCPU %u: unknown system event %u", ctx->id,
+	       run->system_event.type);
+	return VCPU_EXIT_ERROR;
+}
+
+enum vcpu_exit_action vcpu_exit_dispatch(const struct vcpu_exit_ctx *ctx,
+					 struct kvm_run *run)
+{
+	int th = ctx->loglevel;
+
+	switch (run->exit_reason) {
+	case KVM_EXIT_MMIO:
+		vcpu_exit_mmio(ctx, run);
+		return VCPU_EXIT_CONTINUE;
+	case KVM_EXIT_INTR:
+		return VCPU_EXIT_CONTINUE;
+	case KVM_EXIT_SYSTEM_EVENT:
+		return vcpu_exit_system_event(ctx, run);
+	case KVM_EXIT_FAIL_ENTRY:
+		pr_err(th, "vCPU %u: KVM could not enter the guest (hardware reason 0x%llx)",
+		       ctx->id, (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
+		break;
+	case KVM_EXIT_INTERNAL_ERROR:
+		pr_err(th, "vCPU %u: KVM internal error (suberror %u)",
+		       ctx->id, run->internal.suberror);
+		break;
+	default:
+		pr_err(th, "vCPU %u: unhandled exit reason %u", ctx->id,
+		       run->exit_reason);
+		break;
+	}
+	return VCPU_EXIT_ERROR;
+}
