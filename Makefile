@@ -48,6 +48,10 @@ LKVM_SRCS := main.c \
 	devices/bus.c devices/uart8250.c devices/uart8250-fdt.c host/console.c \
 	host/console-out.c machine/mmio-batch.c machine/reg-page.c \
 	devices/testdev.c devices/testdev-fdt.c \
+	devices/virtio/blk.c devices/virtio/disk.c devices/virtio/rng.c \
+	devices/virtio/console.c devices/virtio/blk-board.c devices/virtio/rng-board.c \
+	devices/virtio/console-board.c \
+	devices/virtio/virtqueue.c devices/virtio/virtio.c devices/virtio/mmio.c devices/virtio/mmio-fdt.c devices/virtio/transport.c \
 	boot/fdt.c
 
 LKVM_OBJS := $(LKVM_SRCS:%.c=$(BUILD)/arm64/%.o)

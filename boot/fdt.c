@@ -20,6 +20,7 @@
 
 #define FDT_FIRST_TRY		4096	/* a DTB of up to some 25 vCPUs */
 #define GIC_FDT_IRQ_TYPE_PPI	1
+#define IRQ_TYPE_LEVEL_HIGH	4
 #define IRQ_TYPE_LEVEL_LOW	8
 /* The architected timer PPIs: secure, non-secure physical, virtual, hyp. */
 static const uint32_t timer_ppis[] = { 13, 14, 11, 10 };
@@ -113,15 +114,20 @@ static int fdt_psci(struct vm *vm, void *fdt)
 }
 
 /* On GICv2 the PPI flags carry a mask of the CPUs the PPI reaches. */
+static uint32_t fdt_ppi_cpus(struct vm *vm)
+{
+	if (vm->irqchip.ops->kind == IRQCHIP_GICV3)
+		return 0;
+	return ((1U << MIN(vm->nr_cpus, 8u)) - 1) << 8;
+}
+
 static int fdt_timer(struct vm *vm, void *fdt)
 {
-	uint32_t flags = IRQ_TYPE_LEVEL_LOW;
+	uint32_t flags = IRQ_TYPE_LEVEL_LOW | fdt_ppi_cpus(vm);
 	fdt32_t irqs[3 * ARRAY_SIZE(timer_ppis)];
 	unsigned int i;
 	int ret;
 
-	if (vm->irqchip.ops->kind != IRQCHIP_GICV3)
-		flags |= ((1U << MIN(vm->nr_cpus, 8u)) - 1) << 8;
 	for (i = 0; i < ARRAY_SIZE(timer_ppis); i++) {
 		irqs[3 * i] = cpu_to_fdt32(GIC_FDT_IRQ_TYPE_PPI);
 		irqs[3 * i + 1] = cpu_to_fdt32(timer_ppis[i]);
@@ -131,6 +137,24 @@ static int fdt_timer(struct vm *vm, void *fdt)
 	ret = ret ?: fdt_property_string(fdt, "compatible", "arm,armv8-timer");
 	ret = ret ?: fdt_property(fdt, "interrupts", irqs, sizeof(irqs));
 	ret = ret ?: fdt_property(fdt, "always-on", NULL, 0);
+	return ret ?: fdt_end_node(fdt);
+}
+
+/* --pmu: the PMUv3's overflow interrupt, one PPI for every vCPU. */
+static int fdt_pmu(struct vm *vm, void *fdt)
+{
+	fdt32_t irq[] = {
+		cpu_to_fdt32(GIC_FDT_IRQ_TYPE_PPI),
+		cpu_to_fdt32(VCPU_PMU_PPI - 16),
+		cpu_to_fdt32(IRQ_TYPE_LEVEL_HIGH | fdt_ppi_cpus(vm)),
+	};
+	int ret;
+
+	if (!vm->cfg.pmu)
+		return 0;
+	ret = fdt_begin_node(fdt, "pmu");
+	ret = ret ?: fdt_property_string(fdt, "compatible", "arm,armv8-pmuv3");
+	ret = ret ?: fdt_property(fdt, "interrupts", irq, sizeof(irq));
 	return ret ?: fdt_end_node(fdt);
 }
 
@@ -159,6 +183,7 @@ static int fdt_build_in(struct vm *vm, void *buf, size_t size, const char *cmdli
 	ret = ret ?: fdt_cpus(vm, buf);
 	ret = ret ?: fdt_psci(vm, buf);
 	ret = ret ?: fdt_timer(vm, buf);
+	ret = ret ?: fdt_pmu(vm, buf);
 	ret = ret ?: vm->irqchip.ops->fdt_node(&vm->irqchip, buf);
 	ret = ret ?: board_fdt(&vm->board, buf);
 	ret = ret ?: fdt_end_node(buf);

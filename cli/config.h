@@ -38,6 +38,7 @@ struct vm_config {
 	enum irqchip_kind irqchip;
 	bool nodefaults;
 	bool test_device;		/* --test-device: docs/test-device.md */
+	bool pmu;			/* --pmu: a PMUv3 in every vCPU */
 	const char *disks[CONFIG_MAX_DISKS];	/* -d FILE[,ro][,direct], as given */
 	unsigned int nr_disks;
 	bool rng;			/* --rng: virtio-rng */

@@ -85,9 +85,20 @@ struct device_ctx {
 	uint32_t gic_phandle;	/* for the DT's interrupt-parent */
 };
 
+/* What a device counts, for lkvm stat; each device adds its own. */
+struct device_stats {
+	unsigned long requests;	/* requests completed (virtio: chains used) */
+	unsigned long exits;	/* guest accesses that exited to lkvm */
+	unsigned long irqs;	/* interrupts sent */
+};
+
 struct device_ops {
 	const char *name;
-	/* Write the device's DT node(s) (libfdt sequential writer). */
+	/*
+	 * Write the device's DT node(s) (libfdt sequential writer). Returns
+	 * 0 or a negative libfdt error, passed on as is: the DT is built
+	 * again in more room on -FDT_ERR_NOSPACE.
+	 */
 	int (*fdt_node)(struct device *dev, void *fdt);
 	/* Start its threads; the vCPUs have not run yet. Optional. */
 	int (*start)(struct device *dev);
@@ -96,6 +107,8 @@ struct device_ops {
 	/* Snapshot hooks: -EOPNOTSUPP until snapshots exist. Optional. */
 	int (*save)(struct device *dev, struct snapshot *s);
 	int (*restore)(struct device *dev, struct snapshot *s);
+	/* Add the device's counts to s. Any thread; optional. */
+	void (*stats)(struct device *dev, struct device_stats *s);
 	/* Free everything; after stop, or on a failed set-up. */
 	void (*destroy)(struct device *dev);
 };

@@ -2,6 +2,7 @@
 #ifndef LKVM_GIC_IRQCHIP_H
 #define LKVM_GIC_IRQCHIP_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -40,6 +41,22 @@ struct irqchip_host {
 #define GICV2_MAX_CPUS		8
 #define IRQCHIP_PHANDLE		1	/* the GIC's, for interrupt-parent */
 
+struct snapshot;
+
+/*
+ * An MSI frame beside the GIC (the ITS of a GICv3, GICv2m frames): made
+ * after the GIC, its own DT node, and message delivery for devices that
+ * signal MSIs (virtio-pci). No backend has one yet: msi is NULL.
+ */
+struct irqchip_msi_ops {
+	const char *name;
+	int (*create)(struct irqchip *ic);
+	int (*fdt_node)(struct irqchip *ic, void *fdt);
+	/* Deliver one message (KVM_SIGNAL_MSI, or the frame's model). */
+	int (*signal)(struct irqchip *ic, uint64_t addr, uint32_t data,
+		      uint32_t devid);
+};
+
 /*
  * An interrupt controller backend. The stages follow the kernel's vGIC
  * lifecycle (docs/design.md): create after the vCPUs exist, so that the
@@ -64,6 +81,11 @@ struct irqchip_ops {
 	int (*first_run)(struct irqchip *ic);
 	/* Optional: on the vCPU's thread after every return from KVM_RUN. */
 	void (*vcpu_sync)(struct irqchip *ic, struct vcpu *vcpu);
+	/* Optional: its MSI frames (NULL: none). */
+	const struct irqchip_msi_ops *msi;
+	/* Optional: the GIC's state into and out of a snapshot, vCPUs stopped. */
+	int (*save)(struct irqchip *ic, struct snapshot *s);
+	int (*restore)(struct irqchip *ic, struct snapshot *s);
 };
 
 struct irqchip {
@@ -96,6 +118,17 @@ const char *irqchip_kind_name(enum irqchip_kind kind);
 static inline int irqchip_set_spi(struct irqchip *ic, unsigned int spi, bool level)
 {
 	return ic->ops->set_spi(ic, spi, level);
+}
+
+/* Snapshots of the GIC: -EOPNOTSUPP from a backend without them. */
+static inline int irqchip_save(struct irqchip *ic, struct snapshot *s)
+{
+	return ic->ops->save ? ic->ops->save(ic, s) : -EOPNOTSUPP;
+}
+
+static inline int irqchip_restore(struct irqchip *ic, struct snapshot *s)
+{
+	return ic->ops->restore ? ic->ops->restore(ic, s) : -EOPNOTSUPP;
 }
 
 extern const struct irqchip_ops kvm_gicv3_ops;

@@ -278,7 +278,7 @@ static void control_accept(struct control *c)
 
 static void control_execute(struct control *c, struct control_client *cl)
 {
-	char err[96], reply[CONTROL_LINE_MAX + 32];
+	char err[224], reply[256];	/* lkvm stat's counters are the longest */
 	struct control_cmd cmd;
 	int ret;
 

@@ -107,6 +107,8 @@ static const struct sandbox_rule sandbox_main[] = {
 	ALLOW_IOCTL(TCSETSW),
 	ALLOW_IOCTL(TCSETSF),
 	ALLOW_IOCTL(TCFLSH),
+	/* Teardown: a virtio device takes its ioeventfds off the VM. */
+	ALLOW_IOCTL(KVM_IOEVENTFD),
 };
 
 /* The writer waits for a full terminal to take more. */

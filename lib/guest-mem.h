@@ -3,6 +3,7 @@
 #define LKVM_LIB_GUEST_MEM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /*

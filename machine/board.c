@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/config.h"
+#include "devices/virtio/board.h"
 #include "gic/irqchip.h"
 #include "lib/log.h"
 #include "lib/util.h"
@@ -24,6 +25,9 @@ struct board_entry {
 static const struct board_entry board_entries[] = {
 	{ "UART",		uart_port_add },
 	{ "test device",	testdev_port_add },
+	{ "virtio-blk",		virtio_blk_add },
+	{ "virtio-rng",		virtio_rng_add },
+	{ "virtio-console",	virtio_console_add },
 };
 
 static int board_alloc_irq(void *opaque, struct irq_line *line)
@@ -111,6 +115,16 @@ int board_start(struct board *b)
 		dev->started = true;
 	}
 	return 0;
+}
+
+void board_stats(struct board *b, struct device_stats *s)
+{
+	unsigned int i;
+
+	memset(s, 0, sizeof(*s));
+	for (i = 0; i < b->list.nr; i++)
+		if (b->list.devs[i]->ops->stats)
+			b->list.devs[i]->ops->stats(b->list.devs[i], s);
 }
 
 /* In reverse: a device may rely on one made before it. */

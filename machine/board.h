@@ -36,6 +36,8 @@ int board_fdt(struct board *b, void *fdt);
 /* Start the devices' threads (after the GIC's init); reports failures. */
 int board_start(struct board *b);
 void board_stop(struct board *b);
+/* The devices' counts summed, for lkvm stat. */
+void board_stats(struct board *b, struct device_stats *s);
 void board_destroy(struct board *b);
 
 #endif

@@ -28,10 +28,11 @@ static const struct kvm_cap_desc kvm_caps[] = {
 	KVM_CAP_DESC(ARM_PSCI_0_2, true),
 	KVM_CAP_DESC(DEVICE_CTRL, true),
 	KVM_CAP_DESC(USER_MEMORY, true),
-	/* Asked where they matter: the userspace GIC, the vCPU limit. */
+	/* Asked where they matter: the userspace GIC, the vCPU limit, --pmu. */
 	KVM_CAP_DESC(ARM_USER_IRQ, false),
 	KVM_CAP_DESC(MAX_VCPUS, false),
 	KVM_CAP_DESC(NR_VCPUS, false),
+	KVM_CAP_DESC(ARM_PMU_V3, false),
 };
 
 /* Is name in the comma-separated list (LKVM_HIDE_CAPS)? */

@@ -52,11 +52,14 @@ static long vm_ms_since(const struct timespec *t)
 /* Exits to lkvm since the vCPUs started, for lkvm stat and make bench. */
 static void vm_control_stats(struct vm *vm, char *msg, size_t len)
 {
+	struct device_stats d;
 	struct vcpu_stats s;
 
 	vcpus_stats(vm, &s);
-	snprintf(msg, len, "uptime_ms=%ld exits=%lu mmio=%lu signal=%lu",
-		 vm_ms_since(&vm->started), s.exits, s.mmio, s.signal);
+	board_stats(&vm->board, &d);
+	snprintf(msg, len, "uptime_ms=%ld exits=%lu mmio=%lu signal=%lu dev_requests=%lu dev_exits=%lu dev_irqs=%lu",
+		 vm_ms_since(&vm->started), s.exits, s.mmio, s.signal,
+		 d.requests, d.exits, d.irqs);
 }
 
 /* A control-socket request; msg gets the reply's text. */
@@ -323,7 +326,7 @@ int vm_run(struct vm *vm)
 	vm_threads_stop(vm);
 	pr_debug(vm->cfg.loglevel, "run: the vCPUs stopped");
 	if (vm->cfg.loglevel >= LOG_DEBUG) {
-		char stats[128];
+		char stats[224];
 
 		vm_control_stats(vm, stats, sizeof(stats));
 		pr_debug(vm->cfg.loglevel, "exits to lkvm: %s", stats);

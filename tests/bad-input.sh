@@ -10,7 +10,7 @@ run=()
 [ "$(uname -m)" = aarch64 ] || run=(qemu-aarch64-static)
 
 fx=$(mktemp -d)
-trap 'rm -rf "$fx"' EXIT
+trap 'rm -rf "$fx"' EXIT	# replaced below once the locker runs
 mkdir "$fx/dir"
 : >"$fx/empty"
 head -c 30 "$ROOT/build/assets/Image" >"$fx/trunc" 2>/dev/null || printf 'MZ\0\0truncated' >"$fx/trunc"
@@ -24,6 +24,22 @@ chmod 755 "$fx"
 cp "$ok" "$fx/copy"
 cp "$ok" "$fx/unreadable"
 chmod 000 "$fx/unreadable"
+# Disk images: a qcow2 header, a block device node only root may open,
+# and an image another process holds a write lock on (as a running
+# lkvm does), for as long as the table runs.
+{ printf 'QFI\xfb'; head -c 1020 /dev/zero; } >"$fx/qcow2"
+truncate -s 1M "$fx/qcow2" "$fx/locked"
+chmod 644 "$fx/qcow2"
+[ "$(id -u)" = 0 ] && mknod -m 600 "$fx/blkdev" b 7 0 2>/dev/null
+python3 -c 'import fcntl, os, struct, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR)
+fcntl.fcntl(fd, fcntl.F_OFD_SETLK, struct.pack("hhqqi4x", fcntl.F_WRLCK, 0, 0, 0, 0))
+open(sys.argv[2], "w").close()
+time.sleep(600)' "$fx/locked" "$fx/locked.held" 2>/dev/null &
+locker=$!
+trap 'kill $locker 2>/dev/null; rm -rf "$fx"' EXIT
+for _ in $(seq 50); do [ -e "$fx/locked.held" ] && break; sleep 0.1; done
+
 # A socket whose VM died: bound, never listened on, never removed.
 mkdir "$fx/home"
 python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' \
@@ -48,6 +64,14 @@ while IFS=';' read -r name regex args; do
 		continue
 	fi
 	args=${args//@STALE@/stale}
+	if [[ $args == *@BLKDEV@* ]] && [ ! -b "$fx/blkdev" ]; then
+		echo "SKIP $name: making a device node needs root"
+		continue
+	fi
+	if [[ $args == *@LOCKED@* ]] && [ ! -e "$fx/locked.held" ]; then
+		echo "SKIP $name: no python3 to hold a lock on an image"
+		continue
+	fi
 	# Root reads every file: @NOBODY@ rows drop to user and group 65534.
 	as=()
 	if [[ $args == *@NOBODY@* ]]; then
@@ -67,6 +91,9 @@ while IFS=';' read -r name regex args; do
 	args=${args//@OK@/$ok}
 	args=${args//@COPY@/$fx/copy}
 	args=${args//@UNREADABLE@/$fx/unreadable}
+	args=${args//@QCOW2@/$fx/qcow2}
+	args=${args//@BLKDEV@/$fx/blkdev}
+	args=${args//@LOCKED@/$fx/locked}
 	start=$(date +%s%N)
 	# shellcheck disable=SC2086
 	err=$(LKVM_HOME=$fx/home timeout 5 "${as[@]}" "${run[@]}" "$LKVM" $args 2>&1 </dev/null >/dev/null)

@@ -25,12 +25,14 @@ include tests/ugic.mk
 include tests/testdev.mk
 include tests/bus.mk
 include tests/console.mk
+include tests/virtio-dev.mk
+include tests/virtio.mk
 
 # Everything under ASan/UBSan; the parts threads share (the userspace GIC,
 # the test device, the console, the MMIO bus) also under TSan.
 unit-test: $(UNIT_TESTS:%=$(HOST_BUILD)/%) $(UGIC_BUILD)/test-ugic \
 		$(UGIC_BUILD)/test-ugic-threads $(TESTDEV_TESTS) $(CONSOLE_TESTS) \
-		$(BUS_TESTS)
+		$(BUS_TESTS) $(VIRTIO_DEV_TESTS) $(VIRTIO_TESTS)
 	@scripts/run-unit-tests.sh $^
 
 .PHONY: unit-test

@@ -12,6 +12,7 @@
 
 #include "lib/log.h"
 #include "vcpu/vcpu.h"
+#include "machine/kvm.h"
 #include "machine/vm.h"
 
 #define ARM64_CORE_REG(x) (KVM_REG_ARM64 | KVM_REG_SIZE_U64 | \
@@ -44,6 +45,8 @@ static int vcpu_arch_init(struct vcpu *vcpu, const struct kvm_vcpu_init *pref)
 	struct kvm_vcpu_init init = *pref;
 
 	init.features[0] |= 1U << KVM_ARM_VCPU_PSCI_0_2;
+	if (vcpu->vm->cfg.pmu)
+		init.features[0] |= 1U << KVM_ARM_VCPU_PMU_V3;
 	if (vcpu->id)
 		init.features[0] |= 1U << KVM_ARM_VCPU_POWER_OFF;
 	if (ioctl(vcpu->fd, KVM_ARM_VCPU_INIT, &init))
@@ -80,6 +83,10 @@ int vcpus_create(struct vm *vm)
 
 	if (ioctl(vm->vm_fd, KVM_ARM_PREFERRED_TARGET, &pref))
 		return -errno;
+	if (vm->cfg.pmu && !kvm_check_cap(vm, KVM_CAP_ARM_PMU_V3)) {
+		pr_err(vm->cfg.loglevel, "--pmu: this host's KVM cannot give guests a PMU (no KVM_CAP_ARM_PMU_V3: the host has no PMU driver, or KVM lacks PMU support); leave --pmu out");
+		return -ENODEV;
+	}
 	vm->vcpus = calloc(vm->nr_cpus, sizeof(*vm->vcpus));
 	if (!vm->vcpus)
 		return -ENOMEM;
@@ -97,6 +104,46 @@ int vcpus_create(struct vm *vm)
 		}
 	}
 	return 0;
+}
+
+static int vcpu_pmu_attr(struct vcpu *vcpu, uint64_t attr, void *val)
+{
+	struct kvm_device_attr a = {
+		.group = KVM_ARM_VCPU_PMU_V3_CTRL,
+		.attr = attr,
+		.addr = (uintptr_t)val,
+	};
+
+	return ioctl(vcpu->fd, KVM_SET_DEVICE_ATTR, &a) ? -errno : 0;
+}
+
+/*
+ * --pmu, after the GIC's initialisation, which the kernel wants first
+ * (Documentation/virt/kvm/devices/vcpu.rst): each vCPU's PMU gets its
+ * overflow interrupt, the same PPI on all, then is initialised. lkvm's
+ * own GIC takes the PMU's level from kvm_run instead, as the timers':
+ * KVM refuses an interrupt number without an in-kernel GIC.
+ */
+int vcpus_init_pmu(struct vm *vm)
+{
+	bool in_kernel = vm->irqchip.ops->kind != IRQCHIP_USER;
+	int irq = VCPU_PMU_PPI, ret = 0;
+	unsigned int i;
+
+	if (!vm->cfg.pmu)
+		return 0;
+	for (i = 0; i < vm->nr_cpus && !ret; i++) {
+		struct vcpu *vcpu = &vm->vcpus[i];
+
+		if (in_kernel)
+			ret = vcpu_pmu_attr(vcpu, KVM_ARM_VCPU_PMU_V3_IRQ, &irq);
+		if (!ret)
+			ret = vcpu_pmu_attr(vcpu, KVM_ARM_VCPU_PMU_V3_INIT, NULL);
+		if (ret)
+			pr_err(vm->cfg.loglevel, "--pmu: KVM refused vCPU %u's PMU (%s); leave --pmu out",
+			       i, strerror(-ret));
+	}
+	return ret;
 }
 
 int vcpu_set_boot_regs(struct vcpu *vcpu, uint64_t pc, uint64_t x0)

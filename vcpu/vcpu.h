@@ -41,7 +41,11 @@ struct vcpu {
 	struct vcpu_stats stats;
 };
 
+/* The PMU's overflow interrupt (--pmu): PPI 23, as kvmtool and QEMU's virt. */
+#define VCPU_PMU_PPI	23
+
 int vcpus_create(struct vm *vm);
+int vcpus_init_pmu(struct vm *vm);
 int vcpu_set_boot_regs(struct vcpu *vcpu, uint64_t pc, uint64_t x0);
 void vcpus_destroy(struct vm *vm);
 int vm_read_psci_version(struct vm *vm);

@@ -65,11 +65,18 @@ struct virtio_dev_ops {
 			    uint32_t len);
 	void (*config_write)(struct virtio_dev *vd, uint32_t off,
 			     const void *buf, uint32_t len);
-	/* On the I/O thread: queue q has new buffers (or may have). */
+	/*
+	 * On the I/O thread: queue q has new buffers (or may have). A
+	 * round takes at most num chains a queue (virtq_batch_start()):
+	 * past that virtq_pop() returns 0 and the core calls this again
+	 * in the next round, so the model simply drains until 0.
+	 */
 	void (*queue_notify)(struct virtio_dev *vd, unsigned int q);
 	/*
 	 * On the I/O thread: virtio_dev_kick() was called (input arrived,
-	 * the host console has room). Optional.
+	 * the host console has room). Optional. It shares the round's
+	 * budget: a queue found empty for lack of it gets its
+	 * queue_notify in the next round, which must then do the work.
 	 */
 	void (*kick)(struct virtio_dev *vd);
 	/*
@@ -105,6 +112,9 @@ struct virtio_dev {
 	uint8_t status;
 	uint64_t guest_features;
 	atomic_uint isr;
+	/* For lkvm stat: read by any thread, relaxed. */
+	atomic_ulong exits;		/* register accesses that exited */
+	atomic_ulong irqs;		/* interrupts sent */
 	uint32_t config_gen;
 	struct virtq vqs[VIRTIO_MAX_QUEUES];
 
@@ -163,7 +173,8 @@ uint64_t virtio_dev_features(const struct virtio_dev *vd);
 void virtio_dev_set_features(struct virtio_dev *vd, uint64_t features);
 /*
  * Status writes: 0 resets the device (waiting for the I/O thread).
- * Bits only accumulate until then. FEATURES_OK is not set when the
+ * Bits only accumulate until then; NEEDS_RESET and undefined bits
+ * written by the driver are ignored. FEATURES_OK is not set when the
  * driver asked for bits that were not offered or, unless legacy,
  * without VERSION_1; DRIVER_OK is not set without FEATURES_OK unless
  * legacy. Setting DRIVER_OK wakes the I/O thread for every ready queue.

@@ -53,8 +53,10 @@ struct virtq {
 	void *desc, *avail, *used;	/* host addresses, checked at start */
 	uint16_t last_avail;	/* next avail ring entry to take */
 	uint16_t used_idx;	/* our copy of used->idx */
-	uint16_t signalled;	/* used_idx when the driver was last notified */
+	uint16_t signalled;
+	unsigned long completed;	/* chains pushed; the owner writes, lkvm stat reads */	/* used_idx when the driver was last notified */
 	bool no_notify;		/* virtq_notify_enable(vq, false) in force */
+	unsigned int budget;	/* chains virtq_pop() may still take */
 	bool broken;
 	const char *error;	/* why it broke, for the core's message */
 };
@@ -95,6 +97,7 @@ void virtq_stop(struct virtq *vq);
  * call returns -EINVAL. Zero-length descriptors add no segment.
  * With event_idx and notifications on, finding the ring empty also
  * publishes avail_event, so the driver notifies for the next buffer.
+ * *e is written on 1 and emptied on -EINVAL; 0 leaves it as it was.
  */
 int virtq_pop(struct virtq *vq, struct virtq_elem *e);
 /*
@@ -102,6 +105,17 @@ int virtq_pop(struct virtq *vq, struct virtq_elem *e);
  * (at most e->in_len; more is clamped). Publishes used->idx at once.
  */
 void virtq_push(struct virtq *vq, const struct virtq_elem *e, uint32_t len);
+/*
+ * A batch takes at most num chains: virtq_pop() returns 0 past that
+ * until the next batch. A driver that adds buffers as fast as the
+ * device takes them (or whose rings alias so that pushes add more)
+ * cannot keep the I/O thread, and a reset or stop waiting for it, busy
+ * for ever. The core brackets each round of its I/O thread with these;
+ * outside a batch there is no limit. virtq_batch_end() returns true
+ * when the batch ran out with buffers left: the queue is served again.
+ */
+void virtq_batch_start(struct virtq *vq);
+bool virtq_batch_end(struct virtq *vq);
 /*
  * After one or more pushes: whether the driver wants an interrupt now
  * (VRING_AVAIL_F_NO_INTERRUPT, or used_event with EVENT_IDX). False
@@ -111,7 +125,8 @@ bool virtq_should_notify(struct virtq *vq);
 /*
  * Ask the driver not to notify (while the device is busy draining the
  * queue) or to notify again. Returns true when, after re-enabling,
- * buffers are already available (the caller must drain again).
+ * buffers are already available (the caller must drain again); false
+ * when the batch's budget is spent (the next round drains them).
  */
 bool virtq_notify_enable(struct virtq *vq, bool on);
 

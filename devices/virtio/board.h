@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_DEVICES_VIRTIO_BOARD_H
+#define LKVM_DEVICES_VIRTIO_BOARD_H
+
+#include "cli/config.h"
+#include "devices/device.h"
+#include "devices/virtio/virtio.h"
+
+/* The board entries of the virtio devices (machine/board.c lists them). */
+int virtio_blk_add(const struct device_ctx *ctx, const struct vm_config *cfg,
+		   struct device_list *list);
+int virtio_rng_add(const struct device_ctx *ctx, const struct vm_config *cfg,
+		   struct device_list *list);
+int virtio_console_add(const struct device_ctx *ctx, const struct vm_config *cfg,
+		       struct device_list *list);
+
+/* --virtio-transport, as the virtio core names it. */
+static inline enum virtio_transport virtio_board_transport(const struct vm_config *cfg)
+{
+	return cfg->virtio_transport == VIRTIO_MMIO_LEGACY ?
+	       VIRTIO_TRANSPORT_MMIO_LEGACY : VIRTIO_TRANSPORT_MMIO;
+}
+
+/*
+ * The disk images of -d, opened, checked and closed again: an early
+ * set-up stage, so that a bad image fails before any KVM work and
+ * leaves nothing behind. Reports the problem; returns 0 or -errno.
+ */
+int virtio_blk_check(const struct vm_config *cfg, int loglevel);
+
+#endif

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_DEVICES_VIRTIO_DISK_H
+#define LKVM_DEVICES_VIRTIO_DISK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/uio.h>
+
+/*
+ * The host side of a disk: a raw image file or a block device, opened
+ * as `-d FILE[,ro][,direct]` asks, checked, locked against a second
+ * writer, and read and written at byte offsets. It knows nothing of
+ * virtio; devices/virtio/blk.c is the guest's view of it.
+ *
+ * A disk is used by one thread at a time (its device's I/O thread):
+ * the O_DIRECT bounce buffer is shared by all requests.
+ */
+#define DISK_SECTOR_SIZE	512
+#define DISK_SECTOR_SHIFT	9
+#define DISK_SERIAL_LEN		20	/* VIRTIO_BLK_ID_BYTES */
+#define DISK_PATH_MAX		4096	/* bytes, with the NUL */
+/* O_DIRECT requests whose buffers are not aligned go through this. */
+#define DISK_BOUNCE_SIZE	(256 * 1024)
+
+/* What -d asked for; filled by disk_parse_spec(). */
+struct disk_config {
+	char path[DISK_PATH_MAX];
+	bool ro;		/* ,ro: the guest may not write */
+	bool direct;		/* ,direct: O_DIRECT, no host page cache */
+};
+
+struct disk {
+	int fd;
+	int fd_buffered;	/* with direct: for offsets O_DIRECT refuses */
+	char *path;		/* for messages */
+	bool ro;
+	bool direct;
+	bool blockdev;
+	uint64_t size;		/* bytes the guest sees: whole sectors */
+	uint64_t host_size;	/* bytes the file or device has */
+	uint32_t block_size;	/* what O_DIRECT needs offsets aligned to */
+	uint32_t mem_align;	/* what O_DIRECT needs buffers aligned to */
+	uint32_t discard_align;	/* bytes: the file system's block */
+	bool can_punch;		/* PUNCH_HOLE works: discard, write zeroes */
+	bool no_zero_range;	/* ZERO_RANGE failed: punch and allocate */
+	void *bounce;		/* with direct: DISK_BOUNCE_SIZE, aligned */
+	char serial[DISK_SERIAL_LEN];	/* NUL-padded, not terminated */
+};
+
+/*
+ * Parses FILE[,ro][,direct] (kvmtool's -d syntax; the path ends at the
+ * first comma, so a path with a comma cannot be given). Pure: touches
+ * no file. Returns 0, or -EINVAL / -ENAMETOOLONG with msg filled with
+ * one line naming the problem and the fix.
+ */
+int disk_parse_spec(const char *spec, struct disk_config *cfg, char *msg,
+		    size_t msglen);
+
+/*
+ * Opens, checks and locks the image. Returns 0 or -errno; on failure
+ * msg names the problem and the fix (a missing or unreadable file, a
+ * directory, a device node, a qcow2 image, a lock held elsewhere...).
+ * On success msg is empty or holds a warning for the caller to print
+ * (a size that is not whole sectors, a file system without locks).
+ */
+int disk_open(struct disk *d, const struct disk_config *cfg, char *msg,
+	      size_t msglen);
+void disk_close(struct disk *d);
+
+/*
+ * Reads or writes exactly the bytes of the iovecs (at most IOV_MAX) at
+ * off. Returns 0 or -errno (-EIO when the file ends first). The caller
+ * has checked the range against d->size. The iovecs may be changed: a
+ * transfer the kernel cut short resumes where it stopped.
+ */
+int disk_read(struct disk *d, struct iovec *iov, unsigned int cnt,
+	      uint64_t off);
+int disk_write(struct disk *d, struct iovec *iov, unsigned int cnt,
+	       uint64_t off);
+/* What was written reaches stable storage (fdatasync). */
+int disk_flush(struct disk *d);
+/* Deallocates a range (reads back zeroes); -EOPNOTSUPP without can_punch. */
+int disk_discard(struct disk *d, uint64_t off, uint64_t len);
+/*
+ * Zeroes a range, deallocating it with unmap; -EOPNOTSUPP without
+ * can_punch.
+ */
+int disk_write_zeroes(struct disk *d, uint64_t off, uint64_t len, bool unmap);
+
+#endif

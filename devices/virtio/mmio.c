@@ -1,0 +1,553 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The virtio-mmio transport (virtio 1.x, 4.2): the register window of
+ * version 2 (4.2.2) and of legacy version 1 (4.2.4), turned into calls
+ * to the virtio core, and the device that puts it on the machine.
+ *
+ * Registers are 32 bits wide and 32-bit aligned; any other access to
+ * them returns -EINVAL (the bus completes it as read-as-zero, write
+ * ignored). The config space from 0x100 takes 1 to 8 bytes at any
+ * offset. The transport's own state (selectors, the features being
+ * written, the legacy page size and alignments) is under vd->lock.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "devices/virtio/mmio.h"
+#include "lib/log.h"
+#include "lib/util.h"
+
+enum {
+	REG_MAGIC		= 0x000,
+	REG_VERSION		= 0x004,
+	REG_DEVICE_ID		= 0x008,
+	REG_VENDOR_ID		= 0x00c,
+	REG_DEV_FEATURES	= 0x010,
+	REG_DEV_FEATURES_SEL	= 0x014,
+	REG_DRV_FEATURES	= 0x020,
+	REG_DRV_FEATURES_SEL	= 0x024,
+	REG_GUEST_PAGE_SIZE	= 0x028,	/* legacy */
+	REG_QUEUE_SEL		= 0x030,
+	REG_QUEUE_NUM_MAX	= 0x034,
+	REG_QUEUE_NUM		= 0x038,
+	REG_QUEUE_ALIGN		= 0x03c,	/* legacy */
+	REG_QUEUE_PFN		= 0x040,	/* legacy */
+	REG_QUEUE_READY		= 0x044,
+	REG_QUEUE_NOTIFY	= 0x050,
+	REG_INTERRUPT_STATUS	= 0x060,
+	REG_INTERRUPT_ACK	= 0x064,
+	REG_STATUS		= 0x070,
+	REG_QUEUE_DESC_LOW	= 0x080,
+	REG_QUEUE_DESC_HIGH	= 0x084,
+	REG_QUEUE_DRIVER_LOW	= 0x090,
+	REG_QUEUE_DRIVER_HIGH	= 0x094,
+	REG_QUEUE_DEVICE_LOW	= 0x0a0,
+	REG_QUEUE_DEVICE_HIGH	= 0x0a4,
+	REG_SHM_SEL		= 0x0ac,
+	REG_SHM_LEN_LOW		= 0x0b0,
+	REG_SHM_LEN_HIGH	= 0x0b4,
+	REG_SHM_BASE_LOW	= 0x0b8,
+	REG_SHM_BASE_HIGH	= 0x0bc,
+	REG_CONFIG_GENERATION	= 0x0fc,
+};
+
+/* What Linux writes to GuestPageSize and QueueAlign; the defaults. */
+#define MMIO_LEGACY_PAGE	4096
+
+/* Forget what the driver wrote to the transport (status 0). */
+static void mmio_reset_transport(struct virtio_mmio *vm)
+{
+	unsigned int q;
+
+	vm->dev_features_sel = 0;
+	vm->drv_features_sel = 0;
+	vm->queue_sel = 0;
+	vm->drv_features = 0;
+	for (q = 0; q < VIRTIO_MAX_QUEUES; q++) {
+		vm->queue_align[q] = MMIO_LEGACY_PAGE;
+		vm->queue_pfn[q] = 0;
+	}
+}
+
+static uint32_t mmio_get(struct virtio_mmio *vm, const uint32_t *field)
+{
+	uint32_t val;
+
+	pthread_mutex_lock(&vm->vd->lock);
+	val = *field;
+	pthread_mutex_unlock(&vm->vd->lock);
+	return val;
+}
+
+static void mmio_set(struct virtio_mmio *vm, uint32_t *field, uint32_t val)
+{
+	pthread_mutex_lock(&vm->vd->lock);
+	*field = val;
+	pthread_mutex_unlock(&vm->vd->lock);
+}
+
+/* ---- reads ---- */
+
+static uint32_t mmio_dev_features(struct virtio_mmio *vm)
+{
+	uint32_t sel = mmio_get(vm, &vm->dev_features_sel);
+	uint64_t features = virtio_dev_features(vm->vd);
+
+	if (sel > 1)
+		return 0;
+	return features >> (32 * sel);
+}
+
+static uint32_t mmio_queue_ready(struct virtio_mmio *vm)
+{
+	struct virtio_dev *vd = vm->vd;
+	uint32_t ready = 0;
+
+	pthread_mutex_lock(&vd->lock);
+	if (vm->queue_sel < vd->nr_queues)
+		ready = vd->vqs[vm->queue_sel].ready;
+	pthread_mutex_unlock(&vd->lock);
+	return ready;
+}
+
+static uint32_t mmio_queue_pfn(struct virtio_mmio *vm)
+{
+	struct virtio_dev *vd = vm->vd;
+	uint32_t pfn = 0;
+
+	pthread_mutex_lock(&vd->lock);
+	if (vm->queue_sel < vd->nr_queues)
+		pfn = vm->queue_pfn[vm->queue_sel];
+	pthread_mutex_unlock(&vd->lock);
+	return pfn;
+}
+
+static uint32_t mmio_read_v2(struct virtio_mmio *vm, uint64_t off)
+{
+	switch (off) {
+	case REG_QUEUE_READY:
+		return mmio_queue_ready(vm);
+	case REG_CONFIG_GENERATION:
+		return __atomic_load_n(&vm->vd->config_gen, __ATOMIC_ACQUIRE);
+	case REG_SHM_LEN_LOW:
+	case REG_SHM_LEN_HIGH:
+	case REG_SHM_BASE_LOW:
+	case REG_SHM_BASE_HIGH:
+		/* A length of all ones: no shared memory region. */
+		return 0xffffffff;
+	}
+	return 0;
+}
+
+static uint32_t mmio_read(struct virtio_mmio *vm, uint64_t off)
+{
+	struct virtio_dev *vd = vm->vd;
+
+	switch (off) {
+	case REG_MAGIC:
+		return VIRTIO_MMIO_MAGIC;
+	case REG_VERSION:
+		return vd->legacy ? 1 : 2;
+	case REG_DEVICE_ID:
+		return vd->device_id;
+	case REG_VENDOR_ID:
+		return VIRTIO_MMIO_VENDOR_ID;
+	case REG_DEV_FEATURES:
+		return mmio_dev_features(vm);
+	case REG_QUEUE_NUM_MAX:
+		return mmio_get(vm, &vm->queue_sel) < vd->nr_queues ?
+		       VIRTQ_MAX_SIZE : 0;
+	case REG_INTERRUPT_STATUS:
+		/* Lock-free: an interrupt handler never waits for I/O. */
+		return atomic_load(&vd->isr);
+	case REG_STATUS:
+		return virtio_dev_status(vd);
+	}
+	if (vd->legacy)
+		return off == REG_QUEUE_PFN ? mmio_queue_pfn(vm) : 0;
+	return mmio_read_v2(vm, off);
+}
+
+/* ---- writes ---- */
+
+static void mmio_drv_features(struct virtio_mmio *vm, uint32_t val)
+{
+	struct virtio_dev *vd = vm->vd;
+	uint64_t features;
+
+	pthread_mutex_lock(&vd->lock);
+	/* Legacy drivers have one word of features. */
+	if (vm->drv_features_sel == 0)
+		vm->drv_features = (vm->drv_features & ~0xffffffffULL) | val;
+	else if (vm->drv_features_sel == 1 && !vd->legacy)
+		vm->drv_features = (vm->drv_features & 0xffffffffULL) |
+				   (uint64_t)val << 32;
+	features = vm->drv_features;
+	pthread_mutex_unlock(&vd->lock);
+	virtio_dev_set_features(vd, features);
+}
+
+static void mmio_status(struct virtio_mmio *vm, uint32_t val)
+{
+	struct virtio_dev *vd = vm->vd;
+
+	virtio_dev_set_status(vd, val & 0xff);
+	if (val & 0xff)
+		return;
+	/* GuestPageSize stays: Linux writes it once, before its first reset. */
+	pthread_mutex_lock(&vd->lock);
+	mmio_reset_transport(vm);
+	pthread_mutex_unlock(&vd->lock);
+}
+
+/* One 32-bit half of a ring address (QueueDescLow, QueueDriverHigh...). */
+static void mmio_queue_addr(struct virtio_mmio *vm, enum virtq_area area,
+			    bool high, uint32_t val)
+{
+	unsigned int q = mmio_get(vm, &vm->queue_sel);
+
+	if (high)
+		virtio_dev_queue_set_addr(vm->vd, q, area, (uint64_t)val << 32,
+					  0xffffffff00000000ULL);
+	else
+		virtio_dev_queue_set_addr(vm->vd, q, area, val, 0xffffffffULL);
+}
+
+static void mmio_write_v2(struct virtio_mmio *vm, uint64_t off, uint32_t val)
+{
+	switch (off) {
+	case REG_QUEUE_READY:
+		virtio_dev_queue_ready(vm->vd, mmio_get(vm, &vm->queue_sel),
+				       val & 1);
+		break;
+	case REG_QUEUE_DESC_LOW:
+	case REG_QUEUE_DESC_HIGH:
+		mmio_queue_addr(vm, VIRTQ_AREA_DESC, off & 4, val);
+		break;
+	case REG_QUEUE_DRIVER_LOW:
+	case REG_QUEUE_DRIVER_HIGH:
+		mmio_queue_addr(vm, VIRTQ_AREA_DRIVER, off & 4, val);
+		break;
+	case REG_QUEUE_DEVICE_LOW:
+	case REG_QUEUE_DEVICE_HIGH:
+		mmio_queue_addr(vm, VIRTQ_AREA_DEVICE, off & 4, val);
+		break;
+	}
+}
+
+/*
+ * 4.2.4: the rings are contiguous from QueuePFN * GuestPageSize: the
+ * descriptors, the avail ring, then the used ring at the next multiple
+ * of QueueAlign. Both sizes must be powers of 2.
+ */
+static int mmio_legacy_layout(uint64_t pfn, uint64_t page, uint64_t align,
+			      uint16_t num, uint64_t addr[3])
+{
+	if (!page || (page & (page - 1)) || !align || (align & (align - 1)))
+		return -EINVAL;
+	addr[0] = pfn * page;	/* < 2^64: both factors are at most 2^32 */
+	addr[1] = addr[0] + VIRTQ_DESC_BYTES(num);
+	addr[2] = ALIGN_UP(addr[1] + VIRTQ_AVAIL_BYTES(num), align);
+	return 0;
+}
+
+static void mmio_legacy_pfn(struct virtio_mmio *vm, uint32_t pfn)
+{
+	struct virtio_dev *vd = vm->vd;
+	uint64_t addr[3];
+	unsigned int q;
+	int ret;
+
+	pthread_mutex_lock(&vd->lock);
+	q = vm->queue_sel;
+	/* 0 takes the queue away; another PFN while it is live is ignored. */
+	if (q >= vd->nr_queues || (pfn && vd->vqs[q].ready)) {
+		pthread_mutex_unlock(&vd->lock);
+		return;
+	}
+	vm->queue_pfn[q] = pfn;
+	ret = mmio_legacy_layout(pfn, vm->guest_page_size, vm->queue_align[q],
+				 vd->vqs[q].num, addr);
+	pthread_mutex_unlock(&vd->lock);
+	if (!pfn) {
+		virtio_dev_queue_ready(vd, q, false);
+		return;
+	}
+	if (ret) {
+		pr_debug(vd->loglevel, "%s: queue %u: page size or alignment not a power of 2",
+			 vd->name, q);
+		virtio_dev_broken(vd, q);
+		return;
+	}
+	virtio_dev_queue_set_addr(vd, q, VIRTQ_AREA_DESC, addr[0], ~0ULL);
+	virtio_dev_queue_set_addr(vd, q, VIRTQ_AREA_DRIVER, addr[1], ~0ULL);
+	virtio_dev_queue_set_addr(vd, q, VIRTQ_AREA_DEVICE, addr[2], ~0ULL);
+	virtio_dev_queue_ready(vd, q, true);
+}
+
+static void mmio_write_legacy(struct virtio_mmio *vm, uint64_t off,
+			      uint32_t val)
+{
+	struct virtio_dev *vd = vm->vd;
+
+	switch (off) {
+	case REG_GUEST_PAGE_SIZE:
+		mmio_set(vm, &vm->guest_page_size, val);
+		break;
+	case REG_QUEUE_ALIGN:
+		pthread_mutex_lock(&vd->lock);
+		if (vm->queue_sel < vd->nr_queues)
+			vm->queue_align[vm->queue_sel] = val;
+		pthread_mutex_unlock(&vd->lock);
+		break;
+	case REG_QUEUE_PFN:
+		mmio_legacy_pfn(vm, val);
+		break;
+	}
+}
+
+static void mmio_write(struct virtio_mmio *vm, uint64_t off, uint32_t val)
+{
+	struct virtio_dev *vd = vm->vd;
+
+	switch (off) {
+	case REG_DEV_FEATURES_SEL:
+		mmio_set(vm, &vm->dev_features_sel, val);
+		return;
+	case REG_DRV_FEATURES:
+		mmio_drv_features(vm, val);
+		return;
+	case REG_DRV_FEATURES_SEL:
+		mmio_set(vm, &vm->drv_features_sel, val);
+		return;
+	case REG_QUEUE_SEL:
+		mmio_set(vm, &vm->queue_sel, val);
+		return;
+	case REG_QUEUE_NUM:
+		virtio_dev_queue_set_num(vd, mmio_get(vm, &vm->queue_sel), val);
+		return;
+	case REG_QUEUE_NOTIFY:
+		/* Reached only where no ioeventfd took it. */
+		virtio_dev_queue_notify(vd, val);
+		return;
+	case REG_INTERRUPT_ACK:
+		virtio_dev_isr_ack(vd, val);
+		return;
+	case REG_STATUS:
+		mmio_status(vm, val);
+		return;
+	}
+	if (vd->legacy)
+		mmio_write_legacy(vm, off, val);
+	else
+		mmio_write_v2(vm, off, val);
+}
+
+/* Config space: bytes in guest (little-endian) order, any width 1-8. */
+static int mmio_config(struct virtio_mmio *vm, struct mmio_access *acc)
+{
+	uint32_t off = acc->offset - VIRTIO_MMIO_CONFIG, i;
+	uint8_t buf[8];
+
+	if (!acc->len || acc->len > 8 || acc->offset >= VIRTIO_MMIO_SIZE ||
+	    acc->len > VIRTIO_MMIO_SIZE - acc->offset) {
+		if (!acc->is_write)
+			acc->data = 0;
+		return -EINVAL;
+	}
+	if (acc->is_write) {
+		for (i = 0; i < acc->len; i++)
+			buf[i] = acc->data >> (8 * i);
+		virtio_dev_config_write(vm->vd, off, buf, acc->len);
+		return 0;
+	}
+	virtio_dev_config_read(vm->vd, off, buf, acc->len);
+	acc->data = 0;
+	for (i = 0; i < acc->len; i++)
+		acc->data |= (uint64_t)buf[i] << (8 * i);
+	return 0;
+}
+
+int virtio_mmio_access(struct mmio_region *region, struct mmio_access *acc)
+{
+	struct virtio_mmio *vm = region->opaque;
+
+	atomic_fetch_add_explicit(&vm->vd->exits, 1, memory_order_relaxed);
+	if (acc->offset >= VIRTIO_MMIO_CONFIG)
+		return mmio_config(vm, acc);
+	if (acc->len != 4 || (acc->offset & 3)) {
+		if (!acc->is_write)
+			acc->data = 0;
+		return -EINVAL;
+	}
+	if (acc->is_write)
+		mmio_write(vm, acc->offset, acc->data);
+	else
+		acc->data = mmio_read(vm, acc->offset);
+	return 0;
+}
+
+/* ---- the device ---- */
+
+/* A KVM ioeventfd per queue on QueueNotify: all of them, or none. */
+static int mmio_ioeventfds(struct virtio_mmio *vm, bool on)
+{
+	struct virtio_dev *vd = vm->vd;
+	const struct device_host_ops *h = vd->host_ops;
+	uint64_t addr = vm->region.base + REG_QUEUE_NOTIFY;
+	unsigned int q;
+	int ret;
+
+	if (!h || !h->ioeventfd)
+		return -EOPNOTSUPP;
+	for (q = 0; q < vd->nr_queues; q++) {
+		ret = h->ioeventfd(vd->host, addr, 4, true, q, vd->queue_fd[q], on);
+		if (ret && on) {
+			while (q--)
+				h->ioeventfd(vd->host, addr, 4, true, q,
+					     vd->queue_fd[q], false);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+static void mmio_ioeventfd_setup(struct virtio_mmio *vm)
+{
+	struct virtio_dev *vd = vm->vd;
+	int ret = mmio_ioeventfds(vm, true);
+
+	vm->ioeventfd = !ret;
+	/* Without, QueueNotify exits and the handler signals the queue. */
+	if (ret && ret != -EOPNOTSUPP)
+		pr_warn(vd->loglevel, "%s: no ioeventfd (%s): notifies exit",
+			vd->name, strerror(-ret));
+}
+
+/*
+ * An irqfd where the GIC is in the kernel: interrupts without an ioctl.
+ * At start, not at create: the vGIC's routing of GSIs to SPIs exists
+ * only once the GIC is initialised, which is after the devices are made.
+ */
+static void mmio_irqfd_bind(struct virtio_mmio *vm)
+{
+	struct irq_line *irq = &vm->vd->irq;
+	int fd;
+
+	if (irq->irqfd >= 0 || !irq->ops || !irq->ops->irqfd)
+		return;
+	fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (fd < 0)
+		return;
+	if (irq->ops->irqfd(irq->chip, irq->spi, fd)) {
+		close(fd);
+		return;
+	}
+	irq->irqfd = fd;
+}
+
+/* Undoes the irqfd and the ioeventfds; the window and SPI stay taken. */
+static void mmio_unbind(struct virtio_mmio *vm)
+{
+	struct irq_line *irq = &vm->vd->irq;
+
+	if (vm->ioeventfd)
+		mmio_ioeventfds(vm, false);
+	vm->ioeventfd = false;
+	/* Closing the eventfd ends KVM's irqfd as well. */
+	if (irq->irqfd >= 0)
+		close(irq->irqfd);
+	irq->irqfd = -1;
+}
+
+static int mmio_dev_start(struct device *dev)
+{
+	struct virtio_mmio *vm = dev->priv;
+
+	mmio_irqfd_bind(vm);
+	return virtio_dev_start(vm->vd);
+}
+
+static void mmio_dev_stop(struct device *dev)
+{
+	struct virtio_mmio *vm = dev->priv;
+
+	virtio_dev_stop(vm->vd);
+}
+
+static void mmio_dev_destroy(struct device *dev)
+{
+	struct virtio_mmio *vm = dev->priv;
+
+	virtio_dev_stop(vm->vd);
+	mmio_unbind(vm);
+	virtio_dev_destroy(vm->vd);
+	free(vm);
+}
+
+static void mmio_dev_stats(struct device *dev, struct device_stats *s)
+{
+	struct virtio_mmio *vm = dev->priv;
+	struct virtio_dev *vd = vm->vd;
+	unsigned int q;
+
+	for (q = 0; q < vd->nr_queues; q++)
+		s->requests += __atomic_load_n(&vd->vqs[q].completed, __ATOMIC_RELAXED);
+	s->exits += atomic_load_explicit(&vd->exits, memory_order_relaxed);
+	s->irqs += atomic_load_explicit(&vd->irqs, memory_order_relaxed);
+}
+
+static const struct device_ops virtio_mmio_dev_ops = {
+	.name = "virtio-mmio",
+	.fdt_node = virtio_mmio_fdt_node,
+	.start = mmio_dev_start,
+	.stop = mmio_dev_stop,
+	.stats = mmio_dev_stats,
+	.destroy = mmio_dev_destroy,
+};
+
+int virtio_mmio_create(struct virtio_mmio *vm, struct virtio_dev *vd,
+		       const struct device_ctx *ctx, bool legacy)
+{
+	uint64_t base;
+	int ret;
+
+	memset(vm, 0, sizeof(*vm));
+	if (vd->config_size > VIRTIO_MMIO_SIZE - VIRTIO_MMIO_CONFIG)
+		return -EINVAL;
+	vm->vd = vd;
+	vm->guest_page_size = MMIO_LEGACY_PAGE;
+	vm->gic_phandle = ctx->gic_phandle;
+	mmio_reset_transport(vm);
+	vd->legacy = legacy;
+	vd->mem = ctx->mem;
+	vd->host_ops = ctx->host_ops;
+	vd->host = ctx->host;
+	vd->loglevel = ctx->loglevel;
+
+	ret = ctx->alloc_mmio(ctx->opaque, DEVICE_AREA_VIRTIO_MMIO,
+			      VIRTIO_MMIO_SIZE, &base);
+	ret = ret ?: ctx->alloc_irq(ctx->opaque, &vd->irq);
+	if (ret)
+		return ret;
+	vm->region = (struct mmio_region) {
+		.name = vd->name ?: "virtio-mmio", .base = base,
+		.size = VIRTIO_MMIO_SIZE, .handler = virtio_mmio_access,
+		.opaque = vm,
+	};
+	vd->irq.irqfd = -1;
+	mmio_ioeventfd_setup(vm);
+	/* Last: once on the bus, the region cannot be taken off again. */
+	ret = ctx->map_mmio(ctx->opaque, &vm->region);
+	if (ret) {
+		mmio_unbind(vm);
+		return ret;
+	}
+	vm->dev = (struct device) {
+		.ops = &virtio_mmio_dev_ops, .name = vd->name, .priv = vm,
+	};
+	return 0;
+}

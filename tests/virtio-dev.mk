@@ -1,0 +1,51 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host-side tests of the virtio device models (devices/virtio/blk.c,
+# disk.c, rng.c, console.c), from the repository top. Each model is
+# driven through the virtio core by a miniature driver over a buffer
+# (tests/virtio-dev-harness.c), on temporary image files; under
+# ASan/UBSan, and the console, whose I/O thread runs against a writer
+# thread, also under TSan. Uses HOSTCC, HOST_CFLAGS and HOST_BUILD from
+# tests/unit.mk.
+#
+#   make virtio-dev-test   all of them, run
+
+VDEV_CORE := tests/virtio-dev-harness.c devices/virtio/virtio.c \
+	devices/virtio/virtqueue.c lib/log.c
+VDEV_HDRS := tests/virtio-dev-harness.h tests/unit.h devices/virtio/virtio.h \
+	devices/virtio/virtqueue.h devices/device.h devices/irq-line.h \
+	lib/guest-mem.h lib/log.h lib/util.h tests/virtio-dev.mk
+# gcc's TSan does not model the core's fences (-Wtsan); its indexes
+# are acquire/release atomics, which it does.
+VDEV_TSAN_CFLAGS := $(filter-out -fsanitize=%,$(HOST_CFLAGS)) \
+	-fsanitize=thread -Wno-tsan
+
+test-disk_VSRCS := tests/test-disk.c devices/virtio/disk.c
+test-virtio-blk_VSRCS := tests/test-virtio-blk.c devices/virtio/blk.c \
+	devices/virtio/disk.c $(VDEV_CORE)
+test-virtio-rng_VSRCS := tests/test-virtio-rng.c devices/virtio/rng.c \
+	$(VDEV_CORE)
+test-virtio-console_VSRCS := tests/test-virtio-console.c \
+	devices/virtio/console.c $(VDEV_CORE)
+
+VDEV_NAMES := test-disk test-virtio-blk test-virtio-rng test-virtio-console
+
+define vdev_rule
+$(HOST_BUILD)/$(1): $$($(1)_VSRCS) $(VDEV_HDRS) $$(wildcard devices/virtio/*.h)
+	@mkdir -p $(HOST_BUILD)
+	$(HOSTCC) $(HOST_CFLAGS) -o $$@ $$($(1)_VSRCS) -lpthread
+endef
+$(foreach t,$(VDEV_NAMES),$(eval $(call vdev_rule,$(t))))
+
+$(HOST_BUILD)/test-virtio-console-tsan: $(test-virtio-console_VSRCS) \
+		$(VDEV_HDRS) devices/virtio/console.h
+	@mkdir -p $(HOST_BUILD)
+	$(HOSTCC) $(VDEV_TSAN_CFLAGS) -o $@ $(test-virtio-console_VSRCS) -lpthread
+
+VIRTIO_DEV_TESTS := $(VDEV_NAMES:%=$(HOST_BUILD)/%) \
+	$(HOST_BUILD)/test-virtio-console-tsan
+
+virtio-dev-test: $(VIRTIO_DEV_TESTS)
+	@scripts/run-unit-tests.sh $^
+
+.PHONY: virtio-dev-test
