@@ -11,6 +11,10 @@
 #                       rebuilt by scripts/mk-guest-initramfs.sh when missing)
 #   FILTER, INPUT_MODE, STDIN_MODE, VERBOSE   passed on to run-vm-scenarios.sh
 #   PTYRUN_CC=compiler  for the pty helper (default aarch64-linux-gnu-gcc on x86)
+#   ROOTFS, DISK2, DISK_INITRD   the disk tests' images and initramfs
+#                       (scripts/mk-rootfs.sh, mk-disk-initramfs.sh); when set,
+#                       they go in with the modules that let the host mount
+#                       an ext4 image (loop, ext4 and what they need)
 #   LKVM_ASSETS=dir     asset cache (kernel Image, busybox)
 #
 # The archive is left uncompressed: QEMU loads it directly and the emulated
@@ -115,6 +119,28 @@ done
 if [ "$(id -u)" = 0 ]; then
 	mknod -m 600 "$stage/dev/console" c 5 1
 fi
+# The disk tests' images, and the modules with which the host mounts a
+# guest's ext4 image to look inside it (run-vm-scenarios.sh, host_file=).
+disk_config=
+if [ -n "${ROOTFS:-}" ] || [ -n "${DISK2:-}" ] || [ -n "${DISK_INITRD:-}" ]; then
+	mkdir -p "$stage/lkvm-test/disk" "$stage/lkvm-test/modules"
+	for v in ROOTFS DISK2 DISK_INITRD; do
+		f=${!v:-}
+		[ -n "$f" ] || continue
+		[ -r "$f" ] || die "$v '$f' not readable"
+		install -m 0644 "$f" "$stage/lkvm-test/disk/"
+		disk_config="$disk_config$v=/lkvm-test/disk/$(basename "$f")"$'\n'
+	done
+	kos=$("$ROOT/scripts/fetch-assets.sh" --modules ext4 loop) || die "the host's modules are not in the asset cache"
+	for ko in $kos; do
+		install -m 0644 "$ko" "$stage/lkvm-test/modules/"
+		echo "/lkvm-test/modules/$(basename "$ko")" >>"$stage/lkvm-test/modules/load-order"
+	done
+	disk_config="${disk_config}HOST_MODULES=/lkvm-test/modules/load-order"$'\n'
+	keep=0
+	[ "${KEEP_IMAGES:-0}" = 1 ] && keep=1
+	disk_config="${disk_config}KEEP_IMAGES=$keep"$'\n'
+fi
 
 # Values are single-quoted for the host's sh.
 q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
@@ -132,6 +158,7 @@ q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 	echo "INPUT_MODE=$(q "${INPUT_MODE:-}")"
 	echo "STDIN_MODE=$(q "${STDIN_MODE:-}")"
 	echo "VERBOSE=$(q "${VERBOSE:-0}")"
+	printf '%s' "$disk_config"
 } >"$stage/lkvm-test/config"
 
 (cd "$stage" && find . -mindepth 1 | LC_ALL=C sort \

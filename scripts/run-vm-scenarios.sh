@@ -24,6 +24,15 @@
 #                       (default $WORKDIR/nobody, compiled with cc from
 #                       $SYSTEM_DIR/nobody.c when missing and cc exists)
 #   GUEST_CMDLINE=...   base guest command line (default "console=ttyS0 quiet panic=-1")
+#   ROOTFS=path         the disk tests' ext4 root image, plain or .gz (default
+#                       build/disk-images/rootfs.img.gz, scripts/mk-rootfs.sh);
+#                       @ROOTFS@ is a fresh copy of it in the scenario's dir
+#   DISK2=path          their second, raw image (default build/disk-images/disk2.img.gz)
+#   DISK_INITRD=path    the disk-boot initramfs (default build/disk-initramfs.cpio.gz)
+#   HOST_MODULES=file   .ko files (one a line, in load order) that let this host
+#                       mount an ext4 image through a loop device, for host_file=;
+#                       without it the modules must be there or come by modprobe
+#   KEEP_IMAGES=1       keep the disk images of the scenarios that passed too
 #   VERBOSE=1           print the full VMM stderr and console of every scenario
 #
 # Output: one line per scenario,
@@ -52,6 +61,11 @@ STDIN_MODE=${STDIN_MODE:-}
 PTYRUN=${PTYRUN:-}
 NOBODY=${NOBODY:-}
 GUEST_CMDLINE=${GUEST_CMDLINE:-console=ttyS0 quiet panic=-1}
+ROOTFS=${ROOTFS:-$root/build/disk-images/rootfs.img.gz}
+DISK2=${DISK2:-$root/build/disk-images/disk2.img.gz}
+DISK_INITRD=${DISK_INITRD:-$root/build/disk-initramfs.cpio.gz}
+HOST_MODULES=${HOST_MODULES:-}
+KEEP_IMAGES=${KEEP_IMAGES:-0}
 VERBOSE=${VERBOSE:-0}
 
 die() { echo "run-vm-scenarios: $*" >&2; exit 2; }
@@ -245,6 +259,18 @@ subst() {
 	done
 }
 
+# Command line $1 without its console= words.
+drop_console() {
+	out=
+	for cw in $1; do
+		case "$cw" in
+		console=*) ;;
+		*) out="$out${out:+ }$cw" ;;
+		esac
+	done
+	printf '%s' "$out"
+}
+
 # Print the selected scenarios as "name;gic;expect;limit;detail;args".
 select_scenarios() {
 	lineno=0
@@ -360,6 +386,126 @@ run_script() {
 	fi
 }
 
+# --- disk images (@ROOTFS@, @DISK2@) and what they hold after a run ---------
+
+# A fresh copy of image $1 (plain or gzip'd) at $2, with its md5 in $2.md5
+# for host_same=. Each scenario gets its own copy: its guest writes to it.
+unpack_image() {	# unpack_image SRC DEST; sets img_err
+	if [ ! -r "$1" ]; then
+		img_err="'$1' not readable (scripts/mk-rootfs.sh)"
+		return 1
+	fi
+	case "$1" in
+	*.gz)	gunzip -c "$1" >"$2" ;;
+	*)	cat "$1" >"$2" ;;
+	esac || { img_err="cannot unpack '$1' to '$2'"; return 1; }
+	md5sum <"$2" | cut -d' ' -f1 >"$2.md5"
+}
+
+# Loop devices and ext4 for this host: the emulated host has neither
+# modprobe nor /lib/modules, and loads the .ko files of $HOST_MODULES.
+host_modules_loaded=no
+load_host_modules() {
+	[ "$host_modules_loaded" = yes ] && return 0
+	host_modules_loaded=yes
+	if [ -n "$HOST_MODULES" ] && [ -r "$HOST_MODULES" ]; then
+		while read -r ko; do
+			out=$(insmod "$ko" 2>&1) && continue
+			case "$out" in
+			*"File exists"*) ;;
+			*) echo "run-vm-scenarios: insmod $ko: $out" >&2 ;;
+			esac
+		done <"$HOST_MODULES"
+	else
+		modprobe loop 2>/dev/null
+		modprobe ext4 2>/dev/null
+	fi
+	return 0
+}
+
+# How many times ext4 replayed the journal on loop device $1.
+replays() { dmesg 2>/dev/null | grep -c "($1): recovery complete"; }
+
+# Mount ext4 image $1 read-only on $2. The loop device itself stays
+# writable: after a killed VMM the journal needs replaying, which ext4 does
+# even for a read-only mount but only on a writable device (on a read-only
+# one the mount fails). The image is the scenario's own copy.
+mount_image() {		# mount_image IMG DIR; sets loopdev, replayed, mount_err
+	load_host_modules
+	mkdir -p "$2"
+	replayed=no
+	loopdev=$(losetup -f 2>/dev/null)
+	if [ -z "$loopdev" ] || ! losetup "$loopdev" "$1" 2>"$d/mount.err"; then
+		mount_err="no loop device for the image: $(cat "$d/mount.err" 2>/dev/null)"
+		loopdev=
+		return 1
+	fi
+	l=${loopdev##*/}
+	n0=$(replays "$l")
+	if ! mount -t ext4 -o ro "$loopdev" "$2" 2>"$d/mount.err"; then
+		mount_err="mount -t ext4 -o ro of the image failed: $(tail -n 1 "$d/mount.err"); $(dmesg | grep "($l)" | tail -n 1)"
+		losetup -d "$loopdev"
+		loopdev=
+		return 1
+	fi
+	[ "$(replays "$l")" -gt "$n0" ] && replayed=yes
+	return 0
+}
+
+unmount_image() {	# unmount_image DIR
+	umount "$1"
+	[ -n "$loopdev" ] && losetup -d "$loopdev"
+	loopdev=
+}
+
+# The host_same= and host_file= words, once the VMM is gone: failures go to
+# $why, what was found to $host_notes.
+check_images() {
+	host_notes=
+	th=$(now_cs)
+	for w in $host_same; do
+		img=$d/$w.img
+		if [ ! -f "$img.md5" ]; then
+			why="${why:+$why; }host_same=$w: the scenario has no such image"
+			continue
+		fi
+		now=$(md5sum <"$img" | cut -d' ' -f1)
+		if [ "$now" = "$(cat "$img.md5")" ]; then
+			host_notes="$host_notes, $w.img unchanged"
+		else
+			why="${why:+$why; }host_same=$w: the image changed (md5 $(cat "$img.md5") -> $now)"
+		fi
+	done
+	[ -n "$host_files" ] || return 0
+	img=$d/rootfs.img
+	if [ ! -f "$img" ]; then
+		why="${why:+$why; }host_file: the scenario has no @ROOTFS@"
+		return
+	fi
+	if ! mount_image "$img" "$d/mnt"; then
+		why="${why:+$why; }host_file: $mount_err"
+		return
+	fi
+	for spec in $host_files; do
+		path=${spec%%:*} want=${spec#*:}
+		f=$d/mnt$path
+		if [ ! -f "$f" ]; then
+			dir=${path%/*}
+			why="${why:+$why; }host_file $path: not in the image (${dir:-/} holds: $(ls -A "$d/mnt$dir" 2>/dev/null | tr '\n' ' ' | cut -c1-120))"
+		elif [ "$(cat "$f")" = "$want" ]; then
+			host_notes="$host_notes, $path holds '$want'"
+		else
+			# What is there: zeros (a write that never landed) as
+			# '.', newlines as '|', the final one dropped.
+			got=$(head -c 80 "$f" | tr '\000\n' '.|' | sed 's/|$//')
+			why="${why:+$why; }host_file $path: the image holds $(wc -c <"$f") bytes, '$got', expected '$want'"
+		fi
+	done
+	[ "$replayed" = yes ] && host_notes="$host_notes (ext4 replayed its journal)"
+	unmount_image "$d/mnt"
+	host_notes="$host_notes, looked in $(fmt_cs $(($(now_cs) - th))) s"
+}
+
 run_one() {	# run_one name gic expect limit detail args
 	name=$1 gic=$2 expect=$3 limit=$4 detail=$5 args=$6
 	d=$WORKDIR/bad-scenario
@@ -387,6 +533,9 @@ run_one() {	# run_one name gic expect limit detail args
 	cmdline=$GUEST_CMDLINE
 	stdin_mode=pipe
 	input_mode=ready
+	host_files=''
+	host_same=''
+	kill_after=''
 	# An error scenario that boots after all should not wait for input.
 	[ "$expect" = fail ] && input_mode=none cmdline="$cmdline lkvm.input=0"
 	# A bare-metal test guest: its command line is the detail words.
@@ -398,6 +547,14 @@ run_one() {	# run_one name gic expect limit detail args
 			gic=*)		cmdline="$cmdline lkvm.expect_gic=${w#*=}" ;;
 			stdin=*)	stdin_mode=${w#*=} ;;
 			input=*)	input_mode=${w#*=} ;;
+			host_file=/*:*)	host_files="$host_files ${w#*=}" ;;
+			host_same=rootfs|host_same=disk2) host_same="$host_same ${w#*=}" ;;
+			host_file=*|host_same=*)
+				result FAIL "bad detail word '$w' (host_file=/PATH:TEXT, host_same=rootfs|disk2)"
+				return ;;
+			kill_after=?*)	kill_after=${w#*=} ;;
+			# The guest's own console replaces the base one.
+			console=*)	cmdline="$(drop_console "$cmdline") $w" ;;
 			*)		cmdline="$cmdline $w" ;;
 			esac
 		done
@@ -414,6 +571,24 @@ run_one() {	# run_one name gic expect limit detail args
 	pty)	[ -x "$PTYRUN" ] || { result FAIL "stdin=pty needs the pty helper; '$PTYRUN' is not executable"; return; } ;;
 	*)	result FAIL "bad stdin mode '$stdin_mode' (pipe or pty)"; return ;;
 	esac
+
+	# The disk images the arguments name: fresh copies in the scenario's dir.
+	case "$args" in
+	*@ROOTFS@*)
+		unpack_image "$ROOTFS" "$d/rootfs.img" || { result FAIL "@ROOTFS@: $img_err"; return; } ;;
+	esac
+	case "$args" in
+	*@DISK2@*)
+		unpack_image "$DISK2" "$d/disk2.img" || { result FAIL "@DISK2@: $img_err"; return; } ;;
+	esac
+	case "$args" in
+	*@DISKINITRD@*)
+		[ -r "$DISK_INITRD" ] || { result FAIL "@DISKINITRD@: '$DISK_INITRD' not readable (scripts/mk-disk-initramfs.sh)"; return; } ;;
+	esac
+	if [ -n "$host_files" ] || [ -n "$host_same" ] || [ -n "$kill_after" ]; then
+		# The harness's words on an error scenario would never be checked.
+		[ "$expect" = ok ] || { result FAIL "host_file=, host_same= and kill_after= need expect ok"; return; }
+	fi
 
 	# The VMM's argv with the placeholders filled in.
 	set -f
@@ -433,6 +608,9 @@ run_one() {	# run_one name gic expect limit detail args
 		w=$(subst "$w" @VMM@ "$VMM")
 		w=$(subst "$w" @TESTS@ "$GUEST_TESTS")
 		w=$(subst "$w" @WORK@ "$d")
+		w=$(subst "$w" @ROOTFS@ "$d/rootfs.img")
+		w=$(subst "$w" @DISK2@ "$d/disk2.img")
+		w=$(subst "$w" @DISKINITRD@ "$DISK_INITRD")
 		w=$(subst "$w" @CMDLINE@ "$cmdline")
 		set -- "$@" "$w"
 	done
@@ -442,10 +620,19 @@ run_one() {	# run_one name gic expect limit detail args
 		return
 	fi
 	set -f
-	if [ "$stdin_mode" = pty ]; then
-		set -- "$PTYRUN" $as env $envs "$VMM" "$@"
+	# kill_after= needs the VMM's own pid: a shell writes its pid and
+	# becomes the VMM (timeout and ptyrun may or may not fork).
+	pidfile=
+	if [ -n "$kill_after" ]; then
+		pidfile=$d/vmm.pid
+		set -- sh -c 'echo $$ >"$0"; exec "$@"' "$pidfile" env $envs "$VMM" "$@"
 	else
-		set -- $as env $envs "$VMM" "$@"
+		set -- env $envs "$VMM" "$@"
+	fi
+	if [ "$stdin_mode" = pty ]; then
+		set -- "$PTYRUN" $as "$@"
+	else
+		set -- $as "$@"
 	fi
 	set +f
 	{
@@ -465,21 +652,31 @@ run_one() {	# run_one name gic expect limit detail args
 	pid=$!
 
 	fed=no
-	case "$input_mode" in
-	early)
+	killed=no
+	if [ "$input_mode" = early ]; then
 		printf '%s\n' "$input" >&3
-		fed=yes ;;
-	ready)
-		while kill -0 "$pid" 2>/dev/null; do
-			if grep -q 'GUEST-READY-FOR-INPUT' "$d/stdout" 2>/dev/null; then
-				printf '%s\n' "$input" >&3
-				fed=yes
-				break
-			fi
-			sleep 0.2
-		done ;;
-	esac
-	wait "$pid"
+		fed=yes
+	fi
+	# Watch the console while there is something to wait for: the input
+	# prompt, or the line after which the VMM is to be killed.
+	while kill -0 "$pid" 2>/dev/null; do
+		if [ "$input_mode" = ready ] && [ "$fed" = no ] &&
+		   grep -q 'GUEST-READY-FOR-INPUT' "$d/stdout" 2>/dev/null; then
+			printf '%s\n' "$input" >&3
+			fed=yes
+		fi
+		if [ -n "$kill_after" ] && [ "$killed" = no ] &&
+		   grep -qF -- "$kill_after" "$d/stdout" 2>/dev/null; then
+			kill -KILL "$(cat "$pidfile" 2>/dev/null)" 2>/dev/null && killed=yes
+		fi
+		{ [ "$input_mode" != ready ] || [ "$fed" = yes ]; } &&
+			{ [ -z "$kill_after" ] || [ "$killed" = yes ]; } && break
+		# The kill comes as soon after its line as we can make it: a VMM
+		# that acknowledged a write it has not made gets no time to make it.
+		if [ -n "$kill_after" ]; then sleep 0.05; else sleep 0.2; fi
+	done
+	# wait would print the shell's "Killed" notice for a VMM killed above.
+	wait "$pid" 2>/dev/null
 	rc=$?
 	exec 3>&-
 	el=$(($(now_cs) - t0))
@@ -526,13 +723,23 @@ check_test() {
 
 check_ok() {
 	why=
-	if [ "$timed_out" = yes ]; then
+	if [ "$killed" = yes ]; then
+		:	# the runner killed it on purpose (kill_after=)
+	elif [ "$timed_out" = yes ]; then
 		why="killed after the ${limit} s limit (exit $rc)"
 	elif [ "$rc" != 0 ]; then
 		why="exit status $rc"
 	fi
+	if [ -n "$kill_after" ] && [ "$killed" != yes ]; then
+		why="${why:+$why; }'$kill_after' never came, so the VMM was not killed"
+	fi
 	plan=$(sed -n 's/^.*GUEST-PLAN //p' "$d/console" | head -n 1)
-	[ -n "$plan" ] || why="${why:+$why; }the guest never started its checks (no GUEST-PLAN)"
+	if [ -z "$plan" ]; then
+		why="${why:+$why; }the guest never started its checks (no GUEST-PLAN)"
+		# The disk initramfs says why it could not reach the root's init.
+		early=$(sed -n 's/^.*DISK-INITRAMFS-FAIL //p' "$d/console" | head -n 1)
+		[ -n "$early" ] && why="$why: $early"
+	fi
 	for c in $plan; do
 		if grep -q "GUEST-CHECK $c FAIL" "$d/console"; then
 			why="${why:+$why; }$(sed -n "s/^.*GUEST-CHECK $c FAIL /check $c failed: /p" "$d/console" | head -n 1)"
@@ -540,20 +747,31 @@ check_ok() {
 			why="${why:+$why; }check $c not reported"
 		fi
 	done
-	case " $plan " in
-	*" uart-rx "*)
+	# Checks that read a typed line: the 8250's and the virtio console's.
+	for c in uart-rx hvc-rx; do
+		case " $plan " in
+		*" $c "*) ;;
+		*) continue ;;
+		esac
 		got=$(sed -n 's/^.*GUEST-ECHO //p' "$d/console" | head -n 1)
 		if [ "$fed" != yes ]; then
 			why="${why:+$why; }input never typed (no GUEST-READY-FOR-INPUT)"
-		elif grep -q "GUEST-CHECK uart-rx PASS" "$d/console" && [ "$got" != "$input" ]; then
+		elif grep -q "GUEST-CHECK $c PASS" "$d/console" && [ "$got" != "$input" ]; then
 			why="${why:+$why; }echo mismatch: typed '$input', guest read '$got'"
-		fi ;;
-	esac
+		fi
+	done
 	if [ -n "$plan" ] && ! grep -q 'GUEST-DONE' "$d/console"; then
 		why="${why:+$why; }no GUEST-DONE"
 	fi
+	host_notes=
+	# A guest that never ran says nothing about how the VMM writes.
+	[ -n "$plan" ] && [ -n "$host_same$host_files" ] && check_images
+	how="exit 0"
+	[ "$killed" = yes ] && how="killed (exit $rc) after '$kill_after' as planned"
 	if [ -z "$why" ]; then
-		result PASS "exit 0, checks: $plan; $secs s"
+		result PASS "$how, checks: $plan${host_notes:+; host:${host_notes#,}}; $secs s"
+		# The images of a passed scenario are not needed; tmpfs is RAM.
+		[ "$KEEP_IMAGES" = 1 ] || rm -f "$d"/*.img "$d"/*.img.md5
 	else
 		result FAIL "$why; $secs s"
 	fi

@@ -19,6 +19,12 @@
 #   QEMU_CPU=...      (default max,pauth-impdef=on), QEMU_SMP=2, QEMU_MEM=3072
 #   LOGDIR=dir        console logs (default build/system-test)
 #   LKVM_ASSETS=dir   asset cache (default build/assets)
+#   KEEP_IMAGES=1     keep the disk images of passed scenarios too (in the
+#                     emulated host: until it powers off)
+#
+# A scenario list that names @ROOTFS@, @DISK2@ or @DISKINITRD@ (the disk
+# tests) has its images and initramfs built
+# first: scripts/mk-rootfs.sh and scripts/mk-disk-initramfs.sh.
 #
 # Prints one "SCENARIO <host>/<name> PASS|FAIL <reason>" line per scenario,
 # the wall time of each host and of the whole run, and closes with exactly
@@ -61,6 +67,16 @@ mkdir -p "$LOGDIR"
 "$ROOT/scripts/fetch-assets.sh"
 "$ROOT/scripts/mk-guest-initramfs.sh" "$ROOT/build/guest-initramfs.cpio.gz"
 export GUEST_INITRD=$ROOT/build/guest-initramfs.cpio.gz
+# The disk tests' images only when the list uses them: the host initramfs of
+# the other runs stays as it was.
+if grep -Eq '^[^#]*@(ROOTFS|DISK2|DISKINITRD)@' "$SCENARIOS"; then
+	"$ROOT/scripts/mk-rootfs.sh" "$ROOT/build/disk-images"
+	"$ROOT/scripts/mk-disk-initramfs.sh" "$ROOT/build/disk-initramfs.cpio.gz"
+	export ROOTFS=$ROOT/build/disk-images/rootfs.img.gz
+	export DISK2=$ROOT/build/disk-images/disk2.img.gz
+	export DISK_INITRD=$ROOT/build/disk-initramfs.cpio.gz
+	export KEEP_IMAGES=${KEEP_IMAGES:-0}
+fi
 
 passed=0
 failed=0

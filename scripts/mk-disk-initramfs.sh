@@ -1,0 +1,48 @@
+#!/bin/bash
+# Build the disk-boot initramfs: static busybox, the kernel modules a root
+# file system on a virtio disk needs (with their dependencies, in load order)
+# and tests/system/disk-initramfs-init.sh as /init, which mounts root= and
+# switch_root's into it.
+#
+# Usage: scripts/mk-disk-initramfs.sh [OUTPUT]   (default build/disk-initramfs.cpio.gz)
+# Env:   LKVM_ASSETS=dir (where fetch-assets.sh put busybox and the modules)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+ASSETS=${LKVM_ASSETS:-$ROOT/build/assets}
+OUT=${1:-$ROOT/build/disk-initramfs.cpio.gz}
+
+# Both virtio transports (MMIO and PCI: the VMM picks one), the disk and its
+# file system, and the console and rng drivers for the devices that may be
+# there. fetch-assets.sh adds what each needs.
+MODULES="virtio_mmio virtio_pci virtio_blk ext4 virtio_console virtio_rng"
+
+die() { echo "mk-disk-initramfs: $*" >&2; exit 1; }
+
+[ -s "$ASSETS/busybox" ] || die "$ASSETS/busybox missing; run scripts/fetch-assets.sh"
+command -v cpio >/dev/null || die "cpio not found; run scripts/setup-deps.sh"
+# shellcheck disable=SC2086
+kos=$("$ROOT/scripts/fetch-assets.sh" --modules $MODULES) || die "the modules are not in the asset cache"
+
+mkdir -p "$(dirname "$OUT")"
+stage=$(mktemp -d "${TMPDIR:-/tmp}/lkvm-disk-initramfs.XXXXXX")
+trap 'rm -rf "$stage"' EXIT
+
+mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,root,lib/modules}
+install -m 0755 "$ASSETS/busybox" "$stage/bin/busybox"
+install -m 0755 "$ROOT/tests/system/disk-initramfs-init.sh" "$stage/init"
+ln -s busybox "$stage/bin/sh"
+for ko in $kos; do
+	install -m 0644 "$ko" "$stage/lib/modules/"
+	basename "$ko" >>"$stage/lib/modules/load-order"
+done
+# The kernel opens /dev/console for init before /init mounts devtmpfs.
+# Creating the node needs root; without it /init attaches the console itself.
+if [ "$(id -u)" = 0 ]; then
+	mknod -m 600 "$stage/dev/console" c 5 1
+fi
+
+(cd "$stage" && find . -mindepth 1 | LC_ALL=C sort \
+	| cpio --quiet -o -H newc --owner=0:0) | gzip -n -9 >"$OUT.tmp"
+mv "$OUT.tmp" "$OUT"
+echo "mk-disk-initramfs: $OUT ($(stat -c %s "$OUT") bytes; modules: $(tr '\n' ' ' <"$stage/lib/modules/load-order"))"
