@@ -58,6 +58,7 @@ PROCESSED=$SCHEMA_DIR/processed-schema.json
 
 RAM_BASE=0x80000000
 UART_BASE=0x1000000
+VIRTIO_BASE=0x3000000
 UART_SIZE=0x8
 UART_CLOCK=1843200
 GIC_DIST=0x3fff0000
@@ -79,10 +80,13 @@ BINDING_ROOTS=(
 	arm/cpus.yaml
 	arm/psci.yaml
 	timer/arm,arch_timer.yaml
+	arm/pmu.yaml			# --pmu
 	interrupt-controller/arm,gic.yaml
 	interrupt-controller/arm,gic-v3.yaml
 	serial/8250.yaml
 	serial/serial.yaml		# $ref'd by 8250.yaml
+	virtio/mmio.yaml		# -d, --rng, --console virtio
+	virtio/virtio-device.yaml	# $ref'd by mmio.yaml
 	power/power-domain.yaml		# $ref'd by psci.yaml
 )
 SOURCE_PKG=linux-source-6.1
@@ -296,6 +300,13 @@ test_fdt_args() {
 		       --psci="$C_PSCI" --cmdline="$C_CMDLINE"
 		       --mpidr="${C_MPIDRS[*]}")
 	[ "$C_INITRD" = - ] || TEST_FDT_ARGS+=(--initrd="$C_INITRD")
+	[[ $C_NAME != *-pmu-* ]] || TEST_FDT_ARGS+=(--pmu)
+	# Two disks and an rng: three virtio-mmio windows, made in that order.
+	if [[ $C_NAME == *-virtio* ]]; then
+		truncate -s 1M "$OUT/vda.img" "$OUT/vdb.img"
+		TEST_FDT_ARGS+=(--disk="$OUT/vda.img" --disk="$OUT/vdb.img,ro" --rng)
+	fi
+	[[ $C_NAME != *-virtiolegacy-* ]] || TEST_FDT_ARGS+=(--virtio-transport=mmio-legacy)
 }
 
 check_root() {
@@ -450,6 +461,26 @@ check_timer() {
 	expect timer.cpumask "/timer interrupts: flags without CPU mask $REPLY in [15:8] (GIC$C_GIC)" "" "$mask_bad"
 }
 
+# --pmu (cases named *-pmu-*): the PMUv3's overflow interrupt, PPI 23
+# (DT number 7), level-high, with the GICv2 CPU mask. None without it.
+check_pmu() {
+	local mask=0 want
+
+	if [[ $C_NAME != *-pmu-* ]]; then
+		has_node /pmu && notok pmu.absent "/pmu without --pmu" || ok pmu.absent
+		return
+	fi
+	prop /pmu compatible
+	expect pmu.compatible "/pmu compatible" '"arm,armv8-pmuv3"' "$REPLY"
+	[ "$C_GIC" != v2 ] || mask=$(((1 << C_CPUS) - 1))
+	hex $GIC_PPI
+	want="$REPLY 0x7"
+	hex "($mask << 8) | $IRQ_LEVEL_HIGH"
+	want+=" $REPLY"
+	prop_cells /pmu interrupts
+	expect pmu.interrupts "/pmu interrupts" "$want" "${CELLS[*]}"
+}
+
 # The expected GIC reg, in normalised cells.
 gic_reg() {
 	local want
@@ -502,6 +533,40 @@ check_gic() {
 	fi
 	number "$GIC_PATH" phandle
 	expect gic.phandle "$GIC_PATH phandle" "$GIC_PHANDLE" "$REPLY"
+}
+
+# virtio-mmio nodes (devices/virtio/mmio-fdt.c): kvmtool's windows, one
+# edge-triggered SPI each, after the UART's (SPI 0); none without devices.
+check_virtio() {
+	local n=0 nr=0 i k path base spi want
+
+	[[ $C_NAME != *-virtio* ]] || nr=3
+	children /
+	for k in "${KIDS[@]}"; do
+		[[ $k == virtio_mmio@* ]] && n=$((n + 1))
+	done
+	expect virtio.nodes "virtio-mmio nodes" "$nr" "$n"
+	for ((i = 0; i < nr; i++)); do
+		hex "$VIRTIO_BASE + $i * 0x200"
+		base=$REPLY
+		path=/virtio_mmio@${base#0x}
+		prop "$path" compatible
+		expect virtio.compatible "$path compatible" '"virtio,mmio"' "$REPLY"
+		prop_cells "$path" reg
+		expect virtio.reg "$path reg" "0x0 $base 0x0 0x200" "$REPLY"
+		hex "1 + $i"
+		spi=$REPLY
+		hex $GIC_SPI
+		want="$REPLY $spi 0x1"
+		prop_cells "$path" interrupts
+		expect virtio.interrupts "$path interrupts (SPI $((i + 1)), edge rising)" \
+			"$want" "$REPLY"
+		if has_prop "$path" dma-coherent; then
+			ok virtio.dma-coherent
+		else
+			notok virtio.dma-coherent "$path has no dma-coherent"
+		fi
+	done
 }
 
 check_uart() {
@@ -561,8 +626,10 @@ check_tree() {
 	check_cpus
 	check_psci
 	check_timer
+	check_pmu
 	check_gic
 	check_uart
+	check_virtio
 }
 
 decompile() {	# decompile X.dtb -> X.dts, dtc's warnings in X.dtc.log
@@ -604,6 +671,13 @@ add_cases v2 8 0x140000000
 # A DTB larger than the page lkvm tries first (boot/fdt.c): built again in
 # all of its room.
 CASES+=("v3-c64-initrd-psci1.1 v3 64 0x40000000 0x87c5e000,0x1a1235 0x10001")
+# Two disks and an rng over virtio-mmio, on both GICs, and the legacy transport.
+CASES+=("v3-c2-virtio-initrd-psci1.1 v3 2 0x10000000 0x87c5e000,0x1a1235 0x10001")
+CASES+=("v2-c2-virtio-initrd-psci1.1 v2 2 0x10000000 0x87c5e000,0x1a1235 0x10001")
+CASES+=("v3-c1-virtiolegacy-noinitrd-psci1.1 v3 1 0x8000000 - 0x10001")
+# --pmu on both GICs.
+CASES+=("v3-c2-pmu-initrd-psci1.1 v3 2 0x10000000 0x87c5e000,0x1a1235 0x10001")
+CASES+=("v2-c2-pmu-initrd-psci1.1 v2 2 0x10000000 0x87c5e000,0x1a1235 0x10001")
 # reg comes from the MPIDR KVM reports, with Aff1, Aff2 and Aff3 set
 # (Aff3 goes into the first of the two reg cells); PSCI 1.0 exactly.
 CASES+=("v3-c4-aff-initrd-psci1.0 v3 4 0x20000000 0x8fe00000,0x1000 0x10000 0x0 0x100 0x10000 0x100000000")
@@ -741,7 +815,8 @@ ensure_bindings() {
 		for f in $missing; do
 			pats+=("*/Documentation/devicetree/bindings/$f")
 		done
-		tar -xJf "$tarball" -C "$BINDINGS" --strip-components=4 --wildcards "${pats[@]}" ||
+		# --touch: newer than the processed schema, which is then remade.
+		tar -xJf "$tarball" -C "$BINDINGS" --touch --strip-components=4 --wildcards "${pats[@]}" ||
 			die "cannot extract from $tarball: $missing"
 		missing=$(bindings_missing | sort -u)
 	done
