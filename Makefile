@@ -97,10 +97,11 @@ include tests/unit.mk
 include tests/dt.mk
 include tests/fuzz.mk
 include tests/bench.mk
+include tests/kut.mk
 
 # Each suite runs even when another failed; one closing line adds them up.
 check: lkvm guest-tests
-	@scripts/check.sh unit-test bad-input-test dt-test system-test
+	@scripts/check.sh unit-test bad-input-test dt-test system-test kut-test
 
 # The bad-input table (tests/bad-input.txt, docs/errors.md); no KVM needed.
 bad-input-test: lkvm guest-tests

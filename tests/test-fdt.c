@@ -119,6 +119,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{ "rng",	no_argument, NULL, 'r' },
 		{ "console",	required_argument, NULL, 'C' },
 		{ "test-device", no_argument, NULL, 't' },
+		{ "pmu",	no_argument, NULL, 'P' },
 		{ "virtio-transport", required_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -162,6 +163,9 @@ static int parse_args(int argc, char **argv, struct args *a)
 			break;
 		case 't':
 			a->cfg.test_device = true;
+			break;
+		case 'P':
+			a->cfg.pmu = true;
 			break;
 		case 'T':
 			bad |= !!options_set_transport(&a->cfg, optarg, err, sizeof(err));

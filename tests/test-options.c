@@ -110,6 +110,49 @@ static void test_conflicts(struct unit *u)
 	CHECK_EQ(u, PARSE(&c, "-k", "I", "-c", "9"), 0);	/* auto: the host decides */
 }
 
+/*
+ * --network as kvmtool takes it: key=value pairs, mode=none among them
+ * meaning no network (kvm-unit-tests' runner passes it), in every form
+ * an option can take; any network lkvm would have to make is refused.
+ */
+static void test_network(struct unit *u)
+{
+	struct vm_config c;
+
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--network", "mode=none"), 0);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--network=mode=none"), 0);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "mode=none"), 0);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-nmode=none"), 0);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "none"), 0);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "guest_ip=10.0.0.2,mode=none"), 0);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "mode=none", "-n", "none"), 0);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "mode=user"), -22);
+	CHECK(u, strstr(err, "--network mode=user") && strstr(err, "no network devices yet") &&
+	      strstr(err, "use --network mode=none"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "mode=tap,tapif=tap0"), -22);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "guest_ip=10.0.0.2"), -22);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "mode=nonesuch"), -22);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "xmode=none"), -22);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", ""), -22);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n"), -22);
+	CHECK(u, strstr(err, "needs a value"));
+}
+
+/* --pmu is a flag, off unless given, as kvmtool's. */
+static void test_pmu(struct unit *u)
+{
+	struct vm_config c;
+
+	CHECK_EQ(u, PARSE(&c, "-k", "I"), 0);
+	CHECK(u, !c.pmu);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--pmu"), 0);
+	CHECK(u, c.pmu);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--pmu", "--irqchip=user"), 0);
+	CHECK(u, c.pmu && c.irqchip == IRQCHIP_USER);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--pmu=on"), -22);
+	CHECK(u, strstr(err, "--pmu takes no value"));
+}
+
 /* On unless asked otherwise; only on and off are settings. */
 static void test_sandbox(struct unit *u)
 {
@@ -150,6 +193,8 @@ int main(void)
 	test_errors(&u);
 	test_conflicts(&u);
 	test_sandbox(&u);
+	test_network(&u);
+	test_pmu(&u);
 	test_sizes(&u);
 	return unit_done(&u, "test-options");
 }
