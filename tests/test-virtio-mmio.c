@@ -11,6 +11,15 @@
 
 #include "tests/virtio-linux.h"
 
+/* The requests lkvm stat reports for the device. */
+static unsigned long rig_requests(struct rig *r)
+{
+	struct device_stats s = { 0 };
+
+	r->vm->dev.ops->stats(&r->vm->dev, &s);
+	return s.requests;
+}
+
 static void test_linux(struct unit *u, bool legacy)
 {
 	struct rig r;
@@ -59,11 +68,15 @@ static void test_linux(struct unit *u, bool legacy)
 	CHECK(u, !r.t.vd.vqs[0].ready && !r.t.vd.vqs[0].desc);
 	CHECK_EQ(u, r.t.vd.guest_features, 0);
 
+	/* lkvm stat's count is the VM's: a reset does not take it back. */
+	CHECK_EQ(u, rig_requests(&r), 2);
+
 	/* Probed again after the reset: it all works as the first time. */
 	linux_up(u, &r, want);
 	linux_send(&r, 0, "again");
 	virtio_dev_serve(&r.t.vd);
 	check_echo(u, &r, 0, "again");
+	CHECK_EQ(u, rig_requests(&r), 3);
 	rig_down(&r);
 	CHECK_EQ(u, atomic_load(&r.t.destroyed), 1);
 }

@@ -12,6 +12,7 @@
 #include <endian.h>
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "devices/virtio/virtqueue.h"
@@ -88,7 +89,8 @@ static void virtq_unmap(struct virtq *vq)
 
 void virtq_reset(struct virtq *vq)
 {
-	memset(vq, 0, sizeof(*vq));
+	/* Not completed: lkvm stat may be reading it, and it is the VM's. */
+	memset(vq, 0, offsetof(struct virtq, completed));
 }
 
 void virtq_stop(struct virtq *vq)

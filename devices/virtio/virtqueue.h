@@ -53,12 +53,19 @@ struct virtq {
 	void *desc, *avail, *used;	/* host addresses, checked at start */
 	uint16_t last_avail;	/* next avail ring entry to take */
 	uint16_t used_idx;	/* our copy of used->idx */
-	uint16_t signalled;
-	unsigned long completed;	/* chains pushed; the owner writes, lkvm stat reads */	/* used_idx when the driver was last notified */
+	uint16_t signalled;	/* used_idx when the driver was last notified */
 	bool no_notify;		/* virtq_notify_enable(vq, false) in force */
 	unsigned int budget;	/* chains virtq_pop() may still take */
 	bool broken;
 	const char *error;	/* why it broke, for the core's message */
+
+	/*
+	 * Chains pushed over the VM's life, for lkvm stat: the owner
+	 * writes, any thread reads. Last: virtq_reset() clears what comes
+	 * before it only, so that a driver's reset does not take back
+	 * what was done (and lkvm stat's count never goes down).
+	 */
+	unsigned long completed;
 };
 
 /* One request: its descriptor chain as host buffers. */
@@ -78,7 +85,7 @@ struct virtq_elem {
  * nothing). Neither reads nor writes the rings.
  */
 int virtq_start(struct virtq *vq, const struct guest_mem *mem);
-/* Forget everything the driver set (device reset). */
+/* Forget everything the driver set (device reset); completed stays. */
 void virtq_reset(struct virtq *vq);
 /*
  * QueueReady cleared: stop using the rings and clear ready, but keep

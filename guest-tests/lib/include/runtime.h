@@ -5,7 +5,7 @@
 #include "types.h"
 
 /* Linker script symbols: runtime addresses, since code is PC-relative. */
-extern char _text[], _edata[], _end[];
+extern char _text[], _etext[], _edata[], _end[];
 
 /* head.S */
 void park(void) __noreturn;
