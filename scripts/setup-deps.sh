@@ -14,12 +14,13 @@ x86_64|amd64)
 	# Cross toolchain for lkvm, QEMU for the emulated arm64 host.
 	pkgs=(qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	      libfdt-dev:arm64 libseccomp-dev:arm64 device-tree-compiler cpio
-	      qemu-user-static dt-schema xz-utils gcc make)
+	      qemu-user-static dt-schema xz-utils gcc make e2fsprogs python3)
 	need_arm64_arch=1
 	;;
 aarch64|arm64)
 	# Native build; scenarios run directly against /dev/kvm.
-	pkgs=(gcc libc6-dev libfdt-dev libseccomp-dev device-tree-compiler cpio dt-schema xz-utils make)
+	pkgs=(gcc libc6-dev libfdt-dev libseccomp-dev device-tree-compiler cpio dt-schema xz-utils make
+	      e2fsprogs python3)
 	need_arm64_arch=0
 	;;
 *)
