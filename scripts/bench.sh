@@ -37,6 +37,26 @@
 #                         with BENCH_IRQ_N interrupts and with none)
 #   BENCH_RATE_ROUNDS=2   rounds of the exits-per-second windows (lkvm only)
 #   BENCH_RATE_SECONDS=3  the window between the two "lkvm stat" readings
+#   BENCH_PHASES=all      what to measure: all, or some of startstop rss trace
+#                         sample null console irq rate boot scale blk
+#                         (BENCH_PHASES=blk: the block I/O rows alone, in
+#                         their own host; console and null need startstop)
+#   BENCH_BLK_ROUNDS=2    rounds of the block I/O guests: one VM per VMM, side
+#                         by side, fresh in each round
+#   BENCH_BLK_SLICES=2    each job's runs per VM and round, the VMs taking turns
+#   BENCH_BLK_MS=250      milliseconds per run of a job, by the guest's clock
+#   BENCH_BLK_ICOUNT=shift=0,sleep=off   the block I/O rows in an emulated
+#                         host of their own, QEMU with -icount and these
+#                         options: time is instructions executed (1 ns each),
+#                         the same from run to run whatever else the machine
+#                         does; empty: in the GICv3 host, in real time
+#   BENCH_BLK_JOBS="..."  the jobs (tests/bench/blk-init.sh); default: idle,
+#                         the floor, flush, sequential and random read and
+#                         write at queue depth 1 and 16
+#   BENCH_BLK_MB=128      size of the raw image the jobs run on
+#   BENCH_BLK_BOOT_ROUNDS=3  rounds of the boot with the root on a disk
+#   BENCH_CONFIG_EXTRA=   lines appended to each host's /bench/config (for
+#                         experiments: more variants, other commands)
 #   BENCH_USER=1          also lkvm --irqchip=user (0: not)
 #   BENCH_NONET=1         also kvmtool --network mode=none for start/stop and
 #                         RSS (kvmtool adds a virtio-net device by default)
@@ -64,14 +84,28 @@ abspath() { case "$1" in /*) printf '%s' "$1" ;; *) printf '%s' "$PWD/$1" ;; esa
 quick=${BENCH_QUICK:-0}
 if [ "$quick" = 1 ]; then
 	q_rounds=1 q_scale=1 q_ss=5 q_warm=1 q_mems="64 4096" q_rss=1 q_cpus="1 2" q_console=16384 q_null=5000
-	q_irq=500 q_irq_rounds=1 q_rate_rounds=1
+	q_irq=500 q_irq_rounds=1 q_rate_rounds=1 q_blk_rounds=1 q_blk_slices=2 q_blk_ms=250 q_blk_boot=1
 else
 	q_rounds=5 q_scale=5 q_ss=40 q_warm=5 q_mems="64 256 1024 4096" q_rss=3 q_cpus="1 2 4 8" q_console=65536 q_null=20000
-	q_irq=2000 q_irq_rounds=3 q_rate_rounds=2
+	q_irq=2000 q_irq_rounds=3 q_rate_rounds=2 q_blk_rounds=2 q_blk_slices=2 q_blk_ms=250 q_blk_boot=3
 fi
+ALL_PHASES="startstop rss trace sample null console irq rate boot scale blk"
+PHASES=${BENCH_PHASES:-all}
+[ "$PHASES" = all ] && PHASES=$ALL_PHASES
+for p in $PHASES; do
+	case " $ALL_PHASES " in
+	*" $p "*) ;;
+	*) echo "bench: BENCH_PHASES: no phase '$p' (all, or of: $ALL_PHASES)" >&2; exit 2 ;;
+	esac
+done
+on() { case " $PHASES " in *" $1 "*) return 0 ;; esac; return 1; }
+# The block I/O rows are the GICv3 host's (or their own host's, with
+# -icount); alone, they need no GICv2 host.
+gics_default="3 2"
+[ "$PHASES" = blk ] && gics_default=3
 VMM=$(abspath "${VMM:-./lkvm}")
 PEER=${PEER:-}
-GICS=${BENCH_GICS:-3 2}
+GICS=${BENCH_GICS:-$gics_default}
 ROUNDS=${BENCH_ROUNDS:-$q_rounds}
 SS_ROUNDS=${BENCH_SS_ROUNDS:-$q_ss}
 WARM_ROUNDS=${BENCH_WARM_ROUNDS:-$q_warm}
@@ -88,6 +122,13 @@ IRQ_N=${BENCH_IRQ_N:-$q_irq}
 IRQ_ROUNDS=${BENCH_IRQ_ROUNDS:-$q_irq_rounds}
 RATE_ROUNDS=${BENCH_RATE_ROUNDS:-$q_rate_rounds}
 RATE_SECONDS=${BENCH_RATE_SECONDS:-3}
+BLK_ROUNDS=${BENCH_BLK_ROUNDS:-$q_blk_rounds}
+BLK_SLICES=${BENCH_BLK_SLICES:-$q_blk_slices}
+BLK_MS=${BENCH_BLK_MS:-$q_blk_ms}
+BLK_ICOUNT=${BENCH_BLK_ICOUNT-shift=0,sleep=off}
+BLK_JOBS=${BENCH_BLK_JOBS:-idle floor flush seqread1 seqread16 seqwrite1 seqwrite16 randread1 randread16 randwrite1 randwrite16}
+BLK_MB=${BENCH_BLK_MB:-128}
+BLK_BOOT_ROUNDS=${BENCH_BLK_BOOT_ROUNDS:-$q_blk_boot}
 USER_GIC=${BENCH_USER:-1}
 NONET=${BENCH_NONET:-1}
 GUEST_PARAMS=${BENCH_GUEST_PARAMS:-}
@@ -104,7 +145,7 @@ export LKVM_ASSETS=$ASSETS
 isnum() { [[ "$1" =~ ^[0-9]+$ ]]; }
 for v in ROUNDS SS_ROUNDS WARM_ROUNDS RSS_ROUNDS SCALE_ROUNDS BOOT_LIMIT SCALE_LIMIT \
 	 CONSOLE_BYTES NULL_EXITS SAMPLE_SECONDS IRQ_N IRQ_ROUNDS RATE_ROUNDS \
-	 RATE_SECONDS HOST_TIMEOUT; do
+	 RATE_SECONDS HOST_TIMEOUT BLK_ROUNDS BLK_SLICES BLK_MS BLK_MB BLK_BOOT_ROUNDS; do
 	isnum "${!v}" || die "BENCH_$v must be a number, not '${!v}'"
 done
 for w in $RSS_MEMS $SCALE_CPUS; do
@@ -117,6 +158,15 @@ if [ $((IRQ_N % 2)) != 0 ] || [ "$IRQ_N" = 0 ]; then
 	die "BENCH_IRQ_N must be even and positive (ping-pong round trips)"
 fi
 [ "$RATE_SECONDS" -gt 0 ] || die "BENCH_RATE_SECONDS must be positive"
+[ "$BLK_MS" -gt 0 ] || die "BENCH_BLK_MS must be positive"
+[ "$BLK_SLICES" -gt 0 ] || die "BENCH_BLK_SLICES must be positive"
+# shellcheck disable=SC2086	# counted as words
+[ "$(echo $BLK_JOBS | wc -w)" -le 26 ] || die "BENCH_BLK_JOBS: at most 26 jobs (one letter each)"
+[ "$BLK_MB" -gt 0 ] || die "BENCH_BLK_MB must be positive"
+for j in $BLK_JOBS; do
+	grep -q "^	$j)" tests/bench/blk-init.sh || [ "$j" = idle ] || [ "$j" = dd4k ] ||
+		die "BENCH_BLK_JOBS: no job '$j' in tests/bench/blk-init.sh"
+done
 for g in $GICS; do
 	case "$g" in 2|3) ;; *) die "BENCH_GICS: '$g' is not a GIC version (2 or 3)" ;; esac
 done
@@ -180,6 +230,22 @@ install -m 0755 tests/bench/guest-init.sh "$stage/guest/bench-init"
 { cat "$DIR/guest-initramfs-base.cpio.gz"; cpio_of "$stage/guest" | gzip -n -9; } \
 	>"$DIR/guest-initramfs.cpio.gz"
 
+# --- the block I/O guests: the disk tests' images plus /bench-blk-init --------
+# The disk initramfs (Debian's virtio and ext4 modules, its /init mounts
+# root= and switches to it) boots the root file system image; with
+# /bench-blk-init and blkbench appended, rdinit= runs the I/O jobs on a
+# raw disk instead.
+if on blk; then
+	"$ROOT/scripts/mk-rootfs.sh" "$DIR/disk" >/dev/null || die "scripts/mk-rootfs.sh failed"
+	"$ROOT/scripts/mk-disk-initramfs.sh" "$DIR/disk-initramfs.cpio.gz" >/dev/null ||
+		die "scripts/mk-disk-initramfs.sh failed"
+	mkdir -p "$stage/blk/bin"
+	install -m 0755 tests/bench/blk-init.sh "$stage/blk/bench-blk-init"
+	install -m 0755 build/bench/blkbench "$stage/blk/bin/blkbench"
+	{ cat "$DIR/disk-initramfs.cpio.gz"; cpio_of "$stage/blk" | gzip -n -9; } \
+		>"$DIR/blk-initramfs.cpio.gz"
+fi
+
 # --- the host's initramfs: the system tests' one plus /bench ------------------
 VMM="$VMM" GUEST_INITRD="$DIR/guest-initramfs.cpio.gz" \
 	"$ROOT/scripts/mk-host-initramfs.sh" "$DIR/host-base.cpio" >/dev/null
@@ -207,11 +273,17 @@ patch_count "$o/guests/mmio-null.bin" "$NULL_EXITS"
 # The busy sample: console output that does not end before the sample.
 cp "$o/guests/console.bin" "$o/guests/console-long.bin"
 patch_count "$o/guests/console-long.bin" $((1 << 40))
+if on blk; then
+	mkdir -p "$o/blk"
+	install -m 0644 "$DIR/blk-initramfs.cpio.gz" "$DIR/disk-initramfs.cpio.gz" \
+		"$DIR/disk/rootfs.img.gz" "$o/blk/"
+fi
 
 # --- one emulated host per GIC version -----------------------------------------
 # Variants are VMM + irqchip (+ options); CMD_<variant> is the command.
-write_config() {	# write_config GIC
-	local g=$1 ic lk kt all boot ss rss con scale irq rate
+# KIND: core (every phase but blk), blk (blk alone) or all.
+write_config() {	# write_config GIC KIND
+	local g=$1 kind=$2 ic lk kt all boot ss rss con scale irq rate blk warm sample busy trace null
 	ic=gicv$g
 	lk=lkvm_$ic kt=kvmtool_$ic
 	if [ "$g" = 3 ]; then
@@ -237,8 +309,33 @@ write_config() {	# write_config GIC
 			ss+=" ${kt}_nonet" rss+=" ${kt}_nonet"
 		fi
 	fi
+	# The block I/O rows: lkvm and kvmtool with their virtio devices on
+	# virtio-mmio (kvmtool's default is PCI), GICv3 host only.
+	blk=
+	if on blk && [ "$g" = 3 ] && [ "$kind" != core ]; then
+		blk=lkvm_blk
+		[ -n "$PEER" ] && blk+=" kvmtool_blk"
+	fi
 	# shellcheck disable=SC2086	# lists of words
-	all=$(printf '%s\n' $boot $ss $rss | grep -vx 'noop\|bare' | awk '!seen[$0]++' | tr '\n' ' ')
+	all=$(printf '%s\n' $boot $ss $rss $blk | grep -vx 'noop\|bare' | awk '!seen[$0]++' | tr '\n' ' ')
+	# The start/stop warm-up runs whatever is selected: it warms the host.
+	warm=$ss sample=$all busy=$con trace=$boot
+	on startstop || ss=''
+	on rss || rss=''
+	on trace || trace=''
+	on sample || sample='' busy=''
+	null=''
+	on null && null=$con
+	on console || con=''
+	on irq || irq=''
+	on rate || rate=''
+	on boot || boot=''
+	on scale || scale=''
+	if [ "$kind" = blk ]; then
+		ss='' rss='' trace='' sample='' busy='' null='' con='' irq='' rate=''
+		boot='' scale='' warm=''
+		all=$blk
+	fi
 	cat <<-EOF
 	# written by scripts/bench.sh
 	HOST=v$g
@@ -249,7 +346,7 @@ write_config() {	# write_config GIC
 	CMD_${kt}_nonet='/bench/bin/kvmtool run --irqchip=$ic --network mode=none'
 	ROUNDS=$ROUNDS
 	SS_ROUNDS=$SS_ROUNDS
-	WARM_ROUNDS=$WARM_ROUNDS
+	WARM_ROUNDS=$( [ -n "$warm" ] && echo "$WARM_ROUNDS" || echo 0)
 	RSS_ROUNDS=$RSS_ROUNDS
 	SCALE_ROUNDS=$SCALE_ROUNDS
 	RSS_MEMS='$( [ -n "$rss" ] && echo "$RSS_MEMS")'
@@ -257,11 +354,27 @@ write_config() {	# write_config GIC
 	BOOT_VARIANTS='$boot'
 	SS_VARIANTS='$ss'
 	RSS_VARIANTS='$rss'
-	NULL_VARIANTS='$con'
+	NULL_VARIANTS='$null'
 	CONSOLE_VARIANTS='$con'
 	SCALE_VARIANTS='$scale'
-	SAMPLE_VARIANTS='$all'
-	TRACE_VARIANTS='$boot'
+	SAMPLE_VARIANTS='$sample'
+	BUSY_VARIANTS='$busy'
+	TRACE_VARIANTS='$trace'
+	WARM_VARIANTS='$warm'
+	BLK_VARIANTS='$blk'
+	CMD_lkvm_blk='$vmm_in_host run --irqchip=gicv3 --virtio-transport=mmio'
+	CMD_kvmtool_blk='/bench/bin/kvmtool run --irqchip=gicv3 --virtio-transport=mmio'
+	BLK_ROUNDS=$BLK_ROUNDS
+	BLK_SLICES=$BLK_SLICES
+	BLK_MS=$BLK_MS
+	BLK_JOBS='$BLK_JOBS'
+	BLK_MB=$BLK_MB
+	BLK_BOOT_ROUNDS=$BLK_BOOT_ROUNDS
+	BLK_LIMIT=$((BOOT_LIMIT + $(wc -w <<<"$BLK_JOBS") * BLK_SLICES * $(wc -w <<<"$blk") * (BLK_MS / 1000 + 15)))
+	BLK_IMG=/tmp/bench/blk.img
+	BLK_INITRD=/bench/blk/blk-initramfs.cpio.gz
+	DISK_INITRD=/bench/blk/disk-initramfs.cpio.gz
+	BLK_ROOTFS=/bench/blk/rootfs.img.gz
 	TRACE_LINES=60
 	SAMPLE_SECONDS=$SAMPLE_SECONDS
 	IRQ_VARIANTS='$irq'
@@ -278,6 +391,7 @@ write_config() {	# write_config GIC
 	NULL_EXITS=$NULL_EXITS
 	GUEST_PARAMS='$GUEST_PARAMS'
 	EOF
+	[ -z "${BENCH_CONFIG_EXTRA:-}" ] || printf '%s\n' "$BENCH_CONFIG_EXTRA"
 }
 
 # One line of progress per run, from its BENCH-RUN line.
@@ -290,27 +404,58 @@ show_run() {
 	}' <<<"$1"
 }
 
+# One line of progress per block I/O job, from its BENCH-BLK line.
+show_blk() {
+	awk '{
+		for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+		printf "  blk       %-22s r%-2s s%-2s %-12s %8s IOPS %8s MB/s%s\n", f["variant"],
+			f["round"], f["slice"], f["name"], f["iops"], f["mbps"],
+			("x_exits" in f) ? "  exits " f["x_exits"] : ""
+	}' <<<"$1"
+}
+
+# The emulated hosts to boot: one per GIC version for the other phases;
+# with -icount, one more for the block I/O rows (GICv3), as "blk".
+boots=
+only_blk=0
+[ "$PHASES" = blk ] && only_blk=1
+for g in $GICS; do
+	[ "$only_blk" = 1 ] && [ -n "$BLK_ICOUNT" ] && continue
+	boots+=" $g"
+done
+if on blk && [ -n "$BLK_ICOUNT" ]; then
+	boots+=" blk"
+elif on blk && [[ " $GICS " != *" 3 "* ]]; then
+	die "the block I/O rows run on the GICv3 host: BENCH_GICS must have 3, or BENCH_BLK_ICOUNT a value"
+fi
+
 failed=0
 peer_failed=0
 logs=()
-for g in $GICS; do
-	host=v$g
+for b in $boots; do
+	g=$b kind=all icount=() what="GICv$b host"
+	[ -n "$BLK_ICOUNT" ] && kind=core
+	if [ "$b" = blk ]; then
+		g=3 kind=blk icount=(-icount "$BLK_ICOUNT") what="GICv3 host for the block I/O rows (-icount $BLK_ICOUNT)"
+	fi
+	host=v$b
+	[ "$b" = blk ] && host=blk
 	log=$DIR/host-$host.log
 	logs+=("$log")
-	write_config "$g" >"$o/config"
+	write_config "$g" "$kind" >"$o/config"
 	{ cat "$DIR/host-base.cpio"; cpio_of "$stage/host"; } >"$DIR/host-$host.cpio"
 	if [ "$DRY_RUN" = 1 ]; then
-		echo "bench: GIC$host host: $DIR/host-$host.cpio, /bench/config:"
+		echo "bench: $what: $DIR/host-$host.cpio, /bench/config:"
 		sed 's/^/  | /' "$o/config"
 		continue
 	fi
-	echo "bench: booting the GIC$host host (QEMU -smp $QEMU_SMP -m $QEMU_MEM), limit $HOST_TIMEOUT s, console log $log"
+	echo "bench: booting the $what (QEMU -smp $QEMU_SMP -m $QEMU_MEM), limit $HOST_TIMEOUT s, console log $log"
 	rm -f "$log.tmp"
 	t0=$(now)
 	set +e
 	timeout -k 10 "$HOST_TIMEOUT" qemu-system-aarch64 \
 		-M "virt,virtualization=on,gic-version=$g" -cpu "$QEMU_CPU" \
-		-smp "$QEMU_SMP" -m "$QEMU_MEM" \
+		-smp "$QEMU_SMP" -m "$QEMU_MEM" "${icount[@]}" \
 		-kernel "$ASSETS/Image" -initrd "$DIR/host-$host.cpio" \
 		-append "console=ttyAMA0 quiet rdinit=/bench/init" \
 		-nodefaults -display none -monitor none -serial stdio -no-reboot \
@@ -325,6 +470,7 @@ for g in $GICS; do
 		case "$line" in
 		BENCH-RUN*)	show_run "$line" ;;
 		BENCH-RATE*|BENCH-IRQ*)	printf '  %s\n' "${line#BENCH-}" ;;
+		BENCH-BLK*)	show_blk "$line" ;;
 		BENCH-PHASE*|BENCH-INFO*|BENCH-NOTE*|BENCH-FAIL*|BENCH-DONE*|"  | "*|*"Kernel panic"*|qemu-system-*)
 				printf '%s\n' "$line" ;;
 		esac
@@ -333,11 +479,11 @@ for g in $GICS; do
 	set -e
 	mv "$log.tmp" "$log"
 	if grep -q '^BENCH-DONE rc=0' "$log"; then
-		echo "bench: GIC$host host done in $(since "$t0") s"
+		echo "bench: $what done in $(since "$t0") s"
 	else
 		why="qemu exit $qrc"
 		[ "$qrc" = 124 ] && why="killed after the $HOST_TIMEOUT s limit"
-		echo "bench: GIC$host host FAILED, no BENCH-DONE ($why) after $(since "$t0") s; last console lines:"
+		echo "bench: $what FAILED, no BENCH-DONE ($why) after $(since "$t0") s; last console lines:"
 		tail -n 20 "$log" | sed 's/^/  | /'
 		failed=$((failed + 1))
 	fi
@@ -363,10 +509,13 @@ report=$DIR/report.md
 		"peer: ${PEER:-none}."
 	echo "Rounds: boot/console/floor $ROUNDS, start/stop $SS_ROUNDS, RSS $RSS_ROUNDS," \
 		"scaling $SCALE_ROUNDS; console $CONSOLE_BYTES bytes, floor $NULL_EXITS exits;" \
-		"irqcost.bin $IRQ_ROUNDS x $IRQ_N interrupts; exit rates $RATE_ROUNDS x $RATE_SECONDS s."
+		"irqcost.bin $IRQ_ROUNDS x $IRQ_N interrupts; exit rates $RATE_ROUNDS x $RATE_SECONDS s;" \
+		"block I/O $BLK_ROUNDS x $BLK_SLICES x $BLK_MS ms per job${BLK_ICOUNT:+ (-icount $BLK_ICOUNT)}, boot on a disk $BLK_BOOT_ROUNDS. Phases: $PHASES."
 	echo
-	cat "${logs[@]}" 2>/dev/null | tr -d '\r' | grep -E '^BENCH-(RUN|RATE|IRQ|INFO|NOTE|SAMPLE|TASK|TRACE) ' \
+	cat "${logs[@]}" 2>/dev/null | tr -d '\r' | grep -E '^BENCH-(RUN|RATE|IRQ|BLK|INFO|NOTE|SAMPLE|TASK|TRACE) ' \
 	| awk -v peer="${PEER:+1}" -v cbytes="$CONSOLE_BYTES" -v nexits="$NULL_EXITS" \
+	      -v blk_ms="$BLK_MS" -v blk_slices="$BLK_SLICES" -v blk_mb="$BLK_MB" \
+	      -v blk_icount="$BLK_ICOUNT" \
 	      -v cpus_list="$SCALE_CPUS" -v mems_list="$RSS_MEMS" -v gics="$GICS" \
 	      -f tests/bench/report.awk
 } >"$report"

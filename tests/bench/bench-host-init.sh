@@ -29,6 +29,14 @@
 #             gic=vN irqs=N ticks=N freq=HZ ns_per_irq=N [uptime_ms=N
 #             exits=N mmio=N signal=N]   irqcost.bin's result, and for lkvm
 #                                            its exit counts (--loglevel=debug)
+#   BENCH-BLK host=.. variant=.. round=N slice=N name=JOB mode=.. bs=N qd=N
+#             ios=N bytes=N us=N iops=N mbps=N lat_us=N [x_COUNTER=N ...
+#             window_ms=N]               one run of a block I/O job
+#                                            (blkbench's line, BLKBENCH in
+#                                            blk-init.sh) and the VMM's
+#                                            counters over it ("lkvm stat"
+#                                            before and after: x_exits,
+#                                            x_mmio, x_dev_requests, ...)
 #   BENCH-FAIL <why>, then "  | " lines      a run that did not do its job
 #   BENCH-DONE rc=N                          last line before poweroff
 #
@@ -56,6 +64,14 @@
 #              rate-linux-idle and rate-linux-busy the Linux guest with
 #              lkvm.bench=idle|busy (2 vCPUs, 512 MiB, from 1 s after its
 #              BENCH-GUEST-READY line)
+#   blkio      the block I/O guests (blk-init.sh, blkbench), one per
+#              variant of BLK_VARIANTS, side by side, 1 vCPU, 256 MiB, a
+#              copy of a BLK_MB MiB raw image as /dev/vda: BLK_JOBS, each
+#              BLK_SLICES times BLK_MS ms per VM and round, the VMs taking
+#              turns; one BENCH-RUN per VM and round, BENCH-BLK per job run
+#   blkboot    the root on a disk: the disk tests' ext4 image (a fresh copy
+#              each run) and initramfs, root=/dev/vda rw, 2 vCPUs, 512 MiB,
+#              exec to exit; ok when the disk's init printed GUEST-DONE
 #   For idle and busy, /proc/PID/status just before SIGTERM gives:
 #   BENCH-SAMPLE host=.. metric=.. variant=.. seconds=S threads=N rss_kb=N
 #             anon_kb=N vmsize_kb=N cpu_us=N     (sizes from smaps_rollup)
@@ -63,7 +79,8 @@
 #             stime_ticks=N vcsw=N nvcsw=N          one per thread
 #
 # /bench/config sets: HOST (v3|v2), the phase lists and rounds, and for
-# each variant V the command CMD_V (see scripts/bench.sh).
+# each variant V the command CMD_V (see scripts/bench.sh). A phase whose
+# list of variants is empty is not run (BENCH_PHASES).
 
 PATH=/bin:/sbin:/usr/bin:/usr/sbin
 export PATH
@@ -115,6 +132,14 @@ fi
 # shellcheck source=/dev/null
 . "$B/config"
 WARM_ROUNDS=${WARM_ROUNDS:-1}
+WARM_VARIANTS=${WARM_VARIANTS-$SS_VARIANTS}
+BLK_VARIANTS=${BLK_VARIANTS:-}
+BLK_SLICES=${BLK_SLICES:-1}
+BLK_MS=${BLK_MS:-1000}
+BLK_SLEEP=$((BLK_MS / 1000)).$(printf '%03d' $((BLK_MS % 1000)))
+# The system tests' pseudo-terminal helper (scripts/mk-host-initramfs.sh).
+PTYRUN=/lkvm-test/ptyrun
+RUN_EXTRA=
 
 # The chip column of /proc/interrupts: "GICv3", or "GICv2" / "GIC-N".
 detected=unknown
@@ -190,6 +215,31 @@ helper_run() {
 	fi
 }
 
+# run_result: r, status and bytes of the run whose files are $res, $out.
+run_result() {
+	r=
+	[ -s "$res" ] && read -r r <"$res"
+	[ -n "$r" ] || r="wall_us=0 maxrss_kb=0 utime_us=0 stime_us=0 status=125 timedout=0"
+	status=${r#*status=}
+	status=${status%% *}
+	bytes=$(($(wc -c <"$out")))
+}
+
+# run_report CMD...: the BENCH-RUN line of a run (metric, variant,
+# round, cpus, mem, limit, r, bytes set; why empty when it did its job),
+# and when it failed, why with the tails of its output.
+run_report() {
+	ok=0
+	[ -z "$why" ] && ok=1
+	echo "BENCH-RUN host=$HOST metric=$metric variant=$variant cpus=$cpus mem=$mem round=$round $r out_bytes=$bytes limit=$limit ok=$ok"
+	[ "$ok" = 1 ] && return 0
+	failures=$((failures + 1))
+	echo "BENCH-FAIL $metric $variant cpus=$cpus mem=$mem round=$round: $why"
+	echo "  | cmd: $*"
+	tail -n 5 "$err" | sed 's/^/  | stderr: /'
+	tail -n 8 "$out" | tr -d '\r' | sed 's/^/  | stdout: /'
+}
+
 # run_one METRIC VARIANT ROUND CPUS MEM LIMIT KERNEL INITRD PARAMS
 run_one() {
 	metric=$1 variant=$2 round=$3 cpus=$4 mem=$5 limit=$6
@@ -208,18 +258,14 @@ run_one() {
 		case "$metric:$variant" in
 		irq*:lkvm_*)	dbg=--loglevel=debug ;;
 		esac
+		# RUN_EXTRA: more options for this run (the disk of a disk boot).
 		# shellcheck disable=SC2086	# the command is words on purpose
-		set -- $cmd $dbg -k "$kernel" -c "$cpus" -m "$mem"
+		set -- $cmd $dbg $RUN_EXTRA -k "$kernel" -c "$cpus" -m "$mem"
 		[ -n "$initrd" ] && set -- "$@" -i "$initrd"
 		[ -n "$params" ] && set -- "$@" -p "$params"
 		"$RR" -o "$res" -s "$st" -i -t "$limit" "$@" >"$out" 2>"$err"
 	fi
-	r=
-	[ -s "$res" ] && read -r r <"$res"
-	[ -n "$r" ] || r="wall_us=0 maxrss_kb=0 utime_us=0 stime_us=0 status=125 timedout=0"
-	status=${r#*status=}
-	status=${status%% *}
-	bytes=$(($(wc -c <"$out")))
+	run_result
 	ok=0 why=
 	case "$metric:$r" in
 	idle:*timedout=1*|busy:*timedout=1*)
@@ -233,6 +279,10 @@ run_one() {
 		boot)
 			if ! grep -q "^BENCH-GUEST-UP cpus=$cpus " "$out"; then
 				why="no 'BENCH-GUEST-UP cpus=$cpus' line from the guest"
+			fi ;;
+		blkboot)
+			if ! grep -q '^GUEST-DONE passed=0 failed=0' "$out"; then
+				why="no 'GUEST-DONE' line from the disk's init"
 			fi ;;
 		console)
 			want=$((CONSOLE_BYTES / 64))
@@ -249,15 +299,7 @@ run_one() {
 			fi ;;
 		esac
 	fi
-	[ -z "$why" ] && ok=1
-	echo "BENCH-RUN host=$HOST metric=$metric variant=$variant cpus=$cpus mem=$mem round=$round $r out_bytes=$bytes limit=$limit ok=$ok"
-	if [ "$ok" = 0 ]; then
-		failures=$((failures + 1))
-		echo "BENCH-FAIL $metric $variant cpus=$cpus mem=$mem round=$round: $why"
-		echo "  | cmd: $*"
-		tail -n 5 "$err" | sed 's/^/  | stderr: /'
-		tail -n 8 "$out" | tr -d '\r' | sed 's/^/  | stdout: /'
-	fi
+	run_report "$@"
 	if { [ "$metric" = idle ] || [ "$metric" = busy ]; } && [ "$ok" = 1 ]; then
 		sed -n "s/^Task: /BENCH-TASK host=$HOST metric=$metric variant=$variant /p" "$st"
 		awk -v head="BENCH-SAMPLE host=$HOST metric=$metric variant=$variant seconds=$limit" -v r="$r" '
@@ -416,7 +458,243 @@ rate_one() {
 	rm -f "$out" "$err" "$res"
 }
 
+# wait_line FILE PATTERN PID DEADLINE: until a line of FILE matches
+# PATTERN (grep -E, the whole line but its \r), PID ended or /proc/uptime
+# passed DEADLINE (s). 0 when the line is there.
+wait_line() {
+	while :; do
+		grep -Eq "^$2[[:space:]]*\$" "$1" && return 0
+		kill -0 "$3" 2>/dev/null || return 1
+		[ "$(cut -d. -f1 /proc/uptime)" -lt "$4" ] || return 1
+		sleep 0.1
+	done
+}
+
+# The host's page cache, dropped between block I/O runs and jobs. The
+# image lives in tmpfs (this host has no disk), whose pages are the file
+# itself and stay: what is dropped is every other cached page.
+drop_caches() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+}
+
+# counts_delta "READING1" "READING2": x_KEY=N for each counter of two
+# "VMM stat" replies (uptime_ms becomes window_ms); empty when either
+# is not one.
+counts_delta() {
+	awk -v a="$1" -v b="$2" '
+	function parse(s, v,    n, w, i, eq) {
+		n = split(s, w, " ")
+		for (i = 1; i <= n; i++) {
+			eq = index(w[i], "=")
+			if (eq && substr(w[i], eq + 1) ~ /^[0-9]+$/)
+				v[substr(w[i], 1, eq - 1)] = substr(w[i], eq + 1)
+		}
+	}
+	BEGIN {
+		parse(a, x); parse(b, y)
+		if (!("uptime_ms" in x) || !("uptime_ms" in y))
+			exit
+		for (k in y)
+			if (k != "uptime_ms" && (k in x))
+				printf "x_%s=%d ", k, y[k] - x[k]
+		printf "window_ms=%d\n", y["uptime_ms"] - x["uptime_ms"]
+	}'
+}
+
+# blk_slice VARIANT JOB LETTER N: one job of one VM, its N+1st command.
+# Its counters are read while the guest waits (READY n=N), the host's
+# caches dropped, the job's letter typed; once the guest waits again
+# (READY n=N+1) the counters are read again. The BENCH-BLK line goes to
+# WORK/blk-VARIANT.blk, printed when the VM's run is over and did its job.
+blk_slice() {
+	o=$WORK/blk-$1
+	fd='' pid='' stat='' s1='' s2=''
+	eval "fd=\$fd_$1 pid=\$pid_$1 stat=\$stat_$1"
+	[ -n "$stat" ] && s1=$($stat 2>/dev/null)
+	drop_caches
+	echo "$3" >&"$fd"
+	# Not a look at the output while the job runs: under -icount every
+	# instruction of this host takes the guests' time too.
+	sleep "$BLK_SLEEP"
+	if ! wait_line "$o.out" "BENCH-BLK-READY n=$(($4 + 1))" "$pid" \
+			$(($(cut -d. -f1 /proc/uptime) + BLK_MS / 1000 + 120)); then
+		echo "no 'BENCH-BLK-READY n=$(($4 + 1))' line after job $2" >"$o.why"
+		return 1
+	fi
+	[ -n "$stat" ] && s2=$($stat 2>/dev/null)
+	if grep -q '^BENCH-BLK-FAIL' "$o.out"; then
+		grep '^BENCH-BLK-FAIL' "$o.out" | head -n 1 | tr -d '\r' >"$o.why"
+		return 1
+	fi
+	r=$(grep "^BLKBENCH name=$2 " "$o.out" | tail -n 1 | tr -d '\r')
+	echo "BENCH-BLK host=$HOST variant=$1 round=$round slice=$slice ${r#BLKBENCH }" \
+		"$(counts_delta "$s1" "$s2")" >>"$o.blk"
+}
+
+# blk_round ROUND: one block I/O guest (blk-init.sh) per variant, all
+# booted together, each on its own copy of the raw image (lkvm, as
+# QEMU, locks an image it writes), 1 vCPU, 256 MiB, on a pseudo-terminal
+# (ptyrun): kvmtool reads its standard input only from a terminal. The
+# host types each job's letter to one VM at a time: every job runs
+# BLK_SLICES times on each VM, the VMs taking turns in a rotated order,
+# so that what drifts over the phase falls on every variant alike. Each
+# VM's run is then reported as metric blkio, and its jobs as BENCH-BLK
+# lines. Sets round, slice, nc (commands typed so far to each VM) and,
+# per variant V, fd_V (its console's FIFO), pid_V and stat_V (its
+# "VMM stat" command, empty without counters).
+blk_round() {
+	round=$1 k=0 failed_v=
+	for v in $BLK_VARIANTS; do
+		k=$((k + 1))
+		o=$WORK/blk-$v
+		rm -f "$o".*
+		mkfifo "$o.in"
+		eval "fd_$v=$((4 + k))"
+		eval "exec $((4 + k))<>\"$o.in\""
+		cp "$BLK_IMG" "$o.img"
+		eval "cmd=\$CMD_$v"
+		# shellcheck disable=SC2086	# the command is words on purpose
+		set -- "$PTYRUN" $cmd --name "bench-$v" -d "$o.img" -k "$KERNEL" \
+			-i "$BLK_INITRD" -c 1 -m 256 -p "$BLK_PARAMS"
+		echo "$*" >"$o.cmd"
+		"$RR" -o "$o.res" -t "$BLK_LIMIT" "$@" <"$o.in" >"$o.out" 2>"$o.err" \
+			5>&- 6>&- 7>&- 8>&- 9>&- &
+		eval "pid_$v=$!"
+		eval "stat_$v="
+	done
+	deadline=$(($(cut -d. -f1 /proc/uptime) + BOOT_LIMIT))
+	for v in $BLK_VARIANTS; do
+		o=$WORK/blk-$v
+		eval "pid=\$pid_$v"
+		if ! wait_line "$o.out" "BENCH-BLK-READY n=0" "$pid" "$deadline"; then
+			echo "no 'BENCH-BLK-READY n=0' line: the guest did not come up" >"$o.why"
+			failed_v="$failed_v $v"
+			continue
+		fi
+		eval "cmd=\$CMD_$v"
+		# Counters where the VMM has them (lkvm stat); kvmtool has none.
+		case "$(${cmd%% *} stat -n "bench-$v" 2>/dev/null)" in
+		*exits=*)	eval "stat_$v=\"${cmd%% *} stat -n bench-$v\"" ;;
+		esac
+	done
+	nc=0 i=0
+	[ -n "$failed_v" ] || for j in $BLK_JOBS; do
+		i=$((i + 1))
+		letter=$(echo abcdefghijklmnopqrstuvwxyz | cut -c"$i")
+		echo "BENCH-PHASE blk round=$round job=$j: $BLK_SLICES slice(s) of $BLK_MS ms on each of $BLK_VARIANTS"
+		slice=1
+		while [ "$slice" -le "$BLK_SLICES" ] && [ -z "$failed_v" ]; do
+			# shellcheck disable=SC2086
+			for v in $(rotate $((round + slice)) $BLK_VARIANTS); do
+				blk_slice "$v" "$j" "$letter" "$nc" || { failed_v=$v; break; }
+			done
+			nc=$((nc + 1)) slice=$((slice + 1))
+		done
+		[ -z "$failed_v" ] || break
+	done
+	for v in $BLK_VARIANTS; do
+		eval "fd=\$fd_$v"
+		echo q >&"$fd"
+	done
+	# A VM that failed may not take its q: stop it.
+	for v in $failed_v; do
+		eval "cmd=\$CMD_$v"
+		${cmd%% *} stop -n "bench-$v" >/dev/null 2>&1
+	done
+	for v in $BLK_VARIANTS; do
+		eval "pid=\$pid_$v fd=\$fd_$v"
+		wait "$pid"
+		eval "exec $fd>&-"
+		blk_report "$v"
+	done
+}
+
+# blk_report VARIANT: the BENCH-RUN line of one VM's run in this round
+# and, when it did its job, its BENCH-BLK lines.
+blk_report() {
+	o=$WORK/blk-$1
+	metric=blkio variant=$1 cpus=1 mem=256 limit=$BLK_LIMIT
+	out=$o.out err=$o.err res=$o.res
+	run_result
+	why=
+	[ -s "$o.why" ] && why=$(cat "$o.why")
+	if [ -z "$why" ]; then
+		case "$r" in
+		*timedout=1*)	why="killed after the $limit s limit" ;;
+		*)		[ "$status" = 0 ] || why="exit status $status" ;;
+		esac
+	fi
+	if [ -z "$why" ] && ! grep -q '^BENCH-BLK-DONE .* failed=0' "$out"; then
+		why="no 'BENCH-BLK-DONE failed=0' line from the guest"
+	fi
+	# shellcheck disable=SC2046	# the command's words, as run_report shows them
+	run_report $(cat "$o.cmd")
+	if [ "$ok" = 1 ]; then
+		cat "$o.blk" 2>/dev/null
+		case "$noted" in
+		*" $1-blk "*) ;;
+		*)
+			noted="$noted$1-blk "
+			echo "BENCH-NOTE variant=$1 $(grep '^BENCH-BLK-UP' "$out" | tr -d '\r' | head -n 1)"
+			;;
+		esac
+	fi
+	rm -f "$o".*
+}
+
+# blk_phase: the block I/O rows. The raw image is made once, in tmpfs,
+# with every block allocated (a hole reads as zeros without a page);
+# BLK_ROUNDS rounds of blk_round, then BLK_BOOT_ROUNDS boots with the
+# root file system on a disk (a fresh copy of the image each time,
+# read-write as a user boots it), one VMM after the other.
+blk_phase() {
+	[ -n "$BLK_VARIANTS" ] || return 0
+	# shellcheck disable=SC2086
+	if [ "$(echo $BLK_VARIANTS | wc -w)" -gt 5 ]; then
+		echo "BENCH-FAIL blk: at most 5 variants side by side (file descriptors 5 to 9)"
+		failures=$((failures + 1))
+		return 0
+	fi
+	# The guests' consoles are pseudo-terminals.
+	if ! grep -q ' /dev/pts ' /proc/mounts; then
+		mkdir -p /dev/pts
+		mount -t devpts devpts /dev/pts
+	fi
+	echo "BENCH-PHASE blk: $BLK_ROUNDS round(s) of $BLK_VARIANTS side by side, jobs $BLK_JOBS, $BLK_SLICES x $BLK_MS ms each, a $BLK_MB MiB image"
+	dd if=/dev/zero of="$BLK_IMG" bs=1M count="$BLK_MB" 2>/dev/null
+	n=1
+	while [ "$n" -le "$BLK_ROUNDS" ]; do
+		blk_round "$n"
+		n=$((n + 1))
+	done
+	rm -f "$BLK_IMG"
+	[ "$BLK_BOOT_ROUNDS" -gt 0 ] || return 0
+	echo "BENCH-PHASE blkboot cpus=2 mem=512: $BLK_BOOT_ROUNDS round(s) of $BLK_VARIANTS, the root on a disk"
+	root=$WORK/root.img
+	gunzip -c "$BLK_ROOTFS" >"$WORK/root.pristine"
+	RUN_EXTRA="-d $root"
+	n=1
+	while [ "$n" -le "$BLK_BOOT_ROUNDS" ]; do
+		# shellcheck disable=SC2086
+		for v in $(rotate "$n" $BLK_VARIANTS); do
+			cp "$WORK/root.pristine" "$root"
+			drop_caches
+			run_one blkboot "$v" "$n" 2 512 "$BOOT_LIMIT" "$KERNEL" \
+				"$DISK_INITRD" "$BLK_BOOT_PARAMS"
+		done
+		n=$((n + 1))
+	done
+	RUN_EXTRA=
+	rm -f "$root" "$WORK/root.pristine"
+}
+
 LINUX_PARAMS="rdinit=/bench-init panic=-1${GUEST_PARAMS:+ $GUEST_PARAMS}"
+# The I/O guest's boot is not measured: quiet, so that a slow console
+# does not make its runs long.
+# shellcheck disable=SC2086	# the list of jobs, one blank between
+BLK_PARAMS="rdinit=/bench-blk-init panic=-1 quiet lkvm.blk_ms=$BLK_MS lkvm.blk_jobs=$(echo $BLK_JOBS | tr ' ' ,)${GUEST_PARAMS:+ $GUEST_PARAMS}"
+BLK_BOOT_PARAMS="root=/dev/vda rw panic=-1${GUEST_PARAMS:+ $GUEST_PARAMS}"
 t0=$(cut -d' ' -f1 /proc/uptime)
 
 # Warm-up, not reported: the first VM of a boot and the first exec of
@@ -424,11 +702,12 @@ t0=$(cut -d' ' -f1 /proc/uptime)
 # own work just after its boot lands on the first rounds (they ran 2 to 3
 # times slower than the rest, for every variant alike, when there was
 # one warm-up round).
-echo "BENCH-PHASE warm-up: $WARM_ROUNDS unreported start/stop round(s) of $SS_VARIANTS"
+[ "$WARM_ROUNDS" -gt 0 ] &&
+	echo "BENCH-PHASE warm-up: $WARM_ROUNDS unreported start/stop round(s) of $WARM_VARIANTS"
 n=1
 while [ "$n" -le "$WARM_ROUNDS" ]; do
 	# shellcheck disable=SC2086
-	for v in $(rotate "$n" $SS_VARIANTS); do
+	for v in $(rotate "$n" $WARM_VARIANTS); do
 		if is_helper "$v"; then
 			helper_run "$v" "$B/guests/poweroff.bin" -o /dev/null -i -t 60 >/dev/null 2>&1
 		else
@@ -455,7 +734,7 @@ if [ -n "$TRACE_VARIANTS" ]; then
 	done
 fi
 phase idle 1 "$SAMPLE_VARIANTS" 1 64 "$SAMPLE_SECONDS" "$B/guests/idle.bin" "" ""
-phase busy 1 "$CONSOLE_VARIANTS" 1 64 "$SAMPLE_SECONDS" "$B/guests/console-long.bin" "" ""
+phase busy 1 "${BUSY_VARIANTS-$CONSOLE_VARIANTS}" 1 64 "$SAMPLE_SECONDS" "$B/guests/console-long.bin" "" ""
 phase null "$ROUNDS" "$NULL_VARIANTS" 1 64 "$SHORT_LIMIT" "$B/guests/mmio-null.bin" "" ""
 phase console "$ROUNDS" "$CONSOLE_VARIANTS" 1 64 "$SHORT_LIMIT" "$B/guests/console.bin" "" ""
 if [ -n "$IRQ_VARIANTS" ] && [ "$IRQ_ROUNDS" -gt 0 ]; then
@@ -516,6 +795,8 @@ if [ -n "$SCALE_VARIANTS" ] && [ -n "$scale_cpus" ] && [ "$SCALE_ROUNDS" -gt 0 ]
 		n=$((n + 1))
 	done
 fi
+
+blk_phase
 
 t1=$(cut -d' ' -f1 /proc/uptime)
 echo "BENCH-INFO measured_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", b - a }') failures=$failures"

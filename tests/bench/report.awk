@@ -65,7 +65,7 @@ function shown(k, x, f) {
 }
 
 # Seconds / milliseconds / KiB of a key.
-function boot_s(h, v, c) { return div(median(key(h, "boot", v, c, 512), "wall"), 1e6) }
+function boot_s(h, v, c, m) { return div(median(key(h, m == "" ? "boot" : m, v, c, 512), "wall"), 1e6) }
 function boot_rss(h, v, c) { return median(key(h, "boot", v, c, 512), "rss") }
 function boot_out(h, v, c) { return median(key(h, "boot", v, c, 512), "out") }
 function ss_ms(h, v, mem) { return div(mean(key(h, "startstop", v, 1, mem), "wall"), 1e3) }
@@ -117,6 +117,211 @@ function per_irqchip(mt, h, v) {
 	return ""
 }
 
+# Each round's figures of a block I/O job from its slices: requests per
+# second and MB/s over the slices' time, the mean latency; the counters
+# only when every slice had them.
+function blk_rounds(    i, kr, p, k, n, x) {
+	for (i = 1; i <= nbkeys; i++) {
+		kr = bkeys[i]
+		split(kr, p, SUBSEP)
+		k = key(p[1], p[2], p[3], p[4], p[5])
+		n = ++cnt[k]
+		bround[k, p[6]] = n
+		bround_of[k, n] = p[6]
+		vals[k, "ios", n] = bsum[kr, "ios"]
+		vals[k, "iops", n] = bsum[kr, "us"] ? bsum[kr, "ios"] * 1e6 / bsum[kr, "us"] : 0
+		vals[k, "mbps", n] = bsum[kr, "us"] ? bsum[kr, "bytes"] / bsum[kr, "us"] : 0
+		vals[k, "lat", n] = bsum[kr, "ios"] ? bsum[kr, "lat"] / bsum[kr, "ios"] : 0
+		if (bsum[kr, "slices_x"] == bsum[kr, "slices"])
+			for (x = 1; x <= nxkeys; x++)
+				vals[k, xkeys[x], n] = bsum[kr, xkeys[x]]
+	}
+}
+
+# Block I/O: the median of what over a job's rounds; for n given, of
+# the first n values (the derived ones below).
+function bmed(h, job, v, what,    k) {
+	k = key(h, "B:" job, v, "", "")
+	return median(k, what)
+}
+function median_n(k, what, n) {
+	if (!n)
+		return ""
+	sorted(k, what, n)
+	return n % 2 ? tmp[(n + 1) / 2] : (tmp[n / 2] + tmp[n / 2 + 1]) / 2
+}
+
+# A counter of the VMM (x_exits, x_mmio, ...) in round i of a job (key
+# k), net of the same round's idle window (the handshake's own counts);
+# "" when that round has none. "x_exits_noirq" is the exits at the
+# devices' registers (dev_exits) less two per interrupt (dev_irqs):
+# virtio-mmio's driver reads InterruptStatus and writes InterruptACK for
+# each, accesses that exit whatever the VMM; what is left is mostly
+# notifications, which an ioeventfd takes in the kernel.
+function net(k, x, i,    ki, ni) {
+	if (x == "x_exits_noirq")
+		return sub_(net(k, "x_dev_exits", i), mul(2, net(k, "x_dev_irqs", i)))
+	if (!((k, x, i) in vals))
+		return ""
+	ki = key(p_h, "B:idle", p_v, "", "")
+	ni = bround[ki, bround_of[k, i]]
+	return vals[k, x, i] - (ni && ((ki, x, ni) in vals) ? vals[ki, x, ni] : 0)
+}
+
+# A counter per request of a job, the median over the rounds: per guest
+# I/O (den "ios", blkbench's count) or per request the device completed
+# (den "x_dev_requests": the block layer merges adjacent I/Os).
+function per_req(h, job, v, x, den,    k, i, m, a, b) {
+	k = key(h, "B:" job, v, "", "")
+	p_h = h; p_v = v
+	m = 0
+	for (i = 1; i <= cnt[k]; i++) {
+		a = net(k, x, i)
+		b = den == "ios" ? vals[k, "ios", i] : net(k, den, i)
+		if (a != "" && b != "" && b + 0 > 0)
+			vals[k, "pr_" x, ++m] = a / b
+	}
+	return median_n(k, "pr_" x, m)
+}
+
+# | job | variant | round 1 | ... | median | spread |: the spread is
+# (max - min) / median, how far the rounds are apart.
+function blk_rounds_row(h, job, v, what, f, nr,    k, i, line, lo, hi, m, x) {
+	k = key(h, "B:" job, v, "", "")
+	if (!cnt[k])
+		return
+	line = "| " job " | " v
+	lo = hi = ""
+	for (i = 1; i <= nr; i++) {
+		x = (k, i) in bround ? vals[k, what, bround[k, i]] : ""
+		line = line " | " fmt(x, f)
+		if (x != "" && (lo == "" || x + 0 < lo + 0))
+			lo = x
+		if (x != "" && (hi == "" || x + 0 > hi + 0))
+			hi = x
+	}
+	m = median(k, what)
+	printf "%s | %s | %s |\n", line, fmt(m, f),
+	    fmt(m + 0 ? (hi - lo) * 100 / m : "", "%.0f %%")
+}
+
+# The block I/O tables: lkvm against kvmtool (the peer, or whatever ran
+# as kvmtool_blk), targets, the floor, exits per request, every round.
+function blk_tables(h,    L, K, nj, jl, jlist, i, j, what, f, nr, x, e, worst, worst2, den, w, v, line, sep) {
+	L = "lkvm_blk"; K = "kvmtool_blk"
+	print "## Block I/O: virtio-blk on virtio-mmio, GICv3 host, in-kernel GICv3"
+	print ""
+	printf "A raw image of %d MiB in the emulated host's tmpfs (a copy per VM) is /dev/vda of a 1-vCPU,\n", blk_mb
+	printf "256 MiB guest per VMM, the guests side by side; blkbench (O_DIRECT; QD 1 pread/pwrite, QD 16\n"
+	printf "Linux AIO) runs each job %d time(s) %d ms per round on each, the VMs taking turns; median of\n", blk_slices, blk_ms
+	print "the rounds. kvmtool runs with --virtio-transport=mmio."
+	if (blk_icount != "")
+		printf "Emulated host of its own, QEMU -icount %s: a ns is an instruction executed, of the guest,\nthe host kernel or the VMM, whatever else the machine runs.\n", blk_icount
+	print ""
+	print "| metric | lkvm | kvmtool | ratio | target | holds |"
+	print "| --- | ---: | ---: | ---: | --- | --- |"
+	jlist = "seqread1 seqread16 seqwrite1 seqwrite16 randread1 randread16 randwrite1 randwrite16"
+	nj = split(jlist, jl, " ")
+	for (i = 1; i <= nj; i++) {
+		j = jl[i]
+		what = j ~ /^seq/ ? "mbps" : "iops"
+		f = what == "mbps" ? "%.1f" : "%.0f"
+		row(sprintf("%s %s, %s KiB, QD %s (%s)", j ~ /^seq/ ? "Sequential" : "Random",
+		    j ~ /read/ ? "read" : "write", j ~ /^seq/ ? 128 : 4, j ~ /16$/ ? 16 : 1,
+		    what == "mbps" ? "MB/s" : "IOPS"),
+		    bmed(h, j, L, what), bmed(h, j, K, what), f, ">=", 1.2)
+	}
+	row("Boot with the root on a disk (ext4, virtio-blk), 2 vCPUs, 512 MiB, exec to exit (median, s)",
+	    boot_s(h, L, 2, "blkboot"), boot_s(h, K, 2, "blkboot"), "%.2f", "<=", 0.7)
+	row("The floor: one virtqueue round trip, QD 1 4 KiB read of one block (us per request)",
+	    bmed(h, "floor", L, "lat"), bmed(h, "floor", K, "lat"), "%.1f", "", "")
+	row("The floor: flush, a request without data (us per request)",
+	    bmed(h, "flush", L, "lat"), bmed(h, "flush", K, "lat"), "%.1f", "", "")
+	# The worst I/O job's exits to lkvm per request: per request the
+	# device completed where lkvm counts them, else per guest I/O.
+	den = ("x_dev_requests" in xkey) ? "x_dev_requests" : "ios"
+	worst = worst2 = ""
+	for (i = 1; i <= nj; i++) {
+		e = per_req(h, jl[i], L, "x_exits", den)
+		if (e != "" && (worst == "" || e > worst))
+			worst = e
+		e = ""
+		if (("x_dev_irqs" in xkey) && ("x_dev_exits" in xkey))
+			e = per_req(h, jl[i], L, "x_exits_noirq", den)
+		if (e != "" && (worst2 == "" || e > worst2))
+			worst2 = e
+	}
+	printf "| Exits to lkvm per %s, the highest over the I/O jobs (lkvm stat, net of the handshake) | %s | - | - | 0 | %s |\n",
+	    den == "ios" ? "I/O" : "request", fmt(worst, "%.2f"),
+	    worst == "" ? "" : (worst < 0.005 ? "yes" : "**no**")
+	if (("x_dev_irqs" in xkey) && ("x_dev_exits" in xkey))
+		printf "|   of them at the disk's registers, less the interrupt's InterruptStatus read and InterruptACK write (2 per interrupt): the notifications | %s | - | - | 0 | %s |\n",
+		    fmt(worst2, "%.2f"), worst2 == "" ? "" : (worst2 < 0.005 ? "yes" : "**no**")
+	print ""
+
+	# exits first, then the other counters by name.
+	for (i = 2; i <= nxkeys; i++) {
+		x = xkeys[i]
+		for (j = i - 1; j >= 1 && (x == "x_exits" || (xkeys[j] != "x_exits" && xkeys[j] > x)); j--)
+			xkeys[j + 1] = xkeys[j]
+		xkeys[j + 1] = x
+	}
+	if (nxkeys) {
+		printf "Counters of the VMM per guest I/O (`lkvm stat` at each job's start and end, net of the\n"
+		printf "same round's idle window, which has the handshake and no I/O; median of the rounds):\n"
+		print ""
+		line = "| job | variant | guest I/Os (median) "
+		sep = "| --- | --- | ---: "
+		for (x = 1; x <= nxkeys; x++) {
+			line = line "| " substr(xkeys[x], 3) " "
+			sep = sep "| ---: "
+		}
+		print line "|"
+		print sep "|"
+		for (i = 0; i <= nj + 1; i++) {
+			j = i == 0 ? "floor" : i == nj + 1 ? "flush" : jl[i]
+			for (w = 1; w <= nblkvar; w++) {
+				v = blkvars[w]
+				if (!cnt[key(h, "B:" j, v, "", "")] || !((key(h, "B:" j, v, "", ""), "x_exits", 1) in vals))
+					continue
+				line = "| " j " | " v " | " fmt(bmed(h, j, v, "ios"), "%d") " "
+				for (x = 1; x <= nxkeys; x++)
+					line = line "| " fmt(per_req(h, j, v, xkeys[x], "ios"), "%.3f") " "
+				print line "|"
+			}
+		}
+		print ""
+	}
+
+	nr = blkrounds
+	print "Every round (MB/s for the sequential jobs, us per request for the floor and flush, IOPS for the rest):"
+	print ""
+	line = "| job | variant"
+	sep = "| --- | ---"
+	for (i = 1; i <= nr; i++) {
+		line = line " | round " i
+		sep = sep " | ---:"
+	}
+	print line " | median | spread |"
+	print sep " | ---: | ---: |"
+	for (i = 0; i <= nj + 1; i++) {
+		j = i == 0 ? "floor" : i == nj + 1 ? "flush" : jl[i]
+		what = j ~ /^seq/ ? "mbps" : j ~ /^rand/ ? "iops" : "lat"
+		f = what == "mbps" ? "%.1f" : what == "iops" ? "%.0f" : "%.1f"
+		blk_rounds_row(h, j, L, what, f, nr)
+		blk_rounds_row(h, j, K, what, f, nr)
+	}
+	# Jobs outside the table above (BENCH_BLK_JOBS), as IOPS.
+	for (i = 1; i <= nbjobs; i++) {
+		j = bjobs[i]
+		if (j == "idle" || j == "floor" || j == "flush" || (" " jlist " ") ~ (" " j " "))
+			continue
+		blk_rounds_row(h, j, L, "iops", "%.0f", nr)
+		blk_rounds_row(h, j, K, "iops", "%.0f", nr)
+	}
+	print ""
+}
+
 # Least-squares slope of a boot figure over the vCPU counts measured
 # (cl[1..nc]): what each extra vCPU costs. what: "s" (time) or "rss".
 function slope(h, v, what,    i, c, y, n, sx, sy, sxx, sxy) {
@@ -156,6 +361,57 @@ function row(label, a, b, f, op, target,    r, hold) {
 		fmt(r, "%.2f"), op == "" ? "" : op " " target, hold
 }
 
+# The per-irqchip table, over the hosts in hosts[1..nh].
+function irqchip_table(    nmt, metrics, j, i, x, mt, h, ic, kv, r, ur) {
+	print "## Per irqchip (lkvm); compare within one host only"
+	print ""
+	print "| metric | host | lkvm in-kernel | lkvm user | user / in-kernel | kvmtool | in-kernel / kvmtool |"
+	print "| --- | --- | ---: | ---: | ---: | ---: | ---: |"
+	nmt = split("boot ss console floor irqself xself irqpp xpp ridle rlidle rlidle_sig rlbusy rlbusy_mmio rlbusy_sig rcon", metrics, " ")
+	label["boot"] = "Linux boot, 2 vCPUs (median, s)"
+	label["ss"] = "Start/stop, net (mean, ms)"
+	label["console"] = "Console throughput (KiB/s)"
+	label["floor"] = "MMIO exit floor (us per exit)"
+	label["irqself"] = "Interrupt to itself: self-SGI raised, taken, EOIed (us per interrupt)"
+	label["xself"] = "  exits to lkvm per self-SGI"
+	label["irqpp"] = "Interrupt to a vCPU in WFI: SGI ping-pong, 2 vCPUs (us per interrupt)"
+	label["xpp"] = "  exits to lkvm per ping-pong SGI"
+	label["ridle"] = "Exits to lkvm per s: idle.bin, WFI, no timer, 1 vCPU"
+	label["rlidle"] = "Exits to lkvm per s: Linux idle in sleep, 2 vCPUs"
+	label["rlidle_sig"] = "  of which KVM_EXIT_INTR: kicks and timer-level exits"
+	label["rlbusy"] = "Exits to lkvm per s: Linux busy, a shell loop per vCPU, 2 vCPUs"
+	label["rlbusy_mmio"] = "  of which MMIO (GIC registers)"
+	label["rlbusy_sig"] = "  of which KVM_EXIT_INTR"
+	label["rcon"] = "Exits to lkvm per s: console-long.bin, 1 vCPU"
+	mf["boot"] = "%.2f"; mf["ss"] = "%.1f"; mf["console"] = "%.1f"; mf["floor"] = "%.1f"
+	mf["irqself"] = "%.1f"; mf["irqpp"] = "%.1f"; mf["xself"] = "%.2f"; mf["xpp"] = "%.2f"
+	mf["ridle"] = mf["rlidle"] = mf["rlidle_sig"] = mf["rlbusy"] = mf["rlbusy_mmio"] = mf["rlbusy_sig"] = mf["rcon"] = "%.1f"
+	for (j = 1; j <= nmt; j++) {
+		mt = metrics[j]
+		for (i = 1; i <= nh; i++) {
+			h = "v" hosts[i]
+			ic = "gicv" hosts[i]
+			kv[1] = "lkvm_" ic; kv[2] = "lkvm_user"; kv[3] = "kvmtool_" ic
+			for (x = 1; x <= 3; x++)
+				r[x] = per_irqchip(mt, h, kv[x])
+			# Exit counts against next to none: no ratio.
+			ur = div(r[2], r[1])
+			if (mt ~ /^[xr]/ && r[1] < 1)
+				ur = ""
+			printf "| %s | %s | %s | %s | %s | %s | %s |\n", label[mt],
+			    h " (" ic ")", fmt(r[1], mf[mt]), fmt(r[2], mf[mt]),
+			    fmt(ur, "%.2f"), fmt(r[3], mf[mt]),
+			    fmt(div(r[1], r[3]), "%.2f")
+		}
+	}
+	print ""
+	print "\"user\" is `--irqchip=user` (lkvm's userspace GICv2) on the same host; kvmtool"
+	print "runs with the in-kernel GIC of that host. Interrupt costs: irqcost.bin by the"
+	print "guest's clock, median; its exits are lkvm's count minus that of the same guest"
+	print "without interrupts. Exits per s: \"lkvm stat\" over a window, median; lkvm only."
+	print ""
+}
+
 # Splits "KEY=value KEY=value ..." (after the first word) into f[].
 function fields(line,    w, n, j, eq) {
 	delete f
@@ -169,6 +425,8 @@ function fields(line,    w, n, j, eq) {
 
 /^BENCH-RUN / {
 	fields($0)
+	if (f["metric"] != "blkio" && f["metric"] != "blkboot")
+		havecore = 1
 	k = key(f["host"], f["metric"], f["variant"], f["cpus"], f["mem"])
 	if (!(k in seen)) {
 		seen[k] = 1
@@ -191,6 +449,7 @@ function fields(line,    w, n, j, eq) {
 }
 /^BENCH-RATE / {
 	fields($0)
+	havecore = 1
 	if (f["ok"] != 1 || f["window_ms"] <= 0)
 		next
 	k = key(f["host"], "R:" f["metric"], f["variant"], "", "")
@@ -202,6 +461,7 @@ function fields(line,    w, n, j, eq) {
 }
 /^BENCH-IRQ / {
 	fields($0)
+	havecore = 1
 	k = key(f["host"], "I:" f["metric"], f["variant"], "", "")
 	n = ++cnt[k]
 	vals[k, "irqs", n] = f["irqs"]
@@ -210,6 +470,41 @@ function fields(line,    w, n, j, eq) {
 	vals[k, "exits", n] = f["exits"]
 	vals[k, "mmio", n] = f["mmio"]
 	vals[k, "signal", n] = f["signal"]
+	next
+}
+# Block I/O jobs: one line per run of a job (a slice); the slices of a
+# round are added up (requests, time, bytes, counters) in blk_rounds()
+# at the end, which gives each round's figures under the metric
+# "B:<job>" (iops, mbps, lat: mean latency, ios, x_*: counters).
+/^BENCH-BLK / {
+	fields($0)
+	k = key(f["host"], "B:" f["name"], f["variant"], "", "")
+	kr = k SUBSEP f["round"]
+	if (!(kr in bsum)) {
+		bkeys[++nbkeys] = kr
+		bsum[kr] = 1
+	}
+	bsum[kr, "ios"] += f["ios"]
+	bsum[kr, "us"] += f["us"]
+	bsum[kr, "bytes"] += f["bytes"]
+	bsum[kr, "lat"] += f["lat_us"] * f["ios"]
+	if ("x_exits" in f)
+		bsum[kr, "slices_x"]++
+	bsum[kr, "slices"]++
+	for (x in f)
+		if (x ~ /^x_/) {
+			bsum[kr, x] += f[x]
+			if (!(x in xkey))
+				xkeys[++nxkeys] = x
+			xkey[x] = 1
+		}
+	if (!(f["variant"] in blkvar))
+		blkvars[blkvar[f["variant"]] = ++nblkvar] = f["variant"]
+	if (!(f["name"] in bjob))
+		bjobs[bjob[f["name"]] = ++nbjobs] = f["name"]
+	if (f["round"] + 0 > blkrounds)
+		blkrounds = f["round"] + 0
+	haveblk = 1
 	next
 }
 /^BENCH-TRACE / {
@@ -236,7 +531,12 @@ END {
 		if (hosts[i] == 3)
 			has3 = 1
 
-	if (has3) {
+	blk_rounds()
+	if (haveblk || cnt[key("v3", "blkboot", "lkvm_blk", 2, 512)] ||
+	    fails[key("v3", "blkboot", "lkvm_blk", 2, 512)])
+		blk_tables("v3")
+
+	if (has3 && havecore) {
 		h = "v3"
 		L = "lkvm_gicv3"; K = "kvmtool_gicv3"; KN = "kvmtool_gicv3_nonet"
 		print "## lkvm vs kvmtool: GICv3 host, in-kernel GICv3"
@@ -343,53 +643,8 @@ END {
 		print ""
 	}
 
-	print "## Per irqchip (lkvm); compare within one host only"
-	print ""
-	print "| metric | host | lkvm in-kernel | lkvm user | user / in-kernel | kvmtool | in-kernel / kvmtool |"
-	print "| --- | --- | ---: | ---: | ---: | ---: | ---: |"
-	nmt = split("boot ss console floor irqself xself irqpp xpp ridle rlidle rlidle_sig rlbusy rlbusy_mmio rlbusy_sig rcon", metrics, " ")
-	label["boot"] = "Linux boot, 2 vCPUs (median, s)"
-	label["ss"] = "Start/stop, net (mean, ms)"
-	label["console"] = "Console throughput (KiB/s)"
-	label["floor"] = "MMIO exit floor (us per exit)"
-	label["irqself"] = "Interrupt to itself: self-SGI raised, taken, EOIed (us per interrupt)"
-	label["xself"] = "  exits to lkvm per self-SGI"
-	label["irqpp"] = "Interrupt to a vCPU in WFI: SGI ping-pong, 2 vCPUs (us per interrupt)"
-	label["xpp"] = "  exits to lkvm per ping-pong SGI"
-	label["ridle"] = "Exits to lkvm per s: idle.bin, WFI, no timer, 1 vCPU"
-	label["rlidle"] = "Exits to lkvm per s: Linux idle in sleep, 2 vCPUs"
-	label["rlidle_sig"] = "  of which KVM_EXIT_INTR: kicks and timer-level exits"
-	label["rlbusy"] = "Exits to lkvm per s: Linux busy, a shell loop per vCPU, 2 vCPUs"
-	label["rlbusy_mmio"] = "  of which MMIO (GIC registers)"
-	label["rlbusy_sig"] = "  of which KVM_EXIT_INTR"
-	label["rcon"] = "Exits to lkvm per s: console-long.bin, 1 vCPU"
-	mf["boot"] = "%.2f"; mf["ss"] = "%.1f"; mf["console"] = "%.1f"; mf["floor"] = "%.1f"
-	mf["irqself"] = "%.1f"; mf["irqpp"] = "%.1f"; mf["xself"] = "%.2f"; mf["xpp"] = "%.2f"
-	mf["ridle"] = mf["rlidle"] = mf["rlidle_sig"] = mf["rlbusy"] = mf["rlbusy_mmio"] = mf["rlbusy_sig"] = mf["rcon"] = "%.1f"
-	for (j = 1; j <= nmt; j++) {
-		mt = metrics[j]
-		for (i = 1; i <= nh; i++) {
-			h = "v" hosts[i]
-			ic = "gicv" hosts[i]
-			kv[1] = "lkvm_" ic; kv[2] = "lkvm_user"; kv[3] = "kvmtool_" ic
-			for (x = 1; x <= 3; x++)
-				r[x] = per_irqchip(mt, h, kv[x])
-			# Exit counts against next to none: no ratio.
-			ur = div(r[2], r[1])
-			if (mt ~ /^[xr]/ && r[1] < 1)
-				ur = ""
-			printf "| %s | %s | %s | %s | %s | %s | %s |\n", label[mt],
-			    h " (" ic ")", fmt(r[1], mf[mt]), fmt(r[2], mf[mt]),
-			    fmt(ur, "%.2f"), fmt(r[3], mf[mt]),
-			    fmt(div(r[1], r[3]), "%.2f")
-		}
-	}
-	print ""
-	print "\"user\" is `--irqchip=user` (lkvm's userspace GICv2) on the same host; kvmtool"
-	print "runs with the in-kernel GIC of that host. Interrupt costs: irqcost.bin by the"
-	print "guest's clock, median; its exits are lkvm's count minus that of the same guest"
-	print "without interrupts. Exits per s: \"lkvm stat\" over a window, median; lkvm only."
-	print ""
+	if (havecore)
+		irqchip_table()
 
 	if (nsample) {
 		print "## Running VMs sampled: /proc/PID/smaps_rollup and status after a few seconds"
