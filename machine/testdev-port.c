@@ -22,9 +22,7 @@ static void testdev_port_exit(void *opaque, int status)
 {
 	struct testdev_port *p = opaque;
 
-	p->vm->guest_status = status;
-	pr_info(p->vm->cfg.loglevel, "the guest ended its run with status %d", status);
-	vm_request_stop(p->vm, VM_STOP_GUEST_STATUS);
+	vm_host_ops.guest_exit(p->vm, status);
 }
 
 static void testdev_port_thread_start(void *opaque)

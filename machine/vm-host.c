@@ -34,6 +34,7 @@ static void vm_host_guest_exit(void *host, int status)
 	struct vm *vm = host;
 
 	vm->guest_status = status;
+	pr_info(vm->cfg.loglevel, "the guest ended its run with status %d", status);
 	vm_request_stop(vm, VM_STOP_GUEST_STATUS);
 }
 
