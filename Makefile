@@ -46,7 +46,7 @@ LKVM_SRCS := main.c \
 	gic/irqchip.c gic/kvm-vgic.c gic/kvm-gicv2.c gic/kvm-gicv3.c gic/gic-fdt.c \
 	gic/user-gic.c gic/ugic-core.c gic/ugic-dist.c gic/ugic-cpuif.c \
 	devices/bus.c devices/uart8250.c devices/uart8250-fdt.c host/console.c \
-	host/console-out.c machine/mmio-batch.c machine/reg-page.c \
+	host/console-out.c machine/mmio-batch.c machine/reg-page.c machine/reg-mirror.c \
 	devices/testdev.c devices/testdev-fdt.c \
 	devices/virtio/blk.c devices/virtio/disk.c devices/virtio/rng.c \
 	devices/virtio/console.c devices/virtio/blk-board.c devices/virtio/rng-board.c \

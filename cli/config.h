@@ -51,7 +51,7 @@ struct vm_config {
 	unsigned int wfi_kick_ms;	/* LKVM_WFI_KICK_MS: userspace GIC idle kick period */
 	const char *hide_caps;		/* LKVM_HIDE_CAPS: KVM capabilities to act as if missing */
 	bool no_batch;			/* LKVM_NO_MMIO_BATCH: every MMIO write exits */
-	bool no_reg_page;		/* LKVM_NO_REG_PAGE: every UART read exits */
+	bool no_reg_page;		/* LKVM_NO_REG_PAGE: every register read exits */
 	bool no_ioeventfd;		/* LKVM_NO_IOEVENTFD: virtio notifications exit */
 	const char *sandbox_selftest;	/* LKVM_SANDBOX_SELFTEST: a thread that makes a forbidden call */
 };

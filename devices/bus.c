@@ -100,6 +100,9 @@ int mmio_bus_access(struct mmio_bus *bus, uint64_t addr, void *data,
 	}
 	acc.offset = addr - r->base;
 	ret = r->handler(r, &acc);
+	/* Before the vCPU goes on: its next read may come from the copy. */
+	if (is_write)
+		mmio_region_changed(r, 0, r->size);
 	if (!is_write) {
 		v = htole64(ret ? 0 : acc.data);
 		memcpy(data, &v, len);

@@ -54,32 +54,56 @@ void reg_page_destroy(struct reg_page *p)
 
 /*
  * The guest may map the device uncached (it does: device memory), and
- * then reads memory, not the cache lkvm wrote through: clean the line
- * to the point of coherency. On x86 (the unit tests) there is no guest.
+ * then reads memory, not the cache lkvm wrote through: clean the lines
+ * of [addr, addr + len) to the point of coherency. On x86 (the unit
+ * tests) there is no guest.
  */
-static void reg_page_clean(const void *addr)
+static void reg_page_clean(const uint8_t *addr, size_t len)
 {
 #ifdef __aarch64__
-	asm volatile("dc civac, %0\n\tdsb sy" : : "r"(addr) : "memory");
+	uint64_t ctr, line;
+	uintptr_t a, end = (uintptr_t)addr + len;
+
+	asm volatile("mrs %0, ctr_el0" : "=r"(ctr));
+	line = 4UL << ((ctr >> 16) & 0xf);	/* DminLine: log2 of words */
+	for (a = (uintptr_t)addr & ~(line - 1); a < end; a += line)
+		asm volatile("dc civac, %0" : : "r"(a) : "memory");
+	asm volatile("dsb sy" : : : "memory");
 #else
 	(void)addr;
+	(void)len;
 #endif
 }
 
 /*
- * Lock held. Makes the copy equal to regs; the caller must withdraw the
- * page first when a read of the old copy would now be wrong in a way
- * the guest could act on (see machine/devices.c).
+ * Lock held. Makes [off, off + len) of the copy equal to regs, a word
+ * at a time where both are 32-bit aligned, so that a vCPU reading the
+ * copy meanwhile sees each register old or new, never half of each.
+ * The caller must withdraw the page first when a read of the old copy
+ * would now be wrong in a way the guest could act on (the UART).
  */
-int reg_page_update(struct vm *vm, struct reg_page *p, const uint8_t *regs,
+int reg_page_update(struct reg_page *p, size_t off, const uint8_t *regs,
 		    size_t len)
 {
-	if (!p->mem || len > p->size)
+	uint8_t *dst;
+	size_t i;
+
+	if (!p->mem || off > p->size || len > p->size - off)
 		return -EINVAL;
-	if (!memcmp(p->mem, regs, len))
+	dst = p->mem + off;
+	if (!memcmp(dst, regs, len))
 		return 0;
-	memcpy(p->mem, regs, len);
-	reg_page_clean(p->mem);
+	if (off % 4 || len % 4) {
+		memcpy(dst, regs, len);
+	} else {
+		for (i = 0; i < len; i += 4) {
+			uint32_t v;
+
+			memcpy(&v, regs + i, 4);
+			__atomic_store_n((uint32_t *)(dst + i), v, __ATOMIC_RELAXED);
+		}
+	}
+	reg_page_clean(dst, len);
 	return 0;
 }
 

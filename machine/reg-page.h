@@ -15,7 +15,9 @@ struct vm;
  * over the device as a read-only memslot while that copy is good.
  * Reads then cost no exit; writes still fault to KVM and reach lkvm
  * (or KVM's coalesced-MMIO ring), as with no page at all. The owner
- * decides when the copy is good; see machine/devices.c for the UART.
+ * decides when the copy is good: the UART (machine/uart-port.c) maps it
+ * while the guest polls, register mirrors (machine/reg-mirror.c) for
+ * as long as the VM runs.
  */
 struct reg_page {
 	uint8_t *mem;		/* NULL: not available (no KVM_CAP_READONLY_MEM) */
@@ -31,7 +33,7 @@ struct reg_page {
 int reg_page_init(struct vm *vm, struct reg_page *p, uint64_t gpa, uint32_t slot);
 void reg_page_disable(struct reg_page *p);
 void reg_page_destroy(struct reg_page *p);
-int reg_page_update(struct vm *vm, struct reg_page *p, const uint8_t *regs,
+int reg_page_update(struct reg_page *p, size_t off, const uint8_t *regs,
 		    size_t len);
 int reg_page_map(struct vm *vm, struct reg_page *p, bool on);
 

@@ -97,7 +97,7 @@ static void uart_port_image(void *opaque, const uint8_t *regs, bool read)
 	pthread_mutex_lock(&p->lock);
 	if (!good)
 		uart_port_page_off(port);
-	else if (!reg_page_update(vm, p, regs, UART8250_REGS) && !p->mapped &&
+	else if (!reg_page_update(p, 0, regs, UART8250_REGS) && !p->mapped &&
 		 read && ++p->misses >= UART_PAGE_MISSES)
 		uart_port_page_on(port);
 	pthread_mutex_unlock(&p->lock);

@@ -271,6 +271,7 @@ static const struct vm_stage vm_stages[] = {
 	{ "UART register page",		uart_port_page_init,	NULL },
 	{ "vCPU threads, parked",	vcpus_spawn,		vm_threads_stop },
 	{ "create the GIC",		vm_gic_create,		vm_gic_undo },
+	{ "register mirrors",		reg_mirrors_setup,	reg_mirrors_teardown },
 	{ "size and init the GIC",	vm_gic_init,		NULL },
 	{ "vCPU PMUs (--pmu)",		vcpus_init_pmu,		NULL },
 	{ "PSCI version",		vm_read_psci_version,	NULL },

@@ -18,6 +18,7 @@
 #include "lib/guest-mem.h"
 #include "machine/board.h"
 #include "machine/mmio-batch.h"
+#include "machine/reg-mirror.h"
 
 struct vcpu;
 struct uart_port;
@@ -83,6 +84,7 @@ struct vm {
 	struct mmio_batch batch;	/* coalesced MMIO (UART THR) */
 	struct sandbox sandbox;		/* per-thread system call allow-lists */
 	struct timespec started;	/* when the vCPU threads started */
+	struct reg_mirrors mirrors;	/* virtio-mmio registers read from memory */
 };
 
 int vm_setup(struct vm *vm);

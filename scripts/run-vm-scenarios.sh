@@ -536,6 +536,8 @@ run_one() {	# run_one name gic expect limit detail args
 	host_files=''
 	host_same=''
 	kill_after=''
+	max_dev_exits=''
+	stat_note=''
 	# An error scenario that boots after all should not wait for input.
 	[ "$expect" = fail ] && input_mode=none cmdline="$cmdline lkvm.input=0"
 	# A bare-metal test guest: its command line is the detail words.
@@ -553,6 +555,7 @@ run_one() {	# run_one name gic expect limit detail args
 				result FAIL "bad detail word '$w' (host_file=/PATH:TEXT, host_same=rootfs|disk2)"
 				return ;;
 			kill_after=?*)	kill_after=${w#*=} ;;
+			max_dev_exits=[0-9]*) max_dev_exits=${w#*=} ;;
 			# The guest's own console replaces the base one.
 			console=*)	cmdline="$(drop_console "$cmdline") $w" ;;
 			*)		cmdline="$cmdline $w" ;;
@@ -588,6 +591,10 @@ run_one() {	# run_one name gic expect limit detail args
 	if [ -n "$host_files" ] || [ -n "$host_same" ] || [ -n "$kill_after" ]; then
 		# The harness's words on an error scenario would never be checked.
 		[ "$expect" = ok ] || { result FAIL "host_file=, host_same= and kill_after= need expect ok"; return; }
+	fi
+	if [ -n "$max_dev_exits" ] && [ -z "$kill_after" ]; then
+		result FAIL "max_dev_exits= needs kill_after= (lkvm stat asks a running VM)"
+		return
 	fi
 
 	# The VMM's argv with the placeholders filled in.
@@ -667,6 +674,7 @@ run_one() {	# run_one name gic expect limit detail args
 		fi
 		if [ -n "$kill_after" ] && [ "$killed" = no ] &&
 		   grep -qF -- "$kill_after" "$d/stdout" 2>/dev/null; then
+			[ -n "$max_dev_exits" ] && stat_before_kill
 			kill -KILL "$(cat "$pidfile" 2>/dev/null)" 2>/dev/null && killed=yes
 		fi
 		{ [ "$input_mode" != ready ] || [ "$fed" = yes ]; } &&
@@ -766,6 +774,7 @@ check_ok() {
 	host_notes=
 	# A guest that never ran says nothing about how the VMM writes.
 	[ -n "$plan" ] && [ -n "$host_same$host_files" ] && check_images
+	[ -n "$max_dev_exits" ] && check_dev_exits
 	how="exit 0"
 	[ "$killed" = yes ] && how="killed (exit $rc) after '$kill_after' as planned"
 	if [ -z "$why" ]; then
@@ -774,6 +783,34 @@ check_ok() {
 		[ "$KEEP_IMAGES" = 1 ] || rm -f "$d"/*.img "$d"/*.img.md5
 	else
 		result FAIL "$why; $secs s"
+	fi
+}
+
+# max_dev_exits=N: the devices' register accesses that exited to lkvm
+# over the guest's whole life (lkvm stat, asked just before the planned
+# kill), set-up included: a driver's reads come from memory and its
+# notifications and interrupt acknowledgements go to KVM, so only its
+# set-up writes exit, however much I/O it did.
+stat_before_kill() {
+	stat_exits=
+	out=$("$VMM" stat -n "guest-$(cat "$pidfile" 2>/dev/null)" 2>&1)
+	stat_exits=$(printf '%s' "$out" | sed -n 's/.*dev_exits=\([0-9]*\).*/\1/p')
+	irqs=$(printf '%s' "$out" | sed -n 's/.*dev_irqs=\([0-9]*\).*/\1/p')
+	reqs=$(printf '%s' "$out" | sed -n 's/.*dev_requests=\([0-9]*\).*/\1/p')
+	if [ -n "$stat_exits" ] && [ -n "$irqs" ] && [ -n "$reqs" ]; then
+		stat_note="dev_exits=$stat_exits dev_irqs=$irqs dev_requests=$reqs"
+	else
+		stat_exits=
+		stat_note="no counts in '$(printf '%s' "$out" | head -n 1 | cut -c1-120)'"
+	fi
+}
+
+check_dev_exits() {
+	host_notes="$host_notes, lkvm stat: $stat_note"
+	if [ -z "$stat_exits" ]; then
+		why="${why:+$why; }lkvm stat before the kill: $stat_note"
+	elif [ "$stat_exits" -gt "$max_dev_exits" ]; then
+		why="${why:+$why; }$stat_exits exits to lkvm at the devices' registers, more than $max_dev_exits ($stat_note)"
 	fi
 }
 

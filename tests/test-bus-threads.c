@@ -136,9 +136,12 @@ static void env_init(struct unit *u, struct bus_env *e)
 	memset(e, 0, sizeof(*e));
 	pthread_mutex_init(&e->counter.lock, NULL);
 	atomic_init(&e->atomic.calls, 0);
-	e->regions[0] = (struct mmio_region) { "counter", 0x1000, 0x100, counter_handler, &e->counter };
-	e->regions[1] = (struct mmio_region) { "percpu", 0x2000, 8 * NR_THREADS, percpu_handler, &e->percpu };
-	e->regions[2] = (struct mmio_region) { "atomic", 0x3000, 0x1000, atomic_handler, &e->atomic };
+	e->regions[0] = (struct mmio_region) {
+		.name = "counter", .base = 0x1000, .size = 0x100, .handler = counter_handler, .opaque = &e->counter };
+	e->regions[1] = (struct mmio_region) {
+		.name = "percpu", .base = 0x2000, .size = 8 * NR_THREADS, .handler = percpu_handler, .opaque = &e->percpu };
+	e->regions[2] = (struct mmio_region) {
+		.name = "atomic", .base = 0x3000, .size = 0x1000, .handler = atomic_handler, .opaque = &e->atomic };
 	/* Out of order, as devices register: the bus sorts. */
 	CHECK_EQ(u, mmio_bus_register(&e->bus, &e->regions[2]), 0);
 	CHECK_EQ(u, mmio_bus_register(&e->bus, &e->regions[0]), 0);

@@ -27,10 +27,10 @@ static int fake_handler(struct mmio_region *r, struct mmio_access *acc)
 int main(void)
 {
 	struct fake_dev d1 = { .value = 0x1122334455667788ULL }, d2 = { 0 };
-	struct mmio_region r1 = { "a", 0x1000, 0x100, fake_handler, &d1 };
-	struct mmio_region r2 = { "b", 0x3000, 0x1000, fake_handler, &d2 };
-	struct mmio_region clash = { "c", 0x10f0, 0x20, fake_handler, &d2 };
-	struct mmio_region empty = { "e", 0x9000, 0, fake_handler, &d2 };
+	struct mmio_region r1 = { .name = "a", .base = 0x1000, .size = 0x100, .handler = fake_handler, .opaque = &d1 };
+	struct mmio_region r2 = { .name = "b", .base = 0x3000, .size = 0x1000, .handler = fake_handler, .opaque = &d2 };
+	struct mmio_region clash = { .name = "c", .base = 0x10f0, .size = 0x20, .handler = fake_handler, .opaque = &d2 };
+	struct mmio_region empty = { .name = "e", .base = 0x9000, .size = 0, .handler = fake_handler, .opaque = &d2 };
 	struct mmio_bus bus = { 0 };
 	struct unit u = { 0 };
 	uint8_t buf[16];

@@ -87,7 +87,7 @@ static enum vcpu_exit_action reason(const struct vcpu_exit_ctx *ctx, uint32_t wh
 int main(void)
 {
 	struct fake_dev d = { 0 };
-	struct mmio_region r = { "fake", 0x1000, 0x100, fake_handler, &d };
+	struct mmio_region r = { .name = "fake", .base = 0x1000, .size = 0x100, .handler = fake_handler, .opaque = &d };
 	struct mmio_bus bus = { 0 };
 	struct vcpu_exit_ctx ctx = { .bus = &bus, .id = 3, .loglevel = -1 };
 	struct unit u = { 0 };

@@ -220,8 +220,10 @@ static void test_widths(struct unit *u)
 	CHECK_EQ(u, data, 0x171615);
 	CHECK_EQ(u, mmio_raw(r.vm, R_CONFIG + 20, 4, false, &data), 0);
 	CHECK_EQ(u, data, 0x27262524);
-	/* Straddling or past the model's 24 bytes: zero. */
+	/* Bytes past the model's 24 read as zero, also in a straddling read. */
 	CHECK_EQ(u, mmio_raw(r.vm, R_CONFIG + 20, 8, false, &data), 0);
+	CHECK_EQ(u, data, 0x27262524);
+	CHECK_EQ(u, mmio_raw(r.vm, R_CONFIG + 24, 8, false, &data), 0);
 	CHECK_EQ(u, data, 0);
 	CHECK_EQ(u, mmio_raw(r.vm, 0x1ff, 1, false, &data), 0);
 	CHECK_EQ(u, data, 0);
@@ -313,6 +315,7 @@ static void test_create(struct unit *u)
 	CHECK_EQ(u, r.vm->region.base, 0x03000000);
 	CHECK_EQ(u, r.vm->region.size, 0x200);
 	CHECK(u, r.vm->ioeventfd && r.h.ioeventfds_on == 2 && !r.h.ioeventfd_seen_bad);
+	CHECK(u, r.h.acks_on == 1 && r.h.ack_fd == r.t.vd.ack_fd);
 	/* The irqfd is bound at start: the vGIC's routing exists only then. */
 	CHECK_EQ(u, r.t.vd.irq.irqfd, -1);
 	CHECK_EQ(u, r.vm->dev.ops->start(&r.vm->dev), 0);
@@ -327,6 +330,7 @@ static void test_create(struct unit *u)
 	CHECK(u, read(r.t.vd.irq.irqfd, &n, 8) == 8 && n == 1);
 	rig_down(&r);
 	CHECK_EQ(u, r.h.ioeventfds_on, 0);
+	CHECK_EQ(u, r.h.acks_on, 0);
 
 	/* No ioeventfd op, no irqfd: QueueNotify and the line do it all. */
 	CHECK_EQ(u, fake_host_init(&r.h, false), 0);
@@ -347,7 +351,7 @@ static void test_create(struct unit *u)
 	CHECK_EQ(u, toy_init(&r.t, 2), 0);
 	r.vm = malloc(sizeof(*r.vm));
 	CHECK_EQ(u, virtio_mmio_create(r.vm, &r.t.vd, &r.h.ctx, false), 0);
-	CHECK(u, !r.vm->ioeventfd && r.h.ioeventfds_on == 0);
+	CHECK(u, !r.vm->ioeventfd && r.h.ioeventfds_on == 0 && r.h.acks_on == 0);
 	rig_down(&r);
 
 	/* The bus refuses the window: nothing stays bound. */
@@ -356,7 +360,8 @@ static void test_create(struct unit *u)
 	CHECK_EQ(u, toy_init(&r.t, 2), 0);
 	CHECK_EQ(u, virtio_transport_create(&r.t.vd, &r.h.ctx,
 					    VIRTIO_TRANSPORT_MMIO, &dev), -EEXIST);
-	CHECK(u, r.h.ioeventfds_on == 0 && r.t.vd.irq.irqfd == -1);
+	CHECK(u, r.h.ioeventfds_on == 0 && r.h.acks_on == 0 &&
+		 r.t.vd.irq.irqfd == -1);
 	/* Config space larger than the window's, unknown transports. */
 	r.t.vd.config_size = 0x101;
 	r.h.map_ret = 0;

@@ -76,6 +76,20 @@ struct fake_host {
 	int ioeventfd_fail_q;
 	int ioeventfds_on;
 	bool ioeventfd_seen_bad;	/* an address, length or match not as expected */
+	/* InterruptACK's ioeventfd: KVM writes ack_fd for ack_match, no exit. */
+	int acks_on;
+	int ack_fd;
+	uint64_t ack_match;
+	/*
+	 * With copy_on, a guest's reads come from a copy of the registers
+	 * kept through the region's mirror, as machine/reg-mirror.c keeps
+	 * it; mmio_rd() also reads the register model and counts where
+	 * the two differ.
+	 */
+	bool copy_on;
+	uint8_t copy[VIRTIO_MMIO_SIZE];
+	struct mmio_mirror copy_hook;
+	unsigned int copy_mismatches;
 	int enter_ret;
 	atomic_int entered;
 	char role[16];
@@ -84,6 +98,8 @@ struct fake_host {
 };
 
 int fake_host_init(struct fake_host *h, bool with_ioeventfd);
+/* Serve the window's reads from h->copy from now on (see copy_on). */
+void fake_host_copy(struct fake_host *h, struct virtio_mmio *vm);
 void fake_host_free(struct fake_host *h);
 
 /* 32-bit register accesses, as a driver makes them; -EINVAL etc. as returned. */

@@ -23,6 +23,8 @@ VIRTIO_DEPS := $(VIRTIO_CORE_SRCS) $(VIRTIO_HARNESS_SRCS) \
 VIRTQUEUE_SRCS := tests/test-virtqueue.c devices/virtio/virtqueue.c
 VIRTIO_MMIO_SRCS := tests/test-virtio-mmio.c $(VIRTIO_HARNESS_SRCS) \
 	$(VIRTIO_CORE_SRCS)
+VIRTIO_COPY_SRCS := tests/test-virtio-mmio-copy.c $(VIRTIO_HARNESS_SRCS) \
+	$(VIRTIO_CORE_SRCS)
 VIRTIO_THREADS_SRCS := tests/test-virtio-threads.c $(VIRTIO_HARNESS_SRCS) \
 	$(VIRTIO_CORE_SRCS)
 
@@ -42,6 +44,10 @@ $(HOST_BUILD)/test-virtio-mmio: $(VIRTIO_DEPS) tests/test-virtio-mmio.c
 	@mkdir -p $(HOST_BUILD)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ $(VIRTIO_MMIO_SRCS) -lpthread
 
+$(HOST_BUILD)/test-virtio-mmio-copy: $(VIRTIO_DEPS) tests/test-virtio-mmio-copy.c
+	@mkdir -p $(HOST_BUILD)
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ $(VIRTIO_COPY_SRCS) -lpthread
+
 $(HOST_BUILD)/test-virtio-threads: $(VIRTIO_DEPS) tests/test-virtio-threads.c
 	@mkdir -p $(HOST_BUILD)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ $(VIRTIO_THREADS_SRCS) -lpthread
@@ -51,6 +57,7 @@ $(HOST_BUILD)/test-virtio-threads-tsan: $(VIRTIO_DEPS) tests/test-virtio-threads
 	$(HOSTCC) $(VIRTIO_TSAN_CFLAGS) -o $@ $(VIRTIO_THREADS_SRCS) -lpthread
 
 VIRTIO_TESTS := $(HOST_BUILD)/test-virtqueue $(HOST_BUILD)/test-virtio-mmio \
+	$(HOST_BUILD)/test-virtio-mmio-copy \
 	$(HOST_BUILD)/test-virtio-threads $(HOST_BUILD)/test-virtio-threads-tsan
 
 virtio-test: $(VIRTIO_TESTS)

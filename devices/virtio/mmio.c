@@ -390,9 +390,86 @@ int virtio_mmio_access(struct mmio_region *region, struct mmio_access *acc)
 	return 0;
 }
 
+/* ---- reads served from a copy (devices/mmio.h) ---- */
+
+static void mmio_put32(uint8_t *p, uint32_t v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+	p[2] = v >> 16;
+	p[3] = v >> 24;
+}
+
+/*
+ * The config space in pieces of at most 8 bytes, each wholly inside the
+ * model's config_size (where an access that straddles its end reads as
+ * zero), and zeros past it.
+ */
+static void mmio_render_config(struct virtio_dev *vd, uint32_t off,
+			       uint32_t end, uint8_t *buf)
+{
+	uint32_t stop = end < vd->config_size ? end : vd->config_size;
+
+	memset(buf, 0, end - off);
+	while (off < stop) {
+		uint32_t n = stop - off < 8 ? stop - off : 8;
+
+		virtio_dev_config_read(vd, off, buf, n);
+		off += n;
+		buf += n;
+	}
+}
+
+/* Reads have no side effects: what 32-bit reads of [off, off+len) give. */
+static void virtio_mmio_render(struct mmio_region *region, uint64_t off,
+			       uint64_t len, uint8_t *buf)
+{
+	struct virtio_mmio *vm = region->opaque;
+	uint64_t end = off + len;
+
+	if (off > VIRTIO_MMIO_SIZE || len > VIRTIO_MMIO_SIZE - off)
+		return;
+	for (; off < end && off < VIRTIO_MMIO_CONFIG; off += 4, buf += 4)
+		mmio_put32(buf, mmio_read(vm, off));
+	if (off < end)
+		mmio_render_config(vm->vd, off - VIRTIO_MMIO_CONFIG,
+				   end - VIRTIO_MMIO_CONFIG, buf);
+}
+
+/* The core's changes that no register write made (virtio_dev.changed). */
+static void virtio_mmio_changed(struct virtio_dev *vd, unsigned int what)
+{
+	struct virtio_mmio *vm = vd->transport;
+
+	if (what & VIRTIO_CHANGED_ISR)
+		mmio_region_changed(&vm->region, REG_INTERRUPT_STATUS, 4);
+	if (what & VIRTIO_CHANGED_STATUS)
+		mmio_region_changed(&vm->region, REG_STATUS, 4);
+	if (what & VIRTIO_CHANGED_CONFIG)
+		mmio_region_changed(&vm->region, REG_CONFIG_GENERATION,
+				    VIRTIO_MMIO_SIZE - REG_CONFIG_GENERATION);
+}
+
 /* ---- the device ---- */
 
-/* A KVM ioeventfd per queue on QueueNotify: all of them, or none. */
+/*
+ * The driver's InterruptACK of the queue bit, the one it writes after
+ * every queue interrupt, taken by KVM into the core's ack_fd: no exit.
+ * Other values (a config interrupt's) still exit and act at once.
+ */
+static int mmio_ack_ioeventfd(struct virtio_mmio *vm, bool on)
+{
+	struct virtio_dev *vd = vm->vd;
+	const struct device_host_ops *h = vd->host_ops;
+
+	return h->ioeventfd(vd->host, vm->region.base + REG_INTERRUPT_ACK, 4,
+			    true, VIRTIO_ISR_QUEUE, vd->ack_fd, on);
+}
+
+/*
+ * A KVM ioeventfd per queue on QueueNotify, and one on InterruptACK:
+ * all of them, or none.
+ */
 static int mmio_ioeventfds(struct virtio_mmio *vm, bool on)
 {
 	struct virtio_dev *vd = vm->vd;
@@ -403,12 +480,16 @@ static int mmio_ioeventfds(struct virtio_mmio *vm, bool on)
 
 	if (!h || !h->ioeventfd)
 		return -EOPNOTSUPP;
+	ret = mmio_ack_ioeventfd(vm, on);
+	if (ret && on)
+		return ret;
 	for (q = 0; q < vd->nr_queues; q++) {
 		ret = h->ioeventfd(vd->host, addr, 4, true, q, vd->queue_fd[q], on);
 		if (ret && on) {
 			while (q--)
 				h->ioeventfd(vd->host, addr, 4, true, q,
 					     vd->queue_fd[q], false);
+			mmio_ack_ioeventfd(vm, false);
 			return ret;
 		}
 	}
@@ -536,8 +617,10 @@ int virtio_mmio_create(struct virtio_mmio *vm, struct virtio_dev *vd,
 	vm->region = (struct mmio_region) {
 		.name = vd->name ?: "virtio-mmio", .base = base,
 		.size = VIRTIO_MMIO_SIZE, .handler = virtio_mmio_access,
-		.opaque = vm,
+		.opaque = vm, .render = virtio_mmio_render,
 	};
+	vd->changed = virtio_mmio_changed;
+	vd->transport = vm;
 	vd->irq.irqfd = -1;
 	mmio_ioeventfd_setup(vm);
 	/* Last: once on the bus, the region cannot be taken off again. */

@@ -82,6 +82,9 @@ static void virtio_close_fds(struct virtio_dev *vd)
 	if (vd->kick_fd >= 0)
 		close(vd->kick_fd);
 	vd->kick_fd = -1;
+	if (vd->ack_fd >= 0)
+		close(vd->ack_fd);
+	vd->ack_fd = -1;
 }
 
 static int virtio_open_fds(struct virtio_dev *vd)
@@ -90,9 +93,16 @@ static int virtio_open_fds(struct virtio_dev *vd)
 
 	for (q = 0; q < VIRTIO_MAX_QUEUES; q++)
 		vd->queue_fd[q] = -1;
-	vd->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (vd->kick_fd < 0)
+	vd->ack_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (vd->ack_fd < 0)
 		return -errno;
+	vd->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (vd->kick_fd < 0) {
+		int ret = -errno;
+
+		virtio_close_fds(vd);
+		return ret;
+	}
 	for (q = 0; q < vd->nr_queues; q++) {
 		vd->queue_fd[q] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 		if (vd->queue_fd[q] < 0) {
@@ -259,11 +269,45 @@ void virtio_dev_set_status(struct virtio_dev *vd, uint8_t status)
 
 /* ---- interrupt and config space ---- */
 
+static void virtio_changed(struct virtio_dev *vd, unsigned int what)
+{
+	if (vd->changed)
+		vd->changed(vd, what);
+}
+
+/*
+ * The driver's InterruptACKs of the queue bit that KVM took without an
+ * exit (ack_fd, bound by the transport), applied late but always
+ * before the next interrupt sets the bit again, so an old ACK never
+ * clears a newer one. Until then InterruptStatus still shows the bit:
+ * at worst the driver looks at its queues once more for nothing. An
+ * ACK that lands after this look, clearing the bit about to be set
+ * below, is for a status read that came before: the driver looks at
+ * its used rings after that ACK, and sees what was pushed before this
+ * look (the fence, against the full barrier KVM makes before it
+ * re-enters the guest). So no used buffer goes unseen.
+ */
+static void virtio_take_acks(struct virtio_dev *vd)
+{
+	atomic_thread_fence(memory_order_seq_cst);
+	if (vd->ack_fd >= 0 && virtio_eventfd_drain(vd->ack_fd))
+		atomic_fetch_and(&vd->isr, ~VIRTIO_ISR_QUEUE);
+}
+
 static void virtio_interrupt(struct virtio_dev *vd, unsigned int bits)
 {
 	int ret;
 
+	/*
+	 * Only the queue bit's ACKs go late, and only the I/O thread sets
+	 * that bit (a vCPU thread's read would break its sandbox).
+	 */
+	if (bits & VIRTIO_ISR_QUEUE)
+		virtio_take_acks(vd);
 	atomic_fetch_or(&vd->isr, bits);
+	/* A config interrupt may tell of NEEDS_RESET: the status too. */
+	virtio_changed(vd, VIRTIO_CHANGED_ISR | (bits & VIRTIO_ISR_CONFIG ?
+						 VIRTIO_CHANGED_STATUS : 0));
 	if (!vd->irq.ops && vd->irq.irqfd < 0)
 		return;
 	atomic_fetch_add_explicit(&vd->irqs, 1, memory_order_relaxed);
@@ -288,6 +332,7 @@ void virtio_dev_signal(struct virtio_dev *vd, unsigned int q)
 void virtio_dev_config_changed(struct virtio_dev *vd)
 {
 	__atomic_add_fetch(&vd->config_gen, 1, __ATOMIC_RELEASE);
+	virtio_changed(vd, VIRTIO_CHANGED_CONFIG);
 	if (virtio_dev_running(vd))
 		virtio_interrupt(vd, VIRTIO_ISR_CONFIG);
 }
@@ -300,12 +345,20 @@ static bool virtio_config_range(const struct virtio_dev *vd, uint32_t off,
 	       len <= vd->config_size - off;
 }
 
+/*
+ * Bytes past the config space read as zero, whatever the access's width:
+ * the same answer as a copy of the registers in memory gives
+ * (devices/mmio.h), which holds the config space and zeros after it.
+ */
 void virtio_dev_config_read(struct virtio_dev *vd, uint32_t off, void *buf,
 			    uint32_t len)
 {
 	memset(buf, 0, len);
-	if (virtio_config_range(vd, off, len) && vd->ops->config_read)
-		vd->ops->config_read(vd, off, buf, len);
+	if (!len || len > 8 || off >= vd->config_size || !vd->ops->config_read)
+		return;
+	if (len > vd->config_size - off)
+		len = vd->config_size - off;
+	vd->ops->config_read(vd, off, buf, len);
 }
 
 void virtio_dev_config_write(struct virtio_dev *vd, uint32_t off,

@@ -54,6 +54,11 @@
 
 struct virtio_dev;
 
+/* What changed other than by a register write (virtio_dev.changed). */
+#define VIRTIO_CHANGED_ISR		0x1	/* InterruptStatus */
+#define VIRTIO_CHANGED_STATUS		0x2	/* device status (NEEDS_RESET) */
+#define VIRTIO_CHANGED_CONFIG		0x4	/* config space and generation */
+
 struct virtio_dev_ops {
 	/*
 	 * Config space, bounds already checked by the core against
@@ -106,6 +111,13 @@ struct virtio_dev {
 	const struct device_host_ops *host_ops;
 	void *host;
 	int loglevel;
+	/*
+	 * Optional: told, on whatever thread made it and before the
+	 * interrupt that tells of it, of a change the driver did not
+	 * write (a transport serving reads from a copy keeps it true).
+	 */
+	void (*changed)(struct virtio_dev *vd, unsigned int what);
+	void *transport;
 
 	/* The driver's state: core and transport only. */
 	pthread_mutex_t lock;		/* status, features, queue set-up */
@@ -121,6 +133,12 @@ struct virtio_dev {
 	/* The I/O thread: core only. */
 	int queue_fd[VIRTIO_MAX_QUEUES];	/* eventfds; KVM's ioeventfds */
 	int kick_fd;			/* virtio_dev_kick(), stop */
+	/*
+	 * Written by KVM when the driver acknowledges the queue bit
+	 * (InterruptACK of VIRTIO_ISR_QUEUE) where the transport bound it
+	 * (an ioeventfd): no exit; taken before the next interrupt.
+	 */
+	int ack_fd;
 	pthread_t thread;
 	bool thread_started;
 	atomic_bool stopping;
@@ -206,7 +224,7 @@ void virtio_dev_queue_ready(struct virtio_dev *vd, unsigned int q, bool ready);
 void virtio_dev_queue_notify(struct virtio_dev *vd, unsigned int q);
 /* InterruptACK written. */
 void virtio_dev_isr_ack(struct virtio_dev *vd, uint32_t bits);
-/* Config space, bounds-checked; out of range reads as zero. */
+/* Config space, bounds-checked; bytes past it read as zero. */
 void virtio_dev_config_read(struct virtio_dev *vd, uint32_t off, void *buf,
 			    uint32_t len);
 void virtio_dev_config_write(struct virtio_dev *vd, uint32_t off,

@@ -19,6 +19,7 @@
  *   7 virtio_dev_kick   8 virtio_dev_config_changed
  *   9 interrupt handler: InterruptStatus, then InterruptACK
  *  10 Status write: u8     11 QueueSel: u8
+ *  12 InterruptACK of the queue bit taken by KVM's ioeventfd (ack_fd)
  *
  * Checked after every operation: the identification registers never
  * change; only 32-bit aligned register accesses and 1-8 byte config
@@ -29,9 +30,12 @@
  * only defined bits; a reset leaves nothing behind; the ISR holds only
  * its two bits and an interrupt is raised only with a bit set; the
  * model runs only for a running device's mapped, unbroken queues, and
- * every buffer it is given lies in RAM.
+ * every buffer it is given lies in RAM; the copy of the registers kept
+ * through the region's mirror (as lkvm serves reads from memory) equals
+ * what the register model answers, word for word.
  */
 #include <errno.h>
+#include <unistd.h>
 
 #include "devices/virtio/mmio.h"
 #include "lib/util.h"
@@ -42,7 +46,7 @@
 #define QAREA(q)	(GUEST_RAM_BASE + 0x1000 + 0x3000ULL * (q))
 #define BUFS		(GUEST_RAM_BASE + 0xd000)
 #define CONFIG_SIZE	20
-#define OP_COUNT	12
+#define OP_COUNT	13
 
 static const uint16_t regs[] = {
 	0x000, 0x004, 0x008, 0x00c, 0x010, 0x014, 0x020, 0x024, 0x028, 0x030,
@@ -61,6 +65,8 @@ struct fz {
 	struct vdrv drv[4];
 	bool drv_up[4];
 	unsigned int resets;
+	uint8_t copy[VIRTIO_MMIO_SIZE];	/* as machine/reg-mirror.c keeps it */
+	struct mmio_mirror hook;
 };
 
 /* ---- the toy model ---- */
@@ -183,6 +189,9 @@ static int fz_access(struct fz *z, uint64_t off, uint32_t len, bool write,
 	};
 	int ret = virtio_mmio_access(&z->vm->region, &acc);
 
+	/* As the bus does: the copy follows a write before the vCPU goes on. */
+	if (write)
+		mmio_region_changed(&z->vm->region, 0, VIRTIO_MMIO_SIZE);
 	*data = acc.data;
 	return ret;
 }
@@ -191,8 +200,13 @@ static uint32_t fz_rd(struct fz *z, uint64_t off)
 {
 	uint64_t data = 0;
 
+	uint32_t copied;
+
 	FUZZ_CHECK_EQ(fz_access(z, off, 4, false, &data), 0);
 	FUZZ_CHECK(data <= 0xffffffff);
+	/* What the guest would have read from memory instead. */
+	memcpy(&copied, z->copy + off, 4);	/* little-endian host */
+	FUZZ_CHECK_EQ(copied, data);
 	return data;
 }
 
@@ -203,6 +217,25 @@ static void fz_wr(struct fz *z, uint64_t off, uint32_t val)
 	FUZZ_CHECK_EQ(fz_access(z, off, 4, true, &data), 0);
 	if (off == 0x070 && !(val & 0xff))
 		FUZZ_CHECK_EQ(fz_rd(z, 0x070), 0);
+}
+
+static void fz_copy_update(void *opaque, struct mmio_region *r, uint64_t off,
+			   uint64_t len)
+{
+	struct fz *z = opaque;
+
+	FUZZ_CHECK(off <= VIRTIO_MMIO_SIZE && len <= VIRTIO_MMIO_SIZE - off);
+	FUZZ_CHECK(off % 4 == 0 && len % 4 == 0);
+	r->render(r, off, len, z->copy + off);
+}
+
+/* The whole copy against a fresh render (fz_rd() checks each read). */
+static void check_copy(struct fz *z)
+{
+	uint8_t fresh[VIRTIO_MMIO_SIZE];
+
+	z->vm->region.render(&z->vm->region, 0, VIRTIO_MMIO_SIZE, fresh);
+	FUZZ_CHECK(!memcmp(fresh, z->copy, sizeof(fresh)));
 }
 
 static void check_read(struct fz *z, uint64_t off, uint64_t val)
@@ -243,14 +276,18 @@ static void fz_raw(struct fz *z, struct fuzz_input *in)
 		valid = len == 4 && !(off & 3);
 	else
 		valid = len >= 1 && len <= 8 && off + len <= 0x200;
-	if (valid && !write && off >= 0x100 && off - 0x100 + len <= CONFIG_SIZE)
-		memcpy(want, z->config + (off - 0x100), len);
+	/* Bytes past the config space read as zero. */
+	if (valid && !write && off >= 0x100 && off - 0x100 < CONFIG_SIZE)
+		memcpy(want, z->config + (off - 0x100),
+		       MIN(len, CONFIG_SIZE - (off - 0x100)));
 	ret = fz_access(z, off, len, write, &data);
 	FUZZ_CHECK_EQ(ret, valid ? 0 : -EINVAL);
 	if (write)
 		return;
 	if (!valid)
 		FUZZ_CHECK_EQ(data, 0);
+	else if (memcmp(&data, z->copy + off, len))
+		FUZZ_CHECK(!"a read differs from the copy of the registers");
 	else if (off >= 0x100)
 		FUZZ_CHECK(!memcmp(&data, want, len));	/* little-endian host */
 	else
@@ -373,6 +410,11 @@ static void fz_op(struct fz *z, unsigned int op, struct fuzz_input *in)
 		break;
 	case 10: fz_wr(z, 0x070, fuzz_u8(in)); break;
 	case 11: fz_wr(z, 0x030, fuzz_u8(in) % 10); break;
+	case 12:
+		data = 1;
+		FUZZ_CHECK(z->vd.ack_fd >= 0);
+		FUZZ_CHECK(write(z->vd.ack_fd, &data, 8) == 8);
+		break;
 	}
 }
 
@@ -430,8 +472,12 @@ static int fz_setup(struct fz *z, uint8_t cfg)
 	if (ret) {
 		free(z->vm);
 		virtio_dev_destroy(&z->vd);
+		return ret;
 	}
-	return ret;
+	z->hook = (struct mmio_mirror) { .update = fz_copy_update, .opaque = z };
+	z->vm->region.mirror = &z->hook;
+	fz_copy_update(z, &z->vm->region, 0, VIRTIO_MMIO_SIZE);
+	return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -451,6 +497,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fz_op(z, fuzz_u8(&in) % OP_COUNT, &in);
 		check_state(z);
 	}
+	check_copy(z);
 	fz_wr(z, 0x070, 0);
 	check_state(z);
 	z->vm->dev.ops->destroy(&z->vm->dev);
