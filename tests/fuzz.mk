@@ -36,7 +36,7 @@ fuzz-virtio-blk_SRCS := tests/fuzz/fuzz-virtio-blk.c devices/virtio/blk.c \
 	devices/virtio/virtqueue.c lib/log.c
 fuzz-virtqueue_SRCS := tests/fuzz/fuzz-virtqueue.c devices/virtio/virtqueue.c
 fuzz-virtio-mmio_SRCS := tests/fuzz/fuzz-virtio-mmio.c tests/virtio-no-fdt.c \
-	devices/virtio/virtqueue.c devices/virtio/virtio.c devices/virtio/mmio.c \
+	devices/virtio/virtqueue.c devices/virtio/virtio.c devices/virtio/mmio.c devices/virtio/mmio-dev.c \
 	lib/log.c
 
 # Headers are listed broadly: a stale fuzzer reports stale findings.

@@ -10,7 +10,7 @@
 #   make virtio-test   all binaries, run
 
 VIRTIO_CORE_SRCS := devices/virtio/virtqueue.c devices/virtio/virtio.c \
-	devices/virtio/mmio.c devices/virtio/transport.c lib/log.c
+	devices/virtio/mmio.c devices/virtio/mmio-dev.c devices/virtio/transport.c lib/log.c
 VIRTIO_HARNESS_SRCS := tests/virtio-toy.c tests/virtio-linux.c \
 	tests/virtio-no-fdt.c
 VIRTIO_DEPS := $(VIRTIO_CORE_SRCS) $(VIRTIO_HARNESS_SRCS) \

@@ -2,7 +2,8 @@
 /*
  * The virtio-mmio transport (virtio 1.x, 4.2): the register window of
  * version 2 (4.2.2) and of legacy version 1 (4.2.4), turned into calls
- * to the virtio core, and the device that puts it on the machine.
+ * to the virtio core, and the copy of it that reads can be served from.
+ * The device that puts it on the machine is devices/virtio/mmio-dev.c.
  *
  * Registers are 32 bits wide and 32-bit aligned; any other access to
  * them returns -EINVAL (the bus completes it as read-as-zero, write
@@ -13,8 +14,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
 
 #include "devices/virtio/mmio.h"
 #include "lib/log.h"
@@ -36,9 +35,9 @@ enum {
 	REG_QUEUE_ALIGN		= 0x03c,	/* legacy */
 	REG_QUEUE_PFN		= 0x040,	/* legacy */
 	REG_QUEUE_READY		= 0x044,
-	REG_QUEUE_NOTIFY	= 0x050,
+	REG_QUEUE_NOTIFY	= VIRTIO_MMIO_QUEUE_NOTIFY,
 	REG_INTERRUPT_STATUS	= 0x060,
-	REG_INTERRUPT_ACK	= 0x064,
+	REG_INTERRUPT_ACK	= VIRTIO_MMIO_INTERRUPT_ACK,
 	REG_STATUS		= 0x070,
 	REG_QUEUE_DESC_LOW	= 0x080,
 	REG_QUEUE_DESC_HIGH	= 0x084,
@@ -421,7 +420,7 @@ static void mmio_render_config(struct virtio_dev *vd, uint32_t off,
 }
 
 /* Reads have no side effects: what 32-bit reads of [off, off+len) give. */
-static void virtio_mmio_render(struct mmio_region *region, uint64_t off,
+void virtio_mmio_render(struct mmio_region *region, uint64_t off,
 			       uint64_t len, uint8_t *buf)
 {
 	struct virtio_mmio *vm = region->opaque;
@@ -450,187 +449,23 @@ static void virtio_mmio_changed(struct virtio_dev *vd, unsigned int what)
 				    VIRTIO_MMIO_SIZE - REG_CONFIG_GENERATION);
 }
 
-/* ---- the device ---- */
-
-/*
- * The driver's InterruptACK of the queue bit, the one it writes after
- * every queue interrupt, taken by KVM into the core's ack_fd: no exit.
- * Other values (a config interrupt's) still exit and act at once.
- */
-static int mmio_ack_ioeventfd(struct virtio_mmio *vm, bool on)
+/* The transport's state for vd, the region's handler and copy, the core's hooks. */
+int virtio_mmio_init(struct virtio_mmio *vm, struct virtio_dev *vd,
+		     bool legacy)
 {
-	struct virtio_dev *vd = vm->vd;
-	const struct device_host_ops *h = vd->host_ops;
-
-	return h->ioeventfd(vd->host, vm->region.base + REG_INTERRUPT_ACK, 4,
-			    true, VIRTIO_ISR_QUEUE, vd->ack_fd, on);
-}
-
-/*
- * A KVM ioeventfd per queue on QueueNotify, and one on InterruptACK:
- * all of them, or none.
- */
-static int mmio_ioeventfds(struct virtio_mmio *vm, bool on)
-{
-	struct virtio_dev *vd = vm->vd;
-	const struct device_host_ops *h = vd->host_ops;
-	uint64_t addr = vm->region.base + REG_QUEUE_NOTIFY;
-	unsigned int q;
-	int ret;
-
-	if (!h || !h->ioeventfd)
-		return -EOPNOTSUPP;
-	ret = mmio_ack_ioeventfd(vm, on);
-	if (ret && on)
-		return ret;
-	for (q = 0; q < vd->nr_queues; q++) {
-		ret = h->ioeventfd(vd->host, addr, 4, true, q, vd->queue_fd[q], on);
-		if (ret && on) {
-			while (q--)
-				h->ioeventfd(vd->host, addr, 4, true, q,
-					     vd->queue_fd[q], false);
-			mmio_ack_ioeventfd(vm, false);
-			return ret;
-		}
-	}
-	return 0;
-}
-
-static void mmio_ioeventfd_setup(struct virtio_mmio *vm)
-{
-	struct virtio_dev *vd = vm->vd;
-	int ret = mmio_ioeventfds(vm, true);
-
-	vm->ioeventfd = !ret;
-	/* Without, QueueNotify exits and the handler signals the queue. */
-	if (ret && ret != -EOPNOTSUPP)
-		pr_warn(vd->loglevel, "%s: no ioeventfd (%s): notifies exit",
-			vd->name, strerror(-ret));
-}
-
-/*
- * An irqfd where the GIC is in the kernel: interrupts without an ioctl.
- * At start, not at create: the vGIC's routing of GSIs to SPIs exists
- * only once the GIC is initialised, which is after the devices are made.
- */
-static void mmio_irqfd_bind(struct virtio_mmio *vm)
-{
-	struct irq_line *irq = &vm->vd->irq;
-	int fd;
-
-	if (irq->irqfd >= 0 || !irq->ops || !irq->ops->irqfd)
-		return;
-	fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (fd < 0)
-		return;
-	if (irq->ops->irqfd(irq->chip, irq->spi, fd)) {
-		close(fd);
-		return;
-	}
-	irq->irqfd = fd;
-}
-
-/* Undoes the irqfd and the ioeventfds; the window and SPI stay taken. */
-static void mmio_unbind(struct virtio_mmio *vm)
-{
-	struct irq_line *irq = &vm->vd->irq;
-
-	if (vm->ioeventfd)
-		mmio_ioeventfds(vm, false);
-	vm->ioeventfd = false;
-	/* Closing the eventfd ends KVM's irqfd as well. */
-	if (irq->irqfd >= 0)
-		close(irq->irqfd);
-	irq->irqfd = -1;
-}
-
-static int mmio_dev_start(struct device *dev)
-{
-	struct virtio_mmio *vm = dev->priv;
-
-	mmio_irqfd_bind(vm);
-	return virtio_dev_start(vm->vd);
-}
-
-static void mmio_dev_stop(struct device *dev)
-{
-	struct virtio_mmio *vm = dev->priv;
-
-	virtio_dev_stop(vm->vd);
-}
-
-static void mmio_dev_destroy(struct device *dev)
-{
-	struct virtio_mmio *vm = dev->priv;
-
-	virtio_dev_stop(vm->vd);
-	mmio_unbind(vm);
-	virtio_dev_destroy(vm->vd);
-	free(vm);
-}
-
-static void mmio_dev_stats(struct device *dev, struct device_stats *s)
-{
-	struct virtio_mmio *vm = dev->priv;
-	struct virtio_dev *vd = vm->vd;
-	unsigned int q;
-
-	for (q = 0; q < vd->nr_queues; q++)
-		s->requests += __atomic_load_n(&vd->vqs[q].completed, __ATOMIC_RELAXED);
-	s->exits += atomic_load_explicit(&vd->exits, memory_order_relaxed);
-	s->irqs += atomic_load_explicit(&vd->irqs, memory_order_relaxed);
-}
-
-static const struct device_ops virtio_mmio_dev_ops = {
-	.name = "virtio-mmio",
-	.fdt_node = virtio_mmio_fdt_node,
-	.start = mmio_dev_start,
-	.stop = mmio_dev_stop,
-	.stats = mmio_dev_stats,
-	.destroy = mmio_dev_destroy,
-};
-
-int virtio_mmio_create(struct virtio_mmio *vm, struct virtio_dev *vd,
-		       const struct device_ctx *ctx, bool legacy)
-{
-	uint64_t base;
-	int ret;
-
 	memset(vm, 0, sizeof(*vm));
 	if (vd->config_size > VIRTIO_MMIO_SIZE - VIRTIO_MMIO_CONFIG)
 		return -EINVAL;
 	vm->vd = vd;
 	vm->guest_page_size = MMIO_LEGACY_PAGE;
-	vm->gic_phandle = ctx->gic_phandle;
 	mmio_reset_transport(vm);
 	vd->legacy = legacy;
-	vd->mem = ctx->mem;
-	vd->host_ops = ctx->host_ops;
-	vd->host = ctx->host;
-	vd->loglevel = ctx->loglevel;
-
-	ret = ctx->alloc_mmio(ctx->opaque, DEVICE_AREA_VIRTIO_MMIO,
-			      VIRTIO_MMIO_SIZE, &base);
-	ret = ret ?: ctx->alloc_irq(ctx->opaque, &vd->irq);
-	if (ret)
-		return ret;
 	vm->region = (struct mmio_region) {
-		.name = vd->name ?: "virtio-mmio", .base = base,
-		.size = VIRTIO_MMIO_SIZE, .handler = virtio_mmio_access,
-		.opaque = vm, .render = virtio_mmio_render,
+		.name = vd->name ?: "virtio-mmio", .size = VIRTIO_MMIO_SIZE,
+		.handler = virtio_mmio_access, .render = virtio_mmio_render,
+		.opaque = vm,
 	};
 	vd->changed = virtio_mmio_changed;
 	vd->transport = vm;
-	vd->irq.irqfd = -1;
-	mmio_ioeventfd_setup(vm);
-	/* Last: once on the bus, the region cannot be taken off again. */
-	ret = ctx->map_mmio(ctx->opaque, &vm->region);
-	if (ret) {
-		mmio_unbind(vm);
-		return ret;
-	}
-	vm->dev = (struct device) {
-		.ops = &virtio_mmio_dev_ops, .name = vd->name, .priv = vm,
-	};
 	return 0;
 }

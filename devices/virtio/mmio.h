@@ -21,6 +21,9 @@
 #define VIRTIO_MMIO_MAGIC	0x74726976	/* "virt" */
 /* kvmtool's VendorID ("LKVM" in memory order), so guests see the same. */
 #define VIRTIO_MMIO_VENDOR_ID	0x4d564b4c
+/* The registers a guest writes without an exit (KVM ioeventfds). */
+#define VIRTIO_MMIO_QUEUE_NOTIFY	0x050
+#define VIRTIO_MMIO_INTERRUPT_ACK	0x064
 
 struct virtio_mmio {
 	struct device dev;		/* what the board lists */
@@ -50,11 +53,21 @@ struct virtio_mmio {
 int virtio_mmio_create(struct virtio_mmio *vm, struct virtio_dev *vd,
 		       const struct device_ctx *ctx, bool legacy);
 /*
+ * The transport's state and its region (handler, render) for vd, with
+ * no window, line or host yet: what virtio_mmio_create() starts from.
+ * 0, or -EINVAL for a config space larger than the window's.
+ */
+int virtio_mmio_init(struct virtio_mmio *vm, struct virtio_dev *vd,
+		     bool legacy);
+/*
  * The register model, for unit tests and fuzzers as for the bus: 32-bit
  * aligned accesses to the registers, any width of 1 to 8 bytes to the
  * config space. Anything else returns -EINVAL (reads as zero).
  */
 int virtio_mmio_access(struct mmio_region *region, struct mmio_access *acc);
+/* What reads of [off, off + len) return (struct mmio_region.render). */
+void virtio_mmio_render(struct mmio_region *region, uint64_t off,
+			uint64_t len, uint8_t *buf);
 /*
  * The device's DT node (devices/virtio/mmio-fdt.c, apart so that the
  * register model builds without libfdt). 0 or a negative libfdt error.
