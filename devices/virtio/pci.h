@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_DEVICES_VIRTIO_PCI_H
+#define LKVM_DEVICES_VIRTIO_PCI_H
+
+/*
+ * The virtio-pci transport, modern only (virtio 1.x, 4.1): a PCI
+ * function on lkvm's host bridge (devices/pci/) whose BAR 1, a 4 KiB
+ * memory BAR, holds the four regions the vendor capabilities point
+ * at, laid out as kvmtool lays them out. BAR 0 (kvmtool's legacy I/O
+ * BAR) is not implemented: lkvm has no port I/O. BAR 2 is left for
+ * MSI-X's table. Until MSI-X exists the interrupt is INTA, a level
+ * line that is high while the ISR is non-zero and that the driver's
+ * read of the ISR (which clears it) lowers.
+ */
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "devices/device.h"
+#include "devices/pci/pci.h"
+#include "devices/virtio/virtio.h"
+
+#define VIRTIO_PCI_BAR			1
+#define VIRTIO_PCI_BAR_SIZE		0x1000	/* a page: no two devices share one */
+#define VIRTIO_PCI_COMMON		0x000	/* struct virtio_pci_common_cfg */
+#define VIRTIO_PCI_COMMON_SIZE		0x038
+#define VIRTIO_PCI_NOTIFY		0x038	/* every queue: multiplier 0 */
+#define VIRTIO_PCI_NOTIFY_SIZE		0x004
+#define VIRTIO_PCI_ISR			0x03c
+#define VIRTIO_PCI_ISR_SIZE		0x004
+#define VIRTIO_PCI_DEVCFG		0x040	/* the device's config space */
+#define VIRTIO_PCI_DEVCFG_SIZE		0x0c0
+
+/* IDs (virtio 1.x, 4.1.2), and kvmtool's subsystem IDs. */
+#define VIRTIO_PCI_VENDOR_ID		0x1af4
+#define VIRTIO_PCI_DEVICE_ID_BASE	0x1040
+#define VIRTIO_PCI_SUBSYS_ID_BASE	0x0040
+#define VIRTIO_PCI_REVISION		1	/* non-transitional (4.1.2.1) */
+#define VIRTIO_MSI_NO_VECTOR		0xffff
+
+struct virtio_pci {
+	struct device dev;		/* what the board lists */
+	struct pci_dev pdev;
+	struct virtio_dev *vd;
+	/* The ISR read and the interrupt: the line follows the ISR. */
+	pthread_mutex_t isr_lock;
+	/* Under the bridge's lock (bar_moved) or at set-up and teardown. */
+	bool ioeventfd;			/* the host has KVM ioeventfds */
+	uint64_t notify_bound;		/* where they are bound, 0: nowhere */
+	/* Register selectors, under vd->lock. */
+	uint32_t dev_features_sel;
+	uint32_t drv_features_sel;
+	uint32_t queue_sel;
+	uint64_t drv_features;		/* being written, before FEATURES_OK */
+};
+
+/*
+ * Make the transport for vd (initialised with virtio_dev_init()): takes
+ * its SPI through ctx and plugs itself into the machine's PCI host
+ * bridge (ctx->add_pci), last. vp comes from malloc(): the device's
+ * destroy frees it. On failure vp is the caller's to free and vd still
+ * needs virtio_dev_destroy().
+ */
+int virtio_pci_create(struct virtio_pci *vp, struct virtio_dev *vd,
+		      const struct device_ctx *ctx);
+/*
+ * BAR 1's registers, for the bridge and for unit tests and fuzzers:
+ * common config fields at their own width (64-bit ones also as 32-bit
+ * halves), a 16- or 32-bit notify, the ISR byte (read to clear), the
+ * device config at any width 1 to 8. Anything else returns -EINVAL
+ * (reads as zero).
+ */
+int virtio_pci_bar_access(struct pci_dev *pdev, unsigned int bar,
+			  struct mmio_access *acc);
+/* The INTx level follows the ISR (the core's interrupt hook). */
+void virtio_pci_intx_sync(struct virtio_pci *vp);
+/* Forget what the driver wrote to the transport (status 0). */
+void virtio_pci_reset_transport(struct virtio_pci *vp);
+
+#endif

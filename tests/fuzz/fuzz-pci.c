@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The PCI host bridge and config space (devices/pci/) under a guest
+ * that makes any ECAM access (any bus, slot, function, offset, width,
+ * value) and any access to the memory window, with three functions of
+ * different BAR layouts behind it and their INTx driven at random.
+ *
+ * Input: operations, each an opcode byte (modulo 4):
+ *   0 ECAM access: u32 offset (any), u8 len, u8 write, u64 data
+ *   1 ECAM access to a header register: u8 slot, u8 reg, u8 len, u8 write, u32 data
+ *   2 window access: u32 offset, u8 len, u8 write, u64 data
+ *   3 INTx: u8 slot, u8 level
+ *
+ * Checked after every operation: IDs, header type, pin and capability
+ * list never change; a BAR decodes only with memory decoding on,
+ * wholly inside the window, at its register's address, overlapping no
+ * other decoding BAR, and the device was told exactly where
+ * (bar_moved); a window access reaches only a BAR that decodes there,
+ * at the right offset; each INTx line is high exactly when the device
+ * asks and INTx Disable is clear, and Interrupt Status tells the
+ * device's level.
+ */
+#include <errno.h>
+
+#include "devices/pci/host.h"
+#include "tests/fuzz/fuzz.h"
+
+#define MEM_BASE	0x50000000ULL
+#define MEM_SIZE	0x30000000ULL
+#define NR_DEVS		3
+
+struct fdev {
+	struct pci_dev pdev;
+	uint64_t told[PCI_NR_BARS];
+	struct irq_line line;
+	bool level;
+	uint8_t id[16];
+};
+
+struct fz {
+	struct pci_host h;
+	struct fdev d[NR_DEVS];
+	uint64_t want_addr;		/* the window access being made */
+};
+
+static struct fz *cur;
+
+static int fdev_bar(struct pci_dev *pdev, unsigned int bar,
+		    struct mmio_access *acc)
+{
+	FUZZ_CHECK(bar < PCI_NR_BARS && pdev->decode[bar]);
+	FUZZ_CHECK(acc->offset < pdev->bar_size[bar]);
+	FUZZ_CHECK(acc->len <= pdev->bar_size[bar] - acc->offset);
+	FUZZ_CHECK_EQ(pdev->decode[bar] + acc->offset, cur->want_addr);
+	if (!acc->is_write)
+		acc->data = 0x5a;
+	return 0;
+}
+
+static void fdev_moved(struct pci_dev *pdev, unsigned int bar, uint64_t addr)
+{
+	struct fdev *f = pdev->priv;
+
+	FUZZ_CHECK(bar < PCI_NR_BARS && pdev->bar_size[bar]);
+	FUZZ_CHECK(f->told[bar] != addr);
+	/* Leaving before arriving: never from one address to another. */
+	FUZZ_CHECK(!f->told[bar] || !addr);
+	f->told[bar] = addr;
+}
+
+static const struct pci_dev_ops fdev_ops = {
+	.bar_access = fdev_bar, .bar_moved = fdev_moved,
+};
+
+static int line_set(void *chip, unsigned int spi, bool level)
+{
+	struct fdev *f = chip;
+
+	FUZZ_CHECK(level != f->level);
+	f->level = level;
+	return 0;
+}
+
+static const struct irq_line_ops line_ops = { .set = line_set };
+
+static const uint32_t bar_layout[NR_DEVS][PCI_NR_BARS] = {
+	{ 0, 0x1000, 0x4000, 0, 0, 0 },
+	{ 0x10, 0x100000, 0, 0, 0, 0x40000000 },
+	{ 0x1000, 0x1000, 0x1000, 0x1000, 0x1000, 0x1000 },
+};
+
+static void fz_setup(struct fz *z)
+{
+	struct pci_host_map map = {
+		.cfg_base = 0x40000000, .cfg_size = 0x10000000,
+		.mem_base = MEM_BASE, .mem_size = MEM_SIZE, .io_size = 0x10000,
+	};
+	unsigned int i, b;
+	uint8_t off;
+
+	FUZZ_CHECK_EQ(pci_host_init(&z->h, &map, 1, -1), 0);
+	for (i = 0; i < NR_DEVS; i++) {
+		struct fdev *f = &z->d[i];
+		struct pci_dev_id id = { .vendor = 0x1af4, .device = 0x1040 + i,
+					 .class = 0xff0000, .revision = i };
+
+		FUZZ_CHECK_EQ(pci_dev_init(&f->pdev, &id, &fdev_ops, f), 0);
+		for (b = 0; b < PCI_NR_BARS; b++)
+			if (bar_layout[i][b])
+				FUZZ_CHECK_EQ(pci_dev_add_bar(&f->pdev, b, bar_layout[i][b]), 0);
+		for (b = 0; b <= i; b++)
+			FUZZ_CHECK_EQ(pci_dev_add_cap(&f->pdev, PCI_CAP_ID_VNDR, 16 + 4 * b, &off), 0);
+		f->line = (struct irq_line) { .ops = &line_ops, .chip = f, .irqfd = -1 };
+		if (i != 1)
+			pci_dev_set_pin(&f->pdev, &f->line);
+		memcpy(f->id, f->pdev.cfg, sizeof(f->id));
+		FUZZ_CHECK_EQ(pci_host_add(&z->h, &f->pdev), 0);
+	}
+}
+
+static uint64_t cfg32(struct pci_dev *pdev, unsigned int off)
+{
+	uint64_t v;
+
+	FUZZ_CHECK_EQ(pci_cfg_read(pdev, off, 4, &v), 0);
+	return v;
+}
+
+static void check_dev(struct fz *z, struct fdev *f)
+{
+	struct pci_dev *p = &f->pdev;
+	uint16_t cmd = cfg32(p, PCI_COMMAND), status = cfg32(p, PCI_COMMAND) >> 16;
+	unsigned int b;
+
+	FUZZ_CHECK(!memcmp(p->cfg, f->id, 4) && !memcmp(p->cfg + 8, f->id + 8, 4));
+	FUZZ_CHECK_EQ(p->cfg[PCI_HEADER_TYPE], 0);
+	FUZZ_CHECK_EQ(p->cfg[PCI_CAPABILITY_LIST], PCI_CAP_START);
+	FUZZ_CHECK_EQ(p->cfg[PCI_INTERRUPT_PIN], p->intx ? 1 : 0);
+	FUZZ_CHECK(!(cmd & ~0x406));
+	FUZZ_CHECK_EQ(!!(status & PCI_STATUS_INTERRUPT), p->intx_level);
+	if (p->intx)
+		FUZZ_CHECK_EQ(f->level, p->intx_level && !(cmd & PCI_COMMAND_INTX_DISABLE));
+	for (b = 0; b < PCI_NR_BARS; b++) {
+		uint64_t at = p->decode[b], size = p->bar_size[b];
+
+		FUZZ_CHECK_EQ(f->told[b], at);
+		if (!size)
+			FUZZ_CHECK_EQ(cfg32(p, PCI_BASE_ADDRESS_0 + 4 * b), 0);
+		FUZZ_CHECK_EQ(cfg32(p, PCI_BASE_ADDRESS_0 + 4 * b) & (size - 1), 0);
+		if (!at)
+			continue;
+		FUZZ_CHECK(cmd & PCI_COMMAND_MEMORY);
+		FUZZ_CHECK_EQ(at, pci_dev_bar_addr(p, b));
+		FUZZ_CHECK(at >= MEM_BASE && at + size <= MEM_BASE + MEM_SIZE);
+	}
+}
+
+/* No two decoding BARs overlap. */
+static void check_overlaps(struct fz *z)
+{
+	unsigned int i;
+
+	for (i = 1; i < z->h.nr_decode; i++)
+		FUZZ_CHECK(z->h.decode[i - 1].end <= z->h.decode[i].base);
+}
+
+static uint32_t fz_len(struct fuzz_input *in)
+{
+	uint32_t len = fuzz_u8(in);
+
+	return len == 0xff ? 0xffffffff : len % 10;
+}
+
+static void fz_cfg(struct fz *z, uint64_t off, uint32_t len, bool write,
+		   uint64_t data)
+{
+	struct mmio_access acc = { .offset = off, .len = len, .is_write = write,
+				   .data = data };
+	bool valid = len >= 1 && len <= 8 && (off & 0xfff) + len <= 0x1000;
+
+	FUZZ_CHECK_EQ(pci_host_ecam_access(&z->h.ecam, &acc), valid ? 0 : -EINVAL);
+	if (!write && !valid)
+		FUZZ_CHECK_EQ(acc.data, 0);
+}
+
+static void fz_op(struct fz *z, unsigned int op, struct fuzz_input *in)
+{
+	uint64_t off, data;
+	uint32_t len;
+	bool write;
+	unsigned int slot;
+
+	switch (op) {
+	case 0:
+		off = fuzz_u32(in) % 0x10000000;
+		len = fz_len(in);
+		write = fuzz_u8(in) & 1;
+		fz_cfg(z, off, len, write, fuzz_u64(in));
+		break;
+	case 1:
+		slot = fuzz_u8(in) % 4;
+		off = ((uint64_t)slot << 15) | (fuzz_u8(in) % 0x44);
+		len = fz_len(in);
+		write = fuzz_u8(in) & 1;
+		fz_cfg(z, off, len, write, fuzz_u32(in) | (fuzz_u8(in) & 1 ? 0xffffffffULL : 0));
+		break;
+	case 2: {
+		struct mmio_access acc;
+
+		off = fuzz_u32(in) % MEM_SIZE;
+		len = fz_len(in);
+		write = fuzz_u8(in) & 1;
+		data = fuzz_u64(in);
+		acc = (struct mmio_access) { .offset = off, .len = len,
+					     .is_write = write, .data = data };
+		z->want_addr = MEM_BASE + off;
+		if (!pci_host_window_access(&z->h.window, &acc) && !write)
+			FUZZ_CHECK_EQ(acc.data, 0x5a);
+		else if (!write)
+			FUZZ_CHECK_EQ(acc.data, 0);
+		break;
+	}
+	case 3:
+		slot = fuzz_u8(in) % NR_DEVS;
+		pci_dev_set_intx(&z->d[slot].pdev, fuzz_u8(in) & 1);
+		break;
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct fz *z = calloc(1, sizeof(*z));
+	struct fuzz_input in;
+	unsigned int i;
+
+	if (!z)
+		return 0;
+	cur = z;
+	fuzz_input_init(&in, data, size);
+	fz_setup(z);
+	while (!fuzz_input_done(&in)) {
+		fz_op(z, fuzz_u8(&in) % 4, &in);
+		for (i = 0; i < NR_DEVS; i++)
+			check_dev(z, &z->d[i]);
+		check_overlaps(z);
+	}
+	for (i = 0; i < NR_DEVS; i++)
+		pci_dev_destroy(&z->d[i].pdev);
+	pci_host_destroy(&z->h);
+	free(z);
+	return 0;
+}
