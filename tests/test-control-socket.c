@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The control socket end to end, without KVM: host/control.c served on a
+ * thread as the main loop serves it, driven by lkvm's client
+ * (host/control-client.c) and by raw writes in kvmtool's shapes: both
+ * protocols on one socket, messages split across writes, many on one
+ * connection, and malformed ones that end the connection.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "tests/unit.h"
+#include "lib/log.h"
+#include "host/control.h"
+#include "host/control-client.h"
+#include "host/control-kvmtool.h"
+
+struct server {
+	struct control ctl;
+	atomic_bool stop;
+	atomic_bool paused;
+	atomic_int stops;
+};
+
+static int server_handler(void *opaque, const struct control_cmd *cmd,
+			  char *msg, size_t len)
+{
+	struct server *s = opaque;
+
+	switch (cmd->op) {
+	case CONTROL_STATUS:
+		snprintf(msg, len, "%s sock1 %d", s->paused ? "paused" : "running",
+			 (int)getpid());
+		return 0;
+	case CONTROL_PAUSE:
+	case CONTROL_RESUME:
+		s->paused = cmd->op == CONTROL_PAUSE;
+		snprintf(msg, len, "ok");
+		return 0;
+	case CONTROL_STOP:
+		s->stops++;
+		snprintf(msg, len, "stopping");
+		return 0;
+	default:
+		snprintf(msg, len, "not here");
+		return -EINVAL;
+	}
+}
+
+/* The main loop's share of the work: poll, then control_handle(). */
+static void *server_loop(void *arg)
+{
+	struct server *s = arg;
+
+	while (!s->stop) {
+		struct pollfd fds[1 + CONTROL_MAX_CLIENTS];
+		int n = control_pollfds(&s->ctl, fds, 1 + CONTROL_MAX_CLIENTS);
+		int t = control_timeout_ms(&s->ctl);
+
+		if (poll(fds, n, t < 0 || t > 20 ? 20 : t) >= 0)
+			control_handle(&s->ctl, fds, n);
+	}
+	return NULL;
+}
+
+static int raw_connect(void)
+{
+	char path[CONTROL_PATH_MAX];
+
+	control_path("sock1", path, sizeof(path));
+	return control_connect(path);
+}
+
+/* Reads until len bytes or the end; returns how many came. */
+static size_t read_some(int fd, uint8_t *buf, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t r = read(fd, buf + got, len - got);
+
+		if (r <= 0)
+			break;
+		got += r;
+	}
+	return got;
+}
+
+/* Whether the server ended the connection (and sent nothing more). */
+static bool closed_by_server(int fd)
+{
+	uint8_t b;
+
+	return read(fd, &b, 1) == 0;
+}
+
+static void test_client(struct unit *u, struct server *s)
+{
+	uint32_t ask[2] = { KVMIPC_PID, KVMIPC_VMSTATE };
+	uint32_t pause[2] = { KVMIPC_PAUSE, KVMIPC_VMSTATE };
+	int32_t ans[2];
+	int fd = control_dial("sock1");
+
+	CHECK(u, fd >= 0);
+	CHECK_EQ(u, control_ask(fd, ask, 2, ans), 0);
+	CHECK(u, ans[0] == getpid() && ans[1] == KVMIPC_RUNNING);
+	CHECK_EQ(u, control_ask(fd, pause, 2, ans), 0);
+	CHECK(u, ans[0] == KVMIPC_PAUSED && s->paused);
+	close(fd);
+	CHECK_EQ(u, control_dial("nosuch"), -ENOENT);
+}
+
+/* kvmtool's list, a byte at a time: the answers come when all is in. */
+static void test_split(struct unit *u)
+{
+	uint8_t req[16], ans[8];
+	int fd = raw_connect(), i;
+
+	kvmipc_header(req, KVMIPC_PID, 0);
+	kvmipc_header(req + 8, KVMIPC_VMSTATE, 0);
+	for (i = 0; i < 16; i++) {
+		CHECK_EQ(u, write(fd, req + i, 1), 1);
+		usleep(2000);
+	}
+	CHECK_EQ(u, read_some(fd, ans, 8), 8);
+	CHECK_EQ(u, kvmipc_get_u32(ans), (uint32_t)getpid());
+	close(fd);
+}
+
+static void test_text(struct unit *u)
+{
+	struct control_cmd cmd = { .op = CONTROL_STATUS };
+	char reply[128];
+
+	CHECK_EQ(u, control_request("sock1", &cmd, reply, sizeof(reply)), 0);
+	CHECK(u, !strncmp(reply, "OK ", 3) && strstr(reply, " sock1 "));
+}
+
+/* Malformed, oversized or unsupported: the connection ends, unanswered. */
+static void test_refused(struct unit *u, struct server *s)
+{
+	static const uint8_t bad_type[8] = { 7, 0, 1, 0 };
+	uint8_t req[24];
+	int fd;
+
+	fd = raw_connect();
+	CHECK_EQ(u, write(fd, bad_type, 8), 8);
+	CHECK(u, closed_by_server(fd));
+	close(fd);
+
+	fd = raw_connect();
+	kvmipc_header(req, KVMIPC_BALLOON, 1u << 20);
+	CHECK_EQ(u, write(fd, req, 8), 8);
+	CHECK(u, closed_by_server(fd));
+	close(fd);
+
+	fd = raw_connect();
+	kvmipc_header(req, KVMIPC_STAT, 0);
+	CHECK_EQ(u, write(fd, req, 8), 8);
+	CHECK(u, closed_by_server(fd));
+	close(fd);
+
+	/* kvmtool's stop: the message, then gone at once. Still taken. */
+	fd = raw_connect();
+	kvmipc_header(req, KVMIPC_STOP, 0);
+	CHECK_EQ(u, write(fd, req, 8), 8);
+	close(fd);
+	for (int i = 0; i < 200 && !s->stops; i++)
+		usleep(5000);
+	CHECK_EQ(u, s->stops, 1);
+}
+
+int main(void)
+{
+	struct server s = { 0 };
+	struct unit u = { 0 };
+	char dir[] = "/tmp/lkvm-test-control-XXXXXX";
+	pthread_t th;
+
+	if (!mkdtemp(dir))
+		return 1;
+	setenv("LKVM_HOME", dir, 1);
+	CHECK_EQ(&u, control_open(&s.ctl, "sock1", LOG_ERROR, server_handler, &s), 0);
+	pthread_create(&th, NULL, server_loop, &s);
+	test_client(&u, &s);
+	test_split(&u);
+	test_text(&u);
+	test_refused(&u, &s);
+	s.stop = true;
+	pthread_join(th, NULL);
+	control_close(&s.ctl);
+	rmdir(dir);
+	return unit_done(&u, "test-control-socket");
+}
