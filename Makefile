@@ -7,6 +7,9 @@
 #   make system-test   Linux and bare-metal guests under KVM
 #   make guest-test    the bare-metal interrupt tests alone
 #   make bench      lkvm against kvmtool, and irqchip against irqchip
+#   make install    lkvm, its man page and bash completion under PREFIX
+#                   (/usr/local), in DESTDIR if given; make uninstall
+#   make package-test   make install and the Debian package, checked
 #   make clean
 
 HOST_ARCH := $(shell uname -m)
@@ -27,7 +30,16 @@ endif
 CC := $(CROSS_COMPILE)gcc
 HOSTCC ?= cc
 BUILD := build
-VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1.0)
+# The nearest vX.Y.Z tag, else debian/changelog's version (scripts/version.sh);
+# debian/rules sets it to the package's.
+ifndef LKVM_VERSION
+LKVM_VERSION := $(shell scripts/version.sh)
+endif
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter
 CFLAGS ?= -O2 -g
@@ -41,17 +53,18 @@ endif
 LKVM_SRCS := main.c \
 	lib/log.c \
 	cli/options.c cli/options-dev.c boot/loader.c boot/load.c machine/kvm.c machine/ram.c machine/vm.c machine/run.c \
-	host/control.c host/control-proto.c cli/control-cmds.c machine/board.c machine/vm-host.c machine/runstate.c machine/uart-port.c machine/testdev-port.c host/sandbox.c \
+	host/control.c host/control-proto.c host/control-kvmtool.c host/control-client.c cli/control-cmds.c machine/board.c machine/vm-host.c machine/runstate.c machine/uart-port.c machine/testdev-port.c host/sandbox.c \
 	vcpu/vcpu.c vcpu/run.c vcpu/exit.c \
 	gic/irqchip.c gic/kvm-vgic.c gic/kvm-gicv2.c gic/kvm-gicv3.c gic/gic-fdt.c \
 	gic/user-gic.c gic/ugic-core.c gic/ugic-dist.c gic/ugic-cpuif.c \
 	devices/bus.c devices/uart8250.c devices/uart8250-fdt.c host/console.c \
-	host/console-out.c machine/mmio-batch.c machine/reg-page.c machine/reg-mirror.c \
+	host/console-out.c host/panic-watch.c machine/mmio-batch.c machine/reg-page.c machine/reg-mirror.c \
 	devices/testdev.c devices/testdev-fdt.c \
 	devices/virtio/blk.c devices/virtio/disk.c devices/virtio/rng.c \
 	devices/virtio/console.c devices/virtio/blk-board.c devices/virtio/rng-board.c \
 	devices/virtio/console-board.c \
 	devices/virtio/virtqueue.c devices/virtio/virtio.c devices/virtio/mmio.c devices/virtio/mmio-dev.c devices/virtio/mmio-fdt.c devices/virtio/transport.c \
+	devices/pci/config.c devices/pci/host.c devices/pci/host-fdt.c devices/virtio/pci.c devices/virtio/pci-dev.c \
 	boot/fdt.c
 
 LKVM_OBJS := $(LKVM_SRCS:%.c=$(BUILD)/arm64/%.o)
@@ -68,11 +81,11 @@ $(BUILD)/arm64/%.o: %.c
 -include $(LKVM_OBJS:.o=.d)
 
 # The version string lives in a generated header that is rewritten only
-# when `git describe` changes, so `lkvm version` never goes stale and an
+# when the version changes, so `lkvm version` never goes stale and an
 # unchanged tree does not rebuild.
 $(BUILD)/version.h: FORCE
 	@mkdir -p $(@D)
-	@echo '#define LKVM_VERSION "$(VERSION)"' > $@.tmp
+	@echo '#define LKVM_VERSION "$(LKVM_VERSION)"' > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
 # The sandbox's allow-lists are compiled to BPF at build time, with
@@ -101,7 +114,21 @@ include tests/kut.mk
 
 # Each suite runs even when another failed; one closing line adds them up.
 check: lkvm guest-tests
-	@scripts/check.sh unit-test bad-input-test dt-test system-test kut-test
+	@scripts/check.sh unit-test bad-input-test dt-test package-test system-test kut-test
+
+install: lkvm
+	install -D -m 0755 lkvm $(DESTDIR)$(BINDIR)/lkvm
+	install -D -m 0644 docs/lkvm.1 $(DESTDIR)$(MANDIR)/man1/lkvm.1
+	install -D -m 0644 scripts/bash-completion/lkvm $(DESTDIR)$(BASHCOMPDIR)/lkvm
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/lkvm $(DESTDIR)$(MANDIR)/man1/lkvm.1 \
+		$(DESTDIR)$(BASHCOMPDIR)/lkvm
+
+# make install and the arm64 .deb, each checked; builds under build/ only
+# (scripts/package-test.sh, docs/testing.md). Ends "package: N passed, N failed".
+package-test: lkvm
+	scripts/package-test.sh
 
 # The bad-input table (tests/bad-input.txt, docs/errors.md); no KVM needed.
 bad-input-test: lkvm guest-tests
@@ -119,8 +146,10 @@ guest-test: lkvm guest-tests
 
 clean:
 	rm -rf $(BUILD)/arm64 $(BUILD)/host $(BUILD)/guest-tests $(BUILD)/arm64-tests \
-		$(BUILD)/dt-schema $(BUILD)/bench $(BUILD)/version.h $(BUILD)/gen lkvm
+		$(BUILD)/dt-schema $(BUILD)/bench $(BUILD)/version.h $(BUILD)/gen \
+		$(BUILD)/package-test lkvm
 
 FORCE:
 
-.PHONY: FORCE all check unit-test bad-input-test dt-test system-test guest-test clean guest-tests
+.PHONY: FORCE all check unit-test bad-input-test dt-test system-test guest-test clean guest-tests \
+	install uninstall package-test

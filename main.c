@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* lkvm: command dispatch. */
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,9 +20,16 @@
 #define EXIT_SETUP	1
 #define EXIT_USAGE	2
 
+/*
+ * The one place a command's help lives: lkvm help, lkvm help NAME and
+ * lkvm NAME --help print it, and the bash completion reads the option
+ * names from that output (run's options are cli/options.c's table).
+ */
 struct command {
 	const char *name;
-	const char *help;
+	const char *args;	/* what follows "lkvm NAME" in its usage line */
+	const char *help;	/* one line, in the list of commands */
+	const char *details;	/* its options and more, or NULL */
 	int (*run)(int argc, char *argv[]);
 };
 
@@ -92,24 +100,111 @@ static int cmd_run(int argc, char *argv[])
 	return ret;
 }
 
+#define HELP_NAME_OPT \
+	"    -n, --name <name>      the VM, as 'lkvm list' names it\n"
+#define HELP_ALL_OPT \
+	"    -a, --all              every VM in $LKVM_HOME (or ~/.lkvm), lkvm's and kvmtool's\n"
+
 static const struct command commands[] = {
-	{ "run", "Start the virtual machine", cmd_run },
-	{ "list", "Print a list of running instances on the host", cmd_list },
-	{ "stop", "Stop a running instance (-n NAME)", cmd_control },
-	{ "pause", "Pause a running instance (-n NAME)", cmd_control },
-	{ "resume", "Resume a paused instance (-n NAME)", cmd_control },
-	{ "stat", "Print a running instance's exit counters (-n NAME)", cmd_control },
-	{ "irq", "Drive a test-device interrupt line (-n NAME --spi N --level 0|1|pulse)", cmd_irq },
-	{ "version", "Print the version of lkvm", cmd_version },
-	{ "help", "Display help on using lkvm", cmd_help },
+	{ "run", "[<options>] [<kernel image>]", "Start the virtual machine", NULL, cmd_run },
+	{ "list", "[-i] [-r]", "Print a list of running instances on the host",
+	  "    -i, --run              running VMs only\n"
+	  "    -r, --rootfs           rootfs directories only ('kvmtool setup' makes them; lkvm none)\n"
+	  "\n    One line per running VM, lkvm's and kvmtool's alike: its PID, name and\n"
+	  "    state (running, paused or panicked); then each rootfs directory, as\n"
+	  "    kvmtool lists them ('shut off').\n"
+	  "    Control sockets left behind by VMs that died are removed.\n", cmd_list },
+	{ "stop", "-n NAME | --all", "Stop a running instance (-n NAME)",
+	  HELP_NAME_OPT HELP_ALL_OPT
+	  "\n    The guest stops; its lkvm exits with status 0 (4 after a kernel panic).\n"
+	  "    Works on kvmtool's VMs too.\n",
+	  cmd_control },
+	{ "pause", "-n NAME | --all", "Pause a running instance (-n NAME)",
+	  HELP_NAME_OPT HELP_ALL_OPT
+	  "\n    The vCPUs stop where they are, until 'lkvm resume'. Works on kvmtool's\n"
+	  "    VMs too.\n", cmd_control },
+	{ "resume", "-n NAME | --all", "Resume a paused instance (-n NAME)",
+	  HELP_NAME_OPT HELP_ALL_OPT
+	  "\n    The vCPUs of a paused VM run again. Works on kvmtool's VMs too.\n",
+	  cmd_control },
+	{ "stat", "-n NAME", "Print a running instance's exit counters (-n NAME)",
+	  HELP_NAME_OPT "\n    Prints uptime_ms=N exits=N mmio=N signal=N dev_requests=N dev_exits=N\n"
+	  "    dev_irqs=N: the VM's time, its vCPUs' exits to lkvm, and its devices' work.\n",
+	  cmd_control },
+	{ "irq", "-n NAME --spi N --level 0|1|pulse",
+	  "Drive a test-device interrupt line (-n NAME --spi N --level 0|1|pulse)",
+	  HELP_NAME_OPT
+	  "        --spi <n>          one of the test device's SPIs (the device tree lists them)\n"
+	  "        --level <level>    0, 1 or pulse\n"
+	  "\n    The VM must run with --test-device.\n", cmd_irq },
+	{ "version", "", "Print the version of lkvm",
+	  "    'lkvm --version' does the same.\n", cmd_version },
+	{ "help", "[COMMAND]", "Display help on using lkvm",
+	  "    The commands, or one command's usage ('lkvm COMMAND --help' too).\n", cmd_help },
 };
 
-static int cmd_help(int argc, char *argv[])
+static const struct command *command_find(const char *name)
 {
 	unsigned int i;
 
-	if (argc > 1 && !strcmp(argv[1], "run")) {
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(name, commands[i].name))
+			return &commands[i];
+	return NULL;
+}
+
+static void command_usage(const struct command *c)
+{
+	if (c->run == cmd_run) {
 		options_usage_run();
+		return;
+	}
+	printf("\n usage: lkvm %s%s%s\n\n    %s\n", c->name, *c->args ? " " : "",
+	       c->args, c->help);
+	if (c->details)
+		printf("\n%s", c->details);
+	printf("\n");
+}
+
+/* A VM name never starts with '-', so -h anywhere is a request for help. */
+static bool command_wants_help(int argc, char *argv[])
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return true;
+	return false;
+}
+
+/* kvmtool has these; a script written for it gets told so, not just "unknown". */
+static void command_unknown(const char *name, const char *see)
+{
+	static const char *const kvmtool_only[] = { "debug", "balloon", "setup", "sandbox" };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(kvmtool_only) / sizeof(kvmtool_only[0]); i++) {
+		if (!strcmp(name, kvmtool_only[i])) {
+			fprintf(stderr, "lkvm: error: '%s' is not an lkvm command: kvmtool has it, lkvm not yet; see '%s' for lkvm's\n",
+				name, see);
+			return;
+		}
+	}
+	fprintf(stderr, "lkvm: error: '%s' is not an lkvm command; see '%s'\n", name, see);
+}
+
+static int cmd_help(int argc, char *argv[])
+{
+	const struct command *c;
+	unsigned int i;
+
+	if (argc > 1) {
+		c = command_find(argv[1]);
+		if (!c) {
+			command_unknown(argv[1], "lkvm help");
+			return EXIT_USAGE;
+		}
+		command_usage(c);
 		return 0;
 	}
 	printf("\n usage: lkvm [--version] [--help] COMMAND [ARGS]\n\n");
@@ -123,16 +218,25 @@ static int cmd_help(int argc, char *argv[])
 int main(int argc, char *argv[])
 {
 	const char *name = argc > 1 ? argv[1] : "help";
-	unsigned int i;
+	const struct command *c;
 
 	if (!strcmp(name, "--help") || !strcmp(name, "-h"))
 		name = "help";
 	else if (!strcmp(name, "--version"))
 		name = "version";
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(name, commands[i].name))
-			return commands[i].run(argc > 1 ? argc - 1 : 1,
-					       argc > 1 ? argv + 1 : argv);
-	fprintf(stderr, "lkvm: error: '%s' is not an lkvm command; see 'lkvm --help'\n", name);
-	return EXIT_USAGE;
+	c = command_find(name);
+	if (!c) {
+		command_unknown(name, "lkvm --help");
+		return EXIT_USAGE;
+	}
+	if (argc > 1) {
+		argc--;
+		argv++;
+	}
+	/* run parses its own --help, among its options. */
+	if (c->run != cmd_run && command_wants_help(argc, argv)) {
+		command_usage(c);
+		return 0;
+	}
+	return c->run(argc, argv);
 }

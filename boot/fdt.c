@@ -109,7 +109,8 @@ static int fdt_psci(struct vm *vm, void *fdt)
 	ret = fdt_begin_node(fdt, "psci");
 	ret = ret ?: fdt_property(fdt, "compatible", is_v1 ? v1 : v02,
 				  is_v1 ? sizeof(v1) : sizeof(v02));
-	ret = ret ?: fdt_property_string(fdt, "method", "hvc");
+	/* A guest at EL2 (--nested) owns HVC: it calls EL3's firmware, as kvmtool. */
+	ret = ret ?: fdt_property_string(fdt, "method", vm->cfg.nested ? "smc" : "hvc");
 	return ret ?: fdt_end_node(fdt);
 }
 

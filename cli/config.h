@@ -22,6 +22,7 @@ enum console_kind {
 enum virtio_transport_kind {
 	VIRTIO_MMIO,		/* virtio-mmio version 2 (virtio 1.x) */
 	VIRTIO_MMIO_LEGACY,	/* virtio-mmio version 1 */
+	VIRTIO_PCI,		/* virtio-pci, modern, on the PCI host bridge */
 };
 
 #define CONFIG_MAX_DISKS	16
@@ -39,6 +40,12 @@ struct vm_config {
 	bool nodefaults;
 	bool test_device;		/* --test-device: docs/test-device.md */
 	bool pmu;			/* --pmu: a PMUv3 in every vCPU */
+	/* CPU features: on where the host has them, as kvmtool (vcpu/features.h). */
+	unsigned int sve_max_vl;	/* --sve-max-vl, bits; 0: the host's largest */
+	bool no_mte;			/* --disable-mte */
+	bool no_pvtime;			/* --no-pvtime: no stolen time */
+	bool aarch32;			/* --aarch32: vCPUs run AArch32 at EL1 */
+	bool nested;			/* --nested: vCPUs start at EL2 */
 	const char *disks[CONFIG_MAX_DISKS];	/* -d FILE[,ro][,direct], as given */
 	unsigned int nr_disks;
 	bool rng;			/* --rng: virtio-rng */
@@ -53,6 +60,7 @@ struct vm_config {
 	bool no_batch;			/* LKVM_NO_MMIO_BATCH: every MMIO write exits */
 	bool no_reg_page;		/* LKVM_NO_REG_PAGE: every register read exits */
 	bool no_ioeventfd;		/* LKVM_NO_IOEVENTFD: virtio notifications exit */
+	bool no_panic_watch;		/* LKVM_NO_PANIC_WATCH: a guest kernel panic is not looked for */
 	const char *sandbox_selftest;	/* LKVM_SANDBOX_SELFTEST: a thread that makes a forbidden call */
 };
 

@@ -46,9 +46,11 @@ int options_set_transport(struct vm_config *cfg, const char *v, char *err,
 		cfg->virtio_transport = VIRTIO_MMIO;
 	else if (!strcmp(v, "mmio-legacy"))
 		cfg->virtio_transport = VIRTIO_MMIO_LEGACY;
-	else if (!strcmp(v, "pci") || !strcmp(v, "pci-legacy"))
-		return fail("--virtio-transport=%s: virtio over PCI is not there yet; use mmio or mmio-legacy", v);
+	else if (!strcmp(v, "pci"))
+		cfg->virtio_transport = VIRTIO_PCI;
+	else if (!strcmp(v, "pci-legacy"))
+		return fail("--virtio-transport=pci-legacy: legacy virtio-pci (an I/O port BAR) is not there; use pci, mmio or mmio-legacy");
 	else
-		return fail("--virtio-transport=%s: unknown transport; use mmio or mmio-legacy", v);
+		return fail("--virtio-transport=%s: unknown transport; use mmio, mmio-legacy or pci", v);
 	return 0;
 }

@@ -16,12 +16,16 @@
 
 /* kvmtool's limit; KVM's own (KVM_CAP_MAX_VCPUS) is checked later. */
 #define OPTIONS_MAX_CPUS	512
+/* SVE vector lengths, in bits (the architecture's range). */
+#define OPTIONS_SVE_VL_MIN	128
+#define OPTIONS_SVE_VL_MAX	2048
 
 enum opt_id {
 	OPT_KERNEL, OPT_INITRD, OPT_PARAMS, OPT_CPUS, OPT_MEM, OPT_IRQCHIP,
 	OPT_DUMP_DTB, OPT_NAME, OPT_NODEFAULTS, OPT_LOGLEVEL, OPT_VERBOSE,
 	OPT_DEBUG, OPT_NETWORK, OPT_CONSOLE, OPT_TEST_DEVICE, OPT_SANDBOX, OPT_HELP,
-	OPT_DISK, OPT_RNG, OPT_TRANSPORT, OPT_PMU,
+	OPT_DISK, OPT_RNG, OPT_TRANSPORT, OPT_PMU, OPT_SVE_MAX_VL, OPT_NO_MTE,
+	OPT_NO_PVTIME, OPT_AARCH32, OPT_NESTED,
 };
 
 struct opt_desc {
@@ -51,6 +55,11 @@ static const struct opt_desc run_opts[] = {
 	{ OPT_CONSOLE, 0, "console", "<type>", "serial (ttyS0, default) or virtio (hvc0)" },
 	{ OPT_TRANSPORT, 0, "virtio-transport", "<type>", "mmio (default) or mmio-legacy" },
 	{ OPT_PMU, 0, "pmu", NULL, "give each vCPU a PMUv3 (performance counters)" },
+	{ OPT_SVE_MAX_VL, 0, "sve-max-vl", "<bits>", "largest SVE vector length (default: the host's)" },
+	{ OPT_NO_MTE, 0, "disable-mte", NULL, "no Memory Tagging Extension for the guest" },
+	{ OPT_NO_PVTIME, 0, "no-pvtime", NULL, "no stolen time (paravirtualised time)" },
+	{ OPT_AARCH32, 0, "aarch32", NULL, "run an AArch32 (32-bit) guest kernel" },
+	{ OPT_NESTED, 0, "nested", NULL, "start the vCPUs at EL2 (nested virtualization)" },
 	{ OPT_TEST_DEVICE, 0, "test-device", NULL, "add lkvm's test device (exit status, SPI lines)" },
 	{ OPT_SANDBOX, 0, "sandbox", "<on|off>", "system call allow-list per thread (default on)" },
 	{ OPT_HELP, 'h', "help", NULL, "show this help" },
@@ -232,6 +241,24 @@ static int set_network(const char *v, char *err, size_t err_len)
 	return fail("--network %s: lkvm has no network devices yet; use --network mode=none or leave it out", v);
 }
 
+/*
+ * As kvmtool: bits, a power of two. SVE's vector lengths run from 128 to
+ * 2048 bits; whether the host has the one asked for is checked later.
+ */
+static int set_sve_max_vl(struct vm_config *cfg, const char *v,
+			  char *err, size_t err_len)
+{
+	unsigned long bits;
+
+	if (parse_uint(v, &bits))
+		return fail("--sve-max-vl '%s' is not a number; give a vector length in bits, e.g. --sve-max-vl 256", v);
+	if (bits < OPTIONS_SVE_VL_MIN || bits > OPTIONS_SVE_VL_MAX || (bits & (bits - 1)))
+		return fail("--sve-max-vl %lu is not an SVE vector length; give a power of two from %d to %d bits",
+			    bits, OPTIONS_SVE_VL_MIN, OPTIONS_SVE_VL_MAX);
+	cfg->sve_max_vl = bits;
+	return 0;
+}
+
 static int apply_opt(struct vm_config *cfg, const struct opt_desc *o,
 		     const char *v, char *err, size_t err_len)
 {
@@ -252,6 +279,11 @@ static int apply_opt(struct vm_config *cfg, const struct opt_desc *o,
 	case OPT_SANDBOX:	return set_sandbox(cfg, v, err, err_len);
 	case OPT_NETWORK:	return set_network(v, err, err_len);
 	case OPT_PMU:		cfg->pmu = true; return 0;
+	case OPT_SVE_MAX_VL:	return set_sve_max_vl(cfg, v, err, err_len);
+	case OPT_NO_MTE:	cfg->no_mte = true; return 0;
+	case OPT_NO_PVTIME:	cfg->no_pvtime = true; return 0;
+	case OPT_AARCH32:	cfg->aarch32 = true; return 0;
+	case OPT_NESTED:	cfg->nested = true; return 0;
 	case OPT_CONSOLE:	return options_set_console(cfg, v, err, err_len);
 	case OPT_DISK:		return options_set_disk(cfg, v, err, err_len);
 	case OPT_RNG:		cfg->rng = true; return 0;
@@ -348,6 +380,13 @@ static int check_conflicts(const struct vm_config *cfg, char *err, size_t err_le
 		return fail("--cpus %u conflicts with --irqchip=%s: a GICv2 addresses at most %d vCPUs; use -c %d or fewer, or --irqchip=gicv3",
 			    cfg->nr_cpus, cfg->irqchip == IRQCHIP_USER ? "user" : "gicv2",
 			    GICV2_MAX_CPUS, GICV2_MAX_CPUS);
+	if (cfg->aarch32 && cfg->nested)
+		return fail("--aarch32 conflicts with --nested: KVM runs EL2 in AArch64 only; leave one out");
+	/* An AArch32 kernel addresses RAM below 4 GiB only (RAM starts at 2 GiB). */
+	if (cfg->aarch32 && cfg->ram_size > MEMMAP_RAM_MAX_AARCH32)
+		return fail("--mem %llu MiB conflicts with --aarch32: an AArch32 guest's RAM must end below 4 GiB; give -m %llu or less",
+			    (unsigned long long)(cfg->ram_size >> 20),
+			    MEMMAP_RAM_MAX_AARCH32 >> 20);
 	return 0;
 }
 
@@ -404,6 +443,8 @@ void options_read_env(struct vm_config *cfg)
 	cfg->no_reg_page = v && *v && strcmp(v, "0");
 	v = getenv("LKVM_NO_IOEVENTFD");
 	cfg->no_ioeventfd = v && *v && strcmp(v, "0");
+	v = getenv("LKVM_NO_PANIC_WATCH");
+	cfg->no_panic_watch = v && *v && strcmp(v, "0");
 	cfg->wfi_kick_ms = OPTIONS_WFI_KICK_MS;
 	v = getenv("LKVM_WFI_KICK_MS");
 	if (v && !parse_uint(v, &ms) && ms <= 1000)

@@ -18,6 +18,7 @@
  * a VM; set-up, the DT, the sandbox, teardown and snapshots walk it.
  */
 struct device;
+struct pci_dev;		/* devices/pci/pci.h */
 struct snapshot;	/* the snapshot stream; a later part of lkvm */
 
 /*
@@ -81,7 +82,12 @@ struct device_ctx {
 			  uint64_t *base);
 	/* Put a region on the MMIO bus (its base and size are set). */
 	int (*map_mmio)(void *ctx, struct mmio_region *region);
-	void *opaque;		/* for alloc_irq, alloc_mmio, map_mmio */
+	/*
+	 * Plug a PCI function into the machine's host bridge (made with
+	 * the first): devices/pci/pci.h. Last in a device's creation.
+	 */
+	int (*add_pci)(void *ctx, struct pci_dev *pdev);
+	void *opaque;		/* for alloc_irq, alloc_mmio, map_mmio, add_pci */
 	uint32_t gic_phandle;	/* for the DT's interrupt-parent */
 };
 

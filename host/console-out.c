@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -38,6 +39,21 @@ int console_out_init(struct console *c)
 }
 
 /*
+ * Lock held: every byte the guest wrote, whether a terminal gets it or
+ * not, and whichever device it came through. A panic wakes the owner,
+ * which decides when the guest has had its grace (console_panic_wait()).
+ */
+static void console_watch(struct console *c, uint8_t byte)
+{
+	if (!c->panic_on || !panic_watch_feed(&c->panic, byte))
+		return;
+	if (!c->panic_ns)
+		c->panic_ns = console_now_ns();
+	if (c->wake)
+		c->wake(c->opaque);
+}
+
+/*
  * On a vCPU thread, with the UART's lock held: never blocks beyond the
  * ring's lock. Returns false when the ring is full; the caller keeps
  * the byte and retries when room() is called.
@@ -49,6 +65,7 @@ bool console_put(struct console *c, uint8_t byte)
 	pthread_mutex_lock(&c->lock);
 	if (c->out_broken) {
 		c->dropped++;
+		console_watch(c, byte);
 		pthread_mutex_unlock(&c->lock);
 		return true;
 	}
@@ -69,10 +86,48 @@ bool console_put(struct console *c, uint8_t byte)
 	c->last_put_ns = console_now_ns();
 	if (byte == '\n')
 		c->line_done = true;
+	console_watch(c, byte);
 	if (wake)
 		pthread_cond_signal(&c->cond);
 	pthread_mutex_unlock(&c->lock);
 	return true;
+}
+
+/* Looks for a kernel panic in what the guest writes from now on (or not). */
+void console_panic_watch(struct console *c, bool on)
+{
+	pthread_mutex_lock(&c->lock);
+	c->panic_on = on;
+	c->panic_ns = 0;
+	panic_watch_init(&c->panic);
+	pthread_mutex_unlock(&c->lock);
+}
+
+/*
+ * Whether the guest's kernel panicked; if it did, *wait_ms is how long
+ * the guest still has to reset or power off by itself (0: stop it).
+ */
+bool console_panic_wait(struct console *c, uint64_t *wait_ms)
+{
+	bool seen;
+
+	pthread_mutex_lock(&c->lock);
+	seen = c->panic_on && c->panic.seen;
+	if (seen)
+		*wait_ms = panic_watch_wait_ms(&c->panic, c->panic_ns,
+					       c->last_put_ns, console_now_ns());
+	pthread_mutex_unlock(&c->lock);
+	return seen;
+}
+
+/* The panic's reason as the kernel gave it, made printable; "" if none yet. */
+void console_panic_reason(struct console *c, char *buf, size_t len)
+{
+	if (!len)
+		return;
+	pthread_mutex_lock(&c->lock);
+	snprintf(buf, len, "%s", c->panic_on ? c->panic.reason : "");
+	pthread_mutex_unlock(&c->lock);
 }
 
 /* How many bytes console_put() would take now, one after the other. */

@@ -9,6 +9,8 @@
 #include <sys/types.h>
 #include <termios.h>
 
+#include "host/panic-watch.h"
+
 /* Output the guest may have in flight before its UART reports THR full. */
 #define CONSOLE_RING_SIZE	16384
 #define CONSOLE_ESCAPE		0x01	/* Ctrl-a, then x quits, as kvmtool */
@@ -26,6 +28,11 @@
  * console_put() refuses the byte and the UART holds it, reporting THR
  * full, until the writer makes room and calls room(). A terminal that
  * went away (EPIPE, EIO) makes output be dropped; the guest runs on.
+ *
+ * Every byte the ring takes (or drops) is also scanned for a Linux
+ * kernel panic once console_panic_watch() turns that on: the only place
+ * all of the guest's console output passes, from the UART and from a
+ * virtio console alike. Seeing one calls wake().
  */
 struct console {
 	int in_fd;
@@ -38,7 +45,10 @@ struct console {
 
 	/* Called on the writer thread, no lock held, when a refused byte fits. */
 	void (*room)(void *opaque);
-	/* Lazy start: the first byte asks for a writer (console_start_lazy()). */
+	/*
+	 * The owner must look at the console: the first byte asks for a
+	 * writer (console_start_lazy()), or the guest's kernel panicked.
+	 */
 	void (*wake)(void *opaque);
 	void *opaque;
 	/* Optional: first thing on the writer thread (to enter the sandbox). */
@@ -64,6 +74,9 @@ struct console {
 	uint64_t last_put_ns;	/* CLOCK_MONOTONIC of the newest byte */
 	size_t head, len;	/* ring: oldest byte, bytes held */
 	uint64_t dropped;	/* bytes a broken terminal never got */
+	bool panic_on;		/* look for a kernel panic in the output */
+	uint64_t panic_ns;	/* CLOCK_MONOTONIC when it was seen */
+	struct panic_watch panic;
 	uint8_t ring[CONSOLE_RING_SIZE];
 };
 
@@ -77,6 +90,9 @@ int console_stop(struct console *c, unsigned int timeout_ms);
 void console_restore(struct console *c);
 bool console_put(struct console *c, uint8_t byte);
 size_t console_room(struct console *c);
+void console_panic_watch(struct console *c, bool on);
+bool console_panic_wait(struct console *c, uint64_t *wait_ms);
+void console_panic_reason(struct console *c, char *buf, size_t len);
 ssize_t console_read(struct console *c, uint8_t *buf, size_t room, bool *quit);
 
 #endif

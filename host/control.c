@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The control socket: a Unix stream socket per VM, one request line and
- * one reply line per connection. Served from the main loop without ever
- * blocking it: clients are non-blocking, bounded in number, and dropped
- * when they stay silent.
+ * one reply line per connection, or kvmtool's binary messages, as many
+ * as the client sends. Served from the main loop without ever blocking
+ * it: clients are non-blocking, bounded in number and in what they may
+ * send, and dropped when they stay silent.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -19,6 +20,7 @@
 
 #include "lib/log.h"
 #include "host/control.h"
+#include "host/control-kvmtool.h"
 
 static int64_t control_now_ms(void)
 {
@@ -57,13 +59,21 @@ int control_path(const char *name, char *buf, size_t len)
 	return (n < 0 || (size_t)n >= len) ? -ENAMETOOLONG : 0;
 }
 
-static int control_connect(const char *path)
+/*
+ * A client's connection. Both ways are bounded in time: a server whose
+ * backlog is full (kvmtool serves one client at a time) or that never
+ * answers must not hang the client.
+ */
+int control_connect(const char *path)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct timeval tv = { .tv_sec = CONTROL_REPLY_S };
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
 		return -errno;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
 		int err = errno;
@@ -186,6 +196,7 @@ static void control_drop(struct control_client *cl)
 		close(cl->fd);
 	cl->fd = -1;
 	cl->len = 0;
+	cl->kvmtool = false;
 }
 
 void control_close(struct control *c)
@@ -258,7 +269,11 @@ static struct control_client *control_slot(struct control *c)
 		if (c->clients[i].deadline_ms < oldest->deadline_ms)
 			oldest = &c->clients[i];
 	}
-	control_reply(oldest, "ERR busy; try again\n");
+	/* A kvmtool client would take the text for an answer. */
+	if (oldest->kvmtool)
+		control_drop(oldest);
+	else
+		control_reply(oldest, "ERR busy; try again\n");
 	return oldest;
 }
 
@@ -273,6 +288,7 @@ static void control_accept(struct control *c)
 	cl = control_slot(c);
 	cl->fd = fd;
 	cl->len = 0;
+	cl->kvmtool = false;
 	cl->deadline_ms = control_now_ms() + CONTROL_CLIENT_MS;
 }
 
@@ -295,6 +311,36 @@ static void control_execute(struct control *c, struct control_client *cl)
 	control_reply(cl, reply);
 }
 
+_Static_assert(KVMIPC_HDR_LEN + KVMIPC_BODY_MAX <= CONTROL_LINE_MAX,
+	       "a client's buffer must hold a whole kvmtool message");
+
+/*
+ * kvmtool's messages, answered in order; the connection stays for more
+ * until the client closes it or stays silent. A full buffer always
+ * holds a whole message (KVMIPC_BODY_MAX), so none waits for room.
+ */
+static void control_serve_kvmtool(struct control *c, struct control_client *cl)
+{
+	uint8_t out[CONTROL_LINE_MAX / KVMIPC_HDR_LEN * KVMIPC_ANSWER_LEN];
+	struct kvmipc_served res;
+	int ret;
+
+	cl->kvmtool = true;
+	ret = kvmipc_serve((const uint8_t *)cl->buf, cl->len, c->handler,
+			   c->opaque, out, sizeof(out), &res);
+	/* A few bytes to a socket that had room for the request: never blocks. */
+	if (res.out_len && write(cl->fd, out, res.out_len) != (ssize_t)res.out_len)
+		ret = -EIO;	/* a client that does not read its answers */
+	if (ret || res.close) {
+		control_drop(cl);
+		return;
+	}
+	memmove(cl->buf, cl->buf + res.used, cl->len - res.used);
+	cl->len -= res.used;
+	if (res.used)
+		cl->deadline_ms = control_now_ms() + CONTROL_CLIENT_MS;
+}
+
 static void control_read(struct control *c, struct control_client *cl)
 {
 	ssize_t n = read(cl->fd, cl->buf + cl->len, sizeof(cl->buf) - cl->len);
@@ -306,7 +352,9 @@ static void control_read(struct control *c, struct control_client *cl)
 		return;
 	}
 	cl->len += n;
-	if (memchr(cl->buf, '\n', cl->len))
+	if (cl->kvmtool || kvmipc_starts(cl->buf[0]))
+		control_serve_kvmtool(c, cl);
+	else if (memchr(cl->buf, '\n', cl->len))
 		control_execute(c, cl);
 	else if (cl->len == sizeof(cl->buf))
 		control_reply(cl, "ERR request too long; send one short line\n");
@@ -332,14 +380,14 @@ void control_handle(struct control *c, struct pollfd *fds, int n)
 }
 
 /*
- * Client side, for "lkvm stop/pause/resume/irq/list": one request, one
- * reply. Returns 0 with the reply, or -errno (-ECONNREFUSED: stale).
+ * Client side, for "lkvm stat/irq": one request line, one reply line.
+ * Returns 0 with the reply, or -errno (-ECONNREFUSED: stale; -EIO: no
+ * answer, as from a kvmtool VM, which reads no lines).
  */
 int control_request(const char *name, const struct control_cmd *cmd,
 		    char *reply, size_t len)
 {
 	char path[CONTROL_PATH_MAX], req[CONTROL_LINE_MAX];
-	struct timeval tv = { .tv_sec = 5 };
 	size_t got = 0;
 	int fd, ret, n;
 
@@ -349,7 +397,6 @@ int control_request(const char *name, const struct control_cmd *cmd,
 	fd = control_connect(path);
 	if (fd < 0)
 		return fd;
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	n = control_format(cmd, req, sizeof(req));
 	if (n < 0 || write(fd, req, n) != n) {
 		close(fd);

@@ -3,6 +3,7 @@
 #define LKVM_VM_CONTROL_H
 
 #include <poll.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -11,6 +12,7 @@
 #define CONTROL_MAX_CLIENTS	4
 #define CONTROL_CLIENT_MS	2000	/* a client silent this long is dropped */
 #define CONTROL_PATH_MAX	108	/* sun_path */
+#define CONTROL_REPLY_S		5	/* a client waits this long for an answer */
 
 /* Answers one request; msg gets the reply's text. Returns 0 or -errno. */
 typedef int (*control_handler_t)(void *opaque, const struct control_cmd *cmd,
@@ -18,12 +20,17 @@ typedef int (*control_handler_t)(void *opaque, const struct control_cmd *cmd,
 
 struct control_client {
 	int fd;
+	bool kvmtool;		/* speaks kvmtool's binary messages */
 	size_t len;
 	char buf[CONTROL_LINE_MAX];
 	int64_t deadline_ms;
 };
 
-/* The VM's control socket, ~/.lkvm/NAME.sock as kvmtool keeps them. */
+/*
+ * The VM's control socket, ~/.lkvm/NAME.sock as kvmtool keeps them. It
+ * answers lkvm's request lines and kvmtool's binary messages
+ * (host/control-kvmtool.h), told apart by a connection's first byte.
+ */
 struct control {
 	int listen_fd;
 	char path[CONTROL_PATH_MAX];
@@ -35,6 +42,7 @@ struct control {
 int control_dir(char *buf, size_t len);
 int control_path(const char *name, char *buf, size_t len);
 int control_check_name(const char *name, int loglevel);
+int control_connect(const char *path);
 int control_open(struct control *c, const char *name, int loglevel,
 		 control_handler_t handler, void *opaque);
 void control_close(struct control *c);

@@ -75,6 +75,12 @@ static const struct sandbox_rule sandbox_vcpu[] = {
 	ALLOW(rt_sigtimedwait),		/* takes a kick left pending */
 	ALLOW_IOCTL(KVM_GET_ONE_REG),
 	ALLOW_IOCTL(KVM_SET_ONE_REG),
+	/*
+	 * A guest's config write that moves a virtio-pci device's BAR (or
+	 * turns its decoding on or off) moves the device's notify
+	 * ioeventfds with it, on the vCPU thread that took the write.
+	 */
+	ALLOW_IOCTL(KVM_IOEVENTFD),
 };
 
 /*

@@ -5,9 +5,11 @@
  * is one line in board_entries[] and its own files.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/config.h"
+#include "devices/pci/host.h"
 #include "devices/virtio/board.h"
 #include "gic/irqchip.h"
 #include "lib/log.h"
@@ -59,6 +61,50 @@ static int board_map_mmio(void *opaque, struct mmio_region *region)
 	return mmio_bus_register(b->bus, region);
 }
 
+/*
+ * The PCI host bridge, made when the first PCI function is plugged in
+ * (no PCI device, no bridge and no DT node): listed before that
+ * function, so torn down after every function on it.
+ */
+static int board_pci_host(struct board *b)
+{
+	static const struct pci_host_map map = {
+		.cfg_base = MEMMAP_PCI_CFG_BASE, .cfg_size = MEMMAP_PCI_CFG_SIZE,
+		.mem_base = MEMMAP_PCI_MEM_BASE, .mem_size = MEMMAP_PCI_MEM_SIZE,
+		.io_base = MEMMAP_PCI_IO_BASE, .io_size = MEMMAP_PCI_IO_SIZE,
+	};
+	struct pci_host *h = malloc(sizeof(*h));
+	int ret;
+
+	if (!h)
+		return -ENOMEM;
+	ret = pci_host_create(h, &b->ctx, &map);
+	if (ret) {
+		free(h);
+		return ret;
+	}
+	ret = device_list_add(&b->list, &h->dev);
+	if (ret) {
+		h->dev.ops->destroy(&h->dev);
+		return ret;
+	}
+	b->pci = h;
+	return 0;
+}
+
+static int board_add_pci(void *opaque, struct pci_dev *pdev)
+{
+	struct board *b = opaque;
+	int ret;
+
+	if (!b->pci) {
+		ret = board_pci_host(b);
+		if (ret)
+			return ret;
+	}
+	return pci_host_add(b->pci, pdev);
+}
+
 int board_create(struct board *b, const struct vm_config *cfg,
 		 struct irqchip *ic, struct mmio_bus *bus,
 		 const struct guest_mem *mem,
@@ -71,11 +117,13 @@ int board_create(struct board *b, const struct vm_config *cfg,
 	b->ic = ic;
 	b->bus = bus;
 	b->virtio_mmio_next = MEMMAP_VIRTIO_MMIO_BASE;
+	b->pci = NULL;
 	b->ctx = (struct device_ctx) {
 		.host_ops = host_ops, .host = host, .mem = mem,
 		.loglevel = cfg->loglevel, .alloc_irq = board_alloc_irq,
 		.alloc_mmio = board_alloc_mmio, .map_mmio = board_map_mmio,
-		.opaque = b, .gic_phandle = IRQCHIP_PHANDLE,
+		.add_pci = board_add_pci, .opaque = b,
+		.gic_phandle = IRQCHIP_PHANDLE,
 	};
 	for (i = 0; i < ARRAY_SIZE(board_entries); i++) {
 		pr_debug(cfg->loglevel, "board: %s", board_entries[i].name);
@@ -153,4 +201,5 @@ void board_destroy(struct board *b)
 			dev->ops->destroy(dev);
 	}
 	b->list.nr = 0;
+	b->pci = NULL;
 }

@@ -8,6 +8,7 @@
 #include "devices/device.h"
 
 struct irqchip;
+struct pci_host;
 struct vm_config;
 
 /*
@@ -22,6 +23,7 @@ struct board {
 	struct irqchip *ic;
 	struct mmio_bus *bus;
 	uint64_t virtio_mmio_next;	/* next free virtio-mmio window */
+	struct pci_host *pci;		/* made with the first PCI function */
 };
 
 /*

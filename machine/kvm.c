@@ -33,6 +33,14 @@ static const struct kvm_cap_desc kvm_caps[] = {
 	KVM_CAP_DESC(MAX_VCPUS, false),
 	KVM_CAP_DESC(NR_VCPUS, false),
 	KVM_CAP_DESC(ARM_PMU_V3, false),
+	/* The CPU features (vcpu/vcpu.c): on where the host has them. */
+	KVM_CAP_DESC(ARM_SVE, false),
+	KVM_CAP_DESC(ARM_PTRAUTH_ADDRESS, false),
+	KVM_CAP_DESC(ARM_PTRAUTH_GENERIC, false),
+	KVM_CAP_DESC(ARM_MTE, false),
+	KVM_CAP_DESC(STEAL_TIME, false),
+	KVM_CAP_DESC(ARM_EL1_32BIT, false),
+	KVM_CAP_DESC(ARM_EL2, false),
 };
 
 /* Is name in the comma-separated list (LKVM_HIDE_CAPS)? */

@@ -2,7 +2,14 @@
 #ifndef LKVM_VM_KVM_H
 #define LKVM_VM_KVM_H
 
+#include <linux/kvm.h>
+
 #define KVM_DEV_PATH	"/dev/kvm"
+
+/* Newer than the 6.1 headers lkvm builds against (Linux 6.16 uapi). */
+#ifndef KVM_CAP_ARM_EL2
+#define KVM_CAP_ARM_EL2		240
+#endif
 
 struct vm;
 

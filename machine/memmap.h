@@ -10,11 +10,13 @@
  *
  *   0x0000_0000  I/O port window (unused)            64 KiB
  *   0x0100_0000  UART 8250 #0 (then one per 4 KiB)    64 KiB
+ *   0x0102_0000  stolen-time records (pvtime)         64 KiB
  *   0x0108_0000  lkvm test device                      4 KiB
  *   0x0300_0000  virtio-mmio devices, 0x200 bytes each
  *   ...          redistributors (GICv3) / CPU if (GICv2) below the distributor
  *   0x3fff_0000  GIC distributor                      64 KiB
- *   0x4000_0000  PCI / AXI area (unused)
+ *   0x4000_0000  PCI ECAM config space              256 MiB
+ *   0x5000_0000  PCI 32-bit memory window (BARs)     768 MiB
  *   0x8000_0000  RAM
  */
 #define MEMMAP_IOPORT_BASE	0x00000000ULL
@@ -22,12 +24,33 @@
 #define MEMMAP_UART_BASE	MEMMAP_MMIO_BASE
 #define MEMMAP_UART_STRIDE	0x1000ULL
 #define MEMMAP_UART_SIZE	0x8ULL
+/*
+ * Stolen time: one 64-byte record per vCPU, memory KVM writes and the
+ * guest reads (found through SMCCC, not the DT). kvmtool's place: after
+ * its UART and RTC windows. Its own memslot, above RAM's (0), the UART
+ * register page's (1) and the register mirrors' (2 on, one per device).
+ */
+#define MEMMAP_PVTIME_BASE	0x01020000ULL
+#define MEMMAP_PVTIME_SIZE	0x10000ULL
+#define MEMMAP_PVTIME_STRIDE	64ULL
+#define MEMMAP_PVTIME_SLOT	64
 #define MEMMAP_TESTDEV_BASE	0x01080000ULL
 #define MEMMAP_TESTDEV_SIZE	0x1000ULL
 #define MEMMAP_VIRTIO_MMIO_BASE	0x03000000ULL
 #define MEMMAP_VIRTIO_MMIO_SIZE	0x01000000ULL	/* 32768 devices: never the limit */
 #define MEMMAP_AXI_BASE		0x40000000ULL
 #define MEMMAP_RAM_BASE		0x80000000ULL
+/*
+ * The PCI host bridge (with --virtio-transport=pci), kvmtool's: ECAM
+ * config space over the AXI area's first 256 MiB, then the 32-bit
+ * memory window up to RAM; the I/O window (nothing in it) at 0.
+ */
+#define MEMMAP_PCI_CFG_BASE	MEMMAP_AXI_BASE
+#define MEMMAP_PCI_CFG_SIZE	0x10000000ULL
+#define MEMMAP_PCI_MEM_BASE	(MEMMAP_PCI_CFG_BASE + MEMMAP_PCI_CFG_SIZE)
+#define MEMMAP_PCI_MEM_SIZE	(MEMMAP_RAM_BASE - MEMMAP_PCI_MEM_BASE)
+#define MEMMAP_PCI_IO_BASE	MEMMAP_IOPORT_BASE
+#define MEMMAP_PCI_IO_SIZE	0x10000ULL
 
 /* GIC frames are stacked downwards from the AXI area. */
 #define MEMMAP_GIC_DIST_SIZE	0x10000ULL
@@ -43,6 +66,8 @@
  */
 #define MEMMAP_RAM_MAX		((1ULL << 40) - MEMMAP_RAM_BASE)
 #define MEMMAP_LOWMEM_SIZE	0x10000000ULL
+/* --aarch32: the guest addresses RAM below 4 GiB only, as on kvmtool. */
+#define MEMMAP_RAM_MAX_AARCH32	((1ULL << 32) - MEMMAP_RAM_BASE)
 
 static inline uint64_t memmap_gicv3_redist_base(unsigned int nr_cpus)
 {

@@ -4,6 +4,7 @@
  * stop requests while the vCPU threads run the guest.
  */
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -30,6 +31,8 @@
 #define BATCH_IDLE_POLLS	50
 /* How long the guest's last output may take to reach a stuck terminal. */
 #define CONSOLE_STOP_MS		2000
+/* lkvm's exit status when the guest's kernel panicked (docs/usage.md). */
+#define EXIT_GUEST_PANIC	4
 
 static void vm_set_paused(struct vm *vm, bool paused)
 {
@@ -62,6 +65,16 @@ static void vm_control_stats(struct vm *vm, char *msg, size_t len)
 		 d.requests, d.exits, d.irqs);
 }
 
+/* For lkvm list: a panicked guest is about to be stopped, paused or not. */
+static const char *vm_state_name(struct vm *vm, bool paused)
+{
+	uint64_t wait;
+
+	if (console_panic_wait(&vm->console, &wait))
+		return "panicked";
+	return paused ? "paused" : "running";
+}
+
 /* A control-socket request; msg gets the reply's text. */
 int vm_control(void *opaque, const struct control_cmd *cmd, char *msg, size_t len)
 {
@@ -70,7 +83,7 @@ int vm_control(void *opaque, const struct control_cmd *cmd, char *msg, size_t le
 
 	switch (cmd->op) {
 	case CONTROL_STATUS:
-		snprintf(msg, len, "%s %s %d", paused ? "paused" : "running",
+		snprintf(msg, len, "%s %s %d", vm_state_name(vm, paused),
 			 vm->name, (int)getpid());
 		return 0;
 	case CONTROL_STOP:
@@ -202,6 +215,24 @@ static int vm_min_timeout(int a, int b)
 	return (b < 0 || a < b) ? a : b;
 }
 
+/*
+ * The guest's kernel panicked (host/panic-watch.h): it gets a grace
+ * period to reset or power off by itself and to finish its backtrace,
+ * then lkvm stops it. Returns the poll timeout until then (-1: none).
+ * A paused guest is left alone: whoever paused it wants to look.
+ */
+static int vm_panic_poll(struct vm *vm)
+{
+	uint64_t wait;
+
+	if (!console_panic_wait(&vm->console, &wait) || atomic_load(&vm->paused))
+		return -1;
+	if (wait)
+		return wait < INT_MAX ? (int)wait : INT_MAX;
+	vm_request_stop(vm, VM_STOP_PANIC);
+	return 0;
+}
+
 /* The guest wrote its first byte: the console's writer is made here. */
 static void vm_console_spawn(struct vm *vm)
 {
@@ -231,6 +262,7 @@ static void vm_main_loop(struct vm *vm, int sfd)
 		int nctl, n;
 		uint64_t v;
 
+		timeout = vm_min_timeout(timeout, vm_panic_poll(vm));
 		/* stdin's slot is ignored (fd -1) while the UART cannot take input. */
 		if (!want_input)
 			fds[2].fd = -1;
@@ -256,13 +288,41 @@ static void vm_main_loop(struct vm *vm, int sfd)
 	}
 }
 
+/*
+ * A panicked guest's ending, however it came (it reset or powered off,
+ * lkvm or the user stopped it), reports the panic. A status the guest
+ * wrote to the test device, a signal and lkvm's own failure say more
+ * and keep theirs.
+ */
+static bool vm_ended_in_panic(struct vm *vm, int reason)
+{
+	uint64_t wait;
+
+	if (!console_panic_wait(&vm->console, &wait))
+		return false;
+	switch (reason) {
+	case VM_STOP_POWEROFF:
+	case VM_STOP_RESET:
+	case VM_STOP_CRASH:
+	case VM_STOP_USER:
+	case VM_STOP_PANIC:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* lkvm's exit status for each way a guest can end (docs/usage.md). */
 static int vm_exit_status(struct vm *vm)
 {
+	int reason = atomic_load(&vm->stop_reason);
+
 	/* A forbidden system call is a bug in lkvm, however the guest ended. */
 	if (sandbox_faulted(&vm->sandbox))
 		return 1;
-	switch (atomic_load(&vm->stop_reason)) {
+	if (vm_ended_in_panic(vm, reason))
+		return EXIT_GUEST_PANIC;
+	switch (reason) {
 	case VM_STOP_POWEROFF:
 	case VM_STOP_RESET:
 	case VM_STOP_USER:
@@ -295,6 +355,19 @@ void vm_console_stop(struct vm *vm)
 			CONSOLE_STOP_MS);
 }
 
+/* After the guest's last output: the verdict is the last line a log shows. */
+static void vm_report_panic(struct vm *vm)
+{
+	char reason[PANIC_WATCH_REASON_MAX + 1];
+	uint64_t wait;
+
+	if (!console_panic_wait(&vm->console, &wait))
+		return;
+	console_panic_reason(&vm->console, reason, sizeof(reason));
+	pr_err(vm->cfg.loglevel, "guest kernel panicked%s%s", *reason ? ": " : "",
+	       reason);
+}
+
 int vm_run(struct vm *vm)
 {
 	sigset_t set;
@@ -309,6 +382,7 @@ int vm_run(struct vm *vm)
 		return 1;
 	}
 	ret = 0;
+	console_panic_watch(&vm->console, !vm->cfg.no_panic_watch);
 	if (vm->irqchip.ops->first_run)
 		ret = vm->irqchip.ops->first_run(&vm->irqchip);
 	/* The devices' threads; before the main thread's sandbox, which they would inherit. */
@@ -338,6 +412,7 @@ int vm_run(struct vm *vm)
 	mmio_batch_drain(&vm->batch, &vm->bus);
 	vm_console_stop(vm);
 	pr_debug(vm->cfg.loglevel, "run: console written out");
+	vm_report_panic(vm);
 	close(sfd);
 	return vm_exit_status(vm);
 }

@@ -17,6 +17,7 @@
 #include "boot/fdt.h"
 #include "lib/log.h"
 #include "lib/util.h"
+#include "vcpu/features.h"
 #include "vcpu/vcpu.h"
 #include "machine/kvm.h"
 #include "devices/virtio/board.h"
@@ -264,14 +265,15 @@ static const struct vm_stage vm_stages[] = {
 	{ "console output",		vm_console,		NULL },
 	{ "open KVM, create the VM",	kvm_open,		kvm_close },
 	{ "vCPU limits",		vm_check_vcpus,		NULL },
+	{ "CPU features",		cpu_features_setup,	cpu_features_teardown },
 	{ "guest RAM",			ram_setup,		ram_teardown },
 	{ "devices",			vm_devices,		vm_devices_undo },
 	{ "create vCPUs",		vcpus_create,		vcpus_destroy },
 	{ "batched MMIO ring",		mmio_batch_init,	NULL },
 	{ "UART register page",		uart_port_page_init,	NULL },
+	{ "register mirrors",		reg_mirrors_setup,	reg_mirrors_teardown },
 	{ "vCPU threads, parked",	vcpus_spawn,		vm_threads_stop },
 	{ "create the GIC",		vm_gic_create,		vm_gic_undo },
-	{ "register mirrors",		reg_mirrors_setup,	reg_mirrors_teardown },
 	{ "size and init the GIC",	vm_gic_init,		NULL },
 	{ "vCPU PMUs (--pmu)",		vcpus_init_pmu,		NULL },
 	{ "PSCI version",		vm_read_psci_version,	NULL },

@@ -18,6 +18,7 @@
 #include "lib/guest-mem.h"
 #include "machine/board.h"
 #include "machine/mmio-batch.h"
+#include "vcpu/features.h"
 #include "machine/reg-mirror.h"
 
 struct vcpu;
@@ -34,6 +35,7 @@ enum vm_stop_reason {
 	VM_STOP_SIGNAL,
 	VM_STOP_USER,		/* Ctrl-a x on the console, lkvm stop */
 	VM_STOP_GUEST_STATUS,	/* the guest wrote the test device's EXIT */
+	VM_STOP_PANIC,		/* its kernel panicked and had its grace (run.c) */
 };
 
 struct vm {
@@ -52,6 +54,7 @@ struct vm {
 
 	unsigned int nr_cpus;
 	struct vcpu *vcpus;
+	struct cpu_features cpu;	/* what every vCPU gets (vcpu/features.h) */
 
 	struct irqchip irqchip;
 	struct mmio_bus bus;
@@ -82,9 +85,9 @@ struct vm {
 
 	struct control control;
 	struct mmio_batch batch;	/* coalesced MMIO (UART THR) */
+	struct reg_mirrors mirrors;	/* virtio-mmio registers read from memory */
 	struct sandbox sandbox;		/* per-thread system call allow-lists */
 	struct timespec started;	/* when the vCPU threads started */
-	struct reg_mirrors mirrors;	/* virtio-mmio registers read from memory */
 };
 
 int vm_setup(struct vm *vm);

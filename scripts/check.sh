@@ -1,6 +1,7 @@
 #!/bin/bash
 # make check: every test suite in turn (host unit tests, bad input, device
-# tree, system tests under KVM, kvm-unit-tests' runner: kut-test), each to
+# tree, the installation and Debian package: package-test, system tests
+# under KVM, kvm-unit-tests' runner: kut-test), each to
 # its end even when an earlier one failed, then one closing line adding up
 # their "N passed, N failed" lines. The failures are repeated just above
 # that line (with their "  | " log excerpts), since a CI log is often read

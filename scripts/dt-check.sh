@@ -59,6 +59,11 @@ PROCESSED=$SCHEMA_DIR/processed-schema.json
 RAM_BASE=0x80000000
 UART_BASE=0x1000000
 VIRTIO_BASE=0x3000000
+PCI_CFG=0x40000000		# ECAM, 256 MiB
+PCI_CFG_SIZE=0x10000000
+PCI_MEM=0x50000000		# the 32-bit memory window, up to RAM
+PCI_MEM_SIZE=0x30000000
+PCI_IO_SIZE=0x10000
 UART_SIZE=0x8
 UART_CLOCK=1843200
 GIC_DIST=0x3fff0000
@@ -87,6 +92,7 @@ BINDING_ROOTS=(
 	serial/serial.yaml		# $ref'd by 8250.yaml
 	virtio/mmio.yaml		# -d, --rng, --console virtio
 	virtio/virtio-device.yaml	# $ref'd by mmio.yaml
+	pci/host-generic-pci.yaml	# --virtio-transport=pci
 	power/power-domain.yaml		# $ref'd by psci.yaml
 )
 SOURCE_PKG=linux-source-6.1
@@ -307,6 +313,7 @@ test_fdt_args() {
 		TEST_FDT_ARGS+=(--disk="$OUT/vda.img" --disk="$OUT/vdb.img,ro" --rng)
 	fi
 	[[ $C_NAME != *-virtiolegacy-* ]] || TEST_FDT_ARGS+=(--virtio-transport=mmio-legacy)
+	[[ $C_NAME != *-virtiopci-* ]] || TEST_FDT_ARGS+=(--virtio-transport=pci)
 }
 
 check_root() {
@@ -540,7 +547,7 @@ check_gic() {
 check_virtio() {
 	local n=0 nr=0 i k path base spi want
 
-	[[ $C_NAME != *-virtio* ]] || nr=3
+	[[ $C_NAME != *-virtio* || $C_NAME == *-virtiopci-* ]] || nr=3
 	children /
 	for k in "${KIDS[@]}"; do
 		[[ $k == virtio_mmio@* ]] && n=$((n + 1))
@@ -567,6 +574,56 @@ check_virtio() {
 			notok virtio.dma-coherent "$path has no dma-coherent"
 		fi
 	done
+}
+
+# The PCI host bridge (devices/pci/host-fdt.c), only with virtio-pci
+# devices: kvmtool's ECAM and windows, and each slot's INTA routed to
+# its device's SPI (after the UART's), level high.
+check_pci() {
+	local path=/pci@${PCI_CFG#0x} i want=
+
+	if [[ $C_NAME != *-virtiopci-* ]]; then
+		if has_node "$path"; then
+			notok pci.absent "$path without PCI devices"
+		else
+			ok pci.absent
+		fi
+		return
+	fi
+	prop "$path" compatible
+	expect pci.compatible "$path compatible" '"pci-host-ecam-generic"' "$REPLY"
+	prop "$path" device_type
+	expect pci.device_type "$path device_type" '"pci"' "$REPLY"
+	number "$path" '#address-cells'
+	expect pci.address-cells "$path #address-cells" 0x3 "$REPLY"
+	number "$path" '#size-cells'
+	expect pci.size-cells "$path #size-cells" 0x2 "$REPLY"
+	number "$path" '#interrupt-cells'
+	expect pci.interrupt-cells "$path #interrupt-cells" 0x1 "$REPLY"
+	prop_cells "$path" reg
+	expect pci.reg "$path reg" "0x0 $PCI_CFG 0x0 $PCI_CFG_SIZE" "$REPLY"
+	prop_cells "$path" bus-range
+	expect pci.bus-range "$path bus-range" "0x0 0x0" "$REPLY"
+	prop_cells "$path" ranges
+	expect pci.ranges "$path ranges (I/O at 0, 32-bit memory)" \
+		"0x1000000 0x0 0x0 0x0 0x0 0x0 $PCI_IO_SIZE 0x2000000 0x0 $PCI_MEM 0x0 $PCI_MEM 0x0 $PCI_MEM_SIZE" \
+		"$REPLY"
+	for ((i = 0; i < 3; i++)); do
+		hex "$i << 11"
+		want+="${want:+ }$REPLY 0x0 0x0 0x1 $GIC_PHANDLE 0x0"
+		hex "1 + $i"
+		want+=" $REPLY 0x$IRQ_LEVEL_HIGH"
+	done
+	prop_cells "$path" interrupt-map
+	expect pci.interrupt-map "$path interrupt-map (slots 0-2: INTA to SPI 1-3, level high)" \
+		"$want" "$REPLY"
+	prop_cells "$path" interrupt-map-mask
+	expect pci.interrupt-map-mask "$path interrupt-map-mask" "0xf800 0x0 0x0 0x7" "$REPLY"
+	if has_prop "$path" dma-coherent; then
+		ok pci.dma-coherent
+	else
+		notok pci.dma-coherent "$path has no dma-coherent"
+	fi
 }
 
 check_uart() {
@@ -630,6 +687,7 @@ check_tree() {
 	check_gic
 	check_uart
 	check_virtio
+	check_pci
 }
 
 decompile() {	# decompile X.dtb -> X.dts, dtc's warnings in X.dtc.log
@@ -675,6 +733,9 @@ CASES+=("v3-c64-initrd-psci1.1 v3 64 0x40000000 0x87c5e000,0x1a1235 0x10001")
 CASES+=("v3-c2-virtio-initrd-psci1.1 v3 2 0x10000000 0x87c5e000,0x1a1235 0x10001")
 CASES+=("v2-c2-virtio-initrd-psci1.1 v2 2 0x10000000 0x87c5e000,0x1a1235 0x10001")
 CASES+=("v3-c1-virtiolegacy-noinitrd-psci1.1 v3 1 0x8000000 - 0x10001")
+# The same devices over virtio-pci: the PCI host bridge's node, on both GICs.
+CASES+=("v3-c2-virtiopci-initrd-psci1.1 v3 2 0x10000000 0x87c5e000,0x1a1235 0x10001")
+CASES+=("v2-c2-virtiopci-initrd-psci1.1 v2 2 0x10000000 0x87c5e000,0x1a1235 0x10001")
 # --pmu on both GICs.
 CASES+=("v3-c2-pmu-initrd-psci1.1 v3 2 0x10000000 0x87c5e000,0x1a1235 0x10001")
 CASES+=("v2-c2-pmu-initrd-psci1.1 v2 2 0x10000000 0x87c5e000,0x1a1235 0x10001")
@@ -725,6 +786,11 @@ MUTANTS=(
 	"uart.interrupt-parent|v3-c2-initrd-psci1.1|/serial@/,/};/s/interrupt-parent = .*/interrupt-parent = <0x02>;/"
 	"uart.clock-frequency|v3-c2-initrd-psci1.1|/clock-frequency/d"
 	"dtc.warnings|v3-c2-initrd-psci1.1|s/#interrupt-cells = <0x03>;//"
+	"pci.absent|v3-c2-virtio-initrd-psci1.1|0,/^\t};$/s/^\t};$/\t};\n\n\tpci@40000000 {\n\t};/"
+	"pci.compatible|v3-c2-virtiopci-initrd-psci1.1|s/\"pci-host-ecam-generic\"/\"pci-host-cam-generic\"/"
+	"pci.ranges|v3-c2-virtiopci-initrd-psci1.1|s/0x2000000 0x00 0x50000000 0x00 0x50000000/0x2000000 0x00 0x50000000 0x00 0x48000000/"
+	"pci.interrupt-map|v3-c2-virtiopci-initrd-psci1.1|s/0x800 0x00 0x00 0x01 0x01 0x00 0x02 0x04/0x800 0x00 0x00 0x01 0x01 0x00 0x02 0x01/"
+	"pci.bus-range|v2-c2-virtiopci-initrd-psci1.1|s/bus-range = <0x00 0x00>/bus-range = <0x00 0x01>/"
 )
 
 # TAG CASE SED: the validation must fail, with a message containing TAG.
@@ -733,6 +799,7 @@ SCHEMA_MUTANTS=(
 	"psci: 'lkvm,bogus' does not match|v3-c2-initrd-psci1.1|s/method = \"hvc\";/method = \"hvc\";\\n\\t\\tlkvm,bogus = <0x01>;/"
 	"#interrupt-cells:0:0: 3 was expected|v2-c2-initrd-psci1.1|s/#interrupt-cells = <0x03>/#interrupt-cells = <0x02>/"
 	"no binding matches compatible ['arm,armv8-timer-x']|v3-c2-initrd-psci1.1|s/\"arm,armv8-timer\"/\"arm,armv8-timer-x\"/"
+	"device_type:0: 'pci' was expected|v3-c2-virtiopci-initrd-psci1.1|s/device_type = \"pci\"/device_type = \"pcie\"/"
 )
 
 # ---------------------------------------------------------------------------

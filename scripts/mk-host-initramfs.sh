@@ -16,6 +16,9 @@
 #                       they go in with the modules that let the host mount
 #                       an ext4 image (loop, ext4 and what they need)
 #   LKVM_ASSETS=dir     asset cache (kernel Image, busybox)
+#   PEER=path           kvmtool, static arm64, put beside the VMM as
+#                       /lkvm-test/bin/kvmtool for the scenarios that run
+#                       both (default ../shared/peers/kvmtool, when there)
 #
 # The archive is left uncompressed: QEMU loads it directly and the emulated
 # kernel does not have to inflate ~35 MB.
@@ -100,6 +103,10 @@ ln -s busybox "$stage/bin/sh"
 install -m 0755 "$ROOT/tests/system/host-init.sh" "$stage/init"
 install -m 0755 "$ROOT/scripts/run-vm-scenarios.sh" "$stage/lkvm-test/run-vm-scenarios.sh"
 install -m 0755 "$VMM" "$stage/lkvm-test/bin/$vmm_name"
+PEER=${PEER:-$ROOT/../shared/peers/kvmtool}
+if [ -f "$PEER" ]; then
+	install -m 0755 "$PEER" "$stage/lkvm-test/bin/kvmtool"
+fi
 install -m 0755 "$ptyrun_dir/ptyrun" "$stage/lkvm-test/ptyrun"
 install -m 0755 "$nobody" "$stage/lkvm-test/nobody"
 install -m 0644 "$SCENARIOS" "$stage/lkvm-test/scenarios.txt"

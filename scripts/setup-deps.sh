@@ -27,6 +27,11 @@ aarch64|arm64)
 	die "unsupported machine type '$machine' (want x86_64 or aarch64)"
 	;;
 esac
+# make package-test: the Debian package (dpkg-buildpackage with debhelper;
+# build-essential is every package's implicit build dependency; lintian
+# checks the result) and the man page's rendering check (man-db,
+# groff-base). docs/packaging.md says why.
+pkgs+=(build-essential dpkg-dev debhelper lintian man-db groff-base)
 if [ "${1:-}" = --fuzz ]; then
 	pkgs+=(clang libclang-rt-14-dev)
 fi

@@ -17,6 +17,8 @@
 #   HOST_TIMEOUT=s    limit for one emulated host (default: the sum of the
 #                     selected scenarios' limits plus 180 s)
 #   QEMU_CPU=...      (default max,pauth-impdef=on), QEMU_SMP=2, QEMU_MEM=3072
+#   QEMU_MACHINE_EXTRA=...  more -M properties (default mte=on: the CPU gets MTE,
+#                     which the mte-* scenarios need; empty for a host without)
 #   LOGDIR=dir        console logs (default build/system-test)
 #   LKVM_ASSETS=dir   asset cache (default build/assets)
 #   KEEP_IMAGES=1     keep the disk images of passed scenarios too (in the
@@ -45,6 +47,7 @@ HOST_TIMEOUT=${HOST_TIMEOUT:-}
 QEMU_CPU=${QEMU_CPU:-max,pauth-impdef=on}
 QEMU_SMP=${QEMU_SMP:-2}
 QEMU_MEM=${QEMU_MEM:-3072}
+QEMU_MACHINE_EXTRA=${QEMU_MACHINE_EXTRA-mte=on}
 LOGDIR=${LOGDIR:-$ROOT/build/system-test}
 ASSETS=${LKVM_ASSETS:-$ROOT/build/assets}
 export LKVM_ASSETS=$ASSETS
@@ -151,7 +154,7 @@ for g in $GICS; do
 	t0=$(now)
 	set +e
 	timeout -k 10 "$limit" qemu-system-aarch64 \
-		-M "virt,virtualization=on,gic-version=$g" -cpu "$QEMU_CPU" \
+		-M "virt,virtualization=on,gic-version=$g${QEMU_MACHINE_EXTRA:+,$QEMU_MACHINE_EXTRA}" -cpu "$QEMU_CPU" \
 		-smp "$QEMU_SMP" -m "$QEMU_MEM" \
 		-kernel "$ASSETS/Image" -initrd "$host_cpio" \
 		-append "console=ttyAMA0 quiet lkvm.host_gic=$host" \

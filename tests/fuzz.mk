@@ -20,7 +20,8 @@ FUZZ_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
 FUZZ_ALL := fuzz-uart fuzz-ugic fuzz-bus fuzz-loader fuzz-options fuzz-control \
-	fuzz-disk-spec fuzz-virtio-blk fuzz-virtqueue fuzz-virtio-mmio
+	fuzz-disk-spec fuzz-virtio-blk fuzz-virtqueue fuzz-virtio-mmio \
+	fuzz-panic-watch fuzz-pci fuzz-virtio-pci
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 
 fuzz-uart_SRCS := tests/fuzz/fuzz-uart.c devices/uart8250.c
@@ -29,7 +30,8 @@ fuzz-ugic_SRCS := tests/fuzz/fuzz-ugic.c gic/ugic-core.c gic/ugic-dist.c \
 fuzz-bus_SRCS := tests/fuzz/fuzz-bus.c devices/bus.c
 fuzz-loader_SRCS := tests/fuzz/fuzz-loader.c boot/loader.c
 fuzz-options_SRCS := tests/fuzz/fuzz-options.c cli/options.c cli/options-dev.c lib/log.c
-fuzz-control_SRCS := tests/fuzz/fuzz-control.c host/control-proto.c
+fuzz-control_SRCS := tests/fuzz/fuzz-control.c host/control-proto.c host/control-kvmtool.c
+fuzz-panic-watch_SRCS := tests/fuzz/fuzz-panic-watch.c host/panic-watch.c
 fuzz-disk-spec_SRCS := tests/fuzz/fuzz-disk-spec.c devices/virtio/disk.c
 fuzz-virtio-blk_SRCS := tests/fuzz/fuzz-virtio-blk.c devices/virtio/blk.c \
 	devices/virtio/disk.c tests/virtio-dev-harness.c devices/virtio/virtio.c \
@@ -39,14 +41,22 @@ fuzz-virtio-mmio_SRCS := tests/fuzz/fuzz-virtio-mmio.c tests/virtio-no-fdt.c \
 	devices/virtio/virtqueue.c devices/virtio/virtio.c devices/virtio/mmio.c devices/virtio/mmio-dev.c \
 	lib/log.c
 
+fuzz-pci_SRCS := tests/fuzz/fuzz-pci.c devices/pci/config.c devices/pci/host.c \
+	tests/pci-no-fdt.c
+fuzz-virtio-pci_SRCS := tests/fuzz/fuzz-virtio-pci.c tests/virtio-no-fdt.c \
+	tests/pci-no-fdt.c devices/pci/config.c devices/pci/host.c \
+	devices/virtio/pci.c devices/virtio/pci-dev.c devices/virtio/virtqueue.c \
+	devices/virtio/virtio.c lib/log.c
+
 # Headers are listed broadly: a stale fuzzer reports stale findings.
 FUZZ_HDRS := tests/fuzz/fuzz.h devices/mmio.h devices/bus.h \
 	devices/uart8250.h gic/ugic.h gic/ugic-internal.h boot/loader.h \
-	machine/memmap.h cli/options.h cli/config.h host/control-proto.h lib/util.h \
+	machine/memmap.h cli/options.h cli/config.h host/control-proto.h host/control-kvmtool.h lib/util.h \
 	lib/log.h devices/virtio/disk.h devices/virtio/blk.h devices/virtio/virtio.h \
 	devices/virtio/virtqueue.h tests/virtio-dev-harness.h \
 	devices/virtio/mmio.h devices/device.h devices/irq-line.h lib/guest-mem.h \
-	lib/thread.h tests/virtio-guest.h
+	lib/thread.h tests/virtio-guest.h host/panic-watch.h devices/pci/pci.h \
+	devices/pci/host.h devices/virtio/pci.h
 
 define fuzz_rule
 $(FUZZ_BUILD)/$(1): $$($(1)_SRCS) $(FUZZ_HDRS) tests/fuzz.mk

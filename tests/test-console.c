@@ -277,6 +277,56 @@ static void test_lazy(struct unit *u)
 	close(q[1]);
 }
 
+/*
+ * The panic watch sees every byte the ring takes, and those a broken
+ * terminal drops: the owner is woken when the panic line starts and
+ * again when the kernel's closing line ends; off, nothing is looked at.
+ */
+static void test_panic(struct unit *u)
+{
+	static const char line[] = "[ 1.0] Kernel panic - not syncing: VFS: no root\r\n";
+	struct room_count wakes = { 0 };
+	char reason[PANIC_WATCH_REASON_MAX + 1];
+	uint64_t wait = ~0ull;
+	struct console c;
+	char buf[128];
+	int p[2];
+
+	if (pipe(p))
+		perror("pipe");
+	console_init(&c, -1, p[1]);
+	console_start_lazy(&c, count_room, count_wake, &wakes);
+	for (const char *s = line; *s; s++)
+		console_put(&c, *s);
+	CHECK(u, !console_panic_wait(&c, &wait));	/* off by default */
+	console_panic_watch(&c, true);
+	for (const char *s = line; *s; s++)
+		console_put(&c, *s);
+	CHECK_EQ(u, atomic_load(&wakes.calls), 2);	/* first byte, then the panic */
+	CHECK(u, console_panic_wait(&c, &wait));
+	CHECK(u, wait > 0 && wait <= PANIC_WATCH_GRACE_MS);
+	console_panic_reason(&c, reason, sizeof(reason));
+	CHECK(u, !strcmp(reason, "VFS: no root"));
+	CHECK_EQ(u, console_spawn_due(&c), 0);
+	CHECK_EQ(u, read_for(p[0], buf, 2 * (sizeof(line) - 1), 5000),
+		 2 * (sizeof(line) - 1));
+
+	/* The terminal goes away: what the guest writes is still looked at. */
+	close(p[0]);
+	for (const char *s = "x\n"; *s; s++)
+		console_put(&c, *s);
+	usleep(20000);
+	for (const char *s = "---[ end Kernel panic - not syncing: VFS: no root ]---\n"; *s; s++)
+		console_put(&c, *s);
+	CHECK_EQ(u, atomic_load(&wakes.calls), 3);
+	CHECK(u, console_panic_wait(&c, &wait));
+	CHECK_EQ(u, wait, 0);
+	console_stop(&c, 1000);
+	console_panic_watch(&c, false);
+	CHECK(u, !console_panic_wait(&c, &wait));
+	close(p[1]);
+}
+
 int main(void)
 {
 	struct unit u = { 0 };
@@ -289,5 +339,6 @@ int main(void)
 	test_threads(&u);
 	test_leave_idle(&u);
 	test_lazy(&u);
+	test_panic(&u);
 	return unit_done(&u, "test-console");
 }

@@ -49,7 +49,7 @@ static int usage(void)
 		"usage: test-fdt [--gic=v2|v3] [--cpus=N] [--mpidr=A,B,...] [--ram=BYTES]\n"
 		"                [--initrd=ADDR,SIZE] [--psci=VERSION] [--cmdline=STRING]\n"
 		"                [--disk=SPEC]... [--rng] [--console=virtio] [--test-device]\n"
-		"                [--virtio-transport=mmio|mmio-legacy] OUT.dtb\n");
+		"                [--virtio-transport=mmio|mmio-legacy|pci] OUT.dtb\n");
 	return 2;
 }
 

@@ -153,6 +153,57 @@ static void test_pmu(struct unit *u)
 	CHECK(u, strstr(err, "--pmu takes no value"));
 }
 
+/*
+ * The CPU features: SVE, MTE and stolen time are on by default (the
+ * host decides), so their options only limit or turn them off; AArch32
+ * and EL2 are asked for. kvmtool's names and forms.
+ */
+static void test_cpu_features(struct unit *u)
+{
+	struct vm_config c;
+
+	CHECK_EQ(u, PARSE(&c, "-k", "I"), 0);
+	CHECK(u, !c.sve_max_vl && !c.no_mte && !c.no_pvtime && !c.aarch32 && !c.nested);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--sve-max-vl", "256", "--disable-mte",
+			  "--no-pvtime"), 0);
+	CHECK(u, c.sve_max_vl == 256 && c.no_mte && c.no_pvtime);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--sve-max-vl=128"), 0);
+	CHECK_EQ(u, c.sve_max_vl, 128);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--sve-max-vl=2048", "--sve-max-vl=512"), 0);
+	CHECK_EQ(u, c.sve_max_vl, 512);		/* the last one wins */
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--aarch32", "-m", "2048"), 0);
+	CHECK(u, c.aarch32 && !c.nested);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--nested", "--pmu"), 0);
+	CHECK(u, c.nested && c.pmu && !c.aarch32);
+
+	/* Bad lengths: not a number, not a power of two, outside 128..2048. */
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--sve-max-vl", "big"), -22);
+	CHECK(u, strstr(err, "--sve-max-vl 'big' is not a number"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--sve-max-vl", "384"), -22);
+	CHECK(u, strstr(err, "not an SVE vector length") &&
+	      strstr(err, "power of two from 128 to 2048"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--sve-max-vl", "64"), -22);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--sve-max-vl", "4096"), -22);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--sve-max-vl", "0"), -22);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--sve-max-vl", "-256"), -22);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--sve-max-vl=256bits"), -22);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--sve-max-vl"), -22);
+	CHECK(u, strstr(err, "needs a value"));
+
+	/* Flags take no value. */
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--disable-mte=yes"), -22);
+	CHECK(u, strstr(err, "--disable-mte takes no value"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--no-pvtime=1"), -22);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--aarch32=on"), -22);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--nested=1"), -22);
+
+	/* What cannot work together. */
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--aarch32", "--nested"), -22);
+	CHECK(u, strstr(err, "--aarch32 conflicts with --nested"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-m", "3G", "--aarch32"), -22);
+	CHECK(u, strstr(err, "conflicts with --aarch32") && strstr(err, "-m 2048 or less"));
+}
+
 /* On unless asked otherwise; only on and off are settings. */
 static void test_sandbox(struct unit *u)
 {
@@ -195,6 +246,7 @@ int main(void)
 	test_sandbox(&u);
 	test_network(&u);
 	test_pmu(&u);
+	test_cpu_features(&u);
 	test_sizes(&u);
 	return unit_done(&u, "test-options");
 }

@@ -50,17 +50,23 @@ static void vcpu_kick_clear(void)
 		;
 }
 
-/* Inside KVM_RUN only the kick is let through. */
+/*
+ * Inside KVM_RUN only the kick is let through. KVM reads the set right
+ * after len, at offset 4: a struct with a uint64_t member would put it
+ * at 8, and KVM would take 4 bytes of uninitialised padding for signals
+ * 1 to 32, the kick among them (vCPUs that ignore a stop, depending on
+ * what the stack held before).
+ */
 static int vcpu_set_kvm_sigmask(struct vcpu *vcpu)
 {
-	struct {
+	uint64_t set = ~(1ULL << (VCPU_KICK_SIGNAL - 1));	/* the kernel's sigset_t */
+	union {
 		struct kvm_signal_mask head;
-		uint64_t set;	/* the kernel's sigset_t: 64 signals */
-	} mask = {
-		.head.len = sizeof(uint64_t),
-		.set = ~(1ULL << (VCPU_KICK_SIGNAL - 1)),
-	};
+		uint8_t bytes[sizeof(struct kvm_signal_mask) + sizeof(uint64_t)];
+	} mask;
 
+	mask.head.len = sizeof(set);
+	memcpy(mask.bytes + sizeof(mask.head), &set, sizeof(set));
 	return ioctl(vcpu->fd, KVM_SET_SIGNAL_MASK, &mask) ? -errno : 0;
 }
 

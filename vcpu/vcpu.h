@@ -46,7 +46,7 @@ struct vcpu {
 
 int vcpus_create(struct vm *vm);
 int vcpus_init_pmu(struct vm *vm);
-int vcpu_set_boot_regs(struct vcpu *vcpu, uint64_t pc, uint64_t x0);
+int vcpu_set_boot_regs(struct vcpu *vcpu, uint64_t pc, uint64_t dtb);
 void vcpus_destroy(struct vm *vm);
 int vm_read_psci_version(struct vm *vm);
 

@@ -17,8 +17,14 @@ int virtio_console_add(const struct device_ctx *ctx, const struct vm_config *cfg
 /* --virtio-transport, as the virtio core names it. */
 static inline enum virtio_transport virtio_board_transport(const struct vm_config *cfg)
 {
-	return cfg->virtio_transport == VIRTIO_MMIO_LEGACY ?
-	       VIRTIO_TRANSPORT_MMIO_LEGACY : VIRTIO_TRANSPORT_MMIO;
+	switch (cfg->virtio_transport) {
+	case VIRTIO_MMIO_LEGACY:
+		return VIRTIO_TRANSPORT_MMIO_LEGACY;
+	case VIRTIO_PCI:
+		return VIRTIO_TRANSPORT_PCI;
+	default:
+		return VIRTIO_TRANSPORT_MMIO;
+	}
 }
 
 /*

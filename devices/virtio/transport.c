@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "devices/virtio/mmio.h"
+#include "devices/virtio/pci.h"
 #include "devices/virtio/virtio.h"
 
 static int virtio_transport_mmio(struct virtio_dev *vd,
@@ -24,6 +25,23 @@ static int virtio_transport_mmio(struct virtio_dev *vd,
 	return 0;
 }
 
+static int virtio_transport_pci(struct virtio_dev *vd,
+				const struct device_ctx *ctx, struct device **dev)
+{
+	struct virtio_pci *vp = malloc(sizeof(*vp));
+	int ret;
+
+	if (!vp)
+		return -ENOMEM;
+	ret = virtio_pci_create(vp, vd, ctx);
+	if (ret) {
+		free(vp);
+		return ret;
+	}
+	*dev = &vp->dev;
+	return 0;
+}
+
 int virtio_transport_create(struct virtio_dev *vd, const struct device_ctx *ctx,
 			    enum virtio_transport t, struct device **dev)
 {
@@ -32,6 +50,8 @@ int virtio_transport_create(struct virtio_dev *vd, const struct device_ctx *ctx,
 		return virtio_transport_mmio(vd, ctx, false, dev);
 	case VIRTIO_TRANSPORT_MMIO_LEGACY:
 		return virtio_transport_mmio(vd, ctx, true, dev);
+	case VIRTIO_TRANSPORT_PCI:
+		return virtio_transport_pci(vd, ctx, dev);
 	}
 	return -EINVAL;
 }

@@ -294,7 +294,8 @@ static void virtio_take_acks(struct virtio_dev *vd)
 		atomic_fetch_and(&vd->isr, ~VIRTIO_ISR_QUEUE);
 }
 
-static void virtio_interrupt(struct virtio_dev *vd, unsigned int bits)
+static void virtio_interrupt(struct virtio_dev *vd, unsigned int bits,
+			     unsigned int q)
 {
 	int ret;
 
@@ -308,6 +309,11 @@ static void virtio_interrupt(struct virtio_dev *vd, unsigned int bits)
 	/* A config interrupt may tell of NEEDS_RESET: the status too. */
 	virtio_changed(vd, VIRTIO_CHANGED_ISR | (bits & VIRTIO_ISR_CONFIG ?
 						 VIRTIO_CHANGED_STATUS : 0));
+	if (vd->interrupt) {
+		atomic_fetch_add_explicit(&vd->irqs, 1, memory_order_relaxed);
+		vd->interrupt(vd, q);
+		return;
+	}
 	if (!vd->irq.ops && vd->irq.irqfd < 0)
 		return;
 	atomic_fetch_add_explicit(&vd->irqs, 1, memory_order_relaxed);
@@ -326,7 +332,7 @@ void virtio_dev_signal(struct virtio_dev *vd, unsigned int q)
 {
 	if (q >= vd->nr_queues || !virtq_should_notify(&vd->vqs[q]))
 		return;
-	virtio_interrupt(vd, VIRTIO_ISR_QUEUE);
+	virtio_interrupt(vd, VIRTIO_ISR_QUEUE, q);
 }
 
 void virtio_dev_config_changed(struct virtio_dev *vd)
@@ -334,7 +340,7 @@ void virtio_dev_config_changed(struct virtio_dev *vd)
 	__atomic_add_fetch(&vd->config_gen, 1, __ATOMIC_RELEASE);
 	virtio_changed(vd, VIRTIO_CHANGED_CONFIG);
 	if (virtio_dev_running(vd))
-		virtio_interrupt(vd, VIRTIO_ISR_CONFIG);
+		virtio_interrupt(vd, VIRTIO_ISR_CONFIG, VIRTIO_NO_QUEUE);
 }
 
 /* An access wholly inside the model's config space, 1 to 8 bytes. */
@@ -394,7 +400,7 @@ void virtio_dev_broken(struct virtio_dev *vd, unsigned int q)
 	pthread_mutex_unlock(&vd->lock);
 	/* 2.1.2: NEEDS_RESET comes with a configuration change notification. */
 	if (tell)
-		virtio_interrupt(vd, VIRTIO_ISR_CONFIG);
+		virtio_interrupt(vd, VIRTIO_ISR_CONFIG, VIRTIO_NO_QUEUE);
 }
 
 void virtio_dev_queue_set_num(struct virtio_dev *vd, unsigned int q,
@@ -455,7 +461,7 @@ void virtio_dev_queue_ready(struct virtio_dev *vd, unsigned int q, bool ready)
 	pthread_mutex_unlock(&vd->lock);
 	pthread_mutex_unlock(&vd->io_lock);
 	if (tell)
-		virtio_interrupt(vd, VIRTIO_ISR_CONFIG);
+		virtio_interrupt(vd, VIRTIO_ISR_CONFIG, VIRTIO_NO_QUEUE);
 }
 
 void virtio_dev_queue_notify(struct virtio_dev *vd, unsigned int q)

@@ -45,6 +45,7 @@
 #define VIRTIO_ISR_CONFIG		0x2
 
 #define VIRTIO_MAX_QUEUES		8
+#define VIRTIO_NO_QUEUE			0xffffffffu	/* a config interrupt */
 
 /* Device IDs (virtio 1.x, 5). */
 #define VIRTIO_ID_NET			1
@@ -117,6 +118,14 @@ struct virtio_dev {
 	 * write (a transport serving reads from a copy keeps it true).
 	 */
 	void (*changed)(struct virtio_dev *vd, unsigned int what);
+	/*
+	 * Optional: the transport raises the interrupt itself, after the
+	 * core set the ISR bits, on the thread that set them; q is the
+	 * queue, or VIRTIO_NO_QUEUE for a config change (virtio-pci: INTx,
+	 * a level line the ISR read lowers; MSI-X later, a message per
+	 * vector). Without it the core sends an edge on irq.
+	 */
+	void (*interrupt)(struct virtio_dev *vd, unsigned int q);
 	void *transport;
 
 	/* The driver's state: core and transport only. */
@@ -148,6 +157,7 @@ struct virtio_dev {
 enum virtio_transport {
 	VIRTIO_TRANSPORT_MMIO,		/* virtio-mmio version 2 */
 	VIRTIO_TRANSPORT_MMIO_LEGACY,	/* virtio-mmio version 1 */
+	VIRTIO_TRANSPORT_PCI,		/* virtio-pci, modern (virtio 1.x, 4.1) */
 };
 
 /*

@@ -184,6 +184,16 @@ printf 'STATS\n' | seed fuzz-control stats
 printf 'STOP now\n' | seed fuzz-control stop-extra
 printf 'IRQ 988 0\n' | seed fuzz-control irq-range
 printf 'IRQ\t12\t0\tx\n' | seed fuzz-control irq-tabs
+# kvmtool's binary messages (host/control-kvmtool.h): type, length, body.
+ipc() { le32 "$1"; le32 "${2:-0}"; }
+{ ipc 7; ipc 8; } | seed fuzz-control kvmtool-list
+{ ipc 8; ipc 4; ipc 8; u8 3; } | seed fuzz-control kvmtool-pause
+{ ipc 6; u8 1; } | seed fuzz-control kvmtool-stop
+{ ipc 7; ipc 3; ipc 7; } | seed fuzz-control kvmtool-stat
+{ ipc 2 12; le32 1; le32 0; le32 0x70; ipc 7; } | seed fuzz-control kvmtool-debug
+{ ipc 1 4; le32 16; } | seed fuzz-control kvmtool-balloon
+{ ipc 7; ipc 1 65; } | seed fuzz-control kvmtool-oversized
+{ ipc 5 4; le32 0; u8 17; } | seed fuzz-control kvmtool-resume-body
 
 # ---- fuzz-ugic: config, setup, then operations ----
 
@@ -503,5 +513,57 @@ vm_linux() {
 	vm_probe 0 8; vm_req 0 255 255; u8 11; u8 0; vm_wr $R_QPFN 0; vm_serve
 	vm_wr $R_QPFN 0x80001; vm_wr 12 3000; vm_wr $R_QPFN 0x80001; vm_rd $R_STATUS
 } | seed fuzz-virtio-mmio legacy-pfn
+
+# ---- fuzz-panic-watch: the guest's console bytes, as they come ----
+
+printf 'Booting Linux on physical CPU 0x0000000000 [0x000f0510]\r\n[    2.345678] Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(0,0)\r\n[    2.345901] CPU: 0 PID: 1 Comm: swapper/0 Not tainted 6.1.0-18-arm64 #1\r\n[    2.350000] Kernel Offset: disabled\r\n[    2.350100] ---[ end Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(0,0) ]---\r\n' |
+	seed fuzz-panic-watch vfs
+printf '/ # [   12.300000][    T1] Kernel panic - not syncing: sysrq triggered crash\n' |
+	seed fuzz-panic-watch sysrq-after-prompt
+printf 'echo Kernel panic - not syncing\nKernel panic - not syncin\n[1.0]Kernel panic - not syncing\n--[ end Kernel panic - not syncing ]---\n' |
+	seed fuzz-panic-watch near-misses
+
+# ---- fuzz-pci: ECAM and window accesses, INTx (tests/fuzz/fuzz-pci.c) ----
+
+ecam() { u8 1; u8 "$1"; u8 "$2"; u8 "$3"; u8 "$4"; le32 "$5"; u8 0; }	# slot reg len write data
+win() { u8 2; le32 "$1"; u8 "$2"; u8 "$3"; le64 "$4"; }
+# pci-host-generic's scan of a slot: IDs, decoding off, each BAR sized
+# and placed, decoding on, then an access to it.
+pci_scan() {	# slot bar-address
+	local b
+	ecam "$1" 0 4 0 0; ecam "$1" 4 2 1 0
+	for b in 0x10 0x14 0x18 0x1c 0x20 0x24; do
+		ecam "$1" $b 4 1 0xffffffff; ecam "$1" $b 4 0 0
+	done
+	ecam "$1" 0x14 4 1 "$2"; ecam "$1" 4 2 1 6
+	win $(($2 - 0x50000000)) 4 0 0
+}
+{ pci_scan 0 0x50100000; pci_scan 1 0x50200000; pci_scan 2 0x50300000; } |
+	seed fuzz-pci linux-scan
+# Two BARs onto one address, then apart; INTx with INTx Disable.
+{
+	pci_scan 0 0x50100000; ecam 2 0x10 4 1 0x50100000; win 0x100000 4 0 0
+	ecam 2 0x10 4 1 0x50400000; u8 3; u8 0; u8 1; ecam 0 4 2 1 0x406
+	ecam 0 4 2 1 6; u8 3; u8 0; u8 0
+	ecam 0 0x10 1 1 0xff; ecam 0 0x13 1 1 0x7f; ecam 0 0x3c 8 0 0
+} | seed fuzz-pci clash-intx
+
+# ---- fuzz-virtio-pci: config, then guest steps (tests/fuzz/fuzz-virtio-pci.c) ----
+
+vp_probe() { u8 4; le64 "$1"; u8 "$2"; }
+vp_req() { u8 5; u8 "$1"; u8 "$2"; u8 "$3"; }
+vp_bar() { u8 1; le16 "$1"; u8 "$2"; u8 "$3"; le64 "$4"; }
+{ u8 1; vp_probe 0 4; vp_req 0 16 16; vp_req 1 8 8; u8 3; u8 7; u8 6; u8 7; } |
+	seed fuzz-virtio-pci linux
+# BAR 1 moved and decoding toggled while requests are in flight, a KVM
+# notify, INTx Disable, a reset, odd widths.
+{
+	u8 0; vp_probe 0x7fffffffffffffff 3; vp_req 0 4 4
+	u8 8; le32 0x60000000; u8 3; u8 0; u8 9; u8 0; u8 3
+	u8 8; le32 0x80000000; u8 1; u8 1; u8 6; u8 7
+	u8 8; le32 0x50000000; u8 1; u8 0; u8 7
+	vp_bar 0x14 1 1 0; vp_bar 0x14 4 0 0; vp_bar 0x22 4 0 0; vp_bar 0x3c 4 0 0
+	vp_bar 0x40 8 0 0; vp_bar 0xfc 8 0 0; vp_bar 0x38 2 1 0
+} | seed fuzz-virtio-pci move-in-flight
 
 echo "seeds written to $dir/"

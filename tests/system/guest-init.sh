@@ -19,7 +19,14 @@
 #   lkvm.input_timeout=S     seconds to wait for that line (default 20)
 #   lkvm.sleep_max=CS        upper bound for "sleep 2", centiseconds (default 350)
 #   lkvm.dump=1              print /proc/interrupts and the CPU list as well
+#   lkvm.cpufeat=a,b,...     each must be on the Features line of /proc/cpuinfo
+#   lkvm.nocpufeat=a,b,...   none of them may be there (e.g. sve,paca,pacg,mte)
+#   lkvm.sve_max_vl=BITS     the largest SVE vector length the guest can set
+#   lkvm.steal=1|0           the kernel uses stolen time (pvtime), or does not
+#   lkvm.pmu=1               the guest's PMU driver found the PMU (armv8_pmuv3)
 #   lkvm.shell=1             start a shell on the console instead of powering off
+#   lkvm.crash=sysrq         make the kernel panic (echo c >/proc/sysrq-trigger)
+#                            instead of running the checks
 
 PATH=/bin:/sbin:/usr/bin:/usr/sbin
 export PATH
@@ -37,6 +44,15 @@ if [ ! -e /proc/self/fd/1 ]; then
 	exec </dev/console >/dev/console 2>&1
 fi
 
+# A kernel panic from a running system, for the VMM's panic handling.
+case " $(cat /proc/cmdline) " in
+*" lkvm.crash=sysrq "*)
+	echo "GUEST-CRASH sysrq"
+	echo c >/proc/sysrq-trigger
+	echo "GUEST-CRASH-FAILED the kernel did not panic"
+	poweroff -f ;;
+esac
+
 expect_cpus=
 expect_gic=
 want_input=1
@@ -44,6 +60,11 @@ input_timeout=20
 sleep_max=350
 dump=0
 shell=0
+cpufeat=
+nocpufeat=
+sve_max_vl=
+steal=
+pmu=
 for w in $(cat /proc/cmdline); do
 	case "$w" in
 	lkvm.expect_cpus=*)	expect_cpus=${w#*=} ;;
@@ -53,6 +74,11 @@ for w in $(cat /proc/cmdline); do
 	lkvm.sleep_max=*)	sleep_max=${w#*=} ;;
 	lkvm.dump=*)		dump=${w#*=} ;;
 	lkvm.shell=*)		shell=${w#*=} ;;
+	lkvm.cpufeat=*)		cpufeat=${w#*=} ;;
+	lkvm.nocpufeat=*)	nocpufeat=${w#*=} ;;
+	lkvm.sve_max_vl=*)	sve_max_vl=${w#*=} ;;
+	lkvm.steal=*)		steal=${w#*=} ;;
+	lkvm.pmu=*)		pmu=${w#*=} ;;
 	esac
 done
 
@@ -133,6 +159,10 @@ ncpus=$(count_cpulist "$online")
 
 plan="cpus gic timer"
 [ "$ncpus" -gt 1 ] && plan="$plan ipi"
+[ -n "$cpufeat$nocpufeat" ] && plan="$plan cpufeat"
+[ -n "$sve_max_vl" ] && plan="$plan sve-vl"
+[ -n "$steal" ] && plan="$plan steal"
+[ "$pmu" = 1 ] && plan="$plan pmu"
 plan="$plan sleep"
 [ "$want_input" = 1 ] && plan="$plan uart-rx"
 echo "GUEST-PLAN $plan"
@@ -228,6 +258,67 @@ if [ "$ncpus" -gt 1 ]; then
 	else
 		check ipi PASS "per-cpu IPIs $i1 -> $i2"
 	fi
+fi
+
+# --- cpufeat: the CPU features the VMM gave (or withheld), as Linux sees them
+# The Features line lists what the kernel found in the ID registers KVM
+# shows the guest: sve, paca/pacg (pointer authentication), mte...
+if [ -n "$cpufeat$nocpufeat" ]; then
+	feats=" $(sed -n 's/^Features[^:]*: *//p' /proc/cpuinfo | head -n 1) "
+	bad=
+	for f in $(echo "$cpufeat" | tr , ' '); do
+		case "$feats" in *" $f "*) ;; *) bad="$bad missing:$f" ;; esac
+	done
+	for f in $(echo "$nocpufeat" | tr , ' '); do
+		case "$feats" in *" $f "*) bad="$bad unexpected:$f" ;; esac
+	done
+	if [ -n "$bad" ]; then
+		check cpufeat FAIL "$bad; Features:$feats"
+	else
+		check cpufeat PASS "${cpufeat:+has $cpufeat}${nocpufeat:+ lacks $nocpufeat}"
+	fi
+fi
+
+# --- sve-vl: the largest SVE vector length (writing -1 asks for it) --------
+if [ -n "$sve_max_vl" ]; then
+	f=/proc/sys/abi/sve_default_vector_length
+	if echo -1 >"$f" 2>/dev/null; then
+		bytes=$(cat "$f")
+		if [ "$((bytes * 8))" = "$sve_max_vl" ]; then
+			check sve-vl PASS "largest vector length $((bytes * 8)) bits"
+		else
+			check sve-vl FAIL "largest vector length $((bytes * 8)) bits, expected $sve_max_vl"
+		fi
+	else
+		check sve-vl FAIL "cannot write $f (no SVE?)"
+	fi
+fi
+
+# --- steal: stolen time (pvtime), found by the kernel through SMCCC -------
+# Linux logs "arm-pv: using stolen time PV" when the hypervisor gave it a
+# record; /proc/stat's steal column is shown, not checked (it moves only
+# when the host is busy).
+if [ -n "$steal" ]; then
+	pv=$(dmesg | grep -c 'using stolen time PV')
+	st=$(awk '$1 == "cpu" { print $9 }' /proc/stat)
+	if [ "$steal" = 1 ] && [ "$pv" -gt 0 ]; then
+		check steal PASS "kernel uses stolen time PV; steal ticks $st"
+	elif [ "$steal" = 0 ] && [ "$pv" = 0 ]; then
+		check steal PASS "no stolen time PV, as expected; steal ticks $st"
+	elif [ "$steal" = 1 ]; then
+		check steal FAIL "no 'using stolen time PV' in the kernel log"
+	else
+		check steal FAIL "the kernel uses stolen time PV, expected none"
+	fi
+fi
+
+# --- pmu: the PMU from the DT's arm,armv8-pmuv3 node has a driver --------
+if [ "$pmu" = 1 ]; then
+	ev=$(ls /sys/bus/event_source/devices 2>/dev/null | tr '\n' ' ')
+	case " $ev" in
+	*" armv8_pmuv3"*)	check pmu PASS "event sources: $ev" ;;
+	*)			check pmu FAIL "no armv8_pmuv3 event source (have: $ev)" ;;
+	esac
 fi
 
 # --- sleep: an idle "sleep 2" wakes up on time -----------------------------
