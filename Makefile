@@ -52,19 +52,21 @@ endif
 # Listed, not globbed: a file joins the binary on purpose.
 LKVM_SRCS := main.c \
 	lib/log.c \
-	cli/options.c cli/options-dev.c boot/loader.c boot/load.c machine/kvm.c machine/ram.c machine/vm.c machine/run.c \
-	host/control.c host/control-proto.c host/control-kvmtool.c host/control-client.c cli/control-cmds.c machine/board.c machine/vm-host.c machine/runstate.c machine/uart-port.c machine/testdev-port.c host/sandbox.c \
-	vcpu/vcpu.c vcpu/run.c vcpu/exit.c \
-	gic/irqchip.c gic/kvm-vgic.c gic/kvm-gicv2.c gic/kvm-gicv3.c gic/gic-fdt.c \
+	cli/options.c cli/options-dev.c cli/options-cpu.c boot/loader.c boot/load.c machine/kvm.c machine/ram.c machine/vm.c machine/run.c \
+	host/control.c host/control-proto.c host/control-kvmtool.c host/control-client.c cli/control-cmds.c cli/debug-cmd.c machine/board.c machine/vm-host.c machine/runstate.c machine/uart-port.c machine/testdev-port.c machine/debug.c host/sandbox.c \
+	vcpu/vcpu.c vcpu/run.c vcpu/exit.c vcpu/regs.c vcpu/regs-fmt.c vcpu/dump.c \
+	gic/irqchip.c gic/kvm-vgic.c gic/kvm-gicv2.c gic/kvm-gicv3.c gic/kvm-its.c gic/gic-fdt.c \
+	gic/v2m.c gic/gicv2m.c \
 	gic/user-gic.c gic/ugic-core.c gic/ugic-dist.c gic/ugic-cpuif.c \
 	devices/bus.c devices/uart8250.c devices/uart8250-fdt.c host/console.c \
 	host/console-out.c host/panic-watch.c machine/mmio-batch.c machine/reg-page.c machine/reg-mirror.c \
 	devices/testdev.c devices/testdev-fdt.c \
+	machine/serial-port.c machine/rtc-port.c host/pty.c devices/rtc-cmos.c devices/rtc-cmos-fdt.c \
 	devices/virtio/blk.c devices/virtio/disk.c devices/virtio/rng.c \
 	devices/virtio/console.c devices/virtio/blk-board.c devices/virtio/rng-board.c \
 	devices/virtio/console-board.c \
 	devices/virtio/virtqueue.c devices/virtio/virtio.c devices/virtio/mmio.c devices/virtio/mmio-dev.c devices/virtio/mmio-fdt.c devices/virtio/transport.c \
-	devices/pci/config.c devices/pci/host.c devices/pci/host-fdt.c devices/virtio/pci.c devices/virtio/pci-dev.c \
+	devices/pci/config.c devices/pci/host.c devices/pci/msix.c devices/pci/host-fdt.c devices/virtio/pci.c devices/virtio/pci-dev.c \
 	boot/fdt.c
 
 LKVM_OBJS := $(LKVM_SRCS:%.c=$(BUILD)/arm64/%.o)

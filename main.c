@@ -137,6 +137,15 @@ static const struct command commands[] = {
 	  "        --spi <n>          one of the test device's SPIs (the device tree lists them)\n"
 	  "        --level <level>    0, 1 or pulse\n"
 	  "\n    The VM must run with --test-device.\n", cmd_irq },
+	{ "debug", "-n NAME [--dump] [--sysrq C]",
+	  "Print a running instance's vCPU registers or send it a SysRq (-n NAME)",
+	  HELP_NAME_OPT
+	  "    -d, --dump             print every vCPU's registers (PC, PSTATE, stack\n"
+	  "                           pointers, exception registers, x0-x30, state)\n"
+	  "    -s, --sysrq <c>        a break and <c> on the guest's serial console:\n"
+	  "                           Linux's SysRq <c> (h lists them)\n"
+	  "\n    kvmtool's shape. The SysRq goes first when both are given. The VM must\n"
+	  "    be lkvm's ('kvmtool debug' works on lkvm's VMs too).\n", cmd_debug },
 	{ "version", "", "Print the version of lkvm",
 	  "    'lkvm --version' does the same.\n", cmd_version },
 	{ "help", "[COMMAND]", "Display help on using lkvm",
@@ -180,7 +189,7 @@ static bool command_wants_help(int argc, char *argv[])
 /* kvmtool has these; a script written for it gets told so, not just "unknown". */
 static void command_unknown(const char *name, const char *see)
 {
-	static const char *const kvmtool_only[] = { "debug", "balloon", "setup", "sandbox" };
+	static const char *const kvmtool_only[] = { "balloon", "setup", "sandbox" };
 	unsigned int i;
 
 	for (i = 0; i < sizeof(kvmtool_only) / sizeof(kvmtool_only[0]); i++) {

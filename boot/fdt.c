@@ -52,6 +52,8 @@ static int fdt_chosen(struct vm *vm, void *fdt, const char *cmdline)
 		 (unsigned long long)MEMMAP_UART_BASE);
 	ret = fdt_begin_node(fdt, "chosen");
 	ret = ret ?: fdt_property_string(fdt, "bootargs", cmdline);
+	/* Always, 0 unless --kaslr-seed, as kvmtool: a kernel with KASLR reads and zeroes it. */
+	ret = ret ?: fdt_property_u64(fdt, "kaslr-seed", vm->cfg.kaslr_seed);
 	/* hvc0 has no DT path: Linux takes console=hvc0 from bootargs. */
 	if (!ret && vm->cfg.console != CONSOLE_VIRTIO)
 		ret = fdt_property_string(fdt, "stdout-path", stdout_path);
@@ -117,7 +119,8 @@ static int fdt_psci(struct vm *vm, void *fdt)
 /* On GICv2 the PPI flags carry a mask of the CPUs the PPI reaches. */
 static uint32_t fdt_ppi_cpus(struct vm *vm)
 {
-	if (vm->irqchip.ops->kind == IRQCHIP_GICV3)
+	if (vm->irqchip.ops->kind == IRQCHIP_GICV3 ||
+	    vm->irqchip.ops->kind == IRQCHIP_GICV3_ITS)
 		return 0;
 	return ((1U << MIN(vm->nr_cpus, 8u)) - 1) << 8;
 }

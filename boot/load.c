@@ -41,7 +41,11 @@ static int load_check_gic_first(struct vm *vm)
 	struct irqchip scratch = { 0 };
 	int kvm_fd, ret = 0;
 
-	if (host.kind != IRQCHIP_GICV2 && host.kind != IRQCHIP_GICV3)
+	/* gicv2m's frame is lkvm's own: only its GICv2 is the host's to refuse. */
+	if (host.kind == IRQCHIP_GICV2M)
+		host.kind = IRQCHIP_GICV2;
+	if (host.kind != IRQCHIP_GICV2 && host.kind != IRQCHIP_GICV3 &&
+	    host.kind != IRQCHIP_GICV3_ITS)
 		return 0;
 	kvm_fd = open(KVM_DEV_PATH, O_RDWR | O_CLOEXEC);
 	if (kvm_fd < 0)

@@ -2,6 +2,7 @@
 #ifndef LKVM_VM_CONFIG_H
 #define LKVM_VM_CONFIG_H
 
+#include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -10,6 +11,8 @@ enum irqchip_kind {
 	IRQCHIP_GICV2,
 	IRQCHIP_GICV3,
 	IRQCHIP_USER,
+	IRQCHIP_GICV3_ITS,	/* the in-kernel GICv3 and its ITS */
+	IRQCHIP_GICV2M,		/* in-kernel GICv2 with lkvm's GICv2m frame */
 };
 
 /* Which device is the guest's console (--console). */
@@ -46,10 +49,14 @@ struct vm_config {
 	bool no_pvtime;			/* --no-pvtime: no stolen time */
 	bool aarch32;			/* --aarch32: vCPUs run AArch32 at EL1 */
 	bool nested;			/* --nested: vCPUs start at EL2 */
+	bool has_vcpu_affinity;		/* --vcpu-affinity: vCPU threads pinned */
+	cpu_set_t vcpu_affinity;	/* to these host CPUs */
+	uint64_t kaslr_seed;		/* --kaslr-seed: /chosen/kaslr-seed, 0 as kvmtool */
 	const char *disks[CONFIG_MAX_DISKS];	/* -d FILE[,ro][,direct], as given */
 	unsigned int nr_disks;
 	bool rng;			/* --rng: virtio-rng */
 	enum console_kind console;
+	unsigned int ttys;		/* --tty N: bit N, UART N on a host pty */
 	enum virtio_transport_kind virtio_transport;
 	bool sandbox_off;		/* --sandbox=off: docs/sandbox.md */
 	int loglevel;			/* enum log_level */

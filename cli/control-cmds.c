@@ -3,7 +3,8 @@
  * The client commands: lkvm list, stop, pause, resume, stat, irq, in
  * kvmtool's shapes. list, stop, pause and resume speak kvmtool's binary
  * messages, which lkvm's and kvmtool's VMs both answer, so they work on
- * either VMM's VMs in the shared directory; stat and irq are lkvm's own.
+ * either VMM's VMs in the shared directory; stat, irq and debug are
+ * lkvm's own lines (debug has kvmtool's options).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -30,11 +31,14 @@
 #define FOR_STAT	(1u << 1)
 #define FOR_IRQ		(1u << 2)
 #define FOR_LIST	(1u << 3)
+#define FOR_DEBUG	(1u << 4)
 
 struct client_args {
 	const char *name;
 	const char *spi;
 	const char *level;
+	const char *sysrq;
+	bool dump;
 	bool all;
 	bool run;
 	bool rootfs;
@@ -53,18 +57,22 @@ struct client_opt {
 
 /* kvmtool's names: -n/--name, -a/--all, list's -i/--run and -r/--rootfs. */
 static const struct client_opt client_opts[] = {
-	OPT_VALUE('n', "name", FOR_CTL | FOR_STAT | FOR_IRQ, name),
+	OPT_VALUE('n', "name", FOR_CTL | FOR_STAT | FOR_IRQ | FOR_DEBUG, name),
 	OPT_VALUE(0, "spi", FOR_IRQ, spi),
 	OPT_VALUE(0, "level", FOR_IRQ, level),
 	OPT_FLAG('a', "all", FOR_CTL, all),
 	OPT_FLAG('i', "run", FOR_LIST, run),
 	OPT_FLAG('r', "rootfs", FOR_LIST, rootfs),
+	OPT_FLAG('d', "dump", FOR_DEBUG, dump),
+	OPT_VALUE('s', "sysrq", FOR_DEBUG, sysrq),
 };
 
 static const char *client_hint(unsigned int cmds)
 {
 	if (cmds & FOR_IRQ)
 		return "use -n NAME --spi N --level 0|1|pulse";
+	if (cmds & FOR_DEBUG)
+		return "use -n NAME with --dump and/or --sysrq C";
 	if (cmds & FOR_LIST)
 		return "use -i/--run, -r/--rootfs or neither";
 	if (cmds & FOR_CTL)
@@ -232,7 +240,8 @@ static int client_send(const char *name, const struct control_cmd *cmd, bool qui
 
 	if (ret == -EIO) {
 		fprintf(stderr, "lkvm: error: VM '%s' did not answer lkvm's request: a kvmtool VM never does ('lkvm %s' works on lkvm's VMs only), an lkvm VM only when hung\n",
-			name, cmd->op == CONTROL_IRQ ? "irq" : "stat");
+			name, cmd->op == CONTROL_IRQ ? "irq" :
+			      cmd->op == CONTROL_SYSRQ ? "debug" : "stat");
 		return EXIT_FAIL;
 	}
 	if (ret)
@@ -391,6 +400,50 @@ int cmd_irq(int argc, char *argv[])
 		return EXIT_USAGE;
 	}
 	return client_send(a.name, &cmd, true);
+}
+
+/* The dump, after the SysRq if both are asked, as kvmtool's server does them. */
+static int client_debug_dump(const char *name)
+{
+	char err[256];
+	int ret = debug_dump(name, err, sizeof(err));
+
+	if (ret == -EREMOTEIO) {
+		fprintf(stderr, "lkvm: error: %s\n", err);
+		return EXIT_FAIL;
+	}
+	if (ret == -EIO) {
+		fprintf(stderr, "lkvm: error: VM '%s' did not answer the dump request: a kvmtool VM answers 'kvmtool debug' only, an lkvm VM only when hung\n",
+			name);
+		return EXIT_FAIL;
+	}
+	return ret ? client_unreachable(name, ret) : 0;
+}
+
+int cmd_debug(int argc, char *argv[])
+{
+	struct control_cmd cmd = { .op = CONTROL_SYSRQ };
+	struct client_args a;
+	int ret;
+
+	if (client_parse(argc, argv, &a, FOR_DEBUG))
+		return EXIT_USAGE;
+	if (!a.dump && !a.sysrq) {
+		fprintf(stderr, "lkvm: error: lkvm debug needs --dump, --sysrq C or both\n");
+		return EXIT_USAGE;
+	}
+	if (a.sysrq && control_check_sysrq(a.sysrq)) {
+		fprintf(stderr, "lkvm: error: --sysrq '%s' is not a SysRq key; give one printable character, such as h (the guest prints the list)\n",
+			a.sysrq);
+		return EXIT_USAGE;
+	}
+	if (a.sysrq) {
+		cmd.sysrq = a.sysrq[0];
+		ret = client_send(a.name, &cmd, true);
+		if (ret)
+			return ret;
+	}
+	return a.dump ? client_debug_dump(a.name) : 0;
 }
 
 /*

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The device options of lkvm run, kvmtool's names: -d/--disk, --rng,
- * --console and --virtio-transport. Pure, as the rest of the parser.
+ * --console, --tty and --virtio-transport. Pure, as the rest of the parser.
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/options-dev.h"
+#include "machine/memmap.h"
 
 #define fail(...) ({ snprintf(err, err_len, __VA_ARGS__); -EINVAL; })
 
@@ -36,6 +38,36 @@ int options_set_console(struct vm_config *cfg, const char *v, char *err, size_t 
 		return fail("--console hv: there is no hypervisor console on arm64; use --console serial or --console virtio");
 	else
 		return fail("--console %s: unknown console; use serial or virtio", v);
+	return 0;
+}
+
+/*
+ * --tty N, kvmtool's: UART N (ttySN) on a new host pseudo-terminal.
+ * kvmtool takes any atoi() value, and with 0 moves the console there;
+ * lkvm's console stays on standard input and output, so 1 to 3 only,
+ * each once.
+ */
+int options_set_tty(struct vm_config *cfg, const char *v, char *err, size_t err_len)
+{
+	unsigned long n;
+	char *end;
+
+	if (*v < '0' || *v > '9')
+		return fail("--tty '%.32s' is not a number; give a UART from 1 to %d, e.g. --tty 1",
+			    v, MEMMAP_UART_COUNT - 1);
+	n = strtoul(v, &end, 10);
+	if (*end)
+		return fail("--tty '%.32s' is not a number; give a UART from 1 to %d, e.g. --tty 1",
+			    v, MEMMAP_UART_COUNT - 1);
+	if (n == 0)
+		return fail("--tty 0: ttyS0 is the console, on lkvm's standard input and output; give a UART from 1 to %d",
+			    MEMMAP_UART_COUNT - 1);
+	if (n >= MEMMAP_UART_COUNT)
+		return fail("--tty %.32s: the guest has %d UARTs, ttyS0 to ttyS%d; give a UART from 1 to %d",
+			    v, MEMMAP_UART_COUNT, MEMMAP_UART_COUNT - 1, MEMMAP_UART_COUNT - 1);
+	if (cfg->ttys & (1u << n))
+		return fail("--tty %lu is given twice; a UART has one pseudo-terminal, give it once", n);
+	cfg->ttys |= 1u << n;
 	return 0;
 }
 

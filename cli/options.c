@@ -13,6 +13,7 @@
 #include "machine/memmap.h"
 #include "cli/options.h"
 #include "cli/options-dev.h"
+#include "cli/options-cpu.h"
 
 /* kvmtool's limit; KVM's own (KVM_CAP_MAX_VCPUS) is checked later. */
 #define OPTIONS_MAX_CPUS	512
@@ -25,7 +26,7 @@ enum opt_id {
 	OPT_DUMP_DTB, OPT_NAME, OPT_NODEFAULTS, OPT_LOGLEVEL, OPT_VERBOSE,
 	OPT_DEBUG, OPT_NETWORK, OPT_CONSOLE, OPT_TEST_DEVICE, OPT_SANDBOX, OPT_HELP,
 	OPT_DISK, OPT_RNG, OPT_TRANSPORT, OPT_PMU, OPT_SVE_MAX_VL, OPT_NO_MTE,
-	OPT_NO_PVTIME, OPT_AARCH32, OPT_NESTED,
+	OPT_NO_PVTIME, OPT_AARCH32, OPT_NESTED, OPT_VCPU_AFFINITY, OPT_KASLR_SEED, OPT_TTY,
 };
 
 struct opt_desc {
@@ -42,7 +43,7 @@ static const struct opt_desc run_opts[] = {
 	{ OPT_PARAMS, 'p', "params", "<string>", "kernel command line, appended to the defaults" },
 	{ OPT_CPUS, 'c', "cpus", "<n>", "number of vCPUs (default: host CPUs)" },
 	{ OPT_MEM, 'm', "mem", "<size>", "guest RAM in MiB, or with a K/M/G suffix" },
-	{ OPT_IRQCHIP, 0, "irqchip", "<type>", "auto, gicv2, gicv3 or user (default auto)" },
+	{ OPT_IRQCHIP, 0, "irqchip", "<type>", "auto, gicv2, gicv2m, gicv3, gicv3-its or user (default auto)" },
 	{ OPT_DUMP_DTB, 0, "dump-dtb", "<file>", "write the generated device tree to a file" },
 	{ OPT_NAME, 0, "name", "<name>", "name of the guest" },
 	{ OPT_NODEFAULTS, 0, "nodefaults", NULL, "command line is exactly -p, no console=..." },
@@ -53,6 +54,7 @@ static const struct opt_desc run_opts[] = {
 	{ OPT_DISK, 'd', "disk", "<file>[,ro][,direct]", "raw disk image (virtio-blk); several give vda, vdb, ..." },
 	{ OPT_RNG, 0, "rng", NULL, "add a virtio-rng device (the guest's /dev/hwrng)" },
 	{ OPT_CONSOLE, 0, "console", "<type>", "serial (ttyS0, default) or virtio (hvc0)" },
+	{ OPT_TTY, 0, "tty", "<n>", "UART n (ttySn, 1-3) on a new host pty; its path is printed" },
 	{ OPT_TRANSPORT, 0, "virtio-transport", "<type>", "mmio (default) or mmio-legacy" },
 	{ OPT_PMU, 0, "pmu", NULL, "give each vCPU a PMUv3 (performance counters)" },
 	{ OPT_SVE_MAX_VL, 0, "sve-max-vl", "<bits>", "largest SVE vector length (default: the host's)" },
@@ -60,6 +62,8 @@ static const struct opt_desc run_opts[] = {
 	{ OPT_NO_PVTIME, 0, "no-pvtime", NULL, "no stolen time (paravirtualised time)" },
 	{ OPT_AARCH32, 0, "aarch32", NULL, "run an AArch32 (32-bit) guest kernel" },
 	{ OPT_NESTED, 0, "nested", NULL, "start the vCPUs at EL2 (nested virtualization)" },
+	{ OPT_VCPU_AFFINITY, 0, "vcpu-affinity", "<cpulist>", "pin the vCPU threads to these host CPUs (e.g. 0-3,6)" },
+	{ OPT_KASLR_SEED, 0, "kaslr-seed", "<n>", "the kernel's KASLR seed, /chosen/kaslr-seed (default 0)" },
 	{ OPT_TEST_DEVICE, 0, "test-device", NULL, "add lkvm's test device (exit status, SPI lines)" },
 	{ OPT_SANDBOX, 0, "sandbox", "<on|off>", "system call allow-list per thread (default on)" },
 	{ OPT_HELP, 'h', "help", NULL, "show this help" },
@@ -132,6 +136,7 @@ static int set_irqchip(struct vm_config *cfg, const char *v,
 	static const char *const names[] = {
 		[IRQCHIP_AUTO] = "auto", [IRQCHIP_GICV2] = "gicv2",
 		[IRQCHIP_GICV3] = "gicv3", [IRQCHIP_USER] = "user",
+		[IRQCHIP_GICV2M] = "gicv2m", [IRQCHIP_GICV3_ITS] = "gicv3-its",
 	};
 	unsigned int i;
 
@@ -141,10 +146,7 @@ static int set_irqchip(struct vm_config *cfg, const char *v,
 			return 0;
 		}
 	}
-	if (!strcmp(v, "gicv3-its") || !strcmp(v, "gicv2m"))
-		return fail("--irqchip=%s: MSI frames are not supported yet; use --irqchip=%s",
-			    v, v[4] == '3' ? "gicv3" : "gicv2");
-	return fail("--irqchip=%s: unknown interrupt controller; use auto, gicv2, gicv3 or user", v);
+	return fail("--irqchip=%s: unknown interrupt controller; use auto, gicv2, gicv2m, gicv3, gicv3-its or user", v);
 }
 
 /* One kernel, one initrd: a second, different file is a mistake, not an override. */
@@ -284,7 +286,10 @@ static int apply_opt(struct vm_config *cfg, const struct opt_desc *o,
 	case OPT_NO_PVTIME:	cfg->no_pvtime = true; return 0;
 	case OPT_AARCH32:	cfg->aarch32 = true; return 0;
 	case OPT_NESTED:	cfg->nested = true; return 0;
+	case OPT_VCPU_AFFINITY:	return options_set_vcpu_affinity(cfg, v, err, err_len);
+	case OPT_KASLR_SEED:	return options_set_kaslr_seed(cfg, v, err, err_len);
 	case OPT_CONSOLE:	return options_set_console(cfg, v, err, err_len);
+	case OPT_TTY:		return options_set_tty(cfg, v, err, err_len);
 	case OPT_DISK:		return options_set_disk(cfg, v, err, err_len);
 	case OPT_RNG:		cfg->rng = true; return 0;
 	case OPT_TRANSPORT:	return options_set_transport(cfg, v, err, err_len);
@@ -375,10 +380,11 @@ static int parse_one(int argc, char *const argv[], int *i,
  */
 static int check_conflicts(const struct vm_config *cfg, char *err, size_t err_len)
 {
-	if ((cfg->irqchip == IRQCHIP_GICV2 || cfg->irqchip == IRQCHIP_USER) &&
-	    cfg->nr_cpus > GICV2_MAX_CPUS)
+	if ((cfg->irqchip == IRQCHIP_GICV2 || cfg->irqchip == IRQCHIP_GICV2M ||
+	     cfg->irqchip == IRQCHIP_USER) && cfg->nr_cpus > GICV2_MAX_CPUS)
 		return fail("--cpus %u conflicts with --irqchip=%s: a GICv2 addresses at most %d vCPUs; use -c %d or fewer, or --irqchip=gicv3",
-			    cfg->nr_cpus, cfg->irqchip == IRQCHIP_USER ? "user" : "gicv2",
+			    cfg->nr_cpus, cfg->irqchip == IRQCHIP_USER ? "user" :
+			    cfg->irqchip == IRQCHIP_GICV2M ? "gicv2m" : "gicv2",
 			    GICV2_MAX_CPUS, GICV2_MAX_CPUS);
 	if (cfg->aarch32 && cfg->nested)
 		return fail("--aarch32 conflicts with --nested: KVM runs EL2 in AArch64 only; leave one out");

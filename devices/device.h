@@ -35,6 +35,18 @@ struct console_port {
 };
 
 /*
+ * A host file descriptor the main loop watches for a device (a --tty
+ * pty). events() says what to wait for now (0: nothing) and ready()
+ * handles what poll() saw; both on the main thread.
+ */
+struct device_poll {
+	int fd;
+	short (*events)(void *opaque);
+	void (*ready)(void *opaque, short revents);
+	void *opaque;
+};
+
+/*
  * What a device may ask of the machine. Each is optional for the
  * caller to provide: unit tests and fuzzers fill in what they need.
  * Every function returns 0 or -errno.
@@ -62,6 +74,8 @@ struct device_host_ops {
 	 * took, fewer when its buffer is full (port->tx_ready follows).
 	 */
 	size_t (*console_write)(void *host, const uint8_t *buf, size_t len);
+	/* Have the main loop watch a file descriptor (at set-up only). */
+	int (*poll_add)(void *host, const struct device_poll *p);
 };
 
 /* The windows of the memory map that hand out ranges (machine/memmap.h). */

@@ -23,6 +23,7 @@ enum {
 #define MCR_LOOP	0x10
 #define LSR_DR		0x01
 #define LSR_OE		0x02
+#define LSR_BI		0x10
 #define LSR_THRE	0x20
 #define LSR_TEMT	0x40
 #define MSR_CTS		0x10
@@ -90,6 +91,7 @@ static void uart_rx_pop(struct uart8250 *u)
 	if (!u->rx_count)
 		return;
 	u->rx_head = (u->rx_head + 1) % UART8250_FIFO_SIZE;
+	u->rx_break = false;
 	if (!--u->rx_count)
 		u->ops->rx_ready(u->opaque);
 }
@@ -139,6 +141,7 @@ static void uart_write_fcr(struct uart8250 *u, uint8_t val)
 	if (val & FCR_CLEAR_RX) {
 		u->rx_count = 0;
 		u->rx_head = 0;
+		u->rx_break = false;
 		u->ops->rx_ready(u->opaque);
 	}
 	u->fcr = val & FCR_ENABLE;
@@ -194,7 +197,8 @@ static uint8_t uart_peek(const struct uart8250 *u, uint64_t off)
 	case UART_MCR:		return u->mcr;
 	case UART_LSR:
 		return (u->thr_full ? 0 : LSR_THRE | LSR_TEMT) |
-		       (u->rx_count ? LSR_DR : 0) | (u->overrun ? LSR_OE : 0);
+		       (u->rx_count ? LSR_DR : 0) | (u->overrun ? LSR_OE : 0) |
+		       (u->rx_break && u->rx_count ? LSR_BI : 0);
 	case UART_MSR:		return uart_msr(u);
 	case UART_SCR:		return u->scr;
 	}
@@ -308,4 +312,27 @@ size_t uart8250_rx_push(struct uart8250 *u, const uint8_t *buf, size_t len)
 	uart_sync(u, false);
 	pthread_mutex_unlock(&u->lock);
 	return i;
+}
+
+/*
+ * A break, then key: Linux's serial core takes the character that
+ * follows a break as a SysRq key (kvmtool's serial8250__inject_sysrq()).
+ * The break is a NUL byte with LSR.BI set while it is the FIFO's head,
+ * so it needs an empty FIFO and a guest that listens.
+ */
+int uart8250_rx_sysrq(struct uart8250 *u, uint8_t key)
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&u->lock);
+	if (!(u->ier & IER_RDI) || u->rx_count) {
+		ret = -EBUSY;
+	} else {
+		uart_rx_put(u, 0);
+		u->rx_break = true;
+		uart_rx_put(u, key);
+		uart_sync(u, false);
+	}
+	pthread_mutex_unlock(&u->lock);
+	return ret;
 }

@@ -61,6 +61,7 @@ struct uart8250 {
 	bool irq_level;
 	uint8_t rx[UART8250_FIFO_SIZE];
 	unsigned int rx_head, rx_count;
+	bool rx_break;		/* the byte at the FIFO's head is a break (LSR.BI) */
 };
 
 void uart8250_init(struct uart8250 *u, uint64_t base, const struct irq_line *irq,
@@ -70,6 +71,7 @@ int uart8250_mmio(struct mmio_region *region, struct mmio_access *acc);
 size_t uart8250_rx_room(struct uart8250 *u);
 void uart8250_tx_ready(struct uart8250 *u);
 size_t uart8250_rx_push(struct uart8250 *u, const uint8_t *buf, size_t len);
+int uart8250_rx_sysrq(struct uart8250 *u, uint8_t key);
 int uart8250_fdt_node(struct uart8250 *u, void *fdt, uint32_t gic_phandle);
 
 #endif

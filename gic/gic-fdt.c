@@ -8,6 +8,21 @@
 #include "machine/memmap.h"
 
 /*
+ * An MSI frame is a child node with the root's 64-bit addresses, as on
+ * kvmtool; without one, dtc wants "no children" said with 0 cells.
+ */
+static int gic_fdt_child_cells(struct irqchip *ic, void *fdt)
+{
+	int ret;
+
+	if (!ic->msi_phandle)
+		return fdt_property_u32(fdt, "#address-cells", 0);
+	ret = fdt_property_u32(fdt, "#address-cells", 2);
+	ret = ret ?: fdt_property_u32(fdt, "#size-cells", 2);
+	return ret ?: fdt_property(fdt, "ranges", NULL, 0);
+}
+
+/*
  * Opens "interrupt-controller@<distributor>" with what the arm,gic and arm,gic-v3
  * bindings require; the caller adds its own properties and closes it.
  */
@@ -28,8 +43,7 @@ int gic_fdt_begin(struct irqchip *ic, void *fdt, const char *compatible,
 	ret = fdt_begin_node(fdt, name);
 	ret = ret ?: fdt_property_string(fdt, "compatible", compatible);
 	ret = ret ?: fdt_property_u32(fdt, "#interrupt-cells", 3);
-	/* No child nodes (no ITS, no v2m): dtc wants this said. */
-	ret = ret ?: fdt_property_u32(fdt, "#address-cells", 0);
+	ret = ret ?: gic_fdt_child_cells(ic, fdt);
 	ret = ret ?: fdt_property(fdt, "interrupt-controller", NULL, 0);
 	ret = ret ?: fdt_property(fdt, "reg", cells, 16 * nr_reg_pairs);
 	ret = ret ?: fdt_property_u32(fdt, "phandle", ic->phandle);
@@ -46,5 +60,7 @@ int gic_fdt_v2_node(struct irqchip *ic, void *fdt)
 	int ret;
 
 	ret = gic_fdt_begin(ic, fdt, "arm,cortex-a15-gic", reg, 2);
+	if (!ret && ic->ops->msi)
+		ret = ic->ops->msi->fdt_node(ic, fdt);
 	return ret ?: fdt_end_node(fdt);
 }

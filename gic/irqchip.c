@@ -16,13 +16,16 @@ const char *irqchip_kind_name(enum irqchip_kind kind)
 	case IRQCHIP_GICV2:	return "gicv2";
 	case IRQCHIP_GICV3:	return "gicv3";
 	case IRQCHIP_USER:	return "user";
+	case IRQCHIP_GICV2M:	return "gicv2m";
+	case IRQCHIP_GICV3_ITS:	return "gicv3-its";
 	}
 	return "?";
 }
 
 /*
  * --irqchip=auto: GICv3 where the host can emulate it (more vCPUs, no
- * CPU interface traps), else GICv2. Says why at info level.
+ * CPU interface traps), else GICv2 with its GICv2m frame, else lkvm's
+ * own GIC (with the frame too). Says why at info level.
  */
 static const struct irqchip_ops *irqchip_choose(const struct irqchip_host *h)
 {
@@ -32,45 +35,61 @@ static const struct irqchip_ops *irqchip_choose(const struct irqchip_host *h)
 		pr_info(th, "irqchip auto: in-kernel GICs disabled by LKVM_NO_KERNEL_GIC");
 		goto user;
 	}
+	/* kvmtool's first: the GICv3 with its ITS, for PCI's MSI-X. */
+	ret = kvm_gicv3_its_ops.probe(h);
+	if (!ret) {
+		pr_info(th, "irqchip auto: the host can emulate a GICv3 and its ITS; using the in-kernel GICv3 with the ITS as MSI frame");
+		return &kvm_gicv3_its_ops;
+	}
+	pr_info(th, "irqchip auto: no in-kernel GICv3 with an ITS (%s)", strerror(-ret));
 	ret = kvm_gicv3_ops.probe(h);
 	if (!ret) {
 		pr_info(th, "irqchip auto: the host can emulate a GICv3; using the in-kernel GICv3");
 		return &kvm_gicv3_ops;
 	}
 	pr_info(th, "irqchip auto: no in-kernel GICv3 (%s)", strerror(-ret));
-	ret = kvm_gicv2_ops.probe(h);
+	/*
+	 * kvmtool's next two, gicv2m then gicv2: the frame is lkvm's own,
+	 * so gicv2m works wherever the GICv2 does and gicv2 never follows.
+	 */
+	ret = kvm_gicv2m_ops.probe(h);
 	if (!ret) {
-		pr_info(th, "irqchip auto: using the in-kernel GICv2");
-		return &kvm_gicv2_ops;
+		pr_info(th, "irqchip auto: using the in-kernel GICv2 with a GICv2m MSI frame");
+		return &kvm_gicv2m_ops;
 	}
 	pr_info(th, "irqchip auto: no in-kernel GICv2 (%s)", strerror(-ret));
 user:
 	ret = user_gicv2_ops.probe(h);
 	if (!ret) {
-		pr_info(th, "irqchip auto: falling back to lkvm's userspace GICv2");
+		pr_info(th, "irqchip auto: falling back to lkvm's userspace GICv2 and its GICv2m frame");
 		return &user_gicv2_ops;
 	}
 	pr_info(th, "irqchip auto: no userspace GIC either: KVM lacks KVM_CAP_ARM_USER_IRQ");
 	return NULL;
 }
 
-int irqchip_create(struct irqchip *ic, const struct irqchip_host *h)
+/*
+ * Before the devices: the backend (auto's choice made), and the SPIs of
+ * its MSI frame taken first, as kvmtool does (GICv2m: INTIDs 32-95), so
+ * that no device gets them.
+ */
+int irqchip_select(struct irqchip *ic, const struct irqchip_host *h)
 {
 	int th = h->loglevel;
+	unsigned int i;
 
-	/* nr_spis is already set: the devices took theirs first. */
-	ic->dev_fd = -1;
-	ic->host = *h;
-	ic->vm_fd = h->vm_fd;
-	ic->nr_cpus = h->nr_cpus;
-	ic->phandle = IRQCHIP_PHANDLE;
-	ic->loglevel = th;
 	switch (h->kind) {
 	case IRQCHIP_GICV3:
 		ic->ops = &kvm_gicv3_ops;
 		break;
+	case IRQCHIP_GICV3_ITS:
+		ic->ops = &kvm_gicv3_its_ops;
+		break;
 	case IRQCHIP_GICV2:
 		ic->ops = &kvm_gicv2_ops;
+		break;
+	case IRQCHIP_GICV2M:
+		ic->ops = &kvm_gicv2m_ops;
 		break;
 	case IRQCHIP_USER:
 		ic->ops = &user_gicv2_ops;
@@ -83,9 +102,55 @@ int irqchip_create(struct irqchip *ic, const struct irqchip_host *h)
 		}
 		break;
 	}
+	ic->msi_spi_base = ic->nr_spis;
+	for (i = 0; ic->ops->msi && i < ic->ops->msi->nr_spis; i++)
+		if (irqchip_alloc_spi(ic) < 0)
+			return -ENOSPC;
+	return 0;
+}
+
+/* The GIC, then its MSI frame; the devices took their SPIs already. */
+int irqchip_create(struct irqchip *ic, const struct irqchip_host *h)
+{
+	int ret = ic->ops ? 0 : irqchip_select(ic, h);
+
+	if (ret)
+		return ret;
+	ic->dev_fd = -1;
+	ic->host = *h;
+	ic->vm_fd = h->vm_fd;
+	ic->nr_cpus = h->nr_cpus;
+	ic->phandle = IRQCHIP_PHANDLE;
+	ic->loglevel = h->loglevel;
 	if (ic->ops->kind == IRQCHIP_USER)
 		ic->kick_ms = h->wfi_kick_ms;
-	return ic->ops->create(ic);
+	ret = ic->ops->create(ic);
+	if (ret || !ic->ops->msi)
+		return ret;
+	ret = ic->ops->msi->create(ic);
+	if (ret)
+		ic->ops->destroy(ic);
+	return ret;
+}
+
+/*
+ * A device's MSI, to whichever frame the GIC has: the bridge's msi and
+ * msi_route ops land here (machine/board.c).
+ */
+int irqchip_msi_signal(struct irqchip *ic, uint32_t devid, uint64_t addr,
+		       uint32_t data)
+{
+	if (!ic->ops || !ic->ops->msi || !ic->msi_phandle)
+		return -EOPNOTSUPP;
+	return ic->ops->msi->signal(ic, addr, data, devid);
+}
+
+int irqchip_msi_route(struct irqchip *ic, struct msi_route *r, uint32_t devid,
+		      uint64_t addr, uint32_t data)
+{
+	if (!ic->ops || !ic->ops->msi || !ic->msi_phandle || !ic->ops->msi->route)
+		return -EOPNOTSUPP;
+	return ic->ops->msi->route(ic, r, addr, data, devid);
 }
 
 /* Devices take their SPIs before the GIC is sized; returns the SPI number. */
@@ -146,6 +211,8 @@ unsigned int irqchip_nr_irqs(const struct irqchip *ic)
 
 void irqchip_destroy(struct irqchip *ic)
 {
+	if (ic->ops && ic->ops->msi && ic->ops->msi->destroy)
+		ic->ops->msi->destroy(ic);
 	if (ic->ops)
 		ic->ops->destroy(ic);
 	ic->ops = NULL;

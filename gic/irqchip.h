@@ -40,13 +40,17 @@ struct irqchip_host {
 #define GIC_MAX_SPIS		988	/* INTIDs 32..1019 */
 #define GICV2_MAX_CPUS		8
 #define IRQCHIP_PHANDLE		1	/* the GIC's, for interrupt-parent */
+#define IRQCHIP_MSI_PHANDLE	2	/* its MSI frame's, for msi-parent (kvmtool's) */
 
 struct snapshot;
+struct msi_route;
 
 /*
  * An MSI frame beside the GIC (the ITS of a GICv3, GICv2m frames): made
  * after the GIC, its own DT node, and message delivery for devices that
- * signal MSIs (virtio-pci). No backend has one yet: msi is NULL.
+ * signal MSIs (virtio-pci). The GICv2m frame (gic/gicv2m.c) serves the
+ * in-kernel GICv2 (gicv2m) and lkvm's own GIC; a backend without one
+ * has msi NULL.
  */
 struct irqchip_msi_ops {
 	const char *name;
@@ -55,6 +59,17 @@ struct irqchip_msi_ops {
 	/* Deliver one message (KVM_SIGNAL_MSI, or the frame's model). */
 	int (*signal)(struct irqchip *ic, uint64_t addr, uint32_t data,
 		      uint32_t devid);
+	/* SPIs the frame takes before any device (GICv2m); 0 for none. */
+	unsigned int nr_spis;
+	/* Optional: undo create. */
+	void (*destroy)(struct irqchip *ic);
+	/*
+	 * Optional, the fast path: make or update r (devices/msi.h) so
+	 * that a write to r->fd delivers this message with no exit. On a
+	 * vCPU thread, when the guest unmasks or rewrites a vector.
+	 */
+	int (*route)(struct irqchip *ic, struct msi_route *r, uint64_t addr,
+		     uint32_t data, uint32_t devid);
 };
 
 /*
@@ -104,8 +119,15 @@ struct irqchip {
 	void *priv;		/* backend state (userspace GIC) */
 	/* Kick vCPUs that sit in the kernel this often (0: never), see user-gic.c. */
 	unsigned int kick_ms;
+	/* The MSI frame: its DT phandle (0: none), first SPI, state. */
+	uint32_t msi_phandle;
+	unsigned int msi_spi_base;
+	void *msi_priv;
+	uint64_t msi_base, msi_size;	/* its frame (the ITS's) */
+	uint32_t msi_cells;		/* its #msi-cells: 1 takes a device ID */
 };
 
+int irqchip_select(struct irqchip *ic, const struct irqchip_host *host);
 int irqchip_create(struct irqchip *ic, const struct irqchip_host *host);
 int irqchip_alloc_spi(struct irqchip *ic);
 struct irq_line;
@@ -113,6 +135,14 @@ int irqchip_line(struct irqchip *ic, struct irq_line *line);
 unsigned int irqchip_nr_irqs(const struct irqchip *ic);
 void irqchip_destroy(struct irqchip *ic);
 const char *irqchip_kind_name(enum irqchip_kind kind);
+/*
+ * A device's message to the MSI frame: -EOPNOTSUPP without a frame
+ * (or, for route, without the fast path). Any thread.
+ */
+int irqchip_msi_signal(struct irqchip *ic, uint32_t devid, uint64_t addr,
+		       uint32_t data);
+int irqchip_msi_route(struct irqchip *ic, struct msi_route *r, uint32_t devid,
+		      uint64_t addr, uint32_t data);
 
 /* Called from any thread: vCPU threads (MMIO) and the main loop. */
 static inline int irqchip_set_spi(struct irqchip *ic, unsigned int spi, bool level)
@@ -132,9 +162,15 @@ static inline int irqchip_restore(struct irqchip *ic, struct snapshot *s)
 }
 
 extern const struct irqchip_ops kvm_gicv3_ops;
+extern const struct irqchip_ops kvm_gicv3_its_ops;
 extern const struct irqchip_ops kvm_gicv2_ops;
+extern const struct irqchip_ops kvm_gicv2m_ops;
 extern const struct irqchip_ops user_gicv2_ops;
 
 int gic_fdt_v2_node(struct irqchip *ic, void *fdt);
+
+/* The GICv2m frame (gic/gicv2m.c), for the GICv2 backends. */
+extern const struct irqchip_msi_ops gicv2m_msi_ops;
+int gicv2m_bind_irqfds(struct irqchip *ic);
 
 #endif

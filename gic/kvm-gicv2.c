@@ -95,3 +95,27 @@ const struct irqchip_ops kvm_gicv2_ops = {
 	.irqfd		= kvm_vgic_irqfd,
 	.destroy	= kvm_vgic_destroy,
 };
+
+/*
+ * The irqfds of the frame's SPIs are valid once the GIC is initialised
+ * (its default routing), and are made before the sandbox: here.
+ */
+static int gicv2m_first_run(struct irqchip *ic)
+{
+	return gicv2m_bind_irqfds(ic);
+}
+
+/* kvmtool's gicv2m: the same vGIC, and lkvm's GICv2m frame (gic/gicv2m.c). */
+const struct irqchip_ops kvm_gicv2m_ops = {
+	.name		= "in-kernel GICv2 with a GICv2m MSI frame",
+	.kind		= IRQCHIP_GICV2M,
+	.probe		= gicv2_probe,
+	.create		= gicv2_create,
+	.init		= gicv2_init,
+	.fdt_node	= gic_fdt_v2_node,
+	.set_spi	= kvm_vgic_set_spi,
+	.irqfd		= kvm_vgic_irqfd,
+	.destroy	= kvm_vgic_destroy,
+	.first_run	= gicv2m_first_run,
+	.msi		= &gicv2m_msi_ops,
+};

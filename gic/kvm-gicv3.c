@@ -6,6 +6,7 @@
 #include <libfdt.h>
 #include <linux/kvm.h>
 
+#include "gic/kvm-its.h"
 #include "gic/kvm-vgic.h"
 #include "lib/log.h"
 #include "machine/memmap.h"
@@ -50,6 +51,9 @@ static int gicv3_fdt_node(struct irqchip *ic, void *fdt)
 
 	ret = gic_fdt_begin(ic, fdt, "arm,gic-v3", reg, 2);
 	ret = ret ?: fdt_property_u32(fdt, "#redistributor-regions", 1);
+	/* The ITS, a child node, when it was made. */
+	if (!ret && ic->ops->msi && ic->msi_phandle)
+		ret = ic->ops->msi->fdt_node(ic, fdt);
 	return ret ?: fdt_end_node(fdt);
 }
 
@@ -63,4 +67,18 @@ const struct irqchip_ops kvm_gicv3_ops = {
 	.set_spi	= kvm_vgic_set_spi,
 	.irqfd		= kvm_vgic_irqfd,
 	.destroy	= kvm_vgic_destroy,
+};
+
+/* The same GICv3, with the in-kernel ITS as its MSI frame. */
+const struct irqchip_ops kvm_gicv3_its_ops = {
+	.name		= "in-kernel GICv3 with ITS",
+	.kind		= IRQCHIP_GICV3_ITS,
+	.probe		= kvm_its_probe,
+	.create		= gicv3_create,
+	.init		= kvm_vgic_init,
+	.fdt_node	= gicv3_fdt_node,
+	.set_spi	= kvm_vgic_set_spi,
+	.irqfd		= kvm_vgic_irqfd,
+	.destroy	= kvm_vgic_destroy,
+	.msi		= &kvm_its_msi_ops,
 };

@@ -234,4 +234,6 @@ const struct irqchip_ops user_gicv2_ops = {
 	.destroy	= user_gic_destroy,
 	.first_run	= user_gic_first_run,
 	.vcpu_sync	= user_gic_vcpu_sync,
+	/* Always: see "MSI frame" in docs/userspace-gic.md. */
+	.msi		= &gicv2m_msi_ops,
 };

@@ -126,13 +126,38 @@ static int kvmipc_answer_status(uint32_t type, kvmipc_handler_t handler,
 }
 
 /*
+ * DEBUG, as kvmtool's server: a SysRq on the serial console, and with
+ * DUMP the vCPUs' registers, which kvmtool's client reads until the
+ * connection closes (the caller sends them: res->dump). NMI has no
+ * meaning on arm64 and is ignored, as kvmtool does there.
+ */
+static int kvmipc_debug(const uint8_t *body, uint32_t body_len,
+			kvmipc_handler_t handler, void *opaque,
+			struct kvmipc_served *res)
+{
+	struct control_cmd cmd = { .op = CONTROL_SYSRQ };
+	char msg[KVMIPC_STATUS_MAX];
+	uint32_t type;
+
+	if (body_len != KVMIPC_DEBUG_LEN)
+		return -EPROTO;
+	type = kvmipc_get_u32(body);
+	cmd.sysrq = (char)body[8];
+	if (type & KVMIPC_DEBUG_SYSRQ)
+		handler(opaque, &cmd, msg, sizeof(msg));
+	res->dump = type & KVMIPC_DEBUG_DUMP;
+	res->close = true;	/* kvmtool's client reads nothing else */
+	return 0;
+}
+
+/*
  * One message: returns the answer's length in out (0 or 4), or -errno.
  * STOP, PAUSE and RESUME take no body (kvmtool's server refuses one
  * too) and get no answer: kvmtool's clients read none.
  */
-static int kvmipc_answer(uint32_t type, uint32_t body_len,
+static int kvmipc_answer(uint32_t type, const uint8_t *body, uint32_t body_len,
 			 kvmipc_handler_t handler, void *opaque, uint8_t *out,
-			 bool *close)
+			 struct kvmipc_served *res)
 {
 	struct control_cmd cmd = { 0 };
 	char msg[KVMIPC_STATUS_MAX];
@@ -150,14 +175,15 @@ static int kvmipc_answer(uint32_t type, uint32_t body_len,
 			 type == KVMIPC_PAUSE ? CONTROL_PAUSE : CONTROL_RESUME;
 		handler(opaque, &cmd, msg, sizeof(msg));
 		return 0;
+	case KVMIPC_DEBUG:
+		return kvmipc_debug(body, body_len, handler, opaque, res);
 	}
 	/*
-	 * STAT and BALLOON need a virtio balloon, DEBUG kvmtool's register
-	 * dump: lkvm has neither. kvmtool without a balloon never answers
-	 * STAT, and its client waits forever; closing ends that wait (and
-	 * a DEBUG dump, which kvmtool's client reads until the end).
+	 * STAT and BALLOON need a virtio balloon, which lkvm does not
+	 * have. kvmtool without a balloon never answers STAT, and its
+	 * client waits forever; closing ends that wait.
 	 */
-	*close = true;
+	res->close = true;
 	return 0;
 }
 
@@ -179,8 +205,9 @@ int kvmipc_serve(const uint8_t *buf, size_t len, kvmipc_handler_t handler,
 		n = kvmipc_frame(buf + res->used, len - res->used, &type, &body_len);
 		if (n <= 0)
 			return n;
-		ret = kvmipc_answer(type, body_len, handler, opaque,
-				    out + res->out_len, &res->close);
+		ret = kvmipc_answer(type, buf + res->used + KVMIPC_HDR_LEN,
+				    body_len, handler, opaque,
+				    out + res->out_len, res);
 		if (ret < 0)
 			return ret;
 		res->out_len += ret;

@@ -19,6 +19,11 @@
 #define KVMIPC_HDR_LEN		8
 #define KVMIPC_BODY_MAX		64	/* kvmtool's largest, DEBUG's, is 12 bytes */
 #define KVMIPC_ANSWER_LEN	4
+/* DEBUG's body, kvmtool's struct debug_cmd_params: u32 type, u32 cpu, char sysrq. */
+#define KVMIPC_DEBUG_LEN	12
+#define KVMIPC_DEBUG_DUMP	(1u << 0)
+#define KVMIPC_DEBUG_NMI	(1u << 1)
+#define KVMIPC_DEBUG_SYSRQ	(1u << 2)
 
 enum kvmipc_type {
 	KVMIPC_BALLOON = 1,
@@ -50,6 +55,7 @@ struct kvmipc_served {
 	size_t used;		/* bytes of the input taken */
 	size_t out_len;		/* answer bytes to send */
 	bool close;		/* end the connection once they are sent */
+	bool dump;		/* then send the register dump (DEBUG), and close */
 };
 
 bool kvmipc_starts(unsigned char first);

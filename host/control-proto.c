@@ -12,7 +12,10 @@ static const char *const control_ops[] = {
 	[CONTROL_STATUS] = "STATUS", [CONTROL_STOP] = "STOP",
 	[CONTROL_PAUSE] = "PAUSE", [CONTROL_RESUME] = "RESUME",
 	[CONTROL_IRQ] = "IRQ", [CONTROL_STATS] = "STATS",
+	[CONTROL_SYSRQ] = "SYSRQ", [CONTROL_DUMP] = "DUMP",
 };
+
+#define CONTROL_OPS_HINT "send STATUS, STOP, PAUSE, RESUME, IRQ, STATS, SYSRQ or DUMP"
 
 int control_parse_level(const char *s, enum control_level *level)
 {
@@ -71,6 +74,23 @@ static int control_parse_irq(char **w, int n, struct control_cmd *cmd,
 	return 0;
 }
 
+/* A SysRq key is one printable character, as the guest's help lists them. */
+int control_check_sysrq(const char *s)
+{
+	return (s[0] && !s[1] && isgraph((unsigned char)s[0])) ? 0 : -EINVAL;
+}
+
+static int control_parse_sysrq(char **w, int n, struct control_cmd *cmd,
+			       char *err, size_t err_len)
+{
+	if (n != 2 || control_check_sysrq(w[1])) {
+		snprintf(err, err_len, "SYSRQ takes one printable character: SYSRQ <c>");
+		return -EINVAL;
+	}
+	cmd->sysrq = w[1][0];
+	return 0;
+}
+
 /* line need not be terminated; a trailing newline is ignored. */
 int control_parse(const char *line, size_t len, struct control_cmd *cmd,
 		  char *err, size_t err_len)
@@ -90,7 +110,7 @@ int control_parse(const char *line, size_t len, struct control_cmd *cmd,
 	buf[len] = '\0';
 	n = control_split(buf, w, 3);
 	if (n == 0) {
-		snprintf(err, err_len, "empty request; send STATUS, STOP, PAUSE, RESUME, IRQ or STATS");
+		snprintf(err, err_len, "empty request; " CONTROL_OPS_HINT);
 		return -EINVAL;
 	}
 	for (i = 0; i < sizeof(control_ops) / sizeof(control_ops[0]); i++) {
@@ -99,12 +119,14 @@ int control_parse(const char *line, size_t len, struct control_cmd *cmd,
 		cmd->op = i;
 		if (i == CONTROL_IRQ)
 			return control_parse_irq(w, n, cmd, err, err_len);
+		if (i == CONTROL_SYSRQ)
+			return control_parse_sysrq(w, n, cmd, err, err_len);
 		if (n == 1)
 			return 0;
 		snprintf(err, err_len, "%s takes no arguments", control_ops[i]);
 		return -EINVAL;
 	}
-	snprintf(err, err_len, "unknown request '%.20s'; send STATUS, STOP, PAUSE, RESUME, IRQ or STATS", w[0]);
+	snprintf(err, err_len, "unknown request '%.20s'; " CONTROL_OPS_HINT, w[0]);
 	return -EINVAL;
 }
 
@@ -116,6 +138,8 @@ int control_format(const struct control_cmd *cmd, char *buf, size_t len)
 
 	if (cmd->op == CONTROL_IRQ)
 		n = snprintf(buf, len, "IRQ %u %s\n", cmd->spi, levels[cmd->level]);
+	else if (cmd->op == CONTROL_SYSRQ)
+		n = snprintf(buf, len, "SYSRQ %c\n", cmd->sysrq);
 	else
 		n = snprintf(buf, len, "%s\n", control_ops[cmd->op]);
 	return (n < 0 || (size_t)n >= len) ? -ENOSPC : n;

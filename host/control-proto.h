@@ -10,6 +10,9 @@
  *   STOP | PAUSE | RESUME
  *   IRQ <spi> <0|1|pulse>
  *   STATS             -> "OK uptime_ms=N exits=N mmio=N signal=N"
+ *   SYSRQ <c>         a break and c on the guest's serial console
+ *   DUMP              -> "OK <bytes>", then that many bytes of register
+ *                        dump (every vCPU's), then the connection closes
  * Replies are "OK ..." or "ERR <message naming the problem and the fix>".
  */
 #define CONTROL_LINE_MAX	128
@@ -21,6 +24,8 @@ enum control_op {
 	CONTROL_RESUME,
 	CONTROL_IRQ,
 	CONTROL_STATS,
+	CONTROL_SYSRQ,
+	CONTROL_DUMP,
 };
 
 enum control_level {
@@ -33,11 +38,13 @@ struct control_cmd {
 	enum control_op op;
 	unsigned int spi;
 	enum control_level level;
+	char sysrq;		/* SYSRQ's key: a printable character */
 };
 
 int control_parse(const char *line, size_t len, struct control_cmd *cmd,
 		  char *err, size_t err_len);
 int control_format(const struct control_cmd *cmd, char *buf, size_t len);
 int control_parse_level(const char *s, enum control_level *level);
+int control_check_sysrq(const char *s);
 
 #endif

@@ -157,8 +157,10 @@ int control_open(struct control *c, const char *name, int th,
 	c->handler = handler;
 	c->opaque = opaque;
 	c->listen_fd = -1;
-	for (i = 0; i < CONTROL_MAX_CLIENTS; i++)
+	for (i = 0; i < CONTROL_MAX_CLIENTS; i++) {
 		c->clients[i].fd = -1;
+		c->clients[i].out = NULL;
+	}
 	/*
 	 * Without a place for the socket the guest still runs, only
 	 * unreachable by lkvm list/stop/irq: a warning, not an error.
@@ -197,6 +199,8 @@ static void control_drop(struct control_client *cl)
 	cl->fd = -1;
 	cl->len = 0;
 	cl->kvmtool = false;
+	free(cl->out);
+	cl->out = NULL;
 }
 
 void control_close(struct control *c)
@@ -223,7 +227,10 @@ int control_pollfds(struct control *c, struct pollfd *fds, int max)
 	fds[n++] = (struct pollfd) { .fd = c->listen_fd, .events = POLLIN };
 	for (i = 0; i < CONTROL_MAX_CLIENTS && n < max; i++)
 		if (c->clients[i].fd >= 0)
-			fds[n++] = (struct pollfd) { .fd = c->clients[i].fd, .events = POLLIN };
+			fds[n++] = (struct pollfd) {
+				.fd = c->clients[i].fd,
+				.events = c->clients[i].out ? POLLOUT : POLLIN,
+			};
 	return n;
 }
 
@@ -269,8 +276,8 @@ static struct control_client *control_slot(struct control *c)
 		if (c->clients[i].deadline_ms < oldest->deadline_ms)
 			oldest = &c->clients[i];
 	}
-	/* A kvmtool client would take the text for an answer. */
-	if (oldest->kvmtool)
+	/* A kvmtool client would take the text for an answer; a dump is cut short. */
+	if (oldest->kvmtool || oldest->out)
 		control_drop(oldest);
 	else
 		control_reply(oldest, "ERR busy; try again\n");
@@ -289,7 +296,99 @@ static void control_accept(struct control *c)
 	cl->fd = fd;
 	cl->len = 0;
 	cl->kvmtool = false;
+	cl->out = NULL;
 	cl->deadline_ms = control_now_ms() + CONTROL_CLIENT_MS;
+}
+
+/*
+ * Sends what the socket takes of a long answer without blocking; the
+ * rest when poll says there is room. A client that reads nothing for
+ * CONTROL_CLIENT_MS is dropped, as one that says nothing.
+ */
+static void control_flush(struct control_client *cl)
+{
+	while (cl->out_off < cl->out_len) {
+		/* write, not send: the sandbox allows it; lkvm ignores SIGPIPE. */
+		ssize_t n = write(cl->fd, cl->out + cl->out_off,
+				  cl->out_len - cl->out_off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0)
+			break;
+		cl->out_off += n;
+		cl->deadline_ms = control_now_ms() + CONTROL_CLIENT_MS;
+	}
+	control_drop(cl);
+}
+
+/* out (malloc'd, taken over) is the rest of the answer; then the connection closes. */
+static void control_send_long(struct control_client *cl, char *out, size_t len)
+{
+	cl->out = out;
+	cl->out_len = len;
+	cl->out_off = 0;
+	control_flush(cl);
+}
+
+/* The dump, as its text; on failure, why (NULL: out of memory). */
+static char *control_dump_text(struct control *c, size_t *len, char *err,
+			       size_t err_len)
+{
+	char *text = NULL;
+
+	if (!c->dump) {
+		snprintf(err, err_len, "this VM cannot dump its registers");
+		return NULL;
+	}
+	if (c->dump(c->opaque, &text, len, err, err_len))
+		return NULL;
+	return text;
+}
+
+/* DUMP: "OK <bytes>", the dump, then the end of the connection. */
+static void control_execute_dump(struct control *c, struct control_client *cl)
+{
+	char err[224], head[256], *text, *out;
+	size_t len;
+	int n;
+
+	text = control_dump_text(c, &len, err, sizeof(err));
+	if (!text) {
+		snprintf(head, sizeof(head), "ERR %s\n", err);
+		control_reply(cl, head);
+		return;
+	}
+	n = snprintf(head, sizeof(head), "OK %zu\n", len);
+	out = malloc(n + len);
+	if (out) {
+		memcpy(out, head, n);
+		memcpy(out + n, text, len);
+		control_send_long(cl, out, n + len);
+	} else {
+		control_drop(cl);
+	}
+	free(text);
+}
+
+/* kvmtool's DEBUG with DUMP: the text alone, which its client prints until the end. */
+static void control_kvmtool_dump(struct control *c, struct control_client *cl)
+{
+	char err[224], *text;
+	size_t len;
+
+	text = control_dump_text(c, &len, err, sizeof(err));
+	if (!text) {
+		text = malloc(strlen(err) + 32);
+		if (!text) {
+			control_drop(cl);
+			return;
+		}
+		len = sprintf(text, "lkvm: cannot dump: %s\n", err);
+	}
+	control_send_long(cl, text, len);
 }
 
 static void control_execute(struct control *c, struct control_client *cl)
@@ -301,6 +400,10 @@ static void control_execute(struct control *c, struct control_client *cl)
 	if (control_parse(cl->buf, cl->len, &cmd, err, sizeof(err))) {
 		snprintf(reply, sizeof(reply), "ERR %s\n", err);
 		control_reply(cl, reply);
+		return;
+	}
+	if (cmd.op == CONTROL_DUMP) {
+		control_execute_dump(c, cl);
 		return;
 	}
 	ret = c->handler(c->opaque, &cmd, err, sizeof(err));
@@ -331,6 +434,10 @@ static void control_serve_kvmtool(struct control *c, struct control_client *cl)
 	/* A few bytes to a socket that had room for the request: never blocks. */
 	if (res.out_len && write(cl->fd, out, res.out_len) != (ssize_t)res.out_len)
 		ret = -EIO;	/* a client that does not read its answers */
+	if (!ret && res.dump) {
+		control_kvmtool_dump(c, cl);
+		return;
+	}
 	if (ret || res.close) {
 		control_drop(cl);
 		return;
@@ -366,11 +473,18 @@ void control_handle(struct control *c, struct pollfd *fds, int n)
 	int i, j;
 
 	for (i = 1; i < n; i++) {
-		if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
+		if (!(fds[i].revents & (POLLIN | POLLOUT | POLLHUP | POLLERR)))
 			continue;
-		for (j = 0; j < CONTROL_MAX_CLIENTS; j++)
-			if (c->clients[j].fd == fds[i].fd)
-				control_read(c, &c->clients[j]);
+		for (j = 0; j < CONTROL_MAX_CLIENTS; j++) {
+			struct control_client *cl = &c->clients[j];
+
+			if (cl->fd != fds[i].fd)
+				continue;
+			if (cl->out)
+				control_flush(cl);
+			else
+				control_read(c, cl);
+		}
 	}
 	for (j = 0; j < CONTROL_MAX_CLIENTS; j++)
 		if (c->clients[j].fd >= 0 && now >= c->clients[j].deadline_ms)

@@ -18,12 +18,22 @@
 typedef int (*control_handler_t)(void *opaque, const struct control_cmd *cmd,
 				 char *msg, size_t len);
 
+/*
+ * A register dump (DUMP, kvmtool's DEBUG): a text the caller frees, or
+ * -errno with msg saying why.
+ */
+typedef int (*control_dump_t)(void *opaque, char **text, size_t *len,
+			      char *msg, size_t msg_len);
+
 struct control_client {
 	int fd;
 	bool kvmtool;		/* speaks kvmtool's binary messages */
 	size_t len;
 	char buf[CONTROL_LINE_MAX];
 	int64_t deadline_ms;
+	/* A long answer (a dump) still being sent; the connection closes after it. */
+	char *out;
+	size_t out_len, out_off;
 };
 
 /*
@@ -36,6 +46,7 @@ struct control {
 	char path[CONTROL_PATH_MAX];
 	struct control_client clients[CONTROL_MAX_CLIENTS];
 	control_handler_t handler;
+	control_dump_t dump;	/* optional */
 	void *opaque;
 };
 

@@ -68,6 +68,12 @@ static const struct sandbox_rule sandbox_devices[] = {
 	ALLOW_IOCTL(KVM_REGISTER_COALESCED_MMIO),
 	ALLOW_IOCTL(KVM_UNREGISTER_COALESCED_MMIO),
 	ALLOW_IOCTL(KVM_SET_USER_MEMORY_REGION),
+	/*
+	 * An MSI-X message where no irqfd route carries it: from the I/O
+	 * thread (a queue), a vCPU (an unmask sending what was pending, a
+	 * config change) or the main loop (a console resize).
+	 */
+	ALLOW_IOCTL(KVM_SIGNAL_MSI),
 };
 
 static const struct sandbox_rule sandbox_vcpu[] = {
@@ -75,12 +81,21 @@ static const struct sandbox_rule sandbox_vcpu[] = {
 	ALLOW(rt_sigtimedwait),		/* takes a kick left pending */
 	ALLOW_IOCTL(KVM_GET_ONE_REG),
 	ALLOW_IOCTL(KVM_SET_ONE_REG),
+	ALLOW_IOCTL(KVM_GET_MP_STATE),	/* a register dump says "halted" */
 	/*
 	 * A guest's config write that moves a virtio-pci device's BAR (or
 	 * turns its decoding on or off) moves the device's notify
 	 * ioeventfds with it, on the vCPU thread that took the write.
 	 */
 	ALLOW_IOCTL(KVM_IOEVENTFD),
+	/*
+	 * A guest's write that unmasks or changes an MSI-X vector routes
+	 * it (gic/kvm-its.c): the vector's eventfd made the first time,
+	 * the whole routing table committed, the eventfd bound to its GSI.
+	 */
+	ALLOW(eventfd2),
+	ALLOW_IOCTL(KVM_SET_GSI_ROUTING),
+	ALLOW_IOCTL(KVM_IRQFD),
 };
 
 /*

@@ -16,6 +16,8 @@
 #include "lib/util.h"
 #include "machine/board.h"
 #include "machine/memmap.h"
+#include "machine/rtc-port.h"
+#include "machine/serial-port.h"
 #include "machine/testdev-port.h"
 #include "machine/uart-port.h"
 
@@ -27,6 +29,8 @@ struct board_entry {
 static const struct board_entry board_entries[] = {
 	{ "UART",		uart_port_add },
 	{ "test device",	testdev_port_add },
+	{ "UARTs 1-3",		serial_ports_add },
+	{ "RTC",		rtc_port_add },
 	{ "virtio-blk",		virtio_blk_add },
 	{ "virtio-rng",		virtio_rng_add },
 	{ "virtio-console",	virtio_console_add },
@@ -62,6 +66,25 @@ static int board_map_mmio(void *opaque, struct mmio_region *region)
 }
 
 /*
+ * The functions' MSIs go to the GIC's MSI frame, whichever it is: the
+ * GIC is made after the devices, and asked only once the guest runs.
+ */
+static int board_msi(void *opaque, uint32_t devid, uint64_t addr, uint32_t data)
+{
+	struct board *b = opaque;
+
+	return irqchip_msi_signal(b->ic, devid, addr, data);
+}
+
+static int board_msi_route(void *opaque, struct msi_route *r, uint32_t devid,
+			   uint64_t addr, uint32_t data)
+{
+	struct board *b = opaque;
+
+	return irqchip_msi_route(b->ic, r, devid, addr, data);
+}
+
+/*
  * The PCI host bridge, made when the first PCI function is plugged in
  * (no PCI device, no bridge and no DT node): listed before that
  * function, so torn down after every function on it.
@@ -88,6 +111,9 @@ static int board_pci_host(struct board *b)
 		h->dev.ops->destroy(&h->dev);
 		return ret;
 	}
+	h->msi = board_msi;
+	h->msi_route = board_msi_route;
+	h->msi_opaque = b;
 	b->pci = h;
 	return 0;
 }
@@ -139,6 +165,12 @@ int board_fdt(struct board *b, void *fdt)
 	unsigned int i;
 	int ret = 0;
 
+	/* The GIC exists now: the bridge's node names its MSI frame. */
+	if (b->pci) {
+		b->pci->msi_phandle = b->ic->msi_phandle;
+		b->pci->msi_cells = b->ic->msi_cells;
+		b->pci->gic_addr_cells = b->ic->msi_phandle ? 2 : 0;
+	}
 	for (i = 0; i < b->list.nr && !ret; i++)
 		ret = device_fdt_node(b->list.devs[i], fdt);
 	return ret;

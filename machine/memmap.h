@@ -9,10 +9,13 @@
  * built for kvmtool run unchanged. docs/memory-map.md draws it.
  *
  *   0x0000_0000  I/O port window (unused)            64 KiB
- *   0x0100_0000  UART 8250 #0 (then one per 4 KiB)    64 KiB
+ *   0x0100_0000  UART 8250 #0-#3, one per 4 KiB        64 KiB
+ *   0x0101_0000  RTC (MC146818, CMOS index + data)    64 KiB
  *   0x0102_0000  stolen-time records (pvtime)         64 KiB
  *   0x0108_0000  lkvm test device                      4 KiB
  *   0x0300_0000  virtio-mmio devices, 0x200 bytes each
+ *   ...          ITS (gicv3-its) below the redistributors (GICv3)
+ *   ...          GICv2m frame (gicv2m, user), 4 KiB below the CPU if (GICv2)
  *   ...          redistributors (GICv3) / CPU if (GICv2) below the distributor
  *   0x3fff_0000  GIC distributor                      64 KiB
  *   0x4000_0000  PCI ECAM config space              256 MiB
@@ -24,6 +27,10 @@
 #define MEMMAP_UART_BASE	MEMMAP_MMIO_BASE
 #define MEMMAP_UART_STRIDE	0x1000ULL
 #define MEMMAP_UART_SIZE	0x8ULL
+#define MEMMAP_UART_COUNT	4	/* ttyS0 (the console) to ttyS3, as kvmtool */
+/* kvmtool's CMOS RTC: an index register, then the data register. */
+#define MEMMAP_RTC_BASE		0x01010000ULL
+#define MEMMAP_RTC_SIZE		0x2ULL
 /*
  * Stolen time: one 64-byte record per vCPU, memory KVM writes and the
  * guest reads (found through SMCCC, not the DT). kvmtool's place: after
@@ -57,7 +64,12 @@
 #define MEMMAP_GIC_DIST_BASE	(MEMMAP_AXI_BASE - MEMMAP_GIC_DIST_SIZE)
 #define MEMMAP_GICV2_CPU_SIZE	0x20000ULL
 #define MEMMAP_GICV2_CPU_BASE	(MEMMAP_GIC_DIST_BASE - MEMMAP_GICV2_CPU_SIZE)
+/* The GICv2m MSI frame (gicv2m, user), kvmtool's: right below the CPU interface. */
+#define MEMMAP_GICV2M_SIZE	0x1000ULL
+#define MEMMAP_GICV2M_BASE	(MEMMAP_GICV2_CPU_BASE - MEMMAP_GICV2M_SIZE)
 #define MEMMAP_GICV3_REDIST_SIZE 0x20000ULL	/* per vCPU: RD + SGI frames */
+/* The ITS (--irqchip=gicv3-its), kvmtool's: right below the redistributors. */
+#define MEMMAP_GICV3_ITS_SIZE	0x20000ULL	/* control + translation frames */
 
 /*
  * RAM is limited to what fits below 1 TiB of IPA; Linux wants the DTB
@@ -72,6 +84,11 @@
 static inline uint64_t memmap_gicv3_redist_base(unsigned int nr_cpus)
 {
 	return MEMMAP_GIC_DIST_BASE - nr_cpus * MEMMAP_GICV3_REDIST_SIZE;
+}
+
+static inline uint64_t memmap_gicv3_its_base(unsigned int nr_cpus)
+{
+	return memmap_gicv3_redist_base(nr_cpus) - MEMMAP_GICV3_ITS_SIZE;
 }
 
 #endif

@@ -100,6 +100,10 @@ int vm_control(void *opaque, const struct control_cmd *cmd, char *msg, size_t le
 	case CONTROL_STATS:
 		vm_control_stats(vm, msg, len);
 		return 0;
+	case CONTROL_SYSRQ:
+		return vm_debug_sysrq(vm, cmd->sysrq, msg, len);
+	case CONTROL_DUMP:
+		break;	/* host/control.c asks vm_debug_dump() */
 	}
 	snprintf(msg, len, "unknown request");
 	return -EINVAL;
@@ -244,6 +248,30 @@ static void vm_console_spawn(struct vm *vm)
 	vm_request_stop(vm, VM_STOP_ERROR);
 }
 
+/* The devices' host fds (--tty ptys) into fds; returns how many. */
+static unsigned int vm_device_pollfds(struct vm *vm, struct pollfd *fds)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_polls; i++) {
+		struct device_poll *p = &vm->polls[i];
+
+		fds[i].events = p->events(p->opaque);
+		fds[i].fd = fds[i].events ? p->fd : -1;
+		fds[i].revents = 0;
+	}
+	return i;
+}
+
+static void vm_device_polled(struct vm *vm, const struct pollfd *fds)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_polls; i++)
+		if (fds[i].revents)
+			vm->polls[i].ready(vm->polls[i].opaque, fds[i].revents);
+}
+
 static void vm_main_loop(struct vm *vm, int sfd)
 {
 	struct vm_kick_clock kick = { .next_ms = vm->irqchip.kick_ms };
@@ -251,7 +279,7 @@ static void vm_main_loop(struct vm *vm, int sfd)
 
 	clock_gettime(CLOCK_MONOTONIC, &kick.last);
 	while (!atomic_load(&vm->stop_reason)) {
-		struct pollfd fds[3 + 1 + CONTROL_MAX_CLIENTS] = {
+		struct pollfd fds[3 + VM_POLL_MAX + 1 + CONTROL_MAX_CLIENTS] = {
 			{ .fd = vm->event_fd, .events = POLLIN },
 			{ .fd = sfd, .events = POLLIN },
 			{ .fd = vm->console.in_fd, .events = POLLIN },
@@ -259,6 +287,7 @@ static void vm_main_loop(struct vm *vm, int sfd)
 		bool want_input = !vm->console.in_eof && vm_console_room_in(vm);
 		int timeout = vm_min_timeout(vm_poll_timeout(vm, &kick),
 					     control_timeout_ms(&vm->control));
+		unsigned int ndev;
 		int nctl, n;
 		uint64_t v;
 
@@ -266,12 +295,15 @@ static void vm_main_loop(struct vm *vm, int sfd)
 		/* stdin's slot is ignored (fd -1) while the UART cannot take input. */
 		if (!want_input)
 			fds[2].fd = -1;
-		nctl = control_pollfds(&vm->control, fds + 3, 1 + CONTROL_MAX_CLIENTS);
-		n = poll(fds, 3 + nctl, timeout);
+		ndev = vm_device_pollfds(vm, fds + 3);
+		nctl = control_pollfds(&vm->control, fds + 3 + ndev, 1 + CONTROL_MAX_CLIENTS);
+		n = poll(fds, 3 + ndev + nctl, timeout);
 		if (n < 0 && errno != EINTR)
 			break;
-		if (n >= 0)
-			control_handle(&vm->control, fds + 3, nctl);
+		if (n >= 0) {
+			control_handle(&vm->control, fds + 3 + ndev, nctl);
+			vm_device_polled(vm, fds + 3);
+		}
 		vm_console_spawn(vm);
 		vm_batch_poll(vm, &batch_idle);
 		vm_tick(vm, &kick);
@@ -382,6 +414,7 @@ int vm_run(struct vm *vm)
 		return 1;
 	}
 	ret = 0;
+	vm->control.dump = vm_debug_dump;
 	console_panic_watch(&vm->console, !vm->cfg.no_panic_watch);
 	if (vm->irqchip.ops->first_run)
 		ret = vm->irqchip.ops->first_run(&vm->irqchip);

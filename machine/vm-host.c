@@ -80,6 +80,16 @@ static size_t vm_host_console_write(void *host, const uint8_t *buf, size_t len)
 	return i;
 }
 
+static int vm_host_poll_add(void *host, const struct device_poll *p)
+{
+	struct vm *vm = host;
+
+	if (vm->nr_polls == VM_POLL_MAX)
+		return -ENOSPC;
+	vm->polls[vm->nr_polls++] = *p;
+	return 0;
+}
+
 const struct device_host_ops vm_host_ops = {
 	.thread_enter	= vm_host_thread_enter,
 	.wake		= vm_host_wake,
@@ -88,6 +98,7 @@ const struct device_host_ops vm_host_ops = {
 	.ioeventfd	= vm_host_ioeventfd,
 	.console_attach	= vm_host_console_attach,
 	.console_write	= vm_host_console_write,
+	.poll_add	= vm_host_poll_add,
 };
 
 /* On the console's writer thread: a byte the guest's console holds now fits. */

@@ -103,9 +103,9 @@ static void vm_devices_undo(struct vm *vm)
 	board_destroy(&vm->board);
 }
 
-static int vm_gic_create(struct vm *vm)
+static struct irqchip_host vm_gic_host(struct vm *vm)
 {
-	struct irqchip_host host = {
+	return (struct irqchip_host) {
 		.vm_fd = vm->vm_fd, .loglevel = vm->cfg.loglevel,
 		.nr_cpus = vm->nr_cpus, .kind = vm->cfg.irqchip,
 		.no_kernel_gic = vm->cfg.no_kernel_gic,
@@ -113,6 +113,19 @@ static int vm_gic_create(struct vm *vm)
 		.check_cap = vm_host_check_cap, .vcpu_kick = vm_host_vcpu_kick,
 		.opaque = vm,
 	};
+}
+
+/* The backend, before the devices: its MSI frame's SPIs come first. */
+static int vm_gic_choose(struct vm *vm)
+{
+	struct irqchip_host host = vm_gic_host(vm);
+
+	return irqchip_select(&vm->irqchip, &host);
+}
+
+static int vm_gic_create(struct vm *vm)
+{
+	struct irqchip_host host = vm_gic_host(vm);
 	int ret = irqchip_create(&vm->irqchip, &host);
 
 	if (!ret)
@@ -267,6 +280,7 @@ static const struct vm_stage vm_stages[] = {
 	{ "vCPU limits",		vm_check_vcpus,		NULL },
 	{ "CPU features",		cpu_features_setup,	cpu_features_teardown },
 	{ "guest RAM",			ram_setup,		ram_teardown },
+	{ "choose the GIC",		vm_gic_choose,		NULL },
 	{ "devices",			vm_devices,		vm_devices_undo },
 	{ "create vCPUs",		vcpus_create,		vcpus_destroy },
 	{ "batched MMIO ring",		mmio_batch_init,	NULL },

@@ -25,6 +25,9 @@ struct vcpu;
 struct uart_port;
 struct testdev_port;
 
+/* Host fds devices have the main loop watch: a pty per --tty at most. */
+#define VM_POLL_MAX	4
+
 /* Why the VM stopped; decides lkvm's exit status (docs/usage.md). */
 enum vm_stop_reason {
 	VM_RUNNING = 0,
@@ -64,6 +67,8 @@ struct vm {
 	int guest_status;	/* written to the test device's EXIT */
 	struct console console;
 	struct console_port console_port;	/* the device that is the guest's console */
+	struct device_poll polls[VM_POLL_MAX];	/* devices' host fds (--tty) */
+	unsigned int nr_polls;
 
 	int kernel_fd;
 	int initrd_fd;
@@ -101,6 +106,9 @@ void vm_console_room(void *opaque);
 void vm_console_thread_start(void *opaque);
 void vm_wake_opaque(void *opaque);
 int vm_control(void *opaque, const struct control_cmd *cmd, char *msg, size_t len);
+int vm_debug_sysrq(struct vm *vm, char key, char *msg, size_t len);
+int vm_debug_dump(void *opaque, char **text, size_t *len, char *msg,
+		  size_t msg_len);
 extern const struct device_host_ops vm_host_ops;
 int vm_host_check_cap(void *opaque, int cap);
 bool vm_host_vcpu_kick(void *opaque, unsigned int cpu);

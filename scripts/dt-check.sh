@@ -58,6 +58,8 @@ PROCESSED=$SCHEMA_DIR/processed-schema.json
 
 RAM_BASE=0x80000000
 UART_BASE=0x1000000
+UART_COUNT=4		# ttyS0 (the console) to ttyS3, one per 4 KiB
+RTC_BASE=0x1010000	# the MC146818 CMOS RTC
 VIRTIO_BASE=0x3000000
 PCI_CFG=0x40000000		# ECAM, 256 MiB
 PCI_CFG_SIZE=0x10000000
@@ -71,6 +73,11 @@ GIC_DIST_SIZE=0x10000
 GICV3_REDIST_PER_CPU=0x20000	# RD_base + SGI_base frames
 GICV2_CPU_SIZE=0x20000
 GIC_PHANDLE=0x1
+GICV3_ITS_SIZE=0x20000		# the ITS (gicv3-its), right below the redistributors
+ITS_PHANDLE=0x2
+GICV2M_SIZE=0x1000		# the GICv2m frame (gicv2m), right below the CPU interface
+V2M_PHANDLE=0x2
+V2M_SPIS=64			# kvmtool's: the first SPIs, before any device's
 TIMER_PPIS=(13 14 11 10)	# secure phys, non-secure phys, virtual, hyp
 GIC_PPI=1
 GIC_SPI=0
@@ -98,9 +105,11 @@ BINDING_ROOTS=(
 SOURCE_PKG=linux-source-6.1
 
 # Compatibles no 6.1 binding documents that are accepted anyway
-# (dt-validate -m reports them). None today: every node lkvm writes has
-# a binding, the CPU nodes included ("arm,armv8", arm/cpus.yaml).
-UNDOCUMENTED_OK=()
+# (dt-validate -m reports them). Every other node lkvm writes has a
+# binding, the CPU nodes included ("arm,armv8", arm/cpus.yaml). kvmtool's
+# RTC is an MC146818, whose binding (rtc/motorola,mc146818.yaml) came
+# after 6.1; check_rtc asserts its node instead.
+UNDOCUMENTED_OK=(motorola,mc146818)
 
 # ---------------------------------------------------------------------------
 # Results: assertions print "ok TAG" or "not ok TAG: why" on stdout; the
@@ -314,6 +323,14 @@ test_fdt_args() {
 	fi
 	[[ $C_NAME != *-virtiolegacy-* ]] || TEST_FDT_ARGS+=(--virtio-transport=mmio-legacy)
 	[[ $C_NAME != *-virtiopci-* ]] || TEST_FDT_ARGS+=(--virtio-transport=pci)
+	[[ $C_NAME != *-its-* ]] || TEST_FDT_ARGS[0]=--gic=v3-its
+	[[ $C_NAME != *-v2m-* ]] || TEST_FDT_ARGS[0]=--gic=v2m
+}
+
+# The first device SPI: after the GICv2m frame's, with one.
+spi0() {
+	REPLY=0
+	[[ $C_NAME != *-v2m-* ]] || REPLY=$V2M_SPIS
 }
 
 check_root() {
@@ -540,10 +557,90 @@ check_gic() {
 	fi
 	number "$GIC_PATH" phandle
 	expect gic.phandle "$GIC_PATH phandle" "$GIC_PHANDLE" "$REPLY"
+	check_its
+	check_v2m
+}
+
+# The GICv2m frame (gic/gicv2m.c), a child of the GICv2's node with the
+# root's cells; none without --irqchip=gicv2m.
+check_v2m() {
+	local path base
+
+	hex "$GIC_DIST - $GICV2_CPU_SIZE - $GICV2M_SIZE"
+	base=$REPLY
+	path=$GIC_PATH/v2m@${base#0x}
+	if [[ $C_NAME != *-v2m-* ]]; then
+		if has_node "$path"; then
+			notok v2m.absent "$path without --irqchip=gicv2m"
+		else
+			ok v2m.absent
+		fi
+		return
+	fi
+	number "$GIC_PATH" '#address-cells'
+	expect v2m.gic-address-cells "$GIC_PATH #address-cells" 0x2 "$REPLY"
+	number "$GIC_PATH" '#size-cells'
+	expect v2m.gic-size-cells "$GIC_PATH #size-cells" 0x2 "$REPLY"
+	if has_prop "$GIC_PATH" ranges; then
+		ok v2m.gic-ranges
+	else
+		notok v2m.gic-ranges "$GIC_PATH has no ranges"
+	fi
+	prop "$path" compatible
+	expect v2m.compatible "$path compatible" '"arm,gic-v2m-frame"' "$REPLY"
+	if has_prop "$path" msi-controller; then
+		ok v2m.msi-controller
+	else
+		notok v2m.msi-controller "$path has no msi-controller property"
+	fi
+	prop_cells "$path" reg
+	expect v2m.reg "$path reg" "0x0 $base 0x0 $GICV2M_SIZE" "$REPLY"
+	number "$path" phandle
+	expect v2m.phandle "$path phandle" "$V2M_PHANDLE" "$REPLY"
+}
+
+# The ITS (gic/kvm-its.c), a child of the GICv3's node with the root's
+# cells; none without --irqchip=gicv3-its.
+check_its() {
+	local path base
+
+	hex "$GIC_DIST - C_CPUS * $GICV3_REDIST_PER_CPU - $GICV3_ITS_SIZE"
+	base=$REPLY
+	path=$GIC_PATH/msi-controller@${base#0x}
+	if [[ $C_NAME != *-its-* ]]; then
+		if has_node "$path"; then
+			notok its.absent "$path without --irqchip=gicv3-its"
+		else
+			ok its.absent
+		fi
+		return
+	fi
+	number "$GIC_PATH" '#address-cells'
+	expect its.gic-address-cells "$GIC_PATH #address-cells" 0x2 "$REPLY"
+	number "$GIC_PATH" '#size-cells'
+	expect its.gic-size-cells "$GIC_PATH #size-cells" 0x2 "$REPLY"
+	if has_prop "$GIC_PATH" ranges; then
+		ok its.gic-ranges
+	else
+		notok its.gic-ranges "$GIC_PATH has no ranges"
+	fi
+	prop "$path" compatible
+	expect its.compatible "$path compatible" '"arm,gic-v3-its"' "$REPLY"
+	if has_prop "$path" msi-controller; then
+		ok its.msi-controller
+	else
+		notok its.msi-controller "$path has no msi-controller property"
+	fi
+	number "$path" '#msi-cells'
+	expect its.msi-cells "$path #msi-cells" 0x1 "$REPLY"
+	prop_cells "$path" reg
+	expect its.reg "$path reg" "0x0 $base 0x0 $GICV3_ITS_SIZE" "$REPLY"
+	number "$path" phandle
+	expect its.phandle "$path phandle" "$ITS_PHANDLE" "$REPLY"
 }
 
 # virtio-mmio nodes (devices/virtio/mmio-fdt.c): kvmtool's windows, one
-# edge-triggered SPI each, after the UART's (SPI 0); none without devices.
+# edge-triggered SPI each, after the four UARTs' (SPIs 0-3); none without devices.
 check_virtio() {
 	local n=0 nr=0 i k path base spi want
 
@@ -561,12 +658,13 @@ check_virtio() {
 		expect virtio.compatible "$path compatible" '"virtio,mmio"' "$REPLY"
 		prop_cells "$path" reg
 		expect virtio.reg "$path reg" "0x0 $base 0x0 0x200" "$REPLY"
-		hex "1 + $i"
+		spi0
+		hex "$REPLY + $UART_COUNT + $i"
 		spi=$REPLY
 		hex $GIC_SPI
 		want="$REPLY $spi 0x1"
 		prop_cells "$path" interrupts
-		expect virtio.interrupts "$path interrupts (SPI $((i + 1)), edge rising)" \
+		expect virtio.interrupts "$path interrupts (SPI $((i + UART_COUNT)), edge rising)" \
 			"$want" "$REPLY"
 		if has_prop "$path" dma-coherent; then
 			ok virtio.dma-coherent
@@ -578,9 +676,9 @@ check_virtio() {
 
 # The PCI host bridge (devices/pci/host-fdt.c), only with virtio-pci
 # devices: kvmtool's ECAM and windows, and each slot's INTA routed to
-# its device's SPI (after the UART's), level high.
+# its device's SPI (after the four UARTs'), level high.
 check_pci() {
-	local path=/pci@${PCI_CFG#0x} i want=
+	local path=/pci@${PCI_CFG#0x} i want= gic_addr=
 
 	if [[ $C_NAME != *-virtiopci-* ]]; then
 		if has_node "$path"; then
@@ -608,17 +706,31 @@ check_pci() {
 	expect pci.ranges "$path ranges (I/O at 0, 32-bit memory)" \
 		"0x1000000 0x0 0x0 0x0 0x0 0x0 $PCI_IO_SIZE 0x2000000 0x0 $PCI_MEM 0x0 $PCI_MEM 0x0 $PCI_MEM_SIZE" \
 		"$REPLY"
+	# With the ITS, the GIC's #address-cells is 2: two zero cells more.
+	[[ $C_NAME != *-its-* && $C_NAME != *-v2m-* ]] || gic_addr=" 0x0 0x0"
 	for ((i = 0; i < 3; i++)); do
 		hex "$i << 11"
-		want+="${want:+ }$REPLY 0x0 0x0 0x1 $GIC_PHANDLE 0x0"
-		hex "1 + $i"
+		want+="${want:+ }$REPLY 0x0 0x0 0x1 $GIC_PHANDLE$gic_addr 0x0"
+		spi0
+		hex "$REPLY + $UART_COUNT + $i"
 		want+=" $REPLY 0x$IRQ_LEVEL_HIGH"
 	done
 	prop_cells "$path" interrupt-map
-	expect pci.interrupt-map "$path interrupt-map (slots 0-2: INTA to SPI 1-3, level high)" \
+	expect pci.interrupt-map "$path interrupt-map (slots 0-2: INTA to SPI 4-6, level high)" \
 		"$want" "$REPLY"
 	prop_cells "$path" interrupt-map-mask
 	expect pci.interrupt-map-mask "$path interrupt-map-mask" "0xf800 0x0 0x0 0x7" "$REPLY"
+	# MSIs to the ITS, the requester ID as device ID; none without one.
+	want=
+	[[ $C_NAME != *-its-* ]] || want="0x0 $ITS_PHANDLE 0x0 0x10000"
+	prop_cells "$path" msi-map
+	expect pci.msi-map "$path msi-map (every requester ID to the ITS, as is)" \
+		"$want" "$REPLY"
+	# A GICv2m frame takes no device ID: msi-parent names it.
+	want=
+	[[ $C_NAME != *-v2m-* ]] || want=$V2M_PHANDLE
+	number "$path" msi-parent
+	expect pci.msi-parent "$path msi-parent (the GICv2m frame)" "$want" "$REPLY"
 	if has_prop "$path" dma-coherent; then
 		ok pci.dma-coherent
 	else
@@ -626,8 +738,41 @@ check_pci() {
 	fi
 }
 
+# kvmtool's MC146818 RTC (devices/rtc-cmos-fdt.c): two byte registers, no interrupt.
+check_rtc() {
+	local path=/rtc@${RTC_BASE#0x}
+
+	if has_node "$path"; then
+		ok rtc.node
+	else
+		notok rtc.node "no node $path"
+	fi
+	prop "$path" compatible
+	expect rtc.compatible "$path compatible" '"motorola,mc146818"' "$REPLY"
+	prop_cells "$path" reg
+	expect rtc.reg "$path reg" "0x0 $RTC_BASE 0x0 0x2" "$REPLY"
+	if has_prop "$path" interrupts; then
+		notok rtc.no-interrupts "$path has interrupts; kvmtool's RTC has none"
+	else
+		ok rtc.no-interrupts
+	fi
+}
+
+# kvmtool's four 8250s: UART n at UART_BASE + n * 4 KiB, on the nth SPI.
+check_uarts() {
+	local n
+
+	for ((n = 0; n < UART_COUNT; n++)); do
+		check_uart "$n"
+	done
+}
+
 check_uart() {
-	local path=/serial@${UART_BASE#0x} want
+	local n=$1 base path want
+
+	hex "$UART_BASE + $n * 0x1000"
+	base=$REPLY
+	path=/serial@${base#0x}
 
 	if has_node "$path"; then
 		ok uart.node
@@ -636,26 +781,28 @@ check_uart() {
 	fi
 	prop "$path" compatible
 	expect uart.compatible "$path compatible" '"ns16550a"' "$REPLY"
-	hex $UART_BASE
-	want="0x0 $REPLY"
+	want="0x0 $base"
 	hex $UART_SIZE
 	want+=" 0x0 $REPLY"
 	prop_cells "$path" reg
 	expect uart.reg "$path reg" "$want" "$REPLY"
+	spi0
+	hex "$REPLY + $n"
+	want=$REPLY
 	hex $GIC_SPI
-	want="$REPLY 0x0"
+	want="$REPLY $want"
 	hex $IRQ_LEVEL_HIGH
 	want+=" $REPLY"
 	prop_cells "$path" interrupts
-	expect uart.interrupts "$path interrupts (SPI 0, level high)" "$want" "$REPLY"
+	expect uart.interrupts "$path interrupts (SPI $n, level high)" "$want" "$REPLY"
 	# Absent, the root's interrupt-parent applies.
 	has_prop "$path" interrupt-parent || path=/
 	number "$path" interrupt-parent
 	expect uart.interrupt-parent "$path interrupt-parent (the UART's)" "$GIC_PHANDLE" "$REPLY"
 	hex $UART_CLOCK
 	want=$REPLY
-	number "/serial@${UART_BASE#0x}" clock-frequency
-	expect uart.clock-frequency "/serial@${UART_BASE#0x} clock-frequency" "$want" "$REPLY"
+	number "/serial@${base#0x}" clock-frequency
+	expect uart.clock-frequency "/serial@${base#0x} clock-frequency" "$want" "$REPLY"
 }
 
 # All assertions on a decompiled tree: DTS, its dtc log, the expectations.
@@ -685,7 +832,8 @@ check_tree() {
 	check_timer
 	check_pmu
 	check_gic
-	check_uart
+	check_uarts
+	check_rtc
 	check_virtio
 	check_pci
 }
@@ -736,6 +884,14 @@ CASES+=("v3-c1-virtiolegacy-noinitrd-psci1.1 v3 1 0x8000000 - 0x10001")
 # The same devices over virtio-pci: the PCI host bridge's node, on both GICs.
 CASES+=("v3-c2-virtiopci-initrd-psci1.1 v3 2 0x10000000 0x87c5e000,0x1a1235 0x10001")
 CASES+=("v2-c2-virtiopci-initrd-psci1.1 v2 2 0x10000000 0x87c5e000,0x1a1235 0x10001")
+# With the ITS (--irqchip=gicv3-its): its node under the GIC's, msi-map.
+CASES+=("v3-c2-its-virtiopci-initrd-psci1.1 v3 2 0x10000000 0x87c5e000,0x1a1235 0x10001")
+CASES+=("v3-c1-its-noinitrd-psci1.1 v3 1 0x8000000 - 0x10001")
+# With the GICv2m frame (--irqchip=gicv2m): its node under the GIC's,
+# msi-parent, the devices' SPIs after the frame's 64.
+CASES+=("v2-c2-v2m-virtiopci-initrd-psci1.1 v2 2 0x10000000 0x87c5e000,0x1a1235 0x10001")
+CASES+=("v2-c2-v2m-virtio-initrd-psci1.1 v2 2 0x10000000 0x87c5e000,0x1a1235 0x10001")
+CASES+=("v2-c1-v2m-noinitrd-psci1.1 v2 1 0x8000000 - 0x10001")
 # --pmu on both GICs.
 CASES+=("v3-c2-pmu-initrd-psci1.1 v3 2 0x10000000 0x87c5e000,0x1a1235 0x10001")
 CASES+=("v2-c2-pmu-initrd-psci1.1 v2 2 0x10000000 0x87c5e000,0x1a1235 0x10001")
@@ -753,7 +909,7 @@ MUTANTS=(
 	"root.address-cells|v3-c2-initrd-psci1.1|0,/#address-cells/s/#address-cells = <0x02>/#address-cells = <0x01>/"
 	"root.interrupt-parent|v3-c2-initrd-psci1.1|0,/interrupt-parent/s/interrupt-parent = <0x01>/interrupt-parent = <0x02>/"
 	"chosen.bootargs|v3-c2-initrd-psci1.1|s/bootargs = \"console=ttyS0 /bootargs = \"console=ttyAMA0 /"
-	"chosen.stdout-path|v3-c2-initrd-psci1.1|s|stdout-path = \"/serial@1000000\"|stdout-path = \"/serial@1001000\"|"
+	"chosen.stdout-path|v3-c2-initrd-psci1.1|s|stdout-path = \"/serial@1000000\"|stdout-path = \"/serial@1004000\"|"
 	"chosen.initrd-start|v3-c2-initrd-psci1.1|/linux,initrd-start/d"
 	"chosen.initrd-end|v3-c2-initrd-psci1.1|s/linux,initrd-end = <[^>]*>/linux,initrd-end = <0x00 0x87dff236>/"
 	"chosen.no-initrd|v3-c2-noinitrd-psci1.1|s/\\(stdout-path = .*\\)/\\1\\n\\t\\tlinux,initrd-start = <0x00 0x8fd00000>;/"
@@ -789,8 +945,16 @@ MUTANTS=(
 	"pci.absent|v3-c2-virtio-initrd-psci1.1|0,/^\t};$/s/^\t};$/\t};\n\n\tpci@40000000 {\n\t};/"
 	"pci.compatible|v3-c2-virtiopci-initrd-psci1.1|s/\"pci-host-ecam-generic\"/\"pci-host-cam-generic\"/"
 	"pci.ranges|v3-c2-virtiopci-initrd-psci1.1|s/0x2000000 0x00 0x50000000 0x00 0x50000000/0x2000000 0x00 0x50000000 0x00 0x48000000/"
-	"pci.interrupt-map|v3-c2-virtiopci-initrd-psci1.1|s/0x800 0x00 0x00 0x01 0x01 0x00 0x02 0x04/0x800 0x00 0x00 0x01 0x01 0x00 0x02 0x01/"
+	"pci.interrupt-map|v3-c2-virtiopci-initrd-psci1.1|s/0x800 0x00 0x00 0x01 0x01 0x00 0x05 0x04/0x800 0x00 0x00 0x01 0x01 0x00 0x05 0x01/"
 	"pci.bus-range|v2-c2-virtiopci-initrd-psci1.1|s/bus-range = <0x00 0x00>/bus-range = <0x00 0x01>/"
+	"pci.msi-map|v3-c2-its-virtiopci-initrd-psci1.1|s/msi-map = <0x00 0x02 0x00 0x10000>/msi-map = <0x00 0x02 0x00 0x100>/"
+	"its.msi-cells|v3-c2-its-virtiopci-initrd-psci1.1|s/#msi-cells = <0x01>/#msi-cells = <0x00>/"
+	"its.reg|v3-c1-its-noinitrd-psci1.1|/msi-controller@/,/};/s/reg = .*/reg = <0x00 0x3ffd0000 0x00 0x20000>;/"
+	"v2m.reg|v2-c1-v2m-noinitrd-psci1.1|/v2m@/,/};/s/reg = .*/reg = <0x00 0x3ffce000 0x00 0x1000>;/"
+	"v2m.compatible|v2-c1-v2m-noinitrd-psci1.1|s/\"arm,gic-v2m-frame\"/\"arm,gic-v3-its\"/"
+	"v2m.absent|v2-c2-initrd-psci1.1|s/phandle = <0x01>;/phandle = <0x01>;\n\n\t\tv2m@3ffcf000 {\n\t\t};/"
+	"pci.msi-parent|v2-c2-v2m-virtiopci-initrd-psci1.1|s/msi-parent = <0x02>/msi-parent = <0x01>/"
+	"uart.interrupts|v2-c1-v2m-noinitrd-psci1.1|s/interrupts = <0x00 0x40 0x04>/interrupts = <0x00 0x00 0x04>/"
 )
 
 # TAG CASE SED: the validation must fail, with a message containing TAG.

@@ -19,17 +19,20 @@ FUZZ_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-I. -D_GNU_SOURCE -g -O1 \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
-FUZZ_ALL := fuzz-uart fuzz-ugic fuzz-bus fuzz-loader fuzz-options fuzz-control \
+FUZZ_ALL := fuzz-uart fuzz-ugic fuzz-v2m fuzz-bus fuzz-loader fuzz-options fuzz-control \
 	fuzz-disk-spec fuzz-virtio-blk fuzz-virtqueue fuzz-virtio-mmio \
-	fuzz-panic-watch fuzz-pci fuzz-virtio-pci
+	fuzz-panic-watch fuzz-pci fuzz-virtio-pci fuzz-rtc
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 
 fuzz-uart_SRCS := tests/fuzz/fuzz-uart.c devices/uart8250.c
+fuzz-rtc_SRCS := tests/fuzz/fuzz-rtc.c devices/rtc-cmos.c
 fuzz-ugic_SRCS := tests/fuzz/fuzz-ugic.c gic/ugic-core.c gic/ugic-dist.c \
 	gic/ugic-cpuif.c
+fuzz-v2m_SRCS := tests/fuzz/fuzz-v2m.c gic/v2m.c gic/ugic-core.c \
+	gic/ugic-dist.c gic/ugic-cpuif.c
 fuzz-bus_SRCS := tests/fuzz/fuzz-bus.c devices/bus.c
 fuzz-loader_SRCS := tests/fuzz/fuzz-loader.c boot/loader.c
-fuzz-options_SRCS := tests/fuzz/fuzz-options.c cli/options.c cli/options-dev.c lib/log.c
+fuzz-options_SRCS := tests/fuzz/fuzz-options.c cli/options.c cli/options-dev.c cli/options-cpu.c lib/log.c
 fuzz-control_SRCS := tests/fuzz/fuzz-control.c host/control-proto.c host/control-kvmtool.c
 fuzz-panic-watch_SRCS := tests/fuzz/fuzz-panic-watch.c host/panic-watch.c
 fuzz-disk-spec_SRCS := tests/fuzz/fuzz-disk-spec.c devices/virtio/disk.c
@@ -41,16 +44,16 @@ fuzz-virtio-mmio_SRCS := tests/fuzz/fuzz-virtio-mmio.c tests/virtio-no-fdt.c \
 	devices/virtio/virtqueue.c devices/virtio/virtio.c devices/virtio/mmio.c devices/virtio/mmio-dev.c \
 	lib/log.c
 
-fuzz-pci_SRCS := tests/fuzz/fuzz-pci.c devices/pci/config.c devices/pci/host.c \
+fuzz-pci_SRCS := tests/fuzz/fuzz-pci.c devices/pci/config.c devices/pci/host.c devices/pci/msix.c \
 	tests/pci-no-fdt.c
 fuzz-virtio-pci_SRCS := tests/fuzz/fuzz-virtio-pci.c tests/virtio-no-fdt.c \
-	tests/pci-no-fdt.c devices/pci/config.c devices/pci/host.c \
+	tests/pci-no-fdt.c devices/pci/config.c devices/pci/host.c devices/pci/msix.c \
 	devices/virtio/pci.c devices/virtio/pci-dev.c devices/virtio/virtqueue.c \
 	devices/virtio/virtio.c lib/log.c
 
 # Headers are listed broadly: a stale fuzzer reports stale findings.
 FUZZ_HDRS := tests/fuzz/fuzz.h devices/mmio.h devices/bus.h \
-	devices/uart8250.h gic/ugic.h gic/ugic-internal.h boot/loader.h \
+	devices/uart8250.h devices/rtc-cmos.h gic/ugic.h gic/ugic-internal.h gic/v2m.h boot/loader.h \
 	machine/memmap.h cli/options.h cli/config.h host/control-proto.h host/control-kvmtool.h lib/util.h \
 	lib/log.h devices/virtio/disk.h devices/virtio/blk.h devices/virtio/virtio.h \
 	devices/virtio/virtqueue.h tests/virtio-dev-harness.h \

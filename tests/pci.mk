@@ -3,7 +3,7 @@
 # The PCI host bridge and config space (devices/pci/), and the
 # virtio-pci transport on it (devices/virtio/pci*.c), from the
 # repository top: ECAM accesses of any width, BAR sizing and moves,
-# decoding on and off, clashes, INTx; Linux's virtio_pci_modern probe
+# decoding on and off, clashes, INTx, MSI-X; Linux's virtio_pci_modern probe
 # against the toy model, the ISR and the level line, the notify
 # ioeventfds following BAR 1. Uses HOSTCC, HOST_CFLAGS, HOST_BUILD
 # (tests/unit.mk) and the virtio harness of tests/virtio.mk. The host
@@ -11,14 +11,18 @@
 #
 #   make pci-test   all binaries, run
 
-PCI_SRCS := devices/pci/config.c devices/pci/host.c tests/pci-no-fdt.c
-PCI_DEPS := $(PCI_SRCS) devices/pci/pci.h devices/pci/host.h \
+PCI_SRCS := devices/pci/config.c devices/pci/host.c devices/pci/msix.c tests/pci-no-fdt.c
+PCI_DEPS := $(PCI_SRCS) devices/pci/pci.h devices/pci/host.h devices/pci/msix.h devices/msi.h \
 	devices/device.h devices/irq-line.h devices/mmio.h tests/unit.h \
 	tests/pci.mk
 
 $(HOST_BUILD)/test-pci: tests/test-pci.c $(PCI_DEPS)
 	@mkdir -p $(HOST_BUILD)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ tests/test-pci.c $(PCI_SRCS) -lpthread
+
+$(HOST_BUILD)/test-msix: tests/test-msix.c $(PCI_DEPS)
+	@mkdir -p $(HOST_BUILD)
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ tests/test-msix.c $(PCI_SRCS) -lpthread
 
 $(HOST_BUILD)/test-virtio-pci: tests/test-virtio-pci.c $(VIRTIO_DEPS) $(PCI_DEPS)
 	@mkdir -p $(HOST_BUILD)
@@ -31,7 +35,7 @@ $(HOST_BUILD)/test-virtio-pci-tsan: tests/test-virtio-pci.c $(VIRTIO_DEPS) $(PCI
 	$(HOSTCC) $(VIRTIO_TSAN_CFLAGS) -o $@ tests/test-virtio-pci.c \
 		$(VIRTIO_HARNESS_SRCS) $(VIRTIO_CORE_SRCS) -lpthread
 
-PCI_TESTS := $(HOST_BUILD)/test-pci $(HOST_BUILD)/test-virtio-pci \
+PCI_TESTS := $(HOST_BUILD)/test-pci $(HOST_BUILD)/test-msix $(HOST_BUILD)/test-virtio-pci \
 	$(HOST_BUILD)/test-virtio-pci-tsan
 
 pci-test: $(PCI_TESTS)

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -24,6 +25,7 @@
 
 struct server {
 	struct control ctl;
+	atomic_bool dump_fails;
 	atomic_bool stop;
 	atomic_bool paused;
 	atomic_int stops;
@@ -177,6 +179,75 @@ static void test_refused(struct unit *u, struct server *s)
 	CHECK_EQ(u, s->stops, 1);
 }
 
+#define DUMP_LEN	(1u << 20)	/* far more than a socket buffer holds */
+
+static char dump_byte(size_t i)
+{
+	return 'a' + i % 23 + (i >> 12) % 3;
+}
+
+static int server_dump(void *opaque, char **text, size_t *len, char *msg,
+		       size_t msg_len)
+{
+	struct server *s = opaque;
+	size_t i;
+
+	if (s->dump_fails) {
+		snprintf(msg, msg_len, "no dump here");
+		return -ETIMEDOUT;
+	}
+	*text = malloc(DUMP_LEN);
+	for (i = 0; i < DUMP_LEN; i++)
+		(*text)[i] = dump_byte(i);
+	*len = DUMP_LEN;
+	return 0;
+}
+
+/* The whole dump, in order, then the end: read late, so that it waits for room. */
+static bool dump_intact(int fd, uint8_t *buf)
+{
+	size_t i;
+
+	usleep(100 * 1000);
+	if (read_some(fd, buf, DUMP_LEN) != DUMP_LEN || !closed_by_server(fd))
+		return false;
+	for (i = 0; i < DUMP_LEN; i++)
+		if (buf[i] != (uint8_t)dump_byte(i))
+			return false;
+	return true;
+}
+
+/* DUMP ("OK <bytes>" and the text) and kvmtool's DEBUG (the text to the end). */
+static void test_dump(struct unit *u, struct server *s)
+{
+	uint8_t *buf = malloc(DUMP_LEN), msg[20] = { 0 };
+	char head[32] = "";
+	int fd = raw_connect();
+
+	CHECK_EQ(u, write(fd, "DUMP\n", 5), 5);
+	CHECK_EQ(u, read_some(fd, (uint8_t *)head, 11), 11);
+	CHECK(u, !strcmp(head, "OK 1048576\n"));
+	CHECK(u, dump_intact(fd, buf));
+	close(fd);
+
+	fd = raw_connect();
+	kvmipc_header(msg, KVMIPC_DEBUG, KVMIPC_DEBUG_LEN);
+	kvmipc_put_u32(msg + 8, KVMIPC_DEBUG_DUMP);
+	CHECK_EQ(u, write(fd, msg, sizeof(msg)), (ssize_t)sizeof(msg));
+	CHECK(u, dump_intact(fd, buf));
+	close(fd);
+
+	s->dump_fails = true;
+	fd = raw_connect();
+	CHECK_EQ(u, write(fd, "DUMP\n", 5), 5);
+	memset(head, 0, sizeof(head));
+	read_some(fd, (uint8_t *)head, sizeof(head) - 1);
+	CHECK(u, !strcmp(head, "ERR no dump here\n"));
+	close(fd);
+	s->dump_fails = false;
+	free(buf);
+}
+
 int main(void)
 {
 	struct server s = { 0 };
@@ -187,12 +258,15 @@ int main(void)
 	if (!mkdtemp(dir))
 		return 1;
 	setenv("LKVM_HOME", dir, 1);
+	signal(SIGPIPE, SIG_IGN);	/* as lkvm's main loop */
 	CHECK_EQ(&u, control_open(&s.ctl, "sock1", LOG_ERROR, server_handler, &s), 0);
+	s.ctl.dump = server_dump;
 	pthread_create(&th, NULL, server_loop, &s);
 	test_client(&u, &s);
 	test_split(&u);
 	test_text(&u);
 	test_refused(&u, &s);
+	test_dump(&u, &s);
 	s.stop = true;
 	pthread_join(th, NULL);
 	control_close(&s.ctl);

@@ -188,21 +188,21 @@ static void test_kvmipc_control(struct unit *u)
 	CHECK_EQ(u, vm.calls, 0);
 }
 
-/* STAT, BALLOON, DEBUG: lkvm has no balloon nor dump; the connection ends. */
+/* STAT, BALLOON: lkvm has no balloon; the connection ends. */
 static void test_kvmipc_unsupported(struct unit *u)
 {
-	static const uint32_t types[] = { KVMIPC_STAT, KVMIPC_BALLOON, KVMIPC_DEBUG };
+	static const uint32_t types[] = { KVMIPC_STAT, KVMIPC_BALLOON };
 	static const uint32_t after[] = { KVMIPC_PID, KVMIPC_STAT, KVMIPC_PID };
 	struct fake_vm vm = { .status = "running x 77" };
 	uint8_t in[64], out[64];
 	struct kvmipc_served res;
 	unsigned int i;
 
-	for (i = 0; i < 3; i++) {
-		kvmipc_header(in, types[i], i == 1 ? 4 : i == 2 ? 12 : 0);
+	for (i = 0; i < 2; i++) {
+		kvmipc_header(in, types[i], i == 1 ? 4 : 0);
 		memset(in + 8, 0xee, 12);
 		CHECK_EQ(u, serve(&vm, in, 8 + 12, out, sizeof(out), &res), 0);
-		CHECK(u, res.close && res.out_len == 0);
+		CHECK(u, res.close && res.out_len == 0 && !res.dump);
 	}
 	CHECK_EQ(u, vm.calls, 0);
 	/* What came before is answered; what comes after is not. */
@@ -213,6 +213,29 @@ static void test_kvmipc_unsupported(struct unit *u)
 	memcpy(in + 8, "\x07\0\x01\0", 4);
 	CHECK_EQ(u, serve(&vm, in, 12, out, sizeof(out), &res), -EPROTO);
 	CHECK(u, res.out_len == 4 && res.used == 8);
+}
+
+/* kvmtool debug's DEBUG: a SysRq (lkvm's SYSRQ), a dump to follow, then the end. */
+static void test_kvmipc_debug(struct unit *u)
+{
+	struct fake_vm vm = { .status = "running x 77" };
+	uint8_t in[64], out[64];
+	struct kvmipc_served res;
+
+	kvmipc_header(in, KVMIPC_DEBUG, KVMIPC_DEBUG_LEN);
+	memset(in + 8, 0, KVMIPC_DEBUG_LEN);
+	kvmipc_put_u32(in + 8, KVMIPC_DEBUG_DUMP);
+	CHECK_EQ(u, serve(&vm, in, 20, out, sizeof(out), &res), 0);
+	CHECK(u, res.dump && res.close && res.out_len == 0 && res.used == 20);
+	CHECK_EQ(u, vm.calls, 0);
+	kvmipc_put_u32(in + 8, KVMIPC_DEBUG_SYSRQ | KVMIPC_DEBUG_NMI);
+	in[16] = 'h';
+	CHECK_EQ(u, serve(&vm, in, 20, out, sizeof(out), &res), 0);
+	CHECK(u, !res.dump && res.close && vm.calls == 1 && vm.last == CONTROL_SYSRQ);
+	/* Not kvmtool's 12 bytes: malformed. */
+	kvmipc_header(in, KVMIPC_DEBUG, 8);
+	CHECK_EQ(u, serve(&vm, in, 16, out, sizeof(out), &res), -EPROTO);
+	CHECK_EQ(u, vm.calls, 1);
 }
 
 int main(void)
@@ -227,6 +250,7 @@ int main(void)
 	test_kvmipc_split(&u);
 	test_kvmipc_control(&u);
 	test_kvmipc_unsupported(&u);
+	test_kvmipc_debug(&u);
 
 	CHECK_EQ(&u, parse("STATUS\n", &c, err), 0);
 	CHECK_EQ(&u, c.op, CONTROL_STATUS);
@@ -238,6 +262,19 @@ int main(void)
 	CHECK(&u, c.op == CONTROL_IRQ && c.spi == 3 && c.level == CONTROL_LEVEL_PULSE);
 	CHECK_EQ(&u, parse("STATS\n", &c, err), 0);
 	CHECK_EQ(&u, c.op, CONTROL_STATS);
+	CHECK_EQ(&u, parse("DUMP\n", &c, err), 0);
+	CHECK_EQ(&u, c.op, CONTROL_DUMP);
+	CHECK_EQ(&u, parse("DUMP 1", &c, err), -22);
+	CHECK_EQ(&u, parse("SYSRQ h\n", &c, err), 0);
+	CHECK(&u, c.op == CONTROL_SYSRQ && c.sysrq == 'h');
+	CHECK_EQ(&u, parse("SYSRQ", &c, err), -22);
+	CHECK_EQ(&u, parse("SYSRQ hh", &c, err), -22);
+	CHECK(&u, strstr(err, "one printable character"));
+	CHECK_EQ(&u, parse("SYSRQ h p", &c, err), -22);
+	c.op = CONTROL_SYSRQ;
+	c.sysrq = 's';
+	CHECK_EQ(&u, control_format(&c, buf, sizeof(buf)), 8);
+	CHECK(&u, !strcmp(buf, "SYSRQ s\n"));
 	CHECK_EQ(&u, parse("STATS 1", &c, err), -22);
 	CHECK_EQ(&u, parse("IRQ 0 1", &c, err), 0);
 	CHECK(&u, c.level == CONTROL_LEVEL_HIGH);

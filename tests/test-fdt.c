@@ -6,7 +6,7 @@
  * real fdt_build() runs. scripts/dt-check.sh decompiles and checks the
  * result and validates it against the kernel's bindings.
  *
- *   test-fdt [--gic=v2|v3] [--cpus=N] [--mpidr=A,B,...] [--ram=BYTES]
+ *   test-fdt [--gic=v2|v2m|v3|v3-its] [--cpus=N] [--mpidr=A,B,...] [--ram=BYTES]
  *            [--initrd=ADDR,SIZE] [--psci=VERSION] [--cmdline=STRING]
  *            OUT.dtb
  */
@@ -46,7 +46,7 @@ struct args {
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: test-fdt [--gic=v2|v3] [--cpus=N] [--mpidr=A,B,...] [--ram=BYTES]\n"
+		"usage: test-fdt [--gic=v2|v2m|v3|v3-its] [--cpus=N] [--mpidr=A,B,...] [--ram=BYTES]\n"
 		"                [--initrd=ADDR,SIZE] [--psci=VERSION] [--cmdline=STRING]\n"
 		"                [--disk=SPEC]... [--rng] [--console=virtio] [--test-device]\n"
 		"                [--virtio-transport=mmio|mmio-legacy|pci] OUT.dtb\n");
@@ -98,8 +98,12 @@ static int parse_gic(const char *s, struct args *a)
 {
 	if (!strcmp(s, "v3"))
 		a->gic = &kvm_gicv3_ops;
+	else if (!strcmp(s, "v3-its"))
+		a->gic = &kvm_gicv3_its_ops;
 	else if (!strcmp(s, "v2"))
 		a->gic = &kvm_gicv2_ops;
+	else if (!strcmp(s, "v2m"))
+		a->gic = &kvm_gicv2m_ops;
 	else
 		return -1;
 	return 0;
@@ -219,11 +223,25 @@ static void fake_irqchip(struct vm *vm, const struct irqchip_ops *ops)
 	ic->nr_cpus = vm->nr_cpus;
 	ic->phandle = 1;
 	ic->dist_base = MEMMAP_GIC_DIST_BASE;
-	if (ops->kind == IRQCHIP_GICV3) {
+	if (ops->kind == IRQCHIP_GICV3 || ops->kind == IRQCHIP_GICV3_ITS) {
 		ic->redist_size = (uint64_t)vm->nr_cpus * MEMMAP_GICV3_REDIST_SIZE;
 		ic->redist_base = memmap_gicv3_redist_base(vm->nr_cpus);
 	} else {
 		ic->cpu_base = MEMMAP_GICV2_CPU_BASE;
+	}
+	if (ops->kind == IRQCHIP_GICV3_ITS) {	/* gic/kvm-its.c's create */
+		ic->msi_base = memmap_gicv3_its_base(vm->nr_cpus);
+		ic->msi_size = MEMMAP_GICV3_ITS_SIZE;
+		ic->msi_phandle = IRQCHIP_MSI_PHANDLE;
+		ic->msi_cells = 1;
+	}
+	if (ops->msi == &gicv2m_msi_ops) {	/* gic/gicv2m.c's create */
+		/* irqchip_select(): the frame's SPIs before any device's. */
+		ic->msi_spi_base = 0;
+		ic->nr_spis = ops->msi->nr_spis;
+		ic->msi_base = MEMMAP_GICV2M_BASE;
+		ic->msi_size = MEMMAP_GICV2M_SIZE;
+		ic->msi_phandle = IRQCHIP_MSI_PHANDLE;
 	}
 }
 

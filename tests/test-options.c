@@ -81,7 +81,9 @@ static void test_errors(struct unit *u)
 	CHECK_EQ(u, PARSE(&c, "-k", "I", "--nodefaults=1"), -22);
 	CHECK(u, strstr(err, "takes no value"));
 	CHECK_EQ(u, PARSE(&c, "-k", "I", "--irqchip=gicv4"), -22);
-	CHECK(u, strstr(err, "auto, gicv2, gicv3 or user"));
+	CHECK(u, strstr(err, "auto, gicv2, gicv2m, gicv3, gicv3-its or user"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--irqchip=gicv3-its"), 0);
+	CHECK_EQ(u, c.irqchip, IRQCHIP_GICV3_ITS);
 	CHECK_EQ(u, PARSE(&c, "-k", "I", "--loglevel=loud"), -22);
 	CHECK_EQ(u, PARSE(&c, "-k", "I", "--network", "mode=tap"), -22);
 	CHECK(u, strstr(err, "mode=none"));
@@ -105,6 +107,10 @@ static void test_conflicts(struct unit *u)
 	CHECK(u, strstr(err, "conflicts with --irqchip=gicv2") && strstr(err, "-c 8"));
 	CHECK_EQ(u, PARSE(&c, "-k", "I", "--irqchip=user", "-c", "9"), -22);
 	CHECK(u, strstr(err, "conflicts with --irqchip=user"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-c", "9", "--irqchip=gicv2m"), -22);
+	CHECK(u, strstr(err, "conflicts with --irqchip=gicv2m") && strstr(err, "-c 8"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-c", "8", "--irqchip=gicv2m"), 0);
+	CHECK_EQ(u, c.irqchip, IRQCHIP_GICV2M);
 	CHECK_EQ(u, PARSE(&c, "-k", "I", "-c", "8", "--irqchip=user"), 0);
 	CHECK_EQ(u, PARSE(&c, "-k", "I", "-c", "9", "--irqchip=gicv3"), 0);
 	CHECK_EQ(u, PARSE(&c, "-k", "I", "-c", "9"), 0);	/* auto: the host decides */
@@ -236,6 +242,47 @@ static void test_sizes(struct unit *u)
 	CHECK(u, options_parse_size(" 1", &b));
 }
 
+/* kvmtool's --vcpu-affinity CPULIST and --kaslr-seed N. */
+static void test_vcpu_affinity(struct unit *u)
+{
+	struct vm_config c;
+
+	CHECK_EQ(u, PARSE(&c, "-k", "I"), 0);
+	CHECK(u, !c.has_vcpu_affinity && c.kaslr_seed == 0);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--vcpu-affinity", "0"), 0);
+	CHECK(u, c.has_vcpu_affinity && CPU_COUNT(&c.vcpu_affinity) == 1 &&
+	      CPU_ISSET(0, &c.vcpu_affinity));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--vcpu-affinity=0-3,6,8-9"), 0);
+	CHECK_EQ(u, CPU_COUNT(&c.vcpu_affinity), 7);
+	CHECK(u, CPU_ISSET(3, &c.vcpu_affinity) && CPU_ISSET(6, &c.vcpu_affinity) &&
+	      !CPU_ISSET(5, &c.vcpu_affinity) && CPU_ISSET(9, &c.vcpu_affinity));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--vcpu-affinity", "1023"), 0);
+	CHECK(u, CPU_ISSET(1023, &c.vcpu_affinity));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--vcpu-affinity", "1024"), -22);
+	CHECK(u, strstr(err, "too large"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--vcpu-affinity", "3-1"), -22);
+	CHECK(u, strstr(err, "is not a CPU list"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--vcpu-affinity", "0,"), -22);
+	CHECK(u, strstr(err, "ends with ','"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--vcpu-affinity", ""), -22);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--vcpu-affinity", "a"), -22);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--vcpu-affinity", "1-"), -22);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--vcpu-affinity", "-1"), -22);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--vcpu-affinity", "1,,2"), -22);
+
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--kaslr-seed", "12345"), 0);
+	CHECK_EQ(u, c.kaslr_seed, 12345);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--kaslr-seed=0xfeedfacecafe0001"), 0);
+	CHECK(u, c.kaslr_seed == 0xfeedfacecafe0001ULL);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--kaslr-seed", "18446744073709551615"), 0);
+	CHECK(u, c.kaslr_seed == ~0ULL);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--kaslr-seed", "18446744073709551616"), -22);
+	CHECK(u, strstr(err, "not a 64-bit number"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--kaslr-seed", "-1"), -22);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--kaslr-seed", "12x"), -22);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--kaslr-seed", ""), -22);
+}
+
 int main(void)
 {
 	struct unit u = { 0 };
@@ -248,5 +295,6 @@ int main(void)
 	test_pmu(&u);
 	test_cpu_features(&u);
 	test_sizes(&u);
+	test_vcpu_affinity(&u);
 	return unit_done(&u, "test-options");
 }

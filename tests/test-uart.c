@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The 8250 model as the Linux 8250 driver and a polling guest see it. */
+#include <errno.h>
 #include <string.h>
 
 #include "devices/uart8250.h"
@@ -307,6 +308,51 @@ static void test_image(struct unit *u, struct uart8250 *uart, struct sink *s)
 	wr(uart, 1, 0x00);
 }
 
+/* Two UARTs (ttyS0 and ttyS1) share nothing: state, line, output. */
+static void test_independent(struct unit *u, struct uart8250 *a, struct sink *sa)
+{
+	struct sink sb = { 0 };
+	struct irq_line lb = { .ops = &s_line_ops, .chip = &sb, .irqfd = -1 };
+	struct uart8250 b;
+	unsigned int a_len = sa->len;
+	uint64_t a_ier = rd(a, 1), a_scr = rd(a, 7);
+
+	uart8250_init(&b, 0x1001000, &lb, &ops, &sb);
+	CHECK_EQ(u, b.region.base, 0x1001000);
+	wr(&b, 7, 0xa5);
+	wr(&b, 1, 0x03);			/* RDI and THRI on ttyS1 only */
+	wr(&b, 0, 'z');
+	CHECK(u, sb.len == 1 && sb.out[0] == 'z');
+	CHECK(u, sb.irq);
+	CHECK_EQ(u, uart8250_rx_push(&b, (const uint8_t *)"q", 1), 1);
+	CHECK_EQ(u, rd(&b, 0), 'q');
+	CHECK_EQ(u, sa->len, a_len);
+	CHECK_EQ(u, rd(a, 1), a_ier);
+	CHECK_EQ(u, rd(a, 7), a_scr);
+	CHECK_EQ(u, rd(a, 5) & 0x01, 0);	/* nothing received on ttyS0 */
+	uart8250_destroy(&b);
+}
+
+/* lkvm debug --sysrq: a break (NUL with LSR.BI), then the key, then nothing special. */
+static void test_sysrq(struct unit *u, struct uart8250 *uart, struct sink *s)
+{
+	uint8_t x = 'x';
+
+	CHECK_EQ(u, uart8250_rx_sysrq(uart, 'h'), -EBUSY);	/* not listening */
+	wr(uart, 1, 0x01);
+	uart8250_rx_push(uart, &x, 1);
+	CHECK_EQ(u, uart8250_rx_sysrq(uart, 'h'), -EBUSY);	/* input pending */
+	CHECK_EQ(u, rd(uart, 0), 'x');
+	CHECK_EQ(u, uart8250_rx_sysrq(uart, 'h'), 0);
+	CHECK(u, s->irq);
+	CHECK_EQ(u, rd(uart, 5) & 0x11, 0x11);	/* DR and BI */
+	CHECK_EQ(u, rd(uart, 0), 0);
+	CHECK_EQ(u, rd(uart, 5) & 0x11, 0x01);	/* the key: no break */
+	CHECK_EQ(u, rd(uart, 0), 'h');
+	CHECK_EQ(u, rd(uart, 5) & 0x11, 0);
+	wr(uart, 1, 0);
+}
+
 int main(void)
 {
 	struct uart8250 uart;
@@ -318,10 +364,12 @@ int main(void)
 	uart8250_init(&uart, 0x1000000, &line, &ops, &s);
 	test_tx(&u, &uart, &s);
 	test_rx(&u, &uart, &s);
+	test_sysrq(&u, &uart, &s);
 	test_regs(&u, &uart, &s);
 	test_tx_full(&u, &uart, &s);
 	test_batch(&u, &uart, &s);
 	test_image(&u, &uart, &s);
+	test_independent(&u, &uart, &s);
 	uart8250_destroy(&uart);
 	return unit_done(&u, "test-uart");
 }

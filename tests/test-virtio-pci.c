@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "devices/pci/host.h"
 #include "devices/virtio/pci.h"
@@ -51,6 +52,10 @@ struct prig {
 	/* what the driver found */
 	uint64_t bar;
 	uint32_t off[5];		/* by cfg_type */
+	unsigned int msix_cap;
+	/* The MSI frame: messages signalled, routes made */
+	unsigned int signals, routes;
+	uint32_t last_data, last_devid;
 };
 
 static int line_set(void *chip, unsigned int spi, bool level)
@@ -194,6 +199,11 @@ static void linux_find_caps(struct unit *u, struct prig *r)
 	while (pos && n++ < 48) {
 		uint8_t type = cfg_rd(r, pos + 3, 1);
 
+		if (cfg_rd(r, pos, 1) == PCI_CAP_ID_MSIX) {
+			r->msix_cap = pos;
+			pos = cfg_rd(r, pos + 1, 1);
+			continue;
+		}
 		CHECK_EQ(u, cfg_rd(r, pos, 1), PCI_CAP_ID_VNDR);
 		CHECK_EQ(u, cfg_rd(r, pos + 4, 1), VIRTIO_PCI_BAR);
 		if (type >= COMMON && type <= DEVICE) {
@@ -209,6 +219,7 @@ static void linux_find_caps(struct unit *u, struct prig *r)
 		pos = cfg_rd(r, pos + 1, 1);
 	}
 	CHECK_EQ(u, found, 0x1e);
+	CHECK(u, r->msix_cap != 0);
 	CHECK_EQ(u, r->off[COMMON], 0);
 	CHECK_EQ(u, r->off[NOTIFY], 0x38);
 	CHECK_EQ(u, r->off[ISR], 0x3c);
@@ -493,6 +504,154 @@ static void test_threads(struct unit *u)
 	prig_down(&r);
 }
 
+/* ---- MSI-X ---- */
+
+static int frame_msi(void *opaque, uint32_t devid, uint64_t addr, uint32_t data)
+{
+	struct prig *r = opaque;
+
+	r->signals++;
+	r->last_devid = devid;
+	r->last_data = data;
+	return 0;
+}
+
+static int frame_route(void *opaque, struct msi_route *rt, uint32_t devid,
+		       uint64_t addr, uint32_t data)
+{
+	struct prig *r = opaque;
+
+	r->routes++;
+	r->last_devid = devid;
+	r->last_data = data;
+	rt->gsi = 100 + data;
+	rt->bound = true;
+	return 0;
+}
+
+static uint64_t msix_acc(struct prig *r, uint64_t off, uint32_t len, bool write,
+			 uint64_t v)
+{
+	struct mmio_access acc = {
+		.offset = (cfg_rd(r, 0x18, 4) & ~0xfULL) + off - MEM_BASE,
+		.len = len, .is_write = write, .data = v,
+	};
+
+	pci_host_window_access(&r->host.window, &acc);
+	return acc.data;
+}
+
+/* How many messages vector v sent through its route since last asked. */
+static uint64_t fired(struct prig *r, unsigned int v)
+{
+	int fd = r->vp->msix.vec[v].route.fd;
+	uint64_t n = 0;
+
+	return fd >= 0 && read(fd, &n, sizeof(n)) == sizeof(n) ? n : 0;
+}
+
+/* Linux's msix_capability_init(), then vp_find_vqs_msix(): a vector each. */
+static void linux_msix(struct unit *u, struct prig *r)
+{
+	unsigned int v, flags = r->msix_cap + 2;
+
+	CHECK_EQ(u, cfg_rd(r, flags, 2), VIRTIO_PCI_MSIX_VECTORS - 1);
+	CHECK_EQ(u, cfg_rd(r, r->msix_cap + 4, 4), VIRTIO_PCI_MSIX_BAR);
+	CHECK_EQ(u, cfg_rd(r, r->msix_cap + 8, 4), VIRTIO_PCI_MSIX_PBA | VIRTIO_PCI_MSIX_BAR);
+	/* Before MSI-X is on, no vector sticks. */
+	wr(r, COMMON, C_MSIX, 2, 0);
+	CHECK_EQ(u, rd(r, COMMON, C_MSIX, 2), VIRTIO_MSI_NO_VECTOR);
+	cfg_wr(r, flags, 2, 0xc000);
+	for (v = 0; v < 3; v++) {
+		msix_acc(r, v * 16, 4, true, 0x08090040);
+		msix_acc(r, v * 16 + 4, 4, true, 0);
+		msix_acc(r, v * 16 + 8, 4, true, 0x20 + v);
+		msix_acc(r, v * 16 + 12, 4, true, 0);
+	}
+	CHECK_EQ(u, r->routes, 0);		/* function-masked still */
+	cfg_wr(r, flags, 2, 0x8000);
+	CHECK_EQ(u, r->routes, 3);
+	CHECK_EQ(u, r->last_devid, 0);		/* slot 0 */
+	wr(r, COMMON, C_MSIX, 2, 0);
+	CHECK_EQ(u, rd(r, COMMON, C_MSIX, 2), 0);
+	for (v = 0; v < 2; v++) {
+		wr(r, COMMON, C_QSEL, 2, v);
+		wr(r, COMMON, C_QMSIX, 2, VIRTIO_PCI_MSIX_VECTORS);
+		CHECK_EQ(u, rd(r, COMMON, C_QMSIX, 2), VIRTIO_MSI_NO_VECTOR);
+		wr(r, COMMON, C_QMSIX, 2, v + 1);
+		CHECK_EQ(u, rd(r, COMMON, C_QMSIX, 2), v + 1);
+	}
+	/* A queue that does not exist has no vector. */
+	wr(r, COMMON, C_QSEL, 2, 5);
+	wr(r, COMMON, C_QMSIX, 2, 1);
+	CHECK_EQ(u, rd(r, COMMON, C_QMSIX, 2), VIRTIO_MSI_NO_VECTOR);
+}
+
+static void test_msix(struct unit *u)
+{
+	struct prig r;
+	unsigned int flags;
+
+	CHECK_EQ(u, prig_up(&r, false), 0);
+	r.host.msi = frame_msi;
+	r.host.msi_route = frame_route;
+	r.host.msi_opaque = &r;
+	linux_scan(u, &r, 0x50004000);
+	linux_up(u, &r, F(VIRTIO_F_VERSION_1));
+	flags = r.msix_cap + 2;
+	linux_msix(u, &r);
+	/* Each queue its own vector; INTx and the queue bit stay quiet. */
+	linux_send(&r, 0, "one");
+	virtio_dev_serve(&r.t.vd);
+	check_echo(u, &r, 0, "one");
+	CHECK_EQ(u, fired(&r, 1), 1);
+	CHECK_EQ(u, fired(&r, 2), 0);
+	linux_send(&r, 1, "two");
+	virtio_dev_serve(&r.t.vd);
+	CHECK_EQ(u, fired(&r, 2), 1);
+	CHECK_EQ(u, fired(&r, 1), 0);
+	CHECK_EQ(u, r.line.level, 0);
+	CHECK_EQ(u, rd(&r, ISR, 0, 1), 0);
+	CHECK_EQ(u, r.signals, 0);
+	/* Config changes on vector 0, the ISR's config bit still set. */
+	virtio_dev_config_changed(&r.t.vd);
+	CHECK_EQ(u, fired(&r, 0), 1);
+	CHECK_EQ(u, r.line.level, 0);
+	CHECK_EQ(u, rd(&r, ISR, 0, 1), VIRTIO_ISR_CONFIG);
+	/* NO_VECTOR: no interrupt at all. */
+	wr(&r, COMMON, C_QSEL, 2, 1);
+	wr(&r, COMMON, C_QMSIX, 2, VIRTIO_MSI_NO_VECTOR);
+	linux_send(&r, 1, "three");
+	virtio_dev_serve(&r.t.vd);
+	CHECK_EQ(u, fired(&r, 2), 0);
+	CHECK_EQ(u, r.line.level, 0);
+	/* A masked vector pends; the PBA tells; the unmask sends it. */
+	msix_acc(&r, 1 * 16 + 12, 4, true, 1);
+	linux_send(&r, 0, "four");
+	virtio_dev_serve(&r.t.vd);
+	CHECK_EQ(u, fired(&r, 1), 0);
+	CHECK_EQ(u, msix_acc(&r, VIRTIO_PCI_MSIX_PBA, 8, false, 0), 1u << 1);
+	msix_acc(&r, 1 * 16 + 12, 4, true, 0);
+	CHECK_EQ(u, fired(&r, 1), 1);
+	CHECK_EQ(u, msix_acc(&r, VIRTIO_PCI_MSIX_PBA, 8, false, 0), 0);
+	/* MSI-X off (pci=nomsi's path): vectors read NO_VECTOR, INTx is back. */
+	cfg_wr(&r, flags, 2, 0);
+	CHECK_EQ(u, rd(&r, COMMON, C_MSIX, 2), VIRTIO_MSI_NO_VECTOR);
+	linux_send(&r, 0, "five");
+	virtio_dev_serve(&r.t.vd);
+	CHECK_EQ(u, fired(&r, 1), 0);
+	CHECK_EQ(u, r.line.level, 1);
+	rd(&r, ISR, 0, 1);
+	CHECK_EQ(u, r.line.level, 0);
+	/* A reset forgets the driver's vectors. */
+	cfg_wr(&r, flags, 2, 0x8000);
+	wr(&r, COMMON, C_STATUS, 1, 0);
+	CHECK_EQ(u, rd(&r, COMMON, C_MSIX, 2), VIRTIO_MSI_NO_VECTOR);
+	wr(&r, COMMON, C_QSEL, 2, 0);
+	CHECK_EQ(u, rd(&r, COMMON, C_QMSIX, 2), VIRTIO_MSI_NO_VECTOR);
+	prig_down(&r);
+}
+
 int main(void)
 {
 	struct unit u = { 0 };
@@ -502,5 +661,6 @@ int main(void)
 	test_intx_disable(&u);
 	test_ioeventfd(&u);
 	test_widths(&u);
+	test_msix(&u);
 	return unit_done(&u, "test-virtio-pci");
 }

@@ -6,16 +6,18 @@ HOST_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -O1 -g \
 HOST_BUILD := $(BUILD)/host
 
 UNIT_TESTS := test-options test-loader test-bus test-uart test-control test-vcpu-exit \
-	test-control-socket
+	test-control-socket test-vcpu-regs test-rtc
 
-test-options_SRCS := tests/test-options.c cli/options.c cli/options-dev.c lib/log.c
+test-options_SRCS := tests/test-options.c cli/options.c cli/options-dev.c cli/options-cpu.c lib/log.c
 test-loader_SRCS := tests/test-loader.c boot/loader.c
 test-bus_SRCS := tests/test-bus.c devices/bus.c
 test-uart_SRCS := tests/test-uart.c devices/uart8250.c
+test-rtc_SRCS := tests/test-rtc.c devices/rtc-cmos.c
 test-control_SRCS := tests/test-control.c host/control-proto.c host/control-kvmtool.c
 test-control-socket_SRCS := tests/test-control-socket.c host/control.c host/control-proto.c \
 	host/control-kvmtool.c host/control-client.c lib/log.c
 test-vcpu-exit_SRCS := tests/test-vcpu-exit.c vcpu/exit.c devices/bus.c lib/log.c
+test-vcpu-regs_SRCS := tests/test-vcpu-regs.c vcpu/regs-fmt.c
 
 define unit_rule
 $(HOST_BUILD)/$(1): $$($(1)_SRCS) tests/unit.h
@@ -31,12 +33,14 @@ include tests/console.mk
 include tests/virtio-dev.mk
 include tests/virtio.mk
 include tests/pci.mk
+include tests/v2m.mk
 
 # Everything under ASan/UBSan; the parts threads share (the userspace GIC,
 # the test device, the console, the MMIO bus) also under TSan.
 unit-test: $(UNIT_TESTS:%=$(HOST_BUILD)/%) $(UGIC_BUILD)/test-ugic \
 		$(UGIC_BUILD)/test-ugic-threads $(TESTDEV_TESTS) $(CONSOLE_TESTS) \
-		$(BUS_TESTS) $(VIRTIO_DEV_TESTS) $(VIRTIO_TESTS) $(PCI_TESTS)
+		$(BUS_TESTS) $(VIRTIO_DEV_TESTS) $(VIRTIO_TESTS) $(PCI_TESTS) \
+		$(V2M_TESTS)
 	@scripts/run-unit-tests.sh $^
 
 .PHONY: unit-test

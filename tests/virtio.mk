@@ -11,14 +11,14 @@
 
 VIRTIO_CORE_SRCS := devices/virtio/virtqueue.c devices/virtio/virtio.c \
 	devices/virtio/mmio.c devices/virtio/mmio-dev.c devices/virtio/transport.c lib/log.c \
-	devices/virtio/pci.c devices/virtio/pci-dev.c devices/pci/config.c devices/pci/host.c
+	devices/virtio/pci.c devices/virtio/pci-dev.c devices/pci/config.c devices/pci/host.c devices/pci/msix.c
 VIRTIO_HARNESS_SRCS := tests/virtio-toy.c tests/virtio-linux.c \
 	tests/virtio-no-fdt.c tests/pci-no-fdt.c
 VIRTIO_DEPS := $(VIRTIO_CORE_SRCS) $(VIRTIO_HARNESS_SRCS) \
 	devices/virtio/virtqueue.h devices/virtio/virtio.h \
 	devices/virtio/mmio.h devices/device.h devices/irq-line.h \
 	devices/mmio.h lib/guest-mem.h lib/thread.h lib/log.h lib/util.h \
-	devices/virtio/pci.h devices/pci/pci.h devices/pci/host.h \
+	devices/virtio/pci.h devices/pci/pci.h devices/pci/host.h devices/pci/msix.h devices/msi.h \
 	tests/unit.h tests/virtio-guest.h tests/virtio-toy.h \
 	tests/virtio-linux.h tests/virtio.mk
 

@@ -50,6 +50,13 @@ static enum vcpu_exit_action vcpu_exit_system_event(const struct vcpu_exit_ctx *
 	return VCPU_EXIT_ERROR;
 }
 
+/* An exit lkvm cannot go on from: the registers first, as kvmtool shows them. */
+static void vcpu_exit_fatal(const struct vcpu_exit_ctx *ctx)
+{
+	if (ctx->fatal)
+		ctx->fatal(ctx->opaque);
+}
+
 enum vcpu_exit_action vcpu_exit_dispatch(const struct vcpu_exit_ctx *ctx,
 					 struct kvm_run *run)
 {
@@ -63,6 +70,9 @@ enum vcpu_exit_action vcpu_exit_dispatch(const struct vcpu_exit_ctx *ctx,
 		return VCPU_EXIT_CONTINUE;
 	case KVM_EXIT_SYSTEM_EVENT:
 		return vcpu_exit_system_event(ctx, run);
+	}
+	vcpu_exit_fatal(ctx);
+	switch (run->exit_reason) {
 	case KVM_EXIT_FAIL_ENTRY:
 		pr_err(th, "vCPU %u: KVM could not enter the guest (hardware reason 0x%llx)",
 		       ctx->id, (unsigned long long)run->fail_entry.hardware_entry_failure_reason);

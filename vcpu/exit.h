@@ -19,6 +19,9 @@ struct vcpu_exit_ctx {
 	struct mmio_bus *bus;
 	unsigned int id;	/* the vCPU's index, for the bus and messages */
 	int loglevel;
+	/* Before the error line of an exit that ends the run: the register dump. */
+	void (*fatal)(void *opaque);
+	void *opaque;
 };
 
 enum vcpu_exit_action vcpu_exit_dispatch(const struct vcpu_exit_ctx *ctx,

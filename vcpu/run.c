@@ -1,17 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The vCPU threads: KVM_RUN and the exits lkvm handles. */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <linux/kvm.h>
 
 #include "lib/log.h"
 #include "lib/thread.h"
 #include "vcpu/exit.h"
+#include "vcpu/regs.h"
 #include "vcpu/vcpu.h"
 #include "machine/vm.h"
 
@@ -70,6 +73,11 @@ static int vcpu_set_kvm_sigmask(struct vcpu *vcpu)
 	return ioctl(vcpu->fd, KVM_SET_SIGNAL_MASK, &mask) ? -errno : 0;
 }
 
+static void vcpu_exit_dump(void *opaque)
+{
+	vcpu_regs_report(opaque, VCPU_REGS_STOPPED);
+}
+
 /* Returns true when the vCPU thread should stop. */
 static bool vcpu_handle_exit(struct vcpu *vcpu)
 {
@@ -82,6 +90,7 @@ static bool vcpu_handle_exit(struct vcpu *vcpu)
 	struct vm *vm = vcpu->vm;
 	struct vcpu_exit_ctx ctx = {
 		.bus = &vm->bus, .id = vcpu->id, .loglevel = vm->cfg.loglevel,
+		.fatal = vcpu_exit_dump, .opaque = vcpu,
 	};
 	enum vcpu_exit_action act = vcpu_exit_dispatch(&ctx, vcpu->run);
 
@@ -133,22 +142,24 @@ static void *vcpu_thread(void *arg)
 	vm_wait_resume(vm);
 	ic = vm->irqchip.ops;
 	while (!atomic_load(&vm->stop_reason)) {
-		int ret;
+		int ret, err;
 
+		vcpu_dump_serve(vcpu);
 		if (atomic_load(&vm->paused)) {
-			vm_wait_resume(vm);
+			vcpu_wait_resume(vcpu);
 			continue;
 		}
 
 		atomic_fetch_add(&vcpu->run_seq, 1);
 		atomic_store(&vcpu->in_kernel, true);
 		ret = ioctl(vcpu->fd, KVM_RUN, 0);
+		err = ret < 0 ? errno : 0;	/* what follows may change errno */
 		atomic_store(&vcpu->in_kernel, false);
 		/*
 		 * Taken before anything a kick asks for is looked at: a kick
 		 * sent after this stays pending and ends the next KVM_RUN.
 		 */
-		if (ret < 0 && errno == EINTR)
+		if (err == EINTR)
 			vcpu_kick_clear();
 		vcpu_count_exit(vcpu, ret);
 		/* Queued writes happened first: replay them before this exit. */
@@ -158,10 +169,11 @@ static void *vcpu_thread(void *arg)
 		if (ic->vcpu_sync)
 			ic->vcpu_sync(&vm->irqchip, vcpu);
 		if (ret < 0) {
-			if (errno == EINTR || errno == EAGAIN)
+			if (err == EINTR || err == EAGAIN)
 				continue;
+			vcpu_regs_report(vcpu, VCPU_REGS_STOPPED);
 			pr_err(vm->cfg.loglevel, "vCPU %u: KVM_RUN failed: %s",
-			       vcpu->id, strerror(errno));
+			       vcpu->id, strerror(err));
 			vm_request_stop(vm, VM_STOP_ERROR);
 			break;
 		}
@@ -169,6 +181,26 @@ static void *vcpu_thread(void *arg)
 			break;
 	}
 	return NULL;
+}
+
+/*
+ * --vcpu-affinity: the vCPU threads run on the given host CPUs only, as
+ * kvmtool pins its vCPU threads. Set from here, on the parked thread,
+ * so that no vCPU thread needs sched_setaffinity in its sandbox.
+ */
+static int vcpu_pin(struct vcpu *vcpu)
+{
+	const struct vm_config *c = &vcpu->vm->cfg;
+	int ret;
+
+	if (!c->has_vcpu_affinity)
+		return 0;
+	ret = -pthread_setaffinity_np(vcpu->thread, sizeof(c->vcpu_affinity),
+				      &c->vcpu_affinity);
+	if (ret)
+		pr_err(c->loglevel, "--vcpu-affinity: cannot pin vCPU %u's thread (%s); give host CPUs that lkvm may run on (see lscpu and taskset -p %d)",
+		       vcpu->id, strerror(-ret), (int)getpid());
+	return ret;
 }
 
 /*
@@ -210,6 +242,9 @@ int vcpus_spawn(struct vm *vm)
 			return ret;
 		}
 		vm->vcpus[i].started = true;
+		ret = vcpu_pin(&vm->vcpus[i]);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }

@@ -5,7 +5,10 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+
+#include "vcpu/regs.h"
 
 struct vm;
 struct kvm_run;
@@ -39,6 +42,10 @@ struct vcpu {
 	atomic_bool kicked;		/* a kick is on its way */
 	atomic_bool kick_hit;		/* a kick revealed a timer level change */
 	struct vcpu_stats stats;
+	/* lkvm debug --dump (vcpu/dump.c): asked by the main thread, answered here. */
+	atomic_bool dump_want;
+	struct vcpu_regs dump;		/* under the VM's pause lock */
+	int dump_ret;			/* 0, or why the registers are missing */
 };
 
 /* The PMU's overflow interrupt (--pmu): PPI 23, as kvmtool and QEMU's virt. */
@@ -57,5 +64,10 @@ void vcpus_kick_all(struct vm *vm);
 void vcpus_join(struct vm *vm);
 unsigned int vcpus_kick_idle(struct vm *vm, unsigned int ticks);
 void vcpus_stats(struct vm *vm, struct vcpu_stats *sum);
+
+void vcpu_dump_serve(struct vcpu *vcpu);
+void vcpu_wait_resume(struct vcpu *vcpu);
+int vcpus_dump(struct vm *vm, unsigned int ms, char **text, size_t *len,
+	       unsigned int *failed);
 
 #endif

@@ -14,15 +14,18 @@
 #define GIC_FDT_IRQ_TYPE_SPI	0
 #define IRQ_TYPE_LEVEL_HIGH	4
 /*
- * The GIC node's #address-cells (gic/gic-fdt.c): the parent unit
- * address in each interrupt-map entry has that many cells.
+ * The GIC node's #address-cells (gic/gic-fdt.c: 0, or 2 with an MSI
+ * frame below it): the parent unit address in each interrupt-map
+ * entry has that many cells, zeros.
  */
-#define PCI_FDT_GIC_ADDR_CELLS	0
+#define PCI_FDT_GIC_ADDR_CELLS_MAX	2
 /* phys.hi of a PCI address (IEEE 1275 PCI binding): space code, devfn. */
 #define PCI_FDT_SPACE_IO	0x01000000u
 #define PCI_FDT_SPACE_MEM32	0x02000000u
 #define PCI_FDT_DEVFN(slot)	((slot) << 11)
-#define PCI_FDT_MAP_CELLS	(3 + 1 + 1 + PCI_FDT_GIC_ADDR_CELLS + 3)
+#define PCI_FDT_MAP_CELLS	(3 + 1 + 1 + PCI_FDT_GIC_ADDR_CELLS_MAX + 3)
+/* msi-map covers every requester ID of the bus: the ID is the device's. */
+#define PCI_FDT_RID_SPAN	0x10000
 
 static int pci_fdt_ranges(struct pci_host *h, void *fdt)
 {
@@ -47,9 +50,11 @@ static int pci_fdt_irq_map(struct pci_host *h, void *fdt)
 	fdt32_t mask[] = {
 		cpu_to_fdt32(PCI_FDT_DEVFN(PCI_HOST_SLOTS - 1)), 0, 0, cpu_to_fdt32(7),
 	};
-	unsigned int s, n = 0;
+	unsigned int s, c, n = 0;
 	int ret;
 
+	if (h->gic_addr_cells > PCI_FDT_GIC_ADDR_CELLS_MAX)
+		return -FDT_ERR_BADVALUE;
 	for (s = 0; s < h->nr_slots; s++) {
 		struct pci_dev *pdev = h->slots[s];
 
@@ -60,6 +65,8 @@ static int pci_fdt_irq_map(struct pci_host *h, void *fdt)
 		map[n++] = 0;
 		map[n++] = cpu_to_fdt32(1);		/* INTA */
 		map[n++] = cpu_to_fdt32(h->gic_phandle);
+		for (c = 0; c < h->gic_addr_cells; c++)
+			map[n++] = 0;
 		map[n++] = cpu_to_fdt32(GIC_FDT_IRQ_TYPE_SPI);
 		map[n++] = cpu_to_fdt32(pdev->intx->spi);
 		map[n++] = cpu_to_fdt32(IRQ_TYPE_LEVEL_HIGH);
@@ -68,6 +75,24 @@ static int pci_fdt_irq_map(struct pci_host *h, void *fdt)
 		return 0;
 	ret = fdt_property(fdt, "interrupt-map", map, n * sizeof(map[0]));
 	return ret ?: fdt_property(fdt, "interrupt-map-mask", mask, sizeof(mask));
+}
+
+/*
+ * The MSI frame the functions' messages go to: msi-map when it takes a
+ * device ID (#msi-cells = 1, the ITS: Linux finds a PCI domain only
+ * through msi-map then), else msi-parent (GICv2m frames).
+ */
+static int pci_fdt_msi(struct pci_host *h, void *fdt)
+{
+	fdt32_t map[] = {
+		0, cpu_to_fdt32(h->msi_phandle), 0, cpu_to_fdt32(PCI_FDT_RID_SPAN),
+	};
+
+	if (!h->msi_phandle)
+		return 0;
+	if (h->msi_cells == 1)
+		return fdt_property(fdt, "msi-map", map, sizeof(map));
+	return fdt_property_u32(fdt, "msi-parent", h->msi_phandle);
 }
 
 int pci_host_fdt_node(struct device *dev, void *fdt)
@@ -94,5 +119,6 @@ int pci_host_fdt_node(struct device *dev, void *fdt)
 	ret = ret ?: fdt_property(fdt, "reg", reg, sizeof(reg));
 	ret = ret ?: pci_fdt_ranges(h, fdt);
 	ret = ret ?: pci_fdt_irq_map(h, fdt);
+	ret = ret ?: pci_fdt_msi(h, fdt);
 	return ret ?: fdt_end_node(fdt);
 }

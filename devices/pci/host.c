@@ -199,6 +199,16 @@ int pci_dev_signal_msi(struct pci_dev *pdev, uint64_t addr, uint32_t data)
 	return h->msi(h->msi_opaque, pdev->slot << 3, addr, data);
 }
 
+int pci_dev_route_msi(struct pci_dev *pdev, struct msi_route *r,
+		      uint64_t addr, uint32_t data)
+{
+	struct pci_host *h = pdev->host;
+
+	if (!h || !h->msi_route)
+		return -EOPNOTSUPP;
+	return h->msi_route(h->msi_opaque, r, pdev->slot << 3, addr, data);
+}
+
 /* ---- the two regions ---- */
 
 /* The function an ECAM offset names: bus 0, function 0 only. */

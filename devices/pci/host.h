@@ -25,6 +25,7 @@
 
 #include "devices/device.h"
 #include "devices/mmio.h"
+#include "devices/msi.h"
 #include "devices/pci/pci.h"
 
 #define PCI_HOST_SLOTS		32
@@ -57,11 +58,25 @@ struct pci_host {
 	struct pci_decode decode[PCI_HOST_DECODE_MAX];	/* sorted by base */
 	unsigned int nr_decode;
 	/*
-	 * Where an MSI would be delivered (the ITS or GICv2m, later): the
-	 * requester ID, the message's address and data. NULL for now.
+	 * Where the functions' MSIs go (the GIC's MSI frame): msi sends
+	 * one message, the requester ID with it; msi_route (optional)
+	 * makes or updates r so that a write to r->fd sends the message
+	 * with no exit (devices/msi.h). On vCPU threads and the devices'
+	 * I/O threads. NULL: no MSI frame, MSI-X messages go nowhere.
 	 */
 	int (*msi)(void *opaque, uint32_t devid, uint64_t addr, uint32_t data);
+	int (*msi_route)(void *opaque, struct msi_route *r, uint32_t devid,
+			 uint64_t addr, uint32_t data);
 	void *msi_opaque;
+	/*
+	 * For the DT node, set before it is written: the MSI frame's
+	 * phandle and #msi-cells (0: none; 1: msi-map, else msi-parent),
+	 * and the GIC node's #address-cells (interrupt-map's parent unit
+	 * address).
+	 */
+	uint32_t msi_phandle;
+	uint32_t msi_cells;
+	uint32_t gic_addr_cells;
 };
 
 /*

@@ -152,9 +152,14 @@ void pci_dev_place_bar(struct pci_dev *pdev, unsigned int bar, uint32_t addr);
 void pci_dev_set_command(struct pci_dev *pdev, uint16_t bits);
 
 /*
- * Where an MSI would go: later work (MSI-X through the ITS or GICv2m)
- * delivers it through the bridge; until then -EOPNOTSUPP.
+ * An MSI of the function, through the bridge to the GIC's MSI frame,
+ * the requester ID (bus 0, devfn slot << 3) as its device ID:
+ * -EOPNOTSUPP where there is no frame. route makes or updates r for
+ * the message (devices/msi.h); -EOPNOTSUPP where the frame cannot.
  */
+struct msi_route;
 int pci_dev_signal_msi(struct pci_dev *pdev, uint64_t addr, uint32_t data);
+int pci_dev_route_msi(struct pci_dev *pdev, struct msi_route *r,
+		      uint64_t addr, uint32_t data);
 
 #endif

@@ -126,16 +126,24 @@ static void vpci_bar_moved(struct pci_dev *pdev, unsigned int bar, uint64_t addr
 		 vd->name, (unsigned long long)addr, strerror(-ret));
 }
 
+/*
+ * A config write (the bridge's lock held): MSI-X Enable or Function
+ * Mask may have changed; INTx stops while MSI-X is on, and resumes
+ * with the ISR when it goes off.
+ */
+static void vpci_config_written(struct pci_dev *pdev, uint32_t off, uint32_t len)
+{
+	struct virtio_pci *vp = pdev->priv;
+
+	pci_msix_config_written(&vp->msix, off, len);
+	virtio_pci_intx_sync(vp);
+}
+
 static const struct pci_dev_ops virtio_pci_ops = {
 	.bar_access = virtio_pci_bar_access,
 	.bar_moved = vpci_bar_moved,
+	.config_written = vpci_config_written,
 };
-
-/* The core's interrupt hook: INTA follows the ISR. */
-static void vpci_interrupt(struct virtio_dev *vd, unsigned int q)
-{
-	virtio_pci_intx_sync(vd->transport);
-}
 
 /* ---- the device ---- */
 
@@ -163,6 +171,7 @@ static void vpci_dev_destroy(struct device *dev)
 		vpci_ioeventfds(vp, vp->notify_bound, false);
 	vp->notify_bound = 0;
 	virtio_dev_destroy(vp->vd);
+	pci_msix_destroy(&vp->msix);
 	pci_dev_destroy(&vp->pdev);
 	pthread_mutex_destroy(&vp->isr_lock);
 	free(vp);
@@ -205,7 +214,13 @@ static int vpci_function(struct virtio_pci *vp)
 		return ret;
 	vp->pdev.name = vd->name;
 	ret = pci_dev_add_bar(&vp->pdev, VIRTIO_PCI_BAR, VIRTIO_PCI_BAR_SIZE);
+	ret = ret ?: pci_dev_add_bar(&vp->pdev, VIRTIO_PCI_MSIX_BAR,
+				     VIRTIO_PCI_MSIX_BAR_SIZE);
 	ret = ret ?: vpci_add_caps(&vp->pdev);
+	/* MSI-X: a vector a queue, one for config changes (devices/virtio/pci.h). */
+	ret = ret ?: pci_msix_init(&vp->msix, &vp->pdev, VIRTIO_PCI_MSIX_VECTORS,
+				   VIRTIO_PCI_MSIX_BAR, VIRTIO_PCI_MSIX_TABLE,
+				   VIRTIO_PCI_MSIX_PBA);
 	if (ret) {
 		pci_dev_destroy(&vp->pdev);
 		return ret;
@@ -238,8 +253,9 @@ int virtio_pci_create(struct virtio_pci *vp, struct virtio_dev *vd,
 	ret = vpci_function(vp);
 	if (ret)
 		goto err_lock;
-	vd->interrupt = vpci_interrupt;
+	vd->interrupt = virtio_pci_interrupt;
 	vd->transport = vp;
+	virtio_pci_reset_transport(vp);
 	vp->ioeventfd = vd->host_ops && vd->host_ops->ioeventfd;
 	vp->dev = (struct device) {
 		.ops = &virtio_pci_dev_ops, .name = vd->name, .priv = vp,
@@ -254,6 +270,7 @@ err_pdev:
 	if (vp->notify_bound)
 		vpci_ioeventfds(vp, vp->notify_bound, false);
 	vd->interrupt = NULL;
+	pci_msix_destroy(&vp->msix);
 	pci_dev_destroy(&vp->pdev);
 err_lock:
 	pthread_mutex_destroy(&vp->isr_lock);

@@ -11,8 +11,10 @@
  * written) is under vd->lock.
  */
 #include <errno.h>
+#include <string.h>
 
 #include "devices/virtio/pci.h"
+#include "lib/log.h"
 
 enum {
 	CC_DFSELECT		= 0x00,
@@ -77,12 +79,101 @@ static void vpci_set(struct virtio_pci *vp, uint32_t *field, uint32_t v)
 
 void virtio_pci_reset_transport(struct virtio_pci *vp)
 {
+	unsigned int q;
+
 	pthread_mutex_lock(&vp->vd->lock);
 	vp->dev_features_sel = 0;
 	vp->drv_features_sel = 0;
 	vp->queue_sel = 0;
 	vp->drv_features = 0;
+	/* As QEMU: the driver assigns its vectors again after a reset. */
+	vp->config_vector = VIRTIO_MSI_NO_VECTOR;
+	for (q = 0; q < VIRTIO_MAX_QUEUES; q++)
+		vp->queue_vector[q] = VIRTIO_MSI_NO_VECTOR;
 	pthread_mutex_unlock(&vp->vd->lock);
+}
+
+/* ---- MSI-X vectors (4.1.4.3, 4.1.5.1.2) ---- */
+
+/* The selected queue's vector, or config's; NULL for no such queue. */
+static uint16_t *vpci_vector(struct virtio_pci *vp, bool config)
+{
+	if (config)
+		return &vp->config_vector;
+	return vp->queue_sel < vp->vd->nr_queues ? &vp->queue_vector[vp->queue_sel] : NULL;
+}
+
+/* NO_VECTOR while MSI-X is off: the driver then uses INTx. */
+static uint16_t vpci_read_vector(struct virtio_pci *vp, bool config)
+{
+	bool on = pci_msix_enabled(&vp->msix);
+	uint16_t v = VIRTIO_MSI_NO_VECTOR, *p;
+
+	pthread_mutex_lock(&vp->vd->lock);
+	p = vpci_vector(vp, config);
+	if (p && on)
+		v = *p;
+	pthread_mutex_unlock(&vp->vd->lock);
+	return v;
+}
+
+/*
+ * A vector past the table, or any while MSI-X is off, is kept as
+ * NO_VECTOR, which the driver reads back to learn the mapping failed.
+ */
+static void vpci_write_vector(struct virtio_pci *vp, bool config, uint16_t val)
+{
+	bool on = pci_msix_enabled(&vp->msix);
+	uint16_t *p;
+
+	if (!on || val >= vp->msix.nr)
+		val = VIRTIO_MSI_NO_VECTOR;
+	pthread_mutex_lock(&vp->vd->lock);
+	p = vpci_vector(vp, config);
+	if (p)
+		*p = val;
+	pthread_mutex_unlock(&vp->vd->lock);
+}
+
+/* The vector for an interrupt of queue q (VIRTIO_NO_QUEUE: config). */
+static uint16_t vpci_event_vector(struct virtio_pci *vp, unsigned int q)
+{
+	uint16_t v = VIRTIO_MSI_NO_VECTOR;
+
+	pthread_mutex_lock(&vp->vd->lock);
+	if (q == VIRTIO_NO_QUEUE)
+		v = vp->config_vector;
+	else if (q < VIRTIO_MAX_QUEUES)
+		v = vp->queue_vector[q];
+	pthread_mutex_unlock(&vp->vd->lock);
+	return v;
+}
+
+void virtio_pci_interrupt(struct virtio_dev *vd, unsigned int q)
+{
+	struct virtio_pci *vp = vd->transport;
+	uint16_t v = vpci_event_vector(vp, q);
+	int ret;
+
+	if (!pci_msix_enabled(&vp->msix)) {
+		virtio_pci_intx_sync(vp);
+		return;
+	}
+	/* With MSI-X the queue bit is not used (4.1.4.5.1); config's stays. */
+	if (q != VIRTIO_NO_QUEUE)
+		atomic_fetch_and(&vd->isr, ~(unsigned int)VIRTIO_ISR_QUEUE);
+	if (v == VIRTIO_MSI_NO_VECTOR)
+		return;
+	ret = pci_msix_notify(&vp->msix, v);
+	if (ret == -ENODEV) {
+		/* MSI-X went off meanwhile: INTx it is. */
+		if (q != VIRTIO_NO_QUEUE)
+			atomic_fetch_or(&vd->isr, VIRTIO_ISR_QUEUE);
+		virtio_pci_intx_sync(vp);
+	} else if (ret) {
+		pr_debug(vd->loglevel, "%s: MSI-X vector %u: %s", vd->name, v,
+			 strerror(-ret));
+	}
 }
 
 /* ---- reads ---- */
@@ -139,9 +230,8 @@ static uint64_t vpci_read_common(struct virtio_pci *vp, uint64_t off)
 	case CC_DF:		return vpci_read_features(vp, true);
 	case CC_GFSELECT:	return vpci_get(vp, &vp->drv_features_sel);
 	case CC_GF:		return vpci_read_features(vp, false);
-	/* No MSI-X (yet): every vector reads as NO_VECTOR (4.1.4.3.1). */
-	case CC_MSIX_CONFIG:
-	case CC_Q_MSIX:		return VIRTIO_MSI_NO_VECTOR;
+	case CC_MSIX_CONFIG:	return vpci_read_vector(vp, true);
+	case CC_Q_MSIX:		return vpci_read_vector(vp, false);
 	case CC_NUM_QUEUES:	return vd->nr_queues;
 	case CC_STATUS:		return virtio_dev_status(vd);
 	case CC_CFG_GENERATION:
@@ -224,8 +314,12 @@ static void vpci_write_common(struct virtio_pci *vp, uint64_t off,
 	case CC_Q_ENABLE:
 		virtio_dev_queue_ready(vd, vpci_get(vp, &vp->queue_sel), val & 1);
 		return;
+	case CC_MSIX_CONFIG:
+	case CC_Q_MSIX:
+		vpci_write_vector(vp, off == CC_MSIX_CONFIG, val);
+		return;
 	}
-	/* MSI-X vectors, read-only fields: nothing to do. */
+	/* Read-only fields: nothing to do. */
 	if (off >= CC_Q_DESC)
 		vpci_write_addr(vp, off, len, val);
 }
@@ -250,8 +344,12 @@ static uint8_t vpci_isr_read(struct virtio_pci *vp)
 
 void virtio_pci_intx_sync(struct virtio_pci *vp)
 {
+	bool level;
+
 	pthread_mutex_lock(&vp->isr_lock);
-	pci_dev_set_intx(&vp->pdev, atomic_load(&vp->vd->isr) != 0);
+	/* A function with MSI-X enabled must not use INTx (PCI 3.0, 6.8.2). */
+	level = atomic_load(&vp->vd->isr) != 0 && !pci_msix_enabled(&vp->msix);
+	pci_dev_set_intx(&vp->pdev, level);
 	pthread_mutex_unlock(&vp->isr_lock);
 }
 
@@ -315,6 +413,9 @@ int virtio_pci_bar_access(struct pci_dev *pdev, unsigned int bar,
 		acc->data = 0;
 	if (bar == VIRTIO_PCI_BAR && acc->len)
 		ret = vpci_access(vp, acc);
+	else if (bar == VIRTIO_PCI_MSIX_BAR && vp->msix.pdev &&
+		 !pci_msix_bar_access(&vp->msix, acc, &ret))
+		ret = -EINVAL;	/* the BAR past the table and PBA */
 	if (ret && !acc->is_write)
 		acc->data = 0;
 	return ret;

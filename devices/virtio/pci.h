@@ -7,16 +7,22 @@
  * function on lkvm's host bridge (devices/pci/) whose BAR 1, a 4 KiB
  * memory BAR, holds the four regions the vendor capabilities point
  * at, laid out as kvmtool lays them out. BAR 0 (kvmtool's legacy I/O
- * BAR) is not implemented: lkvm has no port I/O. BAR 2 is left for
- * MSI-X's table. Until MSI-X exists the interrupt is INTA, a level
- * line that is high while the ISR is non-zero and that the driver's
- * read of the ISR (which clears it) lowers.
+ * BAR) is not implemented: lkvm has no port I/O. BAR 2 holds MSI-X's
+ * table and PBA, kvmtool's layout: a vector for each of up to 32
+ * queues and one for config changes, the PBA right after the table.
+ *
+ * With MSI-X enabled, an interrupt is the message of the vector the
+ * driver assigned to the queue (or to config changes), none for
+ * NO_VECTOR, and the ISR's queue bit is not used. Otherwise it is
+ * INTA, a level line that is high while the ISR is non-zero and that
+ * the driver's read of the ISR (which clears it) lowers.
  */
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "devices/device.h"
+#include "devices/pci/msix.h"
 #include "devices/pci/pci.h"
 #include "devices/virtio/virtio.h"
 
@@ -37,6 +43,11 @@
 #define VIRTIO_PCI_SUBSYS_ID_BASE	0x0040
 #define VIRTIO_PCI_REVISION		1	/* non-transitional (4.1.2.1) */
 #define VIRTIO_MSI_NO_VECTOR		0xffff
+#define VIRTIO_PCI_MSIX_BAR		2
+#define VIRTIO_PCI_MSIX_BAR_SIZE	0x1000
+#define VIRTIO_PCI_MSIX_VECTORS		33	/* kvmtool's: 32 queues + config */
+#define VIRTIO_PCI_MSIX_TABLE		0x000
+#define VIRTIO_PCI_MSIX_PBA		(VIRTIO_PCI_MSIX_VECTORS * 16)
 
 struct virtio_pci {
 	struct device dev;		/* what the board lists */
@@ -52,6 +63,10 @@ struct virtio_pci {
 	uint32_t drv_features_sel;
 	uint32_t queue_sel;
 	uint64_t drv_features;		/* being written, before FEATURES_OK */
+	/* The driver's MSI-X vectors (NO_VECTOR: none), under vd->lock. */
+	uint16_t config_vector;
+	uint16_t queue_vector[VIRTIO_MAX_QUEUES];
+	struct pci_msix msix;
 };
 
 /*
@@ -72,8 +87,14 @@ int virtio_pci_create(struct virtio_pci *vp, struct virtio_dev *vd,
  */
 int virtio_pci_bar_access(struct pci_dev *pdev, unsigned int bar,
 			  struct mmio_access *acc);
-/* The INTx level follows the ISR (the core's interrupt hook). */
+/*
+ * BAR 2's table and PBA are also reached through virtio_pci_bar_access.
+ * The INTx level follows the ISR while MSI-X is disabled; low while it
+ * is enabled.
+ */
 void virtio_pci_intx_sync(struct virtio_pci *vp);
+/* The core's interrupt hook: queue q's (or config's) vector, else INTx. */
+void virtio_pci_interrupt(struct virtio_dev *vd, unsigned int q);
 /* Forget what the driver wrote to the transport (status 0). */
 void virtio_pci_reset_transport(struct virtio_pci *vp);
 

@@ -101,7 +101,7 @@ static void opt_check_config(const struct opt_args *a,
 	FUZZ_CHECK(!cfg->ram_size || cfg->ram_size >= SZ_1M);
 	FUZZ_CHECK(cfg->ram_size <= MEMMAP_RAM_MAX);
 	FUZZ_CHECK(IS_ALIGNED(cfg->ram_size, SZ_1M));
-	FUZZ_CHECK(cfg->irqchip <= IRQCHIP_USER);
+	FUZZ_CHECK(cfg->irqchip <= IRQCHIP_GICV2M);
 	FUZZ_CHECK(cfg->loglevel >= LOG_ERROR && cfg->loglevel <= LOG_DEBUG);
 }
 

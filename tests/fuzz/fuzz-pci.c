@@ -5,11 +5,17 @@
  * value) and any access to the memory window, with three functions of
  * different BAR layouts behind it and their INTx driven at random.
  *
- * Input: operations, each an opcode byte (modulo 4):
+ * The first function also has MSI-X (devices/pci/msix.c): its table
+ * and PBA in BAR 2, messages to a recording frame that routes them.
+ *
+ * Input: operations, each an opcode byte (modulo 6):
  *   0 ECAM access: u32 offset (any), u8 len, u8 write, u64 data
- *   1 ECAM access to a header register: u8 slot, u8 reg, u8 len, u8 write, u32 data
+ *   1 ECAM access to a header register or capability: u8 slot, u8 reg,
+ *     u8 len, u8 write, u32 data
  *   2 window access: u32 offset, u8 len, u8 write, u64 data
  *   3 INTx: u8 slot, u8 level
+ *   4 MSI-X table or PBA access: u16 offset, u8 len, u8 write, u64 data
+ *   5 MSI-X message: u8 vector (any)
  *
  * Checked after every operation: IDs, header type, pin and capability
  * list never change; a BAR decodes only with memory decoding on,
@@ -18,16 +24,21 @@
  * (bar_moved); a window access reaches only a BAR that decodes there,
  * at the right offset; each INTx line is high exactly when the device
  * asks and INTx Disable is clear, and Interrupt Status tells the
- * device's level.
+ * device's level. MSI-X: the control bits follow the capability, the
+ * table size never changes, an enabled unmasked vector never stays
+ * pending, a message leaves only from one, reserved bits stay zero.
  */
 #include <errno.h>
 
 #include "devices/pci/host.h"
+#include "devices/pci/msix.h"
 #include "tests/fuzz/fuzz.h"
 
 #define MEM_BASE	0x50000000ULL
 #define MEM_SIZE	0x30000000ULL
 #define NR_DEVS		3
+#define MSIX_NR		40
+#define MSIX_PBA	0x1000
 
 struct fdev {
 	struct pci_dev pdev;
@@ -41,6 +52,9 @@ struct fz {
 	struct pci_host h;
 	struct fdev d[NR_DEVS];
 	uint64_t want_addr;		/* the window access being made */
+	struct pci_msix msix;		/* the first function's */
+	bool msix_hit;			/* the access went to its table or PBA */
+	unsigned long msgs;		/* messages the frame took */
 };
 
 static struct fz *cur;
@@ -48,12 +62,46 @@ static struct fz *cur;
 static int fdev_bar(struct pci_dev *pdev, unsigned int bar,
 		    struct mmio_access *acc)
 {
+	int ret;
+
 	FUZZ_CHECK(bar < PCI_NR_BARS && pdev->decode[bar]);
 	FUZZ_CHECK(acc->offset < pdev->bar_size[bar]);
 	FUZZ_CHECK(acc->len <= pdev->bar_size[bar] - acc->offset);
 	FUZZ_CHECK_EQ(pdev->decode[bar] + acc->offset, cur->want_addr);
+	if (pdev == &cur->d[0].pdev && bar == 2 &&
+	    pci_msix_bar_access(&cur->msix, acc, &ret)) {
+		cur->msix_hit = true;
+		return ret;
+	}
 	if (!acc->is_write)
 		acc->data = 0x5a;
+	return 0;
+}
+
+static void fdev_written(struct pci_dev *pdev, uint32_t off, uint32_t len)
+{
+	if (pdev == &cur->d[0].pdev)
+		pci_msix_config_written(&cur->msix, off, len);
+}
+
+/* The frame: any message is taken; routes work for even data only. */
+static int frame_msi(void *opaque, uint32_t devid, uint64_t addr, uint32_t data)
+{
+	FUZZ_CHECK_EQ(devid, 0);
+	cur->msgs++;
+	return 0;
+}
+
+static int frame_route(void *opaque, struct msi_route *r, uint32_t devid,
+		       uint64_t addr, uint32_t data)
+{
+	FUZZ_CHECK_EQ(devid, 0);
+	FUZZ_CHECK(r->fd >= 0);
+	if (data & 1)
+		return -ENOSPC;
+	if (r->gsi < 0)
+		r->gsi = 64;
+	r->bound = true;
 	return 0;
 }
 
@@ -70,6 +118,7 @@ static void fdev_moved(struct pci_dev *pdev, unsigned int bar, uint64_t addr)
 
 static const struct pci_dev_ops fdev_ops = {
 	.bar_access = fdev_bar, .bar_moved = fdev_moved,
+	.config_written = fdev_written,
 };
 
 static int line_set(void *chip, unsigned int spi, bool level)
@@ -99,6 +148,8 @@ static void fz_setup(struct fz *z)
 	uint8_t off;
 
 	FUZZ_CHECK_EQ(pci_host_init(&z->h, &map, 1, -1), 0);
+	z->h.msi = frame_msi;
+	z->h.msi_route = frame_route;
 	for (i = 0; i < NR_DEVS; i++) {
 		struct fdev *f = &z->d[i];
 		struct pci_dev_id id = { .vendor = 0x1af4, .device = 0x1040 + i,
@@ -110,6 +161,9 @@ static void fz_setup(struct fz *z)
 				FUZZ_CHECK_EQ(pci_dev_add_bar(&f->pdev, b, bar_layout[i][b]), 0);
 		for (b = 0; b <= i; b++)
 			FUZZ_CHECK_EQ(pci_dev_add_cap(&f->pdev, PCI_CAP_ID_VNDR, 16 + 4 * b, &off), 0);
+		if (!i)
+			FUZZ_CHECK_EQ(pci_msix_init(&z->msix, &f->pdev, MSIX_NR, 2,
+						    0, MSIX_PBA), 0);
 		f->line = (struct irq_line) { .ops = &line_ops, .chip = f, .irqfd = -1 };
 		if (i != 1)
 			pci_dev_set_pin(&f->pdev, &f->line);
@@ -152,6 +206,29 @@ static void check_dev(struct fz *z, struct fdev *f)
 		FUZZ_CHECK(cmd & PCI_COMMAND_MEMORY);
 		FUZZ_CHECK_EQ(at, pci_dev_bar_addr(p, b));
 		FUZZ_CHECK(at >= MEM_BASE && at + size <= MEM_BASE + MEM_SIZE);
+	}
+}
+
+static void check_msix(struct fz *z)
+{
+	struct pci_msix *m = &z->msix;
+	uint64_t ctrl;
+	unsigned int v;
+
+	FUZZ_CHECK_EQ(pci_cfg_read(m->pdev, m->cap + PCI_MSIX_FLAGS, 2, &ctrl), 0);
+	FUZZ_CHECK_EQ(ctrl & PCI_MSIX_FLAGS_QSIZE, MSIX_NR - 1);
+	FUZZ_CHECK_EQ(m->enabled, !!(ctrl & PCI_MSIX_FLAGS_ENABLE));
+	FUZZ_CHECK_EQ(m->fmasked, !!(ctrl & PCI_MSIX_FLAGS_MASKALL));
+	FUZZ_CHECK_EQ(cfg32(m->pdev, m->cap + PCI_MSIX_PBA), MSIX_PBA | 2);
+	FUZZ_CHECK_EQ(m->sent, z->msgs + m->routed_sent);
+	for (v = 0; v < MSIX_NR; v++) {
+		struct pci_msix_vector *vec = &m->vec[v];
+
+		FUZZ_CHECK(!(vec->ctrl & ~1u) && !(vec->addr_lo & 3));
+		if (m->enabled && !m->fmasked && !vec->ctrl)
+			FUZZ_CHECK(!vec->pending);
+		if (vec->routed)
+			FUZZ_CHECK(vec->route.fd >= 0 && !(vec->data & 1));
 	}
 }
 
@@ -199,7 +276,7 @@ static void fz_op(struct fz *z, unsigned int op, struct fuzz_input *in)
 		break;
 	case 1:
 		slot = fuzz_u8(in) % 4;
-		off = ((uint64_t)slot << 15) | (fuzz_u8(in) % 0x44);
+		off = ((uint64_t)slot << 15) | (fuzz_u8(in) % 0x60);
 		len = fz_len(in);
 		write = fuzz_u8(in) & 1;
 		fz_cfg(z, off, len, write, fuzz_u32(in) | (fuzz_u8(in) & 1 ? 0xffffffffULL : 0));
@@ -214,8 +291,9 @@ static void fz_op(struct fz *z, unsigned int op, struct fuzz_input *in)
 		acc = (struct mmio_access) { .offset = off, .len = len,
 					     .is_write = write, .data = data };
 		z->want_addr = MEM_BASE + off;
+		z->msix_hit = false;
 		if (!pci_host_window_access(&z->h.window, &acc) && !write)
-			FUZZ_CHECK_EQ(acc.data, 0x5a);
+			FUZZ_CHECK(z->msix_hit || acc.data == 0x5a);
 		else if (!write)
 			FUZZ_CHECK_EQ(acc.data, 0);
 		break;
@@ -224,6 +302,26 @@ static void fz_op(struct fz *z, unsigned int op, struct fuzz_input *in)
 		slot = fuzz_u8(in) % NR_DEVS;
 		pci_dev_set_intx(&z->d[slot].pdev, fuzz_u8(in) & 1);
 		break;
+	case 4: {
+		struct mmio_access acc;
+		int ret = 0;
+
+		off = fuzz_u16(in) % 0x1010;
+		len = fz_len(in);
+		write = fuzz_u8(in) & 1;
+		acc = (struct mmio_access) { .offset = off, .len = len,
+					     .is_write = write, .data = fuzz_u64(in) };
+		if (pci_msix_bar_access(&z->msix, &acc, &ret) && ret && !write)
+			FUZZ_CHECK_EQ(acc.data, 0);
+		break;
+	}
+	case 5: {
+		unsigned int v = fuzz_u8(in);
+		int ret = pci_msix_notify(&z->msix, v);
+
+		FUZZ_CHECK(v < MSIX_NR ? ret == 0 || ret == -ENODEV : ret == -EINVAL);
+		break;
+	}
 	}
 }
 
@@ -239,11 +337,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_input_init(&in, data, size);
 	fz_setup(z);
 	while (!fuzz_input_done(&in)) {
-		fz_op(z, fuzz_u8(&in) % 4, &in);
+		fz_op(z, fuzz_u8(&in) % 6, &in);
 		for (i = 0; i < NR_DEVS; i++)
 			check_dev(z, &z->d[i]);
 		check_overlaps(z);
+		check_msix(z);
 	}
+	pci_msix_destroy(&z->msix);
 	for (i = 0; i < NR_DEVS; i++)
 		pci_dev_destroy(&z->d[i].pdev);
 	pci_host_destroy(&z->h);

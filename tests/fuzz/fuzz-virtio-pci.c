@@ -19,9 +19,14 @@
  *   7 the INTx handler: read the ISR
  *   8 BAR 1 moved: u32 address, u8 command register
  *   9 a notify KVM took (the queue's eventfd written): u8 queue
+ *  10 MSI-X table or PBA access (BAR 2): u16 offset, u8 len, u8 write, u64 data
+ *  11 MSI-X control: u8 (bit 0 Enable, bit 1 Function Mask), then
+ *     vectors for config and every queue: u8 each (0xff: NO_VECTOR)
  *
  * Checked after every operation: the IDs never change; the INTx line
- * is high exactly when the ISR is non-zero and INTx Disable is clear;
+ * is high exactly when the ISR is non-zero, INTx Disable is clear and
+ * MSI-X is disabled; the driver's vectors are NO_VECTOR or in the
+ * table; every MSI-X message left from an enabled, unmasked vector;
  * the ISR holds only its two bits; the notify ioeventfds are all on
  * or all off, on exactly at BAR 1's notify address while it decodes;
  * FEATURES_OK only with offered features and VERSION_1, DRIVER_OK only
@@ -39,7 +44,7 @@
 #define QAREA(q)	(GUEST_RAM_BASE + 0x1000 + 0x3000ULL * (q))
 #define BUFS		(GUEST_RAM_BASE + 0xd000)
 #define CONFIG_SIZE	20
-#define OP_COUNT	10
+#define OP_COUNT	12
 
 struct fz {
 	struct virtio_dev vd;
@@ -54,7 +59,10 @@ struct fz {
 	int efds_on;
 	uint64_t efd_addr;
 	uint64_t bar;			/* where the driver put BAR 1 */
+	unsigned long msgs;		/* MSI-X messages the frame took */
 };
+
+static struct fz *cur;
 
 static void toy_config_read(struct virtio_dev *vd, uint32_t off, void *buf,
 			    uint32_t len)
@@ -144,6 +152,17 @@ static int host_ioeventfd(void *host, uint64_t addr, uint32_t len, bool match,
 }
 
 static const struct device_host_ops host_ops = { .ioeventfd = host_ioeventfd };
+
+/* The MSI frame, without a fast path: every message comes here. */
+static int frame_msi(void *opaque, uint32_t devid, uint64_t addr, uint32_t data)
+{
+	struct pci_msix *m = &cur->vp->msix;
+
+	FUZZ_CHECK_EQ(devid, 0);
+	FUZZ_CHECK(m->enabled && !m->fmasked);
+	cur->msgs++;
+	return 0;
+}
 
 /* ---- the guest's accesses ---- */
 
@@ -250,6 +269,41 @@ static void fz_request(struct fz *z, struct fuzz_input *in)
 	wr(z, 0x38, 2, q);
 }
 
+static void fz_msix_access(struct fz *z, struct fuzz_input *in)
+{
+	uint64_t base = z->vp->pdev.decode[VIRTIO_PCI_MSIX_BAR];
+	struct mmio_access acc = { .offset = fuzz_u16(in) % 0x1000 };
+
+	acc.len = fuzz_u8(in) % 10;
+	acc.is_write = fuzz_u8(in) & 1;
+	acc.data = fuzz_u64(in);
+	if (!base)
+		return;
+	acc.offset += base - 0x50000000;
+	if (pci_host_window_access(&z->host.window, &acc) && !acc.is_write)
+		FUZZ_CHECK_EQ(acc.data, 0);
+}
+
+/* Linux's set-up, roughly: MSI-X on, vectors to config and the queues. */
+static void fz_msix_setup(struct fz *z, struct fuzz_input *in)
+{
+	uint8_t ctl = fuzz_u8(in);
+	unsigned int q;
+
+	cfg_acc(z, z->vp->msix.cap + PCI_MSIX_FLAGS + 1, 1, true,
+		(ctl & 1 ? 0x80 : 0) | (ctl & 2 ? 0x40 : 0));
+	for (q = 0; q <= z->vd.nr_queues; q++) {
+		uint8_t v = fuzz_u8(in);
+
+		if (q == z->vd.nr_queues) {
+			wr(z, 0x10, 2, v == 0xff ? 0xffff : v);
+			break;
+		}
+		wr(z, 0x16, 2, q);
+		wr(z, 0x1a, 2, v == 0xff ? 0xffff : v);
+	}
+}
+
 static void fz_op(struct fz *z, unsigned int op, struct fuzz_input *in)
 {
 	uint64_t off, data, one = 1;
@@ -293,6 +347,12 @@ static void fz_op(struct fz *z, unsigned int op, struct fuzz_input *in)
 	case 9:
 		FUZZ_CHECK(write(z->vd.queue_fd[fuzz_u8(in) % z->vd.nr_queues], &one, 8) == 8);
 		break;
+	case 10:
+		fz_msix_access(z, in);
+		break;
+	case 11:
+		fz_msix_setup(z, in);
+		break;
 	}
 }
 
@@ -303,12 +363,19 @@ static void check_state(struct fz *z)
 	uint8_t status = virtio_dev_status(vd);
 	uint16_t cmd = p->cfg[PCI_COMMAND] | p->cfg[PCI_COMMAND + 1] << 8;
 	uint64_t offered = virtio_dev_features(vd);
-	unsigned int isr = atomic_load(&vd->isr);
+	unsigned int isr = atomic_load(&vd->isr), i;
 
 	FUZZ_CHECK_EQ(cfg_acc(z, 0, 4, false, 0), 0x10441af4);
 	FUZZ_CHECK_EQ(cfg_acc(z, 0x2c, 4, false, 0), 0x00441af4);
 	FUZZ_CHECK_EQ(isr & ~3u, 0);
-	FUZZ_CHECK_EQ(z->level, isr && !(cmd & PCI_COMMAND_INTX_DISABLE));
+	FUZZ_CHECK_EQ(z->level, isr && !(cmd & PCI_COMMAND_INTX_DISABLE) &&
+				!z->vp->msix.enabled);
+	FUZZ_CHECK(z->vp->config_vector == 0xffff ||
+		   z->vp->config_vector < VIRTIO_PCI_MSIX_VECTORS);
+	for (i = 0; i < VIRTIO_MAX_QUEUES; i++)
+		FUZZ_CHECK(z->vp->queue_vector[i] == 0xffff ||
+			   z->vp->queue_vector[i] < VIRTIO_PCI_MSIX_VECTORS);
+	FUZZ_CHECK_EQ(z->vp->msix.sent, z->msgs);
 	FUZZ_CHECK(z->efds_on == 0 || z->efds_on == (int)vd->nr_queues);
 	if (p->decode[VIRTIO_PCI_BAR]) {
 		FUZZ_CHECK_EQ(z->efds_on, vd->nr_queues);
@@ -337,6 +404,7 @@ static int fz_setup(struct fz *z, uint8_t cfg)
 	if (guest_ram_init(&z->mem, RAM_SIZE))
 		return -ENOMEM;
 	FUZZ_CHECK_EQ(pci_host_init(&z->host, &map, 1, -1), 0);
+	z->host.msi = frame_msi;
 	for (i = 0; i < CONFIG_SIZE; i++)
 		z->config[i] = i * 7 + 1;
 	z->vd = (struct virtio_dev) {
@@ -369,6 +437,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!z)
 		return 0;
+	cur = z;
 	fuzz_input_init(&in, data, size);
 	if (fz_setup(z, fuzz_u8(&in))) {
 		pci_host_destroy(&z->host);

@@ -81,6 +81,29 @@ uart_loopback | seed fuzz-uart loopback
 uart_overrun | seed fuzz-uart overrun
 uart_bad_access | seed fuzz-uart bad-access
 
+# ---- fuzz-v2m: frame range, then operations ----
+
+V_FRAME=0 V_MSG=1 V_DIST=2 V_CPUIF=3 V_ACK=4
+
+vwr() { u8 $V_FRAME; u8 0; u8 1; le16 "$1"; le32 "$2"; }	# word write
+vrd() { u8 $V_FRAME; u8 0; u8 0; le16 "$1"; le32 0; }	# word read
+vdwr() { u8 $V_DIST; u8 "$1"; u8 1; le16 "$2"; le32 "$3"; }
+vcwr() { u8 $V_CPUIF; u8 "$1"; u8 1; u8 "$2"; le32 "$3"; }
+
+# Linux's v2m probe (TYPER, IIDR), an edge SPI on each CPU, taken.
+{
+	u8 0; u8 63
+	vrd 0x008; vrd 0xfcc
+	vdwr 0 0x000 1; vcwr 0 0x04 0xf0; vcwr 0 0x00 1
+	vcwr 1 0x04 0xf0; vcwr 1 0x00 1
+	vdwr 0 0xc08 0xaaaaaaaa; vdwr 0 0x820 0x02010201
+	vdwr 0 0x104 0xffffffff
+	vwr 0x040 32; u8 $V_ACK; u8 0
+	vwr 0x040 33; u8 $V_ACK; u8 1
+	vwr 0x040 96; vwr 0x040 31
+	u8 $V_MSG; u8 1; le64 0; le32 34; u8 $V_ACK; u8 1
+} | seed fuzz-v2m linux-probe
+
 # ---- fuzz-bus: regions, then accesses ----
 
 # flags 2: u64 base and size.

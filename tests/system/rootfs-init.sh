@@ -37,6 +37,11 @@
 #     rng     /dev/hwrng exists, rng_current names a virtio rng, and 4096
 #             bytes (not all alike) come from it within lkvm.rng_max=CS
 #             centiseconds (default 500)
+#   lkvm.expect_msi=ITS|v2m|none  adds the check msi, after the others:
+#             the virtio devices' lines in /proc/interrupts are the ITS's
+#             MSIs and they counted (ITS), MSIs through the GICv2m frame
+#             (v2m: every line an MSI, none the ITS's), or none is an MSI
+#             and the INTx lines counted (none: pci=nomsi, or no MSI frame)
 #   lkvm.shell=1    a shell on the console instead of powering off
 
 # The applets' links go to a tmpfs: the root may be read-only, and the tests
@@ -64,6 +69,7 @@ ro_devs=/dev/vdb
 disk2_dev=/dev/vdb
 input_timeout=20
 rng_max=500
+expect_msi=
 shell=0
 for w in $(cat /proc/cmdline); do
 	case "$w" in
@@ -76,6 +82,7 @@ for w in $(cat /proc/cmdline); do
 	lkvm.input_timeout=*)	input_timeout=${w#*=} ;;
 	lkvm.rng_max=*)		rng_max=${w#*=} ;;
 	lkvm.shell=*)		shell=${w#*=} ;;
+	lkvm.expect_msi=*)	expect_msi=${w#*=} ;;
 	esac
 done
 write_path=${write_spec%%:*}
@@ -304,6 +311,41 @@ check_rng() {
 	fi
 }
 
+# The virtio devices' interrupts as the guest sees them: MSIs through the
+# ITS ("ITS-MSI", or "ITS-PCI-MSIX-..." on newer kernels), or INTx lines.
+check_msi() {
+	counts=$(awk '/virtio/ {
+			n = 0
+			for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) n += $i
+			if ($0 ~ /ITS/) { its++; itsn += n } else { other++; othern += n }
+			if ($0 ~ /MSI/) { msi++; msin += n }
+		} END { printf "%d %d %d %d %d %d", its, itsn, other, othern, msi, msin }' /proc/interrupts)
+	set -- $counts
+	detail="virtio lines: $1 ITS ($2 interrupts), $3 other ($4 interrupts)"
+	case "$expect_msi" in
+	ITS)
+		if [ "$1" -ge 2 ] && [ "$2" -gt 0 ] && [ "$3" -eq 0 ]; then
+			check msi PASS "$detail"
+		else
+			check msi FAIL "$detail; expected ITS MSIs only, counting"
+		fi ;;
+	v2m)
+		if [ "$5" -ge 2 ] && [ "$6" -gt 0 ] && [ "$1" -eq 0 ] && [ "$5" -eq "$3" ]; then
+			check msi PASS "$detail, $5 MSIs"
+		else
+			check msi FAIL "$detail, $5 MSIs ($6 interrupts); expected GICv2m MSIs only, counting"
+		fi ;;
+	none)
+		if [ "$5" -eq 0 ] && [ "$3" -gt 0 ] && [ "$4" -gt 0 ]; then
+			check msi PASS "$detail"
+		else
+			check msi FAIL "$detail; expected INTx lines only, counting"
+		fi ;;
+	*)
+		check msi FAIL "lkvm.expect_msi=$expect_msi: ITS, v2m or none" ;;
+	esac
+}
+
 # fsync never returns to a poweroff: it goes last whatever the order given.
 plan=
 fsync=no
@@ -313,6 +355,7 @@ for c in $checks; do
 	*)	plan="$plan $c" ;;
 	esac
 done
+[ -n "$expect_msi" ] && plan="$plan msi"
 [ "$fsync" = yes ] && plan="$plan fsync"
 plan=${plan# }
 echo "GUEST-PLAN $plan"
@@ -325,6 +368,7 @@ for c in $plan; do
 	disk2)	check_disk2 ;;
 	hvc-rx)	check_hvc ;;
 	rng)	check_rng ;;
+	msi)	check_msi ;;
 	fsync)	;;
 	*)	check "$c" FAIL "unknown check (lkvm.disk_checks)" ;;
 	esac
