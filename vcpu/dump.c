@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * lkvm debug --dump: every vCPU's registers, read by the vCPU's own
- * thread (KVM answers KVM_GET_ONE_REG only outside KVM_RUN). The main
- * thread raises each vCPU's dump_want and kicks it out of KVM_RUN, or
- * wakes it where lkvm pause parks it; the thread reads its registers,
+ * thread (KVM answers KVM_GET_ONE_REG only outside KVM_RUN; that side
+ * is vcpu_dump_serve() in vcpu/run.c). The main thread raises each
+ * vCPU's dump_want and kicks it out of KVM_RUN, or wakes it where lkvm
+ * pause parks it; the thread reads its registers,
  * hands them over under the pause lock and goes on as before. The main
  * thread waits a bounded time: a vCPU stuck inside KVM is reported,
  * never waited on for ever.
@@ -16,50 +17,6 @@
 #include "vcpu/regs.h"
 #include "vcpu/vcpu.h"
 #include "machine/vm.h"
-
-/* On the vCPU's thread, outside KVM_RUN: answers a pending request. */
-void vcpu_dump_serve(struct vcpu *vcpu)
-{
-	struct vm *vm = vcpu->vm;
-	struct vcpu_regs r = {
-		.state = atomic_load(&vm->paused) ? VCPU_REGS_PAUSED : VCPU_REGS_RUNNING,
-	};
-	int ret;
-
-	if (!atomic_load(&vcpu->dump_want))
-		return;
-	ret = vcpu_regs_read(vcpu, &r);
-	pthread_mutex_lock(&vm->pause_lock);
-	/* The main thread may have given up meanwhile: then keep nothing. */
-	if (atomic_load(&vcpu->dump_want)) {
-		vcpu->dump = r;
-		vcpu->dump_ret = ret;
-		atomic_store(&vcpu->dump_want, false);
-		pthread_cond_broadcast(&vm->pause_cond);
-	}
-	pthread_mutex_unlock(&vm->pause_lock);
-}
-
-/*
- * On a vCPU thread: park while the VM is paused, as vm_wait_resume(),
- * but answer dump requests meanwhile.
- */
-void vcpu_wait_resume(struct vcpu *vcpu)
-{
-	struct vm *vm = vcpu->vm;
-
-	pthread_mutex_lock(&vm->pause_lock);
-	while (atomic_load(&vm->paused) && !atomic_load(&vm->stop_reason)) {
-		if (atomic_load(&vcpu->dump_want)) {
-			pthread_mutex_unlock(&vm->pause_lock);
-			vcpu_dump_serve(vcpu);
-			pthread_mutex_lock(&vm->pause_lock);
-			continue;
-		}
-		pthread_cond_wait(&vm->pause_cond, &vm->pause_lock);
-	}
-	pthread_mutex_unlock(&vm->pause_lock);
-}
 
 static void dump_deadline(struct timespec *ts, unsigned int ms)
 {

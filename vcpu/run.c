@@ -115,6 +115,50 @@ static void vcpu_count_exit(struct vcpu *vcpu, int ret)
 		vcpu_count(&vcpu->stats.mmio);
 }
 
+/* On the vCPU's thread, outside KVM_RUN: answers a pending request. */
+static void vcpu_dump_serve(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+	struct vcpu_regs r = {
+		.state = atomic_load(&vm->paused) ? VCPU_REGS_PAUSED : VCPU_REGS_RUNNING,
+	};
+	int ret;
+
+	if (!atomic_load(&vcpu->dump_want))
+		return;
+	ret = vcpu_regs_read(vcpu, &r);
+	pthread_mutex_lock(&vm->pause_lock);
+	/* The main thread may have given up meanwhile: then keep nothing. */
+	if (atomic_load(&vcpu->dump_want)) {
+		vcpu->dump = r;
+		vcpu->dump_ret = ret;
+		atomic_store(&vcpu->dump_want, false);
+		pthread_cond_broadcast(&vm->pause_cond);
+	}
+	pthread_mutex_unlock(&vm->pause_lock);
+}
+
+/*
+ * On a vCPU thread: park while the VM is paused, as vm_wait_resume(),
+ * but answer dump requests meanwhile.
+ */
+static void vcpu_wait_resume(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+
+	pthread_mutex_lock(&vm->pause_lock);
+	while (atomic_load(&vm->paused) && !atomic_load(&vm->stop_reason)) {
+		if (atomic_load(&vcpu->dump_want)) {
+			pthread_mutex_unlock(&vm->pause_lock);
+			vcpu_dump_serve(vcpu);
+			pthread_mutex_lock(&vm->pause_lock);
+			continue;
+		}
+		pthread_cond_wait(&vm->pause_cond, &vm->pause_lock);
+	}
+	pthread_mutex_unlock(&vm->pause_lock);
+}
+
 /* The sum over all vCPUs, for lkvm stat. */
 void vcpus_stats(struct vm *vm, struct vcpu_stats *sum)
 {

@@ -65,8 +65,6 @@ void vcpus_join(struct vm *vm);
 unsigned int vcpus_kick_idle(struct vm *vm, unsigned int ticks);
 void vcpus_stats(struct vm *vm, struct vcpu_stats *sum);
 
-void vcpu_dump_serve(struct vcpu *vcpu);
-void vcpu_wait_resume(struct vcpu *vcpu);
 int vcpus_dump(struct vm *vm, unsigned int ms, char **text, size_t *len,
 	       unsigned int *failed);
 
