@@ -37,11 +37,11 @@ fuzz-control_SRCS := tests/fuzz/fuzz-control.c host/control-proto.c host/control
 fuzz-panic-watch_SRCS := tests/fuzz/fuzz-panic-watch.c host/panic-watch.c
 fuzz-disk-spec_SRCS := tests/fuzz/fuzz-disk-spec.c devices/virtio/disk.c
 fuzz-virtio-blk_SRCS := tests/fuzz/fuzz-virtio-blk.c devices/virtio/blk.c \
-	devices/virtio/disk.c tests/virtio-dev-harness.c devices/virtio/virtio.c \
+	devices/virtio/disk.c tests/virtio-dev-harness.c devices/virtio/virtio.c devices/virtio/io-thread.c \
 	devices/virtio/virtqueue.c lib/log.c
 fuzz-virtqueue_SRCS := tests/fuzz/fuzz-virtqueue.c devices/virtio/virtqueue.c
 fuzz-virtio-mmio_SRCS := tests/fuzz/fuzz-virtio-mmio.c tests/virtio-no-fdt.c \
-	devices/virtio/virtqueue.c devices/virtio/virtio.c devices/virtio/mmio.c devices/virtio/mmio-dev.c \
+	devices/virtio/virtqueue.c devices/virtio/virtio.c devices/virtio/io-thread.c devices/virtio/mmio.c devices/virtio/mmio-dev.c \
 	lib/log.c
 
 fuzz-pci_SRCS := tests/fuzz/fuzz-pci.c devices/pci/config.c devices/pci/host.c devices/pci/msix.c \
@@ -49,7 +49,7 @@ fuzz-pci_SRCS := tests/fuzz/fuzz-pci.c devices/pci/config.c devices/pci/host.c d
 fuzz-virtio-pci_SRCS := tests/fuzz/fuzz-virtio-pci.c tests/virtio-no-fdt.c \
 	tests/pci-no-fdt.c devices/pci/config.c devices/pci/host.c devices/pci/msix.c \
 	devices/virtio/pci.c devices/virtio/pci-dev.c devices/virtio/virtqueue.c \
-	devices/virtio/virtio.c lib/log.c
+	devices/virtio/virtio.c devices/virtio/io-thread.c lib/log.c
 
 # Headers are listed broadly: a stale fuzzer reports stale findings.
 FUZZ_HDRS := tests/fuzz/fuzz.h devices/mmio.h devices/bus.h \

@@ -12,14 +12,12 @@
  * guest must not be able to fill the host's log.
  */
 #include <errno.h>
-#include <poll.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include "devices/virtio/virtio.h"
+#include "devices/virtio/virtio-core.h"
 #include "lib/log.h"
-#include "lib/thread.h"
 
 #define BIT64(n)		(1ULL << (n))
 /*
@@ -35,8 +33,6 @@
 					 VIRTIO_STATUS_DRIVER_OK | \
 					 VIRTIO_STATUS_FEATURES_OK | \
 					 VIRTIO_STATUS_FAILED)
-/* The kick's bit in a round's mask, after the queues' bits. */
-#define VIRTIO_KICK_BIT		(1u << VIRTIO_MAX_QUEUES)
 
 static void virtio_set_status_bits(struct virtio_dev *vd, uint8_t status)
 {
@@ -53,7 +49,7 @@ bool virtio_dev_running(const struct virtio_dev *vd)
 	return virtio_dev_status(vd) & VIRTIO_STATUS_DRIVER_OK;
 }
 
-static void virtio_eventfd_signal(int fd)
+void virtio_eventfd_signal(int fd)
 {
 	uint64_t one = 1;
 
@@ -63,7 +59,7 @@ static void virtio_eventfd_signal(int fd)
 }
 
 /* Non-blocking: true when the eventfd had been written. */
-static bool virtio_eventfd_drain(int fd)
+bool virtio_eventfd_drain(int fd)
 {
 	uint64_t count;
 
@@ -213,7 +209,7 @@ static bool virtio_features_ok(struct virtio_dev *vd)
 }
 
 /* Every ready queue is looked at, and the model kicked, at DRIVER_OK. */
-static void virtio_wake_all(struct virtio_dev *vd)
+void virtio_wake_all(struct virtio_dev *vd)
 {
 	unsigned int q;
 
@@ -473,149 +469,4 @@ void virtio_dev_queue_notify(struct virtio_dev *vd, unsigned int q)
 void virtio_dev_kick(struct virtio_dev *vd)
 {
 	virtio_eventfd_signal(vd->kick_fd);
-}
-
-/* ---- the I/O thread ---- */
-
-/* io_lock held: the rings stay as they are while the model runs. */
-static void virtio_serve_queue(struct virtio_dev *vd, unsigned int q)
-{
-	struct virtq *vq = &vd->vqs[q];
-
-	if (!vq->ready || !vq->desc || vq->broken)
-		return;
-	vd->ops->queue_notify(vd, q);
-	/* Whether or not the model said so itself. */
-	if (vq->broken)
-		virtio_dev_broken(vd, q);
-}
-
-/*
- * A round takes at most num chains from each queue (virtq_batch_*), so
- * that a reset or stop waiting for io_lock gets its turn however fast
- * the driver adds buffers; a queue with more left is served again in
- * the next round.
- */
-static void virtio_batch(struct virtio_dev *vd, bool start)
-{
-	unsigned int q;
-
-	for (q = 0; q < vd->nr_queues; q++) {
-		if (start)
-			virtq_batch_start(&vd->vqs[q]);
-		else if (virtq_batch_end(&vd->vqs[q]))
-			virtio_eventfd_signal(vd->queue_fd[q]);
-	}
-}
-
-/*
- * Reads the eventfds named in want (bit q: queue q; VIRTIO_KICK_BIT:
- * the kick), then serves what they held. Notifications that come
- * before DRIVER_OK are dropped: virtio_wake_all() looks at every
- * queue when the driver sets it.
- */
-static void virtio_round(struct virtio_dev *vd, unsigned int want)
-{
-	unsigned int q, got = 0;
-
-	for (q = 0; q < vd->nr_queues; q++)
-		if ((want & (1u << q)) && virtio_eventfd_drain(vd->queue_fd[q]))
-			got |= 1u << q;
-	if ((want & VIRTIO_KICK_BIT) && virtio_eventfd_drain(vd->kick_fd))
-		got |= VIRTIO_KICK_BIT;
-	if (!got)
-		return;
-	pthread_mutex_lock(&vd->io_lock);
-	if (!atomic_load(&vd->stopping) && virtio_dev_running(vd)) {
-		virtio_batch(vd, true);
-		for (q = 0; q < vd->nr_queues; q++)
-			if (got & (1u << q))
-				virtio_serve_queue(vd, q);
-		if ((got & VIRTIO_KICK_BIT) && vd->ops->kick)
-			vd->ops->kick(vd);
-		virtio_batch(vd, false);
-	}
-	pthread_mutex_unlock(&vd->io_lock);
-}
-
-void virtio_dev_serve(struct virtio_dev *vd)
-{
-	virtio_round(vd, VIRTIO_KICK_BIT | ((1u << vd->nr_queues) - 1));
-}
-
-static void *virtio_io_fail(struct virtio_dev *vd, int err)
-{
-	pr_err(vd->loglevel, "%s: I/O thread: %s", vd->name, strerror(-err));
-	if (vd->host_ops && vd->host_ops->fail)
-		vd->host_ops->fail(vd->host);
-	return NULL;
-}
-
-/* The revents of one wait as a round's mask; -EBADF on a bad fd. */
-static int virtio_poll_mask(const struct pollfd *fds, unsigned int nr_queues)
-{
-	unsigned int i, want = 0;
-
-	for (i = 0; i <= nr_queues; i++) {
-		if (fds[i].revents & (POLLERR | POLLNVAL))
-			return -EBADF;
-		if (fds[i].revents & POLLIN)
-			want |= i == nr_queues ? VIRTIO_KICK_BIT : 1u << i;
-	}
-	return want;
-}
-
-static void *virtio_io_thread(void *arg)
-{
-	struct virtio_dev *vd = arg;
-	struct pollfd fds[VIRTIO_MAX_QUEUES + 1];
-	unsigned int i, n = vd->nr_queues;
-	int want;
-
-	/* Into the sandbox before anything the guest controls is touched. */
-	if (vd->host_ops && vd->host_ops->thread_enter &&
-	    vd->host_ops->thread_enter(vd->host, "virtio", vd->index))
-		return NULL;	/* reported, and the VM is stopping */
-	for (i = 0; i < n; i++)
-		fds[i] = (struct pollfd) { .fd = vd->queue_fd[i], .events = POLLIN };
-	fds[n] = (struct pollfd) { .fd = vd->kick_fd, .events = POLLIN };
-	while (!atomic_load(&vd->stopping)) {
-		if (poll(fds, n + 1, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			return virtio_io_fail(vd, -errno);
-		}
-		want = virtio_poll_mask(fds, n);
-		if (want < 0)
-			return virtio_io_fail(vd, want);
-		virtio_round(vd, want);
-	}
-	return NULL;
-}
-
-int virtio_dev_start(struct virtio_dev *vd)
-{
-	int ret;
-
-	if (vd->thread_started)
-		return 0;
-	atomic_store(&vd->stopping, false);
-	ret = thread_start(&vd->thread, virtio_io_thread, vd);
-	if (ret)
-		return ret;
-	vd->thread_started = true;
-	/* What the last thread drained as it stopped is looked at again. */
-	if (virtio_dev_running(vd))
-		virtio_wake_all(vd);
-	return 0;
-}
-
-void virtio_dev_stop(struct virtio_dev *vd)
-{
-	if (!vd->thread_started)
-		return;
-	atomic_store(&vd->stopping, true);
-	virtio_eventfd_signal(vd->kick_fd);
-	pthread_join(vd->thread, NULL);
-	vd->thread_started = false;
 }
