@@ -342,20 +342,30 @@ static int client_each_socket(client_visit_t visit, void *arg)
 	return ret;
 }
 
+/*
+ * Connects to VM name. A socket nobody listens on is stale (its VM died
+ * without cleaning up): it is removed, and the VM reads as gone
+ * (-ENOENT), as kvmtool's list treats a ghost socket.
+ */
+static int client_dial_live(const char *name)
+{
+	char path[CONTROL_PATH_MAX];
+	int fd = control_dial(name);
+
+	if (fd != -ECONNREFUSED)
+		return fd;
+	if (!control_path(name, path, sizeof(path)))
+		unlink(path);
+	return -ENOENT;
+}
+
 /* A stale socket goes quietly, as in lkvm list. */
 static int client_ctl_visit(const char *name, void *arg)
 {
-	int fd = control_dial(name), ret;
+	int fd = client_dial_live(name), ret;
 
-	if (fd == -ECONNREFUSED || fd == -ENOENT) {
-		if (fd == -ECONNREFUSED) {
-			char path[CONTROL_PATH_MAX];
-
-			if (!control_path(name, path, sizeof(path)))
-				unlink(path);
-		}
+	if (fd == -ENOENT)
 		return 0;
-	}
 	if (fd < 0)
 		return client_unreachable(name, fd);
 	ret = client_ctl(arg, name, fd);
@@ -455,18 +465,11 @@ static int client_list_visit(const char *name, void *arg)
 {
 	uint32_t ask[2] = { KVMIPC_PID, KVMIPC_VMSTATE };
 	int32_t ans[2];
-	int fd = control_dial(name), ret;
+	int fd = client_dial_live(name), ret;
 
 	(void)arg;
-	if (fd == -ECONNREFUSED) {
-		char path[CONTROL_PATH_MAX];
-
-		if (!control_path(name, path, sizeof(path)))
-			unlink(path);
-		return 0;
-	}
 	if (fd < 0)
-		return 0;	/* gone since readdir(), or not ours */
+		return 0;	/* stale, gone since readdir(), or not ours */
 	ret = control_ask(fd, ask, 2, ans);
 	close(fd);
 	if (ret || ans[0] <= 0) {
