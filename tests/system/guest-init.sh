@@ -24,6 +24,9 @@
 #   lkvm.sve_max_vl=BITS     the largest SVE vector length the guest can set
 #   lkvm.steal=1|0           the kernel uses stolen time (pvtime), or does not
 #   lkvm.pmu=1               the guest's PMU driver found the PMU (armv8_pmuv3)
+#   lkvm.serials=N           ttyS0..ttyS(N-1) exist, each an 8250 with a port
+#   lkvm.tty_echo=ttySN      write GUEST-TTY-HELLO to /dev/ttySN, then read one
+#                            line from it and print it as GUEST-TTY-GOT <line>
 #   lkvm.shell=1             start a shell on the console instead of powering off
 #   lkvm.crash=sysrq         make the kernel panic (echo c >/proc/sysrq-trigger)
 #                            instead of running the checks
@@ -65,6 +68,8 @@ nocpufeat=
 sve_max_vl=
 steal=
 pmu=
+serials=
+tty_echo=
 for w in $(cat /proc/cmdline); do
 	case "$w" in
 	lkvm.expect_cpus=*)	expect_cpus=${w#*=} ;;
@@ -79,6 +84,8 @@ for w in $(cat /proc/cmdline); do
 	lkvm.sve_max_vl=*)	sve_max_vl=${w#*=} ;;
 	lkvm.steal=*)		steal=${w#*=} ;;
 	lkvm.pmu=*)		pmu=${w#*=} ;;
+	lkvm.serials=*)		serials=${w#*=} ;;
+	lkvm.tty_echo=*)	tty_echo=${w#*=} ;;
 	esac
 done
 
@@ -163,6 +170,8 @@ plan="cpus gic timer"
 [ -n "$sve_max_vl" ] && plan="$plan sve-vl"
 [ -n "$steal" ] && plan="$plan steal"
 [ "$pmu" = 1 ] && plan="$plan pmu"
+[ -n "$serials" ] && plan="$plan serials"
+[ -n "$tty_echo" ] && plan="$plan tty-echo"
 plan="$plan sleep"
 [ "$want_input" = 1 ] && plan="$plan uart-rx"
 echo "GUEST-PLAN $plan"
@@ -319,6 +328,38 @@ if [ "$pmu" = 1 ]; then
 	*" armv8_pmuv3"*)	check pmu PASS "event sources: $ev" ;;
 	*)			check pmu FAIL "no armv8_pmuv3 event source (have: $ev)" ;;
 	esac
+fi
+
+# --- serials: the VMM's 8250s, each with its registers mapped --------------
+if [ -n "$serials" ]; then
+	n=0
+	while [ -e "/sys/class/tty/ttyS$n" ] &&
+	      ! grep -q "^$n: uart:unknown" /proc/tty/driver/serial 2>/dev/null; do
+		n=$((n + 1))
+	done
+	if [ "$n" = "$serials" ]; then
+		check serials PASS "ttyS0..ttyS$((n - 1)): $(grep -c 'uart:16550A' /proc/tty/driver/serial 2>/dev/null) 16550A"
+	else
+		check serials FAIL "$n working 8250 port(s), expected $serials: $(tr '\n' ';' </proc/tty/driver/serial 2>/dev/null | cut -c1-200)"
+	fi
+fi
+
+# --- tty-echo: a line each way through another UART (the VMM's --tty) -----
+if [ -n "$tty_echo" ]; then
+	dev=/dev/$tty_echo
+	# Open once: a port nobody holds open drops what it receives.
+	exec 3<>"$dev"
+	stty raw -echo <&3 2>/dev/null
+	echo "GUEST-TTY-HELLO" >&3
+	echo "GUEST-TTY-READY"
+	line=
+	if read -r -t 30 line <&3; then
+		echo "GUEST-TTY-GOT $line"
+		check tty-echo PASS "wrote a line to $dev and read ${#line} characters"
+	else
+		check tty-echo FAIL "no line from $dev within 30 s"
+	fi
+	exec 3>&-
 fi
 
 # --- sleep: an idle "sleep 2" wakes up on time -----------------------------
