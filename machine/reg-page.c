@@ -13,6 +13,22 @@
 #include "machine/vm.h"
 
 /*
+ * The smallest data cache line, read once: CTR_EL0 may trap to the
+ * kernel, and the copy is cleaned on every interrupt of a virtio disk.
+ */
+static size_t reg_page_line(void)
+{
+#ifdef __aarch64__
+	uint64_t ctr;
+
+	asm volatile("mrs %0, ctr_el0" : "=r"(ctr));
+	return 4UL << ((ctr >> 16) & 0xf);	/* DminLine: log2 of words */
+#else
+	return 64;
+#endif
+}
+
+/*
  * Without KVM_CAP_READONLY_MEM, or with gpa not on a page boundary of
  * this host, mem stays NULL and every read exits as before.
  */
@@ -33,6 +49,7 @@ int reg_page_init(struct vm *vm, struct reg_page *p, uint64_t gpa, uint32_t slot
 		return -errno;
 	p->mem = mem;
 	p->size = size;
+	p->line = reg_page_line();
 	p->gpa = gpa;
 	p->slot = slot;
 	return 0;
@@ -58,18 +75,17 @@ void reg_page_destroy(struct reg_page *p)
  * of [addr, addr + len) to the point of coherency. On x86 (the unit
  * tests) there is no guest.
  */
-static void reg_page_clean(const uint8_t *addr, size_t len)
+static void reg_page_clean(const struct reg_page *p, const uint8_t *addr,
+			   size_t len)
 {
 #ifdef __aarch64__
-	uint64_t ctr, line;
 	uintptr_t a, end = (uintptr_t)addr + len;
 
-	asm volatile("mrs %0, ctr_el0" : "=r"(ctr));
-	line = 4UL << ((ctr >> 16) & 0xf);	/* DminLine: log2 of words */
-	for (a = (uintptr_t)addr & ~(line - 1); a < end; a += line)
+	for (a = (uintptr_t)addr & ~(p->line - 1); a < end; a += p->line)
 		asm volatile("dc civac, %0" : : "r"(a) : "memory");
 	asm volatile("dsb sy" : : : "memory");
 #else
+	(void)p;
 	(void)addr;
 	(void)len;
 #endif
@@ -103,7 +119,7 @@ int reg_page_update(struct reg_page *p, size_t off, const uint8_t *regs,
 			__atomic_store_n((uint32_t *)(dst + i), v, __ATOMIC_RELAXED);
 		}
 	}
-	reg_page_clean(dst, len);
+	reg_page_clean(p, dst, len);
 	return 0;
 }
 

@@ -22,6 +22,7 @@ struct vm;
 struct reg_page {
 	uint8_t *mem;		/* NULL: not available (no KVM_CAP_READONLY_MEM) */
 	size_t size;		/* the host's page size */
+	size_t line;		/* the smallest data cache line, for cleaning */
 	uint64_t gpa;
 	uint32_t slot;		/* the memslot, while mapped */
 	pthread_mutex_t lock;	/* guards what follows and the page's content */
