@@ -141,6 +141,10 @@ static int fdt_timer(struct vm *vm, void *fdt)
 	ret = ret ?: fdt_property_string(fdt, "compatible", "arm,armv8-timer");
 	ret = ret ?: fdt_property(fdt, "interrupts", irqs, sizeof(irqs));
 	ret = ret ?: fdt_property(fdt, "always-on", NULL, 0);
+	/* The binding's escape hatch for firmware that left CNTFRQ_EL0 wrong. */
+	if (vm->cfg.cntfrq_override)
+		ret = ret ?: fdt_property_u32(fdt, "clock-frequency",
+					      vm->cfg.cntfrq_override);
 	return ret ?: fdt_end_node(fdt);
 }
 

@@ -47,7 +47,7 @@ static int load_check_gic_first(struct vm *vm)
 	if (host.kind != IRQCHIP_GICV2 && host.kind != IRQCHIP_GICV3 &&
 	    host.kind != IRQCHIP_GICV3_ITS)
 		return 0;
-	kvm_fd = open(KVM_DEV_PATH, O_RDWR | O_CLOEXEC);
+	kvm_fd = open(kvm_dev_path(&vm->cfg), O_RDWR | O_CLOEXEC);
 	if (kvm_fd < 0)
 		return 0;
 	host.vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, 0);

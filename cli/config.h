@@ -59,6 +59,12 @@ struct vm_config {
 	unsigned int ttys;		/* --tty N: bit N, UART N on a host pty */
 	enum virtio_transport_kind virtio_transport;
 	bool sandbox_off;		/* --sandbox=off: docs/sandbox.md */
+	const char *kvm_dev;		/* --dev: the KVM device file; NULL: /dev/kvm */
+	uint32_t cntfrq_override;	/* --override-bad-firmware-cntfrq: timer Hz in the DT; 0: none */
+	/* kvmtool's debug options (docs/usage.md) */
+	bool debug_mmio;		/* --debug-mmio: accesses nowhere warned about */
+	bool debug_ioport;		/* --debug-ioport: the same, in the I/O port window */
+	unsigned int debug_iodelay_ms;	/* --debug-iodelay: each disk read and write delayed */
 	int loglevel;			/* enum log_level */
 	/* From the environment (docs/usage.md), read once in main(). */
 	bool no_kernel_gic;		/* LKVM_NO_KERNEL_GIC: auto skips the kernel GICs */

@@ -27,6 +27,8 @@ enum opt_id {
 	OPT_DEBUG, OPT_NETWORK, OPT_CONSOLE, OPT_TEST_DEVICE, OPT_SANDBOX, OPT_HELP,
 	OPT_DISK, OPT_RNG, OPT_TRANSPORT, OPT_PMU, OPT_SVE_MAX_VL, OPT_NO_MTE,
 	OPT_NO_PVTIME, OPT_AARCH32, OPT_NESTED, OPT_VCPU_AFFINITY, OPT_KASLR_SEED, OPT_TTY,
+	OPT_DEV, OPT_FORCE_PCI, OPT_VIRTIO_LEGACY, OPT_CNTFRQ, OPT_DEBUG_MMIO,
+	OPT_DEBUG_IOPORT, OPT_DEBUG_IODELAY, OPT_GROUP,
 };
 
 struct opt_desc {
@@ -37,35 +39,55 @@ struct opt_desc {
 	const char *help;
 };
 
+/*
+ * In kvmtool's order and under its headings, so that a kvmtool user
+ * finds an option where they expect it. A row without a long name is a
+ * heading.
+ */
+#define OPT_HEADING(text)	{ OPT_GROUP, 0, NULL, NULL, text }
+
 static const struct opt_desc run_opts[] = {
+	OPT_HEADING("Basic options:"),
+	{ OPT_NAME, 0, "name", "<name>", "name of the guest" },
+	{ OPT_CPUS, 'c', "cpus", "<n>", "number of vCPUs (default: host CPUs)" },
+	{ OPT_MEM, 'm', "mem", "<size>", "guest RAM in MiB, or with a K/M/G suffix" },
+	{ OPT_DISK, 'd', "disk", "<file>[,ro][,direct]", "raw disk image (virtio-blk); several give vda, vdb, ..." },
+	{ OPT_RNG, 0, "rng", NULL, "add a virtio-rng device (the guest's /dev/hwrng)" },
+	{ OPT_NODEFAULTS, 0, "nodefaults", NULL, "command line is exactly -p, no console=..." },
+	{ OPT_CONSOLE, 0, "console", "<type>", "serial (ttyS0, default) or virtio (hvc0)" },
+	{ OPT_DEV, 0, "dev", "<device_file>", "the KVM device file (default /dev/kvm)" },
+	{ OPT_TTY, 0, "tty", "<n>", "UART n (ttySn, 1-3) on a new host pty; its path is printed" },
+	{ OPT_SANDBOX, 0, "sandbox", "<on|off>", "system call allow-list per thread (default on)" },
+	{ OPT_VIRTIO_LEGACY, 0, "virtio-legacy", NULL, "same as --virtio-transport=mmio-legacy (deprecated, as kvmtool's)" },
+	{ OPT_TRANSPORT, 0, "virtio-transport", "<type>", "mmio (default), mmio-legacy or pci" },
+	{ OPT_LOGLEVEL, 0, "loglevel", "<level>", "error, warning, info or debug" },
+	{ OPT_TEST_DEVICE, 0, "test-device", NULL, "add lkvm's test device (exit status, SPI lines)" },
+	OPT_HEADING("Kernel options:"),
 	{ OPT_KERNEL, 'k', "kernel", "<file>", "kernel Image (or raw binary) to boot" },
 	{ OPT_INITRD, 'i', "initrd", "<file>", "initial RAM disk" },
 	{ OPT_PARAMS, 'p', "params", "<string>", "kernel command line, appended to the defaults" },
-	{ OPT_CPUS, 'c', "cpus", "<n>", "number of vCPUs (default: host CPUs)" },
-	{ OPT_MEM, 'm', "mem", "<size>", "guest RAM in MiB, or with a K/M/G suffix" },
-	{ OPT_IRQCHIP, 0, "irqchip", "<type>", "auto, gicv2, gicv2m, gicv3, gicv3-its or user (default auto)" },
-	{ OPT_DUMP_DTB, 0, "dump-dtb", "<file>", "write the generated device tree to a file" },
-	{ OPT_NAME, 0, "name", "<name>", "name of the guest" },
-	{ OPT_NODEFAULTS, 0, "nodefaults", NULL, "command line is exactly -p, no console=..." },
-	{ OPT_LOGLEVEL, 0, "loglevel", "<level>", "error, warning, info or debug" },
-	{ OPT_VERBOSE, 'v', "verbose", NULL, "same as --loglevel=info" },
-	{ OPT_DEBUG, 0, "debug", NULL, "same as --loglevel=debug" },
+	OPT_HEADING("Networking options:"),
 	{ OPT_NETWORK, 'n', "network", "<params>", "only mode=none (no network) is supported yet" },
-	{ OPT_DISK, 'd', "disk", "<file>[,ro][,direct]", "raw disk image (virtio-blk); several give vda, vdb, ..." },
-	{ OPT_RNG, 0, "rng", NULL, "add a virtio-rng device (the guest's /dev/hwrng)" },
-	{ OPT_CONSOLE, 0, "console", "<type>", "serial (ttyS0, default) or virtio (hvc0)" },
-	{ OPT_TTY, 0, "tty", "<n>", "UART n (ttySn, 1-3) on a new host pty; its path is printed" },
-	{ OPT_TRANSPORT, 0, "virtio-transport", "<type>", "mmio (default) or mmio-legacy" },
-	{ OPT_PMU, 0, "pmu", NULL, "give each vCPU a PMUv3 (performance counters)" },
-	{ OPT_SVE_MAX_VL, 0, "sve-max-vl", "<bits>", "largest SVE vector length (default: the host's)" },
-	{ OPT_NO_MTE, 0, "disable-mte", NULL, "no Memory Tagging Extension for the guest" },
-	{ OPT_NO_PVTIME, 0, "no-pvtime", NULL, "no stolen time (paravirtualised time)" },
+	OPT_HEADING("Debug options:"),
+	{ OPT_DEBUG, 0, "debug", NULL, "same as --loglevel=debug" },
+	{ OPT_VERBOSE, 'v', "verbose", NULL, "same as --loglevel=info" },
+	{ OPT_DEBUG_IOPORT, 0, "debug-ioport", NULL, "warn of guest accesses to no device in the I/O port window" },
+	{ OPT_DEBUG_MMIO, 0, "debug-mmio", NULL, "warn of guest MMIO accesses to no device" },
+	{ OPT_DEBUG_IODELAY, 0, "debug-iodelay", "<n>", "delay every disk read and write by n ms (1-1000)" },
+	OPT_HEADING("Arch-specific options:"),
 	{ OPT_AARCH32, 0, "aarch32", NULL, "run an AArch32 (32-bit) guest kernel" },
-	{ OPT_NESTED, 0, "nested", NULL, "start the vCPUs at EL2 (nested virtualization)" },
+	{ OPT_PMU, 0, "pmu", NULL, "give each vCPU a PMUv3 (performance counters)" },
+	{ OPT_NO_MTE, 0, "disable-mte", NULL, "no Memory Tagging Extension for the guest" },
 	{ OPT_VCPU_AFFINITY, 0, "vcpu-affinity", "<cpulist>", "pin the vCPU threads to these host CPUs (e.g. 0-3,6)" },
 	{ OPT_KASLR_SEED, 0, "kaslr-seed", "<n>", "the kernel's KASLR seed, /chosen/kaslr-seed (default 0)" },
-	{ OPT_TEST_DEVICE, 0, "test-device", NULL, "add lkvm's test device (exit status, SPI lines)" },
-	{ OPT_SANDBOX, 0, "sandbox", "<on|off>", "system call allow-list per thread (default on)" },
+	{ OPT_NO_PVTIME, 0, "no-pvtime", NULL, "no stolen time (paravirtualised time)" },
+	{ OPT_SVE_MAX_VL, 0, "sve-max-vl", "<bits>", "largest SVE vector length (default: the host's)" },
+	{ OPT_DUMP_DTB, 0, "dump-dtb", "<file>", "write the generated device tree to a file" },
+	{ OPT_CNTFRQ, 0, "override-bad-firmware-cntfrq", "<n>", "timer frequency in Hz for the DT, where firmware left CNTFRQ wrong" },
+	{ OPT_FORCE_PCI, 0, "force-pci", NULL, "same as --virtio-transport=pci (deprecated, as kvmtool's)" },
+	{ OPT_IRQCHIP, 0, "irqchip", "<type>", "auto, gicv2, gicv2m, gicv3, gicv3-its or user (default auto)" },
+	{ OPT_NESTED, 0, "nested", NULL, "start the vCPUs at EL2 (nested virtualization)" },
+	OPT_HEADING(""),
 	{ OPT_HELP, 'h', "help", NULL, "show this help" },
 };
 
@@ -78,6 +100,10 @@ void options_usage_run(void)
 		const struct opt_desc *o = &run_opts[i];
 		char left[48];
 
+		if (!o->long_name) {
+			printf("%s%s%s", i ? "\n" : "", o->help, *o->help ? "\n" : "");
+			continue;
+		}
 		if (o->short_name)
 			snprintf(left, sizeof(left), "-%c, --%s %s", o->short_name,
 				 o->long_name, o->arg ? o->arg : "");
@@ -261,6 +287,29 @@ static int set_sve_max_vl(struct vm_config *cfg, const char *v,
 	return 0;
 }
 
+/* The DT's clock-frequency is one cell; 0 would mean "no override". */
+static int set_cntfrq(struct vm_config *cfg, const char *v, char *err, size_t err_len)
+{
+	unsigned long hz;
+
+	if (parse_uint(v, &hz) || hz == 0 || hz > UINT32_MAX)
+		return fail("--override-bad-firmware-cntfrq '%s' is not a frequency; give the timer's rate in Hz, 1 to %u (e.g. 62500000)",
+			    v, UINT32_MAX);
+	cfg->cntfrq_override = hz;
+	return 0;
+}
+
+/* A debugging aid: a second at most per access keeps the guest alive. */
+static int set_iodelay(struct vm_config *cfg, const char *v, char *err, size_t err_len)
+{
+	unsigned long ms;
+
+	if (parse_uint(v, &ms) || ms == 0 || ms > 1000)
+		return fail("--debug-iodelay '%s' is not a delay; give milliseconds, 1 to 1000", v);
+	cfg->debug_iodelay_ms = ms;
+	return 0;
+}
+
 static int apply_opt(struct vm_config *cfg, const struct opt_desc *o,
 		     const char *v, char *err, size_t err_len)
 {
@@ -295,6 +344,15 @@ static int apply_opt(struct vm_config *cfg, const struct opt_desc *o,
 	case OPT_TRANSPORT:	return options_set_transport(cfg, v, err, err_len);
 	case OPT_HELP:
 		return 1;
+	case OPT_DEV:		cfg->kvm_dev = v; return 0;
+	case OPT_FORCE_PCI:	cfg->virtio_transport = VIRTIO_PCI; return 0;
+	case OPT_VIRTIO_LEGACY:	cfg->virtio_transport = VIRTIO_MMIO_LEGACY; return 0;
+	case OPT_CNTFRQ:	return set_cntfrq(cfg, v, err, err_len);
+	case OPT_DEBUG_MMIO:	cfg->debug_mmio = true; return 0;
+	case OPT_DEBUG_IOPORT:	cfg->debug_ioport = true; return 0;
+	case OPT_DEBUG_IODELAY:	return set_iodelay(cfg, v, err, err_len);
+	case OPT_GROUP:
+		break;
 	}
 	return 0;
 }
@@ -304,7 +362,8 @@ static const struct opt_desc *find_long(const char *name, size_t len)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(run_opts); i++)
-		if (strlen(run_opts[i].long_name) == len &&
+		if (run_opts[i].long_name &&
+		    strlen(run_opts[i].long_name) == len &&
 		    !strncmp(run_opts[i].long_name, name, len))
 			return &run_opts[i];
 	return NULL;

@@ -87,23 +87,28 @@ static void kvm_report_hidden_caps(struct vm *vm)
 
 static int kvm_open_dev(struct vm *vm)
 {
+	const char *path = kvm_dev_path(&vm->cfg);
 	int th = vm->cfg.loglevel;
 
-	vm->kvm_fd = open(KVM_DEV_PATH, O_RDWR | O_CLOEXEC);
+	vm->kvm_fd = open(path, O_RDWR | O_CLOEXEC);
 	if (vm->kvm_fd >= 0)
 		return 0;
 	switch (errno) {
 	case ENOENT:
-		pr_err(th, "%s does not exist: this host has no KVM; load the kvm module, or enable virtualization in the firmware",
-		       KVM_DEV_PATH);
+		if (vm->cfg.kvm_dev)
+			pr_err(th, "--dev %s does not exist; give KVM's device file (usually %s)",
+			       path, KVM_DEV_PATH);
+		else
+			pr_err(th, "%s does not exist: this host has no KVM; load the kvm module, or enable virtualization in the firmware",
+			       path);
 		break;
 	case EACCES:
 	case EPERM:
 		pr_err(th, "no permission to open %s; add yourself to its group (usually 'kvm') or run as root",
-		       KVM_DEV_PATH);
+		       path);
 		break;
 	default:
-		pr_err(th, "cannot open %s: %s", KVM_DEV_PATH, strerror(errno));
+		pr_err(th, "cannot open %s: %s", path, strerror(errno));
 		break;
 	}
 	return -errno;
@@ -133,6 +138,11 @@ int kvm_open(struct vm *vm)
 	if (ret)
 		return ret;
 	version = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
+	if (version < 0) {
+		pr_err(th, "%s is not KVM's device file (it does not answer KVM_GET_API_VERSION: %s); give --dev %s or leave --dev out",
+		       kvm_dev_path(&vm->cfg), strerror(errno), KVM_DEV_PATH);
+		return -ENOTTY;
+	}
 	if (version != KVM_API_VERSION) {
 		pr_err(th, "KVM API version %d, lkvm needs %d: update the host kernel",
 		       version, KVM_API_VERSION);

@@ -4,7 +4,15 @@
 
 #include <linux/kvm.h>
 
+#include "cli/config.h"
+
 #define KVM_DEV_PATH	"/dev/kvm"
+
+/* The KVM device file: --dev, as kvmtool's, else the usual one. */
+static inline const char *kvm_dev_path(const struct vm_config *cfg)
+{
+	return cfg->kvm_dev ? cfg->kvm_dev : KVM_DEV_PATH;
+}
 
 /* Newer than the 6.1 headers lkvm builds against (Linux 6.16 uapi). */
 #ifndef KVM_CAP_ARM_EL2

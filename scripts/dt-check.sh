@@ -79,6 +79,7 @@ GICV2M_SIZE=0x1000		# the GICv2m frame (gicv2m), right below the CPU interface
 V2M_PHANDLE=0x2
 V2M_SPIS=64			# kvmtool's: the first SPIs, before any device's
 TIMER_PPIS=(13 14 11 10)	# secure phys, non-secure phys, virtual, hyp
+CNTFRQ=62500000	# --override-bad-firmware-cntfrq in the *-cntfrq-* cases
 GIC_PPI=1
 GIC_SPI=0
 IRQ_LEVEL_HIGH=4
@@ -316,6 +317,7 @@ test_fdt_args() {
 		       --mpidr="${C_MPIDRS[*]}")
 	[ "$C_INITRD" = - ] || TEST_FDT_ARGS+=(--initrd="$C_INITRD")
 	[[ $C_NAME != *-pmu-* ]] || TEST_FDT_ARGS+=(--pmu)
+	[[ $C_NAME != *-cntfrq-* ]] || TEST_FDT_ARGS+=(--cntfrq "$CNTFRQ")
 	# Two disks and an rng: three virtio-mmio windows, made in that order.
 	if [[ $C_NAME == *-virtio* ]]; then
 		truncate -s 1M "$OUT/vda.img" "$OUT/vdb.img"
@@ -483,6 +485,15 @@ check_timer() {
 	expect timer.level "/timer interrupts: flags not level-triggered" "" "$level_bad"
 	hex $mask
 	expect timer.cpumask "/timer interrupts: flags without CPU mask $REPLY in [15:8] (GIC$C_GIC)" "" "$mask_bad"
+	# --override-bad-firmware-cntfrq (cases named *-cntfrq-*): one cell, the rate given
+	if [[ $C_NAME == *-cntfrq-* ]]; then
+		prop_cells /timer clock-frequency
+		expect timer.clock-frequency "/timer clock-frequency (value, cells)" "$CNTFRQ 1" "$((CELLS[0])) ${#CELLS[@]}"
+	else
+		has_prop /timer clock-frequency && notok timer.no-clock-frequency \
+			"/timer clock-frequency without --override-bad-firmware-cntfrq" ||
+			ok timer.no-clock-frequency
+	fi
 }
 
 # --pmu (cases named *-pmu-*): the PMUv3's overflow interrupt, PPI 23
@@ -892,6 +903,9 @@ CASES+=("v3-c1-its-noinitrd-psci1.1 v3 1 0x8000000 - 0x10001")
 CASES+=("v2-c2-v2m-virtiopci-initrd-psci1.1 v2 2 0x10000000 0x87c5e000,0x1a1235 0x10001")
 CASES+=("v2-c2-v2m-virtio-initrd-psci1.1 v2 2 0x10000000 0x87c5e000,0x1a1235 0x10001")
 CASES+=("v2-c1-v2m-noinitrd-psci1.1 v2 1 0x8000000 - 0x10001")
+# --override-bad-firmware-cntfrq on both GICs.
+CASES+=("v3-c2-cntfrq-initrd-psci1.1 v3 2 0x10000000 0x87c5e000,0x1a1235 0x10001")
+CASES+=("v2-c1-cntfrq-noinitrd-psci1.1 v2 1 0x10000000 - 0x10001")
 # --pmu on both GICs.
 CASES+=("v3-c2-pmu-initrd-psci1.1 v3 2 0x10000000 0x87c5e000,0x1a1235 0x10001")
 CASES+=("v2-c2-pmu-initrd-psci1.1 v2 2 0x10000000 0x87c5e000,0x1a1235 0x10001")

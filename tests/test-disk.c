@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "devices/virtio/disk.h"
@@ -306,6 +307,35 @@ static void test_io(struct unit *u, struct env *e, bool direct)
 	disk_close(&d);
 }
 
+static long long ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000LL + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* --debug-iodelay: every read and write waits first. */
+static void test_delay(struct unit *u, struct env *e)
+{
+	uint8_t buf[4096];
+	struct iovec v = { buf, sizeof(buf) };
+	char msg[MSG_LEN];
+	struct disk_config c;
+	struct timespec t0;
+	struct disk d;
+
+	env_file(e, "slow.img", NULL, 0, 1 << 20);
+	c = cfg_of(e->path, false, false);
+	c.delay_ms = 40;
+	CHECK_EQ(u, disk_open(&d, &c, msg, sizeof(msg)), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	CHECK_EQ(u, disk_write(&d, &v, 1, 0), 0);
+	CHECK_EQ(u, disk_read(&d, &v, 1, 0), 0);
+	CHECK(u, ms_since(&t0) >= 80);
+	disk_close(&d);
+}
+
 /* tmpfs: no ZERO_RANGE, so write zeroes punches and allocates again. */
 static void test_tmpfs(struct unit *u)
 {
@@ -351,6 +381,7 @@ int main(void)
 	test_io(&u, &e, false);
 	test_io(&u, &e, true);
 	test_tmpfs(&u);
+	test_delay(&u, &e);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", e.dir);
 	if (system(cmd))
 		fprintf(stderr, "cannot remove %s\n", e.dir);

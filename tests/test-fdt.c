@@ -124,6 +124,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{ "console",	required_argument, NULL, 'C' },
 		{ "test-device", no_argument, NULL, 't' },
 		{ "pmu",	no_argument, NULL, 'P' },
+		{ "cntfrq",	required_argument, NULL, 'F' },
 		{ "virtio-transport", required_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -170,6 +171,10 @@ static int parse_args(int argc, char **argv, struct args *a)
 			break;
 		case 'P':
 			a->cfg.pmu = true;
+			break;
+		case 'F':
+			bad |= parse_u64(optarg, &v, NULL) || !v || v > UINT32_MAX;
+			a->cfg.cntfrq_override = v;
 			break;
 		case 'T':
 			bad |= !!options_set_transport(&a->cfg, optarg, err, sizeof(err));

@@ -5,25 +5,40 @@
  * writes kvm_run and calls the bus, so unit tests drive it without KVM.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 
 #include <linux/kvm.h>
 
 #include "devices/bus.h"
 #include "lib/log.h"
+#include "machine/memmap.h"
 #include "vcpu/exit.h"
+
+/* Warned about rather than logged at debug level when the user asked. */
+static bool vcpu_exit_warn_nowhere(const struct vcpu_exit_ctx *ctx, uint64_t addr)
+{
+	return ctx->warn_mmio ||
+	       (ctx->warn_ioport && addr < MEMMAP_IOPORT_BASE + MEMMAP_PCI_IO_SIZE);
+}
 
 static void vcpu_exit_mmio(const struct vcpu_exit_ctx *ctx, struct kvm_run *run)
 {
-	int ret;
+	uint64_t addr = run->mmio.phys_addr;
+	int th = ctx->loglevel, ret;
 
-	ret = mmio_bus_access(ctx->bus, run->mmio.phys_addr, run->mmio.data,
-			      run->mmio.len, run->mmio.is_write, ctx->id);
-	if (ret)
-		pr_debug(ctx->loglevel,
-			 "vCPU %u: %s of %u bytes at 0x%llx: %s", ctx->id,
+	ret = mmio_bus_access(ctx->bus, addr, run->mmio.data, run->mmio.len,
+			      run->mmio.is_write, ctx->id);
+	if (!ret)
+		return;
+	if (ret == -ENOENT && vcpu_exit_warn_nowhere(ctx, addr))
+		pr_warn(th, "vCPU %u: ignoring MMIO %s of %u bytes at 0x%llx: no device there",
+			ctx->id, run->mmio.is_write ? "write" : "read",
+			run->mmio.len, (unsigned long long)addr);
+	else
+		pr_debug(th, "vCPU %u: %s of %u bytes at 0x%llx: %s", ctx->id,
 			 run->mmio.is_write ? "write" : "read", run->mmio.len,
-			 (unsigned long long)run->mmio.phys_addr,
+			 (unsigned long long)addr,
 			 ret == -ENOENT ? "no device there, ignored" : strerror(-ret));
 }
 

@@ -2,6 +2,8 @@
 #ifndef LKVM_VCPU_EXIT_H
 #define LKVM_VCPU_EXIT_H
 
+#include <stdbool.h>
+
 struct kvm_run;
 struct mmio_bus;
 
@@ -19,6 +21,8 @@ struct vcpu_exit_ctx {
 	struct mmio_bus *bus;
 	unsigned int id;	/* the vCPU's index, for the bus and messages */
 	int loglevel;
+	/* kvmtool's --debug-mmio and --debug-ioport */
+	bool warn_mmio, warn_ioport;
 	/* Before the error line of an exit that ends the run: the register dump. */
 	void (*fatal)(void *opaque);
 	void *opaque;

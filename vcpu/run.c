@@ -90,6 +90,7 @@ static bool vcpu_handle_exit(struct vcpu *vcpu)
 	struct vm *vm = vcpu->vm;
 	struct vcpu_exit_ctx ctx = {
 		.bus = &vm->bus, .id = vcpu->id, .loglevel = vm->cfg.loglevel,
+		.warn_mmio = vm->cfg.debug_mmio, .warn_ioport = vm->cfg.debug_ioport,
 		.fatal = vcpu_exit_dump, .opaque = vcpu,
 	};
 	enum vcpu_exit_action act = vcpu_exit_dispatch(&ctx, vcpu->run);

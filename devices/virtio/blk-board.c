@@ -63,6 +63,7 @@ int virtio_blk_add(const struct device_ctx *ctx, const struct vm_config *cfg,
 		ret = virtio_blk_spec(cfg->disks[i], &dc, ctx->loglevel);
 		if (ret)
 			return ret;
+		dc->delay_ms = cfg->debug_iodelay_ms;
 		msg[0] = '\0';
 		ret = virtio_blk_create(ctx, dc, i, virtio_board_transport(cfg),
 					&dev, msg, sizeof(msg));

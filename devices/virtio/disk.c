@@ -386,6 +386,7 @@ int disk_open(struct disk *d, const struct disk_config *cfg, char *msg,
 	d->fd = -1;
 	d->fd_buffered = -1;
 	d->ro = cfg->ro;
+	d->delay_ms = cfg->delay_ms;
 	if (msglen)
 		msg[0] = '\0';
 	for (i = 0; i < ARRAY_SIZE(disk_steps); i++) {
@@ -535,6 +536,9 @@ static int disk_rw(struct disk *d, struct iovec *iov, unsigned int cnt,
 {
 	uint64_t len;
 
+	/* kvmtool's --debug-iodelay: a slow disk, to test a guest against. */
+	if (d->delay_ms)
+		usleep(d->delay_ms * 1000);
 	if (!d->direct)
 		return disk_rw_full(d->fd, -1, iov, cnt, off, write);
 	len = disk_iov_len(iov, cnt);

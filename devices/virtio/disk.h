@@ -28,6 +28,7 @@ struct disk_config {
 	char path[DISK_PATH_MAX];
 	bool ro;		/* ,ro: the guest may not write */
 	bool direct;		/* ,direct: O_DIRECT, no host page cache */
+	unsigned int delay_ms;	/* --debug-iodelay: each read and write waits */
 };
 
 struct disk {
@@ -37,6 +38,7 @@ struct disk {
 	bool ro;
 	bool direct;
 	bool blockdev;
+	unsigned int delay_ms;
 	uint64_t size;		/* bytes the guest sees: whole sectors */
 	uint64_t host_size;	/* bytes the file or device has */
 	uint32_t block_size;	/* what O_DIRECT needs offsets aligned to */
