@@ -63,7 +63,8 @@ struct vm_config {
 	uint32_t cntfrq_override;	/* --override-bad-firmware-cntfrq: timer Hz in the DT; 0: none */
 	/* kvmtool's debug options (docs/usage.md) */
 	bool debug_mmio;		/* --debug-mmio: accesses nowhere warned about */
-	bool debug_ioport;		/* --debug-ioport: the same, in the I/O port window */
+	bool debug_ioport;
+	bool single_step;		/* --debug-single-step: each instruction reported */		/* --debug-ioport: the same, in the I/O port window */
 	unsigned int debug_iodelay_ms;	/* --debug-iodelay: each disk read and write delayed */
 	int loglevel;			/* enum log_level */
 	/* From the environment (docs/usage.md), read once in main(). */

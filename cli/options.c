@@ -28,7 +28,7 @@ enum opt_id {
 	OPT_DISK, OPT_RNG, OPT_TRANSPORT, OPT_PMU, OPT_SVE_MAX_VL, OPT_NO_MTE,
 	OPT_NO_PVTIME, OPT_AARCH32, OPT_NESTED, OPT_VCPU_AFFINITY, OPT_KASLR_SEED, OPT_TTY,
 	OPT_DEV, OPT_FORCE_PCI, OPT_VIRTIO_LEGACY, OPT_CNTFRQ, OPT_DEBUG_MMIO,
-	OPT_DEBUG_IOPORT, OPT_DEBUG_IODELAY, OPT_GROUP,
+	OPT_DEBUG_IOPORT, OPT_DEBUG_IODELAY, OPT_SINGLE_STEP, OPT_GROUP,
 };
 
 struct opt_desc {
@@ -71,6 +71,7 @@ static const struct opt_desc run_opts[] = {
 	OPT_HEADING("Debug options:"),
 	{ OPT_DEBUG, 0, "debug", NULL, "same as --loglevel=debug" },
 	{ OPT_VERBOSE, 'v', "verbose", NULL, "same as --loglevel=info" },
+	{ OPT_SINGLE_STEP, 0, "debug-single-step", NULL, "stop after every guest instruction and print the PC (slow)" },
 	{ OPT_DEBUG_IOPORT, 0, "debug-ioport", NULL, "warn of guest accesses to no device in the I/O port window" },
 	{ OPT_DEBUG_MMIO, 0, "debug-mmio", NULL, "warn of guest MMIO accesses to no device" },
 	{ OPT_DEBUG_IODELAY, 0, "debug-iodelay", "<n>", "delay every disk read and write by n ms (1-1000)" },
@@ -350,6 +351,7 @@ static int apply_opt(struct vm_config *cfg, const struct opt_desc *o,
 	case OPT_CNTFRQ:	return set_cntfrq(cfg, v, err, err_len);
 	case OPT_DEBUG_MMIO:	cfg->debug_mmio = true; return 0;
 	case OPT_DEBUG_IOPORT:	cfg->debug_ioport = true; return 0;
+	case OPT_SINGLE_STEP:	cfg->single_step = true; return 0;
 	case OPT_DEBUG_IODELAY:	return set_iodelay(cfg, v, err, err_len);
 	case OPT_GROUP:
 		break;

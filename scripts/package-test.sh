@@ -225,7 +225,7 @@ check_completion() {
 	got=$(complete_words "$file" "$dir" lkvm run --disk = Image-)
 	[ "$got" = Image-test ] || bad+=("lkvm run --disk=Image-<TAB>: '$got'")
 	got=$(complete_words "$file" "$dir" lkvm run --irqchip gic | sort | xargs)
-	[ "$got" = "gicv2 gicv3 gicv3-its" ] || bad+=("lkvm run --irqchip gic<TAB>: '$got'")
+	[ "$got" = "gicv2 gicv2m gicv3 gicv3-its" ] || bad+=("lkvm run --irqchip gic<TAB>: '$got'")
 	got=$(complete_words "$file" "$dir" lkvm stop -n "")
 	[ "$got" = web-1 ] || bad+=("lkvm stop -n <TAB>: '$got' (a VM's socket is there)")
 	if [ "${#bad[@]}" -ne 0 ]; then

@@ -84,6 +84,23 @@ static enum vcpu_exit_action reason(const struct vcpu_exit_ctx *ctx, uint32_t wh
 	return vcpu_exit_dispatch(ctx, &run);
 }
 
+static unsigned int steps;
+
+static void count_step(void *opaque, const struct kvm_run *run)
+{
+	steps += run->exit_reason == KVM_EXIT_DEBUG;
+}
+
+/* A debug exit is a step to report with --debug-single-step, else fatal. */
+static void test_step(struct unit *u, struct vcpu_exit_ctx ctx)
+{
+	CHECK_EQ(u, reason(&ctx, KVM_EXIT_DEBUG), VCPU_EXIT_ERROR);
+	ctx.step = count_step;
+	CHECK_EQ(u, reason(&ctx, KVM_EXIT_DEBUG), VCPU_EXIT_CONTINUE);
+	CHECK_EQ(u, reason(&ctx, KVM_EXIT_DEBUG), VCPU_EXIT_CONTINUE);
+	CHECK_EQ(u, steps, 2);
+}
+
 int main(void)
 {
 	struct fake_dev d = { 0 };
@@ -103,5 +120,6 @@ int main(void)
 	CHECK_EQ(&u, reason(&ctx, KVM_EXIT_INTERNAL_ERROR), VCPU_EXIT_ERROR);
 	CHECK_EQ(&u, reason(&ctx, KVM_EXIT_HYPERCALL), VCPU_EXIT_ERROR);
 	CHECK_EQ(&u, reason(&ctx, 0xdead), VCPU_EXIT_ERROR);
+	test_step(&u, ctx);
 	return unit_done(&u, "test-vcpu-exit");
 }

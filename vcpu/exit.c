@@ -85,6 +85,11 @@ enum vcpu_exit_action vcpu_exit_dispatch(const struct vcpu_exit_ctx *ctx,
 		return VCPU_EXIT_CONTINUE;
 	case KVM_EXIT_SYSTEM_EVENT:
 		return vcpu_exit_system_event(ctx, run);
+	case KVM_EXIT_DEBUG:
+		if (!ctx->step)
+			break;
+		ctx->step(ctx->opaque, run);
+		return VCPU_EXIT_CONTINUE;
 	}
 	vcpu_exit_fatal(ctx);
 	switch (run->exit_reason) {

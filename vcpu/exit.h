@@ -23,6 +23,8 @@ struct vcpu_exit_ctx {
 	int loglevel;
 	/* kvmtool's --debug-mmio and --debug-ioport */
 	bool warn_mmio, warn_ioport;
+	/* --debug-single-step: a KVM_EXIT_DEBUG is a step to report, then go on */
+	void (*step)(void *opaque, const struct kvm_run *run);
 	/* Before the error line of an exit that ends the run: the register dump. */
 	void (*fatal)(void *opaque);
 	void *opaque;

@@ -14,6 +14,7 @@
 #include "lib/log.h"
 #include "lib/thread.h"
 #include "vcpu/exit.h"
+#include "vcpu/step.h"
 #include "vcpu/regs.h"
 #include "vcpu/vcpu.h"
 #include "machine/vm.h"
@@ -92,6 +93,7 @@ static bool vcpu_handle_exit(struct vcpu *vcpu)
 		.bus = &vm->bus, .id = vcpu->id, .loglevel = vm->cfg.loglevel,
 		.warn_mmio = vm->cfg.debug_mmio, .warn_ioport = vm->cfg.debug_ioport,
 		.fatal = vcpu_exit_dump, .opaque = vcpu,
+		.step = vm->cfg.single_step ? vcpu_step_report : NULL,
 	};
 	enum vcpu_exit_action act = vcpu_exit_dispatch(&ctx, vcpu->run);
 

@@ -19,6 +19,7 @@
 #include "vcpu/features.h"
 #include "vcpu/vcpu.h"
 #include "machine/kvm.h"
+#include "vcpu/step.h"
 #include "machine/memmap.h"
 #include "machine/vm.h"
 
@@ -100,6 +101,11 @@ static int vcpu_create_one(struct vm *vm, struct vcpu *vcpu,
 	ret = vcpu_arch_init(vcpu, pref);
 	if (ret)
 		return ret;
+	if (vm->cfg.single_step) {
+		ret = vcpu_step_enable(vcpu);
+		if (ret)
+			return ret;
+	}
 	vcpu->mpidr &= MPIDR_AFF_MASK;
 	return 0;
 }

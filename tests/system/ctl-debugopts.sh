@@ -6,7 +6,11 @@
 #     passes and lkvm says nothing of those accesses;
 #   - --debug-mmio: a warning for each of the 16, naming direction,
 #     width and address;
-#   - --debug-ioport: a warning for the 8 in the I/O window only.
+#   - --debug-ioport: a warning for the 8 in the I/O window only;
+#   - --debug-single-step on poweroff (a branch over the Image header,
+#     two moves, then PSCI SYSTEM_OFF): a line per instruction, the PCs
+#     in RAM and 4 bytes apart after the branch, and the guest still
+#     powers off.
 # (--debug-iodelay slows the disk: tests/test-disk.c.)
 . "$(dirname "$0")/st-common.sh"
 
@@ -47,3 +51,16 @@ run --debug-ioport
 	fail "--debug-ioport: not 4 reads and 4 writes at 0x100: $(cat "$err")"
 [ "$(grep -c "at 0x2000000" "$err")" = 0 ] || fail "--debug-ioport warned outside the I/O window: $(cat "$err")"
 ok "--debug-ioport: the 8 accesses in the I/O window only"
+
+"$VMM" run -k "$GUEST_TESTS/poweroff.bin" -c 1 -m 64 --debug-single-step \
+	</dev/null >"$out" 2>"$err" || fail "--debug-single-step: exit status $?: $(tail -n 3 "$err")"
+pcs=$(sed -n 's/.*vCPU 0: step: PC 0x\([0-9a-f]*\) .*/\1/p' "$err")
+[ "$(echo "$pcs" | wc -l)" -ge 2 ] || fail "--debug-single-step: fewer than 2 steps: $(cat "$err")"
+prev=
+for pc in $pcs; do
+	[ $((0x$pc)) -ge $((0x80000000)) ] || fail "--debug-single-step: PC 0x$pc outside RAM: $(cat "$err")"
+	[ -z "$prev" ] || [ $((0x$pc - 0x$prev)) = 4 ] ||
+		fail "--debug-single-step: 0x$prev then 0x$pc, not the next instruction: $(cat "$err")"
+	prev=$pc
+done
+ok "--debug-single-step: $(echo "$pcs" | wc -l) steps, $(echo $pcs | sed 's/ / -> /g')"
