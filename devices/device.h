@@ -101,6 +101,13 @@ struct device_ctx {
 	 * the first): devices/pci/pci.h. Last in a device's creation.
 	 */
 	int (*add_pci)(void *ctx, struct pci_dev *pdev);
+	/*
+	 * Send one MSI to the GIC's MSI frame, as the PCI bridge does for
+	 * its functions, and whether the VM has such a frame. Asked only
+	 * once the guest runs (the GIC is made after the devices).
+	 */
+	int (*msi)(void *ctx, uint32_t devid, uint64_t addr, uint32_t data);
+	bool (*has_msi)(void *ctx);
 	void *opaque;		/* for alloc_irq, alloc_mmio, map_mmio, add_pci */
 	uint32_t gic_phandle;	/* for the DT's interrupt-parent */
 };

@@ -14,7 +14,13 @@
  *              cancel has returned;
  *   lock       registers, levels, queue, counter; never held across a
  *              callback. The thread sleeps on cond with it.
- * ops->exit is called with neither held.
+ * ops->exit and ops->msi are called with neither held.
+ *
+ * MSIs. The guest's MSI_CMD queues the message held in the MSI
+ * registers, like a delayed line command (IRQ_DELAY_US, 0: at once),
+ * and the device's thread hands it to the VM's MSI frame through
+ * ops->msi: the path a PCI function's MSI-X vector takes when no irqfd
+ * route carries it, from a thread that is not the vCPU's.
  */
 #include <errno.h>
 #include <signal.h>
@@ -151,8 +157,8 @@ static void testdev_cancel(struct testdev *d, unsigned int line)
  * Kept sorted by deadline; equal deadlines keep submission order. A
  * full queue refuses: a guest must not make lkvm allocate.
  */
-static int testdev_enqueue(struct testdev *d, unsigned int line,
-			   unsigned int cmd, uint32_t delay_us)
+static int testdev_enqueue(struct testdev *d, const struct testdev_pending *p,
+			   uint32_t delay_us)
 {
 	uint64_t deadline = testdev_now_ns() + delay_us * NSEC_PER_USEC;
 	unsigned int i;
@@ -169,10 +175,11 @@ static int testdev_enqueue(struct testdev *d, unsigned int line,
 	}
 	for (i = d->nr_queued; i && d->queue[i - 1].deadline_ns > deadline; i--)
 		d->queue[i] = d->queue[i - 1];
-	d->queue[i] = (struct testdev_pending) {
-		.deadline_ns = deadline, .line = line, .cmd = cmd,
-	};
+	d->queue[i] = *p;
+	d->queue[i].deadline_ns = deadline;
 	d->nr_queued++;
+	if (p->cmd == TESTDEV_CMD_MSI)
+		d->msi_queued++;
 	/* Only a new earliest deadline changes how long the thread sleeps. */
 	if (!i)
 		pthread_cond_signal(&d->cond);
@@ -197,12 +204,36 @@ int testdev_irq_command(struct testdev *d, unsigned int line,
 	default:
 		return -EINVAL;
 	}
-	if (delay_us)
-		return testdev_enqueue(d, line, cmd, delay_us);
+	if (delay_us) {
+		struct testdev_pending p = { .line = line, .cmd = cmd };
+
+		return testdev_enqueue(d, &p, delay_us);
+	}
 	pthread_mutex_lock(&d->line_lock);
 	testdev_execute(d, line, cmd);
 	pthread_mutex_unlock(&d->line_lock);
 	return 0;
+}
+
+/*
+ * On the device's thread, no lock held. MSI_COUNT moves once the frame
+ * has the message (delivered, or refused: ERR_SEND), so a guest that
+ * sees it move knows the LPI is pending if it is to be.
+ */
+static void testdev_send_msi(struct testdev *d, const struct testdev_pending *p)
+{
+	int ret = d->ops->msi ? d->ops->msi(d->opaque, p->devid, p->addr, p->data) :
+				-EOPNOTSUPP;
+
+	pthread_mutex_lock(&d->lock);
+	d->msi_queued--;
+	if (ret)
+		d->msi_errors |= ret == -EOPNOTSUPP ? TESTDEV_MSI_ST_ERR_NOMSI :
+						      TESTDEV_MSI_ST_ERR_SEND;
+	else
+		d->msi_errors &= ~(TESTDEV_MSI_ST_ERR_SEND | TESTDEV_MSI_ST_ERR_NOMSI);
+	d->msi_count++;
+	pthread_mutex_unlock(&d->lock);
 }
 
 /*
@@ -223,9 +254,12 @@ static void testdev_run_due(struct testdev *d)
 		testdev_dequeue(d, 0);
 	}
 	pthread_mutex_unlock(&d->lock);
-	if (due)
+	if (due && p.cmd != TESTDEV_CMD_MSI)
 		testdev_execute(d, p.line, p.cmd);
 	pthread_mutex_unlock(&d->line_lock);
+	/* Not under the line lock: a message touches no line. */
+	if (due && p.cmd == TESTDEV_CMD_MSI)
+		testdev_send_msi(d, &p);
 }
 
 static void *testdev_thread(void *arg)
@@ -296,6 +330,7 @@ void testdev_stop(struct testdev *d)
 	}
 	pthread_mutex_lock(&d->lock);
 	d->nr_queued = 0;
+	d->msi_queued = 0;
 	pthread_mutex_unlock(&d->lock);
 }
 
@@ -332,6 +367,40 @@ static void testdev_write_cmd(struct testdev *d, uint32_t cmd)
 	pthread_mutex_unlock(&d->lock);
 }
 
+/*
+ * The message is taken from the registers now; the thread sends it. A
+ * VM without an MSI frame refuses at once, so the guest reads the
+ * refusal right after its write.
+ */
+static void testdev_write_msi_cmd(struct testdev *d, uint32_t cmd)
+{
+	struct testdev_pending p = { .line = TESTDEV_MAX_LINES, .cmd = TESTDEV_CMD_MSI };
+	uint32_t err = 0, delay;
+	int ret;
+
+	if (cmd != TESTDEV_MSI_CMD_SEND)
+		err = TESTDEV_MSI_ST_ERR_INVAL;
+	else if (!d->ops->msi ||
+		 (d->ops->msi_present && !d->ops->msi_present(d->opaque)))
+		err = TESTDEV_MSI_ST_ERR_NOMSI;
+	pthread_mutex_lock(&d->lock);
+	p.addr = d->msi_addr;
+	p.data = d->msi_data;
+	p.devid = d->msi_devid;
+	delay = d->delay_us;
+	pthread_mutex_unlock(&d->lock);
+	if (!err) {
+		ret = testdev_enqueue(d, &p, delay);
+		if (ret)
+			err = ret == -EBUSY ? TESTDEV_MSI_ST_ERR_BUSY :
+					      TESTDEV_MSI_ST_ERR_NOMSI;
+	}
+	pthread_mutex_lock(&d->lock);
+	/* A send's own refusal (ERR_SEND) stays until the next send. */
+	d->msi_errors = (d->msi_errors & TESTDEV_MSI_ST_ERR_SEND) | err;
+	pthread_mutex_unlock(&d->lock);
+}
+
 static void testdev_write(struct testdev *d, uint64_t off, uint32_t val)
 {
 	switch (off) {
@@ -341,12 +410,23 @@ static void testdev_write(struct testdev *d, uint64_t off, uint32_t val)
 	case TESTDEV_IRQ_CMD:
 		testdev_write_cmd(d, val);
 		return;
+	case TESTDEV_MSI_CMD:
+		testdev_write_msi_cmd(d, val);
+		return;
 	}
 	pthread_mutex_lock(&d->lock);
 	switch (off) {
 	case TESTDEV_SCRATCH:		d->scratch = val; break;
 	case TESTDEV_IRQ_LINE:		d->line_sel = val; break;
 	case TESTDEV_IRQ_DELAY_US:	d->delay_us = val; break;
+	case TESTDEV_MSI_ADDR_LO:
+		d->msi_addr = (d->msi_addr & ~0xffffffffull) | val;
+		break;
+	case TESTDEV_MSI_ADDR_HI:
+		d->msi_addr = (d->msi_addr & 0xffffffffull) | (uint64_t)val << 32;
+		break;
+	case TESTDEV_MSI_DATA:		d->msi_data = val; break;
+	case TESTDEV_MSI_DEVID:		d->msi_devid = val; break;
 	default:			break;	/* RO, or nothing there */
 	}
 	pthread_mutex_unlock(&d->lock);
@@ -374,12 +454,22 @@ static uint32_t testdev_read(struct testdev *d, uint64_t off)
 	case TESTDEV_VERSION:		v = TESTDEV_VERSION_VALUE; break;
 	case TESTDEV_FEATURES:
 		v = d->nr_lines | TESTDEV_QUEUE_LEN << 8;
+		if (d->ops->msi)
+			v |= TESTDEV_FEAT_MSI;
 		break;
 	case TESTDEV_SCRATCH:		v = d->scratch; break;
 	case TESTDEV_IRQ_LINE:		v = d->line_sel; break;
 	case TESTDEV_IRQ_DELAY_US:	v = d->delay_us; break;
 	case TESTDEV_IRQ_STATUS:	v = testdev_status(d); break;
 	case TESTDEV_COUNTER:		v = d->counter; break;
+	case TESTDEV_MSI_ADDR_LO:	v = (uint32_t)d->msi_addr; break;
+	case TESTDEV_MSI_ADDR_HI:	v = d->msi_addr >> 32; break;
+	case TESTDEV_MSI_DATA:		v = d->msi_data; break;
+	case TESTDEV_MSI_DEVID:		v = d->msi_devid; break;
+	case TESTDEV_MSI_STATUS:
+		v = d->msi_errors | (d->msi_queued ? TESTDEV_MSI_ST_PENDING : 0);
+		break;
+	case TESTDEV_MSI_COUNT:		v = d->msi_count; break;
 	default:			v = 0; break;	/* WO, or nothing */
 	}
 	pthread_mutex_unlock(&d->lock);

@@ -27,14 +27,22 @@
 #define TESTDEV_IRQ_CMD		0x1c	/* WO command, see enum testdev_cmd */
 #define TESTDEV_IRQ_STATUS	0x20	/* RO */
 #define TESTDEV_COUNTER		0x24	/* RO line commands executed */
+#define TESTDEV_MSI_ADDR_LO	0x28	/* RW the next MSI's doorbell address */
+#define TESTDEV_MSI_ADDR_HI	0x2c
+#define TESTDEV_MSI_DATA	0x30	/* RW its data (the ITS's event ID) */
+#define TESTDEV_MSI_DEVID	0x34	/* RW the device ID it carries */
+#define TESTDEV_MSI_CMD		0x38	/* WO TESTDEV_MSI_CMD_SEND */
+#define TESTDEV_MSI_STATUS	0x3c	/* RO */
+#define TESTDEV_MSI_COUNT	0x40	/* RO MSIs the thread handed on */
 #define TESTDEV_REG_SIZE	0x1000
 
 #define TESTDEV_ID_VALUE	0x44544b4cu	/* "LKTD" in memory order */
-#define TESTDEV_VERSION_VALUE	1
+#define TESTDEV_VERSION_VALUE	2
 
 /* FEATURES */
 #define TESTDEV_FEAT_LINES(v)	((v) & 0xff)
 #define TESTDEV_FEAT_QUEUE(v)	(((v) >> 8) & 0xff)
+#define TESTDEV_FEAT_MSI	(1u << 16)	/* the VMM gave it an MSI path */
 
 /* IRQ_STATUS */
 #define TESTDEV_ST_LEVELS	0x0000ffffu	/* bit i: line i's level */
@@ -43,11 +51,20 @@
 #define TESTDEV_ST_ERR_INVAL	(1u << 24)	/* last IRQ_CMD: bad line/command */
 #define TESTDEV_ST_ERR_BUSY	(1u << 25)	/* last IRQ_CMD: queue full */
 
+/* MSI_STATUS */
+#define TESTDEV_MSI_ST_PENDING	 (1u << 0)	/* an MSI is queued, not yet sent */
+#define TESTDEV_MSI_ST_ERR_INVAL (1u << 24)	/* last MSI_CMD: no such command */
+#define TESTDEV_MSI_ST_ERR_BUSY	 (1u << 25)	/* last MSI_CMD: queue full */
+#define TESTDEV_MSI_ST_ERR_NOMSI (1u << 26)	/* last MSI_CMD: no MSI frame */
+#define TESTDEV_MSI_ST_ERR_SEND	 (1u << 27)	/* last MSI sent: the frame refused it */
+#define TESTDEV_MSI_CMD_SEND	1
+
 enum testdev_cmd {
 	TESTDEV_CMD_RAISE = 1,	/* level high */
 	TESTDEV_CMD_LOWER = 2,	/* level low */
 	TESTDEV_CMD_PULSE = 3,	/* high then low: one edge */
 	TESTDEV_CMD_CANCEL = 4,	/* drop the line's delayed commands */
+	TESTDEV_CMD_MSI = 0x100,	/* queue only: send the entry's MSI */
 };
 
 #define TESTDEV_MAX_LINES	16
@@ -63,12 +80,25 @@ struct testdev_ops {
 	void (*exit)(void *opaque, int status);
 	/* Optional: first thing on the device's thread (to enter the sandbox). */
 	void (*thread_start)(void *opaque);
+	/*
+	 * Optional: deliver one MSI to the GIC's MSI frame, the way a PCI
+	 * function's MSI-X vector does when no irqfd route carries it. On
+	 * the device's thread, neither lock held. 0 or -errno (-EOPNOTSUPP:
+	 * no frame). Without it MSI_CMD is refused with ERR_NOMSI.
+	 */
+	int (*msi)(void *opaque, uint32_t devid, uint64_t addr, uint32_t data);
+	/* Optional, with msi: false when the VM has no MSI frame at all. */
+	bool (*msi_present)(void *opaque);
 };
 
 struct testdev_pending {
 	uint64_t deadline_ns;	/* CLOCK_MONOTONIC */
-	unsigned int line;
+	unsigned int line;	/* TESTDEV_MAX_LINES for an MSI */
 	unsigned int cmd;
+	/* TESTDEV_CMD_MSI: the message, as the registers held it when sent */
+	uint64_t addr;
+	uint32_t data;
+	uint32_t devid;
 };
 
 struct testdev {
@@ -98,6 +128,14 @@ struct testdev {
 	uint32_t levels;
 	uint32_t counter;
 	bool exited;
+
+	/* The MSI registers; msi_errors are TESTDEV_MSI_ST_ERR_*. */
+	uint64_t msi_addr;
+	uint32_t msi_data;
+	uint32_t msi_devid;
+	uint32_t msi_errors;
+	uint32_t msi_count;
+	unsigned int msi_queued;
 
 	/* By deadline; equal deadlines in submission order. */
 	struct testdev_pending queue[TESTDEV_QUEUE_LEN];

@@ -145,6 +145,11 @@ int irqchip_msi_signal(struct irqchip *ic, uint32_t devid, uint64_t addr,
 	return ic->ops->msi->signal(ic, addr, data, devid);
 }
 
+bool irqchip_has_msi(const struct irqchip *ic)
+{
+	return ic->ops && ic->ops->msi && ic->msi_phandle;
+}
+
 int irqchip_msi_route(struct irqchip *ic, struct msi_route *r, uint32_t devid,
 		      uint64_t addr, uint32_t data)
 {

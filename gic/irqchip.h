@@ -141,6 +141,8 @@ const char *irqchip_kind_name(enum irqchip_kind kind);
  */
 int irqchip_msi_signal(struct irqchip *ic, uint32_t devid, uint64_t addr,
 		       uint32_t data);
+/* Whether the GIC has an MSI frame (so far: an irqchip is not yet made). */
+bool irqchip_has_msi(const struct irqchip *ic);
 int irqchip_msi_route(struct irqchip *ic, struct msi_route *r, uint32_t devid,
 		      uint64_t addr, uint32_t data);
 

@@ -84,6 +84,13 @@ static int board_msi_route(void *opaque, struct msi_route *r, uint32_t devid,
 	return irqchip_msi_route(b->ic, r, devid, addr, data);
 }
 
+static bool board_has_msi(void *opaque)
+{
+	struct board *b = opaque;
+
+	return irqchip_has_msi(b->ic);
+}
+
 /*
  * The PCI host bridge, made when the first PCI function is plugged in
  * (no PCI device, no bridge and no DT node): listed before that
@@ -148,7 +155,8 @@ int board_create(struct board *b, const struct vm_config *cfg,
 		.host_ops = host_ops, .host = host, .mem = mem,
 		.loglevel = cfg->loglevel, .alloc_irq = board_alloc_irq,
 		.alloc_mmio = board_alloc_mmio, .map_mmio = board_map_mmio,
-		.add_pci = board_add_pci, .opaque = b,
+		.add_pci = board_add_pci, .msi = board_msi,
+		.has_msi = board_has_msi, .opaque = b,
 		.gic_phandle = IRQCHIP_PHANDLE,
 	};
 	for (i = 0; i < ARRAY_SIZE(board_entries); i++) {

@@ -32,9 +32,27 @@ static void testdev_port_thread_start(void *opaque)
 	sandbox_enter(p->vm, SANDBOX_TESTDEV, 0);	/* reports, stops the VM */
 }
 
+/* The test device's MSIs take the PCI functions' path to the frame. */
+static int testdev_port_msi(void *opaque, uint32_t devid, uint64_t addr,
+			    uint32_t data)
+{
+	struct testdev_port *p = opaque;
+
+	return p->msi ? p->msi(p->ctx, devid, addr, data) : -EOPNOTSUPP;
+}
+
+static bool testdev_port_has_msi(void *opaque)
+{
+	struct testdev_port *p = opaque;
+
+	return p->msi && (!p->has_msi || p->has_msi(p->ctx));
+}
+
 static const struct testdev_ops testdev_port_ops = {
 	.exit		= testdev_port_exit,
 	.thread_start	= testdev_port_thread_start,
+	.msi		= testdev_port_msi,
+	.msi_present	= testdev_port_has_msi,
 };
 
 static int testdev_port_fdt(struct device *dev, void *fdt)
@@ -112,6 +130,9 @@ int testdev_port_add(const struct device_ctx *ctx, const struct vm_config *cfg,
 	if (!p)
 		return -ENOMEM;
 	p->vm = ctx->host;
+	p->msi = ctx->msi;
+	p->has_msi = ctx->has_msi;
+	p->ctx = ctx->opaque;
 	ret = testdev_port_make(ctx, p);
 	if (!ret) {
 		ret = device_list_add(list, &p->dev);

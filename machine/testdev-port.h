@@ -15,6 +15,10 @@ struct testdev_port {
 	struct device dev;
 	struct testdev testdev;
 	struct vm *vm;
+	/* The board's MSI path (device_ctx), for the device's MSI registers. */
+	int (*msi)(void *ctx, uint32_t devid, uint64_t addr, uint32_t data);
+	bool (*has_msi)(void *ctx);
+	void *ctx;
 };
 
 /* Board entry: the test device, with --test-device only. */

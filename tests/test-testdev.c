@@ -218,7 +218,7 @@ static void test_reset(struct unit *u)
 	CHECK(u, d.region.opaque == &d && d.region.handler == testdev_mmio);
 	CHECK_EQ(u, rd(&d, TESTDEV_ID), 0x44544b4c);
 	CHECK(u, !memcmp("LKTD", &(uint32_t){ rd(&d, TESTDEV_ID) }, 4));
-	CHECK_EQ(u, rd(&d, TESTDEV_VERSION), 1);
+	CHECK_EQ(u, rd(&d, TESTDEV_VERSION), 2);
 	CHECK_EQ(u, TESTDEV_FEAT_LINES(rd(&d, TESTDEV_FEATURES)), NR_LINES);
 	CHECK_EQ(u, TESTDEV_FEAT_QUEUE(rd(&d, TESTDEV_FEATURES)),
 		 TESTDEV_QUEUE_LEN);
@@ -605,6 +605,8 @@ static void test_threads(struct unit *u)
 	teardown(&d, &s);
 }
 
+void testdev_msi_tests(struct unit *u);	/* test-testdev-msi.c */
+
 int main(void)
 {
 	struct unit u = { 0 };
@@ -619,5 +621,6 @@ int main(void)
 	test_queue_full(&u);
 	test_stop_idle(&u);
 	test_threads(&u);
+	testdev_msi_tests(&u);
 	return unit_done(&u, "testdev");
 }
