@@ -16,6 +16,11 @@ static struct {
 } handlers[IRQ_MAX_INTID];
 
 static struct {
+	irq_handler_t fn;
+	void *arg;
+} lpi_handler;
+
+static struct {
 	u64 taken;
 	u64 spurious;
 	bool eoi_split;
@@ -28,6 +33,28 @@ int irq_set_handler(u32 intid, irq_handler_t fn, void *arg)
 	handlers[intid].arg = arg;
 	WRITE_ONCE(handlers[intid].fn, fn);
 	return 0;
+}
+
+void irq_set_lpi_handler(irq_handler_t fn, void *arg)
+{
+	lpi_handler.arg = arg;
+	WRITE_ONCE(lpi_handler.fn, fn);
+}
+
+/*
+ * LPIs are edge-triggered and have no active state: they cannot storm,
+ * and the priority drop (EOI) is all the GIC needs, whatever EOImode.
+ */
+static void lpi_dispatch(int cpu, u32 intid, u32 iar)
+{
+	irq_handler_t fn = READ_ONCE(lpi_handler.fn);
+
+	stats[cpu].taken++;
+	if (fn)
+		fn(intid, iar, lpi_handler.arg);
+	else
+		check(false, "irq.unexpected", "cpu%d took LPI %u", cpu, intid);
+	gic_eoi(iar);
 }
 
 /* Per CPU, like the GIC's EOImode bit it mirrors. */
@@ -44,6 +71,10 @@ void irq_dispatch(void)
 	u32 intid = gic_iar_intid(iar);
 	irq_handler_t fn;
 
+	if (intid >= IRQ_FIRST_LPI) {
+		lpi_dispatch(cpu, intid, iar);
+		return;
+	}
 	if (intid >= IRQ_MAX_INTID) {
 		stats[cpu].spurious++;
 		return;

@@ -10,6 +10,9 @@
 #include "spinlock.h"
 #include "sysreg.h"
 #include "testdev.h"
+#include "timer.h"
+
+#define MSI_TIMEOUT_US	(2 * 1000 * 1000)
 
 static struct {
 	int probed;		/* 0: not yet, 1: found, -1: absent */
@@ -114,6 +117,47 @@ int testdev_irq(int line, u32 cmd, u32 delay_us)
 	if (st & TESTDEV_ST_ERR_INVAL)
 		return TESTDEV_EINVAL;
 	return 0;
+}
+
+bool testdev_has_msi(void)
+{
+	return testdev_present() && readl(dev.base + TESTDEV_VERSION) >= 2 &&
+	       (readl(dev.base + TESTDEV_FEATURES) & TESTDEV_FEAT_MSI);
+}
+
+int testdev_msi(u64 addr, u32 data, u32 devid)
+{
+	u64 flags, end;
+	u32 st, count;
+
+	if (!testdev_present() || readl(dev.base + TESTDEV_VERSION) < 2)
+		return TESTDEV_ENOMSI;
+	flags = lock_irqsave();
+	writel((u32)addr, dev.base + TESTDEV_MSI_ADDR_LO);
+	writel(addr >> 32, dev.base + TESTDEV_MSI_ADDR_HI);
+	writel(data, dev.base + TESTDEV_MSI_DATA);
+	writel(devid, dev.base + TESTDEV_MSI_DEVID);
+	writel(0, dev.base + TESTDEV_IRQ_DELAY_US);
+	count = readl(dev.base + TESTDEV_MSI_COUNT);
+	/* Tables and commands the message depends on are in memory first. */
+	dsb(sy);
+	writel(TESTDEV_MSI_CMD_SEND, dev.base + TESTDEV_MSI_CMD);
+	st = readl(dev.base + TESTDEV_MSI_STATUS);
+	unlock_irqrestore(flags);
+	if (st & TESTDEV_MSI_ST_ERR_NOMSI)
+		return TESTDEV_ENOMSI;
+	if (st & TESTDEV_MSI_ST_ERR_BUSY)
+		return TESTDEV_EBUSY;
+	if (st & TESTDEV_MSI_ST_ERR_INVAL)
+		return TESTDEV_EINVAL;
+	end = timer_deadline_us(MSI_TIMEOUT_US);
+	while (readl(dev.base + TESTDEV_MSI_COUNT) == count)
+		if (timer_expired(end))
+			return TESTDEV_ETIMEDOUT;
+	st = readl(dev.base + TESTDEV_MSI_STATUS);
+	if (st & TESTDEV_MSI_ST_ERR_SEND)
+		return TESTDEV_ESEND;
+	return st & TESTDEV_MSI_ST_ERR_NOMSI ? TESTDEV_ENOMSI : 0;
 }
 
 u32 testdev_status(void)
