@@ -17,7 +17,7 @@ struct vm;
 enum sandbox_role {
 	SANDBOX_MAIN,		/* main loop, control socket, stop and teardown */
 	SANDBOX_VCPU,		/* KVM_RUN and the exits it returns */
-	SANDBOX_TESTDEV,	/* the test device's delayed line changes */
+	SANDBOX_TESTDEV,	/* the test device's delayed line changes, its MSIs */
 	SANDBOX_CONSOLE,	/* the console's writer */
 	SANDBOX_VIRTIO,		/* a virtio device's I/O thread */
 	SANDBOX_NR_ROLES,

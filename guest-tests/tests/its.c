@@ -216,7 +216,8 @@ static void map_all(void)
 	}
 	for (i = 0; i < ncpus; i++)
 		bad += !!its_sync(its_rdbase(i));
-	check(itt && !bad, "its.map", "MAPD device %#x (ITT %#lx), MAPC %d collection(s), MAPTI %d events, SYNC: %d command(s) not consumed",
+	check(itt && !bad, "its.map",
+	      "MAPD device %#x (ITT %#lx), MAPC %d collection(s), MAPTI %d events, SYNC: %d command(s) not consumed",
 	      DEV, itt, ncoll, NR_EVENTS, bad);
 }
 
@@ -311,7 +312,8 @@ static void movi(bool msi)
 		if (msi && !expect_lpi(BY_MSI, DEV, e, LPI(e), cpu, why, sizeof(why)))
 			bad++;
 	}
-	check(!bad, "its.movi", "events 1, 2 moved to collections %d, %d (cpu%d, cpu%d): %d miss(es)",
+	check(!bad, "its.movi",
+	      "events 1, 2 moved to collections %d, %d (cpu%d, cpu%d): %d miss(es)",
 	      coll_of[1], coll_of[2], cpu_of_coll(coll_of[1]),
 	      cpu_of_coll(coll_of[2]), bad);
 }
@@ -489,12 +491,13 @@ static void no_its(void)
 	u32 gicd = readl(gic_dist_base() + GICD_TYPER);
 	int ret;
 
-	if (bootarg_present("its.require"))
-		check(false, "its.dt-node", "no arm,gic-v3-its in the DT");
-	else
-		check_skip("its.dt-node", "no arm,gic-v3-its");
-	if (!bootarg_present("its.require-none"))
+	if (!bootarg_present("its.require-none")) {
+		if (bootarg_present("its.require"))
+			check(false, "its.dt-node", "no arm,gic-v3-its in the DT");
+		else
+			check_skip("its.dt-node", "no arm,gic-v3-its");
 		return;
+	}
 	if (gic_is_kvm())
 		check(!(gicd & GICD_TYPER_LPIS), "its.none-no-lpis",
 		      "GICD_TYPER %#x: KVM has LPIs only with an ITS", gicd);
@@ -504,7 +507,8 @@ static void no_its(void)
 	}
 	/* Refused by the doorbell write itself, whatever the address. */
 	ret = testdev_msi(gic_dist_base() + 0x40, 0, DEV);
-	check(ret == TESTDEV_ENOMSI, "its.none-msi-refused", "the doorbell without an MSI frame: %d (ERR_NOMSI is %d)",
+	check(ret == TESTDEV_ENOMSI, "its.none-msi-refused",
+	      "the doorbell without an MSI frame: %d (ERR_NOMSI is %d)",
 	      ret, TESTDEV_ENOMSI);
 }
 
