@@ -60,6 +60,14 @@ static int load_check_gic_first(struct vm *vm)
 	return ret;
 }
 
+/* The option that names each file, for the fix in a message. */
+static const char *load_flag(const char *what)
+{
+	if (!strcmp(what, "kernel"))
+		return "-k";
+	return strcmp(what, "firmware") ? "-i" : "-f";
+}
+
 /*
  * The file cannot be opened. For the kernel, the line ends with
  * kvmtool's own words, which scripts written for it look for
@@ -79,7 +87,7 @@ static int load_report_open(struct vm *vm, const char *what, const char *path, i
 		       kernel ? "]" : "");
 	else
 		pr_err(th, "cannot open %s file '%s': %s; check the path given to %s%s%s%s",
-		       what, path, strerror(err), kernel ? "-k" : "-i",
+		       what, path, strerror(err), load_flag(what),
 		       kernel ? LOAD_KVMTOOL_WORDS : "", kernel ? path : "",
 		       kernel ? "]" : "");
 	return err == EPERM ? -EACCES : -err;
@@ -141,7 +149,7 @@ static void load_report_no_room(struct vm *vm, const char *what)
  */
 static int load_check_dump_path(struct vm *vm)
 {
-	static const char *const what[] = { "kernel", "initrd" };
+	const char *what[] = { vm->cfg.firmware_path ? "firmware" : "kernel", "initrd" };
 	int fds[] = { vm->kernel_fd, vm->initrd_fd };
 	struct stat dump, st;
 	unsigned int i;
@@ -160,6 +168,76 @@ static int load_check_dump_path(struct vm *vm)
 }
 
 /*
+ * kvmtool ignores -k and -i with -f without a word; lkvm boots the same
+ * guest but says so, since whoever gave them expected them to be loaded.
+ */
+static void load_warn_ignored(struct vm *vm)
+{
+	if (vm->cfg.kernel_path)
+		pr_warn(vm->cfg.loglevel, "kernel '%s' is not loaded: with -f lkvm boots the firmware, which loads its own kernel (as kvmtool); leave -k out",
+			vm->cfg.kernel_path);
+	if (vm->cfg.initrd_path)
+		pr_warn(vm->cfg.loglevel, "initrd '%s' is not loaded: with -f lkvm boots the firmware, which loads its own initrd (as kvmtool); leave -i out",
+			vm->cfg.initrd_path);
+}
+
+static void load_report_firmware(struct vm *vm, const struct fw_request *req,
+				 int err)
+{
+	unsigned long long base = req->ram_base, end = req->ram_base + req->ram_size;
+	unsigned long long addr = req->addr ? req->addr : base;
+	int th = vm->cfg.loglevel;
+
+	if (err == -ERANGE || err == -EINVAL)
+		pr_err(th, "--firmware-address 0x%llx is not in guest RAM (0x%llx-0x%llx with -m %llu); give a 4-byte aligned address in RAM, or more RAM with -m",
+		       addr, base, end - 1, (unsigned long long)(req->ram_size >> 20));
+	else if (err == -EFBIG)
+		pr_err(th, "firmware '%s' (%llu bytes) does not fit in guest RAM from 0x%llx (RAM ends at 0x%llx); give more RAM with -m%s",
+		       vm->cfg.firmware_path,
+		       (unsigned long long)MAX(req->file_size, req->image_size),
+		       addr, end - 1, req->addr ? " or a lower --firmware-address" : "");
+	else
+		pr_err(th, "no room for the device tree after firmware '%s': the DTB goes at the next 2 MiB boundary after it, 0x%llx, and needs %llu KiB of RAM there (RAM ends at 0x%llx); give more RAM with -m%s",
+		       vm->cfg.firmware_path,
+		       ALIGN_UP(addr + MAX(req->file_size, req->image_size), LOADER_FW_DTB_ALIGN),
+		       LOADER_FDT_MAX >> 10, end - 1,
+		       req->addr ? " or a lower --firmware-address" : "");
+}
+
+/*
+ * -f: the firmware instead of kernel and initrd. An arm64 Image header,
+ * if it has one, only tells how much memory it takes (image_size).
+ */
+static int load_inspect_firmware(struct vm *vm)
+{
+	struct fw_request req = {
+		.ram_base = MEMMAP_RAM_BASE, .ram_size = vm->ram_size,
+		.addr = vm->cfg.firmware_addr,
+	};
+	unsigned char hdr[ARM64_IMAGE_HDR_SIZE];
+	struct image_info info;
+	int ret, fd;
+
+	load_warn_ignored(vm);
+	fd = load_open(vm, "firmware", vm->cfg.firmware_path, &req.file_size);
+	if (fd < 0)
+		return fd;
+	vm->kernel_fd = fd;
+	vm->kernel_size = req.file_size;
+	if (req.file_size >= sizeof(hdr) &&
+	    !load_read_full(fd, hdr, sizeof(hdr), 0) &&
+	    !loader_parse_header(hdr, sizeof(hdr), &info) && info.has_header)
+		req.image_size = info.image_size;
+	ret = load_check_dump_path(vm);
+	if (ret)
+		return ret;
+	ret = loader_plan_firmware(&req, &vm->plan);
+	if (ret)
+		load_report_firmware(vm, &req, ret);
+	return ret;
+}
+
+/*
  * Stage 0, before any KVM work: the files exist and fit. Leaves the
  * open descriptors in vm for load_images().
  */
@@ -172,6 +250,8 @@ int load_inspect(struct vm *vm)
 	const char *what;
 	int ret, fd;
 
+	if (vm->cfg.firmware_path)
+		return load_inspect_firmware(vm);
 	fd = load_open(vm, "kernel", vm->cfg.kernel_path, &req.kernel_file_size);
 	if (fd < 0)
 		return fd;
@@ -241,8 +321,9 @@ int load_images(struct vm *vm)
 	dst = guest_mem_ptr(&vm->mem, vm->plan.kernel_addr, vm->kernel_size);
 	ret = dst ? load_read_full(vm->kernel_fd, dst, vm->kernel_size, 0) : -EFAULT;
 	if (ret) {
-		pr_err(vm->cfg.loglevel, "cannot read kernel '%s': %s",
-		       vm->cfg.kernel_path, strerror(-ret));
+		pr_err(vm->cfg.loglevel, "cannot read %s '%s': %s",
+		       vm->cfg.firmware_path ? "firmware" : "kernel",
+		       vm->cfg.firmware_path ?: vm->cfg.kernel_path, strerror(-ret));
 		return ret;
 	}
 	if (!vm->initrd_size)

@@ -163,3 +163,34 @@ int loader_plan(const struct load_request *req, struct load_plan *plan,
 	plan->initrd_addr = ALIGN_UP(plan->dtb_addr - req->initrd_size - 4, 4);
 	return 0;
 }
+
+/*
+ * kvmtool's layout for -f: the firmware at its address (RAM's start by
+ * default), entered there; the DTB after it, 2 MiB aligned. The
+ * firmware's end is its file's, or an Image header's image_size when
+ * larger, so that the DTB stays clear of the firmware's .bss. Returns
+ * -ERANGE for an address outside RAM, -EINVAL for a misaligned one,
+ * -EFBIG when the firmware does not fit above its address, -ENOSPC
+ * when the DTB does not fit after it.
+ */
+int loader_plan_firmware(const struct fw_request *req, struct load_plan *plan)
+{
+	uint64_t addr = req->addr ? req->addr : req->ram_base;
+	uint64_t room, footprint = MAX(req->file_size, req->image_size);
+
+	if (addr < req->ram_base || addr - req->ram_base >= req->ram_size)
+		return -ERANGE;
+	if (!IS_ALIGNED(addr, LOADER_FW_ALIGN))
+		return -EINVAL;
+	room = req->ram_size - (addr - req->ram_base);
+	if (footprint > room)
+		return -EFBIG;
+	plan->kernel_addr = addr;
+	plan->kernel_end = addr + footprint;
+	plan->initrd_addr = 0;
+	/* Both ends are below 2^64 - 2 MiB: RAM ends below 1 TiB. */
+	plan->dtb_addr = ALIGN_UP(plan->kernel_end, LOADER_FW_DTB_ALIGN);
+	if (plan->dtb_addr - addr > room || room - (plan->dtb_addr - addr) < LOADER_FDT_MAX)
+		return -ENOSPC;
+	return 0;
+}

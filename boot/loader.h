@@ -41,6 +41,22 @@ struct load_plan {
 	uint64_t initrd_addr;
 };
 
+/*
+ * -f: a firmware loaded whole at one address and entered at its first
+ * byte. The vCPU starts there, so it is an instruction's alignment; the
+ * DTB follows the firmware, at the next 2 MiB boundary, as kvmtool's.
+ */
+#define LOADER_FW_ALIGN		4ULL
+#define LOADER_FW_DTB_ALIGN	0x200000ULL
+
+struct fw_request {
+	uint64_t ram_base;
+	uint64_t ram_size;
+	uint64_t addr;		/* where it goes; 0: RAM's start, as kvmtool */
+	uint64_t file_size;
+	uint64_t image_size;	/* an arm64 Image header's, 0 without one */
+};
+
 /* Files that are clearly not something lkvm can boot, by their magic. */
 struct kernel_misfit {
 	const char *what;	/* "a gzip-compressed file" */
@@ -53,5 +69,6 @@ int loader_parse_header(const void *buf, size_t len, struct image_info *info);
 const struct kernel_misfit *loader_misfit(const void *buf, size_t len);
 int loader_plan(const struct load_request *req, struct load_plan *plan,
 		const char **what);
+int loader_plan_firmware(const struct fw_request *req, struct load_plan *plan);
 
 #endif

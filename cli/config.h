@@ -34,6 +34,9 @@ enum virtio_transport_kind {
 struct vm_config {
 	const char *kernel_path;
 	const char *initrd_path;
+	const char *firmware_path;	/* -f: booted instead of -k/-i (docs/usage.md) */
+	uint64_t firmware_addr;		/* --firmware-address; 0: RAM's start, as kvmtool */
+	bool has_firmware_addr;		/* --firmware-address was given */
 	const char *params;		/* -p, appended to the defaults */
 	const char *dump_dtb_path;
 	const char *name;

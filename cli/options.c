@@ -28,7 +28,8 @@ enum opt_id {
 	OPT_DISK, OPT_RNG, OPT_TRANSPORT, OPT_PMU, OPT_SVE_MAX_VL, OPT_NO_MTE,
 	OPT_NO_PVTIME, OPT_AARCH32, OPT_NESTED, OPT_VCPU_AFFINITY, OPT_KASLR_SEED, OPT_TTY,
 	OPT_DEV, OPT_FORCE_PCI, OPT_VIRTIO_LEGACY, OPT_CNTFRQ, OPT_DEBUG_MMIO,
-	OPT_DEBUG_IOPORT, OPT_DEBUG_IODELAY, OPT_SINGLE_STEP, OPT_GROUP,
+	OPT_DEBUG_IOPORT, OPT_DEBUG_IODELAY, OPT_SINGLE_STEP, OPT_FIRMWARE,
+	OPT_FIRMWARE_ADDR, OPT_GROUP,
 };
 
 struct opt_desc {
@@ -65,6 +66,7 @@ static const struct opt_desc run_opts[] = {
 	OPT_HEADING("Kernel options:"),
 	{ OPT_KERNEL, 'k', "kernel", "<file>", "kernel Image (or raw binary) to boot" },
 	{ OPT_INITRD, 'i', "initrd", "<file>", "initial RAM disk" },
+	{ OPT_FIRMWARE, 'f', "firmware", "<file>", "firmware to boot instead of a kernel, x0 = the DTB" },
 	{ OPT_PARAMS, 'p', "params", "<string>", "kernel command line, appended to the defaults" },
 	OPT_HEADING("Networking options:"),
 	{ OPT_NETWORK, 'n', "network", "<params>", "only mode=none (no network) is supported yet" },
@@ -88,6 +90,7 @@ static const struct opt_desc run_opts[] = {
 	{ OPT_FORCE_PCI, 0, "force-pci", NULL, "same as --virtio-transport=pci (deprecated, as kvmtool's)" },
 	{ OPT_IRQCHIP, 0, "irqchip", "<type>", "auto, gicv2, gicv2m, gicv3, gicv3-its or user (default auto)" },
 	{ OPT_NESTED, 0, "nested", NULL, "start the vCPUs at EL2 (nested virtualization)" },
+	{ OPT_FIRMWARE_ADDR, 0, "firmware-address", "<addr>", "where in RAM -f goes (default: RAM's start)" },
 	OPT_HEADING(""),
 	{ OPT_HELP, 'h', "help", NULL, "show this help" },
 };
@@ -144,6 +147,21 @@ int options_parse_size(const char *s, unsigned long long *bytes)
 	return 0;
 }
 
+/*
+ * An address, as kvmtool's --firmware-address reads it (strtoull base
+ * 0: decimal, 0x hex or 0 octal), but whole: no sign, no trailing text.
+ */
+int options_parse_addr(const char *s, unsigned long long *addr)
+{
+	char *end;
+
+	if (!isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	*addr = strtoull(s, &end, 0);
+	return (errno || *end) ? -EINVAL : 0;
+}
+
 static int parse_uint(const char *s, unsigned long *out)
 {
 	char *end;
@@ -184,6 +202,22 @@ static int set_file(const char **slot, const struct opt_desc *o, const char *v,
 		return fail("-%c/--%s given twice ('%s', then '%s'); give one %s",
 			    o->short_name, o->long_name, *slot, v, o->long_name);
 	*slot = v;
+	return 0;
+}
+
+/* Where the vCPU starts: an instruction, so 4-byte aligned (RAM is checked later). */
+static int set_firmware_addr(struct vm_config *cfg, const char *v,
+			     char *err, size_t err_len)
+{
+	unsigned long long a;
+
+	if (options_parse_addr(v, &a))
+		return fail("--firmware-address '%s' is not an address; give one in RAM, e.g. --firmware-address 0x80200000", v);
+	if (!IS_ALIGNED(a, LOADER_FW_ALIGN))
+		return fail("--firmware-address 0x%llx is not %llu-byte aligned: the vCPU starts there and arm64 instructions are 4-byte aligned; give an aligned address (e.g. 0x%llx)",
+			    a, LOADER_FW_ALIGN, ALIGN_DOWN(a, LOADER_FW_ALIGN));
+	cfg->firmware_addr = a;
+	cfg->has_firmware_addr = true;
 	return 0;
 }
 
@@ -317,6 +351,8 @@ static int apply_opt(struct vm_config *cfg, const struct opt_desc *o,
 	switch (o->id) {
 	case OPT_KERNEL:	return set_file(&cfg->kernel_path, o, v, err, err_len);
 	case OPT_INITRD:	return set_file(&cfg->initrd_path, o, v, err, err_len);
+	case OPT_FIRMWARE:	return set_file(&cfg->firmware_path, o, v, err, err_len);
+	case OPT_FIRMWARE_ADDR:	return set_firmware_addr(cfg, v, err, err_len);
 	case OPT_PARAMS:	cfg->params = v; return 0;
 	case OPT_DUMP_DTB:	cfg->dump_dtb_path = v; return 0;
 	case OPT_NAME:		return set_name(cfg, v, err, err_len);
@@ -447,6 +483,8 @@ static int check_conflicts(const struct vm_config *cfg, char *err, size_t err_le
 			    cfg->nr_cpus, cfg->irqchip == IRQCHIP_USER ? "user" :
 			    cfg->irqchip == IRQCHIP_GICV2M ? "gicv2m" : "gicv2",
 			    GICV2_MAX_CPUS, GICV2_MAX_CPUS);
+	if (cfg->has_firmware_addr && !cfg->firmware_path)
+		return fail("--firmware-address is given without -f/--firmware: it says where a firmware goes; add -f <file> or leave it out");
 	if (cfg->aarch32 && cfg->nested)
 		return fail("--aarch32 conflicts with --nested: KVM runs EL2 in AArch64 only; leave one out");
 	/* An AArch32 kernel addresses RAM below 4 GiB only (RAM starts at 2 GiB). */
@@ -487,9 +525,11 @@ int options_parse_run(int argc, char *const argv[], struct vm_config *cfg,
 		if (ret)
 			return ret;
 	}
-	if (!cfg->kernel_path)
+	if (cfg->firmware_path && !*cfg->firmware_path)
+		return fail("the firmware file name is empty; use lkvm run -f <file>");
+	if (!cfg->kernel_path && !cfg->firmware_path)
 		return fail("no kernel given; use lkvm run -k <Image>");
-	if (!*cfg->kernel_path)
+	if (cfg->kernel_path && !*cfg->kernel_path)
 		return fail("the kernel file name is empty; use lkvm run -k <Image>");
 	return check_conflicts(cfg, err, err_len);
 }

@@ -18,6 +18,7 @@ int options_parse_run(int argc, char *const argv[], struct vm_config *cfg,
 		      char *err, size_t err_len);
 void options_usage_run(void);
 int options_parse_size(const char *s, unsigned long long *bytes);
+int options_parse_addr(const char *s, unsigned long long *addr);
 void options_read_env(struct vm_config *cfg);
 
 /* Default idle-kick period of the userspace GIC, in ms (gic/user-gic.c). */

@@ -179,6 +179,64 @@ static void test_misfits(struct unit *u)
 	CHECK(u, loader_misfit("", 0) == NULL);
 }
 
+/*
+ * -f: kvmtool's placement, the firmware at its address and the DTB at
+ * the next 2 MiB boundary after it (after image_size when the firmware
+ * has an Image header that says more than its file).
+ */
+static void test_plan_firmware(struct unit *u)
+{
+	struct fw_request r = {
+		.ram_base = MEMMAP_RAM_BASE, .ram_size = 64 * MiB,
+		.file_size = 40000,
+	};
+	struct load_plan p;
+
+	CHECK_EQ(u, loader_plan_firmware(&r, &p), 0);
+	CHECK_EQ(u, p.kernel_addr, MEMMAP_RAM_BASE);
+	CHECK_EQ(u, p.kernel_end, MEMMAP_RAM_BASE + 40000);
+	CHECK_EQ(u, p.dtb_addr, MEMMAP_RAM_BASE + 2 * MiB);
+	CHECK_EQ(u, p.initrd_addr, 0);
+
+	r.image_size = 3 * MiB;
+	CHECK_EQ(u, loader_plan_firmware(&r, &p), 0);
+	CHECK_EQ(u, p.dtb_addr, MEMMAP_RAM_BASE + 4 * MiB);
+	r.image_size = 0;
+
+	r.addr = 0x81234000;	/* not 2 MiB aligned: the DTB still is */
+	CHECK_EQ(u, loader_plan_firmware(&r, &p), 0);
+	CHECK_EQ(u, p.kernel_addr, 0x81234000);
+	CHECK_EQ(u, p.dtb_addr, 0x81400000);
+	r.addr = 0x81200000 - 40000;	/* ends on a boundary: the DTB right there */
+	CHECK_EQ(u, loader_plan_firmware(&r, &p), 0);
+	CHECK_EQ(u, p.dtb_addr, 0x81200000);
+
+	r.addr = 0x1000;
+	CHECK_EQ(u, loader_plan_firmware(&r, &p), -34);
+	r.addr = MEMMAP_RAM_BASE + 64 * MiB;
+	CHECK_EQ(u, loader_plan_firmware(&r, &p), -34);
+	r.addr = MEMMAP_RAM_BASE - 4;
+	CHECK_EQ(u, loader_plan_firmware(&r, &p), -34);
+	r.addr = MEMMAP_RAM_BASE + 2;
+	CHECK_EQ(u, loader_plan_firmware(&r, &p), -22);
+	r.addr = MEMMAP_RAM_BASE + 64 * MiB - 4096;	/* in RAM, 40000 bytes do not fit */
+	CHECK_EQ(u, loader_plan_firmware(&r, &p), -27);
+	r.addr = MEMMAP_RAM_BASE + 62 * MiB;	/* fits, the DTB's 2 MiB boundary is RAM's end */
+	CHECK_EQ(u, loader_plan_firmware(&r, &p), -28);
+	r.addr = MEMMAP_RAM_BASE + 62 * MiB - 40000;	/* ends on the last boundary: 2 MiB left */
+	CHECK_EQ(u, loader_plan_firmware(&r, &p), 0);
+	CHECK_EQ(u, p.dtb_addr, MEMMAP_RAM_BASE + 62 * MiB);
+
+	r.addr = 0;
+	r.file_size = 64 * MiB + 1;
+	CHECK_EQ(u, loader_plan_firmware(&r, &p), -27);
+	r.file_size = 64 * MiB;	/* fills RAM: no DTB */
+	CHECK_EQ(u, loader_plan_firmware(&r, &p), -28);
+	r.file_size = 4096;
+	r.image_size = ~0ULL - 10;	/* a header's size must not wrap */
+	CHECK_EQ(u, loader_plan_firmware(&r, &p), -27);
+}
+
 int main(void)
 {
 	struct unit u = { 0 };
@@ -187,5 +245,6 @@ int main(void)
 	test_misfits(&u);
 	test_plan(&u);
 	test_ram_min(&u);
+	test_plan_firmware(&u);
 	return unit_done(&u, "test-loader");
 }

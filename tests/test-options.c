@@ -242,6 +242,50 @@ static void test_sizes(struct unit *u)
 	CHECK(u, options_parse_size(" 1", &b));
 }
 
+/*
+ * kvmtool's -f FILE and --firmware-address ADDR (strtoull base 0, 0
+ * meaning RAM's start): the firmware replaces the kernel, -k and -i
+ * still parse (lkvm warns when it loads the firmware), the address
+ * must be an instruction's and needs a firmware.
+ */
+static void test_firmware(struct unit *u)
+{
+	unsigned long long a;
+	struct vm_config c;
+
+	CHECK_EQ(u, PARSE(&c, "-f", "fw.bin"), 0);
+	CHECK(u, !strcmp(c.firmware_path, "fw.bin") && !c.kernel_path);
+	CHECK(u, !c.has_firmware_addr && !c.firmware_addr);
+	CHECK_EQ(u, PARSE(&c, "--firmware=fw.bin", "--firmware-address", "0x80200000"), 0);
+	CHECK(u, c.has_firmware_addr && c.firmware_addr == 0x80200000);
+	CHECK_EQ(u, PARSE(&c, "-f", "fw", "--firmware-address=2149580800"), 0);
+	CHECK_EQ(u, c.firmware_addr, 0x80200000);
+	CHECK_EQ(u, PARSE(&c, "-f", "fw", "-k", "I", "-i", "r"), 0);
+	CHECK(u, !strcmp(c.kernel_path, "I") && !strcmp(c.initrd_path, "r"));
+	CHECK_EQ(u, PARSE(&c, "-f", "fw", "-f", "other"), -22);
+	CHECK(u, strstr(err, "given twice") && strstr(err, "give one firmware"));
+	CHECK_EQ(u, PARSE(&c, "-f", ""), -22);
+	CHECK(u, strstr(err, "firmware file name is empty"));
+	CHECK_EQ(u, PARSE(&c, "-f", "fw", "--firmware-address", "0x80000002"), -22);
+	CHECK(u, strstr(err, "not 4-byte aligned") && strstr(err, "0x80000000"));
+	CHECK_EQ(u, PARSE(&c, "-f", "fw", "--firmware-address", "0x8000zz"), -22);
+	CHECK(u, strstr(err, "is not an address"));
+	CHECK_EQ(u, PARSE(&c, "-f", "fw", "--firmware-address", "-1"), -22);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--firmware-address", "0x80000000"), -22);
+	CHECK(u, strstr(err, "without -f/--firmware"));
+
+	CHECK(u, !options_parse_addr("0x80000000", &a) && a == 0x80000000ULL);
+	CHECK(u, !options_parse_addr("4096", &a) && a == 4096);
+	CHECK(u, !options_parse_addr("010", &a) && a == 8);	/* as strtoull base 0 */
+	CHECK(u, !options_parse_addr("0", &a) && a == 0);
+	CHECK(u, options_parse_addr("", &a));
+	CHECK(u, options_parse_addr(" 1", &a));
+	CHECK(u, options_parse_addr("+1", &a));
+	CHECK(u, options_parse_addr("0x", &a));
+	CHECK(u, options_parse_addr("1M", &a));
+	CHECK(u, options_parse_addr("0x10000000000000000", &a));
+}
+
 /* kvmtool's --vcpu-affinity CPULIST and --kaslr-seed N. */
 static void test_vcpu_affinity(struct unit *u)
 {
@@ -296,5 +340,6 @@ int main(void)
 	test_cpu_features(&u);
 	test_sizes(&u);
 	test_vcpu_affinity(&u);
+	test_firmware(&u);
 	return unit_done(&u, "test-options");
 }
