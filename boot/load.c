@@ -192,9 +192,10 @@ static void load_report_firmware(struct vm *vm, const struct fw_request *req,
 		pr_err(th, "--firmware-address 0x%llx is not in guest RAM (0x%llx-0x%llx with -m %llu); give a 4-byte aligned address in RAM, or more RAM with -m",
 		       addr, base, end - 1, (unsigned long long)(req->ram_size >> 20));
 	else if (err == -EFBIG)
-		pr_err(th, "firmware '%s' (%llu bytes) does not fit in guest RAM from 0x%llx (RAM ends at 0x%llx); give more RAM with -m%s",
+		pr_err(th, "firmware '%s' (%llu bytes%s) does not fit in guest RAM from 0x%llx (RAM ends at 0x%llx); give more RAM with -m%s",
 		       vm->cfg.firmware_path,
 		       (unsigned long long)MAX(req->file_size, req->image_size),
+		       req->image_size > req->file_size ? ", its Image header's image_size" : "",
 		       addr, end - 1, req->addr ? " or a lower --firmware-address" : "");
 	else
 		pr_err(th, "no room for the device tree after firmware '%s': the DTB goes at the next 2 MiB boundary after it, 0x%llx, and needs %llu KiB of RAM there (RAM ends at 0x%llx); give more RAM with -m%s",

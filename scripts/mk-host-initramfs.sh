@@ -123,6 +123,8 @@ mkdir -p "$stage/lkvm-test/guest-tests"
 for t in "$ROOT"/build/guest-tests/*.bin; do
 	[ -e "$t" ] && install -m 0644 "$t" "$stage/lkvm-test/guest-tests/"
 done
+# The test firmware's packer, for payloads only the host has (ctl-fw.sh).
+install -m 0755 "$ROOT/guest-tests/fw-pack.sh" "$stage/lkvm-test/guest-tests/"
 if [ "$(id -u)" = 0 ]; then
 	mknod -m 600 "$stage/dev/console" c 5 1
 fi

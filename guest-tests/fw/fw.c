@@ -36,6 +36,8 @@ struct fw_entry {
 
 /* Filled in by fw-pack.sh (head.S). */
 extern const u64 fw_payload_desc[2];
+/* The end of fw.bin's contents (fw.lds): the file, when nothing is packed. */
+extern const char _end[];
 
 const char test_name[] = "fw";
 
@@ -228,7 +230,8 @@ static void fw_boot_payload(const struct fw_entry *e, u64 ram_base, u64 ram_end)
 
 void fw_main(const struct fw_entry *e)
 {
-	u64 fw_end = e->load + fw_payload_desc[0] + fw_payload_desc[1];
+	u64 fw_end = fw_payload_desc[0] ? e->load + fw_payload_desc[0] +
+		     fw_payload_desc[1] : (u64)_end;
 	u64 ram_base = 0, ram_size = 0;
 	int mem;
 
