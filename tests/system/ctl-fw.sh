@@ -39,6 +39,29 @@ grep -q "warning: kernel '.*' is not loaded: with -f" "$WORK/vm.err" || fail "-f
 grep -q '^TEST-RESULT PASS' "$WORK/vm.out" || fail "-f with -k: hello did not pass"
 ok "-k with -f: $(grep -o 'warning: kernel.*is not loaded' "$WORK/vm.err" | head -n 1), hello passes"
 
+# kvmtool, when it is beside lkvm (scripts/mk-host-initramfs.sh): the
+# same firmware passes the same checks there, DTB placement included, at
+# the default address and at another.
+KVMTOOL=${KVMTOOL:-$(dirname "$VMM")/kvmtool}
+if [ -x "$KVMTOOL" ]; then
+	for a in "" 0x81234000; do
+		mkdir -p "$WORK/kt-home"
+		HOME=$WORK/kt-home "$KVMTOOL" run -f "$packed" ${a:+--firmware-address "$a"} \
+			-c 1 -m 64 -p "${a:+fw.address=$a}" >"$WORK/kt.out" 2>"$WORK/kt.err" </dev/null
+		rc=$?
+		tr -d '\r' <"$WORK/kt.out" >"$WORK/kt.console"
+		grep -q '^CHECK [^ ]* FAIL' "$WORK/kt.console" &&
+			fail "kvmtool -f ${a:-(default)}: $(grep '^CHECK [^ ]* FAIL' "$WORK/kt.console")"
+		grep -q '^CHECK fw.dtb-place PASS' "$WORK/kt.console" ||
+			fail "kvmtool -f ${a:-(default)}: no fw.dtb-place PASS (rc $rc): $(tail -c 300 "$WORK/kt.console")"
+		grep -q '^TEST-RESULT PASS' "$WORK/kt.console" ||
+			fail "kvmtool -f ${a:-(default)}: hello did not pass (rc $rc)"
+		ok "kvmtool -f ${a:---firmware-address default}: $(grep -o 'DTB at 0x[0-9a-f]*' "$WORK/kt.console" | head -n 1), the firmware's checks and hello pass, as under lkvm"
+	done
+else
+	ok "# SKIP kvmtool comparison: no kvmtool beside lkvm"
+fi
+
 # The firmware boots Linux.
 sh "$GUEST_TESTS/fw-pack.sh" "$fw" "$KERNEL" "$WORK/fw-linux.bin" || fail "cannot pack the kernel after the firmware"
 "$VMM" run -f "$WORK/fw-linux.bin" -c 1 -m 512 -p "lkvm.fw-handover panic=-1" \
