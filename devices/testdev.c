@@ -388,16 +388,21 @@ static void testdev_write_msi_cmd(struct testdev *d, uint32_t cmd)
 	p.data = d->msi_data;
 	p.devid = d->msi_devid;
 	delay = d->delay_us;
-	pthread_mutex_unlock(&d->lock);
-	if (!err) {
-		ret = testdev_enqueue(d, &p, delay);
-		if (ret)
-			err = ret == -EBUSY ? TESTDEV_MSI_ST_ERR_BUSY :
-					      TESTDEV_MSI_ST_ERR_NOMSI;
-	}
-	pthread_mutex_lock(&d->lock);
-	/* A send's own refusal (ERR_SEND) stays until the next send. */
+	/*
+	 * The last write's errors go now, before the thread can send this
+	 * message and report its own; a send's refusal (ERR_SEND) stays
+	 * until the next send.
+	 */
 	d->msi_errors = (d->msi_errors & TESTDEV_MSI_ST_ERR_SEND) | err;
+	pthread_mutex_unlock(&d->lock);
+	if (err)
+		return;
+	ret = testdev_enqueue(d, &p, delay);
+	if (!ret)
+		return;
+	pthread_mutex_lock(&d->lock);
+	d->msi_errors |= ret == -EBUSY ? TESTDEV_MSI_ST_ERR_BUSY :
+					 TESTDEV_MSI_ST_ERR_NOMSI;
 	pthread_mutex_unlock(&d->lock);
 }
 
