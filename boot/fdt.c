@@ -64,11 +64,11 @@ static int fdt_chosen(struct vm *vm, void *fdt, const char *cmdline)
 
 static int fdt_memory(struct vm *vm, void *fdt)
 {
-	fdt64_t reg[] = { cpu_to_fdt64(MEMMAP_RAM_BASE), cpu_to_fdt64(vm->ram_size) };
+	fdt64_t reg[] = { cpu_to_fdt64(vm->ram_base), cpu_to_fdt64(vm->ram_size) };
 	char name[32];
 	int ret;
 
-	snprintf(name, sizeof(name), "memory@%llx", MEMMAP_RAM_BASE);
+	snprintf(name, sizeof(name), "memory@%llx", (unsigned long long)vm->ram_base);
 	ret = fdt_begin_node(fdt, name);
 	ret = ret ?: fdt_property_string(fdt, "device_type", "memory");
 	ret = ret ?: fdt_property(fdt, "reg", reg, sizeof(reg));

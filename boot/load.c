@@ -212,7 +212,7 @@ static void load_report_firmware(struct vm *vm, const struct fw_request *req,
 static int load_inspect_firmware(struct vm *vm)
 {
 	struct fw_request req = {
-		.ram_base = MEMMAP_RAM_BASE, .ram_size = vm->ram_size,
+		.ram_base = vm->ram_base, .ram_size = vm->ram_size,
 		.addr = vm->cfg.firmware_addr,
 	};
 	unsigned char hdr[ARM64_IMAGE_HDR_SIZE];
@@ -244,7 +244,7 @@ static int load_inspect_firmware(struct vm *vm)
  */
 int load_inspect(struct vm *vm)
 {
-	struct load_request req = { .ram_base = MEMMAP_RAM_BASE, .ram_size = vm->ram_size };
+	struct load_request req = { .ram_base = vm->ram_base, .ram_size = vm->ram_size };
 	const struct kernel_misfit *misfit;
 	unsigned char hdr[0x210];	/* far enough for every magic sniffed */
 	size_t hlen;

@@ -42,6 +42,8 @@ struct vm_config {
 	const char *name;
 	unsigned int nr_cpus;		/* 0: one per host CPU, as kvmtool */
 	uint64_t ram_size;		/* bytes; 0: default */
+	uint64_t ram_base;		/* -m SIZE@ADDR; 0: MEMMAP_RAM_BASE */
+	const char *hugetlbfs;		/* --hugetlbfs DIR: RAM from huge pages */
 	enum irqchip_kind irqchip;
 	bool nodefaults;
 	bool test_device;		/* --test-device: docs/test-device.md */

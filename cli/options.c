@@ -10,10 +10,10 @@
 #include "lib/log.h"
 #include "lib/util.h"
 #include "boot/loader.h"
-#include "machine/memmap.h"
 #include "cli/options.h"
 #include "cli/options-dev.h"
 #include "cli/options-cpu.h"
+#include "cli/options-mem.h"
 
 /* kvmtool's limit; KVM's own (KVM_CAP_MAX_VCPUS) is checked later. */
 #define OPTIONS_MAX_CPUS	512
@@ -29,7 +29,7 @@ enum opt_id {
 	OPT_NO_PVTIME, OPT_AARCH32, OPT_NESTED, OPT_VCPU_AFFINITY, OPT_KASLR_SEED, OPT_TTY,
 	OPT_DEV, OPT_FORCE_PCI, OPT_VIRTIO_LEGACY, OPT_CNTFRQ, OPT_DEBUG_MMIO,
 	OPT_DEBUG_IOPORT, OPT_DEBUG_IODELAY, OPT_SINGLE_STEP, OPT_FIRMWARE,
-	OPT_FIRMWARE_ADDR, OPT_GROUP,
+	OPT_FIRMWARE_ADDR, OPT_HUGETLBFS, OPT_GROUP,
 };
 
 struct opt_desc {
@@ -51,7 +51,7 @@ static const struct opt_desc run_opts[] = {
 	OPT_HEADING("Basic options:"),
 	{ OPT_NAME, 0, "name", "<name>", "name of the guest" },
 	{ OPT_CPUS, 'c', "cpus", "<n>", "number of vCPUs (default: host CPUs)" },
-	{ OPT_MEM, 'm', "mem", "<size>", "guest RAM in MiB, or with a K/M/G suffix" },
+	{ OPT_MEM, 'm', "mem", "<size[@addr]>", "guest RAM size and optional base address (default 2G), MiB or with B/K/M/G/T/P" },
 	{ OPT_DISK, 'd', "disk", "<file>[,ro][,direct]", "raw disk image (virtio-blk); several give vda, vdb, ..." },
 	{ OPT_RNG, 0, "rng", NULL, "add a virtio-rng device (the guest's /dev/hwrng)" },
 	{ OPT_NODEFAULTS, 0, "nodefaults", NULL, "command line is exactly -p, no console=..." },
@@ -59,6 +59,7 @@ static const struct opt_desc run_opts[] = {
 	{ OPT_DEV, 0, "dev", "<device_file>", "the KVM device file (default /dev/kvm)" },
 	{ OPT_TTY, 0, "tty", "<n>", "UART n (ttySn, 1-3) on a new host pty; its path is printed" },
 	{ OPT_SANDBOX, 0, "sandbox", "<on|off>", "system call allow-list per thread (default on)" },
+	{ OPT_HUGETLBFS, 0, "hugetlbfs", "<dir>", "back guest RAM with huge pages from this hugetlbfs mount" },
 	{ OPT_VIRTIO_LEGACY, 0, "virtio-legacy", NULL, "same as --virtio-transport=mmio-legacy (deprecated, as kvmtool's)" },
 	{ OPT_TRANSPORT, 0, "virtio-transport", "<type>", "mmio (default), mmio-legacy or pci" },
 	{ OPT_LOGLEVEL, 0, "loglevel", "<level>", "error, warning, info or debug" },
@@ -117,34 +118,6 @@ void options_usage_run(void)
 		printf("    %-36s%s\n", left, o->help);
 	}
 	printf("\n");
-}
-
-/* A size: plain numbers are MiB (as kvmtool's -m), or with K/M/G/T. */
-int options_parse_size(const char *s, unsigned long long *bytes)
-{
-	unsigned long long v, mult = SZ_1M;
-	char *end;
-
-	if (!isdigit((unsigned char)*s))
-		return -EINVAL;		/* strtoull would take "-1" or " 1" */
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s)
-		return -EINVAL;
-	switch (*end) {
-	case '\0': break;
-	case 'k': case 'K': mult = 1ULL << 10; end++; break;
-	case 'm': case 'M': mult = 1ULL << 20; end++; break;
-	case 'g': case 'G': mult = 1ULL << 30; end++; break;
-	case 't': case 'T': mult = 1ULL << 40; end++; break;
-	default: return -EINVAL;
-	}
-	if (*end == 'B' || *end == 'b')
-		end++;
-	if (*end || v > ~0ULL / mult)
-		return -EINVAL;
-	*bytes = v * mult;
-	return 0;
 }
 
 /*
@@ -231,23 +204,6 @@ static int set_cpus(struct vm_config *cfg, const char *v, char *err, size_t err_
 		return fail("--cpus %lu is out of range; give 1 to %d vCPUs",
 			    n, OPTIONS_MAX_CPUS);
 	cfg->nr_cpus = n;
-	return 0;
-}
-
-static int set_mem(struct vm_config *cfg, const char *v, char *err, size_t err_len)
-{
-	unsigned long long bytes;
-
-	if (options_parse_size(v, &bytes))
-		return fail("--mem '%s' is not a size; give MiB (e.g. -m 512) or use a suffix (-m 2G)", v);
-	/* Below this nothing boots: kernel and device tree cannot both fit. */
-	if (ALIGN_DOWN(bytes, SZ_1M) < LOADER_RAM_MIN)
-		return fail("--mem '%s' is too small: kernel and device tree need at least %llu MiB; give -m %llu or more (e.g. -m 64)",
-			    v, LOADER_RAM_MIN >> 20, LOADER_RAM_MIN >> 20);
-	if (bytes > MEMMAP_RAM_MAX)
-		return fail("--mem '%s' is larger than the %llu GiB the memory map holds; give less",
-			    v, MEMMAP_RAM_MAX >> 30);
-	cfg->ram_size = ALIGN_DOWN(bytes, SZ_1M);
 	return 0;
 }
 
@@ -361,7 +317,8 @@ static int apply_opt(struct vm_config *cfg, const struct opt_desc *o,
 	case OPT_VERBOSE:	cfg->loglevel = MAX(cfg->loglevel, LOG_INFO); return 0;
 	case OPT_DEBUG:		cfg->loglevel = LOG_DEBUG; return 0;
 	case OPT_CPUS:		return set_cpus(cfg, v, err, err_len);
-	case OPT_MEM:		return set_mem(cfg, v, err, err_len);
+	case OPT_MEM:		return options_set_mem(cfg, v, err, err_len);
+	case OPT_HUGETLBFS:	return options_set_hugetlbfs(cfg, v, err, err_len);
 	case OPT_IRQCHIP:	return set_irqchip(cfg, v, err, err_len);
 	case OPT_LOGLEVEL:	return set_loglevel(cfg, v, err, err_len);
 	case OPT_SANDBOX:	return set_sandbox(cfg, v, err, err_len);
@@ -487,12 +444,7 @@ static int check_conflicts(const struct vm_config *cfg, char *err, size_t err_le
 		return fail("--firmware-address is given without -f/--firmware: it says where a firmware goes; add -f <file> or leave it out");
 	if (cfg->aarch32 && cfg->nested)
 		return fail("--aarch32 conflicts with --nested: KVM runs EL2 in AArch64 only; leave one out");
-	/* An AArch32 kernel addresses RAM below 4 GiB only (RAM starts at 2 GiB). */
-	if (cfg->aarch32 && cfg->ram_size > MEMMAP_RAM_MAX_AARCH32)
-		return fail("--mem %llu MiB conflicts with --aarch32: an AArch32 guest's RAM must end below 4 GiB; give -m %llu or less",
-			    (unsigned long long)(cfg->ram_size >> 20),
-			    MEMMAP_RAM_MAX_AARCH32 >> 20);
-	return 0;
+	return options_check_mem(cfg, err, err_len);
 }
 
 int options_parse_run(int argc, char *const argv[], struct vm_config *cfg,

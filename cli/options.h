@@ -17,7 +17,6 @@
 int options_parse_run(int argc, char *const argv[], struct vm_config *cfg,
 		      char *err, size_t err_len);
 void options_usage_run(void);
-int options_parse_size(const char *s, unsigned long long *bytes);
 int options_parse_addr(const char *s, unsigned long long *addr);
 void options_read_env(struct vm_config *cfg);
 

@@ -128,6 +128,27 @@ int kvm_check_cap(struct vm *vm, int cap)
 	return ret < 0 ? 0 : ret;
 }
 
+/*
+ * As kvmtool: the VM's guest physical address size is what RAM's end
+ * needs (at least 32 bits), where the host's KVM lets it be chosen
+ * (KVM_CAP_ARM_VM_IPA_SIZE, its largest); else KVM's default, 40 bits.
+ */
+static int kvm_vm_type(struct vm *vm)
+{
+	uint64_t last = vm->ram_base + vm->ram_size - 1;
+	int cap = kvm_check_cap(vm, KVM_CAP_ARM_VM_IPA_SIZE);
+	int limit = cap > 0 ? cap : 40;
+	int bits = MAX(32, 64 - __builtin_clzll(last));
+
+	if (bits > limit) {
+		pr_err(vm->cfg.loglevel, "-m: guest RAM would end at 0x%llx, beyond the %d-bit guest physical addresses this host's KVM gives; give a lower base or less RAM (RAM must end by %llu GiB)",
+		       (unsigned long long)last + 1, limit,
+		       (unsigned long long)(1ULL << limit) >> 30);
+		return -E2BIG;
+	}
+	return cap > 0 ? (int)KVM_VM_TYPE_ARM_IPA_SIZE(bits) : 0;
+}
+
 /* Stage 1: /dev/kvm, the API version, the capabilities, then the VM. */
 int kvm_open(struct vm *vm)
 {
@@ -156,7 +177,10 @@ int kvm_open(struct vm *vm)
 			return -ENOSYS;
 		}
 	}
-	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
+	ret = kvm_vm_type(vm);
+	if (ret < 0)
+		return ret;
+	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, ret);
 	if (vm->vm_fd < 0) {
 		pr_err(th, "KVM_CREATE_VM failed: %s", strerror(errno));
 		return -errno;

@@ -20,7 +20,7 @@
  *   0x3fff_0000  GIC distributor                      64 KiB
  *   0x4000_0000  PCI ECAM config space              256 MiB
  *   0x5000_0000  PCI 32-bit memory window (BARs)     768 MiB
- *   0x8000_0000  RAM
+ *   0x8000_0000  RAM (-m SIZE@ADDR moves it up; the PCI window stays)
  */
 #define MEMMAP_IOPORT_BASE	0x00000000ULL
 #define MEMMAP_MMIO_BASE	0x01000000ULL
@@ -46,11 +46,19 @@
 #define MEMMAP_VIRTIO_MMIO_BASE	0x03000000ULL
 #define MEMMAP_VIRTIO_MMIO_SIZE	0x01000000ULL	/* 32768 devices: never the limit */
 #define MEMMAP_AXI_BASE		0x40000000ULL
+/*
+ * RAM's default base, and its lowest: everything below is devices.
+ * -m SIZE@ADDR may put it higher (kvmtool's ARM_MEMORY_AREA and its
+ * rule), 2 MiB aligned: the arm64 boot protocol loads the kernel at a
+ * 2 MiB aligned base plus text_offset, and lkvm puts it at RAM's base.
+ */
 #define MEMMAP_RAM_BASE		0x80000000ULL
+#define MEMMAP_RAM_ALIGN	0x200000ULL
 /*
  * The PCI host bridge (with --virtio-transport=pci), kvmtool's: ECAM
  * config space over the AXI area's first 256 MiB, then the 32-bit
- * memory window up to RAM; the I/O window (nothing in it) at 0.
+ * memory window up to RAM's lowest base (fixed, as kvmtool's, wherever
+ * -m puts RAM); the I/O window (nothing in it) at 0.
  */
 #define MEMMAP_PCI_CFG_BASE	MEMMAP_AXI_BASE
 #define MEMMAP_PCI_CFG_SIZE	0x10000000ULL
@@ -72,14 +80,18 @@
 #define MEMMAP_GICV3_ITS_SIZE	0x20000ULL	/* control + translation frames */
 
 /*
- * RAM is limited to what fits below 1 TiB of IPA; Linux wants the DTB
- * and initrd in the first 256 MiB of RAM ("lowmem"), as kvmtool
- * places them.
+ * RAM ends at most at the architecture's largest guest physical address
+ * (52 bits); the host's KVM may allow fewer (KVM_CAP_ARM_VM_IPA_SIZE),
+ * which is checked when the VM is made. Linux wants the DTB and initrd
+ * in the first 256 MiB of RAM ("lowmem"), as kvmtool places them.
  */
-#define MEMMAP_RAM_MAX		((1ULL << 40) - MEMMAP_RAM_BASE)
+#define MEMMAP_IPA_BITS_MAX	52
+#define MEMMAP_RAM_END_MAX	(1ULL << MEMMAP_IPA_BITS_MAX)
+#define MEMMAP_RAM_MAX		(MEMMAP_RAM_END_MAX - MEMMAP_RAM_BASE)
 #define MEMMAP_LOWMEM_SIZE	0x10000000ULL
 /* --aarch32: the guest addresses RAM below 4 GiB only, as on kvmtool. */
-#define MEMMAP_RAM_MAX_AARCH32	((1ULL << 32) - MEMMAP_RAM_BASE)
+#define MEMMAP_RAM_END_AARCH32	(1ULL << 32)
+#define MEMMAP_RAM_MAX_AARCH32	(MEMMAP_RAM_END_AARCH32 - MEMMAP_RAM_BASE)
 
 static inline uint64_t memmap_gicv3_redist_base(unsigned int nr_cpus)
 {

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Guest RAM: an anonymous mapping, 2 MiB aligned, registered as memslot 0. */
+/*
+ * Guest RAM: an anonymous mapping, 2 MiB aligned, or huge pages from a
+ * hugetlbfs mount (--hugetlbfs), registered as memslot 0 at the base
+ * -m gives (MEMMAP_RAM_BASE by default).
+ */
 #include <errno.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -9,6 +13,7 @@
 
 #include "lib/log.h"
 #include "lib/util.h"
+#include "machine/hugetlbfs.h"
 #include "machine/kvm.h"
 #include "machine/memmap.h"
 #include "machine/vm.h"
@@ -18,36 +23,77 @@
  * the loader writes them, so lkvm's footprint does not grow with -m.
  * The 2 MiB alignment lets the kernel back RAM with huge pages.
  */
-int ram_setup(struct vm *vm)
+static int ram_map_anon(struct vm *vm)
 {
-	struct kvm_userspace_memory_region slot = { 0 };
-	int th = vm->cfg.loglevel;
 	uint8_t *p;
 
 	vm->ram_alloc_size = vm->ram_size + SZ_2M;
 	p = mmap(NULL, vm->ram_alloc_size, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED) {
-		pr_err(th, "cannot reserve %llu MiB for guest RAM: %s; give less with -m",
-		       (unsigned long long)(vm->ram_size >> 20), strerror(errno));
-		return -errno;
+		int e = errno;
+
+		pr_err(vm->cfg.loglevel, "cannot reserve %llu MiB for guest RAM: %s; give less with -m",
+		       (unsigned long long)(vm->ram_size >> 20), strerror(e));
+		return -e;
 	}
 	vm->ram_alloc = p;
 	vm->ram = (uint8_t *)ALIGN_UP((uintptr_t)p, SZ_2M);
 	madvise(vm->ram, vm->ram_size, MADV_HUGEPAGE);
+	return 0;
+}
 
+/* Huge pages come aligned to their size: no slack to align within. */
+static int ram_map_hugetlbfs(struct vm *vm)
+{
+	void *p;
+	int ret = hugetlbfs_map(vm->cfg.hugetlbfs, vm->ram_size,
+				vm->cfg.loglevel, &p);
+
+	if (ret)
+		return ret;
+	vm->ram_alloc = p;
+	vm->ram_alloc_size = vm->ram_size;
+	vm->ram = p;
+	return 0;
+}
+
+/*
+ * With MTE on, KVM takes only RAM the host kernel lets MTE tag
+ * (VM_MTE_ALLOWED): anonymous memory and shmem; hugetlbfs pages not on
+ * every kernel (6.1's: EINVAL).
+ */
+static void ram_report_refused(struct vm *vm, int e)
+{
+	if (e == EINVAL && vm->cfg.hugetlbfs && vm->cpu.mte)
+		pr_err(vm->cfg.loglevel, "KVM refused huge pages from '%s' as guest RAM with MTE on: this host's kernel does not let MTE tag hugetlbfs pages; add --disable-mte",
+		       vm->cfg.hugetlbfs);
+	else
+		pr_err(vm->cfg.loglevel, "KVM refused %llu MiB of guest RAM at 0x%llx: %s",
+		       (unsigned long long)(vm->ram_size >> 20),
+		       (unsigned long long)vm->ram_base, strerror(e));
+}
+
+int ram_setup(struct vm *vm)
+{
+	struct kvm_userspace_memory_region slot = { 0 };
+	int ret;
+
+	ret = vm->cfg.hugetlbfs ? ram_map_hugetlbfs(vm) : ram_map_anon(vm);
+	if (ret)
+		return ret;
 	vm->mem = (struct guest_mem) {
-		.base = MEMMAP_RAM_BASE, .size = vm->ram_size, .hva = vm->ram,
+		.base = vm->ram_base, .size = vm->ram_size, .hva = vm->ram,
 	};
 	slot.slot = 0;
-	slot.guest_phys_addr = MEMMAP_RAM_BASE;
+	slot.guest_phys_addr = vm->ram_base;
 	slot.memory_size = vm->ram_size;
 	slot.userspace_addr = (uintptr_t)vm->ram;
 	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &slot)) {
-		pr_err(th, "KVM refused %llu MiB of guest RAM at 0x%llx: %s",
-		       (unsigned long long)(vm->ram_size >> 20), MEMMAP_RAM_BASE,
-		       strerror(errno));
-		return -errno;
+		int e = errno;
+
+		ram_report_refused(vm, e);
+		return -e;
 	}
 	return 0;
 }

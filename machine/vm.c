@@ -19,6 +19,7 @@
 #include "lib/util.h"
 #include "vcpu/features.h"
 #include "vcpu/vcpu.h"
+#include "machine/hugetlbfs.h"
 #include "machine/kvm.h"
 #include "devices/virtio/board.h"
 #include "machine/memmap.h"
@@ -33,11 +34,16 @@ struct vm_stage {
 	void (*undo)(struct vm *vm);	/* NULL: nothing to undo */
 };
 
-/* Guest RAM is reserved lazily, so only a size beyond the host's RAM is refused. */
+/*
+ * Guest RAM is reserved lazily, so only a size beyond the host's RAM is
+ * refused; huge pages (--hugetlbfs) are reserved with the mapping, at
+ * the RAM stage, but their mount is looked at now.
+ */
 static int vm_check_ram(struct vm *vm)
 {
 	long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
 	uint64_t host = pages > 0 && psize > 0 ? (uint64_t)pages * psize : 0;
+	unsigned long huge;
 
 	if (host && vm->ram_size > host) {
 		pr_err(vm->cfg.loglevel, "-m %llu MiB is more than this host's %llu MiB of RAM; give less",
@@ -45,6 +51,9 @@ static int vm_check_ram(struct vm *vm)
 		       (unsigned long long)(host >> 20));
 		return -ENOMEM;
 	}
+	if (vm->cfg.hugetlbfs)
+		return hugetlbfs_check(vm->cfg.hugetlbfs, vm->ram_size, &huge,
+				       vm->cfg.loglevel);
 	return 0;
 }
 
@@ -65,6 +74,7 @@ static int vm_defaults(struct vm *vm)
 	vm->ram_size = vm->cfg.ram_size;
 	if (!vm->ram_size)
 		vm->ram_size = (vm->nr_cpus + 3) * 64 * SZ_1M;
+	vm->ram_base = vm->cfg.ram_base ? vm->cfg.ram_base : MEMMAP_RAM_BASE;
 	return vm_check_ram(vm);
 }
 

@@ -53,6 +53,7 @@ struct vm {
 	size_t ram_alloc_size;
 	uint8_t *ram;		/* 2 MiB aligned guest RAM */
 	uint64_t ram_size;
+	uint64_t ram_base;	/* guest physical; MEMMAP_RAM_BASE unless -m SIZE@ADDR */
 	struct guest_mem mem;	/* the same, as devices and loaders see it */
 
 	unsigned int nr_cpus;

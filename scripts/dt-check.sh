@@ -56,7 +56,8 @@ PROCESSED=$SCHEMA_DIR/processed-schema.json
 # ---------------------------------------------------------------------------
 # The contract: the guest's memory map and interrupt numbers (kvmtool's).
 
-RAM_BASE=0x80000000
+RAM_BASE=0x80000000	# the default; a "-rambase-" case has -m 256@0x100000000
+RAM_BASE_MOVED=0x100000000
 UART_BASE=0x1000000
 UART_COUNT=4		# ttyS0 (the console) to ttyS3, one per 4 KiB
 RTC_BASE=0x1010000	# the MC146818 CMOS RTC
@@ -318,6 +319,7 @@ test_fdt_args() {
 	[ "$C_INITRD" = - ] || TEST_FDT_ARGS+=(--initrd="$C_INITRD")
 	[[ $C_NAME != *-pmu-* ]] || TEST_FDT_ARGS+=(--pmu)
 	[[ $C_NAME != *-cntfrq-* ]] || TEST_FDT_ARGS+=(--cntfrq "$CNTFRQ")
+	[[ $C_NAME != *-rambase-* ]] || TEST_FDT_ARGS+=(--ram-base="$RAM_BASE_MOVED")
 	# Two disks and an rng: three virtio-mmio windows, made in that order.
 	if [[ $C_NAME == *-virtio* ]]; then
 		truncate -s 1M "$OUT/vda.img" "$OUT/vdb.img"
@@ -400,16 +402,21 @@ check_chosen() {
 check_memory() {
 	local want
 
+	local base=$RAM_BASE
+
+	[[ $C_NAME != *-rambase-* ]] || base=$RAM_BASE_MOVED
 	nodes_with device_type '"memory"'
-	expect memory.node "nodes with device_type \"memory\"" "/memory@${RAM_BASE#0x}" "${FOUND[*]}"
-	hex $RAM_BASE
-	want="0x0 $REPLY"
+	expect memory.node "nodes with device_type \"memory\"" "/memory@${base#0x}" "${FOUND[*]}"
+	hex "$base >> 32"
+	want="$REPLY"
+	hex "$base & 0xffffffff"
+	want+=" $REPLY"
 	hex "$C_RAM >> 32"
 	want+=" $REPLY"
 	hex "$C_RAM & 0xffffffff"
 	want+=" $REPLY"
-	prop_cells "/memory@${RAM_BASE#0x}" reg
-	expect memory.reg "/memory@${RAM_BASE#0x} reg" "$want" "$REPLY"
+	prop_cells "/memory@${base#0x}" reg
+	expect memory.reg "/memory@${base#0x} reg" "$want" "$REPLY"
 }
 
 check_cpu() {	# check_cpu INDEX MPIDR
@@ -909,6 +916,9 @@ CASES+=("v2-c1-cntfrq-noinitrd-psci1.1 v2 1 0x10000000 - 0x10001")
 # --pmu on both GICs.
 CASES+=("v3-c2-pmu-initrd-psci1.1 v3 2 0x10000000 0x87c5e000,0x1a1235 0x10001")
 CASES+=("v2-c2-pmu-initrd-psci1.1 v2 2 0x10000000 0x87c5e000,0x1a1235 0x10001")
+# RAM moved by -m SIZE@ADDR (4 GiB here): the memory node's name and reg
+# follow it; nothing else moves.
+CASES+=("v3-c2-rambase-noinitrd-psci1.1 v3 2 0x10000000 - 0x10001")
 # reg comes from the MPIDR KVM reports, with Aff1, Aff2 and Aff3 set
 # (Aff3 goes into the first of the two reg cells); PSCI 1.0 exactly.
 CASES+=("v3-c4-aff-initrd-psci1.0 v3 4 0x20000000 0x8fe00000,0x1000 0x10000 0x0 0x100 0x10000 0x100000000")

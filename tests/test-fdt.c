@@ -35,6 +35,7 @@ struct args {
 	uint64_t mpidr[MAX_CPUS];
 	unsigned int nr_mpidr;	/* 0: derive them as KVM does */
 	uint64_t ram_size;
+	uint64_t ram_base;
 	uint64_t initrd_addr;
 	uint64_t initrd_size;
 	uint32_t psci_version;
@@ -47,6 +48,7 @@ static int usage(void)
 {
 	fprintf(stderr,
 		"usage: test-fdt [--gic=v2|v2m|v3|v3-its] [--cpus=N] [--mpidr=A,B,...] [--ram=BYTES]\n"
+		"                [--ram-base=ADDR]\n"
 		"                [--initrd=ADDR,SIZE] [--psci=VERSION] [--cmdline=STRING]\n"
 		"                [--disk=SPEC]... [--rng] [--console=virtio] [--test-device]\n"
 		"                [--virtio-transport=mmio|mmio-legacy|pci] OUT.dtb\n");
@@ -116,6 +118,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{ "cpus",	required_argument, NULL, 'c' },
 		{ "mpidr",	required_argument, NULL, 'M' },
 		{ "ram",	required_argument, NULL, 'm' },
+		{ "ram-base",	required_argument, NULL, 'B' },
 		{ "initrd",	required_argument, NULL, 'i' },
 		{ "psci",	required_argument, NULL, 'p' },
 		{ "cmdline",	required_argument, NULL, 'k' },
@@ -146,6 +149,9 @@ static int parse_args(int argc, char **argv, struct args *a)
 			break;
 		case 'm':
 			bad |= parse_u64(optarg, &a->ram_size, NULL);
+			break;
+		case 'B':
+			bad |= parse_u64(optarg, &a->ram_base, NULL);
 			break;
 		case 'i':
 			bad |= parse_pair(optarg, &a->initrd_addr, &a->initrd_size);
@@ -264,6 +270,7 @@ static void fake_vm(struct vm *vm, struct vcpu *vcpus, const struct args *a)
 		vcpus[i].mpidr = a->nr_mpidr ? a->mpidr[i] : kvm_mpidr(i);
 	}
 	vm->ram_size = a->ram_size;
+	vm->ram_base = a->ram_base;
 	vm->initrd_size = a->initrd_size;
 	vm->plan.initrd_addr = a->initrd_addr;
 	vm->psci_version = a->psci_version;
@@ -278,6 +285,7 @@ int main(int argc, char **argv)
 		.gic = &kvm_gicv3_ops,
 		.nr_cpus = 1,
 		.ram_size = 256ULL << 20,
+		.ram_base = MEMMAP_RAM_BASE,
 		.psci_version = 0x10001,
 		.cmdline = "console=ttyS0",
 	};

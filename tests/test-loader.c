@@ -77,6 +77,14 @@ static void test_plan(struct unit *u)
 	CHECK(u, p.initrd_addr >= p.kernel_end);
 	CHECK_EQ(u, p.initrd_addr % 4, 0);
 
+	/* RAM moved by -m SIZE@ADDR: the same layout, from its base. */
+	r.ram_base = 0x100000000ULL;
+	CHECK_EQ(u, loader_plan(&r, &p, &what), 0);
+	CHECK_EQ(u, p.kernel_addr, 0x100000000ULL);
+	CHECK_EQ(u, p.dtb_addr, 0x10fe00000ULL);
+	CHECK(u, p.initrd_addr >= p.kernel_end && p.initrd_addr + r.initrd_size <= p.dtb_addr);
+	r.ram_base = MEMMAP_RAM_BASE;
+
 	r.ram_size = 64 * MiB;
 	CHECK_EQ(u, loader_plan(&r, &p, &what), 0);
 	CHECK_EQ(u, p.dtb_addr, 0x83e00000);

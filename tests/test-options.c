@@ -5,6 +5,7 @@
 #include "lib/log.h"
 #include "tests/unit.h"
 #include "cli/options.h"
+#include "cli/options-mem.h"
 
 #define ARGV(...) ((char *[]){ "run", __VA_ARGS__, NULL })
 #define ARGC(...) ((int)(sizeof((char *[]){ "run", __VA_ARGS__ }) / sizeof(char *)))
@@ -240,6 +241,86 @@ static void test_sizes(struct unit *u)
 	CHECK(u, options_parse_size("1X", &b));
 	CHECK(u, options_parse_size("1GG", &b));
 	CHECK(u, options_parse_size(" 1", &b));
+	/* kvmtool's units: B for bytes, P; "2BB" is not a size. */
+	CHECK(u, !options_parse_size("4096B", &b) && b == 4096);
+	CHECK(u, !options_parse_size("1P", &b) && b == 1ULL << 50);
+	CHECK(u, !options_parse_size("1pb", &b) && b == 1ULL << 50);
+	CHECK(u, options_parse_size("2BB", &b));
+}
+
+/* -m SIZE@ADDR: kvmtool's syntax, MiB by default on both sides. */
+static void test_mem_base(struct unit *u)
+{
+	struct vm_config c;
+
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-m", "512"), 0);
+	CHECK_EQ(u, c.ram_base, 0);	/* the default, MEMMAP_RAM_BASE */
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-m", "512@3G"), 0);
+	CHECK_EQ(u, c.ram_size, 512ULL << 20);
+	CHECK_EQ(u, c.ram_base, 3ULL << 30);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--mem=1G@3072"), 0);
+	CHECK_EQ(u, c.ram_size, 1ULL << 30);
+	CHECK_EQ(u, c.ram_base, 3ULL << 30);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-m64@2147483648B"), 0);
+	CHECK_EQ(u, c.ram_base, 2ULL << 30);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-m", "64@2050"), 0);	/* 2 MiB aligned */
+	CHECK_EQ(u, c.ram_base, 2050ULL << 20);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-m", "64@1T"), 0);
+	CHECK_EQ(u, c.ram_base, 1ULL << 40);
+
+	/* Below 2 GiB are the devices. */
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-m", "512@1G"), -22);
+	CHECK(u, strstr(err, "overlap the devices") && strstr(err, "-m 512@2G"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-m", "512@0"), -22);
+	CHECK(u, strstr(err, "overlap the devices"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-m", "512@2047"), -22);
+	/* The kernel needs a 2 MiB aligned base: the fix rounds up. */
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-m", "512@2049"), -22);
+	CHECK(u, strstr(err, "not 2 MiB aligned") && strstr(err, "-m 512@2050M"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-m", "512@2097156K"), -22);
+	CHECK(u, strstr(err, "0x80001000"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-m", "512@2147483649B"), -22);
+	/* Beyond 52 bits, and the sum that would wrap. */
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-m", "512@4P"), -22);
+	CHECK(u, strstr(err, "52 bits"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-m", "1@16383P"), -22);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-m", "4T@4095T"), -22);
+	CHECK(u, strstr(err, "lower base or less RAM"));
+	/* Garbage after '@', or none. */
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-m", "512@"), -22);
+	CHECK(u, strstr(err, "no address after '@'") && strstr(err, "-m 512@3G"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-m", "512@3Gx"), -22);
+	CHECK(u, strstr(err, "'3Gx' is not an address"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-m", "512@0x80000000"), -22);
+	CHECK(u, strstr(err, "not an address") && strstr(err, "decimal"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-m", "512@3G@4G"), -22);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-m", "512@-3G"), -22);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-m", "@3G"), -22);
+	CHECK(u, strstr(err, "not a size"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-m", "1@3G"), -22);
+	CHECK(u, strstr(err, "too small"));
+	/* An AArch32 guest's RAM ends below 4 GiB, wherever it starts. */
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--aarch32", "-m", "512@3G"), 0);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--aarch32", "-m", "1536@3G"), -22);
+	CHECK(u, strstr(err, "conflicts with --aarch32") && strstr(err, "-m 1024 or less"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-m", "512@4G", "--aarch32"), -22);
+	CHECK(u, strstr(err, "conflicts with --aarch32") && strstr(err, "lower base"));
+}
+
+static void test_hugetlbfs(struct unit *u)
+{
+	struct vm_config c;
+
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--hugetlbfs", "/dev/hugepages"), 0);
+	CHECK(u, c.hugetlbfs && !strcmp(c.hugetlbfs, "/dev/hugepages"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--hugetlbfs=/mnt/huge", "-m", "512@3G"), 0);
+	CHECK(u, !strcmp(c.hugetlbfs, "/mnt/huge"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I"), 0);
+	CHECK(u, !c.hugetlbfs);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--hugetlbfs="), -22);
+	CHECK(u, strstr(err, "--hugetlbfs needs a directory"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--hugetlbfs"), -22);
+	CHECK(u, strstr(err, "needs a value"));
 }
 
 /*
@@ -339,6 +420,8 @@ int main(void)
 	test_pmu(&u);
 	test_cpu_features(&u);
 	test_sizes(&u);
+	test_mem_base(&u);
+	test_hugetlbfs(&u);
 	test_vcpu_affinity(&u);
 	test_firmware(&u);
 	return unit_done(&u, "test-options");

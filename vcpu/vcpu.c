@@ -288,10 +288,10 @@ static int features_check_asked(struct vm *vm)
 		return -ENODEV;
 	}
 	/* Default RAM grows with the vCPUs: checked here, once it is known. */
-	if (c->aarch32 && vm->ram_size > MEMMAP_RAM_MAX_AARCH32) {
+	if (c->aarch32 && vm->ram_base + vm->ram_size > MEMMAP_RAM_END_AARCH32) {
 		pr_err(th, "--aarch32: %llu MiB of RAM would reach above 4 GiB, which an AArch32 guest cannot address; give -m %llu or less",
 		       (unsigned long long)(vm->ram_size >> 20),
-		       MEMMAP_RAM_MAX_AARCH32 >> 20);
+		       (unsigned long long)(MEMMAP_RAM_END_AARCH32 - vm->ram_base) >> 20);
 		return -EINVAL;
 	}
 	return 0;

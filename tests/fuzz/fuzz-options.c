@@ -20,6 +20,7 @@
 #include "tests/fuzz/fuzz.h"
 #include "machine/memmap.h"
 #include "cli/options.h"
+#include "cli/options-mem.h"
 
 #define OPT_MAX_ARGS	256
 #define OPT_MAX_CPUS	512
@@ -101,6 +102,10 @@ static void opt_check_config(const struct opt_args *a,
 	FUZZ_CHECK(!cfg->ram_size || cfg->ram_size >= SZ_1M);
 	FUZZ_CHECK(cfg->ram_size <= MEMMAP_RAM_MAX);
 	FUZZ_CHECK(IS_ALIGNED(cfg->ram_size, SZ_1M));
+	FUZZ_CHECK(!cfg->ram_base || (cfg->ram_base >= MEMMAP_RAM_BASE &&
+				      IS_ALIGNED(cfg->ram_base, MEMMAP_RAM_ALIGN) &&
+				      cfg->ram_base + cfg->ram_size <= MEMMAP_RAM_END_MAX));
+	FUZZ_CHECK(opt_from_args(a, cfg->hugetlbfs));
 	FUZZ_CHECK(cfg->irqchip <= IRQCHIP_GICV2M);
 	FUZZ_CHECK(cfg->loglevel >= LOG_ERROR && cfg->loglevel <= LOG_DEBUG);
 }
@@ -155,7 +160,7 @@ static void opt_fuzz_run(const struct opt_args *a, size_t small_len)
 	free(err2);
 }
 
-/* The documented syntax: MiB, or digits and K/M/G/T (optionally KB...). */
+/* The documented syntax: MiB, or digits and B/K/M/G/T/P (optionally KB...). */
 static int opt_ref_size(const char *s, unsigned long long *bytes)
 {
 	unsigned long long v = 0, mult;
@@ -171,16 +176,18 @@ static int opt_ref_size(const char *s, unsigned long long *bytes)
 		v = v * 10 + d;
 	}
 	switch (tolower((unsigned char)*p)) {
+	case 'b': mult = 1; break;
 	case 'k': mult = 1ULL << 10; break;
 	case 'm': mult = 1ULL << 20; break;
 	case 'g': mult = 1ULL << 30; break;
 	case 't': mult = 1ULL << 40; break;
+	case 'p': mult = 1ULL << 50; break;
 	default: mult = 0; break;
 	}
-	/* "2G" and "2GB"; a B without a unit letter is refused. */
+	/* "2G" and "2GB", "2B" bytes; no "2BB". */
 	if (mult) {
 		p++;
-		if (*p == 'b' || *p == 'B')
+		if (mult > 1 && (*p == 'b' || *p == 'B'))
 			p++;
 	} else {
 		mult = SZ_1M;

@@ -25,6 +25,8 @@
 #   lkvm.steal=1|0           the kernel uses stolen time (pvtime), or does not
 #   lkvm.pmu=1               the guest's PMU driver found the PMU (armv8_pmuv3)
 #   lkvm.serials=N           ttyS0..ttyS(N-1) exist, each an 8250 with a port
+#   lkvm.mem_base=0xADDR     RAM starts there: /proc/iomem's System RAM and the
+#                            DT's memory node (-m SIZE@ADDR)
 #   lkvm.tty_echo=ttySN      write GUEST-TTY-HELLO to /dev/ttySN, then read one
 #                            line from it and print it as GUEST-TTY-GOT <line>
 #   lkvm.shell=1             start a shell on the console instead of powering off
@@ -70,6 +72,7 @@ steal=
 pmu=
 serials=
 tty_echo=
+mem_base=
 for w in $(cat /proc/cmdline); do
 	case "$w" in
 	lkvm.expect_cpus=*)	expect_cpus=${w#*=} ;;
@@ -86,6 +89,7 @@ for w in $(cat /proc/cmdline); do
 	lkvm.pmu=*)		pmu=${w#*=} ;;
 	lkvm.serials=*)		serials=${w#*=} ;;
 	lkvm.tty_echo=*)	tty_echo=${w#*=} ;;
+	lkvm.mem_base=*)	mem_base=${w#*=} ;;
 	esac
 done
 
@@ -171,6 +175,7 @@ plan="cpus gic timer"
 [ -n "$steal" ] && plan="$plan steal"
 [ "$pmu" = 1 ] && plan="$plan pmu"
 [ -n "$serials" ] && plan="$plan serials"
+[ -n "$mem_base" ] && plan="$plan mem-base"
 [ -n "$tty_echo" ] && plan="$plan tty-echo"
 plan="$plan sleep"
 [ "$want_input" = 1 ] && plan="$plan uart-rx"
@@ -328,6 +333,18 @@ if [ "$pmu" = 1 ]; then
 	*" armv8_pmuv3"*)	check pmu PASS "event sources: $ev" ;;
 	*)			check pmu FAIL "no armv8_pmuv3 event source (have: $ev)" ;;
 	esac
+fi
+
+# --- mem-base: RAM where -m SIZE@ADDR put it, as the kernel sees it -------
+if [ -n "$mem_base" ]; then
+	want=$(echo "${mem_base#0x}" | sed 's/^0*//')
+	ram=$(grep -m 1 ': System RAM$' /proc/iomem | sed 's/^ *//; s/-.*//; s/^0*//')
+	node=$(ls /sys/firmware/devicetree/base 2>/dev/null | grep '^memory@' | tr '\n' ' ')
+	if [ "$ram" = "$want" ] && [ "$node" = "memory@$want " ]; then
+		check mem-base PASS "System RAM from 0x$ram, DT $node"
+	else
+		check mem-base FAIL "System RAM from 0x$ram, DT '$node', expected 0x$want"
+	fi
 fi
 
 # --- serials: the VMM's 8250s, each with its registers mapped --------------
