@@ -51,7 +51,7 @@ static const struct opt_desc run_opts[] = {
 	OPT_HEADING("Basic options:"),
 	{ OPT_NAME, 0, "name", "<name>", "name of the guest" },
 	{ OPT_CPUS, 'c', "cpus", "<n>", "number of vCPUs (default: host CPUs)" },
-	{ OPT_MEM, 'm', "mem", "<size[@addr]>", "guest RAM size and optional base address (default 2G), MiB or with B/K/M/G/T/P" },
+	{ OPT_MEM, 'm', "mem", "<size[@addr]>", "guest RAM size and optional base address (RAM at 2G by default), MiB or with B/K/M/G/T/P" },
 	{ OPT_DISK, 'd', "disk", "<file>[,ro][,direct]", "raw disk image (virtio-blk); several give vda, vdb, ..." },
 	{ OPT_RNG, 0, "rng", NULL, "add a virtio-rng device (the guest's /dev/hwrng)" },
 	{ OPT_NODEFAULTS, 0, "nodefaults", NULL, "command line is exactly -p, no console=..." },
