@@ -232,8 +232,13 @@ static int set_loglevel(struct vm_config *cfg, const char *v, char *err, size_t 
 
 static int set_sandbox(struct vm_config *cfg, const char *v, char *err, size_t err_len)
 {
+	/*
+	 * kvmtool's --sandbox takes a script to run in a guest on a 9p
+	 * root; lkvm's switches its seccomp filters. Say which is which.
+	 */
 	if (strcmp(v, "on") && strcmp(v, "off"))
-		return fail("--sandbox=%s: unknown setting; use on or off", v);
+		return fail("--sandbox=%s: unknown setting; use on or off (lkvm's --sandbox switches its system call filters; kvmtool's --sandbox SCRIPT, a script run in a guest on a 9p root, is not supported)",
+			    v);
 	cfg->sandbox_off = !strcmp(v, "off");
 	return 0;
 }
