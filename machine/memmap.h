@@ -8,7 +8,7 @@
  * The guest physical memory map, kvmtool's arm64 layout so that guests
  * built for kvmtool run unchanged. docs/memory-map.md draws it.
  *
- *   0x0000_0000  I/O port window (unused)            64 KiB
+ *   0x0000_0000  PCI I/O port window                  64 KiB
  *   0x0100_0000  UART 8250 #0-#3, one per 4 KiB        64 KiB
  *   0x0101_0000  RTC (MC146818, CMOS index + data)    64 KiB
  *   0x0102_0000  stolen-time records (pvtime)         64 KiB
@@ -55,10 +55,11 @@
 #define MEMMAP_RAM_BASE		0x80000000ULL
 #define MEMMAP_RAM_ALIGN	0x200000ULL
 /*
- * The PCI host bridge (with --virtio-transport=pci), kvmtool's: ECAM
- * config space over the AXI area's first 256 MiB, then the 32-bit
- * memory window up to RAM's lowest base (fixed, as kvmtool's, wherever
- * -m puts RAM); the I/O window (nothing in it) at 0.
+ * The PCI host bridge (with --virtio-transport=pci or --pci-testdev),
+ * kvmtool's: ECAM config space over the AXI area's first 256 MiB, then
+ * the 32-bit memory window up to RAM's lowest base (fixed, as kvmtool's,
+ * wherever -m puts RAM); the I/O window at 0 (port n at CPU address n),
+ * where only I/O BARs decode.
  */
 #define MEMMAP_PCI_CFG_BASE	MEMMAP_AXI_BASE
 #define MEMMAP_PCI_CFG_SIZE	0x10000000ULL
@@ -66,6 +67,13 @@
 #define MEMMAP_PCI_MEM_SIZE	(MEMMAP_RAM_BASE - MEMMAP_PCI_MEM_BASE)
 #define MEMMAP_PCI_IO_BASE	MEMMAP_IOPORT_BASE
 #define MEMMAP_PCI_IO_SIZE	0x10000ULL
+/*
+ * No fixed device in the I/O window (the bus would refuse the bridge's
+ * window over it): the 8250s are MMIO at 0x0100_0000 here, not x86's
+ * ports 0x3f8 and so on, as on kvmtool's arm64 map.
+ */
+_Static_assert(MEMMAP_MMIO_BASE >= MEMMAP_PCI_IO_BASE + MEMMAP_PCI_IO_SIZE,
+	       "the fixed devices lie above the PCI I/O window");
 
 /* GIC frames are stacked downwards from the AXI area. */
 #define MEMMAP_GIC_DIST_SIZE	0x10000ULL

@@ -64,7 +64,7 @@ static void fdev_moved(struct pci_dev *pdev, unsigned int bar, uint64_t addr)
 	f->moved[bar] = addr;
 	f->moves++;
 	if (n + 3 < sizeof(f->log))
-		snprintf(f->log + n, sizeof(f->log) - n, "%c%u", addr ? '+' : '-', bar);
+		snprintf(f->log + n, sizeof(f->log) - n, "%c%u", addr != PCI_DECODE_NONE ? '+' : '-', bar);
 }
 
 static void fdev_written(struct pci_dev *pdev, uint32_t off, uint32_t len)
@@ -221,7 +221,7 @@ static void test_bars(struct unit *u, struct pci_host *h, struct fdev *a,
 
 	/* Linux's sizing: decoding off, all-ones, read back, restore. */
 	cfg_wr(h, ECAM(0, PCI_COMMAND), 2, 0);
-	CHECK_EQ(u, a->moved[0], 0);
+	CHECK_EQ(u, a->moved[0], PCI_DECODE_NONE);
 	CHECK_EQ(u, win_acc(h, MEM_BASE, 4, false, &v), -ENOENT);
 	cfg_wr(h, ECAM(0, 0x10), 4, 0xffffffff);
 	CHECK_EQ(u, cfg_rd(h, ECAM(0, 0x10), 4), 0xfffff000);
@@ -236,7 +236,7 @@ static void test_bars(struct unit *u, struct pci_host *h, struct fdev *a,
 	/* Moved by the guest: the device hears of it once decoding is on. */
 	cfg_wr(h, ECAM(0, 0x10), 4, 0x60000000);
 	cfg_wr(h, ECAM(0, 0x18), 4, 0x60010000);
-	CHECK_EQ(u, a->moved[0], 0);
+	CHECK_EQ(u, a->moved[0], PCI_DECODE_NONE);
 	a->log[0] = 0;
 	cfg_wr(h, ECAM(0, PCI_COMMAND), 2, PCI_COMMAND_MEMORY);
 	CHECK_EQ(u, a->moved[0], 0x60000000);
@@ -255,14 +255,14 @@ static void test_clash(struct unit *u, struct pci_host *h, struct fdev *a,
 
 	a->log[0] = b->log[0] = 0;
 	cfg_wr(h, ECAM(1, 0x10), 4, 0x60000000);	/* onto a's BAR 0 */
-	CHECK_EQ(u, a->moved[0], 0);
-	CHECK_EQ(u, b->moved[0], 0);
+	CHECK_EQ(u, a->moved[0], PCI_DECODE_NONE);
+	CHECK_EQ(u, b->moved[0], PCI_DECODE_NONE);
 	CHECK_EQ(u, win_acc(h, 0x60000000, 4, false, &v), -ENOENT);
 	/* Inside a's 64 KiB BAR 2: a clash too. */
 	cfg_wr(h, ECAM(1, 0x10), 4, 0x60018000);
 	CHECK_EQ(u, a->moved[0], 0x60000000);
-	CHECK_EQ(u, a->moved[2], 0);
-	CHECK_EQ(u, b->moved[0], 0);
+	CHECK_EQ(u, a->moved[2], PCI_DECODE_NONE);
+	CHECK_EQ(u, b->moved[0], PCI_DECODE_NONE);
 	/* Swapped into the place a just left: leaving first, then arriving. */
 	cfg_wr(h, ECAM(1, 0x10), 4, 0x70000000);
 	CHECK_EQ(u, b->moved[0], 0x70000000);
@@ -275,13 +275,13 @@ static void test_clash(struct unit *u, struct pci_host *h, struct fdev *a,
 	CHECK(u, !strcmp(b->log, "-0+0"));
 	/* The GIC, RAM, the window's end, the ECAM space: never decoded. */
 	cfg_wr(h, ECAM(1, 0x10), 4, 0x3fff0000);
-	CHECK_EQ(u, b->moved[0], 0);
+	CHECK_EQ(u, b->moved[0], PCI_DECODE_NONE);
 	cfg_wr(h, ECAM(1, 0x10), 4, 0x80000000);
-	CHECK_EQ(u, b->moved[0], 0);
+	CHECK_EQ(u, b->moved[0], PCI_DECODE_NONE);
 	cfg_wr(h, ECAM(0, 0x18), 4, 0x7fff0000);	/* the last 64 KiB: fine */
 	CHECK_EQ(u, a->moved[2], 0x7fff0000);
 	cfg_wr(h, ECAM(1, 0x10), 4, 0x40000000);
-	CHECK_EQ(u, b->moved[0], 0);
+	CHECK_EQ(u, b->moved[0], PCI_DECODE_NONE);
 	cfg_wr(h, ECAM(1, 0x10), 4, 0x50000000);
 	CHECK_EQ(u, b->moved[0], 0x50000000);
 	CHECK_EQ(u, win_acc(h, 0x50000000, 4, false, &v), 0);

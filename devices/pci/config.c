@@ -15,11 +15,17 @@
 
 #include "devices/pci/pci.h"
 
-/* The command bits a guest may set: no I/O BARs, so no I/O decoding. */
+/*
+ * The command bits a guest may set. I/O Space only on a function with
+ * an I/O BAR (pci_dev_add_io_bar() makes it writable): elsewhere it
+ * reads 0, as the spec allows a function without I/O space.
+ */
 #define PCI_COMMAND_WRITABLE	(PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER | \
 				 PCI_COMMAND_INTX_DISABLE)
 #define PCI_BAR_MIN		16
 #define PCI_BAR_MAX		(1u << 30)
+#define PCI_IO_BAR_MIN		4
+#define PCI_IO_BAR_MAX		256
 
 static void cfg_put(uint8_t *p, unsigned int off, uint64_t val, unsigned int len)
 {
@@ -42,6 +48,7 @@ static uint64_t cfg_get(const uint8_t *p, unsigned int off, unsigned int len)
 int pci_dev_init(struct pci_dev *pdev, const struct pci_dev_id *id,
 		 const struct pci_dev_ops *ops, void *priv)
 {
+	unsigned int b;
 	int ret;
 
 	memset(pdev, 0, sizeof(*pdev));
@@ -51,6 +58,8 @@ int pci_dev_init(struct pci_dev *pdev, const struct pci_dev_id *id,
 	pdev->ops = ops;
 	pdev->priv = priv;
 	pdev->cap_end = PCI_CAP_START;
+	for (b = 0; b < PCI_NR_BARS; b++)
+		pdev->decode[b] = PCI_DECODE_NONE;
 	cfg_put(pdev->cfg, PCI_VENDOR_ID, id->vendor, 2);
 	cfg_put(pdev->cfg, PCI_DEVICE_ID, id->device, 2);
 	cfg_put(pdev->cfg, PCI_REVISION_ID, id->revision, 1);
@@ -79,6 +88,22 @@ int pci_dev_add_bar(struct pci_dev *pdev, unsigned int bar, uint32_t size)
 	pdev->bar_size[bar] = size;
 	/* Type bits 0: 32-bit, non-prefetchable memory; read-only. */
 	cfg_put(pdev->wmask, off, ~(size - 1) & ~0xfu, 4);
+	return 0;
+}
+
+int pci_dev_add_io_bar(struct pci_dev *pdev, unsigned int bar, uint32_t size)
+{
+	unsigned int off = PCI_BASE_ADDRESS_0 + 4 * bar;
+
+	if (bar >= PCI_NR_BARS || size < PCI_IO_BAR_MIN || size > PCI_IO_BAR_MAX ||
+	    (size & (size - 1)) || pdev->bar_size[bar])
+		return -EINVAL;
+	pdev->bar_size[bar] = size;
+	pdev->bar_io |= 1u << bar;
+	/* Bit 0 set: I/O space, read-only; bit 1 reserved, reads 0. */
+	cfg_put(pdev->cfg, off, PCI_BASE_ADDRESS_SPACE_IO, 4);
+	cfg_put(pdev->wmask, off, ~(size - 1) & ~0x3u, 4);
+	pdev->wmask[PCI_COMMAND] |= PCI_COMMAND_IO;
 	return 0;
 }
 
@@ -192,6 +217,12 @@ int pci_cfg_write(struct pci_dev *pdev, uint32_t off, uint32_t len,
 	return 0;
 }
 
+/* The address bits of a BAR: above bit 1 for I/O, above bit 3 for memory. */
+static uint32_t pci_bar_addr_mask(const struct pci_dev *pdev, unsigned int bar)
+{
+	return pci_dev_bar_is_io(pdev, bar) ? ~0x3u : ~0xfu;
+}
+
 uint32_t pci_dev_bar_addr(struct pci_dev *pdev, unsigned int bar)
 {
 	uint32_t v;
@@ -199,36 +230,51 @@ uint32_t pci_dev_bar_addr(struct pci_dev *pdev, unsigned int bar)
 	if (bar >= PCI_NR_BARS)
 		return 0;
 	pthread_mutex_lock(&pdev->lock);
-	v = cfg_get(pdev->cfg, PCI_BASE_ADDRESS_0 + 4 * bar, 4) & ~0xfu;
+	v = cfg_get(pdev->cfg, PCI_BASE_ADDRESS_0 + 4 * bar, 4);
 	pthread_mutex_unlock(&pdev->lock);
-	return v;
+	return v & pci_bar_addr_mask(pdev, bar);
 }
 
-bool pci_dev_mem_enabled(struct pci_dev *pdev)
+static uint16_t pci_dev_command(struct pci_dev *pdev)
 {
 	uint16_t cmd;
 
 	pthread_mutex_lock(&pdev->lock);
 	cmd = cfg_get(pdev->cfg, PCI_COMMAND, 2);
 	pthread_mutex_unlock(&pdev->lock);
-	return cmd & PCI_COMMAND_MEMORY;
+	return cmd;
+}
+
+bool pci_dev_mem_enabled(struct pci_dev *pdev)
+{
+	return pci_dev_command(pdev) & PCI_COMMAND_MEMORY;
+}
+
+bool pci_dev_io_enabled(struct pci_dev *pdev)
+{
+	return pci_dev_command(pdev) & PCI_COMMAND_IO;
 }
 
 void pci_dev_place_bar(struct pci_dev *pdev, unsigned int bar, uint32_t addr)
 {
 	unsigned int off = PCI_BASE_ADDRESS_0 + 4 * bar;
+	uint32_t type;
 
 	if (bar >= PCI_NR_BARS || !pdev->bar_size[bar])
 		return;
+	type = pci_dev_bar_is_io(pdev, bar) ? PCI_BASE_ADDRESS_SPACE_IO : 0;
+	addr &= ~(pdev->bar_size[bar] - 1) & pci_bar_addr_mask(pdev, bar);
 	pthread_mutex_lock(&pdev->lock);
-	cfg_put(pdev->cfg, off, addr & ~(pdev->bar_size[bar] - 1) & ~0xfu, 4);
+	cfg_put(pdev->cfg, off, addr | type, 4);
 	pthread_mutex_unlock(&pdev->lock);
 }
 
 void pci_dev_set_command(struct pci_dev *pdev, uint16_t bits)
 {
+	uint16_t writable = cfg_get(pdev->wmask, PCI_COMMAND, 2);
+
 	pthread_mutex_lock(&pdev->lock);
-	cfg_put(pdev->cfg, PCI_COMMAND, bits & PCI_COMMAND_WRITABLE, 2);
+	cfg_put(pdev->cfg, PCI_COMMAND, bits & writable, 2);
 	pci_intx_update(pdev);
 	pthread_mutex_unlock(&pdev->lock);
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The PCI host bridge: ECAM config accesses to the functions' config
- * spaces, and accesses to the memory window to the BAR that decodes
- * the address (devices/pci/host.h says which does).
+ * spaces, and accesses to the memory and I/O windows to the BAR that
+ * decodes the address (devices/pci/host.h says which does).
  *
  * Locking: the bridge's lock guards its slots and decode table and
  * serialises config accesses, so a BAR moves (and its device's
@@ -23,23 +23,41 @@
 #define ECAM_BUS_SHIFT		20
 #define ECAM_DEV_SHIFT		15
 #define ECAM_FN_SHIFT		12
+/*
+ * Where set-up places I/O BARs: above the ports legacy x86 devices
+ * took, as firmware leaves them (guests reassign them anyway).
+ */
+#define PCI_HOST_IO_START	0x1000
+
+/* A window of 32-bit addresses (or none, size 0). */
+static bool pci_range_ok(uint64_t base, uint64_t size)
+{
+	return !size || (base + size > base && base + size - 1 <= UINT32_MAX);
+}
 
 int pci_host_init(struct pci_host *h, const struct pci_host_map *map,
 		  uint32_t gic_phandle, int loglevel)
 {
 	memset(h, 0, sizeof(*h));
-	if (map->mem_size > UINT32_MAX || map->mem_base > UINT32_MAX - map->mem_size + 1)
-		return -EINVAL;	/* a 32-bit window, as the BARs are */
+	/* 32-bit windows, as the BARs are; the I/O window may be absent. */
+	if (!pci_range_ok(map->mem_base, map->mem_size) ||
+	    !pci_range_ok(map->io_base, map->io_size))
+		return -EINVAL;
 	h->map = *map;
 	h->gic_phandle = gic_phandle;
 	h->loglevel = loglevel;
 	h->next_bar = map->mem_base;
+	h->next_io = map->io_size > PCI_HOST_IO_START ? PCI_HOST_IO_START : 0;
 	h->ecam = (struct mmio_region) {
 		.name = "pci-ecam", .base = map->cfg_base, .size = map->cfg_size,
 		.handler = pci_host_ecam_access, .opaque = h,
 	};
 	h->window = (struct mmio_region) {
 		.name = "pci-mem", .base = map->mem_base, .size = map->mem_size,
+		.handler = pci_host_window_access, .opaque = h,
+	};
+	h->io = (struct mmio_region) {
+		.name = "pci-io", .base = map->io_base, .size = map->io_size,
 		.handler = pci_host_window_access, .opaque = h,
 	};
 	return -pthread_mutex_init(&h->lock, NULL);
@@ -52,14 +70,38 @@ void pci_host_destroy(struct pci_host *h)
 
 /* ---- decoding ---- */
 
-static bool pci_bar_in_window(struct pci_host *h, uint64_t addr, uint64_t size)
+static bool pci_in_range(uint64_t base, uint64_t len, uint64_t addr,
+			 uint64_t size)
 {
-	uint64_t end = h->map.mem_base + h->map.mem_size;
-
-	return addr >= h->map.mem_base && addr < end && size <= end - addr;
+	return addr >= base && addr - base < len && size <= len - (addr - base);
 }
 
-/* Every BAR that could decode: memory on, wholly inside the window. */
+static bool pci_bar_in_window(struct pci_host *h, uint64_t addr, uint64_t size)
+{
+	return pci_in_range(h->map.mem_base, h->map.mem_size, addr, size);
+}
+
+/*
+ * Where BAR b of pdev would decode (a CPU address), or PCI_DECODE_NONE:
+ * its kind of decoding off, or not wholly inside its window. A port
+ * is at io_base + port, as the DT's ranges map the I/O space.
+ */
+static uint64_t pci_bar_cpu_addr(struct pci_host *h, struct pci_dev *pdev,
+				 unsigned int b, bool mem_on, bool io_on)
+{
+	uint64_t addr = pci_dev_bar_addr(pdev, b), size = pdev->bar_size[b];
+
+	if (!size)
+		return PCI_DECODE_NONE;
+	if (pci_dev_bar_is_io(pdev, b)) {
+		if (!io_on || !pci_in_range(0, h->map.io_size, addr, size))
+			return PCI_DECODE_NONE;
+		return h->map.io_base + addr;
+	}
+	return mem_on && pci_bar_in_window(h, addr, size) ? addr : PCI_DECODE_NONE;
+}
+
+/* Every BAR that could decode: its decoding on, wholly inside its window. */
 static unsigned int pci_decode_candidates(struct pci_host *h,
 					  struct pci_decode *c)
 {
@@ -67,14 +109,14 @@ static unsigned int pci_decode_candidates(struct pci_host *h,
 
 	for (s = 0; s < h->nr_slots; s++) {
 		struct pci_dev *pdev = h->slots[s];
+		bool mem_on = pci_dev_mem_enabled(pdev);
+		bool io_on = pci_dev_io_enabled(pdev);
 
-		if (!pci_dev_mem_enabled(pdev))
-			continue;
 		for (b = 0; b < PCI_NR_BARS; b++) {
-			uint64_t addr = pci_dev_bar_addr(pdev, b);
+			uint64_t addr = pci_bar_cpu_addr(h, pdev, b, mem_on, io_on);
 			uint64_t size = pdev->bar_size[b];
 
-			if (!size || !pci_bar_in_window(h, addr, size))
+			if (addr == PCI_DECODE_NONE)
 				continue;
 			c[n++] = (struct pci_decode) {
 				.base = addr, .end = addr + size, .pdev = pdev, .bar = b,
@@ -120,7 +162,7 @@ static uint64_t pci_decode_addr(const struct pci_decode *c, unsigned int n,
 	for (i = 0; i < n; i++)
 		if (c[i].pdev == pdev && c[i].bar == bar)
 			return c[i].base;
-	return 0;
+	return PCI_DECODE_NONE;
 }
 
 /*
@@ -138,10 +180,11 @@ static void pci_decode_notify(struct pci_host *h, bool leaving)
 		for (b = 0; b < PCI_NR_BARS; b++) {
 			uint64_t now = pci_decode_addr(h->decode, h->nr_decode, pdev, b);
 
-			if (now == pdev->decode[b] || (leaving && !pdev->decode[b]) ||
-			    (!leaving && !now))
+			if (now == pdev->decode[b] ||
+			    (leaving && pdev->decode[b] == PCI_DECODE_NONE) ||
+			    (!leaving && now == PCI_DECODE_NONE))
 				continue;
-			pdev->decode[b] = leaving ? 0 : now;
+			pdev->decode[b] = leaving ? PCI_DECODE_NONE : now;
 			if (pdev->ops->bar_moved)
 				pdev->ops->bar_moved(pdev, b, pdev->decode[b]);
 		}
@@ -161,6 +204,29 @@ static void pci_host_redecode(struct pci_host *h)
 
 /* ---- the functions ---- */
 
+/* Placed as firmware would: in order, each aligned to its size. */
+static void pci_host_place(struct pci_host *h, struct pci_dev *pdev,
+			   unsigned int b)
+{
+	uint64_t size = pdev->bar_size[b], addr;
+
+	if (!size)
+		return;
+	if (pci_dev_bar_is_io(pdev, b)) {
+		addr = (h->next_io + size - 1) & ~(size - 1);
+		if (!pci_in_range(0, h->map.io_size, addr, size))
+			return;		/* left at 0 for the guest to place */
+		pci_dev_place_bar(pdev, b, addr);
+		h->next_io = addr + size;
+		return;
+	}
+	addr = (h->next_bar + size - 1) & ~(size - 1);
+	if (!pci_bar_in_window(h, addr, size))
+		return;
+	pci_dev_place_bar(pdev, b, addr);
+	h->next_bar = addr + size;
+}
+
 int pci_host_add(struct pci_host *h, struct pci_dev *pdev)
 {
 	unsigned int b;
@@ -170,17 +236,10 @@ int pci_host_add(struct pci_host *h, struct pci_dev *pdev)
 		pthread_mutex_unlock(&h->lock);
 		return -ENOSPC;
 	}
-	/* Placed as firmware would: in order, each aligned to its size. */
-	for (b = 0; b < PCI_NR_BARS; b++) {
-		uint64_t size = pdev->bar_size[b];
-		uint64_t addr = (h->next_bar + size - 1) & ~(size - 1);
-
-		if (!size || !pci_bar_in_window(h, addr, size))
-			continue;	/* left at 0 for the guest to place */
-		pci_dev_place_bar(pdev, b, addr);
-		h->next_bar = addr + size;
-	}
-	pci_dev_set_command(pdev, PCI_COMMAND_MEMORY);
+	for (b = 0; b < PCI_NR_BARS; b++)
+		pci_host_place(h, pdev, b);
+	/* I/O Space stays clear on a function without I/O BARs. */
+	pci_dev_set_command(pdev, PCI_COMMAND_MEMORY | PCI_COMMAND_IO);
 	pdev->host = h;
 	pdev->slot = h->nr_slots;
 	h->slots[h->nr_slots++] = pdev;
@@ -344,6 +403,8 @@ int pci_host_create(struct pci_host *h, const struct device_ctx *ctx,
 	 */
 	ret = ctx->map_mmio(ctx->opaque, &h->ecam);
 	ret = ret ?: ctx->map_mmio(ctx->opaque, &h->window);
+	if (!ret && h->io.size)
+		ret = ctx->map_mmio(ctx->opaque, &h->io);
 	if (ret) {
 		pci_host_destroy(h);
 		return ret;

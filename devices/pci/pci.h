@@ -4,8 +4,8 @@
 
 /*
  * A PCI function as lkvm models it: a type 0 configuration header, up
- * to six 32-bit memory BARs, a capability list the device appends to,
- * and one interrupt pin (INTA). Plain C, no KVM: the host bridge
+ * to six 32-bit BARs (memory, or I/O space), a capability list the
+ * device appends to, and one interrupt pin (INTA). Plain C, no KVM: the host bridge
  * (devices/pci/host.c) reaches the function through its config space
  * (pci_cfg_read/write) and its BARs (ops->bar_access), and the model
  * runs the same in unit tests and fuzzers.
@@ -29,6 +29,7 @@
 #define PCI_VENDOR_ID			0x00
 #define PCI_DEVICE_ID			0x02
 #define PCI_COMMAND			0x04
+#define  PCI_COMMAND_IO			0x0001
 #define  PCI_COMMAND_MEMORY		0x0002
 #define  PCI_COMMAND_MASTER		0x0004
 #define  PCI_COMMAND_INTX_DISABLE	0x0400
@@ -39,6 +40,7 @@
 #define PCI_CLASS_PROG			0x09	/* 3 bytes: prog-if, sub, class */
 #define PCI_HEADER_TYPE			0x0e
 #define PCI_BASE_ADDRESS_0		0x10
+#define  PCI_BASE_ADDRESS_SPACE_IO	0x1
 #define PCI_SUBSYSTEM_VENDOR_ID		0x2c
 #define PCI_SUBSYSTEM_ID		0x2e
 #define PCI_CAPABILITY_LIST		0x34
@@ -48,6 +50,13 @@
 
 #define PCI_CAP_ID_VNDR			0x09
 #define PCI_CAP_ID_MSIX			0x11
+
+/*
+ * Where a BAR decodes when it decodes nowhere. Not 0: an I/O BAR at
+ * port 0 sits at CPU address 0 on kvmtool's map (the I/O window's
+ * start), where kvm-unit-tests places the first one.
+ */
+#define PCI_DECODE_NONE			UINT64_MAX
 
 /* What pci_cfg_write() changed, for the bridge. */
 #define PCI_CFG_CHANGED_DECODE		0x1	/* the command register or a BAR */
@@ -73,8 +82,9 @@ struct pci_dev_ops {
 	int (*bar_access)(struct pci_dev *pdev, unsigned int bar,
 			  struct mmio_access *acc);
 	/*
-	 * BAR bar decodes at addr from now on; 0: nowhere (memory decoding
-	 * off, outside the bridge's window, or clashing with another BAR).
+	 * BAR bar decodes at CPU address addr from now on; PCI_DECODE_NONE:
+	 * nowhere (its decoding off, outside the bridge's window, or
+	 * clashing with another BAR).
 	 * The device moves what it bound to the old address (KVM
 	 * ioeventfds). Under the bridge's lock, on the vCPU thread whose
 	 * config write moved it, or at set-up. Optional.
@@ -100,13 +110,14 @@ struct pci_dev {
 	bool intx_out;			/* the line, INTx Disable applied */
 	/* Fixed once the function is added to the bridge. */
 	uint32_t bar_size[PCI_NR_BARS];	/* 0: not implemented */
+	uint8_t bar_io;			/* bit n: BAR n is an I/O BAR */
 	unsigned int cap_end;		/* where the next capability goes */
 	uint8_t cap_last;		/* the last capability, 0: none */
 	struct irq_line *intx;		/* INTA's line, NULL: no pin */
 	/* The bridge's, under its lock. */
 	struct pci_host *host;
 	unsigned int slot;
-	uint64_t decode[PCI_NR_BARS];	/* where each BAR decodes, 0 nowhere */
+	uint64_t decode[PCI_NR_BARS];	/* where each BAR decodes, or PCI_DECODE_NONE */
 };
 
 /* A function with the given IDs, no BARs, no capabilities. 0 or -errno. */
@@ -118,6 +129,18 @@ void pci_dev_destroy(struct pci_dev *pdev);
  * it reads as address 0 until placed. -EINVAL otherwise.
  */
 int pci_dev_add_bar(struct pci_dev *pdev, unsigned int bar, uint32_t size);
+/*
+ * An I/O space BAR of size bytes (a power of 2, 4 to 256 bytes, as
+ * the PCI spec allows); the function's I/O Space bit becomes
+ * writable. -EINVAL otherwise.
+ */
+int pci_dev_add_io_bar(struct pci_dev *pdev, unsigned int bar, uint32_t size);
+
+static inline bool pci_dev_bar_is_io(const struct pci_dev *pdev, unsigned int bar)
+{
+	return bar < PCI_NR_BARS && (pdev->bar_io >> bar & 1);
+}
+
 /*
  * Append a capability of len bytes (its ID and next pointer included)
  * to the list; *off is where it starts, for the device to fill in its
@@ -144,11 +167,16 @@ int pci_cfg_read(struct pci_dev *pdev, uint32_t off, uint32_t len,
 		 uint64_t *val);
 int pci_cfg_write(struct pci_dev *pdev, uint32_t off, uint32_t len,
 		  uint64_t val, unsigned int *changed);
-/* What BAR bar holds now (its address), and whether memory decodes. */
+/*
+ * What BAR bar holds now (its address: a bus address for a memory BAR,
+ * a port for an I/O BAR), and whether memory and I/O space decode.
+ */
 uint32_t pci_dev_bar_addr(struct pci_dev *pdev, unsigned int bar);
 bool pci_dev_mem_enabled(struct pci_dev *pdev);
+bool pci_dev_io_enabled(struct pci_dev *pdev);
 /* Place BAR bar (set-up, before the guest runs: firmware's job). */
 void pci_dev_place_bar(struct pci_dev *pdev, unsigned int bar, uint32_t addr);
+/* Set the command register; bits the function lacks stay clear. */
 void pci_dev_set_command(struct pci_dev *pdev, uint16_t bits);
 
 /*

@@ -112,7 +112,7 @@ static void vpci_bar_moved(struct pci_dev *pdev, unsigned int bar, uint64_t addr
 	if (vp->notify_bound)
 		vpci_ioeventfds(vp, vp->notify_bound, false);
 	vp->notify_bound = 0;
-	if (!addr)
+	if (addr == PCI_DECODE_NONE)
 		return;
 	ret = vpci_ioeventfds(vp, addr + VIRTIO_PCI_NOTIFY, true);
 	if (!ret) {

@@ -2,13 +2,14 @@
 /*
  * The PCI host bridge and config space (devices/pci/) under a guest
  * that makes any ECAM access (any bus, slot, function, offset, width,
- * value) and any access to the memory window, with three functions of
- * different BAR layouts behind it and their INTx driven at random.
+ * value) and any access to the memory and I/O windows, with three
+ * functions of different BAR layouts (memory and I/O BARs) behind it
+ * and their INTx driven at random.
  *
  * The first function also has MSI-X (devices/pci/msix.c): its table
  * and PBA in BAR 2, messages to a recording frame that routes them.
  *
- * Input: operations, each an opcode byte (modulo 6):
+ * Input: operations, each an opcode byte (modulo 7):
  *   0 ECAM access: u32 offset (any), u8 len, u8 write, u64 data
  *   1 ECAM access to a header register or capability: u8 slot, u8 reg,
  *     u8 len, u8 write, u32 data
@@ -16,12 +17,15 @@
  *   3 INTx: u8 slot, u8 level
  *   4 MSI-X table or PBA access: u16 offset, u8 len, u8 write, u64 data
  *   5 MSI-X message: u8 vector (any)
+ *   6 I/O window access: u16 port, u8 len, u8 write, u64 data
  *
  * Checked after every operation: IDs, header type, pin and capability
- * list never change; a BAR decodes only with memory decoding on,
- * wholly inside the window, at its register's address, overlapping no
- * other decoding BAR, and the device was told exactly where
- * (bar_moved); a window access reaches only a BAR that decodes there,
+ * list never change; a BAR decodes only with its decoding (memory or
+ * I/O) on, wholly inside its window, at its register's address (an
+ * I/O BAR at the I/O window's base plus its port, port 0 included),
+ * overlapping no other decoding BAR, and the device was told exactly
+ * where (bar_moved); I/O Space is writable only on a function with an
+ * I/O BAR; a window access reaches only a BAR that decodes there,
  * at the right offset; each INTx line is high exactly when the device
  * asks and INTx Disable is clear, and Interrupt Status tells the
  * device's level. MSI-X: the control bits follow the capability, the
@@ -36,6 +40,8 @@
 
 #define MEM_BASE	0x50000000ULL
 #define MEM_SIZE	0x30000000ULL
+#define IO_BASE		0x0ULL		/* kvmtool's: port 0 at address 0 */
+#define IO_SIZE		0x10000ULL
 #define NR_DEVS		3
 #define MSIX_NR		40
 #define MSIX_PBA	0x1000
@@ -64,7 +70,7 @@ static int fdev_bar(struct pci_dev *pdev, unsigned int bar,
 {
 	int ret;
 
-	FUZZ_CHECK(bar < PCI_NR_BARS && pdev->decode[bar]);
+	FUZZ_CHECK(bar < PCI_NR_BARS && pdev->decode[bar] != PCI_DECODE_NONE);
 	FUZZ_CHECK(acc->offset < pdev->bar_size[bar]);
 	FUZZ_CHECK(acc->len <= pdev->bar_size[bar] - acc->offset);
 	FUZZ_CHECK_EQ(pdev->decode[bar] + acc->offset, cur->want_addr);
@@ -112,7 +118,7 @@ static void fdev_moved(struct pci_dev *pdev, unsigned int bar, uint64_t addr)
 	FUZZ_CHECK(bar < PCI_NR_BARS && pdev->bar_size[bar]);
 	FUZZ_CHECK(f->told[bar] != addr);
 	/* Leaving before arriving: never from one address to another. */
-	FUZZ_CHECK(!f->told[bar] || !addr);
+	FUZZ_CHECK(f->told[bar] == PCI_DECODE_NONE || addr == PCI_DECODE_NONE);
 	f->told[bar] = addr;
 }
 
@@ -138,11 +144,19 @@ static const uint32_t bar_layout[NR_DEVS][PCI_NR_BARS] = {
 	{ 0x1000, 0x1000, 0x1000, 0x1000, 0x1000, 0x1000 },
 };
 
+/* I/O BARs, where the memory layout has none. */
+static const uint32_t io_layout[NR_DEVS][PCI_NR_BARS] = {
+	{ 0x100, 0, 0, 0, 0, 0 },
+	{ 0, 0, 0x4, 0x80, 0, 0 },
+	{ 0, 0, 0, 0, 0, 0 },
+};
+
 static void fz_setup(struct fz *z)
 {
 	struct pci_host_map map = {
 		.cfg_base = 0x40000000, .cfg_size = 0x10000000,
-		.mem_base = MEM_BASE, .mem_size = MEM_SIZE, .io_size = 0x10000,
+		.mem_base = MEM_BASE, .mem_size = MEM_SIZE,
+		.io_base = IO_BASE, .io_size = IO_SIZE,
 	};
 	unsigned int i, b;
 	uint8_t off;
@@ -159,6 +173,10 @@ static void fz_setup(struct fz *z)
 		for (b = 0; b < PCI_NR_BARS; b++)
 			if (bar_layout[i][b])
 				FUZZ_CHECK_EQ(pci_dev_add_bar(&f->pdev, b, bar_layout[i][b]), 0);
+			else if (io_layout[i][b])
+				FUZZ_CHECK_EQ(pci_dev_add_io_bar(&f->pdev, b, io_layout[i][b]), 0);
+		for (b = 0; b < PCI_NR_BARS; b++)
+			f->told[b] = PCI_DECODE_NONE;
 		for (b = 0; b <= i; b++)
 			FUZZ_CHECK_EQ(pci_dev_add_cap(&f->pdev, PCI_CAP_ID_VNDR, 16 + 4 * b, &off), 0);
 		if (!i)
@@ -190,7 +208,7 @@ static void check_dev(struct fz *z, struct fdev *f)
 	FUZZ_CHECK_EQ(p->cfg[PCI_HEADER_TYPE], 0);
 	FUZZ_CHECK_EQ(p->cfg[PCI_CAPABILITY_LIST], PCI_CAP_START);
 	FUZZ_CHECK_EQ(p->cfg[PCI_INTERRUPT_PIN], p->intx ? 1 : 0);
-	FUZZ_CHECK(!(cmd & ~0x406));
+	FUZZ_CHECK(!(cmd & ~(p->bar_io ? 0x407 : 0x406)));
 	FUZZ_CHECK_EQ(!!(status & PCI_STATUS_INTERRUPT), p->intx_level);
 	if (p->intx)
 		FUZZ_CHECK_EQ(f->level, p->intx_level && !(cmd & PCI_COMMAND_INTX_DISABLE));
@@ -200,9 +218,17 @@ static void check_dev(struct fz *z, struct fdev *f)
 		FUZZ_CHECK_EQ(f->told[b], at);
 		if (!size)
 			FUZZ_CHECK_EQ(cfg32(p, PCI_BASE_ADDRESS_0 + 4 * b), 0);
-		FUZZ_CHECK_EQ(cfg32(p, PCI_BASE_ADDRESS_0 + 4 * b) & (size - 1), 0);
-		if (!at)
+		/* Below the size: the type bits only (an I/O BAR's bit 0). */
+		FUZZ_CHECK_EQ(cfg32(p, PCI_BASE_ADDRESS_0 + 4 * b) & (size - 1),
+			      pci_dev_bar_is_io(p, b) ? PCI_BASE_ADDRESS_SPACE_IO : 0);
+		if (at == PCI_DECODE_NONE)
 			continue;
+		if (pci_dev_bar_is_io(p, b)) {
+			FUZZ_CHECK(cmd & PCI_COMMAND_IO);
+			FUZZ_CHECK_EQ(at, IO_BASE + pci_dev_bar_addr(p, b));
+			FUZZ_CHECK(at >= IO_BASE && at + size <= IO_BASE + IO_SIZE);
+			continue;
+		}
 		FUZZ_CHECK(cmd & PCI_COMMAND_MEMORY);
 		FUZZ_CHECK_EQ(at, pci_dev_bar_addr(p, b));
 		FUZZ_CHECK(at >= MEM_BASE && at + size <= MEM_BASE + MEM_SIZE);
@@ -298,6 +324,22 @@ static void fz_op(struct fz *z, unsigned int op, struct fuzz_input *in)
 			FUZZ_CHECK_EQ(acc.data, 0);
 		break;
 	}
+	case 6: {
+		struct mmio_access acc;
+
+		off = fuzz_u16(in) % IO_SIZE;
+		len = fz_len(in);
+		write = fuzz_u8(in) & 1;
+		acc = (struct mmio_access) { .offset = off, .len = len,
+					     .is_write = write, .data = fuzz_u64(in) };
+		z->want_addr = IO_BASE + off;
+		z->msix_hit = false;
+		if (!pci_host_window_access(&z->h.io, &acc) && !write)
+			FUZZ_CHECK_EQ(acc.data, 0x5a);
+		else if (!write)
+			FUZZ_CHECK_EQ(acc.data, 0);
+		break;
+	}
 	case 3:
 		slot = fuzz_u8(in) % NR_DEVS;
 		pci_dev_set_intx(&z->d[slot].pdev, fuzz_u8(in) & 1);
@@ -337,7 +379,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_input_init(&in, data, size);
 	fz_setup(z);
 	while (!fuzz_input_done(&in)) {
-		fz_op(z, fuzz_u8(&in) % 6, &in);
+		fz_op(z, fuzz_u8(&in) % 7, &in);
 		for (i = 0; i < NR_DEVS; i++)
 			check_dev(z, &z->d[i]);
 		check_overlaps(z);

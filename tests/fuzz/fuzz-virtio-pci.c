@@ -277,7 +277,7 @@ static void fz_msix_access(struct fz *z, struct fuzz_input *in)
 	acc.len = fuzz_u8(in) % 10;
 	acc.is_write = fuzz_u8(in) & 1;
 	acc.data = fuzz_u64(in);
-	if (!base)
+	if (base == PCI_DECODE_NONE)
 		return;
 	acc.offset += base - 0x50000000;
 	if (pci_host_window_access(&z->host.window, &acc) && !acc.is_write)
@@ -377,7 +377,7 @@ static void check_state(struct fz *z)
 			   z->vp->queue_vector[i] < VIRTIO_PCI_MSIX_VECTORS);
 	FUZZ_CHECK_EQ(z->vp->msix.sent, z->msgs);
 	FUZZ_CHECK(z->efds_on == 0 || z->efds_on == (int)vd->nr_queues);
-	if (p->decode[VIRTIO_PCI_BAR]) {
+	if (p->decode[VIRTIO_PCI_BAR] != PCI_DECODE_NONE) {
 		FUZZ_CHECK_EQ(z->efds_on, vd->nr_queues);
 		FUZZ_CHECK_EQ(z->efd_addr, p->decode[VIRTIO_PCI_BAR] + VIRTIO_PCI_NOTIFY);
 	} else {
