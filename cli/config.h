@@ -47,6 +47,7 @@ struct vm_config {
 	enum irqchip_kind irqchip;
 	bool nodefaults;
 	bool test_device;		/* --test-device: docs/test-device.md */
+	bool pci_testdev;		/* --pci-testdev: docs/pci-testdev.md */
 	bool pmu;			/* --pmu: a PMUv3 in every vCPU */
 	/* CPU features: on where the host has them, as kvmtool (vcpu/features.h). */
 	unsigned int sve_max_vl;	/* --sve-max-vl, bits; 0: the host's largest */

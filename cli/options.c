@@ -29,7 +29,7 @@ enum opt_id {
 	OPT_NO_PVTIME, OPT_AARCH32, OPT_NESTED, OPT_VCPU_AFFINITY, OPT_KASLR_SEED, OPT_TTY,
 	OPT_DEV, OPT_FORCE_PCI, OPT_VIRTIO_LEGACY, OPT_CNTFRQ, OPT_DEBUG_MMIO,
 	OPT_DEBUG_IOPORT, OPT_DEBUG_IODELAY, OPT_SINGLE_STEP, OPT_FIRMWARE,
-	OPT_FIRMWARE_ADDR, OPT_HUGETLBFS, OPT_GROUP,
+	OPT_FIRMWARE_ADDR, OPT_HUGETLBFS, OPT_PCI_TESTDEV, OPT_GROUP,
 };
 
 struct opt_desc {
@@ -64,6 +64,7 @@ static const struct opt_desc run_opts[] = {
 	{ OPT_TRANSPORT, 0, "virtio-transport", "<type>", "mmio (default), mmio-legacy or pci" },
 	{ OPT_LOGLEVEL, 0, "loglevel", "<level>", "error, warning, info or debug" },
 	{ OPT_TEST_DEVICE, 0, "test-device", NULL, "add lkvm's test device (exit status, SPI lines)" },
+	{ OPT_PCI_TESTDEV, 0, "pci-testdev", NULL, "add a PCI test device as QEMU's pci-testdev (kvm-unit-tests' pci-test)" },
 	OPT_HEADING("Kernel options:"),
 	{ OPT_KERNEL, 'k', "kernel", "<file>", "kernel Image (or raw binary) to boot" },
 	{ OPT_INITRD, 'i', "initrd", "<file>", "initial RAM disk" },
@@ -319,6 +320,7 @@ static int apply_opt(struct vm_config *cfg, const struct opt_desc *o,
 	case OPT_NAME:		return set_name(cfg, v, err, err_len);
 	case OPT_NODEFAULTS:	cfg->nodefaults = true; return 0;
 	case OPT_TEST_DEVICE:	cfg->test_device = true; return 0;
+	case OPT_PCI_TESTDEV:	cfg->pci_testdev = true; return 0;
 	case OPT_VERBOSE:	cfg->loglevel = MAX(cfg->loglevel, LOG_INFO); return 0;
 	case OPT_DEBUG:		cfg->loglevel = LOG_DEBUG; return 0;
 	case OPT_CPUS:		return set_cpus(cfg, v, err, err_len);

@@ -85,9 +85,16 @@ static const struct sandbox_rule sandbox_vcpu[] = {
 	/*
 	 * A guest's config write that moves a virtio-pci device's BAR (or
 	 * turns its decoding on or off) moves the device's notify
-	 * ioeventfds with it, on the vCPU thread that took the write.
+	 * ioeventfds with it, on the vCPU thread that took the write; so
+	 * does the PCI test device's, which a test's selection also binds.
 	 */
 	ALLOW_IOCTL(KVM_IOEVENTFD),
+	/*
+	 * The PCI test device's count (--pci-testdev): what KVM's
+	 * ioeventfd counted, read from its eventfd by the vCPU thread
+	 * whose read of the register exited.
+	 */
+	ALLOW(read),
 	/*
 	 * A guest's write that unmasks or changes an MSI-X vector routes
 	 * it (gic/kvm-its.c): the vector's eventfd made the first time,

@@ -10,6 +10,7 @@
 
 #include "cli/config.h"
 #include "devices/pci/host.h"
+#include "devices/pci/pci-testdev.h"
 #include "devices/virtio/board.h"
 #include "gic/irqchip.h"
 #include "lib/log.h"
@@ -34,6 +35,7 @@ static const struct board_entry board_entries[] = {
 	{ "virtio-blk",		virtio_blk_add },
 	{ "virtio-rng",		virtio_rng_add },
 	{ "virtio-console",	virtio_console_add },
+	{ "PCI test device",	pci_testdev_add },
 };
 
 static int board_alloc_irq(void *opaque, struct irq_line *line)
