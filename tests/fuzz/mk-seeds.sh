@@ -589,4 +589,35 @@ vp_bar() { u8 1; le16 "$1"; u8 "$2"; u8 "$3"; le64 "$4"; }
 	vp_bar 0x40 8 0 0; vp_bar 0xfc 8 0 0; vp_bar 0x38 2 1 0
 } | seed fuzz-virtio-pci move-in-flight
 
+# ---- fuzz-pci-testdev: config, BAR accesses, tests (tests/fuzz/fuzz-pci-testdev.c) ----
+
+ptd_cfg() { u8 0; u8 "$1"; le32 "$2"; }		# 0 command, 1 BAR 0, 2 BAR 1
+ptd_mem() { u8 2; le16 "$1"; u8 "$2"; u8 "$3"; le64 "$4"; }	# off len write data
+ptd_io() { u8 3; le16 "$1"; u8 "$2"; u8 "$3"; le64 "$4"; }	# port len write data
+# kvm-unit-tests' pci-test: BARs placed (BAR 1 at port 0), decoding on,
+# then each BAR's tests as lib/pci-testdev.c runs them, and one more.
+ptd_one() {	# bar n data
+	local i
+	u8 4; u8 "$1"; u8 "$2"
+	if [ "$1" = 0 ]; then ptd_mem 12 4 0 0; ptd_mem 1 1 0 0; ptd_mem 8 4 0 0; ptd_mem 4 4 0 0
+	else ptd_io 12 4 0 0; ptd_io 1 1 0 0; ptd_io 8 4 0 0; ptd_io 4 4 0 0; fi
+	for i in $(seq 16); do u8 5; u8 "$1"; u8 1; le64 "$3"; done
+	if [ "$1" = 0 ]; then ptd_mem 12 4 0 0; ptd_mem 16 8 0 0
+	else ptd_io 12 4 0 0; ptd_io 16 8 0 0; fi
+}
+{
+	ptd_cfg 1 0x50000000; ptd_cfg 2 0; ptd_cfg 0 3
+	ptd_one 0 0 0xfa; ptd_one 0 1 0xce; ptd_one 0 2 0xfa; ptd_one 0 3 0
+	ptd_one 1 0 0xfa; ptd_one 1 1 0xce; ptd_one 1 2 0xfa; ptd_one 1 3 0
+} | seed fuzz-pci-testdev kut-pci-test
+# BAR 1 moved and I/O decoding toggled under a selected test, wider and
+# wrong-data writes, the test selected through the other BAR.
+{
+	ptd_cfg 2 0; ptd_cfg 0 3; u8 4; u8 1; u8 2
+	u8 5; u8 1; u8 4; le64 0x123456fa; u8 5; u8 1; u8 1; le64 0xce
+	ptd_cfg 2 0xff00; u8 5; u8 1; u8 1; le64 0xfa; ptd_cfg 0 2
+	u8 5; u8 1; u8 1; le64 0xfa; ptd_cfg 0 3; ptd_io 0xff0c 4 0 0
+	ptd_mem 0 1 1 1; ptd_io 0xff00 8 0 0; ptd_io 0xff00 1 1 7
+} | seed fuzz-pci-testdev moves
+
 echo "seeds written to $dir/"

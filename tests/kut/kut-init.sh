@@ -13,6 +13,7 @@
 #                                              runs again and a KUT line follows
 #   KUT-LOG <vmm> <test> | <line>              the essence of a failed test's log
 #   KUT-WHY <vmm> <test> | SKIP: ...           why a test skipped itself
+#   KUT-NOTE <vmm> pci-test | <line>           pci-test's tests, as it names them
 #   KUT-DONE <vmm> seconds=N                   the runner's time
 #   HOST-ERROR <message>                       the runner could not run
 #   HOST-DONE rc=N                             always the last line before poweroff
@@ -164,6 +165,45 @@ retry() {
 	done
 }
 
+# kvm-unit-tests' pci-test, run directly: the runner disables it for a
+# kvmtool target (unittests.cfg: disabled_if TARGET != qemu), as kvmtool
+# has no PCI test device; lkvm has QEMU's with --pci-testdev. The
+# command line is the one the runner makes for a kvmtool target, plus
+# that option and --loglevel=info (the device's summary: what exited,
+# what KVM's ioeventfds took); kvmtool gets it without them (it has no
+# such option), to show what it prints. "KUT <vmm> PASS|FAIL|SKIP
+# pci-test@pci-testdev (...)", as the runner's lines. lkvm passes only
+# with all 6 of the device's tests passed and the 64 writes of its 4
+# eventfd tests (16 each) taken by KVM's ioeventfds, not by lkvm;
+# anything else fails.
+pci_test() {
+	local vmm=$1 opt= out=/tmp/kut-$1-pci-test.log st summary why
+
+	case " $KUT_TESTS " in "  "|*" pci-test "*) ;; *) return 0 ;; esac
+	[ "$vmm" = lkvm ] && opt="--pci-testdev --loglevel=info"
+	# shellcheck disable=SC2086
+	/usr/local/bin/timeout --foreground 90s "/kut-vmm/$vmm" run --kernel arm/pci-test.flat \
+		--cpus 1 --nodefaults --network mode=none --loglevel=warning $opt \
+		2>&1 | tr -d '\r' >"$out"
+	summary=$(sed -n 's/^SUMMARY: //p' "$out" | head -n 1)
+	if grep -q '^PASS: pci: PCI test device passed 6/6 tests' "$out" &&
+	   ! grep -q '^FAIL' "$out" && grep -q '^EXIT: STATUS=1$' "$out" &&
+	   { [ "$vmm" != lkvm ] || grep -q "KVM's ioeventfds took 64 writes" "$out"; }; then
+		st=PASS
+	elif [ "$vmm" != lkvm ] && [ -n "$summary" ] && ! grep -q '^FAIL' "$out"; then
+		st=SKIP
+	else
+		st=FAIL
+	fi
+	echo "KUT $vmm $st pci-test@pci-testdev (${summary:-no summary})" | tee -a "/tmp/kut-$vmm.out"
+	grep -E '^pci-testdev +(mem|io): |^PASS|^SUMMARY|BAR#|^[0-9a-f]{2}\.[0-9a-f]{2}\.[0-7] |pci-testdev: .* exited' "$out" |
+		sed "s/^/KUT-NOTE $vmm pci-test | /"
+	[ "$st" = PASS ] && return 0
+	why=$(grep -m 1 -E '^(SKIP|FAIL|ABORT)|Fatal|Error|not found' "$out" || tail -n 1 "$out")
+	echo "KUT-WHY $vmm pci-test@pci-testdev | $why"
+	{ grep -v '^[[:space:]]*$' "$out" | tail -n 8; } | sed "s/^/KUT-LOG $vmm pci-test@pci-testdev | /"
+}
+
 cap=
 [ "$detected" = v2 ] && cap=$KUT_CAP_SMP_V2
 cd /kut || finish 2
@@ -179,6 +219,7 @@ for vmm in $VMMS; do
 		MAX_SMP=$cap suite "$vmm" "logs-$vmm-cap" first "@MAX_SMP=$cap" selftest-smp
 	fi
 	retry "$vmm"
+	pci_test "$vmm"
 	end=$(cut -d' ' -f1 /proc/uptime)
 	echo "KUT-DONE $vmm seconds=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.0f", b - a }')"
 done
