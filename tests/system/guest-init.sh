@@ -27,6 +27,8 @@
 #   lkvm.serials=N           ttyS0..ttyS(N-1) exist, each an 8250 with a port
 #   lkvm.mem_base=0xADDR     RAM starts there: /proc/iomem's System RAM and the
 #                            DT's memory node (-m SIZE@ADDR)
+#   lkvm.pci_testdev=1       the PCI test device (1b36:0005) is on the PCI bus,
+#                            BAR 0 4 KiB of memory, BAR 1 256 bytes of I/O
 #   lkvm.tty_echo=ttySN      write GUEST-TTY-HELLO to /dev/ttySN, then read one
 #                            line from it and print it as GUEST-TTY-GOT <line>
 #   lkvm.shell=1             start a shell on the console instead of powering off
@@ -71,6 +73,7 @@ sve_max_vl=
 steal=
 pmu=
 serials=
+pci_testdev=
 tty_echo=
 mem_base=
 for w in $(cat /proc/cmdline); do
@@ -88,6 +91,7 @@ for w in $(cat /proc/cmdline); do
 	lkvm.steal=*)		steal=${w#*=} ;;
 	lkvm.pmu=*)		pmu=${w#*=} ;;
 	lkvm.serials=*)		serials=${w#*=} ;;
+	lkvm.pci_testdev=*)	pci_testdev=${w#*=} ;;
 	lkvm.tty_echo=*)	tty_echo=${w#*=} ;;
 	lkvm.mem_base=*)	mem_base=${w#*=} ;;
 	esac
@@ -176,6 +180,7 @@ plan="cpus gic timer"
 [ "$pmu" = 1 ] && plan="$plan pmu"
 [ -n "$serials" ] && plan="$plan serials"
 [ -n "$mem_base" ] && plan="$plan mem-base"
+[ "$pci_testdev" = 1 ] && plan="$plan pci-testdev"
 [ -n "$tty_echo" ] && plan="$plan tty-echo"
 plan="$plan sleep"
 [ "$want_input" = 1 ] && plan="$plan uart-rx"
@@ -358,6 +363,29 @@ if [ -n "$serials" ]; then
 		check serials PASS "ttyS0..ttyS$((n - 1)): $(grep -c 'uart:16550A' /proc/tty/driver/serial 2>/dev/null) 16550A"
 	else
 		check serials FAIL "$n working 8250 port(s), expected $serials: $(tr '\n' ';' </proc/tty/driver/serial 2>/dev/null | cut -c1-200)"
+	fi
+fi
+
+# --- pci-testdev: QEMU's test device on the PCI bus (--pci-testdev) --------
+# A BAR's line in sysfs' resource file: "start end flags"; its size and
+# kind (IORESOURCE_IO 0x100, IORESOURCE_MEM 0x200).
+bar_is() {	# bar_is <resource line> <size> <flag>
+	set -- $1 "$2" "$3"
+	[ "$(($2 - $1 + 1))" = "$(($4))" ] && [ "$(($3 & $5))" != 0 ]
+}
+if [ "$pci_testdev" = 1 ]; then
+	found=
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$d/vendor" 2>/dev/null):$(cat "$d/device" 2>/dev/null)" = 0x1b36:0x0005 ] &&
+			found=$d
+	done
+	if [ -z "$found" ]; then
+		check pci-testdev FAIL "no 1b36:0005 in /sys/bus/pci/devices: $(ls /sys/bus/pci/devices 2>/dev/null | tr '\n' ' ')"
+	elif bar_is "$(sed -n 1p "$found/resource")" 0x1000 0x200 &&
+	     bar_is "$(sed -n 2p "$found/resource")" 0x100 0x100; then
+		check pci-testdev PASS "${found##*/} class $(cat "$found/class"): BAR 0 $(sed -n 1p "$found/resource" | cut -d' ' -f1) memory, BAR 1 $(sed -n 2p "$found/resource" | cut -d' ' -f1) I/O"
+	else
+		check pci-testdev FAIL "${found##*/}: BARs $(head -n 2 "$found/resource" | tr '\n' ';')"
 	fi
 fi
 
