@@ -327,6 +327,7 @@ test_fdt_args() {
 	fi
 	[[ $C_NAME != *-virtiolegacy-* ]] || TEST_FDT_ARGS+=(--virtio-transport=mmio-legacy)
 	[[ $C_NAME != *-virtiopci-* ]] || TEST_FDT_ARGS+=(--virtio-transport=pci)
+	[[ $C_NAME != *-pcitestdev-* ]] || TEST_FDT_ARGS+=(--pci-testdev)
 	[[ $C_NAME != *-its-* ]] || TEST_FDT_ARGS[0]=--gic=v3-its
 	[[ $C_NAME != *-v2m-* ]] || TEST_FDT_ARGS[0]=--gic=v2m
 }
@@ -693,12 +694,14 @@ check_virtio() {
 }
 
 # The PCI host bridge (devices/pci/host-fdt.c), only with virtio-pci
-# devices: kvmtool's ECAM and windows, and each slot's INTA routed to
-# its device's SPI (after the four UARTs'), level high.
+# devices or the PCI test device: kvmtool's ECAM and windows, and each
+# virtio slot's INTA routed to its device's SPI (after the four
+# UARTs'), level high; the test device has no pin, so with it alone
+# there is no interrupt-map.
 check_pci() {
 	local path=/pci@${PCI_CFG#0x} i want= gic_addr=
 
-	if [[ $C_NAME != *-virtiopci-* ]]; then
+	if [[ $C_NAME != *-virtiopci-* && $C_NAME != *-pcitestdev-* ]]; then
 		if has_node "$path"; then
 			notok pci.absent "$path without PCI devices"
 		else
@@ -726,6 +729,17 @@ check_pci() {
 		"$REPLY"
 	# With the ITS, the GIC's #address-cells is 2: two zero cells more.
 	[[ $C_NAME != *-its-* && $C_NAME != *-v2m-* ]] || gic_addr=" 0x0 0x0"
+	if [[ $C_NAME != *-virtiopci-* ]]; then
+		for i in interrupt-map interrupt-map-mask; do
+			if has_prop "$path" $i; then
+				notok pci.no-$i "$path has $i; the test device has no pin"
+			else
+				ok pci.no-$i
+			fi
+		done
+		check_pci_msi "$path"
+		return
+	fi
 	for ((i = 0; i < 3; i++)); do
 		hex "$i << 11"
 		want+="${want:+ }$REPLY 0x0 0x0 0x1 $GIC_PHANDLE$gic_addr 0x0"
@@ -738,6 +752,13 @@ check_pci() {
 		"$want" "$REPLY"
 	prop_cells "$path" interrupt-map-mask
 	expect pci.interrupt-map-mask "$path interrupt-map-mask" "0xf800 0x0 0x0 0x7" "$REPLY"
+	check_pci_msi "$path"
+}
+
+# The bridge's MSI frame and DMA coherence.
+check_pci_msi() {
+	local path=$1 want
+
 	# MSIs to the ITS, the requester ID as device ID; none without one.
 	want=
 	[[ $C_NAME != *-its-* ]] || want="0x0 $ITS_PHANDLE 0x0 0x10000"
@@ -905,6 +926,8 @@ CASES+=("v2-c2-virtiopci-initrd-psci1.1 v2 2 0x10000000 0x87c5e000,0x1a1235 0x10
 # With the ITS (--irqchip=gicv3-its): its node under the GIC's, msi-map.
 CASES+=("v3-c2-its-virtiopci-initrd-psci1.1 v3 2 0x10000000 0x87c5e000,0x1a1235 0x10001")
 CASES+=("v3-c1-its-noinitrd-psci1.1 v3 1 0x8000000 - 0x10001")
+# --pci-testdev alone (virtio over mmio): the bridge's node, no interrupt-map.
+CASES+=("v3-c1-pcitestdev-noinitrd-psci1.1 v3 1 0x8000000 - 0x10001")
 # With the GICv2m frame (--irqchip=gicv2m): its node under the GIC's,
 # msi-parent, the devices' SPIs after the frame's 64.
 CASES+=("v2-c2-v2m-virtiopci-initrd-psci1.1 v2 2 0x10000000 0x87c5e000,0x1a1235 0x10001")

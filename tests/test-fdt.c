@@ -51,7 +51,7 @@ static int usage(void)
 		"                [--ram-base=ADDR]\n"
 		"                [--initrd=ADDR,SIZE] [--psci=VERSION] [--cmdline=STRING]\n"
 		"                [--disk=SPEC]... [--rng] [--console=virtio] [--test-device]\n"
-		"                [--virtio-transport=mmio|mmio-legacy|pci] OUT.dtb\n");
+		"                [--virtio-transport=mmio|mmio-legacy|pci] [--pci-testdev] OUT.dtb\n");
 	return 2;
 }
 
@@ -129,6 +129,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{ "pmu",	no_argument, NULL, 'P' },
 		{ "cntfrq",	required_argument, NULL, 'F' },
 		{ "virtio-transport", required_argument, NULL, 'T' },
+		{ "pci-testdev", no_argument, NULL, 'X' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char err[OPTIONS_ERR_MAX];
@@ -184,6 +185,9 @@ static int parse_args(int argc, char **argv, struct args *a)
 			break;
 		case 'T':
 			bad |= !!options_set_transport(&a->cfg, optarg, err, sizeof(err));
+			break;
+		case 'X':
+			a->cfg.pci_testdev = true;
 			break;
 		default:
 			return -1;
