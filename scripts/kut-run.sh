@@ -12,7 +12,8 @@
 #   KUT_TESTS="a b" only these tests (names of arm/unittests.cfg)
 #   KUT_CAP_SMP_V2=N   on the GICv2 host, also selftest-smp with MAX_SMP=N (default 9)
 #   HOST_TIMEOUT=s  limit for one emulated host (default 900 s per VMM + 120 s)
-#   QEMU_CPU, QEMU_SMP, QEMU_MEM   the emulated host (as scripts/system-test.sh)
+#   QEMU_CPU, QEMU_SMP, QEMU_MEM, QEMU_MACHINE_EXTRA (default mte=on)
+#                      the emulated host (as scripts/system-test.sh)
 #   LOGDIR=dir      console logs and results (default build/kut)
 #   KUT_TARBALL=file   the source (scripts/kut-build.sh)
 #
@@ -35,8 +36,11 @@ PEER=$(abspath "${PEER:-$ROOT/../shared/peers/kvmtool}")
 cd "$ROOT"
 GICS=${GICS:-3 2}
 QEMU_CPU=${QEMU_CPU:-max,pauth-impdef=on}
-QEMU_SMP=${QEMU_SMP:-2}
+# 4 CPUs: its-trigger wants 4 vCPUs, and the runner gives at most the host's.
+QEMU_SMP=${QEMU_SMP:-4}
 QEMU_MEM=${QEMU_MEM:-3072}
+# The CPU gets MTE, so that kvm-unit-tests' mte-* tests run (as system-test.sh).
+QEMU_MACHINE_EXTRA=${QEMU_MACHINE_EXTRA-mte=on}
 LOGDIR=${LOGDIR:-$ROOT/build/kut}
 export LKVM_ASSETS=${LKVM_ASSETS:-$ROOT/build/assets}
 
@@ -73,8 +77,8 @@ boot_host() {
 	rm -f "$log.tmp"
 	set +e
 	timeout -k 10 "$HOST_TIMEOUT" qemu-system-aarch64 \
-		-M "virt,virtualization=on,gic-version=$g" -cpu "$QEMU_CPU" \
-		-smp "$QEMU_SMP" -m "$QEMU_MEM" \
+		-M "virt,virtualization=on,gic-version=$g${QEMU_MACHINE_EXTRA:+,$QEMU_MACHINE_EXTRA}" \
+		-cpu "$QEMU_CPU" -smp "$QEMU_SMP" -m "$QEMU_MEM" \
 		-kernel "$LKVM_ASSETS/Image" -initrd "$cpio" \
 		-append "console=ttyAMA0 quiet lkvm.host_gic=v$g" \
 		-nodefaults -display none -monitor none -serial stdio -no-reboot \
