@@ -224,9 +224,14 @@ static void fz_probe(struct fz *z, struct fuzz_input *in)
 	uint16_t num = 1u << (fuzz_u8(in) % 9);
 	unsigned int q;
 
-	/* pci-host-generic's assignment, then virtio_pci_modern. */
+	/*
+	 * pci-host-generic's assignment, then virtio_pci_modern. Both
+	 * BARs: one left where BAR 1 goes would clash with it, and
+	 * neither would decode.
+	 */
 	cfg_acc(z, 0x04, 2, true, 0);
 	cfg_acc(z, 0x14, 4, true, 0x50002000);
+	cfg_acc(z, 0x18, 4, true, 0x50003000);
 	cfg_acc(z, 0x04, 2, true, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
 	z->bar = 0x50002000;
 	wr(z, 0x14, 1, 0);
