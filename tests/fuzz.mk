@@ -21,7 +21,7 @@ FUZZ_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 
 FUZZ_ALL := fuzz-uart fuzz-ugic fuzz-v2m fuzz-bus fuzz-loader fuzz-options fuzz-control \
 	fuzz-disk-spec fuzz-virtio-blk fuzz-virtqueue fuzz-virtio-mmio \
-	fuzz-panic-watch fuzz-pci fuzz-virtio-pci fuzz-rtc fuzz-pci-testdev
+	fuzz-panic-watch fuzz-pci fuzz-msix fuzz-virtio-pci fuzz-rtc fuzz-pci-testdev
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 
 fuzz-uart_SRCS := tests/fuzz/fuzz-uart.c devices/uart8250.c
@@ -48,6 +48,8 @@ fuzz-pci_SRCS := tests/fuzz/fuzz-pci.c devices/pci/config.c devices/pci/host.c d
 	tests/pci-no-fdt.c
 fuzz-pci-testdev_SRCS := tests/fuzz/fuzz-pci-testdev.c devices/pci/pci-testdev.c \
 	devices/pci/config.c devices/pci/host.c devices/pci/msix.c tests/pci-no-fdt.c lib/log.c
+fuzz-msix_SRCS := tests/fuzz/fuzz-msix.c devices/pci/config.c devices/pci/host.c devices/pci/msix.c \
+	tests/pci-no-fdt.c
 fuzz-virtio-pci_SRCS := tests/fuzz/fuzz-virtio-pci.c tests/virtio-no-fdt.c \
 	tests/pci-no-fdt.c devices/pci/config.c devices/pci/host.c devices/pci/msix.c \
 	devices/virtio/pci.c devices/virtio/pci-dev.c devices/virtio/virtqueue.c \
@@ -61,7 +63,7 @@ FUZZ_HDRS := tests/fuzz/fuzz.h devices/mmio.h devices/bus.h \
 	devices/virtio/virtqueue.h tests/virtio-dev-harness.h \
 	devices/virtio/mmio.h devices/device.h devices/irq-line.h lib/guest-mem.h \
 	lib/thread.h tests/virtio-guest.h host/panic-watch.h devices/pci/pci.h \
-	devices/pci/host.h devices/virtio/pci.h devices/pci/pci-testdev.h
+	devices/pci/host.h devices/pci/msix.h devices/msi.h devices/virtio/pci.h devices/pci/pci-testdev.h
 
 define fuzz_rule
 $(FUZZ_BUILD)/$(1): $$($(1)_SRCS) $(FUZZ_HDRS) tests/fuzz.mk

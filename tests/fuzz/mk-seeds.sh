@@ -619,5 +619,35 @@ ptd_one() {	# bar n data
 	u8 5; u8 1; u8 1; le64 0xfa; ptd_cfg 0 3; ptd_io 0xff0c 4 0 0
 	ptd_mem 0 1 1 1; ptd_io 0xff00 8 0 0; ptd_io 0xff00 1 1 7
 } | seed fuzz-pci-testdev moves
+# ---- fuzz-msix: table size and layout, then operations (tests/fuzz/fuzz-msix.c) ----
+
+mx_bar() { u8 0; le16 "$1"; u8 "$2"; u8 "$3"; le64 "$4"; }
+mx_entry() { u8 1; u8 "$1"; u8 "$2"; le32 "$3"; }
+mx_vector() {	# vector address data: programmed as Linux does, unmasked last
+	mx_entry "$1" 0 "$2"; mx_entry "$1" 1 0; mx_entry "$1" 2 "$3"; mx_entry "$1" 3 0
+}
+mx_notify() { u8 2; u8 "$1"; }
+mx_ctrl() { u8 3; u8 0; u8 0; u8 0; le32 "$1"; }
+mx_frame() { u8 4; u8 "$1"; }
+# virtio-pci's layout (33 vectors, the PBA after the table): Linux's
+# set-up, messages, Function Mask holding them, the PBA read, released.
+{
+	u8 32; le16 0; le16 0x210
+	mx_ctrl 0xc000; mx_vector 0 0x3ffb0040 0; mx_vector 1 0x3ffb0040 1
+	mx_vector 2 0x3ffb0040 2; mx_ctrl 0x8000
+	mx_notify 0; mx_notify 1; mx_notify 2; mx_ctrl 0xc000; mx_notify 1
+	mx_notify 2; mx_bar 0x210 4 0 0; mx_bar 0x210 8 0 0; mx_ctrl 0x8000
+	mx_bar 0 8 0 0; mx_bar 8 8 1 0x100000005; mx_notify 0
+} | seed fuzz-msix linux
+# The PBA before the table, an entry changed while unmasked (a new
+# route), routes and then the signal failing, a vector's mask bit.
+{
+	u8 63; le16 0x1000; le16 0x800
+	mx_ctrl 0x8000; mx_vector 63 0x3ffcf040 96; mx_notify 63
+	mx_entry 63 2 97; mx_notify 63; mx_frame 1; mx_entry 63 2 98
+	mx_notify 63; mx_frame 3; mx_notify 63; mx_frame 0
+	mx_entry 63 3 1; mx_notify 63; mx_bar 0x800 4 0 0; mx_entry 63 3 0
+	mx_bar 0x13f0 4 1 7; mx_bar 0x13f2 2 0 0; mx_bar 0x1400 4 0 0
+} | seed fuzz-msix reroute-fail
 
 echo "seeds written to $dir/"
