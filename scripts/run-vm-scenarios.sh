@@ -381,6 +381,8 @@ run_script() {
 	secs=$(fmt_cs $(($(now_cs) - t0)))
 	if [ "$rc" = 0 ]; then
 		result PASS "$(grep -c '^ok ' "$d/stdout") steps ok; $secs s"
+		# The steps' figures (RSS, timings), for the record.
+		[ "$VERBOSE" != 1 ] || show_log steps "$d/stdout"
 	else
 		result FAIL "exit $rc: $(grep -v '^ok ' "$d/stdout" | tail -n 3 | tr '\n' ' ' | cut -c1-300); $secs s"
 	fi
