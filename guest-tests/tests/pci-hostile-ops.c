@@ -195,18 +195,18 @@ static void op_msix_table(void)
 		if (rnd_pct(50))
 			mmio_read(a, rnd_pct(50) ? 4 : 8);
 		else
-			mmio_write(a, rand_width(), rand_val());
+			bar_write(a, rand_width(), rand_val());
 		return;
 	}
 	v = rnd_below(f->msix_nr);
 	dw = rnd_below(4);
 	a = bar + f->table_off + MSIX_ENTRY * v + 4 * dw;
 	if (rnd_pct(15))
-		mmio_write(a, rnd_pct(50) ? 1 : 2, rnd());	/* refused widths */
+		bar_write(a, rnd_pct(50) ? 1 : 2, rnd());	/* refused widths */
 	else if (rnd_pct(20) && !(dw & 1))
-		writeq(rand_entry_val(dw) | (u64)rand_entry_val(dw + 1) << 32, a);
+		bar_write(a, 8, rand_entry_val(dw) | (u64)rand_entry_val(dw + 1) << 32);
 	else
-		writel(rand_entry_val(dw), a);
+		bar_write(a, 4, rand_entry_val(dw));
 }
 
 /* ---- virtio-pci ---- */
@@ -244,12 +244,7 @@ static u64 ring_addr(u32 field)
 	}
 }
 
-/*
- * Common config: the ring addresses are the guest's to guard. A low
- * half (or the whole) is a zone's or outside RAM; a high half may be
- * anything, for with a low half so placed no value puts a ring on the
- * guest's own memory. Narrower writes there are left out.
- */
+/* Common config: any field at any width, the vectors and sizes mostly sane. */
 static void virtio_common(struct pfn *f, u64 base)
 {
 	u32 off = rnd_below(CC_SIZE);
@@ -259,19 +254,36 @@ static void virtio_common(struct pfn *f, u64 base)
 	if (rnd_pct(40))
 		off = CC_STATUS + 2 * rnd_below(6);	/* status, queue fields */
 	off &= ~(u32)(w - 1);
-	if (off >= CC_Q_DESC) {
-		u32 field = CC_Q_DESC + ALIGN_DOWN(off - CC_Q_DESC, 8);
+	if (off == CC_Q_MSIX || off == CC_MSIX_CONFIG)
+		val = rnd_pct(70) ? rnd_below(f->msix_nr + 2) : 0xffff;
+	else if (off == CC_Q_SIZE && rnd_pct(70))
+		val = 1U << rnd_below(10);
+	bar_write(base + off, w, val);
+}
 
+/*
+ * Every write to a BAR goes through here. Another vCPU may move a BAR
+ * between the look-up and the write, so the guard goes by the offset
+ * in the 4 KiB page alone, whatever BAR the write was meant for: the
+ * bytes where a virtio-pci function keeps its ring addresses (common
+ * config 0x20-0x37, at the start of BAR 1: ph_enumerate() checks) take
+ * only a zone's ring or an address outside RAM in their low half (or
+ * whole); a high half may be anything, for with a low half so placed
+ * no value puts a ring on the guest's own memory. Narrower writes
+ * there are left out.
+ */
+void bar_write(u64 a, int w, u64 val)
+{
+	u32 off = (a & 0xfff) & ~(u32)(w - 1), field;
+
+	if (off + w > CC_Q_DESC && off < CC_SIZE) {
+		field = CC_Q_DESC + ALIGN_DOWN(off - CC_Q_DESC, 8);
 		if (w < 4)
 			return;
 		if (w == 8 || off == field)
 			val = ring_addr(field) | (w == 8 && rnd_pct(10) ? rnd() << 32 : 0);
-	} else if (off == CC_Q_MSIX || off == CC_MSIX_CONFIG) {
-		val = rnd_pct(70) ? rnd_below(f->msix_nr + 2) : 0xffff;
-	} else if (off == CC_Q_SIZE && rnd_pct(70)) {
-		val = 1U << rnd_below(10);
 	}
-	mmio_write(base + off, w, val);
+	mmio_write(a, w, val);
 }
 
 static void op_virtio(void)
@@ -287,14 +299,14 @@ static void op_virtio(void)
 		virtio_common(f, base + f->common);
 		break;
 	case 2:	/* notify: a queue, any queue, any width */
-		mmio_write(base + f->notify, w, rnd_pct(70) ? rnd_below(3) : rnd());
+		bar_write(base + f->notify, w, rnd_pct(70) ? rnd_below(3) : rnd());
 		break;
 	case 3:
 		mmio_read(base + f->isr + rnd_below(4), w);
 		break;
 	case 4:
 		if (rnd_pct(50))
-			mmio_write(base + f->devcfg + rnd_below(0xc0), w, rand_val());
+			bar_write(base + f->devcfg + rnd_below(0xc0), w, rand_val());
 		else
 			mmio_read(base + f->devcfg + rnd_below(0xc0), w);
 		break;
@@ -302,8 +314,7 @@ static void op_virtio(void)
 		if (rnd_pct(50))
 			mmio_read(base + rnd_below(f->bar_size[f->vbar]), w);
 		else
-			mmio_write(base + CC_SIZE + rnd_below(f->bar_size[f->vbar] - CC_SIZE),
-				   w, rand_val());
+			bar_write(base + rnd_below(f->bar_size[f->vbar]), w, rand_val());
 	}
 }
 
@@ -322,7 +333,7 @@ static void op_ring(void)
 	dsb(sy);
 	base = bar_live(f, f->vbar);
 	if (base && f->bar_size[f->vbar])
-		writew(rnd_below(2), base + f->notify);
+		bar_write(base + f->notify, 2, rnd_below(2));
 }
 
 /*
@@ -343,10 +354,10 @@ static void op_kick(void)
 		return;
 	if (rnd_pct(70) && vec < f->msix_nr) {
 		tab += f->table_off + MSIX_ENTRY * vec;
-		writel(rand_entry_val(0), tab);
-		writel(0, tab + 4);
-		writel(rand_entry_val(2), tab + 8);
-		writel(rnd_pct(80) ? 0 : MSIX_VEC_MASKED, tab + 12);
+		bar_write(tab, 4, rand_entry_val(0));
+		bar_write(tab + 4, 4, 0);
+		bar_write(tab + 8, 4, rand_entry_val(2));
+		bar_write(tab + 12, 4, rnd_pct(80) ? 0 : MSIX_VEC_MASKED);
 	}
 	if (rnd_pct(70))
 		writew(MSIX_CTRL_ENABLE, f->cfg + f->msix + MSIX_CTRL);
@@ -438,9 +449,11 @@ int ph_run_op(void)
 
 	for (op = 0; op < NR_PH_OPS - 1 && r >= weight[op]; op++)
 		r -= weight[op];
-	if ((op == OP_ITS && !pm.its) || (op == OP_V2M && !pm.v2m))
+	/* The ITS's command queue is CPU 0's: its driver keeps one CWRITER. */
+	if ((op == OP_ITS && (!pm.its || smp_processor_id())) ||
+	    (op == OP_V2M && !pm.v2m))
 		op = OP_CFG;
-	ph_op_count[op]++;
+	__atomic_fetch_add(&ph_op_count[op], 1, __ATOMIC_RELAXED);
 	switch (op) {
 	case OP_CFG:		op_cfg(); break;
 	case OP_HEADER:		op_header(); break;

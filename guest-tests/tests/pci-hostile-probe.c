@@ -167,6 +167,9 @@ int ph_enumerate(void)
 		f->zone = pm.scratch + pm.nr_fn * PH_ZONE_SIZE;
 		probe_bars(f);
 		probe_caps(f);
+		/* bar_write()'s guard knows the common config at BAR offset 0. */
+		if (f->vendor == VPCI_VENDOR && f->common)
+			return -1;
 		ph_zone_init(f);
 		pr_info("slot %d: %04x:%04x, BAR1 %#x (%#x), BAR2 %#x (%#x), MSI-X %u vectors in BAR %u",
 			slot, f->vendor, f->device, f->bar[1], f->bar_size[1],

@@ -107,6 +107,8 @@ u64 bar_live(const struct pfn *f, u32 bar);
 /* Accesses of width 1, 2, 4 or 8 at an address aligned to it. */
 u64 mmio_read(u64 addr, int width);
 void mmio_write(u64 addr, int width, u64 val);
+/* A write to a BAR, guarded (pci-hostile-ops.c). */
+void bar_write(u64 addr, int width, u64 val);
 static inline int rand_width(void)
 {
 	return 1 << rnd_below(4);
@@ -115,7 +117,10 @@ static inline int rand_width(void)
 /* pci-hostile-probe.c */
 /* 0; -1: no room in RAM for the zones and the canary; -2: no bridge. */
 int ph_find_machine(void);
-/* The functions of bus 0, into pm.fn: how many. */
+/*
+ * The functions of bus 0, into pm.fn: how many; -1 for a virtio one
+ * whose common config is not at the start of its BAR.
+ */
 int ph_enumerate(void);
 /* Every page of RAM but the guest's own and its zones touched once. */
 void ph_touch_ram(void);

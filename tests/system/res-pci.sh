@@ -15,53 +15,70 @@
 # touched all its RAM first); lkvm must exit 0 (no signal) with the
 # guest's checks passed, having written next to nothing to stderr, and
 # the image must keep its size.
-# Usage: res-pci.sh IRQCHIP (gicv3-its, user, gicv2m).
+# Usage: res-pci.sh IRQCHIP [VCPUS] (gicv3-its, user, gicv2m; 1 vCPU by
+# default; with more the others abuse the same at the same time, the
+# ITS's command queue aside).
 . "$(dirname "$0")/st-common.sh"
 
-irqchip=${1:?usage: res-pci.sh IRQCHIP}
+irqchip=${1:?usage: res-pci.sh IRQCHIP [VCPUS]}
+cpus=${2:-1}
 MS=8000
 # After HOSTILE-END the guest idles this long: time for the last looks.
 LINGER=3000
 name=res-pci
 disk=$WORK/disk.img
 
+# why: the console's and stderr's last lines, and the kernel's word on a
+# crashed process, for a failure's message.
+why() {
+	echo "console: $(tail -n 3 "$WORK/vm.out" | tr -d '\r' | tr '\n' '|')" \
+	     "stderr: $(tail -n 3 "$WORK/vm.err" | tr '\n' '|')" \
+	     "dmesg: $(dmesg 2>/dev/null | grep -E 'segfault|lkvm' | tail -n 2 | tr '\n' '|')"
+}
+# rss <when>: lkvm's RSS in kB into $r, or a failure that says why there is none.
+rss() {
+	r=$("$H" rss "$pid" | cut -d' ' -f1)
+	[ -n "$r" ] || fail "cannot read lkvm's RSS $1; $(why)"
+}
+
 truncate -s 8M "$disk" || fail "cannot make $disk"
 size0=$(stat -c %s "$disk")
-"$VMM" run -k "$GUEST_TESTS/pci-hostile.bin" -c 1 -m 64 --test-device \
+"$VMM" run -k "$GUEST_TESTS/pci-hostile.bin" -c "$cpus" -m 64 --test-device \
 	--irqchip="$irqchip" --name "$name" -d "$disk" --rng --virtio-transport=pci \
 	-p "pci-hostile.ms=$MS pci-hostile.functions=2 pci-hostile.linger-ms=$LINGER" \
 	</dev/null >"$WORK/vm.out" 2>"$WORK/vm.err" &
 pid=$!
 wait_for 30 grep -q HOSTILE-BEGIN "$WORK/vm.out" ||
 	fail "no HOSTILE-BEGIN: $(tail -n 2 "$WORK/vm.err") $(tail -n 2 "$WORK/vm.out")"
-r0=$("$H" rss "$pid" | cut -d' ' -f1)
-ok "guest abusing PCI on $irqchip: $(grep HOSTILE-BEGIN "$WORK/vm.out" | tr -d '\r'), RSS $r0 kB"
+rss "at the start"
+r0=$r
+ok "guest abusing PCI on $irqchip, $cpus vCPU(s): $(grep HOSTILE-BEGIN "$WORK/vm.out" | tr -d '\r'), RSS $r0 kB"
 
 worst=0
 rmax=$r0
 rounds=0
 while ! grep -q HOSTILE-END "$WORK/vm.out"; do
-	[ "$rounds" -lt $((MS / 1000 + 30)) ] || fail "no HOSTILE-END after $rounds s"
+	[ "$rounds" -lt $((MS / 1000 + 30)) ] || fail "no HOSTILE-END after $rounds s; $(why)"
 	sleep 1
 	grep -q HOSTILE-END "$WORK/vm.out" && break
-	alive "$pid" || fail "lkvm ended during the abuse: $(tail -n 2 "$WORK/vm.err")"
+	alive "$pid" || fail "lkvm ended during the abuse; $(why)"
 	answers "$name" "during the abuse"
 	[ "$ms" -gt "$worst" ] && worst=$ms
-	r=$("$H" rss "$pid" | cut -d' ' -f1)
+	rss "during the abuse"
 	[ "$r" -gt "$rmax" ] && rmax=$r
 	rounds=$((rounds + 1))
 done
 [ "$rounds" -ge 3 ] || fail "the abuse lasted only $rounds s of $((MS / 1000))"
 alive "$pid" || fail "lkvm ended before the guest's last checks: $(tail -n 2 "$WORK/vm.err")"
 answers "$name" "after the abuse"
-r=$("$H" rss "$pid" | cut -d' ' -f1)
+rss "after the abuse"
 [ "$r" -gt "$rmax" ] && rmax=$r
 ok "lkvm list answered $rounds times during the abuse and once after, slowest $worst ms"
 [ $((rmax - r0)) -le 1024 ] || fail "RSS grew from $r0 to $rmax kB during the abuse"
 ok "RSS $r0 kB at the start, at most $rmax kB, $r kB at the end"
 
 t=$((MS / 1000 + 30))
-wait_for "$t" grep -q TEST-RESULT "$WORK/vm.out" || fail "the guest did not finish within $t s"
+wait_for "$t" grep -q TEST-RESULT "$WORK/vm.out" || fail "the guest did not finish within $t s; $(why)"
 wait "$pid"
 rc=$?
 pid=
