@@ -22,6 +22,9 @@
  *    (the ITS set up, 64 LPIs enabled); on a GICv2m frame, random
  *    accesses to the frame (its SPIs enabled).
  *
+ * With more than one vCPU the others do the same at the same time (the
+ * ITS's command queue aside), pausing for each sanity round.
+ *
  * Every pci-hostile.check-every operations a sanity round: each
  * function's IDs read back and a missing one reads all-ones, RAM the
  * guest filled reads back (also right after a BAR is put over it and
@@ -31,9 +34,10 @@
  * bytes, with an MSI-X message through the frame where there is one.
  *
  * The guest keeps to itself: it accesses BARs only where they lie in
- * the bridge's window, and the rings it hands devices lie in its
- * scratch zones (or outside RAM), whose descriptors only ever name the
- * zones' buffers. Whatever happens, it happens in lkvm.
+ * the bridge's window, every write to one guarded by its page offset
+ * (bar_write()), and the rings it hands devices lie in its scratch
+ * zones (or outside RAM), whose descriptors only ever name the zones'
+ * buffers. Whatever happens, it happens in lkvm.
  *
  * Parameters:
  *   pci-hostile.ms=N           how long to go on (8000)
