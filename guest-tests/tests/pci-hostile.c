@@ -63,7 +63,6 @@ const char test_name[] = "pci-hostile";
 #define PAUSE_US	1000000
 
 struct pmach pm;
-static u64 rng_state[NR_CPUS];
 
 /* The run, as CPU 0 leads it and the others join in. */
 static struct {
@@ -81,34 +80,6 @@ static struct {
 	volatile u32 timer_fired, sgi_fired;
 	u64 own_sum;
 } san;
-
-/* ---- the generator: xorshift64*, seeded through splitmix64 ---- */
-
-/* One stream a CPU: what CPU 0 does follows from the seed alone. */
-u64 rnd(void)
-{
-	u64 *st = &rng_state[smp_processor_id()], x = *st;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	*st = x;
-	return x * 0x2545f4914f6cdd1dUL;
-}
-
-static void rnd_seed(u64 seed)
-{
-	u64 z;
-	int cpu;
-
-	for (cpu = 0; cpu < NR_CPUS; cpu++) {
-		z = seed + (cpu + 1) * 0x9e3779b97f4a7c15UL;
-		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9UL;
-		z = (z ^ (z >> 27)) * 0x94d049bb133111ebUL;
-		z ^= z >> 31;
-		rng_state[cpu] = z ? z : 1;
-	}
-}
 
 u64 rand_val(void)
 {

@@ -8,6 +8,7 @@
  * report), pci-hostile-ops.c (the operations) and pci-hostile-rng.c (a
  * well-behaved virtio-pci driver for the last check).
  */
+#include "rand.h"
 #include "types.h"
 
 #define PH_MAX_FNS		8
@@ -88,16 +89,6 @@ struct pmach {
 };
 extern struct pmach pm;
 
-/* The run's generator (pci-hostile.c): the whole run follows from the seed. */
-u64 rnd(void);
-static inline u32 rnd_below(u32 n)
-{
-	return n ? (u32)(((rnd() >> 32) * n) >> 32) : 0;
-}
-static inline bool rnd_pct(u32 pct)
-{
-	return rnd_below(100) < pct;
-}
 u64 rand_val(void);
 /* Anywhere: RAM, the GIC's frames, ECAM, the window, 0, near 2^32. */
 u64 rand_addr(void);

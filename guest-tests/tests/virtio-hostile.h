@@ -9,6 +9,7 @@
  * operations), virtio-hostile-ring.c (rings full of hostile content)
  * and virtio-hostile-sanity.c (the rounds of a well-behaved driver).
  */
+#include "rand.h"
 #include "types.h"
 #include "virtio.h"
 
@@ -28,16 +29,6 @@ struct hdev {
 /* Counters that every CPU may bump. */
 #define STAT_INC(x)	__atomic_fetch_add(&(x), 1, __ATOMIC_RELAXED)
 
-/* The seeded generator: the whole run follows from hostile.seed. */
-u64 rnd(void);
-static inline u32 rnd_below(u32 n)
-{
-	return n ? (u32)(((rnd() >> 32) * n) >> 32) : 0;
-}
-static inline bool rnd_pct(u32 pct)
-{
-	return rnd_below(100) < pct;
-}
 
 /*
  * Guest physical memory. The guest's image (code, data, stacks, page
