@@ -66,7 +66,7 @@ LKVM_SRCS := main.c \
 	devices/virtio/console.c devices/virtio/blk-board.c devices/virtio/rng-board.c \
 	devices/virtio/console-board.c \
 	devices/virtio/virtqueue.c devices/virtio/virtio.c devices/virtio/io-thread.c devices/virtio/mmio.c devices/virtio/mmio-dev.c devices/virtio/mmio-fdt.c devices/virtio/transport.c \
-	devices/pci/config.c devices/pci/host.c devices/pci/msix.c devices/pci/host-fdt.c devices/virtio/pci.c devices/virtio/pci-dev.c \
+	devices/pci/config.c devices/pci/host.c devices/pci/msix.c devices/pci/host-fdt.c devices/virtio/pci.c devices/virtio/pci-dev.c devices/virtio/pci-legacy.c \
 	devices/pci/pci-testdev.c devices/pci/pci-testdev-board.c \
 	boot/fdt.c
 

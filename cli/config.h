@@ -26,6 +26,7 @@ enum virtio_transport_kind {
 	VIRTIO_MMIO,		/* virtio-mmio version 2 (virtio 1.x) */
 	VIRTIO_MMIO_LEGACY,	/* virtio-mmio version 1 */
 	VIRTIO_PCI,		/* virtio-pci, modern, on the PCI host bridge */
+	VIRTIO_PCI_LEGACY,	/* virtio-pci's legacy interface: an I/O BAR */
 };
 
 #define CONFIG_MAX_DISKS	16

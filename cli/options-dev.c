@@ -81,8 +81,8 @@ int options_set_transport(struct vm_config *cfg, const char *v, char *err,
 	else if (!strcmp(v, "pci"))
 		cfg->virtio_transport = VIRTIO_PCI;
 	else if (!strcmp(v, "pci-legacy"))
-		return fail("--virtio-transport=pci-legacy: legacy virtio-pci (an I/O port BAR) is not there; use pci, mmio or mmio-legacy");
+		cfg->virtio_transport = VIRTIO_PCI_LEGACY;
 	else
-		return fail("--virtio-transport=%s: unknown transport; use mmio, mmio-legacy or pci", v);
+		return fail("--virtio-transport=%s: unknown transport; use mmio, mmio-legacy, pci or pci-legacy", v);
 	return 0;
 }

@@ -61,7 +61,7 @@ static const struct opt_desc run_opts[] = {
 	{ OPT_SANDBOX, 0, "sandbox", "<on|off>", "system call allow-list per thread (default on)" },
 	{ OPT_HUGETLBFS, 0, "hugetlbfs", "<dir>", "back guest RAM with huge pages from this hugetlbfs mount" },
 	{ OPT_VIRTIO_LEGACY, 0, "virtio-legacy", NULL, "same as --virtio-transport=mmio-legacy (deprecated, as kvmtool's)" },
-	{ OPT_TRANSPORT, 0, "virtio-transport", "<type>", "mmio (default), mmio-legacy or pci" },
+	{ OPT_TRANSPORT, 0, "virtio-transport", "<type>", "mmio (default), mmio-legacy, pci or pci-legacy" },
 	{ OPT_LOGLEVEL, 0, "loglevel", "<level>", "error, warning, info or debug" },
 	{ OPT_TEST_DEVICE, 0, "test-device", NULL, "add lkvm's test device (exit status, SPI lines)" },
 	{ OPT_PCI_TESTDEV, 0, "pci-testdev", NULL, "add a PCI test device as QEMU's pci-testdev (kvm-unit-tests' pci-test)" },

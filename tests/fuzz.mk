@@ -52,7 +52,7 @@ fuzz-msix_SRCS := tests/fuzz/fuzz-msix.c devices/pci/config.c devices/pci/host.c
 	tests/pci-no-fdt.c
 fuzz-virtio-pci_SRCS := tests/fuzz/fuzz-virtio-pci.c tests/virtio-no-fdt.c \
 	tests/pci-no-fdt.c devices/pci/config.c devices/pci/host.c devices/pci/msix.c \
-	devices/virtio/pci.c devices/virtio/pci-dev.c devices/virtio/virtqueue.c \
+	devices/virtio/pci.c devices/virtio/pci-dev.c devices/virtio/pci-legacy.c devices/virtio/virtqueue.c \
 	devices/virtio/virtio.c devices/virtio/io-thread.c lib/log.c
 
 # Headers are listed broadly: a stale fuzzer reports stale findings.

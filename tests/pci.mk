@@ -5,7 +5,8 @@
 # repository top: ECAM accesses of any width, BAR sizing and moves,
 # decoding on and off, clashes, INTx, MSI-X; Linux's virtio_pci_modern probe
 # against the toy model, the ISR and the level line, the notify
-# ioeventfds following BAR 1; the PCI test device (QEMU's
+# ioeventfds following BAR 1; virtio_pci_legacy's on BAR 0's I/O space,
+# and every width at every offset of it; the PCI test device (QEMU's
 # pci-testdev) with its I/O BAR. Uses HOSTCC, HOST_CFLAGS, HOST_BUILD
 # (tests/unit.mk) and the virtio harness of tests/virtio.mk. The host
 # has no libfdt: tests/pci-no-fdt.c stands in for devices/pci/host-fdt.c.
@@ -42,8 +43,13 @@ $(HOST_BUILD)/test-virtio-pci-tsan: tests/test-virtio-pci.c $(VIRTIO_DEPS) $(PCI
 	$(HOSTCC) $(VIRTIO_TSAN_CFLAGS) -o $@ tests/test-virtio-pci.c \
 		$(VIRTIO_HARNESS_SRCS) $(VIRTIO_CORE_SRCS) -lpthread
 
+$(HOST_BUILD)/test-virtio-pci-legacy: tests/test-virtio-pci-legacy.c $(VIRTIO_DEPS) $(PCI_DEPS)
+	@mkdir -p $(HOST_BUILD)
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ tests/test-virtio-pci-legacy.c \
+		$(VIRTIO_HARNESS_SRCS) $(VIRTIO_CORE_SRCS) -lpthread
+
 PCI_TESTS := $(HOST_BUILD)/test-pci $(HOST_BUILD)/test-pci-testdev $(HOST_BUILD)/test-msix \
-	$(HOST_BUILD)/test-virtio-pci \
+	$(HOST_BUILD)/test-virtio-pci $(HOST_BUILD)/test-virtio-pci-legacy \
 	$(HOST_BUILD)/test-virtio-pci-tsan
 
 pci-test: $(PCI_TESTS)

@@ -22,6 +22,8 @@ static inline enum virtio_transport virtio_board_transport(const struct vm_confi
 		return VIRTIO_TRANSPORT_MMIO_LEGACY;
 	case VIRTIO_PCI:
 		return VIRTIO_TRANSPORT_PCI;
+	case VIRTIO_PCI_LEGACY:
+		return VIRTIO_TRANSPORT_PCI_LEGACY;
 	default:
 		return VIRTIO_TRANSPORT_MMIO;
 	}

@@ -237,22 +237,6 @@ static void mmio_write_v2(struct virtio_mmio *vm, uint64_t off, uint32_t val)
 	}
 }
 
-/*
- * 4.2.4: the rings are contiguous from QueuePFN * GuestPageSize: the
- * descriptors, the avail ring, then the used ring at the next multiple
- * of QueueAlign. Both sizes must be powers of 2.
- */
-static int mmio_legacy_layout(uint64_t pfn, uint64_t page, uint64_t align,
-			      uint16_t num, uint64_t addr[3])
-{
-	if (!page || (page & (page - 1)) || !align || (align & (align - 1)))
-		return -EINVAL;
-	addr[0] = pfn * page;	/* < 2^64: both factors are at most 2^32 */
-	addr[1] = addr[0] + VIRTQ_DESC_BYTES(num);
-	addr[2] = ALIGN_UP(addr[1] + VIRTQ_AVAIL_BYTES(num), align);
-	return 0;
-}
-
 static void mmio_legacy_pfn(struct virtio_mmio *vm, uint32_t pfn)
 {
 	struct virtio_dev *vd = vm->vd;
@@ -268,8 +252,9 @@ static void mmio_legacy_pfn(struct virtio_mmio *vm, uint32_t pfn)
 		return;
 	}
 	vm->queue_pfn[q] = pfn;
-	ret = mmio_legacy_layout(pfn, vm->guest_page_size, vm->queue_align[q],
-				 vd->vqs[q].num, addr);
+	/* 4.2.4: GuestPageSize and QueueAlign place the rings. */
+	ret = virtq_legacy_layout(pfn, vm->guest_page_size, vm->queue_align[q],
+				  vd->vqs[q].num, addr);
 	pthread_mutex_unlock(&vd->lock);
 	if (!pfn) {
 		virtio_dev_queue_ready(vd, q, false);

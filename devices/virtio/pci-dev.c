@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A virtio device on the PCI host bridge: its PCI function (IDs, BAR 1,
- * the vendor capabilities), its INTx line, and the KVM ioeventfds on
- * the notify address, which follow BAR 1 wherever the guest moves it.
+ * A virtio device on the PCI host bridge: its PCI function (modern: IDs,
+ * BAR 1, the vendor capabilities; legacy: a transitional ID and BAR 0,
+ * an I/O BAR), MSI-X in BAR 2, its INTx line, and the KVM ioeventfds on
+ * the notify address, which follow the registers' BAR wherever the
+ * guest moves it.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -97,9 +99,10 @@ static int vpci_ioeventfds(struct virtio_pci *vp, uint64_t addr, bool on)
 }
 
 /*
- * BAR 1 moved (the bridge's lock held): the ioeventfds go with it, or
- * away while it decodes nowhere. Without them a notify exits, and the
- * register model wakes the queue.
+ * The registers' BAR moved (the bridge's lock held): the ioeventfds go
+ * with it, or away while it decodes nowhere. Without them a notify
+ * exits, and the register model wakes the queue. An I/O BAR's address
+ * is a CPU address too (the I/O window is memory-mapped).
  */
 static void vpci_bar_moved(struct pci_dev *pdev, unsigned int bar, uint64_t addr)
 {
@@ -107,16 +110,16 @@ static void vpci_bar_moved(struct pci_dev *pdev, unsigned int bar, uint64_t addr
 	struct virtio_dev *vd = vp->vd;
 	int ret;
 
-	if (bar != VIRTIO_PCI_BAR || !vp->ioeventfd)
+	if (bar != vp->regs_bar || !vp->ioeventfd)
 		return;
 	if (vp->notify_bound)
 		vpci_ioeventfds(vp, vp->notify_bound, false);
 	vp->notify_bound = 0;
 	if (addr == PCI_DECODE_NONE)
 		return;
-	ret = vpci_ioeventfds(vp, addr + VIRTIO_PCI_NOTIFY, true);
+	ret = vpci_ioeventfds(vp, addr + vp->notify_off, true);
 	if (!ret) {
-		vp->notify_bound = addr + VIRTIO_PCI_NOTIFY;
+		vp->notify_bound = addr + vp->notify_off;
 		return;
 	}
 	if (ret == -EOPNOTSUPP)
@@ -197,26 +200,74 @@ static const struct device_ops virtio_pci_dev_ops = {
 	.destroy = vpci_dev_destroy,
 };
 
+/*
+ * The transitional device IDs (4.1.2.1), which Linux's legacy driver
+ * takes (0x1000-0x103f); a type without one has no legacy interface.
+ */
+static int vpci_legacy_id(uint32_t device_id, uint16_t *id)
+{
+	switch (device_id) {
+	case VIRTIO_ID_NET:	*id = 0x1000; return 0;
+	case VIRTIO_ID_BLOCK:	*id = 0x1001; return 0;
+	case VIRTIO_ID_CONSOLE:	*id = 0x1003; return 0;
+	case VIRTIO_ID_RNG:	*id = 0x1005; return 0;
+	}
+	return -EINVAL;
+}
+
+/* The function's IDs, and where its registers are. */
+static int vpci_ids(struct virtio_pci *vp, struct pci_dev_id *id)
+{
+	uint32_t type = vp->vd->device_id;
+
+	*id = (struct pci_dev_id) {
+		.vendor = VIRTIO_PCI_VENDOR_ID,
+		.subsys_vendor = VIRTIO_PCI_VENDOR_ID,
+		.class = vpci_class(type),
+	};
+	if (!vp->legacy) {
+		id->device = VIRTIO_PCI_DEVICE_ID_BASE + type;
+		id->subsys = VIRTIO_PCI_SUBSYS_ID_BASE + type;
+		id->revision = VIRTIO_PCI_REVISION;
+		vp->regs_bar = VIRTIO_PCI_BAR;
+		vp->notify_off = VIRTIO_PCI_NOTIFY;
+		return 0;
+	}
+	/* Legacy: the subsystem ID is the device type, as kvmtool's. */
+	id->subsys = type;
+	id->revision = VIRTIO_PCI_LEGACY_REVISION;
+	vp->regs_bar = VIRTIO_PCI_LEGACY_BAR;
+	vp->notify_off = VIRTIO_PCI_LEGACY_NOTIFY;
+	return vpci_legacy_id(type, &id->device);
+}
+
+/* Modern: BAR 1 and the capabilities that point into it; legacy: BAR 0. */
+static int vpci_regs(struct virtio_pci *vp)
+{
+	int ret;
+
+	if (vp->legacy)
+		return pci_dev_add_io_bar(&vp->pdev, VIRTIO_PCI_LEGACY_BAR,
+					  VIRTIO_PCI_LEGACY_BAR_SIZE);
+	ret = pci_dev_add_bar(&vp->pdev, VIRTIO_PCI_BAR, VIRTIO_PCI_BAR_SIZE);
+	return ret ?: vpci_add_caps(&vp->pdev);
+}
+
 static int vpci_function(struct virtio_pci *vp)
 {
 	struct virtio_dev *vd = vp->vd;
-	struct pci_dev_id id = {
-		.vendor = VIRTIO_PCI_VENDOR_ID,
-		.device = VIRTIO_PCI_DEVICE_ID_BASE + vd->device_id,
-		.subsys_vendor = VIRTIO_PCI_VENDOR_ID,
-		.subsys = VIRTIO_PCI_SUBSYS_ID_BASE + vd->device_id,
-		.class = vpci_class(vd->device_id),
-		.revision = VIRTIO_PCI_REVISION,
-	};
-	int ret = pci_dev_init(&vp->pdev, &id, &virtio_pci_ops, vp);
+	struct pci_dev_id id;
+	int ret = vpci_ids(vp, &id);
 
 	if (ret)
 		return ret;
+	ret = pci_dev_init(&vp->pdev, &id, &virtio_pci_ops, vp);
+	if (ret)
+		return ret;
 	vp->pdev.name = vd->name;
-	ret = pci_dev_add_bar(&vp->pdev, VIRTIO_PCI_BAR, VIRTIO_PCI_BAR_SIZE);
+	ret = vpci_regs(vp);
 	ret = ret ?: pci_dev_add_bar(&vp->pdev, VIRTIO_PCI_MSIX_BAR,
 				     VIRTIO_PCI_MSIX_BAR_SIZE);
-	ret = ret ?: vpci_add_caps(&vp->pdev);
 	/* MSI-X: a vector a queue, one for config changes (devices/virtio/pci.h). */
 	ret = ret ?: pci_msix_init(&vp->msix, &vp->pdev, VIRTIO_PCI_MSIX_VECTORS,
 				   VIRTIO_PCI_MSIX_BAR, VIRTIO_PCI_MSIX_TABLE,
@@ -230,7 +281,7 @@ static int vpci_function(struct virtio_pci *vp)
 }
 
 int virtio_pci_create(struct virtio_pci *vp, struct virtio_dev *vd,
-		      const struct device_ctx *ctx)
+		      const struct device_ctx *ctx, bool legacy)
 {
 	int ret;
 
@@ -238,7 +289,8 @@ int virtio_pci_create(struct virtio_pci *vp, struct virtio_dev *vd,
 	if (vd->config_size > VIRTIO_PCI_DEVCFG_SIZE || !ctx->add_pci)
 		return -EINVAL;
 	vp->vd = vd;
-	vd->legacy = false;
+	vp->legacy = legacy;
+	vd->legacy = legacy;
 	vd->mem = ctx->mem;
 	vd->host_ops = ctx->host_ops;
 	vd->host = ctx->host;

@@ -2,8 +2,10 @@
 /*
  * The virtio-pci transport's registers (virtio 1.x, 4.1.4): BAR 1's
  * common config, notify, ISR and device config regions, turned into
- * calls to the virtio core. The device around them (the PCI function,
- * ioeventfds, INTx) is devices/virtio/pci-dev.c.
+ * calls to the virtio core, and what the legacy header
+ * (devices/virtio/pci-legacy.c) shares with them: status and reset,
+ * the ISR, the MSI-X vectors, the device config. The device around
+ * them (the PCI function, ioeventfds, INTx) is devices/virtio/pci-dev.c.
  *
  * Common config fields take accesses of their own width at their own
  * offset (the 64-bit ring addresses also as 32-bit halves, as Linux
@@ -86,6 +88,7 @@ void virtio_pci_reset_transport(struct virtio_pci *vp)
 	vp->drv_features_sel = 0;
 	vp->queue_sel = 0;
 	vp->drv_features = 0;
+	memset(vp->queue_pfn, 0, sizeof(vp->queue_pfn));
 	/* As QEMU: the driver assigns its vectors again after a reset. */
 	vp->config_vector = VIRTIO_MSI_NO_VECTOR;
 	for (q = 0; q < VIRTIO_MAX_QUEUES; q++)
@@ -104,7 +107,7 @@ static uint16_t *vpci_vector(struct virtio_pci *vp, bool config)
 }
 
 /* NO_VECTOR while MSI-X is off: the driver then uses INTx. */
-static uint16_t vpci_read_vector(struct virtio_pci *vp, bool config)
+uint16_t virtio_pci_read_vector(struct virtio_pci *vp, bool config)
 {
 	bool on = pci_msix_enabled(&vp->msix);
 	uint16_t v = VIRTIO_MSI_NO_VECTOR, *p;
@@ -121,7 +124,7 @@ static uint16_t vpci_read_vector(struct virtio_pci *vp, bool config)
  * A vector past the table, or any while MSI-X is off, is kept as
  * NO_VECTOR, which the driver reads back to learn the mapping failed.
  */
-static void vpci_write_vector(struct virtio_pci *vp, bool config, uint16_t val)
+void virtio_pci_write_vector(struct virtio_pci *vp, bool config, uint16_t val)
 {
 	bool on = pci_msix_enabled(&vp->msix);
 	uint16_t *p;
@@ -230,8 +233,8 @@ static uint64_t vpci_read_common(struct virtio_pci *vp, uint64_t off)
 	case CC_DF:		return vpci_read_features(vp, true);
 	case CC_GFSELECT:	return vpci_get(vp, &vp->drv_features_sel);
 	case CC_GF:		return vpci_read_features(vp, false);
-	case CC_MSIX_CONFIG:	return vpci_read_vector(vp, true);
-	case CC_Q_MSIX:		return vpci_read_vector(vp, false);
+	case CC_MSIX_CONFIG:	return virtio_pci_read_vector(vp, true);
+	case CC_Q_MSIX:		return virtio_pci_read_vector(vp, false);
 	case CC_NUM_QUEUES:	return vd->nr_queues;
 	case CC_STATUS:		return virtio_dev_status(vd);
 	case CC_CFG_GENERATION:
@@ -260,7 +263,7 @@ static void vpci_write_gf(struct virtio_pci *vp, uint32_t val)
 	virtio_dev_set_features(vd, features);
 }
 
-static void vpci_write_status(struct virtio_pci *vp, uint8_t val)
+void virtio_pci_write_status(struct virtio_pci *vp, uint8_t val)
 {
 	virtio_dev_set_status(vp->vd, val);
 	if (val)
@@ -303,7 +306,7 @@ static void vpci_write_common(struct virtio_pci *vp, uint64_t off,
 		vpci_write_gf(vp, val);
 		return;
 	case CC_STATUS:
-		vpci_write_status(vp, val);
+		virtio_pci_write_status(vp, val);
 		return;
 	case CC_Q_SELECT:
 		vpci_set(vp, &vp->queue_sel, val);
@@ -316,7 +319,7 @@ static void vpci_write_common(struct virtio_pci *vp, uint64_t off,
 		return;
 	case CC_MSIX_CONFIG:
 	case CC_Q_MSIX:
-		vpci_write_vector(vp, off == CC_MSIX_CONFIG, val);
+		virtio_pci_write_vector(vp, off == CC_MSIX_CONFIG, val);
 		return;
 	}
 	/* Read-only fields: nothing to do. */
@@ -331,7 +334,7 @@ static void vpci_write_common(struct virtio_pci *vp, uint64_t off,
  * line goes low with it. Under isr_lock with the interrupt hook, so
  * the line always ends as the ISR is.
  */
-static uint8_t vpci_isr_read(struct virtio_pci *vp)
+uint8_t virtio_pci_isr_read(struct virtio_pci *vp)
 {
 	uint8_t v;
 
@@ -353,10 +356,11 @@ void virtio_pci_intx_sync(struct virtio_pci *vp)
 	pthread_mutex_unlock(&vp->isr_lock);
 }
 
-static int vpci_devcfg(struct virtio_pci *vp, struct mmio_access *acc)
+int virtio_pci_devcfg(struct virtio_pci *vp, struct mmio_access *acc,
+		      uint64_t off)
 {
-	uint32_t off = acc->offset - VIRTIO_PCI_DEVCFG, i;
 	uint8_t buf[8];
+	uint32_t i;
 
 	if (!acc->len || acc->len > 8 || off >= VIRTIO_PCI_DEVCFG_SIZE ||
 	    acc->len > VIRTIO_PCI_DEVCFG_SIZE - off)
@@ -394,11 +398,11 @@ static int vpci_access(struct virtio_pci *vp, struct mmio_access *acc)
 		return 0;
 	}
 	if (off == VIRTIO_PCI_ISR && acc->len <= 4 && !acc->is_write) {
-		acc->data = vpci_isr_read(vp);
+		acc->data = virtio_pci_isr_read(vp);
 		return 0;
 	}
 	if (off >= VIRTIO_PCI_DEVCFG)
-		return vpci_devcfg(vp, acc);
+		return virtio_pci_devcfg(vp, acc, off - VIRTIO_PCI_DEVCFG);
 	return -EINVAL;
 }
 
@@ -411,8 +415,9 @@ int virtio_pci_bar_access(struct pci_dev *pdev, unsigned int bar,
 	atomic_fetch_add_explicit(&vp->vd->exits, 1, memory_order_relaxed);
 	if (!acc->is_write)
 		acc->data = 0;
-	if (bar == VIRTIO_PCI_BAR && acc->len)
-		ret = vpci_access(vp, acc);
+	if (bar == vp->regs_bar && acc->len)
+		ret = vp->legacy ? virtio_pci_legacy_access(vp, acc) :
+				   vpci_access(vp, acc);
 	else if (bar == VIRTIO_PCI_MSIX_BAR && vp->msix.pdev &&
 		 !pci_msix_bar_access(&vp->msix, acc, &ret))
 		ret = -EINVAL;	/* the BAR past the table and PBA */

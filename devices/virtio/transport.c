@@ -26,14 +26,15 @@ static int virtio_transport_mmio(struct virtio_dev *vd,
 }
 
 static int virtio_transport_pci(struct virtio_dev *vd,
-				const struct device_ctx *ctx, struct device **dev)
+				const struct device_ctx *ctx, bool legacy,
+				struct device **dev)
 {
 	struct virtio_pci *vp = malloc(sizeof(*vp));
 	int ret;
 
 	if (!vp)
 		return -ENOMEM;
-	ret = virtio_pci_create(vp, vd, ctx);
+	ret = virtio_pci_create(vp, vd, ctx, legacy);
 	if (ret) {
 		free(vp);
 		return ret;
@@ -51,7 +52,9 @@ int virtio_transport_create(struct virtio_dev *vd, const struct device_ctx *ctx,
 	case VIRTIO_TRANSPORT_MMIO_LEGACY:
 		return virtio_transport_mmio(vd, ctx, true, dev);
 	case VIRTIO_TRANSPORT_PCI:
-		return virtio_transport_pci(vd, ctx, dev);
+		return virtio_transport_pci(vd, ctx, false, dev);
+	case VIRTIO_TRANSPORT_PCI_LEGACY:
+		return virtio_transport_pci(vd, ctx, true, dev);
 	}
 	return -EINVAL;
 }

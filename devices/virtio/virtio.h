@@ -103,7 +103,7 @@ struct virtio_dev {
 	uint64_t host_features;		/* the model's bits; the core adds its own */
 	uint32_t config_size;
 	unsigned int nr_queues;		/* <= VIRTIO_MAX_QUEUES */
-	bool legacy;			/* virtio 0.9 (virtio-mmio version 1) */
+	bool legacy;			/* virtio 0.9 (mmio version 1, pci-legacy) */
 	unsigned int index;		/* numbers its I/O thread (thread_enter) */
 
 	/* Set by the transport when it is created. */
@@ -158,6 +158,7 @@ enum virtio_transport {
 	VIRTIO_TRANSPORT_MMIO,		/* virtio-mmio version 2 */
 	VIRTIO_TRANSPORT_MMIO_LEGACY,	/* virtio-mmio version 1 */
 	VIRTIO_TRANSPORT_PCI,		/* virtio-pci, modern (virtio 1.x, 4.1) */
+	VIRTIO_TRANSPORT_PCI_LEGACY,	/* virtio-pci's legacy interface (0.9.5) */
 };
 
 /*

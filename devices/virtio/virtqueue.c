@@ -113,6 +113,17 @@ static void *virtq_map(const struct guest_mem *mem, uint64_t gpa,
 	return p;
 }
 
+int virtq_legacy_layout(uint32_t pfn, uint32_t page, uint32_t align,
+			uint16_t num, uint64_t addr[3])
+{
+	if (!page || (page & (page - 1)) || !align || (align & (align - 1)))
+		return -EINVAL;
+	addr[0] = (uint64_t)pfn * page;	/* < 2^64: both are 32-bit */
+	addr[1] = addr[0] + VIRTQ_DESC_BYTES(num);
+	addr[2] = ALIGN_UP(addr[1] + VIRTQ_AVAIL_BYTES(num), align);
+	return 0;
+}
+
 int virtq_start(struct virtq *vq, const struct guest_mem *mem)
 {
 	uint16_t num = vq->num;

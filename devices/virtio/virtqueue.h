@@ -88,6 +88,15 @@ int virtq_start(struct virtq *vq, const struct guest_mem *mem);
 /* Forget everything the driver set (device reset); completed stays. */
 void virtq_reset(struct virtq *vq);
 /*
+ * Legacy virtio (0.9.5, 2.3): the rings are contiguous from pfn * page,
+ * the descriptors, the avail ring, then the used ring at the next
+ * multiple of align; addr gets the three areas' addresses. -EINVAL
+ * unless page and align are powers of 2. Where they lie is for
+ * virtq_start() to check.
+ */
+int virtq_legacy_layout(uint32_t pfn, uint32_t page, uint32_t align,
+			uint16_t num, uint64_t addr[3]);
+/*
  * QueueReady cleared: stop using the rings and clear ready, but keep
  * the driver's size and addresses (it may read them back or re-enable).
  */

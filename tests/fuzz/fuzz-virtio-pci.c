@@ -425,7 +425,7 @@ static int fz_setup(struct fz *z, uint8_t cfg)
 	if (ret)
 		return ret;
 	z->vp = malloc(sizeof(*z->vp));
-	ret = z->vp ? virtio_pci_create(z->vp, &z->vd, &z->ctx) : -ENOMEM;
+	ret = z->vp ? virtio_pci_create(z->vp, &z->vd, &z->ctx, false) : -ENOMEM;
 	if (ret) {
 		free(z->vp);
 		virtio_dev_destroy(&z->vd);
