@@ -21,7 +21,8 @@ FUZZ_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 
 FUZZ_ALL := fuzz-uart fuzz-ugic fuzz-v2m fuzz-bus fuzz-loader fuzz-options fuzz-control \
 	fuzz-disk-spec fuzz-virtio-blk fuzz-virtqueue fuzz-virtio-mmio \
-	fuzz-panic-watch fuzz-pci fuzz-msix fuzz-virtio-pci fuzz-rtc fuzz-pci-testdev
+	fuzz-panic-watch fuzz-pci fuzz-msix fuzz-virtio-pci fuzz-virtio-pci-legacy fuzz-rtc \
+	fuzz-pci-testdev
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 
 fuzz-uart_SRCS := tests/fuzz/fuzz-uart.c devices/uart8250.c
@@ -54,6 +55,7 @@ fuzz-virtio-pci_SRCS := tests/fuzz/fuzz-virtio-pci.c tests/virtio-no-fdt.c \
 	tests/pci-no-fdt.c devices/pci/config.c devices/pci/host.c devices/pci/msix.c \
 	devices/virtio/pci.c devices/virtio/pci-dev.c devices/virtio/pci-legacy.c devices/virtio/virtqueue.c \
 	devices/virtio/virtio.c devices/virtio/io-thread.c lib/log.c
+fuzz-virtio-pci-legacy_SRCS := tests/fuzz/fuzz-virtio-pci-legacy.c $(filter-out tests/fuzz/fuzz-virtio-pci.c,$(fuzz-virtio-pci_SRCS))
 
 # Headers are listed broadly: a stale fuzzer reports stale findings.
 FUZZ_HDRS := tests/fuzz/fuzz.h devices/mmio.h devices/bus.h \

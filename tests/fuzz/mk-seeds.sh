@@ -589,6 +589,34 @@ vp_bar() { u8 1; le16 "$1"; u8 "$2"; u8 "$3"; le64 "$4"; }
 	vp_bar 0x40 8 0 0; vp_bar 0xfc 8 0 0; vp_bar 0x38 2 1 0
 } | seed fuzz-virtio-pci move-in-flight
 
+# ---- fuzz-virtio-pci-legacy: config, then guest steps (tests/fuzz/fuzz-virtio-pci-legacy.c) ----
+
+vl_probe() { u8 4; le32 "$1"; }
+vl_req() { u8 5; u8 "$1"; u8 "$2"; u8 "$3"; }
+vl_bar() { u8 1; le16 "$1"; u8 "$2"; u8 "$3"; le64 "$4"; }
+vl_pfn() { u8 12; le16 "$1"; le32 "$2"; }
+{ u8 1; vl_probe 0; vl_req 0 16 16; vl_req 1 8 8; u8 3; u8 7; u8 6; u8 7; } |
+	seed fuzz-virtio-pci-legacy linux
+# MSI-X on (the config moves to 0x18, vectors at 0x14 and 0x16), a
+# request on a vector, MSI-X off again, a reset.
+{
+	u8 1; vl_probe 0; u8 11; u8 1; u8 1; u8 2; u8 0
+	vl_req 1 4 4; u8 3; vl_bar 0x18 1 0 0; vl_bar 0x14 2 0 0
+	u8 11; u8 0; u8 0xff; u8 0xff; u8 0xff; vl_req 0 4 4; u8 3; u8 7
+	vl_bar 0x12 1 1 0
+} | seed fuzz-virtio-pci-legacy msix
+# BAR 0 moved to port 0 and off while requests are in flight, a KVM
+# notify, PFNs out of RAM and for queues that do not exist, odd widths.
+{
+	u8 3; vl_probe 0xffffffff; vl_req 2 4 4
+	u8 8; le32 0; u8 3; u8 0; u8 9; u8 2; u8 3
+	u8 8; le32 0x10000; u8 1; u8 1; u8 6; u8 7
+	u8 8; le32 0x2000; u8 1; u8 0; u8 7
+	vl_pfn 3 0; vl_pfn 3 0xffffffff; vl_pfn 9 0x80004; vl_pfn 0 1
+	vl_bar 0x0c 2 1 16; vl_bar 0x10 4 1 0; vl_bar 0x13 4 0 0
+	vl_bar 0x14 8 0 0; vl_bar 0xfc 8 0 0; vl_bar 0x10 2 1 0xffff
+} | seed fuzz-virtio-pci-legacy move-in-flight
+
 # ---- fuzz-pci-testdev: config, BAR accesses, tests (tests/fuzz/fuzz-pci-testdev.c) ----
 
 ptd_cfg() { u8 0; u8 "$1"; le32 "$2"; }		# 0 command, 1 BAR 0, 2 BAR 1

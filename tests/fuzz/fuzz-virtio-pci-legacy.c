@@ -1,0 +1,479 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The legacy virtio-pci transport (devices/virtio/pci-legacy.c, the
+ * function of pci-dev.c) and the virtio core behind the PCI host
+ * bridge's I/O window, under a guest that makes any access to the
+ * function's config space and to BAR 0, moves the BAR, turns decoding,
+ * INTx Disable and MSI-X on and off, writes any PFN for any queue,
+ * writes anything into its RAM and resets at any moment, with a toy
+ * model that returns every request.
+ *
+ * Input: u8 config (bits 0-1 queues - 1), then operations, each an
+ * opcode byte (modulo 13):
+ *   0 config space access: u16 offset (< 0x1000), u8 len, u8 write, u32 data
+ *   1 BAR 0 access: u16 offset (< 0x200: past the BAR too), u8 len,
+ *     u8 write, u64 data
+ *   2 guest RAM write: u16 offset, u8 n, n bytes
+ *   3 a round of the I/O thread (virtio_dev_serve)
+ *   4 Linux's legacy probe: u32 features (masked by the offer unless
+ *     bit 31), every queue's rings at a fixed PFN, DRIVER_OK
+ *   5 a request: u8 queue, u8 out bytes, u8 in bytes; then a notify
+ *   6 virtio_dev_config_changed
+ *   7 the INTx handler: read the ISR
+ *   8 BAR 0 moved: u32 port, u8 command register
+ *   9 a notify KVM took (the queue's eventfd written): u8 queue
+ *  10 MSI-X table or PBA access (BAR 2): u16 offset, u8 len, u8 write, u64 data
+ *  11 MSI-X control: u8 (bit 0 Enable, bit 1 Function Mask), then
+ *     vectors for config and every queue: u8 each (0xff: NO_VECTOR)
+ *  12 a PFN: u16 queue select, u32 PFN
+ *
+ * Checked after every operation: the IDs never change; the INTx line
+ * is high exactly when the ISR is non-zero, INTx Disable is clear and
+ * MSI-X is disabled; the driver's vectors are NO_VECTOR or in the
+ * table; every MSI-X message left from an enabled, unmasked vector;
+ * the ISR holds only its two bits; the notify ioeventfds are all on
+ * or all off, on exactly at BAR 0's notify port while it decodes; the
+ * guest's features are offered ones, 32 bits, without VERSION_1; every
+ * queue keeps its size, is ready exactly while its PFN is not 0, its
+ * rings where the PFN says; the model is given only buffers in RAM.
+ */
+#include <errno.h>
+#include <unistd.h>
+
+#include "devices/pci/host.h"
+#include "devices/virtio/pci.h"
+#include "tests/fuzz/fuzz.h"
+#include "tests/virtio-guest.h"
+
+#define RAM_SIZE	0x10000ULL
+#define QAREA(q)	(GUEST_RAM_BASE + 0x1000 + 0x3000ULL * (q))
+#define BUFS		(GUEST_RAM_BASE + 0xd000)
+#define CONFIG_SIZE	20
+#define OP_COUNT	13
+#define MEM_BASE	0x50000000
+
+struct fz {
+	struct virtio_dev vd;
+	struct virtio_pci *vp;
+	struct pci_host host;
+	struct guest_mem mem;
+	struct device_ctx ctx;
+	uint8_t config[CONFIG_SIZE];
+	struct vdrv drv[4];
+	bool drv_up[4];
+	bool level;
+	int efds_on;
+	uint64_t efd_addr;
+	uint64_t port;			/* where the driver put BAR 0 */
+	unsigned long msgs;		/* MSI-X messages the frame took */
+};
+
+static struct fz *cur;
+
+static void toy_config_read(struct virtio_dev *vd, uint32_t off, void *buf,
+			    uint32_t len)
+{
+	struct fz *z = vd->priv;
+
+	FUZZ_CHECK(len >= 1 && len <= 8 && off + len <= CONFIG_SIZE);
+	memcpy(buf, z->config + off, len);
+}
+
+static void toy_config_write(struct virtio_dev *vd, uint32_t off,
+			     const void *buf, uint32_t len)
+{
+	struct fz *z = vd->priv;
+
+	FUZZ_CHECK(len >= 1 && len <= 8 && off + len <= CONFIG_SIZE);
+	memcpy(z->config + off, buf, len);
+}
+
+static void toy_queue_notify(struct virtio_dev *vd, unsigned int q)
+{
+	struct fz *z = vd->priv;
+	struct virtq *vq = &vd->vqs[q];
+	struct virtq_elem e;
+	unsigned int i;
+	int ret;
+
+	FUZZ_CHECK(q < vd->nr_queues && virtio_dev_running(vd));
+	while ((ret = virtq_pop(vq, &e)) == 1) {
+		for (i = 0; i < e.nr_out + e.nr_in; i++) {
+			uint8_t *p = e.iov[i].iov_base;
+
+			FUZZ_CHECK(p >= z->mem.hva && e.iov[i].iov_len <=
+				   RAM_SIZE - (uint64_t)(p - z->mem.hva));
+		}
+		virtq_push(vq, &e, 0);
+	}
+	if (ret < 0)
+		virtio_dev_broken(vd, q);
+	virtio_dev_signal(vd, q);
+}
+
+static const struct virtio_dev_ops toy_ops = {
+	.config_read = toy_config_read,
+	.config_write = toy_config_write,
+	.queue_notify = toy_queue_notify,
+};
+
+static int line_set(void *chip, unsigned int spi, bool level)
+{
+	struct fz *z = chip;
+
+	FUZZ_CHECK(level != z->level);	/* only changes reach the line */
+	z->level = level;
+	return 0;
+}
+
+static const struct irq_line_ops line_ops = { .set = line_set };
+
+static int ctx_alloc_irq(void *opaque, struct irq_line *line)
+{
+	*line = (struct irq_line) { .ops = &line_ops, .chip = opaque, .spi = 1 };
+	return 0;
+}
+
+static int ctx_add_pci(void *opaque, struct pci_dev *pdev)
+{
+	struct fz *z = opaque;
+
+	return pci_host_add(&z->host, pdev);
+}
+
+static int host_ioeventfd(void *host, uint64_t addr, uint32_t len, bool match,
+			  uint64_t datamatch, int fd, bool on)
+{
+	struct fz *z = host;
+
+	FUZZ_CHECK(len == 2 && match && datamatch < z->vd.nr_queues);
+	FUZZ_CHECK_EQ(fd, z->vd.queue_fd[datamatch]);
+	if (on && z->efds_on)
+		FUZZ_CHECK_EQ(addr, z->efd_addr);
+	if (!on)
+		FUZZ_CHECK(z->efds_on > 0 && addr == z->efd_addr);
+	z->efds_on += on ? 1 : -1;
+	z->efd_addr = addr;
+	return 0;
+}
+
+static const struct device_host_ops host_ops = { .ioeventfd = host_ioeventfd };
+
+/* The MSI frame, without a fast path: every message comes here. */
+static int frame_msi(void *opaque, uint32_t devid, uint64_t addr, uint32_t data)
+{
+	struct pci_msix *m = &cur->vp->msix;
+
+	FUZZ_CHECK_EQ(devid, 0);
+	FUZZ_CHECK(m->enabled && !m->fmasked);
+	cur->msgs++;
+	return 0;
+}
+
+/* ---- the guest's accesses ---- */
+
+static uint64_t cfg_acc(struct fz *z, uint32_t off, uint32_t len, bool write,
+			uint64_t data)
+{
+	struct mmio_access acc = { .offset = off, .len = len, .is_write = write,
+				   .data = data };
+
+	pci_host_ecam_access(&z->host.ecam, &acc);
+	return acc.data;
+}
+
+/* A port access: the I/O window maps port n at CPU address n. */
+static int io_acc(struct fz *z, uint64_t off, uint32_t len, bool write,
+		  uint64_t *data)
+{
+	struct mmio_access acc = { .offset = (z->port + off) & 0xffff,
+				   .len = len, .is_write = write, .data = *data };
+	int ret = pci_host_window_access(&z->host.io, &acc);
+
+	*data = acc.data;
+	return ret;
+}
+
+static uint64_t rd(struct fz *z, uint64_t off, uint32_t len)
+{
+	uint64_t v = 0;
+
+	io_acc(z, off, len, false, &v);
+	return v;
+}
+
+static void wr(struct fz *z, uint64_t off, uint32_t len, uint64_t v)
+{
+	io_acc(z, off, len, true, &v);
+}
+
+/* ---- the driver's steps ---- */
+
+/* setup_vq(): the size read, the vring at 4 KiB (used at +8 KiB), its PFN. */
+static void fz_setup_vq(struct fz *z, unsigned int q)
+{
+	uint64_t desc = QAREA(q);
+	uint16_t num;
+
+	wr(z, 0x0e, 2, q);
+	num = rd(z, 0x0c, 2);
+	if (num != VIRTQ_MAX_SIZE || rd(z, 0x08, 4))
+		return;		/* decoding off, or the queue in use */
+	vdrv_init(&z->drv[q], &z->mem, num, desc, desc + 0x1000, desc + 0x2000);
+	z->drv_up[q] = true;
+	wr(z, 0x08, 4, desc >> 12);
+}
+
+static void fz_probe(struct fz *z, struct fuzz_input *in)
+{
+	uint32_t want = fuzz_u32(in), f;
+	unsigned int q;
+
+	/* pci-host-generic's assignment, then virtio_pci_legacy. */
+	cfg_acc(z, 0x04, 2, true, 0);
+	cfg_acc(z, 0x10, 4, true, 0x2000);
+	cfg_acc(z, 0x04, 2, true, PCI_COMMAND_IO | PCI_COMMAND_MEMORY |
+			       PCI_COMMAND_MASTER);
+	z->port = 0x2000;
+	wr(z, 0x12, 1, 0);
+	memset(z->drv_up, 0, sizeof(z->drv_up));
+	wr(z, 0x12, 1, 1);
+	wr(z, 0x12, 1, 3);
+	f = rd(z, 0x00, 4);
+	FUZZ_CHECK_EQ(f, (uint32_t)virtio_dev_features(&z->vd));
+	if (!(want >> 31))
+		want &= f;
+	wr(z, 0x04, 4, want);
+	FUZZ_CHECK_EQ(rd(z, 0x04, 4), want & f);
+	for (q = 0; q < z->vd.nr_queues; q++)
+		fz_setup_vq(z, q);
+	wr(z, 0x12, 1, 7);
+}
+
+static void fz_request(struct fz *z, struct fuzz_input *in)
+{
+	unsigned int q = fuzz_u8(in) % 4;
+	uint32_t out = fuzz_u8(in), inb = fuzz_u8(in);
+	uint64_t buf = BUFS + 0x400ULL * q;
+	struct vdrv *d = &z->drv[q];
+	uint16_t head;
+
+	if (!z->drv_up[q])
+		return;
+	head = d->avail_idx % d->num;
+	vdrv_desc(d, head, buf, out, VIRTQ_DESC_F_NEXT, (head + 1) % d->num);
+	vdrv_desc(d, (head + 1) % d->num, buf + 0x100, inb, VIRTQ_DESC_F_WRITE, 0);
+	vdrv_publish(d, head);
+	wr(z, 0x10, 2, q);
+}
+
+static void fz_msix_access(struct fz *z, struct fuzz_input *in)
+{
+	uint64_t base = z->vp->pdev.decode[VIRTIO_PCI_MSIX_BAR];
+	struct mmio_access acc = { .offset = fuzz_u16(in) % 0x1000 };
+
+	acc.len = fuzz_u8(in) % 10;
+	acc.is_write = fuzz_u8(in) & 1;
+	acc.data = fuzz_u64(in);
+	if (base == PCI_DECODE_NONE)
+		return;
+	acc.offset += base - MEM_BASE;
+	if (pci_host_window_access(&z->host.window, &acc) && !acc.is_write)
+		FUZZ_CHECK_EQ(acc.data, 0);
+}
+
+/* Linux's set-up, roughly: MSI-X on, vectors to config and the queues. */
+static void fz_msix_setup(struct fz *z, struct fuzz_input *in)
+{
+	uint8_t ctl = fuzz_u8(in);
+	unsigned int q;
+
+	cfg_acc(z, z->vp->msix.cap + PCI_MSIX_FLAGS + 1, 1, true,
+		(ctl & 1 ? 0x80 : 0) | (ctl & 2 ? 0x40 : 0));
+	for (q = 0; q <= z->vd.nr_queues; q++) {
+		uint8_t v = fuzz_u8(in);
+
+		if (q == z->vd.nr_queues) {
+			wr(z, 0x14, 2, v == 0xff ? 0xffff : v);
+			break;
+		}
+		wr(z, 0x0e, 2, q);
+		wr(z, 0x16, 2, v == 0xff ? 0xffff : v);
+	}
+}
+
+static void fz_bar_acc(struct fz *z, struct fuzz_input *in)
+{
+	uint64_t off = fuzz_u16(in) % 0x200, data;
+	uint32_t len = fuzz_u8(in) % 10;
+	bool w = fuzz_u8(in) & 1;
+
+	data = fuzz_u64(in);
+	if (io_acc(z, off, len, w, &data) && !w)
+		FUZZ_CHECK_EQ(data, 0);
+}
+
+static void fz_op(struct fz *z, unsigned int op, struct fuzz_input *in)
+{
+	uint64_t off, data, one = 1;
+	uint32_t len;
+	bool w;
+
+	switch (op) {
+	case 0:
+		off = fuzz_u16(in) % 0x1000;
+		len = fuzz_u8(in) % 10;
+		w = fuzz_u8(in) & 1;
+		cfg_acc(z, off, len, w, fuzz_u32(in));
+		break;
+	case 1: fz_bar_acc(z, in); break;
+	case 2: {
+		uint16_t at = fuzz_u16(in) % RAM_SIZE;
+		uint8_t n = fuzz_u8(in);
+
+		fuzz_bytes(in, z->mem.hva + at, n < RAM_SIZE - at ? n : RAM_SIZE - at);
+		break;
+	}
+	case 3: virtio_dev_serve(&z->vd); break;
+	case 4: fz_probe(z, in); break;
+	case 5: fz_request(z, in); break;
+	case 6: virtio_dev_config_changed(&z->vd); break;
+	case 7:
+		data = rd(z, 0x13, 1);
+		FUZZ_CHECK_EQ(data & ~3ULL, 0);
+		break;
+	case 8:
+		cfg_acc(z, 0x10, 4, true, fuzz_u32(in));
+		z->port = cfg_acc(z, 0x10, 4, false, 0) & ~0x3ULL;
+		cfg_acc(z, 0x04, 2, true, (fuzz_u8(in) & 7) | (fuzz_u8(in) & 1 ? 0x400 : 0));
+		break;
+	case 9:
+		FUZZ_CHECK(write(z->vd.queue_fd[fuzz_u8(in) % z->vd.nr_queues], &one, 8) == 8);
+		break;
+	case 10: fz_msix_access(z, in); break;
+	case 11: fz_msix_setup(z, in); break;
+	case 12:
+		wr(z, 0x0e, 2, fuzz_u16(in));
+		wr(z, 0x08, 4, fuzz_u32(in));
+		break;
+	}
+}
+
+static void check_queues(struct fz *z)
+{
+	struct virtio_dev *vd = &z->vd;
+	unsigned int q;
+
+	for (q = 0; q < vd->nr_queues; q++) {
+		struct virtq *vq = &vd->vqs[q];
+		uint32_t pfn = z->vp->queue_pfn[q];
+
+		FUZZ_CHECK_EQ(vq->num, VIRTQ_MAX_SIZE);
+		FUZZ_CHECK_EQ(vq->ready, pfn != 0);
+		if (vq->ready) {
+			FUZZ_CHECK_EQ(vq->desc_gpa, (uint64_t)pfn << 12);
+			FUZZ_CHECK_EQ(vq->used_gpa, ((uint64_t)pfn << 12) + 0x2000);
+		}
+	}
+}
+
+static void check_state(struct fz *z)
+{
+	struct virtio_dev *vd = &z->vd;
+	struct pci_dev *p = &z->vp->pdev;
+	uint8_t status = virtio_dev_status(vd);
+	uint16_t cmd = p->cfg[PCI_COMMAND] | p->cfg[PCI_COMMAND + 1] << 8;
+	uint64_t offered = virtio_dev_features(vd);
+	unsigned int isr = atomic_load(&vd->isr), i;
+
+	FUZZ_CHECK_EQ(cfg_acc(z, 0, 4, false, 0), 0x10051af4);
+	FUZZ_CHECK_EQ(cfg_acc(z, 0x2c, 4, false, 0), 0x00041af4);
+	FUZZ_CHECK_EQ(cfg_acc(z, 0x08, 1, false, 0), 0);
+	FUZZ_CHECK_EQ(isr & ~3u, 0);
+	FUZZ_CHECK_EQ(z->level, isr && !(cmd & PCI_COMMAND_INTX_DISABLE) &&
+				!z->vp->msix.enabled);
+	FUZZ_CHECK(z->vp->config_vector == 0xffff ||
+		   z->vp->config_vector < VIRTIO_PCI_MSIX_VECTORS);
+	for (i = 0; i < VIRTIO_MAX_QUEUES; i++)
+		FUZZ_CHECK(z->vp->queue_vector[i] == 0xffff ||
+			   z->vp->queue_vector[i] < VIRTIO_PCI_MSIX_VECTORS);
+	FUZZ_CHECK_EQ(z->vp->msix.sent, z->msgs);
+	FUZZ_CHECK(z->efds_on == 0 || z->efds_on == (int)vd->nr_queues);
+	if (p->decode[VIRTIO_PCI_LEGACY_BAR] != PCI_DECODE_NONE) {
+		FUZZ_CHECK_EQ(z->efds_on, vd->nr_queues);
+		FUZZ_CHECK_EQ(z->efd_addr, p->decode[VIRTIO_PCI_LEGACY_BAR] +
+					   VIRTIO_PCI_LEGACY_NOTIFY);
+	} else {
+		FUZZ_CHECK_EQ(z->efds_on, 0);
+	}
+	FUZZ_CHECK_EQ(status & 0x30, 0);
+	FUZZ_CHECK_EQ(offered >> 32, 0);
+	FUZZ_CHECK_EQ(vd->guest_features & ~offered, 0);
+	check_queues(z);
+}
+
+static int fz_setup(struct fz *z, uint8_t cfg)
+{
+	struct pci_host_map map = {
+		.cfg_base = 0x40000000, .cfg_size = 0x10000000,
+		.mem_base = MEM_BASE, .mem_size = 0x30000000,
+		.io_base = 0, .io_size = 0x10000,
+	};
+	unsigned int i;
+	int ret;
+
+	if (guest_ram_init(&z->mem, RAM_SIZE))
+		return -ENOMEM;
+	FUZZ_CHECK_EQ(pci_host_init(&z->host, &map, 1, -1), 0);
+	z->host.msi = frame_msi;
+	for (i = 0; i < CONFIG_SIZE; i++)
+		z->config[i] = i * 7 + 1;
+	z->vd = (struct virtio_dev) {
+		.ops = &toy_ops, .name = "virtio-fuzz", .priv = z,
+		.device_id = VIRTIO_ID_RNG, .host_features = 0xff00000000ff0f0fULL,
+		.config_size = CONFIG_SIZE, .nr_queues = 1 + (cfg & 3),
+	};
+	z->ctx = (struct device_ctx) {
+		.host_ops = &host_ops, .host = z, .mem = &z->mem, .loglevel = -1,
+		.alloc_irq = ctx_alloc_irq, .add_pci = ctx_add_pci, .opaque = z,
+	};
+	ret = virtio_dev_init(&z->vd);
+	if (ret)
+		return ret;
+	z->vp = malloc(sizeof(*z->vp));
+	ret = z->vp ? virtio_pci_create(z->vp, &z->vd, &z->ctx, true) : -ENOMEM;
+	if (ret) {
+		free(z->vp);
+		virtio_dev_destroy(&z->vd);
+		return ret;
+	}
+	z->port = z->vp->pdev.decode[VIRTIO_PCI_LEGACY_BAR];
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct fz *z = calloc(1, sizeof(*z));
+	struct fuzz_input in;
+
+	if (!z)
+		return 0;
+	cur = z;
+	fuzz_input_init(&in, data, size);
+	if (fz_setup(z, fuzz_u8(&in))) {
+		pci_host_destroy(&z->host);
+		guest_ram_free(&z->mem);
+		free(z);
+		return 0;
+	}
+	while (!fuzz_input_done(&in)) {
+		fz_op(z, fuzz_u8(&in) % OP_COUNT, &in);
+		check_state(z);
+	}
+	z->vp->dev.ops->destroy(&z->vp->dev);
+	FUZZ_CHECK_EQ(z->efds_on, 0);
+	pci_host_destroy(&z->host);
+	guest_ram_free(&z->mem);
+	free(z);
+	return 0;
+}
