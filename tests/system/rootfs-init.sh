@@ -20,7 +20,8 @@
 #             is this root file system, and a file written there reads back;
 #             the command line has root=<that device> (a VMM given a disk
 #             adds "root=/dev/vda rw" unless -p has a root= of its own);
-#             lkvm.expect_transport=mmio|pci also checks the disk's transport
+#             lkvm.expect_transport=mmio|pci|pci-legacy also checks the
+#             disk's transport
 #     write   writes lkvm.write=PATH:TEXT (default /lkvm-written:lkvm-disk-write)
 #             and syncs; the runner's host_file= finds it in the image after
 #             the poweroff
@@ -107,11 +108,18 @@ uptime_cs() { awk '{ split($1, t, "."); print t[1] * 100 + t[2] }' /proc/uptime;
 # The topmost mount on $1: "device fstype options".
 mount_of() { awk -v m="$1" '$2 == m { l = $1 " " $3 " " $4 } END { print l }' /proc/mounts; }
 
-# The virtio transport under a block device: its sysfs path names the bus.
+# The virtio transport under a block device: its sysfs path names the bus;
+# on PCI, the function's device ID tells legacy (a transitional ID,
+# 0x1000-0x103f, which only virtio_pci_legacy takes) from modern.
 transport_of() {	# transport_of vda
 	p=$(readlink -f "/sys/block/$1" 2>/dev/null)
 	case "$p" in
-	*/pci*)		echo pci ;;
+	*/pci*)
+		id=$(cat "${p%/virtio*}/device" 2>/dev/null)
+		case "$id" in
+		0x10[0-3]?)	echo pci-legacy ;;
+		*)		echo pci ;;
+		esac ;;
 	*virtio*)	echo mmio ;;
 	*)		echo "unknown($p)" ;;
 	esac
