@@ -91,8 +91,11 @@ static bool opt_name_ok(const char *name)
 static void opt_check_config(const struct opt_args *a,
 			     const struct vm_config *cfg)
 {
-	FUZZ_CHECK(cfg->kernel_path && *cfg->kernel_path);
+	/* A kernel to boot, or with -f a firmware that loads its own. */
+	FUZZ_CHECK((cfg->kernel_path && *cfg->kernel_path) ||
+		   (cfg->firmware_path && *cfg->firmware_path));
 	FUZZ_CHECK(opt_from_args(a, cfg->kernel_path));
+	FUZZ_CHECK(opt_from_args(a, cfg->firmware_path));
 	FUZZ_CHECK(opt_from_args(a, cfg->initrd_path));
 	FUZZ_CHECK(opt_from_args(a, cfg->params));
 	FUZZ_CHECK(opt_from_args(a, cfg->dump_dtb_path));
