@@ -51,14 +51,14 @@ fuzz-pci-testdev_SRCS := tests/fuzz/fuzz-pci-testdev.c devices/pci/pci-testdev.c
 	devices/pci/config.c devices/pci/host.c devices/pci/msix.c tests/pci-no-fdt.c lib/log.c
 fuzz-msix_SRCS := tests/fuzz/fuzz-msix.c devices/pci/config.c devices/pci/host.c devices/pci/msix.c \
 	tests/pci-no-fdt.c
-fuzz-virtio-pci_SRCS := tests/fuzz/fuzz-virtio-pci.c tests/virtio-no-fdt.c \
+fuzz-virtio-pci_SRCS := tests/fuzz/fuzz-virtio-pci.c tests/fuzz/virtio-pci-fz.c tests/virtio-no-fdt.c \
 	tests/pci-no-fdt.c devices/pci/config.c devices/pci/host.c devices/pci/msix.c \
 	devices/virtio/pci.c devices/virtio/pci-dev.c devices/virtio/pci-legacy.c devices/virtio/virtqueue.c \
 	devices/virtio/virtio.c devices/virtio/io-thread.c lib/log.c
 fuzz-virtio-pci-legacy_SRCS := tests/fuzz/fuzz-virtio-pci-legacy.c $(filter-out tests/fuzz/fuzz-virtio-pci.c,$(fuzz-virtio-pci_SRCS))
 
 # Headers are listed broadly: a stale fuzzer reports stale findings.
-FUZZ_HDRS := tests/fuzz/fuzz.h devices/mmio.h devices/bus.h \
+FUZZ_HDRS := tests/fuzz/fuzz.h tests/fuzz/virtio-pci-fz.h devices/mmio.h devices/bus.h \
 	devices/uart8250.h devices/rtc-cmos.h gic/ugic.h gic/ugic-internal.h gic/v2m.h boot/loader.h \
 	machine/memmap.h cli/options.h cli/config.h host/control-proto.h host/control-kvmtool.h lib/util.h \
 	lib/log.h devices/virtio/disk.h devices/virtio/blk.h devices/virtio/virtio.h \

@@ -35,146 +35,11 @@
 #include <errno.h>
 #include <unistd.h>
 
-#include "devices/pci/host.h"
-#include "devices/virtio/pci.h"
-#include "tests/fuzz/fuzz.h"
-#include "tests/virtio-guest.h"
+#include "tests/fuzz/virtio-pci-fz.h"
 
-#define RAM_SIZE	0x10000ULL
-#define QAREA(q)	(GUEST_RAM_BASE + 0x1000 + 0x3000ULL * (q))
-#define BUFS		(GUEST_RAM_BASE + 0xd000)
-#define CONFIG_SIZE	20
 #define OP_COUNT	12
 
-struct fz {
-	struct virtio_dev vd;
-	struct virtio_pci *vp;
-	struct pci_host host;
-	struct guest_mem mem;
-	struct device_ctx ctx;
-	uint8_t config[CONFIG_SIZE];
-	struct vdrv drv[4];
-	bool drv_up[4];
-	bool level;
-	int efds_on;
-	uint64_t efd_addr;
-	uint64_t bar;			/* where the driver put BAR 1 */
-	unsigned long msgs;		/* MSI-X messages the frame took */
-};
-
-static struct fz *cur;
-
-static void toy_config_read(struct virtio_dev *vd, uint32_t off, void *buf,
-			    uint32_t len)
-{
-	struct fz *z = vd->priv;
-
-	FUZZ_CHECK(len >= 1 && len <= 8 && off + len <= CONFIG_SIZE);
-	memcpy(buf, z->config + off, len);
-}
-
-static void toy_config_write(struct virtio_dev *vd, uint32_t off,
-			     const void *buf, uint32_t len)
-{
-	struct fz *z = vd->priv;
-
-	FUZZ_CHECK(len >= 1 && len <= 8 && off + len <= CONFIG_SIZE);
-	memcpy(z->config + off, buf, len);
-}
-
-static void toy_queue_notify(struct virtio_dev *vd, unsigned int q)
-{
-	struct fz *z = vd->priv;
-	struct virtq *vq = &vd->vqs[q];
-	struct virtq_elem e;
-	unsigned int i;
-	int ret;
-
-	FUZZ_CHECK(q < vd->nr_queues && virtio_dev_running(vd));
-	while ((ret = virtq_pop(vq, &e)) == 1) {
-		for (i = 0; i < e.nr_out + e.nr_in; i++) {
-			uint8_t *p = e.iov[i].iov_base;
-
-			FUZZ_CHECK(p >= z->mem.hva && e.iov[i].iov_len <=
-				   RAM_SIZE - (uint64_t)(p - z->mem.hva));
-		}
-		virtq_push(vq, &e, 0);
-	}
-	if (ret < 0)
-		virtio_dev_broken(vd, q);
-	virtio_dev_signal(vd, q);
-}
-
-static const struct virtio_dev_ops toy_ops = {
-	.config_read = toy_config_read,
-	.config_write = toy_config_write,
-	.queue_notify = toy_queue_notify,
-};
-
-static int line_set(void *chip, unsigned int spi, bool level)
-{
-	struct fz *z = chip;
-
-	FUZZ_CHECK(level != z->level);	/* only changes reach the line */
-	z->level = level;
-	return 0;
-}
-
-static const struct irq_line_ops line_ops = { .set = line_set };
-
-static int ctx_alloc_irq(void *opaque, struct irq_line *line)
-{
-	*line = (struct irq_line) { .ops = &line_ops, .chip = opaque, .spi = 1 };
-	return 0;
-}
-
-static int ctx_add_pci(void *opaque, struct pci_dev *pdev)
-{
-	struct fz *z = opaque;
-
-	return pci_host_add(&z->host, pdev);
-}
-
-static int host_ioeventfd(void *host, uint64_t addr, uint32_t len, bool match,
-			  uint64_t datamatch, int fd, bool on)
-{
-	struct fz *z = host;
-
-	FUZZ_CHECK(len == 2 && match && datamatch < z->vd.nr_queues);
-	FUZZ_CHECK_EQ(fd, z->vd.queue_fd[datamatch]);
-	if (on && z->efds_on)
-		FUZZ_CHECK_EQ(addr, z->efd_addr);
-	if (!on)
-		FUZZ_CHECK(z->efds_on > 0 && addr == z->efd_addr);
-	z->efds_on += on ? 1 : -1;
-	z->efd_addr = addr;
-	return 0;
-}
-
-static const struct device_host_ops host_ops = { .ioeventfd = host_ioeventfd };
-
-/* The MSI frame, without a fast path: every message comes here. */
-static int frame_msi(void *opaque, uint32_t devid, uint64_t addr, uint32_t data)
-{
-	struct pci_msix *m = &cur->vp->msix;
-
-	FUZZ_CHECK_EQ(devid, 0);
-	FUZZ_CHECK(m->enabled && !m->fmasked);
-	cur->msgs++;
-	return 0;
-}
-
 /* ---- the guest's accesses ---- */
-
-static uint64_t cfg_acc(struct fz *z, uint32_t off, uint32_t len, bool write,
-			uint64_t data)
-{
-	struct mmio_access acc = { .offset = off, .len = len, .is_write = write,
-				   .data = data };
-
-	pci_host_ecam_access(&z->host.ecam, &acc);
-	return acc.data;
-}
 
 static int bar_acc(struct fz *z, uint64_t off, uint32_t len, bool write,
 		   uint64_t *data)
@@ -229,10 +94,10 @@ static void fz_probe(struct fz *z, struct fuzz_input *in)
 	 * BARs: one left where BAR 1 goes would clash with it, and
 	 * neither would decode.
 	 */
-	cfg_acc(z, 0x04, 2, true, 0);
-	cfg_acc(z, 0x14, 4, true, 0x50002000);
-	cfg_acc(z, 0x18, 4, true, 0x50003000);
-	cfg_acc(z, 0x04, 2, true, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	fz_cfg_acc(z, 0x04, 2, true, 0);
+	fz_cfg_acc(z, 0x14, 4, true, 0x50002000);
+	fz_cfg_acc(z, 0x18, 4, true, 0x50003000);
+	fz_cfg_acc(z, 0x04, 2, true, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
 	z->bar = 0x50002000;
 	wr(z, 0x14, 1, 0);
 	wr(z, 0x14, 1, 3);
@@ -295,7 +160,7 @@ static void fz_msix_setup(struct fz *z, struct fuzz_input *in)
 	uint8_t ctl = fuzz_u8(in);
 	unsigned int q;
 
-	cfg_acc(z, z->vp->msix.cap + PCI_MSIX_FLAGS + 1, 1, true,
+	fz_cfg_acc(z, z->vp->msix.cap + PCI_MSIX_FLAGS + 1, 1, true,
 		(ctl & 1 ? 0x80 : 0) | (ctl & 2 ? 0x40 : 0));
 	for (q = 0; q <= z->vd.nr_queues; q++) {
 		uint8_t v = fuzz_u8(in);
@@ -320,7 +185,7 @@ static void fz_op(struct fz *z, unsigned int op, struct fuzz_input *in)
 		off = fuzz_u16(in) % 0x1000;
 		len = fuzz_u8(in) % 10;
 		w = fuzz_u8(in) & 1;
-		cfg_acc(z, off, len, w, fuzz_u32(in));
+		fz_cfg_acc(z, off, len, w, fuzz_u32(in));
 		break;
 	case 1:
 		off = fuzz_u16(in) % 0x1000;
@@ -346,8 +211,8 @@ static void fz_op(struct fz *z, unsigned int op, struct fuzz_input *in)
 		FUZZ_CHECK_EQ(data & ~3ULL, 0);
 		break;
 	case 8:
-		cfg_acc(z, 0x14, 4, true, fuzz_u32(in));
-		cfg_acc(z, 0x04, 2, true, fuzz_u8(in) << 1 | (fuzz_u8(in) & 1 ? 0x400 : 0));
+		fz_cfg_acc(z, 0x14, 4, true, fuzz_u32(in));
+		fz_cfg_acc(z, 0x04, 2, true, fuzz_u8(in) << 1 | (fuzz_u8(in) & 1 ? 0x400 : 0));
 		break;
 	case 9:
 		FUZZ_CHECK(write(z->vd.queue_fd[fuzz_u8(in) % z->vd.nr_queues], &one, 8) == 8);
@@ -370,8 +235,8 @@ static void check_state(struct fz *z)
 	uint64_t offered = virtio_dev_features(vd);
 	unsigned int isr = atomic_load(&vd->isr), i;
 
-	FUZZ_CHECK_EQ(cfg_acc(z, 0, 4, false, 0), 0x10441af4);
-	FUZZ_CHECK_EQ(cfg_acc(z, 0x2c, 4, false, 0), 0x00441af4);
+	FUZZ_CHECK_EQ(fz_cfg_acc(z, 0, 4, false, 0), 0x10441af4);
+	FUZZ_CHECK_EQ(fz_cfg_acc(z, 0x2c, 4, false, 0), 0x00441af4);
 	FUZZ_CHECK_EQ(isr & ~3u, 0);
 	FUZZ_CHECK_EQ(z->level, isr && !(cmd & PCI_COMMAND_INTX_DISABLE) &&
 				!z->vp->msix.enabled);
@@ -409,17 +274,17 @@ static int fz_setup(struct fz *z, uint8_t cfg)
 	if (guest_ram_init(&z->mem, RAM_SIZE))
 		return -ENOMEM;
 	FUZZ_CHECK_EQ(pci_host_init(&z->host, &map, 1, -1), 0);
-	z->host.msi = frame_msi;
+	z->host.msi = fz_frame_msi;
 	for (i = 0; i < CONFIG_SIZE; i++)
 		z->config[i] = i * 7 + 1;
 	z->vd = (struct virtio_dev) {
-		.ops = &toy_ops, .name = "virtio-fuzz", .priv = z,
+		.ops = &fz_toy_ops, .name = "virtio-fuzz", .priv = z,
 		.device_id = VIRTIO_ID_RNG, .host_features = 0xff00000000ff0f0fULL,
 		.config_size = CONFIG_SIZE, .nr_queues = 1 + (cfg & 3),
 	};
 	z->ctx = (struct device_ctx) {
-		.host_ops = &host_ops, .host = z, .mem = &z->mem, .loglevel = -1,
-		.alloc_irq = ctx_alloc_irq, .add_pci = ctx_add_pci, .opaque = z,
+		.host_ops = &fz_host_ops, .host = z, .mem = &z->mem, .loglevel = -1,
+		.alloc_irq = fz_ctx_alloc_irq, .add_pci = fz_ctx_add_pci, .opaque = z,
 	};
 	ret = virtio_dev_init(&z->vd);
 	if (ret)
@@ -442,7 +307,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!z)
 		return 0;
-	cur = z;
+	fz_cur = z;
 	fuzz_input_init(&in, data, size);
 	if (fz_setup(z, fuzz_u8(&in))) {
 		pci_host_destroy(&z->host);
