@@ -72,16 +72,13 @@ static int debug_copy(int fd, char *buf, size_t have, unsigned long long size)
  */
 int debug_dump(const char *name, char *err, size_t err_len)
 {
-	char path[CONTROL_PATH_MAX], line[256], *buf;
+	char line[256], *buf;
 	unsigned long long size;
 	size_t have;
 	char *end;
 	int fd, ret;
 
-	ret = control_path(name, path, sizeof(path));
-	if (ret)
-		return ret;
-	fd = control_connect(path);
+	fd = control_dial(name);
 	if (fd < 0)
 		return fd;
 	buf = malloc(DEBUG_CHUNK);

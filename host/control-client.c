@@ -14,19 +14,6 @@
 
 #define CONTROL_ASK_MAX		4
 
-/*
- * Connects to VM name: the socket, or -errno (-ENOENT: no such VM;
- * -ECONNREFUSED: a stale socket, its VM died). Reads and writes on it
- * give up after CONTROL_REPLY_S.
- */
-int control_dial(const char *name)
-{
-	char path[CONTROL_PATH_MAX];
-	int ret = control_path(name, path, sizeof(path));
-
-	return ret ?: control_connect(path);
-}
-
 static int control_read_full(int fd, uint8_t *buf, size_t len)
 {
 	size_t got = 0;

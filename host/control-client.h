@@ -8,7 +8,6 @@
  * The client side of kvmtool's messages (host/control-kvmtool.h), which
  * lkvm's and kvmtool's VMs both answer: lkvm list, stop, pause, resume.
  */
-int control_dial(const char *name);
 int control_ask(int fd, const uint32_t *types, int n, int32_t *answers);
 
 #endif

@@ -84,6 +84,19 @@ int control_connect(const char *path)
 	return fd;
 }
 
+/*
+ * Connects to VM name: the socket, or -errno (-ENOENT: no such VM;
+ * -ECONNREFUSED: a stale socket, its VM died). Reads and writes on it
+ * give up after CONTROL_REPLY_S.
+ */
+int control_dial(const char *name)
+{
+	char path[CONTROL_PATH_MAX];
+	int ret = control_path(name, path, sizeof(path));
+
+	return ret ?: control_connect(path);
+}
+
 /* Whether a live VM answers on path; fd: the connection, or -errno. */
 static bool control_taken(int th, const char *name, const char *path, int fd)
 {
@@ -501,14 +514,11 @@ void control_handle(struct control *c, struct pollfd *fds, int n)
 int control_request(const char *name, const struct control_cmd *cmd,
 		    char *reply, size_t len)
 {
-	char path[CONTROL_PATH_MAX], req[CONTROL_LINE_MAX];
+	char req[CONTROL_LINE_MAX];
 	size_t got = 0;
-	int fd, ret, n;
+	int fd, n;
 
-	ret = control_path(name, path, sizeof(path));
-	if (ret)
-		return ret;
-	fd = control_connect(path);
+	fd = control_dial(name);
 	if (fd < 0)
 		return fd;
 	n = control_format(cmd, req, sizeof(req));

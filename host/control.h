@@ -54,6 +54,7 @@ int control_dir(char *buf, size_t len);
 int control_path(const char *name, char *buf, size_t len);
 int control_check_name(const char *name, int loglevel);
 int control_connect(const char *path);
+int control_dial(const char *name);
 int control_open(struct control *c, const char *name, int loglevel,
 		 control_handler_t handler, void *opaque);
 void control_close(struct control *c);
