@@ -387,6 +387,26 @@ void vm_console_stop(struct vm *vm)
 			CONSOLE_STOP_MS);
 }
 
+/* After the guest's last output, which the line would otherwise cut. */
+static void vm_report_stop(struct vm *vm)
+{
+	int th = vm->cfg.loglevel;
+
+	switch (atomic_load(&vm->stop_reason)) {
+	case VM_STOP_POWEROFF:
+		pr_info(th, "vCPU %u: guest powered off", vm->stop_vcpu);
+		break;
+	case VM_STOP_RESET:
+		pr_info(th, "vCPU %u: guest asked for a reset; lkvm does not reboot guests and stops, as kvmtool does",
+			vm->stop_vcpu);
+		break;
+	case VM_STOP_CRASH:
+		pr_err(th, "vCPU %u: the guest reported a crash (PSCI SYSTEM_EVENT_CRASH)",
+		       vm->stop_vcpu);
+		break;
+	}
+}
+
 /* After the guest's last output: the verdict is the last line a log shows. */
 static void vm_report_panic(struct vm *vm)
 {
@@ -445,6 +465,7 @@ int vm_run(struct vm *vm)
 	mmio_batch_drain(&vm->batch, &vm->bus);
 	vm_console_stop(vm);
 	pr_debug(vm->cfg.loglevel, "run: console written out");
+	vm_report_stop(vm);
 	vm_report_panic(vm);
 	close(sfd);
 	return vm_exit_status(vm);

@@ -19,18 +19,22 @@ void vm_wake(struct vm *vm)
 		pr_debug(vm->cfg.loglevel, "event write failed: %s", strerror(errno));
 }
 
-/* The first reason wins; later ones (other vCPUs stopping) are ignored. */
-void vm_request_stop(struct vm *vm, enum vm_stop_reason reason)
+/*
+ * The first reason wins; later ones (other vCPUs stopping) are ignored.
+ * Returns whether this one won.
+ */
+bool vm_request_stop(struct vm *vm, enum vm_stop_reason reason)
 {
 	int expected = VM_RUNNING;
 
 	if (!atomic_compare_exchange_strong(&vm->stop_reason, &expected, reason))
-		return;
+		return false;
 	/* Paused vCPUs must see the stop too. */
 	pthread_mutex_lock(&vm->pause_lock);
 	pthread_cond_broadcast(&vm->pause_cond);
 	pthread_mutex_unlock(&vm->pause_lock);
 	vm_wake(vm);
+	return true;
 }
 
 /* On a vCPU thread: park while the VM is paused. */

@@ -82,6 +82,7 @@ struct vm {
 	/* Stop handling: vCPU threads post a reason, the main loop reacts. */
 	_Atomic int stop_reason;
 	int stop_signal;		/* for VM_STOP_SIGNAL */
+	unsigned int stop_vcpu;		/* the vCPU whose exit stopped the VM */
 	int event_fd;		/* wakes the main loop */
 
 	/* Pause: vCPU threads park on pause_cond while paused is set. */
@@ -99,7 +100,7 @@ struct vm {
 int vm_setup(struct vm *vm);
 int vm_run(struct vm *vm);
 void vm_teardown(struct vm *vm);
-void vm_request_stop(struct vm *vm, enum vm_stop_reason reason);
+bool vm_request_stop(struct vm *vm, enum vm_stop_reason reason);
 void vm_threads_stop(struct vm *vm);
 void vm_console_stop(struct vm *vm);
 void vm_wake(struct vm *vm);

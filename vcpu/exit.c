@@ -47,17 +47,17 @@ static enum vcpu_exit_action vcpu_exit_system_event(const struct vcpu_exit_ctx *
 {
 	int th = ctx->loglevel;
 
+	/*
+	 * No word here: the guest's last console output may still be on
+	 * its way out, and a line printed now would land inside it. The
+	 * VM says why it stopped once the console is written out.
+	 */
 	switch (run->system_event.type) {
 	case KVM_SYSTEM_EVENT_SHUTDOWN:
-		pr_info(th, "vCPU %u: guest powered off", ctx->id);
 		return VCPU_EXIT_POWEROFF;
 	case KVM_SYSTEM_EVENT_RESET:
-		pr_info(th, "vCPU %u: guest asked for a reset; lkvm does not reboot guests and stops, as kvmtool does",
-			ctx->id);
 		return VCPU_EXIT_RESET;
 	case KVM_SYSTEM_EVENT_CRASH:
-		pr_err(th, "vCPU %u: the guest reported a crash (PSCI SYSTEM_EVENT_CRASH)",
-		       ctx->id);
 		return VCPU_EXIT_CRASH;
 	}
 	pr_err(th, "vCPU %u: unknown system event %u", ctx->id,

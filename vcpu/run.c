@@ -99,7 +99,9 @@ static bool vcpu_handle_exit(struct vcpu *vcpu)
 
 	if (act == VCPU_EXIT_CONTINUE)
 		return false;
-	vm_request_stop(vm, reasons[act]);
+	/* Read once the vCPU threads are joined (vm_report_stop()). */
+	if (vm_request_stop(vm, reasons[act]))
+		vm->stop_vcpu = vcpu->id;
 	return true;
 }
 

@@ -15,6 +15,9 @@
  * flood.exit=S then ends the run with exit status S through the test
  * device (default: the usual test verdict), so the host can tell that
  * the guest got to the end, not stalled behind its own output.
+ * flood.tail=1 instead ends it with "FLOOD-TAIL", no newline, and PSCI
+ * SYSTEM_OFF at once: output lkvm holds back for the rest of its line,
+ * for the host to see that lkvm still writes it before its own word.
  */
 #include "guest.h"
 #include "testdev.h"
@@ -106,6 +109,11 @@ void test_main(void)
 	} else {
 		flood_lines(bootarg_u64("flood.lines", 1000));
 		check(true, "flood.lines", "all printed");
+	}
+	if (bootarg_present("flood.tail")) {
+		printf("FLOOD-TAIL");
+		psci_system_off();
+		park();
 	}
 	if (status > 255)
 		return;
