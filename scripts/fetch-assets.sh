@@ -36,7 +36,15 @@ ASSETS=${LKVM_ASSETS:-$ROOT/build/assets}
 #   loop                      the emulated host mounts a guest's image
 #   crc32c_generic            ext4 and jbd2 need the "crc32c" hash, a soft
 #                             dependency that is resolved by alias anyway
-MODULES="virtio_mmio virtio_pci virtio_blk virtio_console virtio-rng ext4 crc32c_generic loop"
+#   9p, 9pnet_virtio          a virtio-9p share (--9p), and the 9p root
+#   virtio_net                a NIC (-n)
+#   vmw_vsock_virtio_transport  the guest's side of --vsock
+#   tun, vhost_net, vhost_vsock, bridge, veth
+#                             the emulated host's side of tap and vhost
+#                             networking and of vhost-vsock
+MODULES="virtio_mmio virtio_pci virtio_blk virtio_console virtio-rng ext4 crc32c_generic loop
+	9p 9pnet_virtio virtio_net vmw_vsock_virtio_transport
+	tun vhost_net vhost_vsock bridge veth"
 
 die() { echo "fetch-assets: $*" >&2; exit 1; }
 
@@ -57,7 +65,15 @@ if [ "${LKVM_REFETCH:-0}" = 1 ]; then
 fi
 
 # modules.dep is written last: it marks a complete set.
-modules_ready() { [ -s "$MODDIR/modules.dep" ] && [ -s "$MODDIR/load-order" ]; }
+# A cache made before MODULES grew is refetched (from the Image's package).
+modules_ready() {
+	local m
+	[ -s "$MODDIR/modules.dep" ] && [ -s "$MODDIR/load-order" ] || return 1
+	for m in $MODULES; do
+		m=${m//-/_}
+		grep -qx -- "$m" "$MODDIR/load-order" || return 1
+	done
+}
 
 # Print the .ko files for modules "$@" and their dependencies, in load order.
 print_modules() {

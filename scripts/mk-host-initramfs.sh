@@ -151,6 +151,20 @@ if [ -n "${ROOTFS:-}" ] || [ -n "${DISK2:-}" ] || [ -n "${DISK_INITRD:-}" ]; the
 	disk_config="${disk_config}KEEP_IMAGES=$keep"$'\n'
 fi
 
+# The host's side of tap, vhost-net and vhost-vsock, loaded by the
+# scripts that need them (st-common.sh: host_modules SET...), each set's
+# modules in load order.
+mkdir -p "$stage/lkvm-test/host-modules"
+for set in tap:"tun bridge veth" vhost-net:"vhost_net" vhost-vsock:"vhost_vsock"; do
+	# shellcheck disable=SC2086
+	kos=$("$ROOT/scripts/fetch-assets.sh" --modules ${set#*:}) || die "the host's ${set%%:*} modules are not in the asset cache"
+	: >"$stage/lkvm-test/host-modules/load-order.${set%%:*}"
+	for ko in $kos; do
+		install -m 0644 "$ko" "$stage/lkvm-test/host-modules/"
+		basename "$ko" >>"$stage/lkvm-test/host-modules/load-order.${set%%:*}"
+	done
+done
+
 # Values are single-quoted for the host's sh.
 q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 {

@@ -17,6 +17,10 @@
 #                        /sbin/init)
 #   lkvm.shell=1         a shell on the console instead of powering off when
 #                        the root cannot be mounted
+#   lkvm.modules=A,B     also load these sets of modules: 9p, net, vsock
+#                        (mk-disk-initramfs.sh); rootfstype=9p loads 9p
+#   rootfstype=9p        root= is then a virtio-9p mount tag, mounted with
+#                        trans=virtio,version=9p2000.L once the tag appears
 #
 # It prints one line, "DISK-INITRAMFS root <dev> (<mode>) at <uptime> s,
 # modules loaded at <uptime> s", before it switches; when it cannot boot,
@@ -57,6 +61,7 @@ flags=
 delay=30
 init=
 shell=0
+sets=
 for w in $(cat /proc/cmdline); do
 	case "$w" in
 	root=*)		root=${w#*=} ;;
@@ -66,8 +71,10 @@ for w in $(cat /proc/cmdline); do
 	rootdelay=*)	delay=${w#*=} ;;
 	init=*)		init=${w#*=} ;;
 	lkvm.shell=*)	shell=${w#*=} ;;
+	lkvm.modules=*)	sets=$(echo "${w#*=}" | tr ',' ' ') ;;
 	esac
 done
+[ "$fstype" = 9p ] && sets="$sets 9p"
 
 fail() {
 	attach_console
@@ -84,23 +91,44 @@ fail() {
 
 # Dependencies first: the order mk-disk-initramfs.sh wrote. A module that
 # is already there (built in, or loaded) is not an error.
-load_modules() {
+load_list() {
 	while read -r ko; do
 		out=$(insmod "/lib/modules/$ko" 2>&1) && continue
 		case "$out" in
 		*"File exists"*|*"already"*) ;;
 		*) say "DISK-INITRAMFS-WARN insmod $ko: $out" ;;
 		esac
-	done </lib/modules/load-order
+	done <"$1"
+}
+
+load_modules() {
+	load_list /lib/modules/load-order
+	for set in $sets; do
+		if [ -r "/lib/modules/load-order.$set" ]; then
+			load_list "/lib/modules/load-order.$set"
+		else
+			say "DISK-INITRAMFS-WARN lkvm.modules: no set '$set' (9p, net, vsock)"
+		fi
+	done
 }
 
 # Uptime in centiseconds (busybox date has no %N).
 uptime_cs() { awk '{ split($1, t, "."); print t[1] * 100 + t[2] }' /proc/uptime; }
 uptime_s() { cut -d' ' -f1 /proc/uptime; }
 
+# A 9p root is a tag, not a device: it is there once virtio-9p says so.
+root_there() {
+	if [ "$fstype" = 9p ]; then
+		cat /sys/bus/virtio/drivers/9pnet_virtio/virtio*/mount_tag 2>/dev/null |
+			tr '\0' '\n' | grep -qx -- "$root"
+	else
+		[ -b "$root" ]
+	fi
+}
+
 wait_for_root() {
 	end=$(($(uptime_cs) + delay * 100))
-	while [ ! -b "$root" ]; do
+	while ! root_there; do
 		[ "$(uptime_cs)" -lt "$end" ] || return 1
 		sleep 0.1
 	done
@@ -108,6 +136,11 @@ wait_for_root() {
 
 mount_root() {
 	m=$mode
+	if [ "$fstype" = 9p ]; then
+		flags="trans=virtio,version=9p2000.L${flags:+,$flags}"
+		mount -t 9p -o "$m,$flags" "$root" /root 2>>"$LOG"
+		return
+	fi
 	# A read-only disk refuses a rw mount (EACCES), as the kernel's own root
 	# mount finds, which then mounts it read-only: so does this, asking
 	# sysfs first rather than having the kernel warn about the refusal.

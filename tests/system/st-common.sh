@@ -20,6 +20,21 @@ fail() {
 trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null' EXIT
 trap 'exit 143' TERM INT
 
+# host_modules <set...>: loads the emulated host's modules of each set
+# (tap, vhost-net, vhost-vsock: mk-host-initramfs.sh), dependencies
+# first; one already there is no error. Fails naming the module.
+host_modules() {
+	for _set in "$@"; do
+		while read -r _ko; do
+			_out=$(insmod "/lkvm-test/host-modules/$_ko" 2>&1) && continue
+			case "$_out" in
+			*"File exists"*|*"already"*) ;;
+			*) fail "insmod $_ko (host modules '$_set'): $_out" ;;
+			esac
+		done <"/lkvm-test/host-modules/load-order.$_set"
+	done
+}
+
 # Uptime in centiseconds (busybox date has no %N), and a difference of
 # two as seconds.
 now_cs() { awk '{ split($1, t, "."); print t[1] * 100 + t[2] }' /proc/uptime; }
