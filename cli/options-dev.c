@@ -71,6 +71,18 @@ int options_set_tty(struct vm_config *cfg, const char *v, char *err, size_t err_
 	return 0;
 }
 
+/*
+ * kvmtool's --virtio-legacy: the legacy form of the transport chosen so
+ * far (the default's, pci-legacy, unless --virtio-transport came first).
+ */
+void options_set_legacy(struct vm_config *cfg)
+{
+	if (cfg->virtio_transport == VIRTIO_MMIO)
+		cfg->virtio_transport = VIRTIO_MMIO_LEGACY;
+	else if (cfg->virtio_transport == VIRTIO_PCI)
+		cfg->virtio_transport = VIRTIO_PCI_LEGACY;
+}
+
 int options_set_transport(struct vm_config *cfg, const char *v, char *err,
 			  size_t err_len)
 {

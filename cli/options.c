@@ -60,8 +60,8 @@ static const struct opt_desc run_opts[] = {
 	{ OPT_TTY, 0, "tty", "<n>", "UART n (ttySn, 1-3) on a new host pty; its path is printed" },
 	{ OPT_SANDBOX, 0, "sandbox", "<on|off>", "system call allow-list per thread (default on)" },
 	{ OPT_HUGETLBFS, 0, "hugetlbfs", "<dir>", "back guest RAM with huge pages from this hugetlbfs mount" },
-	{ OPT_VIRTIO_LEGACY, 0, "virtio-legacy", NULL, "same as --virtio-transport=mmio-legacy (deprecated, as kvmtool's)" },
-	{ OPT_TRANSPORT, 0, "virtio-transport", "<type>", "mmio (default), mmio-legacy, pci or pci-legacy" },
+	{ OPT_VIRTIO_LEGACY, 0, "virtio-legacy", NULL, "the legacy form of the transport: pci-legacy by default (deprecated, as kvmtool's)" },
+	{ OPT_TRANSPORT, 0, "virtio-transport", "<type>", "pci (default, as kvmtool's), pci-legacy, mmio or mmio-legacy" },
 	{ OPT_LOGLEVEL, 0, "loglevel", "<level>", "error, warning, info or debug" },
 	{ OPT_TEST_DEVICE, 0, "test-device", NULL, "add lkvm's test device (exit status, SPI lines)" },
 	{ OPT_PCI_TESTDEV, 0, "pci-testdev", NULL, "add a PCI test device as QEMU's pci-testdev (kvm-unit-tests' pci-test)" },
@@ -347,7 +347,7 @@ static int apply_opt(struct vm_config *cfg, const struct opt_desc *o,
 		return 1;
 	case OPT_DEV:		cfg->kvm_dev = v; return 0;
 	case OPT_FORCE_PCI:	cfg->virtio_transport = VIRTIO_PCI; return 0;
-	case OPT_VIRTIO_LEGACY:	cfg->virtio_transport = VIRTIO_MMIO_LEGACY; return 0;
+	case OPT_VIRTIO_LEGACY:	options_set_legacy(cfg); return 0;
 	case OPT_CNTFRQ:	return set_cntfrq(cfg, v, err, err_len);
 	case OPT_DEBUG_MMIO:	cfg->debug_mmio = true; return 0;
 	case OPT_DEBUG_IOPORT:	cfg->debug_ioport = true; return 0;
@@ -462,6 +462,8 @@ int options_parse_run(int argc, char *const argv[], struct vm_config *cfg,
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->loglevel = LOG_WARNING;
+	/* kvmtool's arm64 machine: virtio over PCI, MSI-X where the GIC can. */
+	cfg->virtio_transport = VIRTIO_PCI;
 	err[0] = '\0';
 	for (i = 1; i < argc; i++) {
 		const struct opt_desc *o;

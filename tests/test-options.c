@@ -408,6 +408,25 @@ static void test_vcpu_affinity(struct unit *u)
 	CHECK_EQ(u, PARSE(&c, "-k", "I", "--kaslr-seed", ""), -22);
 }
 
+/* kvmtool's arm64 default, its deprecated spellings and their order. */
+static void test_transport(struct unit *u)
+{
+	struct vm_config c;
+
+	CHECK_EQ(u, PARSE(&c, "-k", "I"), 0);
+	CHECK_EQ(u, c.virtio_transport, VIRTIO_PCI);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--virtio-legacy"), 0);
+	CHECK_EQ(u, c.virtio_transport, VIRTIO_PCI_LEGACY);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--virtio-transport=mmio", "--virtio-legacy"), 0);
+	CHECK_EQ(u, c.virtio_transport, VIRTIO_MMIO_LEGACY);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--virtio-legacy", "--virtio-transport=mmio"), 0);
+	CHECK_EQ(u, c.virtio_transport, VIRTIO_MMIO);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--virtio-transport=mmio", "--force-pci"), 0);
+	CHECK_EQ(u, c.virtio_transport, VIRTIO_PCI);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--virtio-transport=pci-legacy", "--virtio-legacy"), 0);
+	CHECK_EQ(u, c.virtio_transport, VIRTIO_PCI_LEGACY);
+}
+
 int main(void)
 {
 	struct unit u = { 0 };
@@ -424,5 +443,6 @@ int main(void)
 	test_hugetlbfs(&u);
 	test_vcpu_affinity(&u);
 	test_firmware(&u);
+	test_transport(&u);
 	return unit_done(&u, "test-options");
 }
