@@ -251,7 +251,8 @@ static int vm_console(struct vm *vm)
 /* A bad -d fails here, before any KVM work, leaving nothing behind. */
 static int vm_check_disks(struct vm *vm)
 {
-	return virtio_blk_check(&vm->cfg, vm->cfg.loglevel);
+	return virtio_blk_check(&vm->cfg, vm->cfg.loglevel) ?:
+	       virtio_vsock_check(&vm->cfg, vm->cfg.loglevel);
 }
 
 static void vm_load_undo(struct vm *vm)
