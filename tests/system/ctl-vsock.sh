@@ -6,7 +6,8 @@
 # from the device, connects to the host (CID 2) and gets its bytes
 # echoed, then echoes what the host sends it (the host connects to the
 # guest's CID): both directions, checked byte for byte by vsock-echo.
-# With "full", a second VM with another CID runs beside the first and
+# With "full", the first guest's driver also resets the device and
+# takes it again (unbind, bind) and echoes once more; a second VM with another CID runs beside the first and
 # does the same, and a third asking for a CID in use is refused, saying
 # so, within 2 s and leaving the others running; before them, lkvm
 # refuses --vsock without the vhost_vsock module and for a user who may
@@ -60,15 +61,16 @@ fi
 "$E" listen 5000 0 >"$WORK/host-listen.out" 2>&1 &
 pids="$pids $!"
 
-# start_vm <name> <cid> <guest port>
+# start_vm <name> <cid> <guest port> [guest parameters]
 start_vm() {
 	gunzip -c "$ROOTFS" >"$WORK/$1.img" 2>/dev/null || cp "$ROOTFS" "$WORK/$1.img"
 	"$VMM" run -k "$KERNEL" -i "$DISK_INITRD" -d "$WORK/$1.img" -c 1 -m 256 \
 		--irqchip="$IRQCHIP" --virtio-transport="$TRANSPORT" --vsock "$2" \
-		-p "quiet panic=-1 lkvm.modules=vsock init=/vsock-guest.sh lkvm.vsock_port=$3 lkvm.vsock_host_port=5000" \
+		-p "quiet panic=-1 lkvm.modules=vsock init=/vsock-guest.sh lkvm.vsock_port=$3 lkvm.vsock_host_port=5000 ${4:-}" \
 		</dev/null >"$WORK/$1.console" 2>"$WORK/$1.err" &
 	pids="$pids $!"
 	eval "pid_$1=$!"
+	echo "${4:-}" >"$WORK/$1.cmdline"
 }
 
 # talk <name> <cid> <guest port>: guest->host and host->guest.
@@ -84,6 +86,11 @@ talk() {
 	grep -q "GUEST-VSOCK-G2H OK guest-$2-to-host-" "$WORK/$1.console" ||
 		fail "$1: guest->host: $(grep GUEST-VSOCK-G2H "$WORK/$1.console")"
 	ok "$1: guest->host echo (CID $2 to CID 2)"
+	if grep -q lkvm.vsock_reset=1 "$WORK/$1.cmdline" 2>/dev/null; then
+		grep -q "GUEST-VSOCK-RESET OK" "$WORK/$1.console" ||
+			fail "$1: reset: $(grep GUEST-VSOCK-RESET "$WORK/$1.console")"
+		ok "$1: the driver reset the device and took it again; another echo came back"
+	fi
 	msg="host-to-$1-$(cat /proc/sys/kernel/random/uuid)-$(head -c 3000 /dev/zero | tr '\0' x)"
 	reply=$("$E" connect "$2" "$3" "$msg" 2>"$WORK/$1.h2g.err") ||
 		fail "$1: host->guest: $(cat "$WORK/$1.h2g.err")"
@@ -94,8 +101,21 @@ talk() {
 # finish <name>: the guest powers off; lkvm exits 0.
 finish() {
 	pid=$(eval echo "\$pid_$1")
-	wait_for 30 grep -q GUEST-VSOCK-H2G-SERVED "$WORK/$1.console" ||
+	wait_for 30 grep -q GUEST-VSOCK-IRQ "$WORK/$1.console" ||
 		fail "$1: the guest did not finish"
+	grep -q "GUEST-VSOCK-H2G-SERVED rc=0" "$WORK/$1.console" ||
+		fail "$1: the guest's echo server: $(grep GUEST-VSOCK-H2G "$WORK/$1.console")"
+	irq=$(sed -n 's/^GUEST-VSOCK-IRQ //p' "$WORK/$1.console" | tr -d '\r')
+	# Interrupts counted on the device's lines: vhost's calls got through.
+	echo "$irq" | awk -F'|' '{ for (i = 1; i <= NF; i++) { split($i, f, " ");
+		if (f[2] + 0 > 0) n++ } } END { exit n == 0 }' ||
+		fail "$1: no interrupt counted for the device: $irq"
+	case "$IRQCHIP:$TRANSPORT" in
+	gicv3-its:pci)	echo "$irq" | grep -q ITS-MSI || fail "$1: not MSIs through the ITS: $irq" ;;
+	*:pci)		;;
+	*)		echo "$irq" | grep -q MSI && fail "$1: an MSI on virtio-mmio: $irq" ;;
+	esac
+	ok "$1: interrupts: $irq"
 	wait_gone 30 "$pid" || fail "$1: lkvm still runs after the guest's poweroff"
 	wait "$pid"
 	rc=$?
@@ -103,8 +123,8 @@ finish() {
 	ok "$1: powered off, lkvm exit 0"
 }
 
-start_vm a 3 1234
 if [ "$FULL" = full ]; then
+	start_vm a 3 1234 lkvm.vsock_reset=1
 	start_vm b 4 1235
 	pid=$pid_a
 	wait_for 60 grep -q "GUEST-VSOCK cid" "$WORK/a.console" ||
@@ -124,6 +144,7 @@ if [ "$FULL" = full ]; then
 	finish a
 	finish b
 else
+	start_vm a 3 1234
 	talk a 3 1234
 	finish a
 fi
