@@ -13,6 +13,11 @@
 # refuses --vsock without the vhost_vsock module and for a user who may
 # not open its node, within 1 s and saying what to do.
 #
+# With "bench", the guest also times 1000 round trips of 64 bytes to the
+# host's echo server, under lkvm and then under kvmtool (KVMTOOL, else
+# the one next to VMM) with the same guest, CID, irqchip and transport:
+# both must pass; the figures are printed.
+#
 # The scenario's args name @DISKINITRD@ and @ROOTFS@ so that the
 # harness packs them; they arrive here as DISK_INITRD and ROOTFS.
 . "$(dirname "$0")/st-common.sh"
@@ -61,16 +66,18 @@ fi
 "$E" listen 5000 0 >"$WORK/host-listen.out" 2>&1 &
 pids="$pids $!"
 
-# start_vm <name> <cid> <guest port> [guest parameters]
+# start_vm <name> <cid> <guest port> [guest parameters]; VM_VMM may
+# name another VMM (kvmtool).
 start_vm() {
 	gunzip -c "$ROOTFS" >"$WORK/$1.img" 2>/dev/null || cp "$ROOTFS" "$WORK/$1.img"
-	"$VMM" run -k "$KERNEL" -i "$DISK_INITRD" -d "$WORK/$1.img" -c 1 -m 256 \
+	"${VM_VMM:-$VMM}" run -k "$KERNEL" -i "$DISK_INITRD" -d "$WORK/$1.img" -c 1 -m 256 \
 		--irqchip="$IRQCHIP" --virtio-transport="$TRANSPORT" --vsock "$2" \
-		-p "quiet panic=-1 lkvm.modules=vsock init=/vsock-guest.sh lkvm.vsock_port=$3 lkvm.vsock_host_port=5000 ${4:-}" \
+		-p "quiet panic=-1 root=/dev/vda rw lkvm.modules=vsock init=/vsock-guest.sh lkvm.vsock_port=$3 lkvm.vsock_host_port=5000 ${4:-}" \
 		</dev/null >"$WORK/$1.console" 2>"$WORK/$1.err" &
 	pids="$pids $!"
 	eval "pid_$1=$!"
 	echo "${4:-}" >"$WORK/$1.cmdline"
+	basename "${VM_VMM:-$VMM}" >"$WORK/$1.vmm"
 }
 
 # talk <name> <cid> <guest port>: guest->host and host->guest.
@@ -120,7 +127,7 @@ finish() {
 	wait "$pid"
 	rc=$?
 	[ "$rc" = 0 ] || fail "$1: lkvm exited $rc: $(cat "$WORK/$1.err")"
-	ok "$1: powered off, lkvm exit 0"
+	ok "$1: powered off, $(cat "$WORK/$1.vmm") exit 0"
 }
 
 if [ "$FULL" = full ]; then
@@ -143,6 +150,30 @@ if [ "$FULL" = full ]; then
 	talk b 4 1235
 	finish a
 	finish b
+elif [ "$FULL" = bench ]; then
+	# rr <name>: the guest's figure, "N round trips, U us each".
+	rr() {
+		wait_for 60 grep -q GUEST-VSOCK-RR "$WORK/$1.console" ||
+			fail "$1: no round-trip figure"
+		fig=$(sed -n 's/^GUEST-VSOCK-RR //p' "$WORK/$1.console" | tr -d '\r')
+		case "$fig" in
+		"1000 round trips, "*) ;;
+		*) fail "$1: round trips: $fig" ;;
+		esac
+	}
+	start_vm lk 3 1234 lkvm.vsock_rr=1000
+	talk lk 3 1234
+	rr lk
+	ok "lkvm: $fig"
+	finish lk
+	KVMTOOL=${KVMTOOL:-$(dirname "$VMM")/kvmtool}
+	[ -x "$KVMTOOL" ] || fail "kvmtool '$KVMTOOL' missing"
+	export HOME="$WORK/home"	# kvmtool's sockets
+	VM_VMM=$KVMTOOL start_vm kt 3 1234 lkvm.vsock_rr=1000
+	talk kt 3 1234
+	rr kt
+	ok "kvmtool: $fig"
+	finish kt
 else
 	start_vm a 3 1234
 	talk a 3 1234

@@ -9,9 +9,16 @@
  *                                   once it has shut its sending side
  *   vsock-echo connect CID PORT MSG sends MSG, prints the reply; exits
  *                                   0 only when it is MSG, byte for byte
+ *   vsock-echo rr CID PORT N        N round trips of 64 bytes on one
+ *                                   connection to an echo server; prints
+ *                                   the time each took on average
  *
- * Each run is bounded by a 20 s alarm, so that a lost packet fails a
- * step instead of hanging the scenario.
+ * The server echoes each piece as it arrives, so a round trip needs no
+ * shutdown; a peer that sends all, then shuts, then reads, gets the
+ * same bytes back.
+ *
+ * Each run is bounded by an alarm (20 s, rr 120 s), so that a lost
+ * packet fails a step instead of hanging the scenario.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +27,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/vm_sockets.h>
 
@@ -97,9 +105,12 @@ static int do_listen(unsigned int port, unsigned long count)
 			continue;
 		if (c < 0)
 			return die("accept");
-		n = read_all(c, buf);
-		if (n < 0 || write_all(c, buf, n) < 0)
-			return die("echo");
+		while ((n = read(c, buf, sizeof(buf))) != 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0 || write_all(c, buf, n) < 0)
+				return die("echo");
+		}
 		close(c);
 		served++;
 	}
@@ -134,6 +145,43 @@ static int do_connect(unsigned int cid, unsigned int port, const char *msg)
 	return 0;
 }
 
+static int do_rr(unsigned int cid, unsigned int port, unsigned long n)
+{
+	struct sockaddr_vm a = { .svm_family = AF_VSOCK, .svm_cid = cid,
+				 .svm_port = port };
+	char out[64], in[64];
+	struct timespec t0, t1;
+	unsigned long i;
+	size_t got;
+	ssize_t r;
+	int s;
+
+	alarm(120);
+	s = socket(AF_VSOCK, SOCK_STREAM, 0);
+	if (s < 0 || connect(s, (struct sockaddr *)&a, sizeof(a)) < 0)
+		return die("connect");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < n; i++) {
+		memset(out, (int)(i & 0xff), sizeof(out));
+		if (write_all(s, out, sizeof(out)) < 0)
+			return die("send");
+		for (got = 0; got < sizeof(in); got += r) {
+			r = read(s, in + got, sizeof(in) - got);
+			if (r <= 0)
+				return die("receive");
+		}
+		if (memcmp(in, out, sizeof(in))) {
+			fprintf(stderr, "vsock-echo: round trip %lu came back changed\n", i);
+			return 1;
+		}
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	printf("%lu round trips, %lu us each\n", n,
+	       (unsigned long)(((t1.tv_sec - t0.tv_sec) * 1000000000LL +
+				(t1.tv_nsec - t0.tv_nsec)) / 1000 / (n ? n : 1)));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 2 && !strcmp(argv[1], "cid"))
@@ -144,6 +192,9 @@ int main(int argc, char **argv)
 	if (argc == 5 && !strcmp(argv[1], "connect"))
 		return do_connect(strtoul(argv[2], NULL, 0),
 				  strtoul(argv[3], NULL, 0), argv[4]);
-	fprintf(stderr, "usage: vsock-echo cid | listen PORT [COUNT] | connect CID PORT MSG\n");
+	if (argc == 5 && !strcmp(argv[1], "rr"))
+		return do_rr(strtoul(argv[2], NULL, 0), strtoul(argv[3], NULL, 0),
+			     strtoul(argv[4], NULL, 0));
+	fprintf(stderr, "usage: vsock-echo cid | listen PORT [COUNT] | connect CID PORT MSG | rr CID PORT N\n");
 	return 2;
 }

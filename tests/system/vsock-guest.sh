@@ -7,6 +7,8 @@
 #   GUEST-VSOCK-LISTENING port=P       its echo server waits (host->guest)
 #   GUEST-VSOCK-G2H OK|FAIL <reply>    it sent a line to the host (CID 2,
 #                                      lkvm.vsock_host_port) and got it back
+#   GUEST-VSOCK-RR <figure>            (lkvm.vsock_rr=N) N round trips of
+#                                      64 bytes to the host's echo server
 #   GUEST-VSOCK-RESET OK|FAIL <why>    (lkvm.vsock_reset=1) the driver let
 #                                      go of the device (a reset) and took
 #                                      it again, and a second echo through
@@ -29,10 +31,12 @@ export PATH
 port=1234
 host_port=5000
 reset=0
+rr=0
 for w in $(cat /proc/cmdline); do
 	case "$w" in
 	lkvm.vsock_port=*)	port=${w#*=} ;;
 	lkvm.vsock_reset=*)	reset=${w#*=} ;;
+	lkvm.vsock_rr=*)	rr=${w#*=} ;;
 	lkvm.vsock_host_port=*)	host_port=${w#*=} ;;
 	esac
 done
@@ -53,6 +57,8 @@ while :; do
 	fi
 	sleep 0.5
 done
+
+[ "$rr" -gt 0 ] && echo "GUEST-VSOCK-RR $(vsock-echo rr 2 "$host_port" "$rr" 2>&1)"
 
 dev=
 for d in /sys/bus/virtio/devices/*; do
