@@ -62,6 +62,7 @@ struct vm_config {
 	const char *disks[CONFIG_MAX_DISKS];	/* -d FILE[,ro][,direct], as given */
 	unsigned int nr_disks;
 	bool rng;			/* --rng: virtio-rng */
+	uint64_t vsock_cid;		/* --vsock CID: virtio-vsock; 0: none */
 	enum console_kind console;
 	unsigned int ttys;		/* --tty N: bit N, UART N on a host pty */
 	enum virtio_transport_kind virtio_transport;

@@ -83,6 +83,38 @@ void options_set_legacy(struct vm_config *cfg)
 		cfg->virtio_transport = VIRTIO_PCI_LEGACY;
 }
 
+/*
+ * --vsock CID, kvmtool's: the guest's address for AF_VSOCK, decimal.
+ * vhost-vsock takes 3 to 2^32 - 2: 0 to 2 name the hypervisor, the
+ * local loopback and the host, 2^32 - 1 is VMADDR_CID_ANY; kvmtool
+ * hands anything on and fails in the kernel's ioctl instead.
+ */
+#define VSOCK_CID_MIN	3ULL
+#define VSOCK_CID_MAX	0xfffffffeULL
+
+int options_set_vsock(struct vm_config *cfg, const char *v, char *err, size_t err_len)
+{
+	unsigned long long cid;
+	char *end;
+
+	if (*v < '0' || *v > '9')
+		return fail("--vsock '%.32s' is not a number; give the guest's CID, 3 to %llu, e.g. --vsock 3",
+			    v, VSOCK_CID_MAX);
+	errno = 0;
+	cid = strtoull(v, &end, 10);
+	if (*end)
+		return fail("--vsock '%.32s' is not a number; give the guest's CID, 3 to %llu, e.g. --vsock 3",
+			    v, VSOCK_CID_MAX);
+	if (cid < VSOCK_CID_MIN)
+		return fail("--vsock %llu: CIDs 0, 1 and 2 are reserved (hypervisor, local, host); give 3 or more",
+			    cid);
+	if (errno == ERANGE || cid > VSOCK_CID_MAX)
+		return fail("--vsock %.32s: CIDs are 32 bits and 4294967295 means any; give 3 to %llu",
+			    v, VSOCK_CID_MAX);
+	cfg->vsock_cid = cid;
+	return 0;
+}
+
 int options_set_transport(struct vm_config *cfg, const char *v, char *err,
 			  size_t err_len)
 {

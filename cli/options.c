@@ -29,7 +29,7 @@ enum opt_id {
 	OPT_NO_PVTIME, OPT_AARCH32, OPT_NESTED, OPT_VCPU_AFFINITY, OPT_KASLR_SEED, OPT_TTY,
 	OPT_DEV, OPT_FORCE_PCI, OPT_VIRTIO_LEGACY, OPT_CNTFRQ, OPT_DEBUG_MMIO,
 	OPT_DEBUG_IOPORT, OPT_DEBUG_IODELAY, OPT_SINGLE_STEP, OPT_FIRMWARE,
-	OPT_FIRMWARE_ADDR, OPT_HUGETLBFS, OPT_PCI_TESTDEV, OPT_GROUP,
+	OPT_FIRMWARE_ADDR, OPT_HUGETLBFS, OPT_PCI_TESTDEV, OPT_VSOCK, OPT_GROUP,
 };
 
 struct opt_desc {
@@ -56,6 +56,7 @@ static const struct opt_desc run_opts[] = {
 	{ OPT_RNG, 0, "rng", NULL, "add a virtio-rng device (the guest's /dev/hwrng)" },
 	{ OPT_NODEFAULTS, 0, "nodefaults", NULL, "command line is exactly -p, no console=..." },
 	{ OPT_CONSOLE, 0, "console", "<type>", "serial (ttyS0, default) or virtio (hvc0)" },
+	{ OPT_VSOCK, 0, "vsock", "<cid>", "guest virtio socket CID (virtio-vsock over vhost-vsock), 3 to 4294967294" },
 	{ OPT_DEV, 0, "dev", "<device_file>", "the KVM device file (default /dev/kvm)" },
 	{ OPT_TTY, 0, "tty", "<n>", "UART n (ttySn, 1-3) on a new host pty; its path is printed" },
 	{ OPT_SANDBOX, 0, "sandbox", "<on|off>", "system call allow-list per thread (default on)" },
@@ -342,6 +343,7 @@ static int apply_opt(struct vm_config *cfg, const struct opt_desc *o,
 	case OPT_TTY:		return options_set_tty(cfg, v, err, err_len);
 	case OPT_DISK:		return options_set_disk(cfg, v, err, err_len);
 	case OPT_RNG:		cfg->rng = true; return 0;
+	case OPT_VSOCK:		return options_set_vsock(cfg, v, err, err_len);
 	case OPT_TRANSPORT:	return options_set_transport(cfg, v, err, err_len);
 	case OPT_HELP:
 		return 1;

@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 
 #include <linux/kvm.h>
+#include <linux/vhost.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
 
@@ -74,6 +75,19 @@ static const struct sandbox_rule sandbox_devices[] = {
 	 * config change) or the main loop (a console resize).
 	 */
 	ALLOW_IOCTL(KVM_SIGNAL_MSI),
+	/*
+	 * A vhost device (devices/virtio/vhost.h) hands its rings to the
+	 * host kernel when the driver sets DRIVER_OK (the I/O thread) and
+	 * takes them back on a reset (the vCPU that wrote the status) or
+	 * at teardown (the main thread). Opening the node, its owner, its
+	 * memory table, the CID and the eventfds are set-up's.
+	 */
+	ALLOW_IOCTL(VHOST_SET_FEATURES),
+	ALLOW_IOCTL(VHOST_SET_VRING_NUM),
+	ALLOW_IOCTL(VHOST_SET_VRING_BASE),
+	ALLOW_IOCTL(VHOST_SET_VRING_ADDR),
+	ALLOW_IOCTL(VHOST_GET_VRING_BASE),
+	ALLOW_IOCTL(VHOST_VSOCK_SET_RUNNING),
 };
 
 static const struct sandbox_rule sandbox_vcpu[] = {

@@ -248,10 +248,11 @@ static int vm_console(struct vm *vm)
 	return 0;
 }
 
-/* A bad -d fails here, before any KVM work, leaving nothing behind. */
-static int vm_check_disks(struct vm *vm)
+/* A bad -d or --vsock fails here, before any KVM work, leaving nothing behind. */
+static int vm_check_devices(struct vm *vm)
 {
-	return virtio_blk_check(&vm->cfg, vm->cfg.loglevel);
+	return virtio_blk_check(&vm->cfg, vm->cfg.loglevel) ?:
+	       virtio_vsock_check(&vm->cfg, vm->cfg.loglevel);
 }
 
 static void vm_load_undo(struct vm *vm)
@@ -282,7 +283,7 @@ static void vm_control_undo(struct vm *vm)
 static const struct vm_stage vm_stages[] = {
 	{ "defaults",			vm_defaults,		NULL },
 	{ "inspect kernel and initrd",	load_inspect,		vm_load_undo },
-	{ "check disk images",		vm_check_disks,		NULL },
+	{ "check devices",		vm_check_devices,	NULL },
 	{ "name not taken",		vm_check_name,		NULL },
 	{ "sandbox support",		sandbox_setup,		NULL },
 	{ "console output",		vm_console,		NULL },

@@ -408,6 +408,37 @@ static void test_vcpu_affinity(struct unit *u)
 	CHECK_EQ(u, PARSE(&c, "-k", "I", "--kaslr-seed", ""), -22);
 }
 
+/* --vsock CID: kvmtool's decimal CID; the reserved and 32-bit ends refused. */
+static void test_vsock(struct unit *u)
+{
+	struct vm_config c;
+
+	CHECK_EQ(u, PARSE(&c, "-k", "I"), 0);
+	CHECK_EQ(u, c.vsock_cid, 0);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--vsock", "3"), 0);
+	CHECK_EQ(u, c.vsock_cid, 3);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--vsock=4294967294"), 0);
+	CHECK_EQ(u, c.vsock_cid, 4294967294ULL);
+	for (int i = 0; i < 3; i++) {
+		char v[2] = { (char)('0' + i), 0 };
+
+		CHECK_EQ(u, PARSE(&c, "-k", "I", "--vsock", v), -22);
+		CHECK(u, strstr(err, "reserved") && strstr(err, "3 or more"));
+	}
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--vsock", "4294967295"), -22);
+	CHECK(u, strstr(err, "4294967294"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--vsock", "99999999999999999999999"), -22);
+	CHECK(u, strstr(err, "4294967294"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--vsock", "three"), -22);
+	CHECK(u, strstr(err, "not a number"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--vsock", "3x"), -22);
+	CHECK(u, strstr(err, "not a number"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--vsock", "-3"), -22);
+	CHECK(u, strstr(err, "not a number"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--vsock", ""), -22);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--vsock", " 3"), -22);
+}
+
 /* kvmtool's arm64 default, its deprecated spellings and their order. */
 static void test_transport(struct unit *u)
 {
@@ -443,6 +474,7 @@ int main(void)
 	test_hugetlbfs(&u);
 	test_vcpu_affinity(&u);
 	test_firmware(&u);
+	test_vsock(&u);
 	test_transport(&u);
 	return unit_done(&u, "test-options");
 }
