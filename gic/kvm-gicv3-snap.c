@@ -33,6 +33,7 @@
 #define GICD_ICFGR		0x0c00
 #define GICD_IGRPMODR		0x0d00
 #define GICD_IROUTER		0x6000
+#define GICR_PROPBASER		0x0070	/* then GICR_PENDBASER, 64 bits each */
 #define GICR_SGI		0x10000	/* the SGI frame, the redistributor's second */
 
 /* An ICC_*_EL1 register as KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS names it. */
@@ -169,6 +170,8 @@ int kvm_gicv3_save(struct irqchip *ic, struct snapshot *s)
 	gicv3_save_one(&g, KVM_DEV_ARM_VGIC_GRP_DIST_REGS, GICD_CTLR, false);
 	for (i = 0; i < ic->nr_cpus; i++) {
 		mp = gicv3_mpidr_attr(s->mpidr[i]);
+		/* LPIs' tables before GICR_CTLR, which may enable them. */
+		gicv3_save_regs(&g, KVM_DEV_ARM_VGIC_GRP_REDIST_REGS, mp | GICR_PROPBASER, 4);
 		gicv3_save_one(&g, KVM_DEV_ARM_VGIC_GRP_REDIST_REGS, mp | 0, false);
 		gicv3_save_block(&g, KVM_DEV_ARM_VGIC_GRP_REDIST_REGS, mp, GICR_SGI, 0, mp);
 	}
@@ -196,7 +199,8 @@ static bool gicv3_group_known(uint32_t group)
 	       group == KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO;
 }
 
-int kvm_gicv3_restore(struct irqchip *ic, struct snapshot *s)
+/* The list kvm_gicv3_save() wrote, written in its order. */
+int kvm_gicv3_restore_list(struct irqchip *ic, struct snapshot *s)
 {
 	uint32_t i, count = snapshot_get_u32(s);
 	int ret;
@@ -214,5 +218,12 @@ int kvm_gicv3_restore(struct irqchip *ic, struct snapshot *s)
 		if (ret)
 			return ret;
 	}
-	return snapshot_left(s) ? -EINVAL : 0;
+	return 0;
+}
+
+int kvm_gicv3_restore(struct irqchip *ic, struct snapshot *s)
+{
+	int ret = kvm_gicv3_restore_list(ic, s);
+
+	return ret ?: (snapshot_left(s) ? -EINVAL : 0);
 }

@@ -83,4 +83,6 @@ const struct irqchip_ops kvm_gicv3_its_ops = {
 	.irqfd		= kvm_vgic_irqfd,
 	.destroy	= kvm_vgic_destroy,
 	.msi		= &kvm_its_msi_ops,
+	.save		= kvm_gicv3_its_save,
+	.restore	= kvm_gicv3_its_restore,
 };

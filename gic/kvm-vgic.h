@@ -18,6 +18,7 @@ void kvm_vgic_destroy(struct irqchip *ic);
 struct snapshot;
 int kvm_gicv3_save(struct irqchip *ic, struct snapshot *s);
 int kvm_gicv3_restore(struct irqchip *ic, struct snapshot *s);
+int kvm_gicv3_restore_list(struct irqchip *ic, struct snapshot *s);
 int gic_fdt_begin(struct irqchip *ic, void *fdt, const char *compatible,
 		  const uint64_t *reg, int nr_reg_pairs);
 

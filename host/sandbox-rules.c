@@ -146,6 +146,8 @@ static const struct sandbox_rule sandbox_main[] = {
 	 */
 	ALLOW(recvmsg),
 	ALLOW_IOCTL(KVM_GET_DEVICE_ATTR),
+	/* With an ITS: its tables and the LPIs' pending bits flushed to RAM. */
+	ALLOW_IOCTL(KVM_SET_DEVICE_ATTR),
 	ALLOW(pwrite64),
 	ALLOW(ftruncate),
 };
