@@ -70,8 +70,12 @@ static int snap_file_load(struct snapshot_file *f, const char *path,
 	int ret;
 
 	f->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (f->fd < 0 || fstat(f->fd, &st))
-		return snprintf(err, err_len, "%s", strerror(errno)), -errno;
+	if (f->fd < 0 || fstat(f->fd, &st)) {
+		ret = -errno;
+		snprintf(err, err_len, "%s; check the path given to --restore",
+			 strerror(-ret));
+		return ret;
+	}
 	f->size = st.st_size;
 	if (f->size < SNAPSHOT_HDR_SIZE)
 		return snprintf(err, err_len, "it is not an lkvm snapshot: shorter than its %d-byte header",
