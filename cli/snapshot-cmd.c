@@ -104,6 +104,11 @@ static int snap_request(const struct snap_args *a, int fd)
 	char reply[320];
 	int sock = control_dial(a->name), ret;
 
+	if (sock == -ENOENT || sock == -ECONNREFUSED) {
+		fprintf(stderr, "lkvm: error: no VM named '%s' is running; see 'lkvm list'\n",
+			a->name);
+		return EXIT_FAIL;
+	}
 	if (sock < 0) {
 		fprintf(stderr, "lkvm: error: cannot reach VM '%s': %s; see 'lkvm list'\n",
 			a->name, strerror(-sock));

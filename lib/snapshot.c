@@ -221,7 +221,7 @@ int snapshot_parse_header(const uint8_t *buf, size_t len,
 	uint32_t v;
 
 	if (len < SNAPSHOT_HDR_SIZE)
-		return FAIL("it is not an lkvm snapshot: shorter than its %d-byte header", SNAPSHOT_HDR_SIZE);
+		return FAIL("it is not an lkvm snapshot: shorter than its %d-byte header; give a file 'lkvm snapshot' wrote", SNAPSHOT_HDR_SIZE);
 	if (memcmp(buf + H_MAGIC, SNAPSHOT_MAGIC, 8))
 		return FAIL("it is not an lkvm snapshot (no LKVMSNAP magic); give a file 'lkvm snapshot' wrote");
 	v = get_le32(buf + H_FORMAT);

@@ -78,7 +78,7 @@ static int snap_file_load(struct snapshot_file *f, const char *path,
 	}
 	f->size = st.st_size;
 	if (f->size < SNAPSHOT_HDR_SIZE)
-		return snprintf(err, err_len, "it is not an lkvm snapshot: shorter than its %d-byte header",
+		return snprintf(err, err_len, "it is not an lkvm snapshot: shorter than its %d-byte header; give a file 'lkvm snapshot' wrote",
 				SNAPSHOT_HDR_SIZE), -EINVAL;
 	ret = snap_pread(f->fd, hdr, sizeof(hdr), 0);
 	if (ret)
