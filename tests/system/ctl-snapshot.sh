@@ -4,6 +4,7 @@
 # snapcount.c): it counts its timer's interrupts and prints a line per
 # second of its own time, checking that its counter never goes back and
 # that interrupts keep coming.
+#  - snapshotted without --stop, it runs on, and that file restores;
 #  - snapshotted mid-run with --stop, then restored: it goes on from the
 #    next second and ends with TEST-RESULT PASS; restore time against a
 #    cold boot;
@@ -50,7 +51,13 @@ t0=$(now_cs)
 pid=$!
 wait_for 60 has_output "$WORK/a.out" || fail "the guest printed nothing: $(cat "$WORK/a.err")"
 cold=$(($(now_cs) - t0))
-wait_for 60 printed "$WORK/a.out" "$AT" || fail "no second $AT: $(tail -n 3 "$WORK/a.out")"
+# A snapshot without --stop: the guest runs on, and its file restores too (below).
+wait_for 60 printed "$WORK/a.out" 1 || fail "no second 1: $(tail -n 3 "$WORK/a.out")"
+"$VMM" snapshot -n snap-a "$WORK/early.bin" >"$WORK/early.msg" 2>&1 ||
+	fail "lkvm snapshot (resume): $(cat "$WORK/early.msg")"
+grep -q "snapshot written; running" "$WORK/early.msg" || fail "snapshot (resume): $(cat "$WORK/early.msg")"
+wait_for 60 printed "$WORK/a.out" "$AT" || fail "no second $AT after a snapshot that resumes: $(tail -n 3 "$WORK/a.out")"
+ok "a snapshot without --stop: the guest ran on to second $AT"
 "$VMM" snapshot -n snap-a "$SNAP" --stop >"$WORK/snap.msg" 2>&1 ||
 	fail "lkvm snapshot: $(cat "$WORK/snap.msg")"
 wait_gone 30 "$pid" || fail "the VM did not stop after snapshot --stop"
@@ -96,6 +103,12 @@ rc=$?
 pid=
 passed "$WORK/rng.out" && [ "$rc" = 0 ] || fail "the virtio-rng VM ended with $rc after the refusal"
 ok "virtio-rng refused, the VM ran on to PASS: $(cat "$WORK/rng.msg")"
+
+# The snapshot that resumed restores as well, from where it was taken.
+"$VMM" run --restore "$WORK/early.bin" --name snap-e </dev/null >"$WORK/e.out" 2>"$WORK/e.err" ||
+	fail "restore of the resumed snapshot: $(tail -n 3 "$WORK/e.err")"
+passed "$WORK/e.out" || fail "restore of the resumed snapshot: $(grep -E 'CHECK|TEST-RESULT' "$WORK/e.out" | head -n 5)"
+ok "the snapshot taken without --stop restored from second $(second_of "$WORK/e.out" head) to PASS"
 
 # (c) files that must be refused, before any guest runs.
 size=$(wc -c <"$SNAP")
