@@ -79,6 +79,10 @@ struct vm_config {
 	bool no_kernel_gic;		/* LKVM_NO_KERNEL_GIC: auto skips the kernel GICs */
 	unsigned int wfi_kick_ms;	/* LKVM_WFI_KICK_MS: userspace GIC idle kick period */
 	const char *hide_caps;		/* LKVM_HIDE_CAPS: KVM capabilities to act as if missing */
+	/* lkvm snapshot saves the run's arguments; --restore starts from a file. */
+	int argc;
+	char *const *argv;
+	const char *restore_path;	/* --restore FILE: docs/snapshot.md */
 	bool no_batch;			/* LKVM_NO_MMIO_BATCH: every MMIO write exits */
 	bool no_reg_page;		/* LKVM_NO_REG_PAGE: every register read exits */
 	bool no_ioeventfd;		/* LKVM_NO_IOEVENTFD: virtio notifications exit */

@@ -29,7 +29,7 @@ enum opt_id {
 	OPT_NO_PVTIME, OPT_AARCH32, OPT_NESTED, OPT_VCPU_AFFINITY, OPT_KASLR_SEED, OPT_TTY,
 	OPT_DEV, OPT_FORCE_PCI, OPT_VIRTIO_LEGACY, OPT_CNTFRQ, OPT_DEBUG_MMIO,
 	OPT_DEBUG_IOPORT, OPT_DEBUG_IODELAY, OPT_SINGLE_STEP, OPT_FIRMWARE,
-	OPT_FIRMWARE_ADDR, OPT_HUGETLBFS, OPT_PCI_TESTDEV, OPT_VSOCK, OPT_GROUP,
+	OPT_FIRMWARE_ADDR, OPT_HUGETLBFS, OPT_PCI_TESTDEV, OPT_VSOCK, OPT_RESTORE, OPT_GROUP,
 };
 
 struct opt_desc {
@@ -66,6 +66,7 @@ static const struct opt_desc run_opts[] = {
 	{ OPT_LOGLEVEL, 0, "loglevel", "<level>", "error, warning, info or debug" },
 	{ OPT_TEST_DEVICE, 0, "test-device", NULL, "add lkvm's test device (exit status, SPI lines)" },
 	{ OPT_PCI_TESTDEV, 0, "pci-testdev", NULL, "add a PCI test device as QEMU's pci-testdev (kvm-unit-tests' pci-test)" },
+	{ OPT_RESTORE, 0, "restore", "<file>", "start from a snapshot that 'lkvm snapshot' wrote, with its options" },
 	OPT_HEADING("Kernel options:"),
 	{ OPT_KERNEL, 'k', "kernel", "<file>", "kernel Image (or raw binary) to boot" },
 	{ OPT_INITRD, 'i', "initrd", "<file>", "initial RAM disk" },
@@ -322,6 +323,7 @@ static int apply_opt(struct vm_config *cfg, const struct opt_desc *o,
 	case OPT_NODEFAULTS:	cfg->nodefaults = true; return 0;
 	case OPT_TEST_DEVICE:	cfg->test_device = true; return 0;
 	case OPT_PCI_TESTDEV:	cfg->pci_testdev = true; return 0;
+	case OPT_RESTORE:	cfg->restore_path = v; return 0;
 	case OPT_VERBOSE:	cfg->loglevel = MAX(cfg->loglevel, LOG_INFO); return 0;
 	case OPT_DEBUG:		cfg->loglevel = LOG_DEBUG; return 0;
 	case OPT_CPUS:		return set_cpus(cfg, v, err, err_len);
@@ -466,6 +468,8 @@ int options_parse_run(int argc, char *const argv[], struct vm_config *cfg,
 	cfg->loglevel = LOG_WARNING;
 	/* kvmtool's arm64 machine: virtio over PCI, MSI-X where the GIC can. */
 	cfg->virtio_transport = VIRTIO_PCI;
+	cfg->argc = argc;
+	cfg->argv = argv;
 	err[0] = '\0';
 	for (i = 1; i < argc; i++) {
 		const struct opt_desc *o;
@@ -490,11 +494,87 @@ int options_parse_run(int argc, char *const argv[], struct vm_config *cfg,
 	}
 	if (cfg->firmware_path && !*cfg->firmware_path)
 		return fail("the firmware file name is empty; use lkvm run -f <file>");
+	if (cfg->restore_path)
+		return cfg->kernel_path || cfg->firmware_path || cfg->initrd_path ?
+			fail("--restore takes the guest from the snapshot, kernel and all; leave out -k, -i, -f and the kernel argument") : 0;
 	if (!cfg->kernel_path && !cfg->firmware_path)
 		return fail("no kernel given; use lkvm run -k <Image>");
 	if (cfg->kernel_path && !*cfg->kernel_path)
 		return fail("the kernel file name is empty; use lkvm run -k <Image>");
 	return check_conflicts(cfg, err, err_len);
+}
+
+/* What may differ between a snapshot's run and its restore. */
+static bool restore_may_differ(enum opt_id id)
+{
+	return id == OPT_NAME || id == OPT_CONSOLE || id == OPT_TTY ||
+	       id == OPT_SANDBOX || id == OPT_LOGLEVEL || id == OPT_VERBOSE ||
+	       id == OPT_DEBUG || id == OPT_RESTORE;
+}
+
+/* Whether the snapshot's run had option id with value v. */
+static bool restore_saved_has(int sargc, char *const sargv[], enum opt_id id,
+			      const char *v)
+{
+	char err[OPTIONS_ERR_MAX];
+	size_t err_len = sizeof(err);
+	int i;
+
+	for (i = 1; i < sargc; i++) {
+		const struct opt_desc *o;
+		const char *sv;
+
+		if (sargv[i][0] != '-' || !sargv[i][1] || !strcmp(sargv[i], "--"))
+			continue;
+		if (parse_one(sargc, sargv, &i, &o, &sv, err, err_len))
+			return false;
+		if (o->id == id && (!v || (sv && !strcmp(sv, v))))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * lkvm run --restore: cfg becomes the snapshot's run (sargv, as it was
+ * given), with the options of this one (argv) that may differ applied
+ * on top. Any other option must repeat the snapshot's: the state in
+ * the file depends on it.
+ */
+int options_restore_merge(struct vm_config *cfg, int argc, char *const argv[],
+			  int sargc, char *const sargv[], char *err, size_t err_len)
+{
+	const char *path = cfg->restore_path;
+	int i, ret;
+
+	ret = options_parse_run(sargc, sargv, cfg, err, err_len);
+	if (ret)
+		return ret > 0 ? -EINVAL : ret;
+	cfg->restore_path = path;
+	for (i = 1; i < argc; i++) {
+		const struct opt_desc *o;
+		const char *v;
+		char name[40];
+
+		if (argv[i][0] != '-' || !argv[i][1] || !strcmp(argv[i], "--"))
+			return fail("--restore takes the guest from the snapshot; leave out '%s'", argv[i]);
+		ret = parse_one(argc, argv, &i, &o, &v, err, err_len);
+		if (ret)
+			return ret;
+		if (o->id == OPT_RESTORE)
+			continue;
+		if (restore_may_differ(o->id)) {
+			ret = apply_opt(cfg, o, v, err, err_len);
+			if (ret)
+				return ret;
+			continue;
+		}
+		if (restore_saved_has(sargc, sargv, o->id, v))
+			continue;
+		describe(o, name, sizeof(name));
+		return fail("%s%s%s differs from the snapshot's run, whose state depends on it; only --name, --console, --tty, --sandbox and the log level may change at a restore: leave it out",
+			    name, v ? " " : "", v ? v : "");
+	}
+	return 0;
 }
 
 /*

@@ -95,7 +95,8 @@ static const struct sandbox_rule sandbox_vcpu[] = {
 	ALLOW(rt_sigtimedwait),		/* takes a kick left pending */
 	ALLOW_IOCTL(KVM_GET_ONE_REG),
 	ALLOW_IOCTL(KVM_SET_ONE_REG),
-	ALLOW_IOCTL(KVM_GET_MP_STATE),	/* a register dump says "halted" */
+	ALLOW_IOCTL(KVM_GET_MP_STATE),	/* a register dump says "halted"; a snapshot */
+	ALLOW_IOCTL(KVM_GET_REG_LIST),	/* a snapshot: every register there is */
 	/*
 	 * A guest's config write that moves a virtio-pci device's BAR (or
 	 * turns its decoding on or off) moves the device's notify
@@ -151,6 +152,18 @@ static const struct sandbox_rule sandbox_main[] = {
 	ALLOW_IOCTL(TCFLSH),
 	/* Teardown: a virtio device takes its ioeventfds off the VM. */
 	ALLOW_IOCTL(KVM_IOEVENTFD),
+	/*
+	 * lkvm snapshot (docs/snapshot.md): the file's descriptor comes
+	 * with the request (recvmsg, SCM_RIGHTS), never a path to open;
+	 * the GIC's state is read through its device's attributes; the
+	 * state and RAM are written at offsets, RAM's zero pages as holes.
+	 */
+	ALLOW(recvmsg),
+	ALLOW_IOCTL(KVM_GET_DEVICE_ATTR),
+	/* With an ITS: its tables and the LPIs' pending bits flushed to RAM. */
+	ALLOW_IOCTL(KVM_SET_DEVICE_ATTR),
+	ALLOW(pwrite64),
+	ALLOW(ftruncate),
 };
 
 /* The writer waits for a full terminal to take more. */

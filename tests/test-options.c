@@ -458,10 +458,47 @@ static void test_transport(struct unit *u)
 	CHECK_EQ(u, c.virtio_transport, VIRTIO_PCI_LEGACY);
 }
 
+/* --restore: the snapshot's run's options, with only a few allowed to change. */
+static void test_restore(struct unit *u)
+{
+	char *saved[] = { "run", "-k", "I", "-c", "2", "-m", "256", "--name", "a", NULL };
+	struct vm_config c;
+
+	CHECK_EQ(u, PARSE(&c, "--restore", "F"), 0);
+	CHECK(u, c.restore_path && !strcmp(c.restore_path, "F") && !c.kernel_path);
+	CHECK_EQ(u, PARSE(&c, "--restore", "F", "-k", "I"), -22);
+	CHECK(u, strstr(err, "leave out -k"));
+	/* Allowed: the name, the log level; the same -c as saved. */
+	CHECK_EQ(u, options_restore_merge(&c, ARGC("--restore", "F", "--name", "b", "-v", "-c", "2"),
+					  ARGV("--restore", "F", "--name", "b", "-v", "-c", "2"),
+					  9, saved, err, sizeof(err)), 0);
+	CHECK(u, c.nr_cpus == 2 && c.ram_size == 256ULL << 20 && !strcmp(c.name, "b"));
+	CHECK(u, !strcmp(c.kernel_path, "I") && !strcmp(c.restore_path, "F"));
+	CHECK(u, c.argv == saved && c.argc == 9);
+	/* Refused: another -c, -m, a disk; a kernel argument. */
+	PARSE(&c, "--restore", "F");
+	CHECK_EQ(u, options_restore_merge(&c, ARGC("--restore", "F", "-c", "4"),
+					  ARGV("--restore", "F", "-c", "4"), 9, saved, err, sizeof(err)), -22);
+	CHECK(u, strstr(err, "-c/--cpus 4 differs from the snapshot's run"));
+	CHECK_EQ(u, options_restore_merge(&c, ARGC("--restore", "F", "-m", "128"),
+					  ARGV("--restore", "F", "-m", "128"), 9, saved, err, sizeof(err)), -22);
+	CHECK(u, strstr(err, "-m/--mem 128 differs"));
+	CHECK_EQ(u, options_restore_merge(&c, ARGC("--restore", "F", "--rng"),
+					  ARGV("--restore", "F", "--rng"), 9, saved, err, sizeof(err)), -22);
+	CHECK(u, strstr(err, "--rng differs"));
+	CHECK_EQ(u, options_restore_merge(&c, ARGC("--restore", "F", "Image"),
+					  ARGV("--restore", "F", "Image"), 9, saved, err, sizeof(err)), -22);
+	/* A saved run that no longer parses is an error, not a crash. */
+	saved[4] = "0";
+	CHECK_EQ(u, options_restore_merge(&c, ARGC("--restore", "F"), ARGV("--restore", "F"),
+					  9, saved, err, sizeof(err)), -22);
+}
+
 int main(void)
 {
 	struct unit u = { 0 };
 
+	test_restore(&u);
 	test_kvmtool_names(&u);
 	test_errors(&u);
 	test_conflicts(&u);

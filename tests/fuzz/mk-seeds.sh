@@ -678,4 +678,19 @@ mx_frame() { u8 4; u8 "$1"; }
 	mx_bar 0x13f0 4 1 7; mx_bar 0x13f2 2 0 0; mx_bar 0x1400 4 0 0
 } | seed fuzz-msix reroute-fail
 
+# ---- fuzz-snapshot: u32 extra file size (odd first byte: the CRC is
+# made right), then a header and state as lkvm snapshot writes them ----
+zeros() { head -c "$1" /dev/zero; }
+sec() { le32 "$1"; le32 "$2"; le64 "$3"; }	# type id length
+{
+	le32 0x2001
+	printf LKVMSNAP; le32 1; le32 256; printf 'seed'; zeros 28
+	le32 2; le32 1; le64 0x80000000; le64 4096; le32 32; le32 0; le32 0; le32 0
+	le64 112; le64 4096; le32 0; zeros 148
+	sec 1 0 5; printf -- '-c\0001\000'; zeros 3
+	sec 2 0 5; printf 'UART\000'; zeros 3
+	sec 5 0 16; zeros 7; u8 8; u8 0; le32 3; printf abc
+	sec 6 0 16; le64 4096; le64 4096
+} | seed fuzz-snapshot one-cpu
+
 echo "seeds written to $dir/"
