@@ -56,7 +56,12 @@ static int snap_check(struct vm *vm, char *msg, size_t len)
 		snprintf(msg, len, "snapshots of a VM with MTE are not yet supported (its memory tags would be lost); run it with --disable-mte");
 		return -EOPNOTSUPP;
 	}
-	for (i = 0; i < vm->board.list.nr; i++) {
+	/*
+	 * Last first: a PCI function comes after the host bridge its board
+	 * entry made, and the function (virtio-rng, say) is what the user
+	 * added and can leave out; the bridge alone never stands.
+	 */
+	for (i = vm->board.list.nr; i-- > 0;) {
 		struct device *dev = vm->board.list.devs[i];
 
 		if (!dev->ops->save) {
@@ -94,7 +99,12 @@ static int snap_devices(struct vm *vm, struct snapshot *s, char *msg, size_t len
 	unsigned int i;
 	int ret;
 
-	for (i = 0; i < vm->board.list.nr; i++) {
+	/*
+	 * Last first: a PCI function comes after the host bridge its board
+	 * entry made, and the function (virtio-rng, say) is what the user
+	 * added and can leave out; the bridge alone never stands.
+	 */
+	for (i = vm->board.list.nr; i-- > 0;) {
 		struct device *dev = vm->board.list.devs[i];
 		size_t at = snapshot_section_begin(s, SNAPSHOT_DEVICE, i);
 
