@@ -254,6 +254,12 @@ static int vm_check_disks(struct vm *vm)
 	return virtio_blk_check(&vm->cfg, vm->cfg.loglevel);
 }
 
+/* A bad --9p directory fails here too. */
+static int vm_check_shares(struct vm *vm)
+{
+	return virtio_9p_check(&vm->cfg, vm->cfg.loglevel);
+}
+
 static void vm_load_undo(struct vm *vm)
 {
 	if (vm->kernel_fd >= 0)
@@ -283,6 +289,7 @@ static const struct vm_stage vm_stages[] = {
 	{ "defaults",			vm_defaults,		NULL },
 	{ "inspect kernel and initrd",	load_inspect,		vm_load_undo },
 	{ "check disk images",		vm_check_disks,		NULL },
+	{ "check 9p shares",		vm_check_shares,	NULL },
 	{ "name not taken",		vm_check_name,		NULL },
 	{ "sandbox support",		sandbox_setup,		NULL },
 	{ "console output",		vm_console,		NULL },

@@ -105,6 +105,7 @@ struct virtio_dev {
 	unsigned int nr_queues;		/* <= VIRTIO_MAX_QUEUES */
 	bool legacy;			/* virtio 0.9 (mmio version 1, pci-legacy) */
 	unsigned int index;		/* numbers its I/O thread (thread_enter) */
+	const char *role;		/* its sandbox role; NULL: "virtio" */
 
 	/* Set by the transport when it is created. */
 	const struct guest_mem *mem;

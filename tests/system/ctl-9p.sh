@@ -1,0 +1,58 @@
+#!/bin/sh
+# --9p DIR,TAG as a guest's root (the disk initramfs mounts the tag and
+# switch_roots into it), a second share read-only: the guest
+# (ctl-9p-guest.sh) creates, writes, reads, renames, links, unlinks,
+# maps and lists files, and tries every way out of the share; then the
+# host checks that the share holds what the guest made and that
+# nothing outside it, nor the read-only share, changed.
+# ctl-9p.sh <irqchip> <transport>: e.g. gicv3 mmio, user pci.
+. "$(dirname "$0")/st-common.sh"
+IC=${1:-gicv3}
+TR=${2:-mmio}
+DINITRD=/lkvm-test/disk/disk-initramfs.cpio.gz
+R=$WORK/root
+O=$WORK/outside
+RO=$WORK/ro
+
+[ -r "$DINITRD" ] || fail "no disk initramfs at $DINITRD (the scenario must name @DISKINITRD@)"
+rm -rf "$R" "$O" "$RO"
+mkdir -p "$R/bin" "$R/many" "$O" "$RO"
+cp /bin/busybox "$R/bin/busybox" || fail "cannot copy the host's busybox"
+cp "$here/ctl-9p-guest.sh" "$R/init" && chmod 755 "$R/init"
+echo secret >"$O/secret"
+echo victim >"$R/victim"
+echo keep >"$RO/ro-file"
+ln -s / "$R/to-host-root"
+ln -s "$O" "$R/to-outside"
+i=0
+while [ $i -lt 2100 ]; do : >"$R/many/f$i"; i=$((i + 1)); done
+outside_before=$(ls -laR "$O" "$RO" | md5sum)
+ok "share prepared: busybox, /init, 2100 files"
+
+t0=$(now_cs)
+timeout -s KILL 200 "$VMM" run -c 1 -m 256 --irqchip="$IC" --virtio-transport="$TR" \
+	-k "$KERNEL" -i "$DINITRD" --9p "$R,rootfs" --9p "$RO,rotag,ro" \
+	-p "console=ttyS0 root=rootfs rootfstype=9p rw quiet panic=-1" \
+	</dev/null >"$WORK/console" 2>"$WORK/stderr"
+rc=$?
+cs=$(($(now_cs) - t0))
+grep -q '^P9-DONE' "$WORK/console" ||
+	fail "the guest did not finish (exit $rc): $(tail -n 5 "$WORK/console" "$WORK/stderr" | tr '\n' ' ')"
+[ "$rc" = 0 ] || fail "lkvm exit $rc: $(tail -n 3 "$WORK/stderr")"
+grep '^P9-FAIL' "$WORK/console" && fail "guest checks failed: $(grep '^P9-FAIL' "$WORK/console" | tr '\n' ' ')"
+ok "guest: $(grep -c '^P9-OK' "$WORK/console") checks passed, $IC, $TR, $(secs $cs) s"
+
+# The host's side of it.
+[ "$(ls -laR "$O" "$RO" | md5sum)" = "$outside_before" ] || fail "outside the share or the ro share changed: $(ls -laR "$O" "$RO")"
+ok "nothing outside the share, nor in the ro share, changed"
+[ ! -e "$R/null" ] && [ ! -e "$R/stolen" ] || fail "a device node or an outside link was made"
+[ -z "$(find "$R" -type b -o -type c)" ] || fail "device nodes in the share: $(find "$R" -type b -o -type c)"
+ok "no device node, no link to an outside file"
+[ "$(cat "$R/victim")" = victim ] || fail "victim changed"
+[ "$(stat -c %s "$R/big")" = 5369757696 ] || fail "big is $(stat -c %s "$R/big") bytes"
+[ "$(du -k "$R/big" | cut -f1)" -lt 4096 ] || fail "big is not sparse: $(du -k "$R/big")"
+ok "the guest's sparse file: 5 GiB + 1 MiB, $(du -k "$R/big" | cut -f1) KiB used"
+[ "$(readlink "$R/esc")" = / ] || fail "the guest's symlink is $(readlink "$R/esc")"
+[ "$(stat -c %u "$R/m")" = "$(id -u)" ] || fail "a guest file belongs to $(stat -c %u "$R/m")"
+ok "guest files belong to lkvm's user; the guest's symlinks are only text"
+exit 0
