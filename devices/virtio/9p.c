@@ -84,14 +84,6 @@ static void p9dev_config_read(struct virtio_dev *vd, uint32_t off, void *buf,
 	memcpy(buf, p->config + off, len);
 }
 
-/* A driver reset ends the 9P session: the next one starts with Tversion. */
-static void p9dev_reset(struct virtio_dev *vd)
-{
-	struct virtio_9p *p = vd->priv;
-
-	p9_fs_reset(&p->srv.fs);
-}
-
 static void p9dev_destroy(struct virtio_dev *vd)
 {
 	struct virtio_9p *p = vd->priv;
@@ -100,10 +92,14 @@ static void p9dev_destroy(struct virtio_dev *vd)
 	free(p);
 }
 
+/*
+ * No reset op: a driver reset may come on a vCPU thread, whose sandbox
+ * closes nothing; the fids of the old session go at the new session's
+ * Tversion, on the I/O thread, or when the device is destroyed.
+ */
 static const struct virtio_dev_ops p9dev_ops = {
 	.config_read = p9dev_config_read,
 	.queue_notify = p9dev_queue_notify,
-	.reset = p9dev_reset,
 	.destroy = p9dev_destroy,
 };
 
