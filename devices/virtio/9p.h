@@ -14,7 +14,6 @@
  * device's I/O thread, in the "9p" sandbox role. The config space is
  * the mount tag: le16 tag_len, then its bytes, no NUL.
  */
-#define VIRTIO_ID_9P			9
 #define VIRTIO_9P_F_MOUNT_TAG		0
 #define VIRTIO_9P_TAG_MAX		32	/* kvmtool's limit too */
 
