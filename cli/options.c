@@ -54,7 +54,7 @@ static const struct opt_desc run_opts[] = {
 	{ OPT_MEM, 'm', "mem", "<size[@addr]>", "guest RAM size and optional base address (RAM at 2G by default), MiB or with B/K/M/G/T/P" },
 	{ OPT_DISK, 'd', "disk", "<file>[,ro][,direct]", "raw disk image (virtio-blk); several give vda, vdb, ..." },
 	{ OPT_RNG, 0, "rng", NULL, "add a virtio-rng device (the guest's /dev/hwrng)" },
-	{ OPT_9P, 0, "9p", "<dir_to_share>,<tag_name>[,ro]", "share a host directory with the guest (virtio-9p; tag default kvm_9p)" },
+	{ OPT_9P, 0, "9p", "<dir_to_share>,<tag_name>", "share a host directory (virtio-9p; tag default kvm_9p; add ,ro for read-only)" },
 	{ OPT_NODEFAULTS, 0, "nodefaults", NULL, "command line is exactly -p, no console=..." },
 	{ OPT_CONSOLE, 0, "console", "<type>", "serial (ttyS0, default) or virtio (hvc0)" },
 	{ OPT_DEV, 0, "dev", "<device_file>", "the KVM device file (default /dev/kvm)" },
