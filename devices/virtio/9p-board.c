@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "devices/virtio/9p.h"
@@ -60,6 +61,24 @@ int virtio_9p_check(const struct vm_config *cfg, int th)
 	return 0;
 }
 
+/*
+ * Each fid a guest holds is up to three descriptors (devices/9p/p9-fs.h),
+ * and a cache=loose mount holds a fid per file it has seen: the soft
+ * descriptor limit goes up to the hard one, so that the fid cap, not
+ * 1024 descriptors, is what a guest meets first where the host allows.
+ */
+static void p9_board_raise_nofile(int th)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur >= rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		pr_warn(th, "--9p: cannot raise the descriptor limit: %s; a guest may run out of files sooner",
+			strerror(errno));
+}
+
 int virtio_9p_add(const struct device_ctx *ctx, const struct vm_config *cfg,
 		  struct device_list *list)
 {
@@ -69,6 +88,8 @@ int virtio_9p_add(const struct device_ctx *ctx, const struct vm_config *cfg,
 	unsigned int i;
 	int ret;
 
+	if (cfg->nr_shares)
+		p9_board_raise_nofile(ctx->loglevel);
 	for (i = 0; i < cfg->nr_shares; i++) {
 		ret = p9_board_names(&cfg->shares[i], dir, tag, ctx->loglevel);
 		if (ret)

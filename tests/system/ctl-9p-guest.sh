@@ -29,7 +29,13 @@ check "sparse past 4 GiB" sh -c 'dd if=/dev/zero of=/big bs=1M seek=5120 count=1
 	[ "$(stat -c %s /big)" = 5369757696 ] &&
 	[ "$(dd if=/big bs=1M skip=5120 count=1 2>/dev/null | wc -c)" = 1048576 ]'
 check "rmdir" sh -c 'rm /dl /d/f && rmdir /d && [ ! -e /d ]'
-check "find over many files" sh -c '[ "$(find /many -type f | wc -l)" = 2100 ]'
+# A find stats every file (a walk, a getattr, a clunk each); with lkvm's
+# own GIC every interrupt is an exit, so there the listing only counts.
+if grep -q p9.many=ls /proc/cmdline; then
+	check "list many files" sh -c '[ "$(ls /many | wc -l)" = 2100 ]'
+else
+	check "find over many files" sh -c '[ "$(find /many -type f | wc -l)" = 2100 ]'
+fi
 check "statfs" stat -f /
 
 # The ways out: each fails in the guest, the host script checks its side.

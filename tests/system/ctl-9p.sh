@@ -9,6 +9,8 @@
 . "$(dirname "$0")/st-common.sh"
 IC=${1:-gicv3}
 TR=${2:-mmio}
+MANY=find
+[ "$IC" = user ] && MANY=ls
 DINITRD=/lkvm-test/disk/disk-initramfs.cpio.gz
 R=$WORK/root
 O=$WORK/outside
@@ -30,9 +32,9 @@ outside_before=$(ls -laR "$O" "$RO" | md5sum)
 ok "share prepared: busybox, /init, 2100 files"
 
 t0=$(now_cs)
-timeout -s KILL 200 "$VMM" run -c 1 -m 256 --irqchip="$IC" --virtio-transport="$TR" \
+timeout -s KILL 250 "$VMM" run -c 1 -m 256 --irqchip="$IC" --virtio-transport="$TR" \
 	-k "$KERNEL" -i "$DINITRD" --9p "$R,rootfs" --9p "$RO,rotag,ro" \
-	-p "console=ttyS0 root=rootfs rootfstype=9p rw quiet panic=-1" \
+	-p "console=ttyS0 root=rootfs rootfstype=9p rw quiet panic=-1 p9.many=$MANY" \
 	</dev/null >"$WORK/console" 2>"$WORK/stderr"
 rc=$?
 cs=$(($(now_cs) - t0))
