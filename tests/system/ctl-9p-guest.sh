@@ -60,6 +60,11 @@ umount /mnt
 # A tag mounts once at a time: the ro share again, with cache=mmap.
 check "cache=mmap mount" sh -c 'mount -t 9p -o trans=virtio,version=9p2000.L,cache=mmap rotag /mnt &&
 	[ "$(cat /mnt/ro-file)" = keep ] && umount /mnt'
+# A shared writable mapping of a file on a third share (cache=mmap, as
+# Linux allows shared writable maps only with a page cache); the host
+# checks the file afterwards.
+check "shared mmap write" sh -c 'mkdir -p /mm && mount -t 9p -o trans=virtio,version=9p2000.L,cache=mmap mmtag /mm &&
+	/bin/st-helper mmap-write /mm/mapped GUESTMAP && umount /mm'
 sync
 echo P9-DONE
 poweroff -f
