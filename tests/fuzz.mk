@@ -27,7 +27,7 @@ FUZZ_TARGETS ?= $(FUZZ_ALL)
 
 fuzz-uart_SRCS := tests/fuzz/fuzz-uart.c devices/uart8250.c
 fuzz-9p_SRCS := tests/fuzz/fuzz-9p.c devices/9p/p9-msg.c devices/9p/p9-fs.c \
-	devices/9p/p9-ops.c devices/9p/p9-server.c
+	devices/9p/p9-ops.c devices/9p/p9-server.c devices/9p/p9-handlers.c
 fuzz-rtc_SRCS := tests/fuzz/fuzz-rtc.c devices/rtc-cmos.c
 fuzz-ugic_SRCS := tests/fuzz/fuzz-ugic.c gic/ugic-core.c gic/ugic-dist.c \
 	gic/ugic-cpuif.c
@@ -68,7 +68,7 @@ FUZZ_HDRS := tests/fuzz/fuzz.h tests/fuzz/virtio-pci-fz.h devices/mmio.h devices
 	devices/virtio/mmio.h devices/device.h devices/irq-line.h lib/guest-mem.h \
 	lib/thread.h tests/virtio-guest.h host/panic-watch.h devices/pci/pci.h \
 	devices/pci/host.h devices/pci/msix.h devices/msi.h devices/virtio/pci.h devices/pci/pci-testdev.h \
-	devices/9p/p9-msg.h devices/9p/p9-fs.h devices/9p/p9-server.h
+	devices/9p/p9-msg.h devices/9p/p9-fs.h devices/9p/p9-server.h devices/9p/p9-server-internal.h
 
 define fuzz_rule
 $(FUZZ_BUILD)/$(1): $$($(1)_SRCS) $(FUZZ_HDRS) tests/fuzz.mk

@@ -52,7 +52,7 @@ virtio-dev-test: $(VIRTIO_DEV_TESTS)
 
 # The 9P server (devices/9p/) on a temporary directory, without virtio.
 P9_SRCS := devices/9p/p9-msg.c devices/9p/p9-fs.c devices/9p/p9-ops.c \
-	devices/9p/p9-server.c
+	devices/9p/p9-server.c devices/9p/p9-handlers.c
 $(HOST_BUILD)/test-9p: tests/test-9p.c tests/p9-client.h $(P9_SRCS) \
 		$(wildcard devices/9p/*.h) tests/unit.h
 	@mkdir -p $(HOST_BUILD)
