@@ -28,8 +28,12 @@ static int p9_open_beneath(struct p9_fs *fs, int dirfd, const char *name,
 	struct open_how how = {
 		.flags = flags | O_NOFOLLOW | O_CLOEXEC,
 		.mode = (flags & O_CREAT) ? mode : 0,
+		/*
+		 * Mounts below the share are crossed, as with the
+		 * O_NOFOLLOW fallback: the host's admin put them there.
+		 */
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
-			   RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
+			   RESOLVE_NO_MAGICLINKS,
 	};
 	int fd;
 
