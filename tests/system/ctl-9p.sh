@@ -11,7 +11,7 @@
 IC=${1:-gicv3}
 TR=${2:-mmio}
 MANY=find
-[ "$IC" = user ] && MANY=ls
+[ "$IC" = user ] && MANY=some
 DINITRD=/lkvm-test/disk/disk-initramfs.cpio.gz
 R=$WORK/root
 O=$WORK/outside
@@ -19,7 +19,7 @@ RO=$WORK/ro
 
 [ -r "$DINITRD" ] || fail "no disk initramfs at $DINITRD (the scenario must name @DISKINITRD@)"
 rm -rf "$R" "$O" "$RO"
-mkdir -p "$R/bin" "$R/many" "$O" "$RO"
+mkdir -p "$R/bin" "$R/many" "$R/some" "$O" "$RO"
 cp /bin/busybox "$R/bin/busybox" || fail "cannot copy the host's busybox"
 cp "$here/ctl-9p-guest.sh" "$R/init" && chmod 755 "$R/init"
 cp "$here/st-helper" "$R/bin/st-helper" || fail "no st-helper (mmap-write)"
@@ -31,6 +31,8 @@ ln -s / "$R/to-host-root"
 ln -s "$O" "$R/to-outside"
 i=0
 while [ $i -lt 2100 ]; do : >"$R/many/f$i"; i=$((i + 1)); done
+i=0
+while [ $i -lt 210 ]; do : >"$R/some/f$i"; i=$((i + 1)); done
 # Names, modes, sizes, times and contents; not '..', which is $WORK.
 snapshot() { { ls -lAR --full-time "$O" "$RO" 2>/dev/null || ls -lAR "$O" "$RO"; find "$O" "$RO" -type f -exec md5sum {} +; } | md5sum; }
 outside_before=$(snapshot)
