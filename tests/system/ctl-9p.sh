@@ -6,12 +6,13 @@
 # maps and lists files, and tries every way out of the share; then the
 # host checks that the share holds what the guest made and that
 # nothing outside it, nor the read-only share, changed.
-# ctl-9p.sh <irqchip> <transport>: e.g. gicv3 mmio, user pci.
+# ctl-9p.sh <irqchip> <transport> [find|some [VM seconds]]: e.g. gicv3 mmio.
 . "$(dirname "$0")/st-common.sh"
 IC=${1:-gicv3}
 TR=${2:-mmio}
 MANY=find
 [ "$IC" = user ] && MANY=some
+MANY=${3:-$MANY}	# find (2100 files) or some (210)
 DINITRD=/lkvm-test/disk/disk-initramfs.cpio.gz
 R=$WORK/root
 O=$WORK/outside
@@ -39,7 +40,7 @@ outside_before=$(snapshot)
 ok "share prepared: busybox, /init, 2100 files"
 
 t0=$(now_cs)
-timeout -s KILL 250 "$VMM" run -c 1 -m 256 --irqchip="$IC" --virtio-transport="$TR" \
+timeout -s KILL "${4:-250}" "$VMM" run -c 1 -m 256 --irqchip="$IC" --virtio-transport="$TR" \
 	-k "$KERNEL" -i "$DINITRD" --9p "$R,rootfs" --9p "$RO,rotag,ro" --9p "$WORK/mm,mmtag" \
 	-p "console=ttyS0 root=rootfs rootfstype=9p rw quiet panic=-1 p9.many=$MANY" \
 	</dev/null >"$WORK/console" 2>"$WORK/stderr"
