@@ -30,6 +30,18 @@ enum virtio_transport_kind {
 };
 
 #define CONFIG_MAX_DISKS	16
+#define CONFIG_MAX_SHARES	8	/* --9p: one virtio-9p device each */
+#define CONFIG_9P_TAG_MAX	32	/* bytes of a mount tag (kvmtool's too) */
+#define CONFIG_9P_DEFAULT_TAG	"kvm_9p"	/* kvmtool's, when none is given */
+
+/* --9p DIR[,TAG[,ro]], split but not copied: dir is spec's first dir_len bytes. */
+struct share_config {
+	const char *spec;
+	unsigned int dir_len;
+	const char *tag;		/* tag_len bytes, no NUL after them */
+	unsigned int tag_len;
+	bool ro;
+};
 
 /* What the user asked for; filled in by options_parse_run(). */
 struct vm_config {
@@ -63,6 +75,8 @@ struct vm_config {
 	unsigned int nr_disks;
 	bool rng;			/* --rng: virtio-rng */
 	uint64_t vsock_cid;		/* --vsock CID: virtio-vsock; 0: none */
+	struct share_config shares[CONFIG_MAX_SHARES];	/* --9p */
+	unsigned int nr_shares;
 	enum console_kind console;
 	unsigned int ttys;		/* --tty N: bit N, UART N on a host pty */
 	enum virtio_transport_kind virtio_transport;

@@ -25,7 +25,7 @@ enum opt_id {
 	OPT_KERNEL, OPT_INITRD, OPT_PARAMS, OPT_CPUS, OPT_MEM, OPT_IRQCHIP,
 	OPT_DUMP_DTB, OPT_NAME, OPT_NODEFAULTS, OPT_LOGLEVEL, OPT_VERBOSE,
 	OPT_DEBUG, OPT_NETWORK, OPT_CONSOLE, OPT_TEST_DEVICE, OPT_SANDBOX, OPT_HELP,
-	OPT_DISK, OPT_RNG, OPT_TRANSPORT, OPT_PMU, OPT_SVE_MAX_VL, OPT_NO_MTE,
+	OPT_DISK, OPT_RNG, OPT_9P, OPT_TRANSPORT, OPT_PMU, OPT_SVE_MAX_VL, OPT_NO_MTE,
 	OPT_NO_PVTIME, OPT_AARCH32, OPT_NESTED, OPT_VCPU_AFFINITY, OPT_KASLR_SEED, OPT_TTY,
 	OPT_DEV, OPT_FORCE_PCI, OPT_VIRTIO_LEGACY, OPT_CNTFRQ, OPT_DEBUG_MMIO,
 	OPT_DEBUG_IOPORT, OPT_DEBUG_IODELAY, OPT_SINGLE_STEP, OPT_FIRMWARE,
@@ -54,6 +54,7 @@ static const struct opt_desc run_opts[] = {
 	{ OPT_MEM, 'm', "mem", "<size[@addr]>", "guest RAM size and optional base address (RAM at 2G by default), MiB or with B/K/M/G/T/P" },
 	{ OPT_DISK, 'd', "disk", "<file>[,ro][,direct]", "raw disk image (virtio-blk); several give vda, vdb, ..." },
 	{ OPT_RNG, 0, "rng", NULL, "add a virtio-rng device (the guest's /dev/hwrng)" },
+	{ OPT_9P, 0, "9p", "<dir_to_share>,<tag_name>", "share a host directory (virtio-9p; tag default kvm_9p; add ,ro for read-only)" },
 	{ OPT_NODEFAULTS, 0, "nodefaults", NULL, "command line is exactly -p, no console=..." },
 	{ OPT_CONSOLE, 0, "console", "<type>", "serial (ttyS0, default) or virtio (hvc0)" },
 	{ OPT_VSOCK, 0, "vsock", "<cid>", "guest virtio socket CID (virtio-vsock over vhost-vsock), 3 to 4294967294" },
@@ -346,6 +347,7 @@ static int apply_opt(struct vm_config *cfg, const struct opt_desc *o,
 	case OPT_DISK:		return options_set_disk(cfg, v, err, err_len);
 	case OPT_RNG:		cfg->rng = true; return 0;
 	case OPT_VSOCK:		return options_set_vsock(cfg, v, err, err_len);
+	case OPT_9P:		return options_set_9p(cfg, v, err, err_len);
 	case OPT_TRANSPORT:	return options_set_transport(cfg, v, err, err_len);
 	case OPT_HELP:
 		return 1;

@@ -191,6 +191,42 @@ static const struct sandbox_rule sandbox_virtio[] = {
 	ALLOW(getrandom),
 };
 
+/*
+ * A virtio-9p device's I/O thread serves its share (devices/9p/): every
+ * call names a descriptor below the share's root and one component,
+ * opens included (openat2, or openat with O_NOFOLLOW; a file is opened
+ * through /proc/self/fd's link to its O_PATH descriptor). No execve,
+ * no socket, no chown, no mount: what a 9P request can do and nothing
+ * else. Its queue's eventfd and interrupt as any virtio device's.
+ */
+static const struct sandbox_rule sandbox_9p[] = {
+	ALLOW(ppoll),
+	ALLOW(read),
+	ALLOW(openat),
+	ALLOW(openat2),
+	ALLOW(close),
+	ALLOW(fcntl),
+	ALLOW(fstat),
+	ALLOW(newfstatat),
+	ALLOW(fstatfs),
+	ALLOW(pread64),
+	ALLOW(pwrite64),
+	ALLOW(lseek),
+	ALLOW(getdents64),
+	ALLOW(mkdirat),
+	ALLOW(symlinkat),
+	ALLOW(readlinkat),
+	ALLOW(linkat),
+	ALLOW(mknodat),
+	ALLOW(renameat2),
+	ALLOW(unlinkat),
+	ALLOW(fchmodat),
+	ALLOW(truncate),
+	ALLOW(utimensat),
+	ALLOW(fsync),
+	ALLOW(fdatasync),
+};
+
 #define LIST(rules)	{ rules, ARRAY_SIZE(rules) }
 const struct sandbox_list sandbox_roles[SANDBOX_NR_ROLES][SANDBOX_MAX_GROUPS] = {
 	[SANDBOX_MAIN]	  = { LIST(sandbox_common), LIST(sandbox_devices), LIST(sandbox_main) },
@@ -198,5 +234,6 @@ const struct sandbox_list sandbox_roles[SANDBOX_NR_ROLES][SANDBOX_MAX_GROUPS] = 
 	[SANDBOX_TESTDEV] = { LIST(sandbox_common), LIST(sandbox_devices) },
 	[SANDBOX_CONSOLE] = { LIST(sandbox_common), LIST(sandbox_devices), LIST(sandbox_console) },
 	[SANDBOX_VIRTIO]  = { LIST(sandbox_common), LIST(sandbox_devices), LIST(sandbox_virtio) },
+	[SANDBOX_9P]	  = { LIST(sandbox_common), LIST(sandbox_devices), LIST(sandbox_9p) },
 };
 

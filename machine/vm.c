@@ -249,11 +249,12 @@ static int vm_console(struct vm *vm)
 	return 0;
 }
 
-/* A bad -d or --vsock fails here, before any KVM work, leaving nothing behind. */
+/* A bad -d, --vsock or --9p fails here, before any KVM work, leaving nothing behind. */
 static int vm_check_devices(struct vm *vm)
 {
 	return virtio_blk_check(&vm->cfg, vm->cfg.loglevel) ?:
-	       virtio_vsock_check(&vm->cfg, vm->cfg.loglevel);
+	       virtio_vsock_check(&vm->cfg, vm->cfg.loglevel) ?:
+	       virtio_9p_check(&vm->cfg, vm->cfg.loglevel);
 }
 
 static void vm_load_undo(struct vm *vm)

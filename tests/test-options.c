@@ -323,6 +323,30 @@ static void test_hugetlbfs(struct unit *u)
 	CHECK(u, strstr(err, "needs a value"));
 }
 
+/* --9p DIR[,TAG[,ro]]: kvmtool's first-comma split and default tag. */
+static void test_9p(struct unit *u)
+{
+	struct vm_config c;
+
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--9p", "/srv/a,tag1", "--9p=/srv/b", "--9p", "/srv/c,t3,ro"), 0);
+	CHECK_EQ(u, c.nr_shares, 3);
+	CHECK(u, c.shares[0].dir_len == 6 && !strncmp(c.shares[0].spec, "/srv/a", 6));
+	CHECK(u, c.shares[0].tag_len == 4 && !strncmp(c.shares[0].tag, "tag1", 4) && !c.shares[0].ro);
+	CHECK(u, c.shares[1].tag_len == 6 && !strncmp(c.shares[1].tag, "kvm_9p", 6));
+	CHECK(u, c.shares[2].tag_len == 2 && !strncmp(c.shares[2].tag, "t3", 2) && c.shares[2].ro);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--9p", "/a,"), -22);
+	CHECK(u, strstr(err, "empty mount tag"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--9p", ",t"), -22);
+	CHECK(u, strstr(err, "no directory given"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--9p", "/a,t", "--9p", "/b,t"), -22);
+	CHECK(u, strstr(err, "given twice"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--9p", "/a,0123456789abcdef0123456789abcdef"), 0);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--9p", "/a,0123456789abcdef0123456789abcdefX"), -22);
+	CHECK(u, strstr(err, "at most 32"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--9p", "/a,t,x"), -22);
+	CHECK(u, strstr(err, "only one is ro"));
+}
+
 /*
  * kvmtool's -f FILE and --firmware-address ADDR (strtoull base 0, 0
  * meaning RAM's start): the firmware replaces the kernel, -k and -i
@@ -509,6 +533,7 @@ int main(void)
 	test_sizes(&u);
 	test_mem_base(&u);
 	test_hugetlbfs(&u);
+	test_9p(&u);
 	test_vcpu_affinity(&u);
 	test_firmware(&u);
 	test_vsock(&u);

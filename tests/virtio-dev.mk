@@ -53,3 +53,19 @@ virtio-dev-test: $(VIRTIO_DEV_TESTS)
 	@scripts/run-unit-tests.sh $^
 
 .PHONY: virtio-dev-test
+
+# The 9P server (devices/9p/) on a temporary directory, without virtio.
+P9_SRCS := devices/9p/p9-msg.c devices/9p/p9-fs.c devices/9p/p9-ops.c \
+	devices/9p/p9-server.c devices/9p/p9-handlers.c
+$(HOST_BUILD)/test-9p: tests/test-9p.c tests/p9-client.h $(P9_SRCS) \
+		$(wildcard devices/9p/*.h) tests/unit.h
+	@mkdir -p $(HOST_BUILD)
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ tests/test-9p.c $(P9_SRCS) -lpthread
+
+$(HOST_BUILD)/test-virtio-9p: tests/test-virtio-9p.c devices/virtio/9p.c $(P9_SRCS) \
+		$(VDEV_CORE) $(VDEV_HDRS) $(wildcard devices/9p/*.h devices/virtio/*.h)
+	@mkdir -p $(HOST_BUILD)
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ tests/test-virtio-9p.c devices/virtio/9p.c \
+		$(P9_SRCS) $(VDEV_CORE) -lpthread
+
+VIRTIO_DEV_TESTS += $(HOST_BUILD)/test-9p $(HOST_BUILD)/test-virtio-9p

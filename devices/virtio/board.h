@@ -13,6 +13,10 @@ int virtio_rng_add(const struct device_ctx *ctx, const struct vm_config *cfg,
 		   struct device_list *list);
 int virtio_vsock_add(const struct device_ctx *ctx, const struct vm_config *cfg,
 		     struct device_list *list);
+int virtio_9p_add(const struct device_ctx *ctx, const struct vm_config *cfg,
+		  struct device_list *list);
+/* The --9p directories checked before any KVM work; reports the problem. */
+int virtio_9p_check(const struct vm_config *cfg, int loglevel);
 int virtio_console_add(const struct device_ctx *ctx, const struct vm_config *cfg,
 		       struct device_list *list);
 

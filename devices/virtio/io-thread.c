@@ -129,7 +129,8 @@ static void *virtio_io_thread(void *arg)
 
 	/* Into the sandbox before anything the guest controls is touched. */
 	if (vd->host_ops && vd->host_ops->thread_enter &&
-	    vd->host_ops->thread_enter(vd->host, "virtio", vd->index))
+	    vd->host_ops->thread_enter(vd->host, vd->role ? vd->role : "virtio",
+				       vd->index))
 		return NULL;	/* reported, and the VM is stopping */
 	for (i = 0; i < n; i++)
 		fds[i] = (struct pollfd) { .fd = virtio_wait_fd(vd, i), .events = POLLIN };

@@ -53,6 +53,7 @@
 #define VIRTIO_ID_CONSOLE		3
 #define VIRTIO_ID_RNG			4
 #define VIRTIO_ID_VSOCK			19
+#define VIRTIO_ID_9P			9
 
 struct virtio_dev;
 
@@ -106,6 +107,7 @@ struct virtio_dev {
 	unsigned int nr_queues;		/* <= VIRTIO_MAX_QUEUES */
 	bool legacy;			/* virtio 0.9 (mmio version 1, pci-legacy) */
 	unsigned int index;		/* numbers its I/O thread (thread_enter) */
+	const char *role;		/* its sandbox role; NULL: "virtio" */
 
 	/* Set by the transport when it is created. */
 	const struct guest_mem *mem;
