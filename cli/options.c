@@ -496,6 +496,8 @@ int options_parse_run(int argc, char *const argv[], struct vm_config *cfg,
 	}
 	if (cfg->firmware_path && !*cfg->firmware_path)
 		return fail("the firmware file name is empty; use lkvm run -f <file>");
+	if (cfg->restore_path && !*cfg->restore_path)
+		return fail("the snapshot file name is empty; use lkvm run --restore <file>");
 	if (cfg->restore_path)
 		return cfg->kernel_path || cfg->firmware_path || cfg->initrd_path ?
 			fail("--restore takes the guest from the snapshot, kernel and all; leave out -k, -i, -f and the kernel argument") : 0;

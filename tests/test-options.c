@@ -490,6 +490,8 @@ static void test_restore(struct unit *u)
 
 	CHECK_EQ(u, PARSE(&c, "--restore", "F"), 0);
 	CHECK(u, c.restore_path && !strcmp(c.restore_path, "F") && !c.kernel_path);
+	CHECK_EQ(u, PARSE(&c, "--restore", ""), -22);
+	CHECK(u, strstr(err, "snapshot file name is empty"));
 	CHECK_EQ(u, PARSE(&c, "--restore", "F", "-k", "I"), -22);
 	CHECK(u, strstr(err, "leave out -k"));
 	/* Allowed: the name, the log level; the same -c as saved. */
