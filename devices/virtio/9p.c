@@ -47,8 +47,9 @@ static void p9dev_scatter(struct virtio_9p *p, const struct virtq_elem *e,
 	}
 }
 
-static uint32_t p9dev_serve(struct virtio_9p *p, struct virtq_elem *e)
+static uint32_t p9dev_serve(struct virtio_dev *vd, struct virtq_elem *e)
 {
+	struct virtio_9p *p = vd->priv;
 	size_t len = p9dev_gather(p, e);
 	size_t room = MIN(e->in_len, (uint64_t)sizeof(p->rep));
 
@@ -60,20 +61,8 @@ static uint32_t p9dev_serve(struct virtio_9p *p, struct virtq_elem *e)
 static void p9dev_queue_notify(struct virtio_dev *vd, unsigned int q)
 {
 	struct virtio_9p *p = vd->priv;
-	struct virtq *vq = &vd->vqs[q];
-	int ret;
 
-	do {
-		virtq_notify_enable(vq, false);
-		while ((ret = virtq_pop(vq, &p->elem)) > 0) {
-			virtq_push(vq, &p->elem, p9dev_serve(p, &p->elem));
-			virtio_dev_signal(vd, q);
-		}
-		if (ret < 0) {
-			virtio_dev_broken(vd, q);
-			return;
-		}
-	} while (virtq_notify_enable(vq, true));
+	virtio_queue_serve(vd, q, &p->elem, p9dev_serve);
 }
 
 static void p9dev_config_read(struct virtio_dev *vd, uint32_t off, void *buf,

@@ -302,31 +302,21 @@ static uint32_t blk_request(struct virtio_blk *b, struct virtq_elem *e)
 	return MIN(written + 1, (uint64_t)UINT32_MAX);
 }
 
+static uint32_t blk_serve(struct virtio_dev *vd, struct virtq_elem *e)
+{
+	return blk_request(vd->priv, e);
+}
+
 /*
- * Drains the queue with the driver's notifications off, then turns them
- * back on and looks again (a buffer added in between would otherwise
- * wait). Each completion is signalled at once: with synchronous I/O a
- * request takes long enough that the guest should not wait for others.
+ * Each completion is signalled at once (virtio_queue_serve()): with
+ * synchronous I/O a request takes long enough that the guest should
+ * not wait for others.
  */
 static void blk_queue_notify(struct virtio_dev *vd, unsigned int q)
 {
 	struct virtio_blk *b = vd->priv;
-	struct virtq *vq = &vd->vqs[q];
-	uint32_t len;
-	int ret;
 
-	do {
-		virtq_notify_enable(vq, false);
-		while ((ret = virtq_pop(vq, &b->elem)) > 0) {
-			len = blk_request(b, &b->elem);
-			virtq_push(vq, &b->elem, len);
-			virtio_dev_signal(vd, q);
-		}
-		if (ret < 0) {
-			virtio_dev_broken(vd, q);
-			return;
-		}
-	} while (virtq_notify_enable(vq, true));
+	virtio_queue_serve(vd, q, &b->elem, blk_serve);
 }
 
 static void blk_config_read(struct virtio_dev *vd, uint32_t off, void *buf,

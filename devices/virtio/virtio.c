@@ -331,6 +331,25 @@ void virtio_dev_signal(struct virtio_dev *vd, unsigned int q)
 	virtio_interrupt(vd, VIRTIO_ISR_QUEUE, q);
 }
 
+void virtio_queue_serve(struct virtio_dev *vd, unsigned int q, struct virtq_elem *e,
+		      uint32_t (*serve)(struct virtio_dev *vd, struct virtq_elem *e))
+{
+	struct virtq *vq = &vd->vqs[q];
+	int ret;
+
+	do {
+		virtq_notify_enable(vq, false);
+		while ((ret = virtq_pop(vq, e)) > 0) {
+			virtq_push(vq, e, serve(vd, e));
+			virtio_dev_signal(vd, q);
+		}
+		if (ret < 0) {
+			virtio_dev_broken(vd, q);
+			return;
+		}
+	} while (virtq_notify_enable(vq, true));
+}
+
 void virtio_queue_interrupt(struct virtio_dev *vd, unsigned int q)
 {
 	virtio_interrupt(vd, VIRTIO_ISR_QUEUE, q);

@@ -259,6 +259,14 @@ void virtio_dev_config_write(struct virtio_dev *vd, uint32_t off,
  * it wants one (the ISR bit, then irq_line_trigger()).
  */
 void virtio_dev_signal(struct virtio_dev *vd, unsigned int q);
+/*
+ * A queue_notify's usual body, on the I/O thread: every chain the
+ * driver made available, popped into e, answered by serve() (the bytes
+ * it wrote), pushed and signalled, until none comes while the driver's
+ * notifications are off; a malformed chain breaks the queue.
+ */
+void virtio_queue_serve(struct virtio_dev *vd, unsigned int q, struct virtq_elem *e,
+		      uint32_t (*serve)(struct virtio_dev *vd, struct virtq_elem *e));
 /* The config space changed (capacity, console size). */
 void virtio_dev_config_changed(struct virtio_dev *vd);
 /* Wake the I/O thread to call ops->kick; any thread. */
