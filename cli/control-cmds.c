@@ -217,7 +217,7 @@ static int client_unreachable(const char *name, int err)
 	char path[CONTROL_PATH_MAX] = "";
 
 	control_path(name, path, sizeof(path));
-	if (err == -ECONNREFUSED && !unlink(path))
+	if (err == -ECONNREFUSED && !control_remove_stale(name))
 		fprintf(stderr, "lkvm: error: VM '%s' is not running (removed its stale socket %s); see 'lkvm list' for those that are\n",
 			name, path);
 	else if (err == -ENOENT || err == -ECONNREFUSED)
@@ -342,27 +342,10 @@ static int client_each_socket(client_visit_t visit, void *arg)
 	return ret;
 }
 
-/*
- * Connects to VM name. A socket nobody listens on is stale (its VM died
- * without cleaning up): it is removed, and the VM reads as gone
- * (-ENOENT), as kvmtool's list treats a ghost socket.
- */
-static int client_dial_live(const char *name)
-{
-	char path[CONTROL_PATH_MAX];
-	int fd = control_dial(name);
-
-	if (fd != -ECONNREFUSED)
-		return fd;
-	if (!control_path(name, path, sizeof(path)))
-		unlink(path);
-	return -ENOENT;
-}
-
 /* A stale socket goes quietly, as in lkvm list. */
 static int client_ctl_visit(const char *name, void *arg)
 {
-	int fd = client_dial_live(name), ret;
+	int fd = control_dial_live(name), ret;
 
 	if (fd == -ENOENT)
 		return 0;
@@ -465,7 +448,7 @@ static int client_list_visit(const char *name, void *arg)
 {
 	uint32_t ask[2] = { KVMIPC_PID, KVMIPC_VMSTATE };
 	int32_t ans[2];
-	int fd = client_dial_live(name), ret;
+	int fd = control_dial_live(name), ret;
 
 	(void)arg;
 	if (fd < 0)

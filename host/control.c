@@ -165,7 +165,7 @@ int control_open(struct control *c, const char *name, int th,
 		 control_handler_t handler, void *opaque)
 {
 	char dir[CONTROL_PATH_MAX];
-	int ret, i;
+	int ret, i, lock;
 
 	c->handler = handler;
 	c->opaque = opaque;
@@ -193,12 +193,18 @@ int control_open(struct control *c, const char *name, int th,
 		c->path[0] = '\0';
 		return 0;
 	}
-	/* The name is usually free: bind first, ask who holds it only if not. */
+	/*
+	 * The name is usually free: bind first, ask who holds it only if
+	 * not. Under the name lock, so that no client takes the socket
+	 * for stale between bind() and listen().
+	 */
+	lock = control_name_lock();
 	ret = control_listen(c);
 	if (ret == -EADDRINUSE) {
 		ret = control_claim(c, th, name);
 		ret = ret ?: control_listen(c);
 	}
+	control_name_unlock(lock);
 	if (ret && ret != -EEXIST)
 		pr_err(th, "cannot listen on %s: %s", c->path, strerror(-ret));
 	if (ret)
@@ -226,12 +232,17 @@ void control_close(struct control *c)
 
 	for (i = 0; i < CONTROL_MAX_CLIENTS; i++)
 		control_drop(&c->clients[i]);
-	if (c->listen_fd >= 0)
-		close(c->listen_fd);
-	c->listen_fd = -1;
+	/*
+	 * The name is given up before the socket closes: closed first, a
+	 * new VM of that name could take it for stale and bind its own,
+	 * which this unlink would then remove.
+	 */
 	if (c->path[0])
 		unlink(c->path);
 	c->path[0] = '\0';
+	if (c->listen_fd >= 0)
+		close(c->listen_fd);
+	c->listen_fd = -1;
 }
 
 /* Fills fds with the listening socket and the clients; returns how many. */

@@ -56,6 +56,10 @@ int control_path(const char *name, char *buf, size_t len);
 int control_check_name(const char *name, int loglevel);
 int control_connect(const char *path);
 int control_dial(const char *name);
+int control_dial_live(const char *name);
+int control_remove_stale(const char *name);
+int control_name_lock(void);
+void control_name_unlock(int fd);
 int control_open(struct control *c, const char *name, int loglevel,
 		 control_handler_t handler, void *opaque);
 void control_close(struct control *c);

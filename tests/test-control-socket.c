@@ -4,7 +4,8 @@
  * thread as the main loop serves it, driven by lkvm's client
  * (host/control-client.c) and by raw writes in kvmtool's shapes: both
  * protocols on one socket, messages split across writes, many on one
- * connection, and malformed ones that end the connection.
+ * connection, and malformed ones that end the connection; and a new VM
+ * taking a dead one's name while lkvm list removes stale sockets.
  */
 #include <errno.h>
 #include <poll.h>
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "tests/unit.h"
@@ -248,11 +250,76 @@ static void test_dump(struct unit *u, struct server *s)
 	free(buf);
 }
 
+/* lkvm list, over and over: it removes the sockets it finds stale. */
+static void *list_loop(void *arg)
+{
+	atomic_bool *stop = arg;
+
+	while (!*stop) {
+		int fd = control_dial_live("race");
+
+		if (fd >= 0)
+			close(fd);
+	}
+	return NULL;
+}
+
+/* What a VM killed with SIGKILL leaves: a socket file nobody listens on. */
+static void make_stale(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+	close(fd);
+}
+
+/*
+ * A VM started under a dead VM's name while two clients list: once
+ * control_open() has returned, the name must answer every time (a
+ * client that took the half-made socket for stale removed it).
+ */
+static void test_stale_race(struct unit *u)
+{
+	char path[CONTROL_PATH_MAX];
+	atomic_bool stop = false;
+	int i, lost = 0, fd;
+	pthread_t lists[2];
+
+	control_path("race", path, sizeof(path));
+	for (i = 0; i < 2; i++)
+		pthread_create(&lists[i], NULL, list_loop, &stop);
+	for (i = 0; i < 1000; i++) {
+		struct server r = { 0 };
+		pthread_t th;
+
+		make_stale(path);
+		if (control_open(&r.ctl, "race", LOG_ERROR, server_handler, &r)) {
+			lost++;
+			continue;
+		}
+		pthread_create(&th, NULL, server_loop, &r);
+		fd = control_dial("race");
+		lost += fd < 0;
+		if (fd >= 0)
+			close(fd);
+		r.stop = true;
+		pthread_join(th, NULL);
+		control_close(&r.ctl);
+	}
+	stop = true;
+	for (i = 0; i < 2; i++)
+		pthread_join(lists[i], NULL);
+	CHECK_EQ(u, lost, 0);
+	unlink(path);
+}
+
 int main(void)
 {
 	struct server s = { 0 };
 	struct unit u = { 0 };
-	char dir[] = "/tmp/lkvm-test-control-XXXXXX";
+	char dir[] = "/tmp/lkvm-test-control-XXXXXX", lock[64];
 	pthread_t th;
 
 	if (!mkdtemp(dir))
@@ -270,6 +337,9 @@ int main(void)
 	s.stop = true;
 	pthread_join(th, NULL);
 	control_close(&s.ctl);
+	test_stale_race(&u);
+	snprintf(lock, sizeof(lock), "%s/.names.lock", dir);
+	unlink(lock);
 	rmdir(dir);
 	return unit_done(&u, "test-control-socket");
 }

@@ -16,7 +16,7 @@ test-rtc_SRCS := tests/test-rtc.c devices/rtc-cmos.c
 test-snapshot_SRCS := tests/test-snapshot.c lib/snapshot.c devices/device-snap.c \
 	devices/uart8250.c devices/testdev.c devices/rtc-cmos.c
 test-control_SRCS := tests/test-control.c host/control-proto.c host/control-kvmtool.c
-test-control-socket_SRCS := tests/test-control-socket.c host/control.c host/control-proto.c \
+test-control-socket_SRCS := tests/test-control-socket.c host/control.c host/control-name.c host/control-proto.c \
 	host/control-kvmtool.c host/control-client.c lib/log.c
 test-vcpu-exit_SRCS := tests/test-vcpu-exit.c vcpu/exit.c devices/bus.c lib/log.c
 test-vcpu-regs_SRCS := tests/test-vcpu-regs.c vcpu/regs-fmt.c
