@@ -1,6 +1,6 @@
 # lkvm: a lightweight VMM for arm64 KVM hosts.
 #
-#   make            build ./lkvm (cross-built, static, on non-arm64 hosts)
+#   make            build ./lkvm (cross-built on non-arm64 hosts)
 #   make check      unit tests on this machine, then the system tests
 #                   (in an emulated arm64 host when this is not one)
 #   make unit-test  host-side unit tests only
@@ -15,11 +15,12 @@
 HOST_ARCH := $(shell uname -m)
 ifeq ($(HOST_ARCH),aarch64)
 CROSS_COMPILE ?=
-STATIC ?= 0
 else
 CROSS_COMPILE ?= aarch64-linux-gnu-
-STATIC ?= 1
 endif
+# Dynamically linked, as Debian's packages are: libslirp comes only as a
+# shared library (docs/network.md). STATIC=1 is for a build without it.
+STATIC ?= 0
 # Runs a build-time helper built for the target (qemu-user when cross building).
 ifeq ($(HOST_ARCH),aarch64)
 TARGET_RUN ?=
@@ -45,6 +46,16 @@ WARN := -Wall -Wextra -Werror -Wno-unused-parameter
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 $(WARN) -I. -D_GNU_SOURCE -MMD -MP
 LDLIBS := -lfdt -lpthread
+# libslirp (user-mode networking) and its glib, for arm64: the cross
+# build reads the arm64 .pc files.
+ifeq ($(HOST_ARCH),aarch64)
+PKG_CONFIG ?= pkg-config
+else
+PKG_CONFIG ?= PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig pkg-config
+endif
+SLIRP_CFLAGS := $(shell $(PKG_CONFIG) --cflags slirp)
+SLIRP_LIBS := $(shell $(PKG_CONFIG) --libs slirp)
+LDLIBS += $(SLIRP_LIBS)
 ifeq ($(STATIC),1)
 LDFLAGS += -static
 endif
@@ -52,7 +63,7 @@ endif
 # Listed, not globbed: a file joins the binary on purpose.
 LKVM_SRCS := main.c \
 	lib/log.c \
-	cli/options.c cli/options-dev.c cli/options-cpu.c cli/options-mem.c boot/loader.c boot/load.c machine/kvm.c machine/ram.c machine/hugetlbfs.c machine/vm.c machine/run.c \
+	cli/options.c cli/options-dev.c cli/options-cpu.c cli/options-mem.c cli/options-net.c boot/loader.c boot/load.c machine/kvm.c machine/ram.c machine/hugetlbfs.c machine/vm.c machine/run.c \
 	host/control.c host/control-proto.c host/control-kvmtool.c host/control-client.c cli/control-cmds.c cli/debug-cmd.c machine/board.c machine/vm-host.c machine/runstate.c machine/uart-port.c machine/testdev-port.c machine/debug.c host/sandbox.c \
 	vcpu/vcpu.c vcpu/features.c vcpu/run.c vcpu/exit.c vcpu/step.c vcpu/regs.c vcpu/regs-fmt.c vcpu/dump.c \
 	gic/irqchip.c gic/kvm-vgic.c gic/kvm-gicv2.c gic/kvm-gicv3.c gic/kvm-its.c gic/gic-fdt.c \
