@@ -76,6 +76,7 @@ LKVM_SRCS := main.c \
 	devices/virtio/blk.c devices/virtio/disk.c devices/virtio/rng.c \
 	devices/virtio/console.c devices/virtio/blk-board.c devices/virtio/rng-board.c \
 	devices/virtio/console-board.c \
+	devices/virtio/net.c devices/virtio/net-board.c host/net-slirp.c \
 	devices/virtio/virtqueue.c devices/virtio/virtio.c devices/virtio/io-thread.c devices/virtio/mmio.c devices/virtio/mmio-dev.c devices/virtio/mmio-fdt.c devices/virtio/transport.c \
 	devices/pci/config.c devices/pci/host.c devices/pci/msix.c devices/pci/host-fdt.c devices/virtio/pci.c devices/virtio/pci-dev.c devices/virtio/pci-legacy.c \
 	devices/pci/pci-testdev.c devices/pci/pci-testdev-board.c \
@@ -116,6 +117,8 @@ $(GEN)/sandbox-bpf.h: $(GEN)/sandbox-gen
 
 $(BUILD)/arm64/host/sandbox.o: $(GEN)/sandbox-bpf.h
 $(BUILD)/arm64/host/sandbox.o: CFLAGS += -I$(GEN)
+
+$(BUILD)/arm64/host/net-slirp.o: CFLAGS += $(SLIRP_CFLAGS)
 
 $(BUILD)/arm64/main.o: $(BUILD)/version.h
 $(BUILD)/arm64/main.o: CFLAGS += -include $(BUILD)/version.h

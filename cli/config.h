@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cli/net-params.h"
+
 enum irqchip_kind {
 	IRQCHIP_AUTO,
 	IRQCHIP_GICV2,
@@ -30,6 +32,7 @@ enum virtio_transport_kind {
 };
 
 #define CONFIG_MAX_DISKS	16
+#define CONFIG_MAX_NETS		4
 
 /* What the user asked for; filled in by options_parse_run(). */
 struct vm_config {
@@ -62,6 +65,9 @@ struct vm_config {
 	const char *disks[CONFIG_MAX_DISKS];	/* -d FILE[,ro][,direct], as given */
 	unsigned int nr_disks;
 	bool rng;			/* --rng: virtio-rng */
+	struct net_params nets[CONFIG_MAX_NETS];	/* -n: one NIC each */
+	unsigned int nr_nets;
+	bool no_net;			/* -n mode=none: not even the default NIC */
 	enum console_kind console;
 	unsigned int ttys;		/* --tty N: bit N, UART N on a host pty */
 	enum virtio_transport_kind virtio_transport;

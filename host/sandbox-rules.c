@@ -5,6 +5,7 @@
  * (host/sandbox-gen.c), so lkvm loads ready programs at run time.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
@@ -164,6 +165,43 @@ static const struct sandbox_rule sandbox_virtio[] = {
 	ALLOW(getrandom),
 };
 
+/*
+ * A user-mode NIC's slirp thread (host/net-slirp.c): libslirp's sockets
+ * toward the host, made as the guest opens connections (TCP) or sends
+ * datagrams (UDP, DNS), accepted for port forwards, polled with the
+ * thread's eventfd, closed again; FIONREAD sizes a datagram, fcntl
+ * makes a socket non-blocking. Reading the host's /etc/resolv.conf
+ * (read-only: O_RDONLY is 0, so no access-mode or creating flag may be
+ * set) tells it where to forward DNS.
+ */
+static const struct sandbox_rule sandbox_net[] = {
+	ALLOW(ppoll),
+	ALLOW(read),
+	ALLOW(close),
+	ALLOW(socket),
+	ALLOW(connect),
+	ALLOW(accept),
+	ALLOW(accept4),
+	ALLOW(bind),
+	ALLOW(listen),
+	ALLOW(shutdown),
+	ALLOW(setsockopt),
+	ALLOW(getsockopt),
+	ALLOW(getsockname),
+	ALLOW(getpeername),
+	ALLOW(sendto),
+	ALLOW(recvfrom),
+	ALLOW(sendmsg),
+	ALLOW(recvmsg),
+	ALLOW(fcntl),
+	ALLOW_IOCTL(FIONREAD),
+	ALLOW_IOCTL(FIONBIO),
+	ALLOW_IF(openat, 2, O_ACCMODE | O_CREAT | O_TRUNC, O_RDONLY),
+	ALLOW(fstat),
+	ALLOW(newfstatat),
+	ALLOW(lseek),
+};
+
 #define LIST(rules)	{ rules, ARRAY_SIZE(rules) }
 const struct sandbox_list sandbox_roles[SANDBOX_NR_ROLES][SANDBOX_MAX_GROUPS] = {
 	[SANDBOX_MAIN]	  = { LIST(sandbox_common), LIST(sandbox_devices), LIST(sandbox_main) },
@@ -171,5 +209,6 @@ const struct sandbox_list sandbox_roles[SANDBOX_NR_ROLES][SANDBOX_MAX_GROUPS] = 
 	[SANDBOX_TESTDEV] = { LIST(sandbox_common), LIST(sandbox_devices) },
 	[SANDBOX_CONSOLE] = { LIST(sandbox_common), LIST(sandbox_devices), LIST(sandbox_console) },
 	[SANDBOX_VIRTIO]  = { LIST(sandbox_common), LIST(sandbox_devices), LIST(sandbox_virtio) },
+	[SANDBOX_NET]	  = { LIST(sandbox_common), LIST(sandbox_devices), LIST(sandbox_net) },
 };
 

@@ -8,7 +8,7 @@ HOST_BUILD := $(BUILD)/host
 UNIT_TESTS := test-options test-loader test-bus test-uart test-control test-vcpu-exit \
 	test-control-socket test-vcpu-regs test-rtc
 
-test-options_SRCS := tests/test-options.c cli/options.c cli/options-dev.c cli/options-cpu.c cli/options-mem.c lib/log.c
+test-options_SRCS := tests/test-options.c cli/options.c cli/options-dev.c cli/options-cpu.c cli/options-mem.c cli/options-net.c lib/log.c
 test-loader_SRCS := tests/test-loader.c boot/loader.c
 test-bus_SRCS := tests/test-bus.c devices/bus.c
 test-uart_SRCS := tests/test-uart.c devices/uart8250.c
