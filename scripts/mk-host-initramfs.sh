@@ -82,6 +82,14 @@ if [ ! -x "$helper" ] || [ "$ROOT/tests/system/st-helper.c" -nt "$helper" ]; the
 		|| die "building tests/system/st-helper.c failed"
 fi
 
+# The network scenarios' DNS server (tests/system/st-dns.c, ctl-net.sh).
+dns=$ROOT/build/st-helper/st-dns
+if [ ! -x "$dns" ] || [ "$ROOT/tests/system/st-dns.c" -nt "$dns" ]; then
+	mkdir -p "$(dirname "$dns")"
+	"$PTYRUN_CC" -static -O2 -Wall -o "$dns" "$ROOT/tests/system/st-dns.c" \
+		|| die "building tests/system/st-dns.c failed"
+fi
+
 if [ ! -s "$GUEST_INITRD" ]; then
 	"$ROOT/scripts/mk-guest-initramfs.sh" "$GUEST_INITRD" >/dev/null
 fi
@@ -113,6 +121,7 @@ install -m 0644 "$ROOT"/tests/system/ctl-*.sh "$stage/lkvm-test/system/"
 install -m 0644 "$ROOT"/tests/system/sig-*.sh "$ROOT"/tests/system/res-*.sh \
 	"$ROOT/tests/system/st-common.sh" "$stage/lkvm-test/system/"
 install -m 0755 "$helper" "$stage/lkvm-test/system/st-helper"
+install -m 0755 "$dns" "$stage/lkvm-test/system/st-dns"
 # The bare-metal test guests (make guest-tests), for the "test" scenarios.
 mkdir -p "$stage/lkvm-test/guest-tests"
 for t in "$ROOT"/build/guest-tests/*.bin; do
