@@ -19,7 +19,8 @@ else
 CROSS_COMPILE ?= aarch64-linux-gnu-
 endif
 # Dynamically linked, as Debian's packages are: libslirp comes only as a
-# shared library (docs/network.md). STATIC=1 is for a build without it.
+# shared library (docs/network.md), so STATIC=1 needs static libraries
+# Debian does not ship.
 STATIC ?= 0
 # Runs a build-time helper built for the target (qemu-user when cross building).
 ifeq ($(HOST_ARCH),aarch64)
