@@ -67,6 +67,7 @@ LKVM_SRCS := main.c \
 	cli/options.c cli/options-dev.c cli/options-cpu.c cli/options-mem.c cli/options-net.c boot/loader.c boot/load.c machine/kvm.c machine/ram.c machine/hugetlbfs.c machine/vm.c machine/run.c \
 	host/control.c host/control-proto.c host/control-kvmtool.c host/control-client.c cli/control-cmds.c cli/debug-cmd.c machine/board.c machine/vm-host.c machine/runstate.c machine/uart-port.c machine/testdev-port.c machine/debug.c host/sandbox.c \
 	vcpu/vcpu.c vcpu/features.c vcpu/run.c vcpu/exit.c vcpu/step.c vcpu/regs.c vcpu/regs-fmt.c vcpu/dump.c \
+	lib/snapshot.c vcpu/snapshot.c gic/kvm-gicv3-snap.c gic/kvm-its-snap.c devices/device-snap.c machine/snapshot.c machine/snapshot-restore.c cli/snapshot-cmd.c \
 	gic/irqchip.c gic/kvm-vgic.c gic/kvm-gicv2.c gic/kvm-gicv3.c gic/kvm-its.c gic/gic-fdt.c \
 	gic/v2m.c gic/gicv2m.c \
 	gic/user-gic.c gic/ugic-core.c gic/ugic-dist.c gic/ugic-cpuif.c \
@@ -76,8 +77,10 @@ LKVM_SRCS := main.c \
 	machine/serial-port.c machine/rtc-port.c host/pty.c devices/rtc-cmos.c devices/rtc-cmos-fdt.c \
 	devices/virtio/blk.c devices/virtio/disk.c devices/virtio/rng.c \
 	devices/virtio/console.c devices/virtio/blk-board.c devices/virtio/rng-board.c \
-	devices/virtio/console-board.c \
 	devices/virtio/net.c devices/virtio/net-board.c host/net-slirp.c \
+	devices/virtio/console-board.c devices/virtio/vhost.c devices/virtio/vsock.c devices/virtio/vsock-board.c \
+	devices/virtio/9p.c devices/virtio/9p-board.c \
+	devices/9p/p9-msg.c devices/9p/p9-fs.c devices/9p/p9-ops.c devices/9p/p9-server.c devices/9p/p9-handlers.c \
 	devices/virtio/virtqueue.c devices/virtio/virtio.c devices/virtio/io-thread.c devices/virtio/mmio.c devices/virtio/mmio-dev.c devices/virtio/mmio-fdt.c devices/virtio/transport.c \
 	devices/pci/config.c devices/pci/host.c devices/pci/msix.c devices/pci/host-fdt.c devices/virtio/pci.c devices/virtio/pci-dev.c devices/virtio/pci-legacy.c \
 	devices/pci/pci-testdev.c devices/pci/pci-testdev-board.c \
@@ -123,6 +126,8 @@ $(BUILD)/arm64/host/net-slirp.o: CFLAGS += $(SLIRP_CFLAGS)
 
 $(BUILD)/arm64/main.o: $(BUILD)/version.h
 $(BUILD)/arm64/main.o: CFLAGS += -include $(BUILD)/version.h
+$(BUILD)/arm64/machine/snapshot.o: $(BUILD)/version.h
+$(BUILD)/arm64/machine/snapshot.o: CFLAGS += -include $(BUILD)/version.h
 
 include tests/unit.mk
 include tests/dt.mk

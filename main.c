@@ -9,6 +9,7 @@
 
 #include "lib/log.h"
 #include "cli/control-cmds.h"
+#include "machine/snapshot.h"
 #include "cli/options.h"
 #include "machine/vm.h"
 
@@ -80,6 +81,14 @@ static int cmd_run(int argc, char *argv[])
 		free(vm);
 		return ret > 0 ? 0 : EXIT_USAGE;
 	}
+	if (vm->cfg.restore_path) {
+		ret = snapshot_restore_config(vm, argc, argv, err, sizeof(err));
+		if (ret) {
+			pr_err(LOG_ERROR, "%s", err);
+			free(vm);
+			return EXIT_SETUP;
+		}
+	}
 	options_read_env(&vm->cfg);
 	run_block_signals();
 	ret = vm_setup(vm);
@@ -146,6 +155,12 @@ static const struct command commands[] = {
 	  "                           Linux's SysRq <c> (h lists them)\n"
 	  "\n    kvmtool's shape. The SysRq goes first when both are given. The VM must\n"
 	  "    be lkvm's ('kvmtool debug' works on lkvm's VMs too).\n", cmd_debug },
+	{ "snapshot", "-n NAME FILE [--stop]",
+	  "Write a running instance's whole state to FILE (-n NAME)",
+	  HELP_NAME_OPT
+	  "        --stop             stop the VM once written (else it resumes)\n"
+	  "\n    The VM pauses, is written out and resumes; 'lkvm run --restore FILE'\n"
+	  "    starts it again from there (docs/snapshot.md).\n", cmd_snapshot },
 	{ "version", "", "Print the version of lkvm",
 	  "    'lkvm --version' does the same.\n", cmd_version },
 	{ "help", "[COMMAND]", "Display help on using lkvm",

@@ -33,6 +33,18 @@ enum virtio_transport_kind {
 
 #define CONFIG_MAX_DISKS	16
 #define CONFIG_MAX_NETS		4
+#define CONFIG_MAX_SHARES	8	/* --9p: one virtio-9p device each */
+#define CONFIG_9P_TAG_MAX	32	/* bytes of a mount tag (kvmtool's too) */
+#define CONFIG_9P_DEFAULT_TAG	"kvm_9p"	/* kvmtool's, when none is given */
+
+/* --9p DIR[,TAG[,ro]], split but not copied: dir is spec's first dir_len bytes. */
+struct share_config {
+	const char *spec;
+	unsigned int dir_len;
+	const char *tag;		/* tag_len bytes, no NUL after them */
+	unsigned int tag_len;
+	bool ro;
+};
 
 /* What the user asked for; filled in by options_parse_run(). */
 struct vm_config {
@@ -68,6 +80,9 @@ struct vm_config {
 	struct net_params nets[CONFIG_MAX_NETS];	/* -n: one NIC each */
 	unsigned int nr_nets;
 	bool no_net;			/* -n mode=none: not even the default NIC */
+	uint64_t vsock_cid;		/* --vsock CID: virtio-vsock; 0: none */
+	struct share_config shares[CONFIG_MAX_SHARES];	/* --9p */
+	unsigned int nr_shares;
 	enum console_kind console;
 	unsigned int ttys;		/* --tty N: bit N, UART N on a host pty */
 	enum virtio_transport_kind virtio_transport;
@@ -84,6 +99,10 @@ struct vm_config {
 	bool no_kernel_gic;		/* LKVM_NO_KERNEL_GIC: auto skips the kernel GICs */
 	unsigned int wfi_kick_ms;	/* LKVM_WFI_KICK_MS: userspace GIC idle kick period */
 	const char *hide_caps;		/* LKVM_HIDE_CAPS: KVM capabilities to act as if missing */
+	/* lkvm snapshot saves the run's arguments; --restore starts from a file. */
+	int argc;
+	char *const *argv;
+	const char *restore_path;	/* --restore FILE: docs/snapshot.md */
 	bool no_batch;			/* LKVM_NO_MMIO_BATCH: every MMIO write exits */
 	bool no_reg_page;		/* LKVM_NO_REG_PAGE: every register read exits */
 	bool no_ioeventfd;		/* LKVM_NO_IOEVENTFD: virtio notifications exit */

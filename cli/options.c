@@ -26,11 +26,11 @@ enum opt_id {
 	OPT_KERNEL, OPT_INITRD, OPT_PARAMS, OPT_CPUS, OPT_MEM, OPT_IRQCHIP,
 	OPT_DUMP_DTB, OPT_NAME, OPT_NODEFAULTS, OPT_LOGLEVEL, OPT_VERBOSE,
 	OPT_DEBUG, OPT_NETWORK, OPT_CONSOLE, OPT_TEST_DEVICE, OPT_SANDBOX, OPT_HELP,
-	OPT_DISK, OPT_RNG, OPT_TRANSPORT, OPT_PMU, OPT_SVE_MAX_VL, OPT_NO_MTE,
+	OPT_DISK, OPT_RNG, OPT_9P, OPT_TRANSPORT, OPT_PMU, OPT_SVE_MAX_VL, OPT_NO_MTE,
 	OPT_NO_PVTIME, OPT_AARCH32, OPT_NESTED, OPT_VCPU_AFFINITY, OPT_KASLR_SEED, OPT_TTY,
 	OPT_DEV, OPT_FORCE_PCI, OPT_VIRTIO_LEGACY, OPT_CNTFRQ, OPT_DEBUG_MMIO,
 	OPT_DEBUG_IOPORT, OPT_DEBUG_IODELAY, OPT_SINGLE_STEP, OPT_FIRMWARE,
-	OPT_FIRMWARE_ADDR, OPT_HUGETLBFS, OPT_PCI_TESTDEV, OPT_GROUP,
+	OPT_FIRMWARE_ADDR, OPT_HUGETLBFS, OPT_PCI_TESTDEV, OPT_VSOCK, OPT_RESTORE, OPT_GROUP,
 };
 
 struct opt_desc {
@@ -55,17 +55,20 @@ static const struct opt_desc run_opts[] = {
 	{ OPT_MEM, 'm', "mem", "<size[@addr]>", "guest RAM size and optional base address (RAM at 2G by default), MiB or with B/K/M/G/T/P" },
 	{ OPT_DISK, 'd', "disk", "<file>[,ro][,direct]", "raw disk image (virtio-blk); several give vda, vdb, ..." },
 	{ OPT_RNG, 0, "rng", NULL, "add a virtio-rng device (the guest's /dev/hwrng)" },
+	{ OPT_9P, 0, "9p", "<dir_to_share>,<tag_name>", "share a host directory (virtio-9p; tag default kvm_9p; add ,ro for read-only)" },
 	{ OPT_NODEFAULTS, 0, "nodefaults", NULL, "command line is exactly -p, no console=..." },
 	{ OPT_CONSOLE, 0, "console", "<type>", "serial (ttyS0, default) or virtio (hvc0)" },
+	{ OPT_VSOCK, 0, "vsock", "<cid>", "guest virtio socket CID (virtio-vsock over vhost-vsock), 3 to 4294967294" },
 	{ OPT_DEV, 0, "dev", "<device_file>", "the KVM device file (default /dev/kvm)" },
 	{ OPT_TTY, 0, "tty", "<n>", "UART n (ttySn, 1-3) on a new host pty; its path is printed" },
 	{ OPT_SANDBOX, 0, "sandbox", "<on|off>", "system call allow-list per thread (default on)" },
 	{ OPT_HUGETLBFS, 0, "hugetlbfs", "<dir>", "back guest RAM with huge pages from this hugetlbfs mount" },
-	{ OPT_VIRTIO_LEGACY, 0, "virtio-legacy", NULL, "same as --virtio-transport=mmio-legacy (deprecated, as kvmtool's)" },
-	{ OPT_TRANSPORT, 0, "virtio-transport", "<type>", "mmio (default), mmio-legacy, pci or pci-legacy" },
+	{ OPT_VIRTIO_LEGACY, 0, "virtio-legacy", NULL, "the legacy form of the transport: pci-legacy by default (deprecated, as kvmtool's)" },
+	{ OPT_TRANSPORT, 0, "virtio-transport", "<type>", "pci (default, as kvmtool's), pci-legacy, mmio or mmio-legacy" },
 	{ OPT_LOGLEVEL, 0, "loglevel", "<level>", "error, warning, info or debug" },
 	{ OPT_TEST_DEVICE, 0, "test-device", NULL, "add lkvm's test device (exit status, SPI lines)" },
 	{ OPT_PCI_TESTDEV, 0, "pci-testdev", NULL, "add a PCI test device as QEMU's pci-testdev (kvm-unit-tests' pci-test)" },
+	{ OPT_RESTORE, 0, "restore", "<file>", "start from a snapshot that 'lkvm snapshot' wrote, with its options" },
 	OPT_HEADING("Kernel options:"),
 	{ OPT_KERNEL, 'k', "kernel", "<file>", "kernel Image (or raw binary) to boot" },
 	{ OPT_INITRD, 'i', "initrd", "<file>", "initial RAM disk" },
@@ -300,6 +303,7 @@ static int apply_opt(struct vm_config *cfg, const struct opt_desc *o,
 	case OPT_NODEFAULTS:	cfg->nodefaults = true; return 0;
 	case OPT_TEST_DEVICE:	cfg->test_device = true; return 0;
 	case OPT_PCI_TESTDEV:	cfg->pci_testdev = true; return 0;
+	case OPT_RESTORE:	cfg->restore_path = v; return 0;
 	case OPT_VERBOSE:	cfg->loglevel = MAX(cfg->loglevel, LOG_INFO); return 0;
 	case OPT_DEBUG:		cfg->loglevel = LOG_DEBUG; return 0;
 	case OPT_CPUS:		return set_cpus(cfg, v, err, err_len);
@@ -321,12 +325,14 @@ static int apply_opt(struct vm_config *cfg, const struct opt_desc *o,
 	case OPT_TTY:		return options_set_tty(cfg, v, err, err_len);
 	case OPT_DISK:		return options_set_disk(cfg, v, err, err_len);
 	case OPT_RNG:		cfg->rng = true; return 0;
+	case OPT_VSOCK:		return options_set_vsock(cfg, v, err, err_len);
+	case OPT_9P:		return options_set_9p(cfg, v, err, err_len);
 	case OPT_TRANSPORT:	return options_set_transport(cfg, v, err, err_len);
 	case OPT_HELP:
 		return 1;
 	case OPT_DEV:		cfg->kvm_dev = v; return 0;
 	case OPT_FORCE_PCI:	cfg->virtio_transport = VIRTIO_PCI; return 0;
-	case OPT_VIRTIO_LEGACY:	cfg->virtio_transport = VIRTIO_MMIO_LEGACY; return 0;
+	case OPT_VIRTIO_LEGACY:	options_set_legacy(cfg); return 0;
 	case OPT_CNTFRQ:	return set_cntfrq(cfg, v, err, err_len);
 	case OPT_DEBUG_MMIO:	cfg->debug_mmio = true; return 0;
 	case OPT_DEBUG_IOPORT:	cfg->debug_ioport = true; return 0;
@@ -441,6 +447,10 @@ int options_parse_run(int argc, char *const argv[], struct vm_config *cfg,
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->loglevel = LOG_WARNING;
+	/* kvmtool's arm64 machine: virtio over PCI, MSI-X where the GIC can. */
+	cfg->virtio_transport = VIRTIO_PCI;
+	cfg->argc = argc;
+	cfg->argv = argv;
 	err[0] = '\0';
 	for (i = 1; i < argc; i++) {
 		const struct opt_desc *o;
@@ -465,11 +475,89 @@ int options_parse_run(int argc, char *const argv[], struct vm_config *cfg,
 	}
 	if (cfg->firmware_path && !*cfg->firmware_path)
 		return fail("the firmware file name is empty; use lkvm run -f <file>");
+	if (cfg->restore_path && !*cfg->restore_path)
+		return fail("the snapshot file name is empty; use lkvm run --restore <file>");
+	if (cfg->restore_path)
+		return cfg->kernel_path || cfg->firmware_path || cfg->initrd_path ?
+			fail("--restore takes the guest from the snapshot, kernel and all; leave out -k, -i, -f and the kernel argument") : 0;
 	if (!cfg->kernel_path && !cfg->firmware_path)
 		return fail("no kernel given; use lkvm run -k <Image>");
 	if (cfg->kernel_path && !*cfg->kernel_path)
 		return fail("the kernel file name is empty; use lkvm run -k <Image>");
 	return check_conflicts(cfg, err, err_len);
+}
+
+/* What may differ between a snapshot's run and its restore. */
+static bool restore_may_differ(enum opt_id id)
+{
+	return id == OPT_NAME || id == OPT_CONSOLE || id == OPT_TTY ||
+	       id == OPT_SANDBOX || id == OPT_LOGLEVEL || id == OPT_VERBOSE ||
+	       id == OPT_DEBUG || id == OPT_RESTORE;
+}
+
+/* Whether the snapshot's run had option id with value v. */
+static bool restore_saved_has(int sargc, char *const sargv[], enum opt_id id,
+			      const char *v)
+{
+	char err[OPTIONS_ERR_MAX];
+	size_t err_len = sizeof(err);
+	int i;
+
+	for (i = 1; i < sargc; i++) {
+		const struct opt_desc *o;
+		const char *sv;
+
+		if (sargv[i][0] != '-' || !sargv[i][1] || !strcmp(sargv[i], "--"))
+			continue;
+		if (parse_one(sargc, sargv, &i, &o, &sv, err, err_len))
+			return false;
+		if (o->id == id && (!v || (sv && !strcmp(sv, v))))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * lkvm run --restore: cfg becomes the snapshot's run (sargv, as it was
+ * given), with the options of this one (argv) that may differ applied
+ * on top. Any other option must repeat the snapshot's: the state in
+ * the file depends on it.
+ */
+int options_restore_merge(struct vm_config *cfg, int argc, char *const argv[],
+			  int sargc, char *const sargv[], char *err, size_t err_len)
+{
+	const char *path = cfg->restore_path;
+	int i, ret;
+
+	ret = options_parse_run(sargc, sargv, cfg, err, err_len);
+	if (ret)
+		return ret > 0 ? -EINVAL : ret;
+	cfg->restore_path = path;
+	for (i = 1; i < argc; i++) {
+		const struct opt_desc *o;
+		const char *v;
+		char name[40];
+
+		if (argv[i][0] != '-' || !argv[i][1] || !strcmp(argv[i], "--"))
+			return fail("--restore takes the guest from the snapshot; leave out '%s'", argv[i]);
+		ret = parse_one(argc, argv, &i, &o, &v, err, err_len);
+		if (ret)
+			return ret;
+		if (o->id == OPT_RESTORE)
+			continue;
+		if (restore_may_differ(o->id)) {
+			ret = apply_opt(cfg, o, v, err, err_len);
+			if (ret)
+				return ret;
+			continue;
+		}
+		if (restore_saved_has(sargc, sargv, o->id, v))
+			continue;
+		describe(o, name, sizeof(name));
+		return fail("%s%s%s differs from the snapshot's run, whose state depends on it; only --name, --console, --tty, --sandbox and the log level may change at a restore: leave it out",
+			    name, v ? " " : "", v ? v : "");
+	}
+	return 0;
 }
 
 /*

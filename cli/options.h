@@ -17,6 +17,8 @@
 int options_parse_run(int argc, char *const argv[], struct vm_config *cfg,
 		      char *err, size_t err_len);
 void options_usage_run(void);
+int options_restore_merge(struct vm_config *cfg, int argc, char *const argv[],
+			  int sargc, char *const sargv[], char *err, size_t err_len);
 int options_parse_addr(const char *s, unsigned long long *addr);
 void options_read_env(struct vm_config *cfg);
 

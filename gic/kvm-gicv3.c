@@ -67,6 +67,8 @@ const struct irqchip_ops kvm_gicv3_ops = {
 	.set_spi	= kvm_vgic_set_spi,
 	.irqfd		= kvm_vgic_irqfd,
 	.destroy	= kvm_vgic_destroy,
+	.save		= kvm_gicv3_save,
+	.restore	= kvm_gicv3_restore,
 };
 
 /* The same GICv3, with the in-kernel ITS as its MSI frame. */
@@ -81,4 +83,6 @@ const struct irqchip_ops kvm_gicv3_its_ops = {
 	.irqfd		= kvm_vgic_irqfd,
 	.destroy	= kvm_vgic_destroy,
 	.msi		= &kvm_its_msi_ops,
+	.save		= kvm_gicv3_its_save,
+	.restore	= kvm_gicv3_its_restore,
 };

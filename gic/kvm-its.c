@@ -53,6 +53,13 @@ int kvm_its_probe(const struct irqchip_host *host)
 	return ret ?: kvm_vgic_probe(host->vm_fd, KVM_DEV_TYPE_ARM_VGIC_ITS);
 }
 
+int kvm_its_fd(struct irqchip *ic)
+{
+	struct kvm_its *its = ic->msi_priv;
+
+	return its ? its->fd : -1;
+}
+
 static int its_attr(int fd, uint32_t group, uint64_t attr, void *addr)
 {
 	struct kvm_device_attr a = {

@@ -8,5 +8,10 @@
 extern const struct irqchip_msi_ops kvm_its_msi_ops;
 /* Can this host give a GICv3 an ITS? Asked without creating either. */
 int kvm_its_probe(const struct irqchip_host *host);
+/* The ITS's KVM device (-1: none), for its snapshot (gic/kvm-its-snap.c). */
+int kvm_its_fd(struct irqchip *ic);
+struct snapshot;
+int kvm_gicv3_its_save(struct irqchip *ic, struct snapshot *s);
+int kvm_gicv3_its_restore(struct irqchip *ic, struct snapshot *s);
 
 #endif

@@ -14,6 +14,11 @@ int kvm_vgic_init(struct irqchip *ic);
 int kvm_vgic_set_spi(struct irqchip *ic, unsigned int spi, bool level);
 int kvm_vgic_irqfd(struct irqchip *ic, unsigned int spi, int fd);
 void kvm_vgic_destroy(struct irqchip *ic);
+/* The in-kernel GICv3's snapshot (gic/kvm-gicv3-snap.c). */
+struct snapshot;
+int kvm_gicv3_save(struct irqchip *ic, struct snapshot *s);
+int kvm_gicv3_restore(struct irqchip *ic, struct snapshot *s);
+int kvm_gicv3_restore_list(struct irqchip *ic, struct snapshot *s);
 int gic_fdt_begin(struct irqchip *ic, void *fdt, const char *compatible,
 		  const uint64_t *reg, int nr_reg_pairs);
 

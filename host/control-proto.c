@@ -13,9 +13,10 @@ static const char *const control_ops[] = {
 	[CONTROL_PAUSE] = "PAUSE", [CONTROL_RESUME] = "RESUME",
 	[CONTROL_IRQ] = "IRQ", [CONTROL_STATS] = "STATS",
 	[CONTROL_SYSRQ] = "SYSRQ", [CONTROL_DUMP] = "DUMP",
+	[CONTROL_SNAPSHOT] = "SNAPSHOT",
 };
 
-#define CONTROL_OPS_HINT "send STATUS, STOP, PAUSE, RESUME, IRQ, STATS, SYSRQ or DUMP"
+#define CONTROL_OPS_HINT "send STATUS, STOP, PAUSE, RESUME, IRQ, STATS, SYSRQ, DUMP or SNAPSHOT"
 
 int control_parse_level(const char *s, enum control_level *level)
 {
@@ -121,6 +122,10 @@ int control_parse(const char *line, size_t len, struct control_cmd *cmd,
 			return control_parse_irq(w, n, cmd, err, err_len);
 		if (i == CONTROL_SYSRQ)
 			return control_parse_sysrq(w, n, cmd, err, err_len);
+		if (i == CONTROL_SNAPSHOT && n == 2 && !strcmp(w[1], "stop")) {
+			cmd->stop = true;
+			return 0;
+		}
 		if (n == 1)
 			return 0;
 		snprintf(err, err_len, "%s takes no arguments", control_ops[i]);
@@ -140,6 +145,8 @@ int control_format(const struct control_cmd *cmd, char *buf, size_t len)
 		n = snprintf(buf, len, "IRQ %u %s\n", cmd->spi, levels[cmd->level]);
 	else if (cmd->op == CONTROL_SYSRQ)
 		n = snprintf(buf, len, "SYSRQ %c\n", cmd->sysrq);
+	else if (cmd->op == CONTROL_SNAPSHOT && cmd->stop)
+		n = snprintf(buf, len, "SNAPSHOT stop\n");
 	else
 		n = snprintf(buf, len, "%s\n", control_ops[cmd->op]);
 	return (n < 0 || (size_t)n >= len) ? -ENOSPC : n;

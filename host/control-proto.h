@@ -2,6 +2,7 @@
 #ifndef LKVM_VM_CONTROL_PROTO_H
 #define LKVM_VM_CONTROL_PROTO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -13,6 +14,9 @@
  *   SYSRQ <c>         a break and c on the guest's serial console
  *   DUMP              -> "OK <bytes>", then that many bytes of register
  *                        dump (every vCPU's), then the connection closes
+ *   SNAPSHOT [stop]   the VM's state into the file whose descriptor comes
+ *                     with the line (SCM_RIGHTS); then it resumes, or
+ *                     stops with "stop" (docs/snapshot.md)
  * Replies are "OK ..." or "ERR <message naming the problem and the fix>".
  */
 #define CONTROL_LINE_MAX	128
@@ -26,6 +30,7 @@ enum control_op {
 	CONTROL_STATS,
 	CONTROL_SYSRQ,
 	CONTROL_DUMP,
+	CONTROL_SNAPSHOT,
 };
 
 enum control_level {
@@ -39,6 +44,9 @@ struct control_cmd {
 	unsigned int spi;
 	enum control_level level;
 	char sysrq;		/* SYSRQ's key: a printable character */
+	bool stop;		/* SNAPSHOT stop */
+	int fd;			/* SNAPSHOT: the file, when has_fd */
+	bool has_fd;
 };
 
 int control_parse(const char *line, size_t len, struct control_cmd *cmd,

@@ -173,6 +173,7 @@ int control_open(struct control *c, const char *name, int th,
 	for (i = 0; i < CONTROL_MAX_CLIENTS; i++) {
 		c->clients[i].fd = -1;
 		c->clients[i].out = NULL;
+		c->clients[i].passed_fd = -1;
 	}
 	/*
 	 * Without a place for the socket the guest still runs, only
@@ -212,6 +213,9 @@ static void control_drop(struct control_client *cl)
 	cl->fd = -1;
 	cl->len = 0;
 	cl->kvmtool = false;
+	if (cl->passed_fd >= 0)
+		close(cl->passed_fd);
+	cl->passed_fd = -1;
 	free(cl->out);
 	cl->out = NULL;
 }
@@ -310,6 +314,7 @@ static void control_accept(struct control *c)
 	cl->len = 0;
 	cl->kvmtool = false;
 	cl->out = NULL;
+	cl->passed_fd = -1;
 	cl->deadline_ms = control_now_ms() + CONTROL_CLIENT_MS;
 }
 
@@ -419,6 +424,8 @@ static void control_execute(struct control *c, struct control_client *cl)
 		control_execute_dump(c, cl);
 		return;
 	}
+	cmd.has_fd = cl->passed_fd >= 0;
+	cmd.fd = cl->passed_fd;
 	ret = c->handler(c->opaque, &cmd, err, sizeof(err));
 	if (ret)
 		snprintf(reply, sizeof(reply), "ERR %s\n", err);
@@ -461,9 +468,44 @@ static void control_serve_kvmtool(struct control *c, struct control_client *cl)
 		cl->deadline_ms = control_now_ms() + CONTROL_CLIENT_MS;
 }
 
+/*
+ * A request's bytes, and the descriptor a SNAPSHOT request passes with
+ * them (the client opens the file: lkvm itself never opens a path once
+ * the guest runs). Any other descriptor is closed with the client.
+ */
+static ssize_t control_recv(struct control_client *cl)
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} ctl;
+	struct iovec iov = {
+		.iov_base = cl->buf + cl->len, .iov_len = sizeof(cl->buf) - cl->len,
+	};
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
+	};
+	struct cmsghdr *cm;
+	ssize_t n = recvmsg(cl->fd, &msg, MSG_CMSG_CLOEXEC);
+
+	for (cm = n >= 0 ? CMSG_FIRSTHDR(&msg) : NULL; cm; cm = CMSG_NXTHDR(&msg, cm)) {
+		int fd;
+
+		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS ||
+		    cm->cmsg_len != CMSG_LEN(sizeof(int)))
+			continue;
+		memcpy(&fd, CMSG_DATA(cm), sizeof(fd));
+		if (cl->passed_fd >= 0)
+			close(cl->passed_fd);
+		cl->passed_fd = fd;
+	}
+	return n;
+}
+
 static void control_read(struct control *c, struct control_client *cl)
 {
-	ssize_t n = read(cl->fd, cl->buf + cl->len, sizeof(cl->buf) - cl->len);
+	ssize_t n = control_recv(cl);
 
 	if (n <= 0) {
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))

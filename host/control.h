@@ -34,6 +34,7 @@ struct control_client {
 	/* A long answer (a dump) still being sent; the connection closes after it. */
 	char *out;
 	size_t out_len, out_off;
+	int passed_fd;		/* a file that came with the request (SNAPSHOT), or -1 */
 };
 
 /*

@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 
 #include <linux/kvm.h>
+#include <linux/vhost.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
 
@@ -75,6 +76,19 @@ static const struct sandbox_rule sandbox_devices[] = {
 	 * config change) or the main loop (a console resize).
 	 */
 	ALLOW_IOCTL(KVM_SIGNAL_MSI),
+	/*
+	 * A vhost device (devices/virtio/vhost.h) hands its rings to the
+	 * host kernel when the driver sets DRIVER_OK (the I/O thread) and
+	 * takes them back on a reset (the vCPU that wrote the status) or
+	 * at teardown (the main thread). Opening the node, its owner, its
+	 * memory table, the CID and the eventfds are set-up's.
+	 */
+	ALLOW_IOCTL(VHOST_SET_FEATURES),
+	ALLOW_IOCTL(VHOST_SET_VRING_NUM),
+	ALLOW_IOCTL(VHOST_SET_VRING_BASE),
+	ALLOW_IOCTL(VHOST_SET_VRING_ADDR),
+	ALLOW_IOCTL(VHOST_GET_VRING_BASE),
+	ALLOW_IOCTL(VHOST_VSOCK_SET_RUNNING),
 };
 
 static const struct sandbox_rule sandbox_vcpu[] = {
@@ -82,7 +96,8 @@ static const struct sandbox_rule sandbox_vcpu[] = {
 	ALLOW(rt_sigtimedwait),		/* takes a kick left pending */
 	ALLOW_IOCTL(KVM_GET_ONE_REG),
 	ALLOW_IOCTL(KVM_SET_ONE_REG),
-	ALLOW_IOCTL(KVM_GET_MP_STATE),	/* a register dump says "halted" */
+	ALLOW_IOCTL(KVM_GET_MP_STATE),	/* a register dump says "halted"; a snapshot */
+	ALLOW_IOCTL(KVM_GET_REG_LIST),	/* a snapshot: every register there is */
 	/*
 	 * A guest's config write that moves a virtio-pci device's BAR (or
 	 * turns its decoding on or off) moves the device's notify
@@ -138,6 +153,18 @@ static const struct sandbox_rule sandbox_main[] = {
 	ALLOW_IOCTL(TCFLSH),
 	/* Teardown: a virtio device takes its ioeventfds off the VM. */
 	ALLOW_IOCTL(KVM_IOEVENTFD),
+	/*
+	 * lkvm snapshot (docs/snapshot.md): the file's descriptor comes
+	 * with the request (recvmsg, SCM_RIGHTS), never a path to open;
+	 * the GIC's state is read through its device's attributes; the
+	 * state and RAM are written at offsets, RAM's zero pages as holes.
+	 */
+	ALLOW(recvmsg),
+	ALLOW_IOCTL(KVM_GET_DEVICE_ATTR),
+	/* With an ITS: its tables and the LPIs' pending bits flushed to RAM. */
+	ALLOW_IOCTL(KVM_SET_DEVICE_ATTR),
+	ALLOW(pwrite64),
+	ALLOW(ftruncate),
 };
 
 /* The writer waits for a full terminal to take more. */
@@ -202,6 +229,42 @@ static const struct sandbox_rule sandbox_net[] = {
 	ALLOW(lseek),
 };
 
+/*
+ * A virtio-9p device's I/O thread serves its share (devices/9p/): every
+ * call names a descriptor below the share's root and one component,
+ * opens included (openat2, or openat with O_NOFOLLOW; a file is opened
+ * through /proc/self/fd's link to its O_PATH descriptor). No execve,
+ * no socket, no chown, no mount: what a 9P request can do and nothing
+ * else. Its queue's eventfd and interrupt as any virtio device's.
+ */
+static const struct sandbox_rule sandbox_9p[] = {
+	ALLOW(ppoll),
+	ALLOW(read),
+	ALLOW(openat),
+	ALLOW(openat2),
+	ALLOW(close),
+	ALLOW(fcntl),
+	ALLOW(fstat),
+	ALLOW(newfstatat),
+	ALLOW(fstatfs),
+	ALLOW(pread64),
+	ALLOW(pwrite64),
+	ALLOW(lseek),
+	ALLOW(getdents64),
+	ALLOW(mkdirat),
+	ALLOW(symlinkat),
+	ALLOW(readlinkat),
+	ALLOW(linkat),
+	ALLOW(mknodat),
+	ALLOW(renameat2),
+	ALLOW(unlinkat),
+	ALLOW(fchmodat),
+	ALLOW(truncate),
+	ALLOW(utimensat),
+	ALLOW(fsync),
+	ALLOW(fdatasync),
+};
+
 #define LIST(rules)	{ rules, ARRAY_SIZE(rules) }
 const struct sandbox_list sandbox_roles[SANDBOX_NR_ROLES][SANDBOX_MAX_GROUPS] = {
 	[SANDBOX_MAIN]	  = { LIST(sandbox_common), LIST(sandbox_devices), LIST(sandbox_main) },
@@ -210,5 +273,6 @@ const struct sandbox_list sandbox_roles[SANDBOX_NR_ROLES][SANDBOX_MAX_GROUPS] = 
 	[SANDBOX_CONSOLE] = { LIST(sandbox_common), LIST(sandbox_devices), LIST(sandbox_console) },
 	[SANDBOX_VIRTIO]  = { LIST(sandbox_common), LIST(sandbox_devices), LIST(sandbox_virtio) },
 	[SANDBOX_NET]	  = { LIST(sandbox_common), LIST(sandbox_devices), LIST(sandbox_net) },
+	[SANDBOX_9P]	  = { LIST(sandbox_common), LIST(sandbox_devices), LIST(sandbox_9p) },
 };
 

@@ -38,6 +38,7 @@ static const char *const sandbox_role_names[SANDBOX_NR_ROLES] = {
 	[SANDBOX_CONSOLE]	= "console",
 	[SANDBOX_VIRTIO]	= "virtio",
 	[SANDBOX_NET]		= "net",
+	[SANDBOX_9P]		= "9p",
 };
 
 /*
@@ -245,7 +246,7 @@ static int sandbox_parse_selftest(struct vm *vm)
 			return 0;
 		}
 	}
-	pr_err(vm->cfg.loglevel, "LKVM_SANDBOX_SELFTEST=%s names no thread; use main, vcpu, testdev, console or virtio",
+	pr_err(vm->cfg.loglevel, "LKVM_SANDBOX_SELFTEST=%s names no thread; use main, vcpu, testdev, console, virtio or 9p",
 	       v);
 	return -EINVAL;
 }

@@ -16,6 +16,7 @@
 #include "machine/hugetlbfs.h"
 #include "machine/kvm.h"
 #include "machine/memmap.h"
+#include "machine/snapshot.h"
 #include "machine/vm.h"
 
 /*
@@ -79,7 +80,9 @@ int ram_setup(struct vm *vm)
 	struct kvm_userspace_memory_region slot = { 0 };
 	int ret;
 
-	ret = vm->cfg.hugetlbfs ? ram_map_hugetlbfs(vm) : ram_map_anon(vm);
+	ret = vm->cfg.hugetlbfs && !vm->restore ? ram_map_hugetlbfs(vm) : ram_map_anon(vm);
+	if (!ret && vm->restore)
+		ret = snapshot_map_ram(vm);
 	if (ret)
 		return ret;
 	vm->mem = (struct guest_mem) {

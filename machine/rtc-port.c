@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "devices/device-snap.h"
 #include "devices/rtc-cmos.h"
 #include "lib/log.h"
 #include "machine/memmap.h"
@@ -38,9 +39,25 @@ static void rtc_port_destroy(struct device *dev)
 	free(p);
 }
 
+static int rtc_port_save(struct device *dev, struct snapshot *s)
+{
+	struct rtc_port *p = dev->priv;
+
+	return rtc_cmos_save(&p->rtc, s);
+}
+
+static int rtc_port_restore(struct device *dev, struct snapshot *s)
+{
+	struct rtc_port *p = dev->priv;
+
+	return rtc_cmos_restore(&p->rtc, s);
+}
+
 static const struct device_ops rtc_port_dev_ops = {
 	.name		= "RTC",
 	.fdt_node	= rtc_port_fdt,
+	.save		= rtc_port_save,
+	.restore	= rtc_port_restore,
 	.destroy	= rtc_port_destroy,
 };
 

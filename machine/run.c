@@ -17,6 +17,7 @@
 #include "lib/log.h"
 #include "vcpu/vcpu.h"
 #include "machine/memmap.h"
+#include "machine/snapshot.h"
 #include "machine/testdev-port.h"
 #include "machine/uart-port.h"
 #include "machine/vm.h"
@@ -34,7 +35,7 @@
 /* lkvm's exit status when the guest's kernel panicked (docs/usage.md). */
 #define EXIT_GUEST_PANIC	4
 
-static void vm_set_paused(struct vm *vm, bool paused)
+void vm_set_paused(struct vm *vm, bool paused)
 {
 	pthread_mutex_lock(&vm->pause_lock);
 	atomic_store(&vm->paused, paused);
@@ -104,6 +105,8 @@ int vm_control(void *opaque, const struct control_cmd *cmd, char *msg, size_t le
 		return vm_debug_sysrq(vm, cmd->sysrq, msg, len);
 	case CONTROL_DUMP:
 		break;	/* host/control.c asks vm_debug_dump() */
+	case CONTROL_SNAPSHOT:
+		return vm_snapshot(vm, cmd, msg, len);
 	}
 	snprintf(msg, len, "unknown request");
 	return -EINVAL;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <poll.h>
 
+#include "devices/device-snap.h"
 #include "cli/config.h"
 #include "devices/uart8250.h"
 #include "gic/irqchip.h"
@@ -105,9 +106,25 @@ static void serial_port_destroy(struct device *dev)
 	free(s);
 }
 
+static int serial_port_save(struct device *dev, struct snapshot *s)
+{
+	struct serial_port *p = dev->priv;
+
+	return uart8250_save(&p->uart, s);
+}
+
+static int serial_port_restore(struct device *dev, struct snapshot *s)
+{
+	struct serial_port *p = dev->priv;
+
+	return uart8250_restore(&p->uart, s);
+}
+
 static const struct device_ops serial_port_dev_ops = {
 	.name		= "UART",
 	.fdt_node	= serial_port_fdt,
+	.save		= serial_port_save,
+	.restore	= serial_port_restore,
 	.destroy	= serial_port_destroy,
 };
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "devices/device-snap.h"
 #include "cli/config.h"
 #include "host/control-proto.h"
 #include "lib/log.h"
@@ -86,9 +87,25 @@ static void testdev_port_destroy(struct device *dev)
 	free(p);
 }
 
+static int testdev_port_save(struct device *dev, struct snapshot *s)
+{
+	struct testdev_port *p = dev->priv;
+
+	return testdev_save(&p->testdev, s);
+}
+
+static int testdev_port_restore(struct device *dev, struct snapshot *s)
+{
+	struct testdev_port *p = dev->priv;
+
+	return testdev_restore(&p->testdev, s);
+}
+
 static const struct device_ops testdev_port_dev_ops = {
 	.name		= "test device",
 	.fdt_node	= testdev_port_fdt,
+	.save		= testdev_port_save,
+	.restore	= testdev_port_restore,
 	.start		= testdev_port_start,
 	.stop		= testdev_port_stop,
 	.destroy	= testdev_port_destroy,

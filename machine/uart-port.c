@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "devices/device-snap.h"
 #include "cli/config.h"
 #include "lib/log.h"
 #include "machine/memmap.h"
@@ -163,9 +164,25 @@ static void uart_port_destroy(struct device *dev)
 	free(p);
 }
 
+static int uart_port_save(struct device *dev, struct snapshot *s)
+{
+	struct uart_port *p = dev->priv;
+
+	return uart8250_save(&p->uart, s);
+}
+
+static int uart_port_restore(struct device *dev, struct snapshot *s)
+{
+	struct uart_port *p = dev->priv;
+
+	return uart8250_restore(&p->uart, s);
+}
+
 static const struct device_ops uart_port_dev_ops = {
 	.name		= "UART",
 	.fdt_node	= uart_port_fdt,
+	.save		= uart_port_save,
+	.restore	= uart_port_restore,
 	.destroy	= uart_port_destroy,
 };
 

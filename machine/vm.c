@@ -23,6 +23,7 @@
 #include "machine/kvm.h"
 #include "devices/virtio/board.h"
 #include "machine/memmap.h"
+#include "machine/snapshot.h"
 #include "machine/uart-port.h"
 #include "machine/vm.h"
 
@@ -248,10 +249,12 @@ static int vm_console(struct vm *vm)
 	return 0;
 }
 
-/* A bad -d fails here, before any KVM work, leaving nothing behind. */
-static int vm_check_disks(struct vm *vm)
+/* A bad -d, --vsock or --9p fails here, before any KVM work, leaving nothing behind. */
+static int vm_check_devices(struct vm *vm)
 {
-	return virtio_blk_check(&vm->cfg, vm->cfg.loglevel);
+	return virtio_blk_check(&vm->cfg, vm->cfg.loglevel) ?:
+	       virtio_vsock_check(&vm->cfg, vm->cfg.loglevel) ?:
+	       virtio_9p_check(&vm->cfg, vm->cfg.loglevel);
 }
 
 static void vm_load_undo(struct vm *vm)
@@ -282,7 +285,7 @@ static void vm_control_undo(struct vm *vm)
 static const struct vm_stage vm_stages[] = {
 	{ "defaults",			vm_defaults,		NULL },
 	{ "inspect kernel and initrd",	load_inspect,		vm_load_undo },
-	{ "check disk images",		vm_check_disks,		NULL },
+	{ "check devices",		vm_check_devices,	NULL },
 	{ "name not taken",		vm_check_name,		NULL },
 	{ "sandbox support",		sandbox_setup,		NULL },
 	{ "console output",		vm_console,		NULL },
@@ -304,6 +307,7 @@ static const struct vm_stage vm_stages[] = {
 	{ "load kernel and initrd",	load_images,		NULL },
 	{ "device tree",		vm_fdt,			NULL },
 	{ "boot registers",		vm_boot_regs,		NULL },
+	{ "restore the snapshot",	vm_restore_state,	NULL },
 	{ "control socket",		vm_control_open,	vm_control_undo },
 };
 
@@ -317,6 +321,13 @@ static void vm_unwind(struct vm *vm)
 			st->undo(vm);
 		}
 	}
+}
+
+/* The stages that boot a guest; a restore (--restore) skips them. */
+static bool vm_stage_boots(const struct vm_stage *st)
+{
+	return st->run == load_inspect || st->run == load_images ||
+	       st->run == vm_fdt || st->run == vm_boot_regs;
 }
 
 /* Each stage reports its own failure: it knows the context. */
@@ -335,7 +346,7 @@ int vm_setup(struct vm *vm)
 		return -errno;
 	for (i = 0; i < ARRAY_SIZE(vm_stages); i++) {
 		pr_debug(vm->cfg.loglevel, "stage: %s", vm_stages[i].name);
-		ret = vm_stages[i].run(vm);
+		ret = vm->restore && vm_stage_boots(&vm_stages[i]) ? 0 : vm_stages[i].run(vm);
 		if (ret) {
 			/* The threads started so far end here; nothing ran. */
 			vm_threads_stop(vm);
@@ -356,4 +367,6 @@ void vm_teardown(struct vm *vm)
 		close(vm->event_fd);
 	pthread_cond_destroy(&vm->pause_cond);
 	pthread_mutex_destroy(&vm->pause_lock);
+	snapshot_file_close(vm->restore);
+	vm->restore = NULL;
 }

@@ -24,6 +24,7 @@
 struct vcpu;
 struct uart_port;
 struct testdev_port;
+struct snapshot_file;
 
 /* Host fds devices have the main loop watch: a pty per --tty at most. */
 #define VM_POLL_MAX	4
@@ -95,6 +96,7 @@ struct vm {
 	struct reg_mirrors mirrors;	/* virtio-mmio registers read from memory */
 	struct sandbox sandbox;		/* per-thread system call allow-lists */
 	struct timespec started;	/* when the vCPU threads started */
+	struct snapshot_file *restore;	/* --restore: the file (machine/snapshot.h) */
 };
 
 int vm_setup(struct vm *vm);
@@ -115,5 +117,6 @@ extern const struct device_host_ops vm_host_ops;
 int vm_host_check_cap(void *opaque, int cap);
 bool vm_host_vcpu_kick(void *opaque, unsigned int cpu);
 void vm_wait_resume(struct vm *vm);
+void vm_set_paused(struct vm *vm, bool paused);
 
 #endif

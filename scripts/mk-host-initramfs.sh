@@ -81,6 +81,12 @@ if [ ! -x "$helper" ] || [ "$ROOT/tests/system/st-helper.c" -nt "$helper" ]; the
 	"$PTYRUN_CC" -static -O2 -Wall -o "$helper" "$ROOT/tests/system/st-helper.c" \
 		|| die "building tests/system/st-helper.c failed"
 fi
+# The host's side of the vsock scenario (tests/system/vsock-echo.c).
+vsock_echo=$ROOT/build/st-helper/vsock-echo
+if [ ! -x "$vsock_echo" ] || [ "$ROOT/tests/system/vsock-echo.c" -nt "$vsock_echo" ]; then
+	"$PTYRUN_CC" -static -O2 -Wall -o "$vsock_echo" "$ROOT/tests/system/vsock-echo.c" \
+		|| die "building tests/system/vsock-echo.c failed"
+fi
 
 # The network scenarios' DNS server (tests/system/st-dns.c, ctl-net.sh).
 dns=$ROOT/build/st-helper/st-dns
@@ -122,6 +128,7 @@ install -m 0644 "$ROOT"/tests/system/sig-*.sh "$ROOT"/tests/system/res-*.sh \
 	"$ROOT/tests/system/st-common.sh" "$stage/lkvm-test/system/"
 install -m 0755 "$helper" "$stage/lkvm-test/system/st-helper"
 install -m 0755 "$dns" "$stage/lkvm-test/system/st-dns"
+install -m 0755 "$vsock_echo" "$stage/lkvm-test/system/vsock-echo"
 # The bare-metal test guests (make guest-tests), for the "test" scenarios.
 mkdir -p "$stage/lkvm-test/guest-tests"
 for t in "$ROOT"/build/guest-tests/*.bin; do

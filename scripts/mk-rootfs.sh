@@ -51,6 +51,11 @@ ln -s busybox "$stage/bin/sh"
 install -m 0755 "$ROOT/tests/system/rootfs-init.sh" "$stage/init"
 ln -s ../init "$stage/sbin/init"
 echo "lkvm test root file system" >"$stage/etc/lkvm-rootfs"
+# The vsock scenario's guest side (tests/system/ctl-vsock.sh).
+VSOCK_CC=${VSOCK_CC:-$(case "$(uname -m)" in aarch64|arm64) echo gcc ;; *) echo aarch64-linux-gnu-gcc ;; esac)}
+"$VSOCK_CC" -static -O2 -Wall -o "$stage/bin/vsock-echo" "$ROOT/tests/system/vsock-echo.c" \
+	|| die "building tests/system/vsock-echo.c failed"
+install -m 0755 "$ROOT/tests/system/vsock-guest.sh" "$stage/vsock-guest.sh"
 echo "size=$((DISK2_SECTORS * 512)) md5=$disk2_md5" >"$stage/etc/lkvm-disk2"
 
 # -d fills the new file system from the staging directory; root_owner keeps

@@ -22,11 +22,15 @@ FUZZ_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 FUZZ_ALL := fuzz-uart fuzz-ugic fuzz-v2m fuzz-bus fuzz-loader fuzz-options fuzz-control \
 	fuzz-disk-spec fuzz-virtio-blk fuzz-virtqueue fuzz-virtio-mmio \
 	fuzz-panic-watch fuzz-pci fuzz-msix fuzz-virtio-pci fuzz-virtio-pci-legacy fuzz-rtc \
-	fuzz-pci-testdev fuzz-virtio-net
+	fuzz-pci-testdev fuzz-vsock fuzz-snapshot fuzz-9p fuzz-virtio-net
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 
 fuzz-uart_SRCS := tests/fuzz/fuzz-uart.c devices/uart8250.c
+fuzz-9p_SRCS := tests/fuzz/fuzz-9p.c devices/9p/p9-msg.c devices/9p/p9-fs.c \
+	devices/9p/p9-ops.c devices/9p/p9-server.c devices/9p/p9-handlers.c
 fuzz-rtc_SRCS := tests/fuzz/fuzz-rtc.c devices/rtc-cmos.c
+fuzz-snapshot_SRCS := tests/fuzz/fuzz-snapshot.c lib/snapshot.c devices/device-snap.c \
+	devices/uart8250.c devices/testdev.c devices/rtc-cmos.c
 fuzz-ugic_SRCS := tests/fuzz/fuzz-ugic.c gic/ugic-core.c gic/ugic-dist.c \
 	gic/ugic-cpuif.c
 fuzz-v2m_SRCS := tests/fuzz/fuzz-v2m.c gic/v2m.c gic/ugic-core.c \
@@ -43,6 +47,8 @@ fuzz-virtio-blk_SRCS := tests/fuzz/fuzz-virtio-blk.c devices/virtio/blk.c \
 fuzz-virtio-net_SRCS := tests/fuzz/fuzz-virtio-net.c devices/virtio/net.c \
 	tests/virtio-dev-harness.c devices/virtio/virtio.c devices/virtio/io-thread.c \
 	devices/virtio/virtqueue.c lib/log.c
+fuzz-vsock_SRCS := tests/fuzz/fuzz-vsock.c devices/virtio/vsock.c devices/virtio/vhost.c tests/virtio-dev-harness.c \
+	devices/virtio/virtio.c devices/virtio/io-thread.c devices/virtio/virtqueue.c lib/log.c
 fuzz-virtqueue_SRCS := tests/fuzz/fuzz-virtqueue.c devices/virtio/virtqueue.c
 fuzz-virtio-mmio_SRCS := tests/fuzz/fuzz-virtio-mmio.c tests/virtio-no-fdt.c \
 	devices/virtio/virtqueue.c devices/virtio/virtio.c devices/virtio/io-thread.c devices/virtio/mmio.c devices/virtio/mmio-dev.c \
@@ -68,7 +74,10 @@ FUZZ_HDRS := tests/fuzz/fuzz.h tests/fuzz/virtio-pci-fz.h devices/mmio.h devices
 	devices/virtio/virtqueue.h tests/virtio-dev-harness.h \
 	devices/virtio/mmio.h devices/device.h devices/irq-line.h lib/guest-mem.h \
 	lib/thread.h tests/virtio-guest.h host/panic-watch.h devices/pci/pci.h \
-	devices/pci/host.h devices/pci/msix.h devices/msi.h devices/virtio/pci.h devices/pci/pci-testdev.h
+	devices/pci/host.h devices/pci/msix.h devices/msi.h devices/virtio/pci.h devices/pci/pci-testdev.h \
+	devices/virtio/vhost.h devices/virtio/vsock.h devices/virtio/virtio-core.h \
+	lib/snapshot.h devices/device-snap.h devices/testdev.h \
+	devices/9p/p9-msg.h devices/9p/p9-fs.h devices/9p/p9-server.h devices/9p/p9-server-internal.h
 
 define fuzz_rule
 $(FUZZ_BUILD)/$(1): $$($(1)_SRCS) $(FUZZ_HDRS) tests/fuzz.mk

@@ -265,6 +265,14 @@ int main(void)
 	CHECK_EQ(&u, parse("DUMP\n", &c, err), 0);
 	CHECK_EQ(&u, c.op, CONTROL_DUMP);
 	CHECK_EQ(&u, parse("DUMP 1", &c, err), -22);
+	CHECK_EQ(&u, parse("SNAPSHOT\n", &c, err), 0);
+	CHECK(&u, c.op == CONTROL_SNAPSHOT && !c.stop && !c.has_fd);
+	CHECK_EQ(&u, parse("SNAPSHOT stop\n", &c, err), 0);
+	CHECK(&u, c.op == CONTROL_SNAPSHOT && c.stop);
+	CHECK_EQ(&u, parse("SNAPSHOT now", &c, err), -22);
+	parse("SNAPSHOT stop", &c, err);
+	CHECK_EQ(&u, control_format(&c, err, sizeof(err)), 14);
+	CHECK(&u, !strcmp(err, "SNAPSHOT stop\n"));
 	CHECK_EQ(&u, parse("SYSRQ h\n", &c, err), 0);
 	CHECK(&u, c.op == CONTROL_SYSRQ && c.sysrq == 'h');
 	CHECK_EQ(&u, parse("SYSRQ", &c, err), -22);

@@ -373,6 +373,30 @@ static void test_hugetlbfs(struct unit *u)
 	CHECK(u, strstr(err, "needs a value"));
 }
 
+/* --9p DIR[,TAG[,ro]]: kvmtool's first-comma split and default tag. */
+static void test_9p(struct unit *u)
+{
+	struct vm_config c;
+
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--9p", "/srv/a,tag1", "--9p=/srv/b", "--9p", "/srv/c,t3,ro"), 0);
+	CHECK_EQ(u, c.nr_shares, 3);
+	CHECK(u, c.shares[0].dir_len == 6 && !strncmp(c.shares[0].spec, "/srv/a", 6));
+	CHECK(u, c.shares[0].tag_len == 4 && !strncmp(c.shares[0].tag, "tag1", 4) && !c.shares[0].ro);
+	CHECK(u, c.shares[1].tag_len == 6 && !strncmp(c.shares[1].tag, "kvm_9p", 6));
+	CHECK(u, c.shares[2].tag_len == 2 && !strncmp(c.shares[2].tag, "t3", 2) && c.shares[2].ro);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--9p", "/a,"), -22);
+	CHECK(u, strstr(err, "empty mount tag"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--9p", ",t"), -22);
+	CHECK(u, strstr(err, "no directory given"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--9p", "/a,t", "--9p", "/b,t"), -22);
+	CHECK(u, strstr(err, "given twice"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--9p", "/a,0123456789abcdef0123456789abcdef"), 0);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--9p", "/a,0123456789abcdef0123456789abcdefX"), -22);
+	CHECK(u, strstr(err, "at most 32"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--9p", "/a,t,x"), -22);
+	CHECK(u, strstr(err, "only one is ro"));
+}
+
 /*
  * kvmtool's -f FILE and --firmware-address ADDR (strtoull base 0, 0
  * meaning RAM's start): the firmware replaces the kernel, -k and -i
@@ -458,10 +482,99 @@ static void test_vcpu_affinity(struct unit *u)
 	CHECK_EQ(u, PARSE(&c, "-k", "I", "--kaslr-seed", ""), -22);
 }
 
+/* --vsock CID: kvmtool's decimal CID; the reserved and 32-bit ends refused. */
+static void test_vsock(struct unit *u)
+{
+	struct vm_config c;
+
+	CHECK_EQ(u, PARSE(&c, "-k", "I"), 0);
+	CHECK_EQ(u, c.vsock_cid, 0);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--vsock", "3"), 0);
+	CHECK_EQ(u, c.vsock_cid, 3);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--vsock=4294967294"), 0);
+	CHECK_EQ(u, c.vsock_cid, 4294967294ULL);
+	for (int i = 0; i < 3; i++) {
+		char v[2] = { (char)('0' + i), 0 };
+
+		CHECK_EQ(u, PARSE(&c, "-k", "I", "--vsock", v), -22);
+		CHECK(u, strstr(err, "reserved") && strstr(err, "3 or more"));
+	}
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--vsock", "4294967295"), -22);
+	CHECK(u, strstr(err, "4294967294"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--vsock", "99999999999999999999999"), -22);
+	CHECK(u, strstr(err, "4294967294"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--vsock", "three"), -22);
+	CHECK(u, strstr(err, "not a number"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--vsock", "3x"), -22);
+	CHECK(u, strstr(err, "not a number"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--vsock", "-3"), -22);
+	CHECK(u, strstr(err, "not a number"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--vsock", ""), -22);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--vsock", " 3"), -22);
+}
+
+/* kvmtool's arm64 default, its deprecated spellings and their order. */
+static void test_transport(struct unit *u)
+{
+	struct vm_config c;
+
+	CHECK_EQ(u, PARSE(&c, "-k", "I"), 0);
+	CHECK_EQ(u, c.virtio_transport, VIRTIO_PCI);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--virtio-legacy"), 0);
+	CHECK_EQ(u, c.virtio_transport, VIRTIO_PCI_LEGACY);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--virtio-transport=mmio", "--virtio-legacy"), 0);
+	CHECK_EQ(u, c.virtio_transport, VIRTIO_MMIO_LEGACY);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--virtio-legacy", "--virtio-transport=mmio"), 0);
+	CHECK_EQ(u, c.virtio_transport, VIRTIO_MMIO);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--virtio-transport=mmio", "--force-pci"), 0);
+	CHECK_EQ(u, c.virtio_transport, VIRTIO_PCI);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--virtio-transport=pci-legacy", "--virtio-legacy"), 0);
+	CHECK_EQ(u, c.virtio_transport, VIRTIO_PCI_LEGACY);
+}
+
+/* --restore: the snapshot's run's options, with only a few allowed to change. */
+static void test_restore(struct unit *u)
+{
+	char *saved[] = { "run", "-k", "I", "-c", "2", "-m", "256", "--name", "a", NULL };
+	struct vm_config c;
+
+	CHECK_EQ(u, PARSE(&c, "--restore", "F"), 0);
+	CHECK(u, c.restore_path && !strcmp(c.restore_path, "F") && !c.kernel_path);
+	CHECK_EQ(u, PARSE(&c, "--restore", ""), -22);
+	CHECK(u, strstr(err, "snapshot file name is empty"));
+	CHECK_EQ(u, PARSE(&c, "--restore", "F", "-k", "I"), -22);
+	CHECK(u, strstr(err, "leave out -k"));
+	/* Allowed: the name, the log level; the same -c as saved. */
+	CHECK_EQ(u, options_restore_merge(&c, ARGC("--restore", "F", "--name", "b", "-v", "-c", "2"),
+					  ARGV("--restore", "F", "--name", "b", "-v", "-c", "2"),
+					  9, saved, err, sizeof(err)), 0);
+	CHECK(u, c.nr_cpus == 2 && c.ram_size == 256ULL << 20 && !strcmp(c.name, "b"));
+	CHECK(u, !strcmp(c.kernel_path, "I") && !strcmp(c.restore_path, "F"));
+	CHECK(u, c.argv == saved && c.argc == 9);
+	/* Refused: another -c, -m, a disk; a kernel argument. */
+	PARSE(&c, "--restore", "F");
+	CHECK_EQ(u, options_restore_merge(&c, ARGC("--restore", "F", "-c", "4"),
+					  ARGV("--restore", "F", "-c", "4"), 9, saved, err, sizeof(err)), -22);
+	CHECK(u, strstr(err, "-c/--cpus 4 differs from the snapshot's run"));
+	CHECK_EQ(u, options_restore_merge(&c, ARGC("--restore", "F", "-m", "128"),
+					  ARGV("--restore", "F", "-m", "128"), 9, saved, err, sizeof(err)), -22);
+	CHECK(u, strstr(err, "-m/--mem 128 differs"));
+	CHECK_EQ(u, options_restore_merge(&c, ARGC("--restore", "F", "--rng"),
+					  ARGV("--restore", "F", "--rng"), 9, saved, err, sizeof(err)), -22);
+	CHECK(u, strstr(err, "--rng differs"));
+	CHECK_EQ(u, options_restore_merge(&c, ARGC("--restore", "F", "Image"),
+					  ARGV("--restore", "F", "Image"), 9, saved, err, sizeof(err)), -22);
+	/* A saved run that no longer parses is an error, not a crash. */
+	saved[4] = "0";
+	CHECK_EQ(u, options_restore_merge(&c, ARGC("--restore", "F"), ARGV("--restore", "F"),
+					  9, saved, err, sizeof(err)), -22);
+}
+
 int main(void)
 {
 	struct unit u = { 0 };
 
+	test_restore(&u);
 	test_kvmtool_names(&u);
 	test_errors(&u);
 	test_conflicts(&u);
@@ -472,7 +585,10 @@ int main(void)
 	test_sizes(&u);
 	test_mem_base(&u);
 	test_hugetlbfs(&u);
+	test_9p(&u);
 	test_vcpu_affinity(&u);
 	test_firmware(&u);
+	test_vsock(&u);
+	test_transport(&u);
 	return unit_done(&u, "test-options");
 }

@@ -6,13 +6,15 @@ HOST_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -O1 -g \
 HOST_BUILD := $(BUILD)/host
 
 UNIT_TESTS := test-options test-loader test-bus test-uart test-control test-vcpu-exit \
-	test-control-socket test-vcpu-regs test-rtc
+	test-control-socket test-vcpu-regs test-rtc test-snapshot
 
 test-options_SRCS := tests/test-options.c cli/options.c cli/options-dev.c cli/options-cpu.c cli/options-mem.c cli/options-net.c lib/log.c
 test-loader_SRCS := tests/test-loader.c boot/loader.c
 test-bus_SRCS := tests/test-bus.c devices/bus.c
 test-uart_SRCS := tests/test-uart.c devices/uart8250.c
 test-rtc_SRCS := tests/test-rtc.c devices/rtc-cmos.c
+test-snapshot_SRCS := tests/test-snapshot.c lib/snapshot.c devices/device-snap.c \
+	devices/uart8250.c devices/testdev.c devices/rtc-cmos.c
 test-control_SRCS := tests/test-control.c host/control-proto.c host/control-kvmtool.c
 test-control-socket_SRCS := tests/test-control-socket.c host/control.c host/control-proto.c \
 	host/control-kvmtool.c host/control-client.c lib/log.c

@@ -30,8 +30,11 @@ test-virtio-console_VSRCS := tests/test-virtio-console.c \
 test-virtio-net_VSRCS := tests/test-virtio-net.c devices/virtio/net.c \
 	$(VDEV_CORE)
 
+test-virtio-vsock_VSRCS := tests/test-virtio-vsock.c devices/virtio/vsock.c \
+	devices/virtio/vhost.c $(VDEV_CORE)
+
 VDEV_NAMES := test-disk test-virtio-blk test-virtio-rng test-virtio-console \
-	test-virtio-net
+	test-virtio-vsock test-virtio-net
 
 define vdev_rule
 $(HOST_BUILD)/$(1): $$($(1)_VSRCS) $(VDEV_HDRS) $$(wildcard devices/virtio/*.h)
@@ -52,3 +55,19 @@ virtio-dev-test: $(VIRTIO_DEV_TESTS)
 	@scripts/run-unit-tests.sh $^
 
 .PHONY: virtio-dev-test
+
+# The 9P server (devices/9p/) on a temporary directory, without virtio.
+P9_SRCS := devices/9p/p9-msg.c devices/9p/p9-fs.c devices/9p/p9-ops.c \
+	devices/9p/p9-server.c devices/9p/p9-handlers.c
+$(HOST_BUILD)/test-9p: tests/test-9p.c tests/p9-client.h $(P9_SRCS) \
+		$(wildcard devices/9p/*.h) tests/unit.h
+	@mkdir -p $(HOST_BUILD)
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ tests/test-9p.c $(P9_SRCS) -lpthread
+
+$(HOST_BUILD)/test-virtio-9p: tests/test-virtio-9p.c devices/virtio/9p.c $(P9_SRCS) \
+		$(VDEV_CORE) $(VDEV_HDRS) $(wildcard devices/9p/*.h devices/virtio/*.h)
+	@mkdir -p $(HOST_BUILD)
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ tests/test-virtio-9p.c devices/virtio/9p.c \
+		$(P9_SRCS) $(VDEV_CORE) -lpthread
+
+VIRTIO_DEV_TESTS += $(HOST_BUILD)/test-9p $(HOST_BUILD)/test-virtio-9p

@@ -153,9 +153,10 @@ static void vcpu_wait_resume(struct vcpu *vcpu)
 
 	pthread_mutex_lock(&vm->pause_lock);
 	while (atomic_load(&vm->paused) && !atomic_load(&vm->stop_reason)) {
-		if (atomic_load(&vcpu->dump_want)) {
+		if (atomic_load(&vcpu->dump_want) || atomic_load(&vcpu->snap_want)) {
 			pthread_mutex_unlock(&vm->pause_lock);
 			vcpu_dump_serve(vcpu);
+			vcpu_snap_serve(vcpu);
 			pthread_mutex_lock(&vm->pause_lock);
 			continue;
 		}

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/snapshot.h"
 #include "vcpu/regs.h"
 
 struct vm;
@@ -46,6 +47,10 @@ struct vcpu {
 	atomic_bool dump_want;
 	struct vcpu_regs dump;		/* under the VM's pause lock */
 	int dump_ret;			/* 0, or why the registers are missing */
+	/* lkvm snapshot (vcpu/snapshot.c): the same, for the whole state. */
+	atomic_bool snap_want;
+	struct snapshot snap;		/* under the VM's pause lock */
+	int snap_ret;
 };
 
 /* The PMU's overflow interrupt (--pmu): PPI 23, as kvmtool and QEMU's virt. */
@@ -64,6 +69,12 @@ void vcpus_kick_all(struct vm *vm);
 void vcpus_join(struct vm *vm);
 unsigned int vcpus_kick_idle(struct vm *vm, unsigned int ticks);
 void vcpus_stats(struct vm *vm, struct vcpu_stats *sum);
+
+void vcpu_snap_serve(struct vcpu *vcpu);
+int vcpus_snap_collect(struct vm *vm, unsigned int ms, unsigned int *late);
+int vcpu_snap_restore(struct vcpu *vcpu, struct snapshot *s, uint64_t *cnt,
+		      uint64_t *bad_reg);
+int vcpus_snap_time(struct vm *vm, uint64_t cnt);
 
 int vcpus_dump(struct vm *vm, unsigned int ms, char **text, size_t *len,
 	       unsigned int *failed);

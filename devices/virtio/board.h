@@ -13,6 +13,12 @@ int virtio_rng_add(const struct device_ctx *ctx, const struct vm_config *cfg,
 		   struct device_list *list);
 int virtio_net_add(const struct device_ctx *ctx, const struct vm_config *cfg,
 		   struct device_list *list);
+int virtio_vsock_add(const struct device_ctx *ctx, const struct vm_config *cfg,
+		     struct device_list *list);
+int virtio_9p_add(const struct device_ctx *ctx, const struct vm_config *cfg,
+		  struct device_list *list);
+/* The --9p directories checked before any KVM work; reports the problem. */
+int virtio_9p_check(const struct vm_config *cfg, int loglevel);
 int virtio_console_add(const struct device_ctx *ctx, const struct vm_config *cfg,
 		       struct device_list *list);
 
@@ -37,5 +43,7 @@ static inline enum virtio_transport virtio_board_transport(const struct vm_confi
  * leaves nothing behind. Reports the problem; returns 0 or -errno.
  */
 int virtio_blk_check(const struct vm_config *cfg, int loglevel);
+/* The same for --vsock: the vhost-vsock node can be opened. */
+int virtio_vsock_check(const struct vm_config *cfg, int loglevel);
 
 #endif

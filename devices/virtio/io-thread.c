@@ -49,6 +49,16 @@ static void virtio_batch(struct virtio_dev *vd, bool start)
 }
 
 /*
+ * What the thread waits on for queue q: the driver's notifications, or
+ * for a queue vhost serves, vhost's call (vhost already looked at the
+ * driver's flags or used_event: the driver wants this interrupt).
+ */
+static int virtio_wait_fd(const struct virtio_dev *vd, unsigned int q)
+{
+	return vd->vhost_queues & (1u << q) ? vd->call_fd[q] : vd->queue_fd[q];
+}
+
+/*
  * Reads the eventfds named in want (bit q: queue q; VIRTIO_KICK_BIT:
  * the kick), then serves what they held. Notifications that come
  * before DRIVER_OK are dropped: virtio_wake_all() looks at every
@@ -59,7 +69,7 @@ static void virtio_round(struct virtio_dev *vd, unsigned int want)
 	unsigned int q, got = 0;
 
 	for (q = 0; q < vd->nr_queues; q++)
-		if ((want & (1u << q)) && virtio_eventfd_drain(vd->queue_fd[q]))
+		if ((want & (1u << q)) && virtio_eventfd_drain(virtio_wait_fd(vd, q)))
 			got |= 1u << q;
 	if ((want & VIRTIO_KICK_BIT) && virtio_eventfd_drain(vd->kick_fd))
 		got |= VIRTIO_KICK_BIT;
@@ -68,9 +78,14 @@ static void virtio_round(struct virtio_dev *vd, unsigned int want)
 	pthread_mutex_lock(&vd->io_lock);
 	if (!atomic_load(&vd->stopping) && virtio_dev_running(vd)) {
 		virtio_batch(vd, true);
-		for (q = 0; q < vd->nr_queues; q++)
-			if (got & (1u << q))
+		for (q = 0; q < vd->nr_queues; q++) {
+			if (!(got & (1u << q)))
+				continue;
+			if (vd->vhost_queues & (1u << q))
+				virtio_queue_interrupt(vd, q);
+			else
 				virtio_serve_queue(vd, q);
+		}
 		if ((got & VIRTIO_KICK_BIT) && vd->ops->kick)
 			vd->ops->kick(vd);
 		virtio_batch(vd, false);
@@ -114,10 +129,11 @@ static void *virtio_io_thread(void *arg)
 
 	/* Into the sandbox before anything the guest controls is touched. */
 	if (vd->host_ops && vd->host_ops->thread_enter &&
-	    vd->host_ops->thread_enter(vd->host, "virtio", vd->index))
+	    vd->host_ops->thread_enter(vd->host, vd->role ? vd->role : "virtio",
+				       vd->index))
 		return NULL;	/* reported, and the VM is stopping */
 	for (i = 0; i < n; i++)
-		fds[i] = (struct pollfd) { .fd = vd->queue_fd[i], .events = POLLIN };
+		fds[i] = (struct pollfd) { .fd = virtio_wait_fd(vd, i), .events = POLLIN };
 	fds[n] = (struct pollfd) { .fd = vd->kick_fd, .events = POLLIN };
 	while (!atomic_load(&vd->stopping)) {
 		if (poll(fds, n + 1, -1) < 0) {

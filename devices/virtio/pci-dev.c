@@ -211,6 +211,7 @@ static int vpci_legacy_id(uint32_t device_id, uint16_t *id)
 	case VIRTIO_ID_BLOCK:	*id = 0x1001; return 0;
 	case VIRTIO_ID_CONSOLE:	*id = 0x1003; return 0;
 	case VIRTIO_ID_RNG:	*id = 0x1005; return 0;
+	case VIRTIO_ID_9P:	*id = 0x1009; return 0;
 	}
 	return -EINVAL;
 }

@@ -12,5 +12,7 @@ void virtio_eventfd_signal(int fd);
 bool virtio_eventfd_drain(int fd);
 /* Every ready queue is looked at, and the model kicked. */
 void virtio_wake_all(struct virtio_dev *vd);
+/* Queue q's interrupt, the driver wanting it already decided (vhost). */
+void virtio_queue_interrupt(struct virtio_dev *vd, unsigned int q);
 
 #endif

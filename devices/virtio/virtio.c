@@ -331,6 +331,11 @@ void virtio_dev_signal(struct virtio_dev *vd, unsigned int q)
 	virtio_interrupt(vd, VIRTIO_ISR_QUEUE, q);
 }
 
+void virtio_queue_interrupt(struct virtio_dev *vd, unsigned int q)
+{
+	virtio_interrupt(vd, VIRTIO_ISR_QUEUE, q);
+}
+
 void virtio_dev_config_changed(struct virtio_dev *vd)
 {
 	__atomic_add_fetch(&vd->config_gen, 1, __ATOMIC_RELEASE);

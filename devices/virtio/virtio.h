@@ -52,6 +52,8 @@
 #define VIRTIO_ID_BLOCK			2
 #define VIRTIO_ID_CONSOLE		3
 #define VIRTIO_ID_RNG			4
+#define VIRTIO_ID_VSOCK			19
+#define VIRTIO_ID_9P			9
 
 struct virtio_dev;
 
@@ -105,6 +107,7 @@ struct virtio_dev {
 	unsigned int nr_queues;		/* <= VIRTIO_MAX_QUEUES */
 	bool legacy;			/* virtio 0.9 (mmio version 1, pci-legacy) */
 	unsigned int index;		/* numbers its I/O thread (thread_enter) */
+	const char *role;		/* its sandbox role; NULL: "virtio" */
 
 	/* Set by the transport when it is created. */
 	const struct guest_mem *mem;
@@ -138,6 +141,15 @@ struct virtio_dev {
 	atomic_ulong irqs;		/* interrupts sent */
 	uint32_t config_gen;
 	struct virtq vqs[VIRTIO_MAX_QUEUES];
+
+	/*
+	 * Queues the host kernel serves (vhost, devices/virtio/vhost.h),
+	 * set by the model before the I/O thread starts: the thread never
+	 * serves them nor reads their queue_fd (vhost's kick), but waits
+	 * on call_fd[q] (vhost's call) and interrupts the driver for q.
+	 */
+	uint32_t vhost_queues;
+	int call_fd[VIRTIO_MAX_QUEUES];
 
 	/* The I/O thread: core only. */
 	int queue_fd[VIRTIO_MAX_QUEUES];	/* eventfds; KVM's ioeventfds */

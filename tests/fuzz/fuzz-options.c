@@ -91,9 +91,15 @@ static bool opt_name_ok(const char *name)
 static void opt_check_config(const struct opt_args *a,
 			     const struct vm_config *cfg)
 {
-	/* A kernel to boot, or with -f a firmware that loads its own. */
+	/*
+	 * A kernel to boot, or with -f a firmware that loads its own, or
+	 * with --restore a snapshot whose run names them (and no kernel).
+	 */
 	FUZZ_CHECK((cfg->kernel_path && *cfg->kernel_path) ||
-		   (cfg->firmware_path && *cfg->firmware_path));
+		   (cfg->firmware_path && *cfg->firmware_path) ||
+		   (cfg->restore_path && *cfg->restore_path && !cfg->kernel_path &&
+		    !cfg->firmware_path));
+	FUZZ_CHECK(opt_from_args(a, cfg->restore_path));
 	FUZZ_CHECK(opt_from_args(a, cfg->kernel_path));
 	FUZZ_CHECK(opt_from_args(a, cfg->firmware_path));
 	FUZZ_CHECK(opt_from_args(a, cfg->initrd_path));

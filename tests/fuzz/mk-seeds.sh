@@ -678,4 +678,53 @@ mx_frame() { u8 4; u8 "$1"; }
 	mx_bar 0x13f0 4 1 7; mx_bar 0x13f2 2 0 0; mx_bar 0x1400 4 0 0
 } | seed fuzz-msix reroute-fail
 
+# ---- fuzz-snapshot: u32 extra file size (odd first byte: the CRC is
+# made right), then a header and state as lkvm snapshot writes them ----
+zeros() { head -c "$1" /dev/zero; }
+sec() { le32 "$1"; le32 "$2"; le64 "$3"; }	# type id length
+{
+	le32 0x2001
+	printf LKVMSNAP; le32 1; le32 256; printf 'seed'; zeros 28
+	le32 2; le32 1; le64 0x80000000; le64 4096; le32 32; le32 0; le32 0; le32 0
+	le64 112; le64 4096; le32 0; zeros 148
+	sec 1 0 5; printf -- '-c\0001\000'; zeros 3
+	sec 2 0 5; printf 'UART\000'; zeros 3
+	sec 5 0 16; zeros 7; u8 8; u8 0; le32 3; printf abc
+	sec 6 0 16; le64 4096; le64 4096
+} | seed fuzz-snapshot one-cpu
+# ---- fuzz-9p: ro/rw byte, then len[2] message room-byte per request ----
+# (a room byte of 1 gives the server the whole reply buffer)
+
+p9str() { le16 ${#1}; printf '%s' "$1"; }
+# p9msg TYPE TAG BODY-GENERATOR...: a whole message, framed for the target.
+p9msg() {
+	local t=$1 tag=$2 body
+	shift 2
+	body=$("$@" | od -An -v -tx1 | tr -d ' \n')
+	local n=$((7 + ${#body} / 2))
+	le16 $n; le32 $n; u8 "$t"; le16 "$tag"
+	printf '%b' "$(echo "$body" | sed 's/../\\x&/g')"
+	u8 1
+}
+p9walk() { le32 "$1"; le32 "$2"; shift 2; le16 $#; for n; do p9str "$n"; done; }
+p9fid() { le32 "$1"; }
+p9fid_u32() { le32 "$1"; le32 "$2"; }
+p9rd() { le32 "$1"; le64 "$2"; le32 "$3"; }
+p9create() { le32 "$1"; p9str "$2"; le32 66; le32 420; le32 0; }
+p9wr() { le32 "$1"; le64 "$2"; le32 ${#3}; printf '%s' "$3"; }
+p9ren() { le32 0; p9str "$1"; le32 0; p9str "$2"; }
+p9rddir() { le32 "$1"; le64 0; le32 4096; }
+{
+	u8 0
+	p9msg 110 2 p9walk 0 1 hello; p9msg 12 3 p9fid_u32 1 0
+	p9msg 116 4 p9rd 1 0 100; p9msg 24 5 p9fid_u32 1 0; p9msg 120 6 p9fid 1
+} | seed fuzz-9p read
+{
+	u8 1
+	p9msg 110 2 p9walk 0 1 dir; p9msg 14 3 p9create 1 new
+	p9msg 118 4 p9wr 1 0 data; p9msg 74 5 p9ren new moved
+	p9msg 110 6 p9walk 0 2 up secret; p9msg 110 7 p9walk 0 3 .. .. root
+	p9msg 12 8 p9fid_u32 0 0; p9msg 40 9 p9rddir 0
+} | seed fuzz-9p write-escape
+
 echo "seeds written to $dir/"

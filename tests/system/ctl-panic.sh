@@ -126,7 +126,7 @@ hvc)
 	[ -r "${DISK_INITRD:-}" ] && [ -r "${ROOTFS:-}" ] ||
 		fail "needs DISK_INITRD and ROOTFS (scripts/system-test.sh sets them)"
 	gunzip -c "$ROOTFS" >"$WORK/rootfs.img" || fail "cannot unpack $ROOTFS"
-	vm -k "$KERNEL" -i "$DISK_INITRD" -d "$WORK/rootfs.img" --console virtio \
+	vm -k "$KERNEL" -i "$DISK_INITRD" -d "$WORK/rootfs.img" --console virtio --virtio-transport=mmio \
 		-p "quiet init=/bin/busybox"
 	panic_line 150
 	expect_panic 8 "Attempted to kill init"

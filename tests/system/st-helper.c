@@ -31,6 +31,10 @@
  *	"<now> <peak>": PID's resident memory (VmRSS, VmHWM) in KiB.
  *  st-helper signal-at PID SIG RSS_KB
  *	Send signal SIG once PID's RSS reaches RSS_KB (1 ms polls).
+ *  st-helper mmap-write FILE TEXT
+ *	Write TEXT into FILE (which must hold at least as many bytes)
+ *	through a shared writable mapping, msync it, unmap, then read the
+ *	file back with read(): exit 0 only if it holds TEXT.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -38,6 +42,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/mman.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -496,6 +501,33 @@ static int cmd_signal_at(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_mmap_write(int argc, char **argv)
+{
+	size_t len;
+	char *p, back[256];
+	int fd;
+
+	if (argc < 3 || (len = strlen(argv[2])) >= sizeof(back))
+		return usage();
+	fd = open(argv[1], O_RDWR);
+	if (fd < 0)
+		return 1;
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		perror("mmap-write: mmap");
+		return 1;
+	}
+	memcpy(p, argv[2], len);
+	if (msync(p, len, MS_SYNC) || munmap(p, len)) {
+		perror("mmap-write: msync");
+		return 1;
+	}
+	if (pread(fd, back, len, 0) != (ssize_t)len || memcmp(back, argv[2], len))
+		return 1;
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -515,5 +547,7 @@ int main(int argc, char **argv)
 		return cmd_rss(argc, argv);
 	if (!strcmp(argv[0], "signal-at"))
 		return cmd_signal_at(argc, argv);
+	if (!strcmp(argv[0], "mmap-write"))
+		return cmd_mmap_write(argc, argv);
 	return usage();
 }

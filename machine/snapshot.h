@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_MACHINE_SNAPSHOT_H
+#define LKVM_MACHINE_SNAPSHOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/snapshot.h"
+
+struct vm;
+struct control_cmd;
+
+/*
+ * A snapshot being restored (machine/snapshot-restore.c): the file,
+ * its header and state read and checked, its sections indexed.
+ */
+struct snapshot_file {
+	int fd;
+	uint64_t size;
+	uint8_t *head;		/* the header, then the state */
+	char **argv;		/* its run's options, into head */
+	struct snapshot_index idx;
+};
+
+void vm_snapshot_shape(struct vm *vm, struct snapshot_shape *sh);
+/* The control socket's SNAPSHOT: the VM pauses, is written out, resumes or stops. */
+int vm_snapshot(struct vm *vm, const struct control_cmd *cmd, char *msg, size_t len);
+
+/* lkvm run --restore: the file's configuration, with the allowed overrides. */
+int snapshot_restore_config(struct vm *vm, int argc, char *const argv[],
+			    char *err, size_t err_len);
+void snapshot_file_close(struct snapshot_file *f);
+/* Set-up stages for a restore; no-ops otherwise. */
+int snapshot_map_ram(struct vm *vm);
+int vm_restore_state(struct vm *vm);
+
+#endif

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The snapshot file's parser (lib/snapshot.c) and the device models'
+ * state decoders (devices/device-snap.c) under any file.
+ *
+ * Input: a u32 of extra file size (the RAM the bytes do not hold),
+ * then the file's first bytes: header and state. The CRC is made right
+ * when the first input byte is odd, so that the fuzzer reaches the
+ * section walk and the decoders instead of stopping at the checksum.
+ *
+ * Invariants: a file accepted has every section inside its state, its
+ * RAM inside the file, page aligned and after the state; the decoders
+ * read only their section and leave the models' FIFO and index in range.
+ */
+#include "devices/device-snap.h"
+#include "lib/snapshot.h"
+#include "tests/fuzz/fuzz.h"
+
+static void fuzz_decoders(const uint8_t *state, const struct snapshot_section *sec)
+{
+	static struct uart8250 u;
+	static struct rtc_cmos r;
+	struct irq_line line = { 0 };
+	struct snapshot s;
+
+	uart8250_init(&u, 0x1000000, &line, NULL, NULL);
+	snapshot_open(&s, state, sec);
+	if (!uart8250_restore(&u, &s))
+		FUZZ_CHECK(u.rx_count <= UART8250_FIFO_SIZE && u.rx_head < UART8250_FIFO_SIZE);
+	uart8250_destroy(&u);
+	rtc_cmos_init(&r, 0x1010000, NULL, NULL);
+	snapshot_open(&s, state, sec);
+	rtc_cmos_restore(&r, &s);
+	FUZZ_CHECK(s.rd_off <= s.rd_len && r.index < RTC_CMOS_RAM);
+	rtc_cmos_destroy(&r);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct snapshot_index idx;
+	struct fuzz_input in;
+	uint64_t extra, file_size;
+	uint8_t *buf;
+	char err[256];
+	unsigned int i;
+	size_t len;
+
+	fuzz_input_init(&in, data, size);
+	extra = fuzz_u32(&in);
+	len = in.left;
+	buf = malloc(len + 1);
+	memcpy(buf, in.data, len);
+	file_size = len + extra;
+	if (size && (data[0] & 1) && len >= SNAPSHOT_HDR_SIZE) {
+		struct snapshot_header h;
+
+		if (!snapshot_parse_header(buf, len, &h, err, sizeof(err)) &&
+		    h.state_size <= len - SNAPSHOT_HDR_SIZE)
+			snapshot_header_build(&h, buf + SNAPSHOT_HDR_SIZE, buf);
+	}
+	if (!snapshot_parse(buf, len, file_size, &idx, err, sizeof(err))) {
+		FUZZ_CHECK(idx.hdr.ram_offset % SNAPSHOT_PAGE == 0);
+		FUZZ_CHECK(idx.hdr.ram_offset + idx.hdr.shape.ram_size <= file_size);
+		FUZZ_CHECK(idx.hdr.ram_offset >= SNAPSHOT_HDR_SIZE + idx.hdr.state_size);
+		for (i = 0; i < idx.nr; i++) {
+			FUZZ_CHECK(idx.sec[i].off + idx.sec[i].len <= idx.hdr.state_size);
+			fuzz_decoders(buf + SNAPSHOT_HDR_SIZE, &idx.sec[i]);
+		}
+	} else {
+		FUZZ_CHECK(err[0] != '\0');
+	}
+	free(buf);
+	return 0;
+}
