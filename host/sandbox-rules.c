@@ -193,40 +193,14 @@ static const struct sandbox_rule sandbox_virtio[] = {
 };
 
 /*
- * A user-mode NIC's slirp thread (host/net-slirp.c): libslirp's sockets
- * toward the host, made as the guest opens connections (TCP) or sends
- * datagrams (UDP, DNS), accepted for port forwards, polled with the
- * thread's eventfd, closed again; FIONREAD sizes a datagram, fcntl
- * makes a socket non-blocking. Reading the host's /etc/resolv.conf
- * (read-only: O_RDONLY is 0, so no access-mode or creating flag may be
- * set) tells it where to forward DNS.
+ * A user-mode NIC's reader (host/net-fd.c): it waits on its descriptor
+ * (the socket to lkvm-net-user, where libslirp runs in a process of its
+ * own) and its stop eventfd, and reads one frame at a time. No socket
+ * is made, opened or accepted here.
  */
 static const struct sandbox_rule sandbox_net[] = {
 	ALLOW(ppoll),
 	ALLOW(read),
-	ALLOW(close),
-	ALLOW(socket),
-	ALLOW(connect),
-	ALLOW(accept),
-	ALLOW(accept4),
-	ALLOW(bind),
-	ALLOW(listen),
-	ALLOW(shutdown),
-	ALLOW(setsockopt),
-	ALLOW(getsockopt),
-	ALLOW(getsockname),
-	ALLOW(getpeername),
-	ALLOW(sendto),
-	ALLOW(recvfrom),
-	ALLOW(sendmsg),
-	ALLOW(recvmsg),
-	ALLOW(fcntl),
-	ALLOW_IOCTL(FIONREAD),
-	ALLOW_IOCTL(FIONBIO),
-	ALLOW_IF(openat, 2, O_ACCMODE | O_CREAT | O_TRUNC, O_RDONLY),
-	ALLOW(fstat),
-	ALLOW(newfstatat),
-	ALLOW(lseek),
 };
 
 /*

@@ -174,16 +174,14 @@ case "$GUEST_PARAMS" in
 *quiet*) die "BENCH_GUEST_PARAMS: no 'quiet': the boot log through the 8250 is part of the measurement" ;;
 esac
 
-# A static arm64 ELF: the emulated host's initramfs has no C library, but
-# for the VMM's own, which scripts/mk-host-initramfs.sh copies with it
-# (check_static_arm64 VMM PATH dynamic).
-check_static_arm64() {	# check_static_arm64 WHAT PATH [dynamic]
+# A static arm64 ELF: the emulated host's initramfs has no C library.
+check_static_arm64() {	# check_static_arm64 WHAT PATH
 	if [ ! -f "$2" ] || [ ! -x "$2" ]; then
 		die "$1 '$2' is not an executable file"
 	fi
 	[ "$(od -An -c -N 4 "$2" | tr -d ' ')" = '177ELF' ] || die "$1 '$2' is not an ELF file"
 	[ "$(od -An -tx1 -j 18 -N 2 "$2" | tr -d ' \n')" = b700 ] || die "$1 '$2' is not an arm64 binary"
-	if [ -z "${3:-}" ] && command -v aarch64-linux-gnu-readelf >/dev/null &&
+	if command -v aarch64-linux-gnu-readelf >/dev/null &&
 	   aarch64-linux-gnu-readelf -l "$2" 2>/dev/null | grep -q 'program interpreter'; then
 		die "$1 '$2' is dynamically linked; the emulated host has no C library"
 	fi
@@ -210,7 +208,7 @@ grep -q '^include tests/bench.mk' Makefile || mk+=(-f Makefile -f tests/bench.mk
 targets=(bench-tools guest-tests)
 [ "$VMM" = "$ROOT/lkvm" ] && targets+=(lkvm)
 "${mk[@]}" "${targets[@]}" >/dev/null || die "building ${targets[*]} failed"
-check_static_arm64 VMM "$VMM" dynamic
+check_static_arm64 VMM "$VMM"
 for f in poweroff irqcost; do
 	[ -s "build/guest-tests/$f.bin" ] || die "build/guest-tests/$f.bin missing after make guest-tests"
 done

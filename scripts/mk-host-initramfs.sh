@@ -40,11 +40,22 @@ die() { echo "mk-host-initramfs: $*" >&2; exit 1; }
 [ -x "$VMM" ] || die "VMM '$VMM' is not executable"
 command -v cpio >/dev/null || die "cpio not found; run scripts/setup-deps.sh"
 
-# The VMM is an arm64 ELF; when it is linked dynamically its loader and
-# shared libraries go with it (scripts/copy-libs.sh). e_machine (offset 18)
-# is 0xb7 for AArch64.
+# The VMM runs in a busybox initramfs with no C library: it must be a static
+# arm64 ELF. e_machine (offset 18) is 0xb7 for AArch64.
 [ "$(head -c 4 "$VMM" | od -An -c | tr -d ' ')" = '177ELF' ] || die "VMM '$VMM' is not an ELF file"
 [ "$(od -An -tx1 -j 18 -N 2 "$VMM" | tr -d ' \n')" = b700 ] || die "VMM '$VMM' is not an arm64 (AArch64) binary"
+for re in aarch64-linux-gnu-readelf readelf; do
+	if command -v "$re" >/dev/null; then
+		if "$re" -l "$VMM" 2>/dev/null | grep -q 'program interpreter'; then
+			die "VMM '$VMM' is dynamically linked; the emulated host has no C library (link it statically)"
+		fi
+		break
+	fi
+done
+# lkvm's user-mode network runs in lkvm-net-user (docs/network.md), the
+# one dynamically linked program here: its loader and shared libraries
+# (libslirp, glib) go with it (scripts/copy-libs.sh), beside the VMM.
+NET_HELPER=${NET_HELPER:-$(dirname "$VMM")/lkvm-net-user}
 . "$ROOT/scripts/copy-libs.sh"
 
 # The pty helper (for stdin=pty scenarios), a static arm64 binary built from
@@ -111,7 +122,10 @@ ln -s busybox "$stage/bin/sh"
 install -m 0755 "$ROOT/tests/system/host-init.sh" "$stage/init"
 install -m 0755 "$ROOT/scripts/run-vm-scenarios.sh" "$stage/lkvm-test/run-vm-scenarios.sh"
 install -m 0755 "$VMM" "$stage/lkvm-test/bin/$vmm_name"
-copy_libs "$VMM" "$stage" || die "cannot copy the shared libraries '$VMM' needs"
+if [ -x "$NET_HELPER" ]; then
+	install -m 0755 "$NET_HELPER" "$stage/lkvm-test/bin/lkvm-net-user"
+	copy_libs "$NET_HELPER" "$stage" || die "cannot copy the shared libraries '$NET_HELPER' needs"
+fi
 PEER=${PEER:-$ROOT/../shared/peers/kvmtool}
 if [ -f "$PEER" ]; then
 	install -m 0755 "$PEER" "$stage/lkvm-test/bin/kvmtool"

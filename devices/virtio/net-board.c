@@ -8,7 +8,8 @@
 #include "cli/options-net.h"
 #include "devices/virtio/board.h"
 #include "devices/virtio/net.h"
-#include "host/net-slirp.h"
+#include "host/net-fd.h"
+#include "host/net-user.h"
 #include "lib/log.h"
 
 static enum virtio_transport net_transport(const struct vm_config *cfg,
@@ -35,9 +36,14 @@ static int net_add_one(const struct device_ctx *ctx, const struct vm_config *cfg
 	char err[256] = "";
 	int ret;
 
-	ret = net_slirp_create(ctx, index, p, &be, err, sizeof(err));
-	if (ret) {
+	ret = net_user_spawn(index, p, err, sizeof(err));
+	if (ret < 0) {
 		pr_err(ctx->loglevel, "virtio-net %u: %s", index, err);
+		return ret;
+	}
+	ret = net_fd_create(ctx, index, ret, &be);
+	if (ret) {
+		pr_err(ctx->loglevel, "virtio-net %u: %s", index, strerror(-ret));
 		return ret;
 	}
 	ret = virtio_net_create(ctx, index, p->guest_mac, be, net_transport(cfg, p), &dev);

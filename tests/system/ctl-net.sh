@@ -1,5 +1,6 @@
 #!/bin/sh
-# virtio-net through lkvm's user-mode network (libslirp), seen from both
+# virtio-net through lkvm's user-mode network (libslirp in lkvm-net-user,
+# a process lkvm starts beside it), seen from both
 # ends. The emulated host serves a file over HTTP on its loopback and
 # answers DNS for one name (st-dns, as its resolver: /etc/resolv.conf
 # says 127.0.0.1); the guest (the disk initramfs with lkvm.modules=net,
@@ -56,6 +57,17 @@ got=$(echo | nc -w 10 127.0.0.1 "$FWD" 2>&1)
 [ "$got" = lkvm-net-fwd-ok ] || fail "host 127.0.0.1:$FWD (hostfwd to the guest's 8080) answered '$got'"
 ok "host -> guest through hostfwd=tcp:$FWD:8080: '$got'"
 
+# libslirp runs in lkvm-net-user, lkvm's child, under its own filter.
+helper=
+for st in /proc/[0-9]*/stat; do
+	set -- $(cat "$st" 2>/dev/null)
+	[ "${2:-}" = "(lkvm-net-user)" ] && [ "${4:-}" = "$pid" ] && helper=$1
+done
+[ -n "$helper" ] || fail "no lkvm-net-user process with lkvm ($pid) as its parent"
+grep -q '^Seccomp:[[:space:]]*2' "/proc/$helper/status" ||
+	fail "lkvm-net-user ($helper) is not in seccomp filter mode: $(grep Seccomp "/proc/$helper/status")"
+ok "lkvm-net-user ($helper), lkvm's child, runs under its seccomp filter"
+
 wait_gone 60 "$pid" || fail "the VM did not power off: $(tail -n 2 "$WORK/vm.out")"
 wait "$pid"
 rc=$?
@@ -64,5 +76,15 @@ grep -q 'GUEST-CHECK net PASS' "$WORK/vm.out" ||
 	fail "guest: $(grep 'GUEST-CHECK' "$WORK/vm.out" | tail -n 1)"
 [ "$rc" = 0 ] || fail "lkvm exited $rc: $(tail -n 3 "$WORK/vm.err")"
 ok "$(grep 'GUEST-CHECK net' "$WORK/vm.out" | tr -d '\r'); lkvm exited 0"
+wait_gone 10 "$helper" || fail "lkvm-net-user ($helper) outlived lkvm"
+ok "lkvm-net-user left with lkvm"
+
+# An lkvm with no lkvm-net-user beside it (nor installed) says what to do.
+cp "$VMM" "$WORK/lone-lkvm" || fail "cannot copy $VMM"
+"$WORK/lone-lkvm" run -k "$KERNEL" -c 1 -m 64 -n mode=user >"$WORK/lone.out" 2>&1
+rc=$?
+[ "$rc" -ge 1 ] && [ "$rc" -le 127 ] && grep -q 'needs lkvm-net-user.*mode=none' "$WORK/lone.out" ||
+	fail "lkvm without its helper: exit $rc, '$(head -n 2 "$WORK/lone.out")'"
+ok "lkvm without lkvm-net-user: exit $rc, '$(grep -o 'needs lkvm-net-user.*' "$WORK/lone.out")'"
 grep -q "$name type 1: $addr" "$WORK/dns.out" || fail "st-dns saw no A query: $(cat "$WORK/dns.out")"
 ok "the host's resolver answered the guest's query ($(grep -c "$name" "$WORK/dns.out") queries)"
