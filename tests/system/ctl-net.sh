@@ -53,11 +53,8 @@ wait_for 150 grep -q GUEST-NET-LISTENING "$WORK/vm.out" ||
 	fail "no GUEST-NET-LISTENING: $(grep -E 'GUEST-CHECK|FAIL' "$WORK/vm.out" | tail -n 2) lkvm: $(tail -n 3 "$WORK/vm.err")"
 ok "guest: DHCP, TCP and DNS through slirp in $(secs $(($(now_cs) - t0))) s"
 
-got=$(echo | nc -w 10 127.0.0.1 "$FWD" 2>&1)
-[ "$got" = lkvm-net-fwd-ok ] || fail "host 127.0.0.1:$FWD (hostfwd to the guest's 8080) answered '$got'"
-ok "host -> guest through hostfwd=tcp:$FWD:8080: '$got'"
-
-# libslirp runs in lkvm-net-user, lkvm's child, under its own filter.
+# libslirp runs in lkvm-net-user, lkvm's child, under its own filter
+# (looked at before the guest, served through hostfwd, powers off).
 helper=
 for st in /proc/[0-9]*/stat; do
 	set -- $(cat "$st" 2>/dev/null)
@@ -67,6 +64,10 @@ done
 grep -q '^Seccomp:[[:space:]]*2' "/proc/$helper/status" ||
 	fail "lkvm-net-user ($helper) is not in seccomp filter mode: $(grep Seccomp "/proc/$helper/status")"
 ok "lkvm-net-user ($helper), lkvm's child, runs under its seccomp filter"
+
+got=$(echo | nc -w 10 127.0.0.1 "$FWD" 2>&1)
+[ "$got" = lkvm-net-fwd-ok ] || fail "host 127.0.0.1:$FWD (hostfwd to the guest's 8080) answered '$got'"
+ok "host -> guest through hostfwd=tcp:$FWD:8080: '$got'"
 
 wait_gone 60 "$pid" || fail "the VM did not power off: $(tail -n 2 "$WORK/vm.out")"
 wait "$pid"
