@@ -60,9 +60,9 @@ for st in /proc/[0-9]*/stat; do
 	set -- $(cat "$st" 2>/dev/null)
 	[ "${2:-}" = "(lkvm-net-user)" ] && [ "${4:-}" = "$pid" ] && helper=$1
 done
-[ -n "$helper" ] || fail "no lkvm-net-user process with lkvm ($pid) as its parent"
+[ -n "$helper" ] || fail "no lkvm-net-user process with lkvm ($pid) as its parent; lkvm: $(tail -n 3 "$WORK/vm.err")"
 grep -q '^Seccomp:[[:space:]]*2' "/proc/$helper/status" ||
-	fail "lkvm-net-user ($helper) is not in seccomp filter mode: $(grep Seccomp "/proc/$helper/status")"
+	fail "lkvm-net-user ($helper) is not in seccomp filter mode: $(grep Seccomp "/proc/$helper/status" 2>&1); lkvm: $(tail -n 3 "$WORK/vm.err")"
 ok "lkvm-net-user ($helper), lkvm's child, runs under its seccomp filter"
 
 got=$(echo | nc -w 10 127.0.0.1 "$FWD" 2>&1)
