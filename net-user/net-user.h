@@ -31,6 +31,8 @@ struct net_user_config {
 	bool debug;
 };
 
+/* argv as lkvm gives it (net-user/main.c); 0, or -EINVAL on anything else. */
+int net_user_args_parse(int argc, char **argv, struct net_user_config *c);
 /* Sets slirp up (port forwards bound); -errno, having said why. */
 int net_user_setup(const struct net_user_config *cfg, void **state);
 /* Relays frames until the socket closes; 0, or -errno on an error. */

@@ -22,7 +22,8 @@ FUZZ_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 FUZZ_ALL := fuzz-uart fuzz-ugic fuzz-v2m fuzz-bus fuzz-loader fuzz-options fuzz-control \
 	fuzz-disk-spec fuzz-virtio-blk fuzz-virtqueue fuzz-virtio-mmio \
 	fuzz-panic-watch fuzz-pci fuzz-msix fuzz-virtio-pci fuzz-virtio-pci-legacy fuzz-rtc \
-	fuzz-pci-testdev fuzz-vsock fuzz-snapshot fuzz-9p fuzz-virtio-net
+	fuzz-pci-testdev fuzz-vsock fuzz-snapshot fuzz-9p fuzz-virtio-net \
+	fuzz-net-user-args
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 
 fuzz-uart_SRCS := tests/fuzz/fuzz-uart.c devices/uart8250.c
@@ -37,6 +38,7 @@ fuzz-v2m_SRCS := tests/fuzz/fuzz-v2m.c gic/v2m.c gic/ugic-core.c \
 	gic/ugic-dist.c gic/ugic-cpuif.c
 fuzz-bus_SRCS := tests/fuzz/fuzz-bus.c devices/bus.c
 fuzz-loader_SRCS := tests/fuzz/fuzz-loader.c boot/loader.c
+fuzz-net-user-args_SRCS := tests/fuzz/fuzz-net-user-args.c net-user/args.c
 fuzz-options_SRCS := tests/fuzz/fuzz-options.c cli/options.c cli/options-dev.c cli/options-cpu.c cli/options-mem.c cli/options-net.c lib/log.c
 fuzz-control_SRCS := tests/fuzz/fuzz-control.c host/control-proto.c host/control-kvmtool.c
 fuzz-panic-watch_SRCS := tests/fuzz/fuzz-panic-watch.c host/panic-watch.c
