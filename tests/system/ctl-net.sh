@@ -9,7 +9,7 @@
 # the host's loopback), resolves the name through slirp's DNS (UDP) and
 # listens on a port the host reaches through -n hostfwd=.
 #
-# Usage: ctl-net.sh IRQCHIP TRANSPORT [,MORE-N-PARAMS] [@ROOTFS@ @DISKINITRD@]
+# Usage: ctl-net.sh IRQCHIP TRANSPORT [,MORE-N-PARAMS|bulk] [@ROOTFS@ @DISKINITRD@]
 # (the placeholders only make the harness pack the images; the script
 # finds them under /lkvm-test/disk)
 . "$(dirname "$0")/st-common.sh"
@@ -17,6 +17,9 @@
 irqchip=${1:-gicv3}
 transport=${2:-mmio}
 extra=${3:-}
+parts=
+# "bulk": also the throughput of a 16 MiB download (docs/network.md)
+[ "$extra" = bulk ] && parts=" lkvm.net_parts=dhcp,tcp,dns,bulk,fwd"
 case "$extra" in ,*) ;; *) extra= ;; esac
 rootfs=${ROOTFS:-/lkvm-test/disk/rootfs.img.gz}
 initrd=${DISK_INITRD:-/lkvm-test/disk/disk-initramfs.cpio.gz}
@@ -36,6 +39,8 @@ echo "nameserver 127.0.0.1" >/etc/resolv.conf
 dns_pid=$!
 mkdir -p "$WORK/www"
 echo lkvm-net-tcp-ok >"$WORK/www/net.txt"
+[ -z "$parts" ] || dd if=/dev/zero of="$WORK/www/bulk.bin" bs=1048576 count=16 2>/dev/null ||
+	fail "cannot write $WORK/www/bulk.bin"
 busybox httpd -f -p "127.0.0.1:$HTTP" -h "$WORK/www" &
 httpd_pid=$!
 trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; kill "$dns_pid" "$httpd_pid" 2>/dev/null' EXIT
@@ -46,7 +51,7 @@ t0=$(now_cs)
 "$VMM" run -k "$KERNEL" -i "$initrd" -d "$WORK/rootfs.img" -c 1 -m 256 \
 	--irqchip="$irqchip" --virtio-transport="$transport" \
 	-n "mode=user,hostfwd=tcp:$FWD:8080$extra" \
-	-p "console=ttyS0 panic=-1 lkvm.modules=net lkvm.disk_checks=net" \
+	-p "console=ttyS0 panic=-1 lkvm.modules=net lkvm.disk_checks=net$parts" \
 	</dev/null >"$WORK/vm.out" 2>"$WORK/vm.err" &
 pid=$!
 wait_for 150 grep -q GUEST-NET-LISTENING "$WORK/vm.out" ||

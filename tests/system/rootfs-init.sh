@@ -44,7 +44,8 @@
 #             lkvm.net_gw (192.168.33.1); tcp: http://GW:lkvm.net_http/net.txt
 #             (default port 8080) reads "lkvm-net-tcp-ok"; dns: the DNS
 #             server DHCP named resolves lkvm.net_name (lkvm-net.example)
-#             to lkvm.net_addr (10.11.12.13); fwd: prints
+#             to lkvm.net_addr (10.11.12.13); bulk (not by default):
+#             fetches http://GW:lkvm.net_http/bulk.bin, says how fast; fwd: prints
 #             GUEST-NET-LISTENING, answers "lkvm-net-fwd-ok" to one
 #             connection on TCP port lkvm.net_listen (8080) within 60 s
 #   lkvm.expect_msi=ITS|v2m|none  adds the check msi, after the others:
@@ -419,6 +420,17 @@ net_dns() {
 	net_ok="$net_ok dns"
 }
 
+# The throughput from the host: http://GW:PORT/bulk.bin, its bytes and
+# time in the check's line (bulk=KiB/cs=KiB/s).
+net_bulk() {
+	t0=$(uptime_cs)
+	got=$(printf 'GET /bulk.bin HTTP/1.0\r\n\r\n' | nc -w 30 "$net_gw" "$net_http" | wc -c)
+	cs=$(( $(uptime_cs) - t0 ))
+	[ "$got" -gt 1048576 ] || { net_err="http://$net_gw:$net_http/bulk.bin: $got bytes"; return 1; }
+	[ "$cs" -gt 0 ] || cs=1
+	net_ok="$net_ok bulk=$((got / 1024))KiB/${cs}cs=$((got / 1024 * 100 / cs))KiB/s"
+}
+
 net_fwd() {
 	printf '#!/bin/sh\necho lkvm-net-fwd-ok\n' >/tmp/fwd.sh
 	chmod +x /tmp/fwd.sh
@@ -439,8 +451,8 @@ check_net() {
 	net_ok= net_err=
 	for part in $net_parts; do
 		case "$part" in
-		dhcp|tcp|dns|fwd) "net_$part" || { check net FAIL "$part: $net_err (passed:$net_ok)"; return; } ;;
-		*) check net FAIL "lkvm.net_parts: no part '$part' (dhcp, tcp, dns, fwd)"; return ;;
+		dhcp|tcp|dns|bulk|fwd) "net_$part" || { check net FAIL "$part: $net_err (passed:$net_ok)"; return; } ;;
+		*) check net FAIL "lkvm.net_parts: no part '$part' (dhcp, tcp, dns, bulk, fwd)"; return ;;
 		esac
 	done
 	check net PASS "$net_ok"
