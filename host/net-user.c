@@ -70,11 +70,22 @@ static void net_user_ip(char *buf, uint32_t ip)
 	inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
 }
 
-/* The child: never returns. Only async-signal-safe calls after fork(). */
+/*
+ * The child: never returns. Only async-signal-safe calls after fork().
+ * Its own session, so a terminal's signals meant for lkvm (^C) do not
+ * end the network under it; lkvm's blocked signals unblocked (exec
+ * keeps the mask); the socket at NET_USER_FD without close-on-exec
+ * (dup2() onto itself would leave the flag set).
+ */
 static void net_user_exec(const char *path, int fd, char *const argv[])
 {
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 ||
-	    dup2(fd, NET_USER_FD) < 0)
+	sigset_t none;
+
+	sigemptyset(&none);
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || setsid() < 0 ||
+	    sigprocmask(SIG_SETMASK, &none, NULL) < 0)
+		_exit(127);
+	if (fd == NET_USER_FD ? fcntl(fd, F_SETFD, 0) < 0 : dup2(fd, NET_USER_FD) < 0)
 		_exit(127);
 	close_range(NET_USER_FD + 1, ~0u, 0);
 	execv(path, argv);
