@@ -1,6 +1,7 @@
 # lkvm: a lightweight VMM for arm64 KVM hosts.
 #
 #   make            build ./lkvm (cross-built, static, on non-arm64 hosts)
+#                   and lkvm-net-user (user-mode networking, libslirp)
 #   make check      unit tests on this machine, then the system tests
 #                   (in an emulated arm64 host when this is not one)
 #   make unit-test  host-side unit tests only
@@ -45,6 +46,16 @@ WARN := -Wall -Wextra -Werror -Wno-unused-parameter
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 $(WARN) -I. -D_GNU_SOURCE -MMD -MP
 LDLIBS := -lfdt -lpthread
+# libslirp (user-mode networking) and its glib, for arm64, linked into
+# lkvm-net-user only (Debian ships libslirp as a shared library; lkvm
+# stays static): the cross build reads the arm64 .pc files.
+ifeq ($(HOST_ARCH),aarch64)
+PKG_CONFIG ?= pkg-config
+else
+PKG_CONFIG ?= PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig pkg-config
+endif
+SLIRP_CFLAGS := $(shell $(PKG_CONFIG) --cflags slirp)
+SLIRP_LIBS := $(shell $(PKG_CONFIG) --libs slirp)
 ifeq ($(STATIC),1)
 LDFLAGS += -static
 endif
@@ -52,7 +63,7 @@ endif
 # Listed, not globbed: a file joins the binary on purpose.
 LKVM_SRCS := main.c \
 	lib/log.c \
-	cli/options.c cli/options-dev.c cli/options-cpu.c cli/options-mem.c boot/loader.c boot/load.c machine/kvm.c machine/ram.c machine/hugetlbfs.c machine/vm.c machine/run.c \
+	cli/options.c cli/options-dev.c cli/options-cpu.c cli/options-mem.c cli/options-net.c boot/loader.c boot/load.c machine/kvm.c machine/ram.c machine/hugetlbfs.c machine/vm.c machine/run.c \
 	host/control.c host/control-name.c host/control-proto.c host/control-kvmtool.c host/control-client.c cli/control-cmds.c cli/debug-cmd.c machine/board.c machine/vm-host.c machine/runstate.c machine/uart-port.c machine/testdev-port.c machine/debug.c host/sandbox.c \
 	vcpu/vcpu.c vcpu/features.c vcpu/run.c vcpu/exit.c vcpu/step.c vcpu/regs.c vcpu/regs-fmt.c vcpu/dump.c \
 	lib/snapshot.c vcpu/snapshot.c gic/kvm-gicv3-snap.c gic/kvm-its-snap.c devices/device-snap.c machine/snapshot.c machine/snapshot-restore.c cli/snapshot-cmd.c \
@@ -65,6 +76,7 @@ LKVM_SRCS := main.c \
 	machine/serial-port.c machine/rtc-port.c host/pty.c devices/rtc-cmos.c devices/rtc-cmos-fdt.c \
 	devices/virtio/blk.c devices/virtio/disk.c devices/virtio/rng.c \
 	devices/virtio/console.c devices/virtio/blk-board.c devices/virtio/rng-board.c \
+	devices/virtio/net.c devices/virtio/net-board.c host/net-fd.c host/net-user.c \
 	devices/virtio/console-board.c devices/virtio/vhost.c devices/virtio/vsock.c devices/virtio/vsock-board.c \
 	devices/virtio/9p.c devices/virtio/9p-board.c \
 	devices/9p/p9-msg.c devices/9p/p9-fs.c devices/9p/p9-ops.c devices/9p/p9-server.c devices/9p/p9-handlers.c \
@@ -75,7 +87,7 @@ LKVM_SRCS := main.c \
 
 LKVM_OBJS := $(LKVM_SRCS:%.c=$(BUILD)/arm64/%.o)
 
-all: lkvm
+all: lkvm lkvm-net-user
 
 lkvm: $(LKVM_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -109,6 +121,17 @@ $(GEN)/sandbox-bpf.h: $(GEN)/sandbox-gen
 $(BUILD)/arm64/host/sandbox.o: $(GEN)/sandbox-bpf.h
 $(BUILD)/arm64/host/sandbox.o: CFLAGS += -I$(GEN)
 
+# Installed beside lkvm; lkvm also looks for it next to its own binary.
+LIBEXECDIR ?= $(PREFIX)/lib/lkvm
+$(BUILD)/arm64/host/net-user.o: CFLAGS += -DLKVM_LIBEXECDIR='"$(LIBEXECDIR)"'
+
+NET_USER_SRCS := net-user/main.c net-user/args.c net-user/loop.c net-user/sandbox.c
+NET_USER_OBJS := $(NET_USER_SRCS:%.c=$(BUILD)/arm64/%.o)
+$(NET_USER_OBJS): CFLAGS += $(SLIRP_CFLAGS)
+lkvm-net-user: $(NET_USER_OBJS)
+	$(CC) -o $@ $(NET_USER_OBJS) $(SLIRP_LIBS)
+-include $(NET_USER_OBJS:.o=.d)
+
 $(BUILD)/arm64/main.o: $(BUILD)/version.h
 $(BUILD)/arm64/main.o: CFLAGS += -include $(BUILD)/version.h
 $(BUILD)/arm64/machine/snapshot.o: $(BUILD)/version.h
@@ -124,18 +147,20 @@ include tests/kut.mk
 check: lkvm guest-tests
 	@scripts/check.sh unit-test bad-input-test dt-test package-test system-test kut-test
 
-install: lkvm
+install: lkvm lkvm-net-user
 	install -D -m 0755 lkvm $(DESTDIR)$(BINDIR)/lkvm
+	install -D -m 0755 lkvm-net-user $(DESTDIR)$(LIBEXECDIR)/lkvm-net-user
 	install -D -m 0644 docs/lkvm.1 $(DESTDIR)$(MANDIR)/man1/lkvm.1
 	install -D -m 0644 scripts/bash-completion/lkvm $(DESTDIR)$(BASHCOMPDIR)/lkvm
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/lkvm $(DESTDIR)$(MANDIR)/man1/lkvm.1 \
+	rm -f $(DESTDIR)$(BINDIR)/lkvm $(DESTDIR)$(LIBEXECDIR)/lkvm-net-user \
+		$(DESTDIR)$(MANDIR)/man1/lkvm.1 \
 		$(DESTDIR)$(BASHCOMPDIR)/lkvm
 
 # make install and the arm64 .deb, each checked; builds under build/ only
 # (scripts/package-test.sh, docs/testing.md). Ends "package: N passed, N failed".
-package-test: lkvm
+package-test: lkvm lkvm-net-user
 	scripts/package-test.sh
 
 # The bad-input table (tests/bad-input.txt, docs/errors.md); no KVM needed.
@@ -145,7 +170,7 @@ bad-input-test: lkvm guest-tests
 guest-tests:
 	$(MAKE) -C guest-tests
 
-system-test: lkvm guest-tests
+system-test: lkvm lkvm-net-user guest-tests
 	scripts/system-test.sh
 
 # Only the bare-metal interrupt tests ("test" scenarios, named *-t-*).
@@ -155,7 +180,7 @@ guest-test: lkvm guest-tests
 clean:
 	rm -rf $(BUILD)/arm64 $(BUILD)/host $(BUILD)/guest-tests $(BUILD)/arm64-tests \
 		$(BUILD)/dt-schema $(BUILD)/bench $(BUILD)/version.h $(BUILD)/gen \
-		$(BUILD)/package-test lkvm
+		$(BUILD)/package-test lkvm lkvm-net-user
 
 FORCE:
 

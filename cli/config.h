@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cli/net-params.h"
+
 enum irqchip_kind {
 	IRQCHIP_AUTO,
 	IRQCHIP_GICV2,
@@ -30,6 +32,7 @@ enum virtio_transport_kind {
 };
 
 #define CONFIG_MAX_DISKS	16
+#define CONFIG_MAX_NETS		4
 #define CONFIG_MAX_SHARES	8	/* --9p: one virtio-9p device each */
 #define CONFIG_9P_TAG_MAX	32	/* bytes of a mount tag (kvmtool's too) */
 #define CONFIG_9P_DEFAULT_TAG	"kvm_9p"	/* kvmtool's, when none is given */
@@ -74,6 +77,9 @@ struct vm_config {
 	const char *disks[CONFIG_MAX_DISKS];	/* -d FILE[,ro][,direct], as given */
 	unsigned int nr_disks;
 	bool rng;			/* --rng: virtio-rng */
+	struct net_params nets[CONFIG_MAX_NETS];	/* -n: one NIC each */
+	unsigned int nr_nets;
+	bool no_net;			/* -n mode=none: not even the default NIC */
 	uint64_t vsock_cid;		/* --vsock CID: virtio-vsock; 0: none */
 	struct share_config shares[CONFIG_MAX_SHARES];	/* --9p */
 	unsigned int nr_shares;

@@ -14,6 +14,7 @@
 #include "cli/options-dev.h"
 #include "cli/options-cpu.h"
 #include "cli/options-mem.h"
+#include "cli/options-net.h"
 
 /* kvmtool's limit; KVM's own (KVM_CAP_MAX_VCPUS) is checked later. */
 #define OPTIONS_MAX_CPUS	512
@@ -74,7 +75,7 @@ static const struct opt_desc run_opts[] = {
 	{ OPT_FIRMWARE, 'f', "firmware", "<file>", "firmware to boot instead of a kernel, x0 = the DTB" },
 	{ OPT_PARAMS, 'p', "params", "<string>", "kernel command line, appended to the defaults" },
 	OPT_HEADING("Networking options:"),
-	{ OPT_NETWORK, 'n', "network", "<params>", "only mode=none (no network) is supported yet" },
+	{ OPT_NETWORK, 'n', "network", "<params>", "a NIC: mode=user|none, guest_ip=, host_ip=, guest_mac=, trans=mmio|pci, hostfwd=tcp:HOSTPORT:GUESTPORT (docs/network.md)" },
 	OPT_HEADING("Debug options:"),
 	{ OPT_DEBUG, 0, "debug", NULL, "same as --loglevel=debug" },
 	{ OPT_VERBOSE, 'v', "verbose", NULL, "same as --loglevel=info" },
@@ -248,28 +249,6 @@ static int set_sandbox(struct vm_config *cfg, const char *v, char *err, size_t e
 }
 
 /*
- * kvmtool's -n takes key=value pairs, and mode=none among them means no
- * network at all; kvm-unit-tests' runner passes it. lkvm has no network
- * device yet, so that is all it can honour, with the bare "none" it has
- * always taken (kvmtool would make a user-mode NIC of that).
- */
-static int set_network(const char *v, char *err, size_t err_len)
-{
-	const char *p = v;
-
-	if (!strcmp(v, "none"))
-		return 0;
-	while (*p) {
-		size_t n = strcspn(p, ",");
-
-		if (n == strlen("mode=none") && !strncmp(p, "mode=none", n))
-			return 0;
-		p += n + (p[n] == ',');
-	}
-	return fail("--network %s: lkvm has no network devices yet; use --network mode=none or leave it out", v);
-}
-
-/*
  * As kvmtool: bits, a power of two. SVE's vector lengths run from 128 to
  * 2048 bits; whether the host has the one asked for is checked later.
  */
@@ -333,7 +312,7 @@ static int apply_opt(struct vm_config *cfg, const struct opt_desc *o,
 	case OPT_IRQCHIP:	return set_irqchip(cfg, v, err, err_len);
 	case OPT_LOGLEVEL:	return set_loglevel(cfg, v, err, err_len);
 	case OPT_SANDBOX:	return set_sandbox(cfg, v, err, err_len);
-	case OPT_NETWORK:	return set_network(v, err, err_len);
+	case OPT_NETWORK:	return options_set_network(cfg, v, err, err_len);
 	case OPT_PMU:		cfg->pmu = true; return 0;
 	case OPT_SVE_MAX_VL:	return set_sve_max_vl(cfg, v, err, err_len);
 	case OPT_NO_MTE:	cfg->no_mte = true; return 0;

@@ -5,6 +5,7 @@
  * (host/sandbox-gen.c), so lkvm loads ready programs at run time.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
@@ -192,6 +193,17 @@ static const struct sandbox_rule sandbox_virtio[] = {
 };
 
 /*
+ * A user-mode NIC's reader (host/net-fd.c): it waits on its descriptor
+ * (the socket to lkvm-net-user, where libslirp runs in a process of its
+ * own) and its stop eventfd, and reads one frame at a time. No socket
+ * is made, opened or accepted here.
+ */
+static const struct sandbox_rule sandbox_net[] = {
+	ALLOW(ppoll),
+	ALLOW(read),
+};
+
+/*
  * A virtio-9p device's I/O thread serves its share (devices/9p/): every
  * call names a descriptor below the share's root and one component,
  * opens included (openat2, or openat with O_NOFOLLOW; a file is opened
@@ -234,6 +246,7 @@ const struct sandbox_list sandbox_roles[SANDBOX_NR_ROLES][SANDBOX_MAX_GROUPS] = 
 	[SANDBOX_TESTDEV] = { LIST(sandbox_common), LIST(sandbox_devices) },
 	[SANDBOX_CONSOLE] = { LIST(sandbox_common), LIST(sandbox_devices), LIST(sandbox_console) },
 	[SANDBOX_VIRTIO]  = { LIST(sandbox_common), LIST(sandbox_devices), LIST(sandbox_virtio) },
+	[SANDBOX_NET]	  = { LIST(sandbox_common), LIST(sandbox_devices), LIST(sandbox_net) },
 	[SANDBOX_9P]	  = { LIST(sandbox_common), LIST(sandbox_devices), LIST(sandbox_9p) },
 };
 

@@ -37,6 +37,7 @@ static const char *const sandbox_role_names[SANDBOX_NR_ROLES] = {
 	[SANDBOX_TESTDEV]	= "testdev",
 	[SANDBOX_CONSOLE]	= "console",
 	[SANDBOX_VIRTIO]	= "virtio",
+	[SANDBOX_NET]		= "net",
 	[SANDBOX_9P]		= "9p",
 };
 

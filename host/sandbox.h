@@ -20,6 +20,7 @@ enum sandbox_role {
 	SANDBOX_TESTDEV,	/* the test device's delayed line changes, its MSIs */
 	SANDBOX_CONSOLE,	/* the console's writer */
 	SANDBOX_VIRTIO,		/* a virtio device's I/O thread */
+	SANDBOX_NET,		/* a user-mode NIC's slirp thread */
 	SANDBOX_9P,		/* a virtio-9p device's I/O thread: its share */
 	SANDBOX_NR_ROLES,
 };

@@ -34,6 +34,7 @@ static const struct board_entry board_entries[] = {
 	{ "RTC",		rtc_port_add },
 	{ "virtio-blk",		virtio_blk_add },
 	{ "virtio-rng",		virtio_rng_add },
+	{ "virtio-net",		virtio_net_add },
 	{ "virtio-vsock",	virtio_vsock_add },
 	{ "virtio-9p",		virtio_9p_add },
 	{ "virtio-console",	virtio_console_add },

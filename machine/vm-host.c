@@ -21,6 +21,8 @@ static int vm_host_thread_enter(void *host, const char *role, unsigned int id)
 		return sandbox_enter(host, SANDBOX_TESTDEV, id);
 	if (!strcmp(role, "virtio"))
 		return sandbox_enter(host, SANDBOX_VIRTIO, id);
+	if (!strcmp(role, "net"))
+		return sandbox_enter(host, SANDBOX_NET, id);
 	if (!strcmp(role, "9p"))
 		return sandbox_enter(host, SANDBOX_9P, id);
 	return -EINVAL;

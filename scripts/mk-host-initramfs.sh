@@ -52,6 +52,11 @@ for re in aarch64-linux-gnu-readelf readelf; do
 		break
 	fi
 done
+# lkvm's user-mode network runs in lkvm-net-user (docs/network.md), the
+# one dynamically linked program here: its loader and shared libraries
+# (libslirp, glib) go with it (scripts/copy-libs.sh), beside the VMM.
+NET_HELPER=${NET_HELPER:-$(dirname "$VMM")/lkvm-net-user}
+. "$ROOT/scripts/copy-libs.sh"
 
 # The pty helper (for stdin=pty scenarios), a static arm64 binary built from
 # the source that run-vm-scenarios.sh carries; rebuilt when that changes.
@@ -94,6 +99,14 @@ if [ ! -x "$vsock_echo" ] || [ "$ROOT/tests/system/vsock-echo.c" -nt "$vsock_ech
 		|| die "building tests/system/vsock-echo.c failed"
 fi
 
+# The network scenarios' DNS server (tests/system/st-dns.c, ctl-net.sh).
+dns=$ROOT/build/st-helper/st-dns
+if [ ! -x "$dns" ] || [ "$ROOT/tests/system/st-dns.c" -nt "$dns" ]; then
+	mkdir -p "$(dirname "$dns")"
+	"$PTYRUN_CC" -static -O2 -Wall -o "$dns" "$ROOT/tests/system/st-dns.c" \
+		|| die "building tests/system/st-dns.c failed"
+fi
+
 if [ ! -s "$GUEST_INITRD" ]; then
 	"$ROOT/scripts/mk-guest-initramfs.sh" "$GUEST_INITRD" >/dev/null
 fi
@@ -109,6 +122,10 @@ ln -s busybox "$stage/bin/sh"
 install -m 0755 "$ROOT/tests/system/host-init.sh" "$stage/init"
 install -m 0755 "$ROOT/scripts/run-vm-scenarios.sh" "$stage/lkvm-test/run-vm-scenarios.sh"
 install -m 0755 "$VMM" "$stage/lkvm-test/bin/$vmm_name"
+if [ -x "$NET_HELPER" ]; then
+	install -m 0755 "$NET_HELPER" "$stage/lkvm-test/bin/lkvm-net-user"
+	copy_libs "$NET_HELPER" "$stage" || die "cannot copy the shared libraries '$NET_HELPER' needs"
+fi
 PEER=${PEER:-$ROOT/../shared/peers/kvmtool}
 if [ -f "$PEER" ]; then
 	install -m 0755 "$PEER" "$stage/lkvm-test/bin/kvmtool"
@@ -124,6 +141,7 @@ install -m 0644 "$ROOT"/tests/system/ctl-*.sh "$stage/lkvm-test/system/"
 install -m 0644 "$ROOT"/tests/system/sig-*.sh "$ROOT"/tests/system/res-*.sh \
 	"$ROOT/tests/system/st-common.sh" "$stage/lkvm-test/system/"
 install -m 0755 "$helper" "$stage/lkvm-test/system/st-helper"
+install -m 0755 "$dns" "$stage/lkvm-test/system/st-dns"
 install -m 0755 "$vsock_echo" "$stage/lkvm-test/system/vsock-echo"
 # The bare-metal test guests (make guest-tests), for the "test" scenarios.
 mkdir -p "$stage/lkvm-test/guest-tests"

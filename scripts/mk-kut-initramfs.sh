@@ -37,7 +37,10 @@ build=$KUT_DIR/arm64
 [ -s "$ASSETS/busybox" ] || die "$ASSETS/busybox missing; run scripts/fetch-assets.sh"
 command -v cpio >/dev/null || die "cpio not found; run scripts/setup-deps.sh"
 
-# A static arm64 ELF: the host has no C library of its own for it.
+# A static arm64 ELF: the host has no C library of its own for it. Only
+# lkvm-net-user (user-mode networking, found beside lkvm) is dynamically
+# linked; its loader and libraries go with it (scripts/copy-libs.sh).
+. "$ROOT/scripts/copy-libs.sh"
 check_vmm() {
 	[ -f "$1" ] && [ -x "$1" ] || die "VMM '$1' not found or not executable"
 	[ "$(od -An -tx1 -j 18 -N 2 "$1" | tr -d ' \n')" = b700 ] \
@@ -114,6 +117,11 @@ for nv in "$@"; do
 	[[ $name =~ ^[a-z0-9_-]+$ ]] && [ "$name" != "$nv" ] || die "'$nv' is not NAME=VMM"
 	check_vmm "$vmm"
 	install -m 0755 "$vmm" "$stage/kut-vmm/$name"
+	if [ -x "$(dirname "$vmm")/lkvm-net-user" ]; then
+		install -m 0755 "$(dirname "$vmm")/lkvm-net-user" "$stage/kut-vmm/"
+		copy_libs "$stage/kut-vmm/lkvm-net-user" "$stage" \
+			|| die "cannot copy the shared libraries lkvm-net-user needs"
+	fi
 	names="$names${names:+ }$name"
 done
 [ "$(id -u)" = 0 ] && mknod -m 600 "$stage/dev/console" c 5 1

@@ -133,7 +133,7 @@ install_tree() {
 
 	log=$(make -s install DESTDIR="$dest" PREFIX=/usr/local 2>&1) ||
 		{ fail install "make install failed" "$log"; return 1; }
-	for f in bin/lkvm:755 share/man/man1/lkvm.1:644 \
+	for f in bin/lkvm:755 lib/lkvm/lkvm-net-user:755 share/man/man1/lkvm.1:644 \
 		 share/bash-completion/completions/lkvm:644; do
 		if [ "$(stat -c %a "$dest/usr/local/${f%:*}" 2>/dev/null)" != "${f#*:}" ]; then
 			fail install "usr/local/${f%:*} missing or not mode ${f#*:}" \
@@ -144,7 +144,7 @@ install_tree() {
 	f=$(lkvm_run "$dest/usr/local/bin/lkvm" --version 2>&1)
 	[ "$f" = "lkvm version $expected" ] ||
 		{ fail install "the installed lkvm printed '$f'"; return 1; }
-	pass "install (bin/lkvm, man1/lkvm.1, completions/lkvm under usr/local)"
+	pass "install (bin/lkvm, lib/lkvm/lkvm-net-user, man1/lkvm.1, completions/lkvm under usr/local)"
 }
 
 check_man() {
@@ -281,22 +281,26 @@ build_deb() {
 }
 
 check_deb_fields() {
-	local arch ver deps sbu
+	local arch ver deps sbu lib missing=()
 
 	arch=$(dpkg-deb -f "$deb" Architecture)
 	ver=$(dpkg-deb -f "$deb" Version)
-	deps=$(dpkg-deb -f "$deb" Pre-Depends Depends Recommends)
+	deps=$(dpkg-deb -f "$deb" Depends)
 	sbu=$(dpkg-deb -f "$deb" Built-Using)
+	# lkvm is static; lkvm-net-user is linked dynamically against
+	# libslirp (docs/network.md): dpkg-shlibdeps names its libraries.
+	for lib in libc6 libslirp0; do
+		grep -qE "(^|, )$lib( |,|$)" <<<"$deps" || missing+=("$lib")
+	done
 	if [ "$arch" != arm64 ] || [ "$ver" != "$pkgver" ]; then
 		fail deb-fields "Architecture '$arch', Version '$ver': expected arm64, $pkgver" \
 			"$(dpkg-deb -I "$deb")"
-	elif [ -n "$deps" ]; then
-		# A static binary: nothing to depend on.
-		fail deb-fields "a static lkvm depends on nothing, but: $deps"
+	elif [ "${#missing[@]}" -ne 0 ]; then
+		fail deb-fields "Depends lacks ${missing[*]}: '$deps'"
 	elif ! grep -q 'device-tree-compiler' <<<"$sbu"; then
 		fail deb-fields "Built-Using '$sbu' does not name libfdt's source"
 	else
-		pass "deb-fields (arm64, $ver, no dependencies, Built-Using: $sbu)"
+		pass "deb-fields (arm64, $ver, Depends: $deps, Built-Using: $sbu)"
 	fi
 }
 
@@ -304,7 +308,7 @@ check_deb_files() {
 	local list f missing=()
 
 	list=$(dpkg-deb -c "$deb" | awk '{ print $6 }')
-	for f in ./usr/bin/lkvm ./usr/share/man/man1/lkvm.1.gz \
+	for f in ./usr/bin/lkvm ./usr/lib/lkvm/lkvm-net-user ./usr/share/man/man1/lkvm.1.gz \
 		 ./usr/share/bash-completion/completions/lkvm \
 		 ./usr/share/doc/lkvm/copyright ./usr/share/doc/lkvm/changelog.gz; do
 		grep -qxF "$f" <<<"$list" || missing+=("$f")
@@ -314,20 +318,23 @@ check_deb_files() {
 	elif [ "${#missing[@]}" -ne 0 ]; then
 		fail deb-files "missing ${missing[*]}" "$list"
 	else
-		pass "deb-files (binary, man page, completion, copyright, changelog)"
+		pass "deb-files (binary, its network helper, man page, completion, copyright, changelog)"
 	fi
 }
 
 check_deb_run() {
-	local root=$OUT/deb/root bin out elf
+	local root=$OUT/deb/root bin out elf helper
 
 	rm -rf "$root"
 	dpkg -x "$deb" "$root" || { fail deb-run "dpkg -x failed"; return; }
 	bin=$root/usr/bin/lkvm
 	elf=$(readelf -hl "$bin" 2>&1)
+	helper=$(readelf -hl "$root/usr/lib/lkvm/lkvm-net-user" 2>&1)
 	out=$(lkvm_run "$bin" --version 2>&1)
 	if ! grep -q 'AArch64' <<<"$elf" || grep -q 'INTERP' <<<"$elf"; then
 		fail deb-run "usr/bin/lkvm is not a static arm64 binary" "$elf"
+	elif ! grep -q 'AArch64' <<<"$helper" || ! grep -q 'ld-linux-aarch64.so.1' <<<"$helper"; then
+		fail deb-run "usr/lib/lkvm/lkvm-net-user is not a dynamically linked arm64 binary" "$helper"
 	elif [ "$out" != "lkvm version $pkgver" ]; then
 		fail deb-run "${run[*]:+${run[*]} }usr/bin/lkvm --version printed '$out'," \
 			"expected 'lkvm version $pkgver'"

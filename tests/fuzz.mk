@@ -22,7 +22,8 @@ FUZZ_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 FUZZ_ALL := fuzz-uart fuzz-ugic fuzz-v2m fuzz-bus fuzz-loader fuzz-options fuzz-control \
 	fuzz-disk-spec fuzz-virtio-blk fuzz-virtqueue fuzz-virtio-mmio \
 	fuzz-panic-watch fuzz-pci fuzz-msix fuzz-virtio-pci fuzz-virtio-pci-legacy fuzz-rtc \
-	fuzz-pci-testdev fuzz-vsock fuzz-snapshot fuzz-9p
+	fuzz-pci-testdev fuzz-vsock fuzz-snapshot fuzz-9p fuzz-virtio-net \
+	fuzz-net-user-args
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 
 fuzz-uart_SRCS := tests/fuzz/fuzz-uart.c devices/uart8250.c
@@ -37,12 +38,16 @@ fuzz-v2m_SRCS := tests/fuzz/fuzz-v2m.c gic/v2m.c gic/ugic-core.c \
 	gic/ugic-dist.c gic/ugic-cpuif.c
 fuzz-bus_SRCS := tests/fuzz/fuzz-bus.c devices/bus.c
 fuzz-loader_SRCS := tests/fuzz/fuzz-loader.c boot/loader.c
-fuzz-options_SRCS := tests/fuzz/fuzz-options.c cli/options.c cli/options-dev.c cli/options-cpu.c cli/options-mem.c lib/log.c
+fuzz-net-user-args_SRCS := tests/fuzz/fuzz-net-user-args.c net-user/args.c
+fuzz-options_SRCS := tests/fuzz/fuzz-options.c cli/options.c cli/options-dev.c cli/options-cpu.c cli/options-mem.c cli/options-net.c lib/log.c
 fuzz-control_SRCS := tests/fuzz/fuzz-control.c host/control-proto.c host/control-kvmtool.c
 fuzz-panic-watch_SRCS := tests/fuzz/fuzz-panic-watch.c host/panic-watch.c
 fuzz-disk-spec_SRCS := tests/fuzz/fuzz-disk-spec.c devices/virtio/disk.c
 fuzz-virtio-blk_SRCS := tests/fuzz/fuzz-virtio-blk.c devices/virtio/blk.c \
 	devices/virtio/disk.c tests/virtio-dev-harness.c devices/virtio/virtio.c devices/virtio/io-thread.c \
+	devices/virtio/virtqueue.c lib/log.c
+fuzz-virtio-net_SRCS := tests/fuzz/fuzz-virtio-net.c devices/virtio/net.c \
+	tests/virtio-dev-harness.c devices/virtio/virtio.c devices/virtio/io-thread.c \
 	devices/virtio/virtqueue.c lib/log.c
 fuzz-vsock_SRCS := tests/fuzz/fuzz-vsock.c devices/virtio/vsock.c devices/virtio/vhost.c tests/virtio-dev-harness.c \
 	devices/virtio/virtio.c devices/virtio/io-thread.c devices/virtio/virtqueue.c lib/log.c

@@ -118,29 +118,79 @@ static void test_conflicts(struct unit *u)
 }
 
 /*
- * --network as kvmtool takes it: key=value pairs, mode=none among them
- * meaning no network (kvm-unit-tests' runner passes it), in every form
- * an option can take; any network lkvm would have to make is refused.
+ * --network as kvmtool takes it: key=value pairs, in every form an
+ * option can take; mode=none (kvm-unit-tests' runner passes it) means
+ * no NIC at all, each other -n one NIC with kvmtool's defaults.
  */
 static void test_network(struct unit *u)
 {
+	static const uint8_t mac1[6] = { 0x02, 0x15, 0x15, 0x15, 0x15, 0x16 };
 	struct vm_config c;
 
 	CHECK_EQ(u, PARSE(&c, "-k", "I", "--network", "mode=none"), 0);
+	CHECK(u, c.no_net && !c.nr_nets);
 	CHECK_EQ(u, PARSE(&c, "-k", "I", "--network=mode=none"), 0);
-	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "mode=none"), 0);
 	CHECK_EQ(u, PARSE(&c, "-k", "I", "-nmode=none"), 0);
 	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "none"), 0);
+	CHECK(u, c.no_net);
 	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "guest_ip=10.0.0.2,mode=none"), 0);
 	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "mode=none", "-n", "none"), 0);
-	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "mode=user"), -22);
-	CHECK(u, strstr(err, "--network mode=user") && strstr(err, "no network devices yet") &&
-	      strstr(err, "use --network mode=none"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I"), 0);
+	CHECK(u, !c.no_net && !c.nr_nets);	/* the board adds the default NIC */
+
+	/* user mode: kvmtool's addresses, its MAC plus the NIC's index */
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "mode=user", "-n",
+			  "mode=user,host_ip=10.0.2.2,guest_ip=10.0.2.15,trans=pci,hostfwd=tcp:2222:22,hostfwd=udp:5353:53"), 0);
+	CHECK_EQ(u, c.nr_nets, 2);
+	CHECK(u, c.nets[0].mode == NET_MODE_USER && c.nets[0].host_ip == 0xc0a82101 &&
+	      c.nets[0].guest_ip == 0xc0a8210f && c.nets[0].trans == NET_TRANS_DEFAULT);
+	CHECK(u, c.nets[0].guest_mac[5] == 0x15 && !memcmp(c.nets[1].guest_mac, mac1, 6));
+	CHECK(u, c.nets[1].host_ip == 0x0a000202 && c.nets[1].guest_ip == 0x0a00020f &&
+	      c.nets[1].trans == NET_TRANS_PCI && c.nets[1].nr_hostfwd == 2);
+	CHECK(u, !c.nets[1].hostfwd[0].udp && c.nets[1].hostfwd[0].host_port == 2222 &&
+	      c.nets[1].hostfwd[0].guest_port == 22 && c.nets[1].hostfwd[1].udp);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "guest_mac=02:aa:bb:cc:dd:0e,trans=mmio"), 0);
+	CHECK(u, c.nets[0].guest_mac[1] == 0xaa && c.nets[0].guest_mac[5] == 0x0e &&
+	      c.nets[0].trans == NET_TRANS_MMIO);
+
+	/* what lkvm cannot do yet, said so */
 	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "mode=tap,tapif=tap0"), -22);
+	CHECK(u, strstr(err, "mode=tap") && strstr(err, "not supported yet"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "mode=user,vhost=1"), -22);
+	CHECK(u, strstr(err, "vhost") && strstr(err, "not supported yet"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "tapif=tap0"), -22);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "mq=2"), -22);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "script=none,mq=1,vhost=0"), 0);
+
+	/* mistakes */
 	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "guest_ip=10.0.0.2"), -22);
+	CHECK(u, strstr(err, "one /24"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "guest_ip=192.168.33.256"), -22);
+	CHECK(u, strstr(err, "not an IPv4 address"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "host_ip=192.168.33"), -22);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "guest_ip=192.168.33.1"), -22);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "guest_mac=02:15:15:15:15"), -22);
+	CHECK(u, strstr(err, "not a MAC address"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "guest_mac=01:15:15:15:15:15"), -22);
+	CHECK(u, strstr(err, "multicast"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "guest_mac=02:15:15:15:15:-1"), -22);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "hostfwd=tcp:0:22"), -22);
+	CHECK(u, strstr(err, "not a port forward"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "hostfwd=sctp:1:22"), -22);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "hostfwd=tcp:65536:22"), -22);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "hostfwd=tcp:22"), -22);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "trans=virtio"), -22);
 	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "mode=nonesuch"), -22);
+	CHECK(u, strstr(err, "unknown mode"));
 	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "xmode=none"), -22);
+	CHECK(u, strstr(err, "unknown key"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "mode"), -22);
+	CHECK(u, strstr(err, "not key=value"));
 	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", ""), -22);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "a=1", "-n", "a=1"), -22);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "mode=user", "-n", "mode=user", "-n", "mode=user",
+			  "-n", "mode=user", "-n", "mode=user"), -22);
+	CHECK(u, strstr(err, "at most 4"));
 	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n"), -22);
 	CHECK(u, strstr(err, "needs a value"));
 }

@@ -27,12 +27,14 @@ test-virtio-rng_VSRCS := tests/test-virtio-rng.c devices/virtio/rng.c \
 	$(VDEV_CORE)
 test-virtio-console_VSRCS := tests/test-virtio-console.c \
 	devices/virtio/console.c $(VDEV_CORE)
+test-virtio-net_VSRCS := tests/test-virtio-net.c devices/virtio/net.c \
+	$(VDEV_CORE)
 
 test-virtio-vsock_VSRCS := tests/test-virtio-vsock.c devices/virtio/vsock.c \
 	devices/virtio/vhost.c $(VDEV_CORE)
 
 VDEV_NAMES := test-disk test-virtio-blk test-virtio-rng test-virtio-console \
-	test-virtio-vsock
+	test-virtio-vsock test-virtio-net
 
 define vdev_rule
 $(HOST_BUILD)/$(1): $$($(1)_VSRCS) $(VDEV_HDRS) $$(wildcard devices/virtio/*.h)

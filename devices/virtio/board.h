@@ -11,6 +11,8 @@ int virtio_blk_add(const struct device_ctx *ctx, const struct vm_config *cfg,
 		   struct device_list *list);
 int virtio_rng_add(const struct device_ctx *ctx, const struct vm_config *cfg,
 		   struct device_list *list);
+int virtio_net_add(const struct device_ctx *ctx, const struct vm_config *cfg,
+		   struct device_list *list);
 int virtio_vsock_add(const struct device_ctx *ctx, const struct vm_config *cfg,
 		     struct device_list *list);
 int virtio_9p_add(const struct device_ctx *ctx, const struct vm_config *cfg,

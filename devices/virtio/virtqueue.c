@@ -312,6 +312,13 @@ int virtq_pop(struct virtq *vq, struct virtq_elem *e)
 	return 1;
 }
 
+void virtq_unpop(struct virtq *vq, unsigned int n)
+{
+	vq->last_avail -= n;
+	if (vq->budget != UINT_MAX)
+		vq->budget += n;
+}
+
 void virtq_batch_start(struct virtq *vq)
 {
 	vq->budget = vq->num;

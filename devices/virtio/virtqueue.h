@@ -117,6 +117,13 @@ void virtq_stop(struct virtq *vq);
  */
 int virtq_pop(struct virtq *vq, struct virtq_elem *e);
 /*
+ * Give back the last n chains popped and not pushed: the next pops take
+ * them again (virtio-net, whose frame needs more buffers than there are
+ * yet, waits for the driver to add some). Any avail_event published
+ * stays: the driver's next buffer notifies.
+ */
+void virtq_unpop(struct virtq *vq, unsigned int n);
+/*
  * Return a chain to the driver; len: bytes written into its in-buffers
  * (at most e->in_len; more is clamped). Publishes used->idx at once.
  */

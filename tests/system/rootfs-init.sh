@@ -38,6 +38,16 @@
 #     rng     /dev/hwrng exists, rng_current names a virtio rng, and 4096
 #             bytes (not all alike) come from it within lkvm.rng_max=CS
 #             centiseconds (default 500)
+#     net     (with lkvm.modules=net) the parts of lkvm.net_parts (default
+#             dhcp,tcp,dns,fwd), in order, one line for all: dhcp: eth0
+#             gets lkvm.net_ip (default 192.168.33.15) by DHCP, router
+#             lkvm.net_gw (192.168.33.1); tcp: http://GW:lkvm.net_http/net.txt
+#             (default port 8080) reads "lkvm-net-tcp-ok"; dns: the DNS
+#             server DHCP named resolves lkvm.net_name (lkvm-net.example)
+#             to lkvm.net_addr (10.11.12.13); bulk (not by default):
+#             fetches http://GW:lkvm.net_http/bulk.bin, says how fast; fwd: prints
+#             GUEST-NET-LISTENING, answers "lkvm-net-fwd-ok" to one
+#             connection on TCP port lkvm.net_listen (8080) within 60 s
 #   lkvm.expect_msi=ITS|v2m|none  adds the check msi, after the others:
 #             the virtio devices' lines in /proc/interrupts are the ITS's
 #             MSIs and they counted (ITS), MSIs through the GICv2m frame
@@ -72,6 +82,13 @@ input_timeout=20
 rng_max=500
 expect_msi=
 shell=0
+net_parts="dhcp tcp dns fwd"
+net_ip=192.168.33.15
+net_gw=192.168.33.1
+net_http=8080
+net_name=lkvm-net.example
+net_addr=10.11.12.13
+net_listen=8080
 for w in $(cat /proc/cmdline); do
 	case "$w" in
 	lkvm.disk_checks=*)	checks=$(echo "${w#*=}" | tr ',' ' ') ;;
@@ -84,6 +101,13 @@ for w in $(cat /proc/cmdline); do
 	lkvm.rng_max=*)		rng_max=${w#*=} ;;
 	lkvm.shell=*)		shell=${w#*=} ;;
 	lkvm.expect_msi=*)	expect_msi=${w#*=} ;;
+	lkvm.net_parts=*)	net_parts=$(echo "${w#*=}" | tr ',' ' ') ;;
+	lkvm.net_ip=*)		net_ip=${w#*=} ;;
+	lkvm.net_gw=*)		net_gw=${w#*=} ;;
+	lkvm.net_http=*)	net_http=${w#*=} ;;
+	lkvm.net_name=*)	net_name=${w#*=} ;;
+	lkvm.net_addr=*)	net_addr=${w#*=} ;;
+	lkvm.net_listen=*)	net_listen=${w#*=} ;;
 	esac
 done
 write_path=${write_spec%%:*}
@@ -354,6 +378,86 @@ check_msi() {
 	esac
 }
 
+# --- net: virtio-net through lkvm's user-mode network ------------------------
+net_dhcp() {
+	i=0
+	while [ ! -e /sys/class/net/eth0 ]; do
+		i=$((i + 1))
+		[ "$i" -le 100 ] || { net_err="no eth0 after 10 s (have: $(ls /sys/class/net | tr '\n' ' '))"; return 1; }
+		sleep 0.1
+	done
+	printf '%s\n' '#!/bin/sh' 'case "$1" in bound|renew)' \
+		'ip addr add "$ip/${mask:-24}" dev "$interface"' \
+		'ip route add default via "${router%% *}"' \
+		'echo "$ip ${router%% *} ${dns%% *}" >/tmp/dhcp.lease ;; esac' >/tmp/udhcpc.sh
+	chmod +x /tmp/udhcpc.sh
+	ip link set eth0 up
+	t0=$(uptime_cs)
+	udhcpc -i eth0 -f -q -n -t 5 -T 2 -s /tmp/udhcpc.sh >/tmp/udhcpc.out 2>&1
+	set -- $(cat /tmp/dhcp.lease 2>/dev/null)
+	net_gw_got=$2 net_dns=$3
+	[ "$1" = "$net_ip" ] && [ "$2" = "$net_gw" ] && [ -n "$3" ] || {
+		net_err="lease '$*', expected $net_ip via $net_gw: $(tail -n 2 /tmp/udhcpc.out | tr '\n' ' ')"
+		return 1
+	}
+	net_ok="$net_ok dhcp=$1/gw=$2/dns=$3($(( $(uptime_cs) - t0 ))cs)"
+}
+
+net_tcp() {
+	# HTTP by hand: the static busybox's wget crashes looking the host up.
+	got=$(printf 'GET /net.txt HTTP/1.0\r\n\r\n' | nc -w 10 "$net_gw" "$net_http" 2>&1)
+	echo "$got" | grep -q '^lkvm-net-tcp-ok' || {
+		net_err="http://$net_gw:$net_http/net.txt: '$(echo "$got" | head -n 3 | tr '\r\n' '  ')' ($(ip -4 addr show eth0 | grep inet); route: $(ip route | tr '\n' ' '))"
+		return 1
+	}
+	net_ok="$net_ok tcp"
+}
+
+net_dns() {
+	out=$(nslookup "$net_name" "$net_dns" 2>&1)
+	echo "$out" | sed -n '/^Name:/,$p' | grep -qF "$net_addr" ||
+		{ net_err="nslookup $net_name $net_dns: $(echo "$out" | tr '\n' ' ')"; return 1; }
+	net_ok="$net_ok dns"
+}
+
+# The throughput from the host: http://GW:PORT/bulk.bin, its bytes and
+# time in the check's line (bulk=KiB/cs=KiB/s).
+net_bulk() {
+	t0=$(uptime_cs)
+	got=$(printf 'GET /bulk.bin HTTP/1.0\r\n\r\n' | nc -w 30 "$net_gw" "$net_http" | wc -c)
+	cs=$(( $(uptime_cs) - t0 ))
+	[ "$got" -gt 1048576 ] || { net_err="http://$net_gw:$net_http/bulk.bin: $got bytes"; return 1; }
+	[ "$cs" -gt 0 ] || cs=1
+	net_ok="$net_ok bulk=$((got / 1024))KiB/${cs}cs=$((got / 1024 * 100 / cs))KiB/s"
+}
+
+net_fwd() {
+	printf '#!/bin/sh\necho lkvm-net-fwd-ok\n' >/tmp/fwd.sh
+	chmod +x /tmp/fwd.sh
+	nc -l -p "$net_listen" -e /tmp/fwd.sh &
+	ncpid=$!
+	sleep 0.5
+	echo "GUEST-NET-LISTENING $net_listen"
+	i=0
+	while kill -0 "$ncpid" 2>/dev/null; do
+		i=$((i + 1))
+		[ "$i" -le 600 ] || { kill "$ncpid"; net_err="no connection to port $net_listen in 60 s"; return 1; }
+		sleep 0.1
+	done
+	net_ok="$net_ok fwd"
+}
+
+check_net() {
+	net_ok= net_err=
+	for part in $net_parts; do
+		case "$part" in
+		dhcp|tcp|dns|bulk|fwd) "net_$part" || { check net FAIL "$part: $net_err (passed:$net_ok)"; return; } ;;
+		*) check net FAIL "lkvm.net_parts: no part '$part' (dhcp, tcp, dns, bulk, fwd)"; return ;;
+		esac
+	done
+	check net PASS "$net_ok"
+}
+
 # fsync never returns to a poweroff: it goes last whatever the order given.
 plan=
 fsync=no
@@ -377,6 +481,7 @@ for c in $plan; do
 	hvc-rx)	check_hvc ;;
 	rng)	check_rng ;;
 	msi)	check_msi ;;
+	net)	check_net ;;
 	fsync)	;;
 	*)	check "$c" FAIL "unknown check (lkvm.disk_checks)" ;;
 	esac

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio-net on the board: one NIC per -n, or, as kvmtool, one user-mode
+ * NIC when no -n says otherwise and --nodefaults is not given.
+ */
+#include <string.h>
+
+#include "cli/options-net.h"
+#include "devices/virtio/board.h"
+#include "devices/virtio/net.h"
+#include "host/net-fd.h"
+#include "host/net-user.h"
+#include "lib/log.h"
+
+static enum virtio_transport net_transport(const struct vm_config *cfg,
+					   const struct net_params *p)
+{
+	enum virtio_transport t = virtio_board_transport(cfg);
+	bool legacy = t == VIRTIO_TRANSPORT_MMIO_LEGACY ||
+		      t == VIRTIO_TRANSPORT_PCI_LEGACY;
+
+	/* trans= picks the bus; the legacy interface follows the VM's choice. */
+	if (p->trans == NET_TRANS_MMIO)
+		return legacy ? VIRTIO_TRANSPORT_MMIO_LEGACY : VIRTIO_TRANSPORT_MMIO;
+	if (p->trans == NET_TRANS_PCI)
+		return legacy ? VIRTIO_TRANSPORT_PCI_LEGACY : VIRTIO_TRANSPORT_PCI;
+	return t;
+}
+
+static int net_add_one(const struct device_ctx *ctx, const struct vm_config *cfg,
+		       unsigned int index, const struct net_params *p,
+		       struct device_list *list)
+{
+	struct net_backend *be;
+	struct device *dev;
+	char err[256] = "";
+	int ret;
+
+	ret = net_user_spawn(index, p, err, sizeof(err));
+	if (ret < 0) {
+		pr_err(ctx->loglevel, "virtio-net %u: %s", index, err);
+		return ret;
+	}
+	ret = net_fd_create(ctx, index, ret, &be);
+	if (ret) {
+		pr_err(ctx->loglevel, "virtio-net %u: %s", index, strerror(-ret));
+		return ret;
+	}
+	ret = virtio_net_create(ctx, index, p->guest_mac, be, net_transport(cfg, p), &dev);
+	if (!ret) {
+		ret = device_list_add(list, dev);
+		if (ret)
+			dev->ops->destroy(dev);
+	}
+	if (ret)
+		pr_err(ctx->loglevel, "cannot create the virtio-net device %u: %s",
+		       index, strerror(-ret));
+	return ret;
+}
+
+int virtio_net_add(const struct device_ctx *ctx, const struct vm_config *cfg,
+		   struct device_list *list)
+{
+	struct net_params def;
+	unsigned int i;
+	int ret;
+
+	if (!cfg->nr_nets) {
+		if (cfg->no_net || cfg->nodefaults)
+			return 0;
+		options_net_defaults(&def, 0);
+		return net_add_one(ctx, cfg, 0, &def, list);
+	}
+	for (i = 0; i < cfg->nr_nets; i++) {
+		ret = net_add_one(ctx, cfg, i, &cfg->nets[i], list);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}

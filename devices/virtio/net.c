@@ -1,0 +1,402 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio-net: frames between the guest's queues and a backend. Frames
+ * for the guest wait in a bounded queue until the I/O thread finds
+ * receive buffers for them; frames from the guest go to the backend as
+ * they are taken.
+ */
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "devices/virtio/net.h"
+#include "lib/log.h"
+#include "lib/util.h"
+
+struct net_frame {
+	size_t len;
+	uint8_t data[];
+};
+
+struct virtio_net {
+	struct virtio_dev vd;
+	char name[24];
+	uint8_t config[VIRTIO_NET_CONFIG_SIZE];
+	struct net_backend *be;
+
+	/* Frames for the guest: the backend adds, the I/O thread takes. */
+	pthread_mutex_t rx_lock;
+	struct net_frame *pending[VIRTIO_NET_RX_PENDING_MAX];
+	unsigned int rx_head, rx_count;
+	bool rx_full_said;	/* the drop of a full queue was reported */
+
+	atomic_ulong tx_frames, rx_frames, tx_dropped, rx_dropped;
+
+	/* The I/O thread's. */
+	struct virtq_elem rx_elems[VIRTIO_NET_RX_MERGE_MAX];
+	struct virtq_elem tx_elem;
+	uint8_t tx_buf[VIRTIO_NET_FRAME_MAX];
+
+	/* The transport's device ops, with the backend's start and stop. */
+	struct device_ops dev_ops;
+	const struct device_ops *inner;
+};
+
+static size_t net_hdr_len(const struct virtio_dev *vd)
+{
+	return virtio_dev_has_feature(vd, VIRTIO_F_VERSION_1) ||
+	       virtio_dev_has_feature(vd, VIRTIO_NET_F_MRG_RXBUF) ?
+	       VIRTIO_NET_HDR_LEN : VIRTIO_NET_HDR_LEN_LEGACY;
+}
+
+/*
+ * Writes len bytes at offset off of the stream the writable segments of
+ * elems[0..nr) make, in order; returns the bytes written.
+ */
+static size_t net_stream_write(struct virtq_elem *elems, unsigned int nr,
+			       size_t off, const uint8_t *src, size_t len)
+{
+	size_t done = 0, n;
+	unsigned int e, i;
+
+	for (e = 0; e < nr && done < len; e++) {
+		struct virtq_elem *el = &elems[e];
+
+		for (i = el->nr_out; i < el->nr_out + el->nr_in && done < len; i++) {
+			struct iovec *v = &el->iov[i];
+
+			if (off >= v->iov_len) {
+				off -= v->iov_len;
+				continue;
+			}
+			n = MIN(v->iov_len - off, len - done);
+			memcpy((uint8_t *)v->iov_base + off, src + done, n);
+			done += n;
+			off = 0;
+		}
+	}
+	return done;
+}
+
+/*
+ * Puts one frame in receive buffers: one chain, or with MRG_RXBUF as
+ * many as it takes. Returns 1 when the frame is done with (delivered,
+ * or dropped as too big for the buffers), 0 when the driver has not
+ * given enough buffers yet (they are given back: the frame waits for
+ * more), -EINVAL on a malformed ring.
+ */
+static int net_rx_one(struct virtio_net *n, const struct net_frame *f)
+{
+	struct virtq *vq = &n->vd.vqs[VIRTIO_NET_RXQ];
+	bool mrg = virtio_dev_has_feature(&n->vd, VIRTIO_NET_F_MRG_RXBUF);
+	unsigned int max = mrg ? VIRTIO_NET_RX_MERGE_MAX : 1, used = 0, i;
+	size_t hlen = net_hdr_len(&n->vd), total = hlen + f->len, room = 0;
+	uint8_t hdr[VIRTIO_NET_HDR_LEN] = { 0 };
+	int ret;
+
+	while (room < total && used < max) {
+		ret = virtq_pop(vq, &n->rx_elems[used]);
+		if (ret <= 0) {
+			virtq_unpop(vq, used);
+			return ret;
+		}
+		room += n->rx_elems[used++].in_len;
+	}
+	if (room < total) {
+		virtq_unpop(vq, used);
+		atomic_fetch_add_explicit(&n->rx_dropped, 1, memory_order_relaxed);
+		pr_debug(n->vd.loglevel, "%s: a %zu-byte frame does not fit the receive buffers; dropped",
+			 n->name, f->len);
+		return 1;
+	}
+	/* num_buffers: 1 also without MRG_RXBUF (virtio 1.x, 5.1.6.3.1). */
+	hdr[10] = used;
+	net_stream_write(n->rx_elems, used, 0, hdr, hlen);
+	net_stream_write(n->rx_elems, used, hlen, f->data, f->len);
+	for (i = 0; i < used; i++) {
+		size_t len = MIN(total, n->rx_elems[i].in_len);
+
+		virtq_push(vq, &n->rx_elems[i], len);
+		total -= len;
+	}
+	atomic_fetch_add_explicit(&n->rx_frames, 1, memory_order_relaxed);
+	return 1;
+}
+
+static struct net_frame *net_rx_peek(struct virtio_net *n)
+{
+	struct net_frame *f;
+
+	pthread_mutex_lock(&n->rx_lock);
+	f = n->rx_count ? n->pending[n->rx_head] : NULL;
+	pthread_mutex_unlock(&n->rx_lock);
+	return f;
+}
+
+static void net_rx_take(struct virtio_net *n)
+{
+	pthread_mutex_lock(&n->rx_lock);
+	free(n->pending[n->rx_head]);
+	n->rx_head = (n->rx_head + 1) % VIRTIO_NET_RX_PENDING_MAX;
+	n->rx_count--;
+	pthread_mutex_unlock(&n->rx_lock);
+}
+
+/* On the I/O thread: waiting frames into the buffers the driver gave. */
+static void net_rx_drain(struct virtio_net *n)
+{
+	struct virtio_dev *vd = &n->vd;
+	struct net_frame *f;
+	int ret = 0;
+
+	if (!virtio_dev_running(vd) || !vd->vqs[VIRTIO_NET_RXQ].desc)
+		return;
+	while ((f = net_rx_peek(n))) {
+		ret = net_rx_one(n, f);
+		if (ret <= 0)
+			break;
+		net_rx_take(n);
+	}
+	virtio_dev_signal(vd, VIRTIO_NET_RXQ);
+	if (ret < 0)
+		virtio_dev_broken(vd, VIRTIO_NET_RXQ);
+}
+
+void virtio_net_receive(struct virtio_dev *vd, const uint8_t *frame, size_t len)
+{
+	struct virtio_net *n = vd->priv;
+	struct net_frame *f = NULL;
+	bool queued = false, say = false;
+
+	if (len <= VIRTIO_NET_FRAME_MAX)
+		f = malloc(sizeof(*f) + len);
+	if (f) {
+		f->len = len;
+		memcpy(f->data, frame, len);
+		pthread_mutex_lock(&n->rx_lock);
+		if (n->rx_count < VIRTIO_NET_RX_PENDING_MAX) {
+			n->pending[(n->rx_head + n->rx_count++) % VIRTIO_NET_RX_PENDING_MAX] = f;
+			n->rx_full_said = false;
+			queued = true;
+		} else {
+			say = !n->rx_full_said;
+			n->rx_full_said = true;
+		}
+		pthread_mutex_unlock(&n->rx_lock);
+	}
+	if (!queued) {
+		free(f);
+		atomic_fetch_add_explicit(&n->rx_dropped, 1, memory_order_relaxed);
+		if (say)
+			pr_debug(vd->loglevel, "%s: %d frames wait for receive buffers; dropping more",
+				 n->name, VIRTIO_NET_RX_PENDING_MAX);
+		return;
+	}
+	virtio_dev_kick(vd);
+}
+
+/* One chain from the driver: header, then the frame, to the backend. */
+static void net_tx_one(struct virtio_net *n, const struct virtq_elem *e)
+{
+	size_t hlen = net_hdr_len(&n->vd), off = 0, len, skip = hlen, c;
+	unsigned int i;
+
+	if (e->out_len < hlen || e->out_len - hlen > VIRTIO_NET_FRAME_MAX) {
+		atomic_fetch_add_explicit(&n->tx_dropped, 1, memory_order_relaxed);
+		pr_debug(n->vd.loglevel, "%s: dropped a %llu-byte transmit buffer (header %zu, frames up to %d bytes)",
+			 n->name, (unsigned long long)e->out_len, hlen, VIRTIO_NET_FRAME_MAX);
+		return;
+	}
+	len = e->out_len - hlen;
+	for (i = 0; i < e->nr_out; i++) {
+		const struct iovec *v = &e->iov[i];
+
+		if (skip >= v->iov_len) {
+			skip -= v->iov_len;
+			continue;
+		}
+		c = v->iov_len - skip;
+		memcpy(n->tx_buf + off, (const uint8_t *)v->iov_base + skip, c);
+		off += c;
+		skip = 0;
+	}
+	if (n->be->ops->send(n->be, n->tx_buf, len))
+		atomic_fetch_add_explicit(&n->tx_dropped, 1, memory_order_relaxed);
+	else
+		atomic_fetch_add_explicit(&n->tx_frames, 1, memory_order_relaxed);
+}
+
+static void net_tx_drain(struct virtio_net *n)
+{
+	struct virtq *vq = &n->vd.vqs[VIRTIO_NET_TXQ];
+	int ret;
+
+	do {
+		virtq_notify_enable(vq, false);
+		while ((ret = virtq_pop(vq, &n->tx_elem)) > 0) {
+			net_tx_one(n, &n->tx_elem);
+			virtq_push(vq, &n->tx_elem, 0);
+		}
+		virtio_dev_signal(&n->vd, VIRTIO_NET_TXQ);
+		if (ret < 0) {
+			virtio_dev_broken(&n->vd, VIRTIO_NET_TXQ);
+			return;
+		}
+	} while (virtq_notify_enable(vq, true));
+}
+
+static void net_queue_notify(struct virtio_dev *vd, unsigned int q)
+{
+	if (q == VIRTIO_NET_RXQ)
+		net_rx_drain(vd->priv);
+	else if (q == VIRTIO_NET_TXQ)
+		net_tx_drain(vd->priv);
+}
+
+static void net_kick(struct virtio_dev *vd)
+{
+	net_rx_drain(vd->priv);
+}
+
+static void net_config_read(struct virtio_dev *vd, uint32_t off, void *buf,
+			    uint32_t len)
+{
+	struct virtio_net *n = vd->priv;
+
+	memcpy(buf, n->config + off, len);
+}
+
+static void net_rx_flush(struct virtio_net *n)
+{
+	pthread_mutex_lock(&n->rx_lock);
+	while (n->rx_count) {
+		free(n->pending[n->rx_head]);
+		n->rx_head = (n->rx_head + 1) % VIRTIO_NET_RX_PENDING_MAX;
+		n->rx_count--;
+	}
+	pthread_mutex_unlock(&n->rx_lock);
+}
+
+/* A reset driver has no buffers: what waited for them is dropped. */
+static void net_reset(struct virtio_dev *vd)
+{
+	net_rx_flush(vd->priv);
+}
+
+static void net_destroy(struct virtio_dev *vd)
+{
+	struct virtio_net *n = vd->priv;
+
+	if (n->be)
+		n->be->ops->destroy(n->be);
+	net_rx_flush(n);
+	pthread_mutex_destroy(&n->rx_lock);
+	free(n);
+}
+
+static const struct virtio_dev_ops net_ops = {
+	.config_read = net_config_read,
+	.queue_notify = net_queue_notify,
+	.kick = net_kick,
+	.reset = net_reset,
+	.destroy = net_destroy,
+};
+
+void virtio_net_get_stats(struct virtio_dev *vd, struct virtio_net_stats *s)
+{
+	struct virtio_net *n = vd->priv;
+
+	s->tx_frames = atomic_load_explicit(&n->tx_frames, memory_order_relaxed);
+	s->rx_frames = atomic_load_explicit(&n->rx_frames, memory_order_relaxed);
+	s->tx_dropped = atomic_load_explicit(&n->tx_dropped, memory_order_relaxed);
+	s->rx_dropped = atomic_load_explicit(&n->rx_dropped, memory_order_relaxed);
+}
+
+int virtio_net_new(unsigned int index, const uint8_t mac[6],
+		   struct net_backend *be, struct virtio_dev **vdp)
+{
+	struct virtio_net *n = calloc(1, sizeof(*n));
+	int ret;
+
+	if (!n) {
+		be->ops->destroy(be);
+		return -ENOMEM;
+	}
+	snprintf(n->name, sizeof(n->name), "virtio-net %u", index);
+	pthread_mutex_init(&n->rx_lock, NULL);
+	n->be = be;
+	be->vd = &n->vd;
+	memcpy(n->config, mac, 6);
+	n->config[6] = VIRTIO_NET_S_LINK_UP;
+	n->vd.ops = &net_ops;
+	n->vd.name = n->name;
+	n->vd.priv = n;
+	n->vd.device_id = VIRTIO_ID_NET;
+	n->vd.host_features = 1ULL << VIRTIO_NET_F_MAC |
+			      1ULL << VIRTIO_NET_F_STATUS |
+			      1ULL << VIRTIO_NET_F_MRG_RXBUF;
+	n->vd.config_size = VIRTIO_NET_CONFIG_SIZE;
+	n->vd.nr_queues = 2;
+	n->vd.index = index;
+	ret = virtio_dev_init(&n->vd);
+	if (ret) {
+		net_destroy(&n->vd);
+		return ret;
+	}
+	*vdp = &n->vd;
+	return 0;
+}
+
+/* The transport's start and stop, with the backend's around them. */
+static struct virtio_net *net_of_dev(struct device *dev)
+{
+	return (struct virtio_net *)((char *)dev->ops - offsetof(struct virtio_net, dev_ops));
+}
+
+static int net_dev_start(struct device *dev)
+{
+	struct virtio_net *n = net_of_dev(dev);
+	int ret;
+
+	ret = n->be->ops->start ? n->be->ops->start(n->be) : 0;
+	if (!ret && n->inner->start)
+		ret = n->inner->start(dev);
+	return ret;
+}
+
+static void net_dev_stop(struct device *dev)
+{
+	struct virtio_net *n = net_of_dev(dev);
+
+	if (n->inner->stop)
+		n->inner->stop(dev);
+	if (n->be->ops->stop)
+		n->be->ops->stop(n->be);
+}
+
+int virtio_net_create(const struct device_ctx *ctx, unsigned int index,
+		      const uint8_t mac[6], struct net_backend *be,
+		      enum virtio_transport t, struct device **dev)
+{
+	struct virtio_dev *vd;
+	struct virtio_net *n;
+	int ret;
+
+	ret = virtio_net_new(index, mac, be, &vd);
+	if (ret)
+		return ret;
+	ret = virtio_transport_create(vd, ctx, t, dev);
+	if (ret) {
+		virtio_dev_destroy(vd);
+		return ret;
+	}
+	n = vd->priv;
+	n->inner = (*dev)->ops;
+	n->dev_ops = *n->inner;
+	n->dev_ops.start = net_dev_start;
+	n->dev_ops.stop = net_dev_stop;
+	(*dev)->ops = &n->dev_ops;
+	return 0;
+}

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_DEVICES_VIRTIO_NET_H
+#define LKVM_DEVICES_VIRTIO_NET_H
+
+#include <stdint.h>
+
+#include "devices/device.h"
+#include "devices/virtio/virtio.h"
+
+/*
+ * virtio-net (virtio 1.x, 5.1): a receive and a transmit queue, the MAC
+ * and link status in config space, mergeable receive buffers. Frames
+ * go to and come from a backend (user mode through libslirp today)
+ * behind struct net_backend_ops; the model is plain C, so tests drive
+ * it with a fake backend.
+ */
+#define VIRTIO_NET_F_MAC		5
+#define VIRTIO_NET_F_MRG_RXBUF		15
+#define VIRTIO_NET_F_STATUS		16
+#define VIRTIO_NET_S_LINK_UP		1
+
+#define VIRTIO_NET_RXQ			0
+#define VIRTIO_NET_TXQ			1
+/* The header before each frame: 12 bytes, 10 for a legacy driver without MRG_RXBUF. */
+#define VIRTIO_NET_HDR_LEN		12
+#define VIRTIO_NET_HDR_LEN_LEGACY	10
+#define VIRTIO_NET_CONFIG_SIZE		8	/* mac[6], status */
+/* The largest Ethernet frame taken either way: 64 KiB of payload + header. */
+#define VIRTIO_NET_FRAME_MAX		(65535 + 14)
+/* Frames held for a guest that has no receive buffers; more are dropped. */
+#define VIRTIO_NET_RX_PENDING_MAX	256
+/* Receive buffers one frame may take with MRG_RXBUF. */
+#define VIRTIO_NET_RX_MERGE_MAX		64
+
+/*
+ * A backend: send() takes a frame from the guest (copied, on the I/O
+ * thread; it must not block); start and stop run its thread, if any;
+ * destroy frees it, after stop. Frames for the guest go to
+ * virtio_net_receive(), from any thread.
+ */
+struct net_backend;
+struct net_backend_ops {
+	int (*start)(struct net_backend *be);
+	void (*stop)(struct net_backend *be);
+	int (*send)(struct net_backend *be, const uint8_t *frame, size_t len);
+	void (*destroy)(struct net_backend *be);
+};
+
+struct net_backend {
+	const struct net_backend_ops *ops;
+	void *priv;
+	/* Set by virtio_net_new(): the device frames for the guest go to. */
+	struct virtio_dev *vd;
+};
+
+/* What the model counts (lkvm stat, tests); read by any thread, relaxed. */
+struct virtio_net_stats {
+	unsigned long tx_frames, rx_frames;
+	unsigned long tx_dropped;	/* malformed or oversized, or refused by the backend */
+	unsigned long rx_dropped;	/* no room: the pending queue was full, too big */
+};
+
+struct virtio_net;
+
+/*
+ * The model alone (virtio_dev_init() done), for tests and fuzzers: mac
+ * is the guest's; be is owned by the device from then on (destroyed
+ * with it, also when this fails).
+ */
+int virtio_net_new(unsigned int index, const uint8_t mac[6],
+		   struct net_backend *be, struct virtio_dev **vd);
+/* The device behind transport t; its start and stop run the backend's. */
+int virtio_net_create(const struct device_ctx *ctx, unsigned int index,
+		      const uint8_t mac[6], struct net_backend *be,
+		      enum virtio_transport t, struct device **dev);
+/*
+ * A frame for the guest, copied: queued for the I/O thread, which puts
+ * it in receive buffers. Dropped (and counted) when too large or when
+ * VIRTIO_NET_RX_PENDING_MAX frames wait already. Any thread.
+ */
+void virtio_net_receive(struct virtio_dev *vd, const uint8_t *frame, size_t len);
+void virtio_net_get_stats(struct virtio_dev *vd, struct virtio_net_stats *s);
+
+#endif

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Frames to and from a descriptor (host/net-fd.h): the guest's frames
+ * are written as they come, those for the guest read on the backend's
+ * thread and handed to the device.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "host/net-fd.h"
+#include "lib/log.h"
+#include "lib/thread.h"
+
+struct net_fd {
+	struct net_backend be;
+	const struct device_host_ops *host_ops;
+	void *host;
+	unsigned int index;
+	int loglevel;
+	int fd;
+	int stop_fd;			/* an eventfd: leave the thread */
+	pthread_t thread;
+	bool started;
+	uint8_t frame[VIRTIO_NET_FRAME_MAX];	/* the thread's */
+};
+
+/*
+ * One read: one frame. Returns 1 when the other end is gone (the helper
+ * died or closed), else 0.
+ */
+static int net_fd_read(struct net_fd *n)
+{
+	ssize_t len = read(n->fd, n->frame, sizeof(n->frame));
+
+	if (len > 0) {
+		if (n->be.vd)
+			virtio_net_receive(n->be.vd, n->frame, len);
+		return 0;
+	}
+	if (len < 0 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	pr_warn(n->loglevel, "virtio-net %u: the network's other end closed (%s); the card is cut off",
+		n->index, len ? strerror(errno) : "end of file");
+	return 1;
+}
+
+static void *net_fd_thread(void *arg)
+{
+	struct net_fd *n = arg;
+	struct pollfd p[2] = {
+		{ .fd = n->fd, .events = POLLIN },
+		{ .fd = n->stop_fd, .events = POLLIN },
+	};
+
+	if (n->host_ops && n->host_ops->thread_enter &&
+	    n->host_ops->thread_enter(n->host, "net", n->index))
+		return NULL;
+	for (;;) {
+		if (ppoll(p, 2, NULL, NULL) < 0 && errno != EINTR)
+			break;
+		if (p[1].revents)
+			break;
+		if (p[0].revents && net_fd_read(n))
+			break;
+	}
+	return NULL;
+}
+
+static int net_fd_start(struct net_backend *be)
+{
+	struct net_fd *n = be->priv;
+	int ret;
+
+	if (n->started)
+		return 0;
+	ret = thread_start(&n->thread, net_fd_thread, n);
+	if (!ret)
+		n->started = true;
+	return ret;
+}
+
+static void net_fd_stop(struct net_backend *be)
+{
+	struct net_fd *n = be->priv;
+	uint64_t one = 1, count;
+
+	if (!n->started)
+		return;
+	if (write(n->stop_fd, &one, sizeof(one)) < 0)
+		pr_debug(n->loglevel, "virtio-net %u: %s", n->index, strerror(errno));
+	pthread_join(n->thread, NULL);
+	if (read(n->stop_fd, &count, sizeof(count)) < 0)
+		pr_debug(n->loglevel, "virtio-net %u: %s", n->index, strerror(errno));
+	n->started = false;
+}
+
+/* From the I/O thread; the socket is non-blocking: full means dropped. */
+static int net_fd_send(struct net_backend *be, const uint8_t *frame, size_t len)
+{
+	struct net_fd *n = be->priv;
+
+	if (write(n->fd, frame, len) < 0)
+		return errno == EAGAIN ? -ENOBUFS : -errno;
+	return 0;
+}
+
+static void net_fd_destroy(struct net_backend *be)
+{
+	struct net_fd *n = be->priv;
+
+	net_fd_stop(be);
+	if (n->stop_fd >= 0)
+		close(n->stop_fd);
+	if (n->fd >= 0)
+		close(n->fd);
+	free(n);
+}
+
+static const struct net_backend_ops net_fd_ops = {
+	.start = net_fd_start,
+	.stop = net_fd_stop,
+	.send = net_fd_send,
+	.destroy = net_fd_destroy,
+};
+
+int net_fd_create(const struct device_ctx *ctx, unsigned int index, int fd,
+		  struct net_backend **be)
+{
+	struct net_fd *n = calloc(1, sizeof(*n));
+	int ret;
+
+	if (!n) {
+		close(fd);
+		return -ENOMEM;
+	}
+	n->be.ops = &net_fd_ops;
+	n->be.priv = n;
+	n->host_ops = ctx->host_ops;
+	n->host = ctx->host;
+	n->index = index;
+	n->loglevel = ctx->loglevel;
+	n->fd = fd;
+	n->stop_fd = eventfd(0, EFD_CLOEXEC);
+	if (n->stop_fd < 0) {
+		ret = -errno;
+		net_fd_destroy(&n->be);
+		return ret;
+	}
+	*be = &n->be;
+	return 0;
+}

@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio-net as a guest drives it, well or badly, with a backend that
+ * records what reaches it and frames arriving at any time.
+ *
+ * Input: a set-up byte, then operations.
+ *   set-up: bit 0 a legacy driver (the 10-byte header without
+ *   MRG_RXBUF), bit 1 MRG_RXBUF, bit 2 EVENT_IDX, bits 3-5 the queue
+ *   size (4 << n, at most 256).
+ *   Each operation is an opcode byte (modulo 5):
+ *   0  transmit: u8 buffers (1-4), each u8 address class (0: the buffer
+ *      area, 1: u64 anywhere) [u64], u16 length (low 14 bits), bit 15
+ *      device-writable; the bytes of the first 64 of each come from the
+ *      input
+ *   1  receive buffers: the same layout, on the receive queue
+ *   2  a frame for the guest: u32 length (up to 70000), a seed byte
+ *   3  reset, and a new driver sets the device up again
+ *   4  config read: u8 offset, u8 width
+ * Checks: a well-formed transmit chain reaches the backend whole, with
+ * the header taken off; nothing else does; used lengths of receive
+ * chains never exceed the chain; frames waiting stay bounded.
+ */
+#include <errno.h>
+
+#include "devices/virtio/net.h"
+#include "lib/util.h"
+#include "tests/fuzz/fuzz.h"
+#include "tests/virtio-dev-harness.h"
+
+#define RAM_SIZE	(256 << 10)
+#define OP_COUNT	5
+#define MAX_BUFS	4
+
+struct fz {
+	struct fuzz_input *in;
+	struct vdh h;
+	struct virtio_dev *vd;
+	struct net_backend be;
+	uint8_t setup;
+	uint16_t num;
+	unsigned int sent;
+	size_t last_len;
+	uint8_t last[256];	/* the first bytes of the last frame sent */
+	uint8_t expect[256];
+	uint32_t rx_cap[VIRTQ_MAX_SIZE];	/* each receive head's room */
+};
+
+static int fz_send(struct net_backend *be, const uint8_t *frame, size_t len)
+{
+	struct fz *f = be->priv;
+
+	FUZZ_CHECK(len <= VIRTIO_NET_FRAME_MAX);
+	f->sent++;
+	f->last_len = len;
+	memcpy(f->last, frame, MIN(len, sizeof(f->last)));
+	return 0;
+}
+
+static void fz_be_destroy(struct net_backend *be)
+{
+}
+
+static const struct net_backend_ops fz_be_ops = {
+	.send = fz_send,
+	.destroy = fz_be_destroy,
+};
+
+static void fz_attach(struct fz *f)
+{
+	uint64_t feat = 0;
+
+	if (f->setup & 2)
+		feat |= 1ULL << VIRTIO_NET_F_MRG_RXBUF;
+	if (f->setup & 4)
+		feat |= 1ULL << VIRTIO_F_EVENT_IDX;
+	f->h.heap = VDH_RAM_BASE;	/* the rings first, then buffers */
+	vdh_attach(&f->h, f->vd, feat, 2, f->num);
+}
+
+/* Reads one chain's buffers; returns their count, total and writability. */
+static unsigned int fz_bufs(struct fz *f, struct vdh_buf *b, uint64_t *total,
+			    bool *valid, bool *all_out)
+{
+	unsigned int n = fuzz_u8(f->in) % MAX_BUFS + 1, i;
+	uint8_t bytes[64];
+
+	*total = 0;
+	*valid = true;
+	*all_out = true;
+	for (i = 0; i < n; i++) {
+		uint8_t cls = fuzz_u8(f->in);
+		uint64_t gpa = cls & 1 ? fuzz_u64(f->in) : 0;
+		uint16_t w = fuzz_u16(f->in);
+		uint32_t len = w & 0x3fff;
+
+		if (!(cls & 1)) {
+			gpa = vdh_alloc(&f->h, len ? len : 1);
+			if (!gpa) {	/* the area is used up: start it over */
+				f->h.heap = VDH_RAM_BASE + 64 * 1024;
+				gpa = vdh_alloc(&f->h, len ? len : 1);
+			}
+			fuzz_bytes(f->in, bytes, MIN(len, sizeof(bytes)));
+			memcpy(vdh_ptr(&f->h, gpa), bytes, MIN(len, sizeof(bytes)));
+		} else {
+			*valid = false;
+		}
+		b[i] = (struct vdh_buf){ gpa, len, w >> 15 };
+		*all_out &= !b[i].write;
+		*total += len;
+	}
+	return n;
+}
+
+static void fz_drain(struct fz *f)
+{
+	uint16_t head;
+	uint32_t len;
+
+	while (vdh_used(&f->h, VIRTIO_NET_TXQ, &head, &len))
+		FUZZ_CHECK(len == 0);
+	while (vdh_used(&f->h, VIRTIO_NET_RXQ, &head, &len))
+		FUZZ_CHECK(head >= f->num || len <= f->rx_cap[head]);
+}
+
+static void fz_op_tx(struct fz *f)
+{
+	size_t hlen = (f->setup & 1) && !(f->setup & 2) ?
+		      VIRTIO_NET_HDR_LEN_LEGACY : VIRTIO_NET_HDR_LEN;
+	struct vdh_buf b[MAX_BUFS];
+	unsigned int n, sent = f->sent, i;
+	bool valid, all_out, broken;
+	uint64_t total, off = 0;
+
+	n = fz_bufs(f, b, &total, &valid, &all_out);
+	/* What the frame's first bytes must be, from guest memory. */
+	for (i = 0; valid && i < n; i++) {
+		uint64_t s;
+
+		for (s = 0; s < b[i].len; s++, off++)
+			if (off >= hlen && off - hlen < sizeof(f->expect))
+				f->expect[off - hlen] = *(uint8_t *)vdh_ptr(&f->h, b[i].gpa + s);
+	}
+	broken = virtio_dev_status(f->vd) & VIRTIO_STATUS_NEEDS_RESET;
+	vdh_post(&f->h, VIRTIO_NET_TXQ, b, n);
+	vdh_notify(&f->h, VIRTIO_NET_TXQ);
+	if (broken || (virtio_dev_status(f->vd) & VIRTIO_STATUS_NEEDS_RESET) ||
+	    !valid || !all_out)
+		return;
+	if (total < hlen) {
+		FUZZ_CHECK(f->sent == sent);
+		return;
+	}
+	FUZZ_CHECK(f->sent == sent + 1 && f->last_len == total - hlen);
+	FUZZ_CHECK(!memcmp(f->last, f->expect, MIN(f->last_len, sizeof(f->last))));
+}
+
+static void fz_op_rx(struct fz *f)
+{
+	struct vdh_buf b[MAX_BUFS];
+	bool valid, all_out;
+	uint64_t total;
+	unsigned int n, i;
+	uint32_t room = 0;
+	uint16_t head;
+
+	n = fz_bufs(f, b, &total, &valid, &all_out);
+	for (i = 0; i < n; i++)
+		room += b[i].write ? b[i].len : 0;
+	head = vdh_post(&f->h, VIRTIO_NET_RXQ, b, n);
+	if (head < VIRTQ_MAX_SIZE)
+		f->rx_cap[head] = room;
+	vdh_notify(&f->h, VIRTIO_NET_RXQ);
+}
+
+static void fz_op_frame(struct fz *f)
+{
+	uint32_t len = fuzz_u32(f->in) % 70000;
+	uint8_t seed = fuzz_u8(f->in), *p = malloc(len ? len : 1);
+	uint32_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = seed + i;
+	virtio_net_receive(f->vd, p, len);
+	virtio_dev_serve(f->vd);
+	free(p);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct fuzz_input in;
+	struct fz f = { .in = &in };
+	uint8_t cfg[8];
+	unsigned int op;
+
+	fuzz_input_init(&in, data, size);
+	f.setup = fuzz_u8(&in);
+	f.num = MIN(4U << ((f.setup >> 3) % 7), VIRTQ_MAX_SIZE);
+	f.be = (struct net_backend){ .ops = &fz_be_ops, .priv = &f };
+	if (vdh_init(&f.h, RAM_SIZE))
+		return 0;
+	if (virtio_net_new(0, (const uint8_t[6]){ 2, 0, 0, 0, 0, 1 }, &f.be, &f.vd)) {
+		vdh_free(&f.h);
+		return 0;
+	}
+	f.vd->legacy = f.setup & 1;
+	fz_attach(&f);
+	while (!fuzz_input_done(&in)) {
+		op = fuzz_u8(&in) % OP_COUNT;
+		if (op == 0)
+			fz_op_tx(&f);
+		else if (op == 1)
+			fz_op_rx(&f);
+		else if (op == 2)
+			fz_op_frame(&f);
+		else if (op == 3)
+			virtio_dev_set_status(f.vd, 0), fz_attach(&f);
+		else
+			virtio_dev_config_read(f.vd, fuzz_u8(&in) % 12, cfg,
+					       fuzz_u8(&in) % 8 + 1);
+		fz_drain(&f);
+	}
+	virtio_dev_destroy(f.vd);
+	vdh_free(&f.h);
+	return 0;
+}

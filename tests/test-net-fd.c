@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The descriptor backend (host/net-fd.c) over a real SOCK_SEQPACKET
+ * socketpair, as lkvm-net-user's: each frame from the guest is one
+ * message, a full socket drops instead of blocking, each message from
+ * the other end reaches the device whole (virtio_net_receive(), stubbed
+ * here to record it), and the other end closing stops the reader.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "host/net-fd.h"
+#include "tests/unit.h"
+
+static atomic_uint rx_frames;
+static atomic_size_t rx_last_len;
+static uint8_t rx_last[VIRTIO_NET_FRAME_MAX];
+
+/* The device's side, recorded: what the reader thread hands over. */
+void virtio_net_receive(struct virtio_dev *vd, const uint8_t *frame, size_t len)
+{
+	memcpy(rx_last, frame, len);
+	atomic_store(&rx_last_len, len);
+	atomic_fetch_add(&rx_frames, 1);
+}
+
+static bool wait_frames(unsigned int n)
+{
+	for (int i = 0; i < 2000 && atomic_load(&rx_frames) < n; i++)
+		usleep(1000);
+	return atomic_load(&rx_frames) >= n;
+}
+
+static struct net_backend *make(struct unit *u, int sv[2])
+{
+	struct device_ctx ctx = { .loglevel = 0 };
+	struct net_backend *be = NULL;
+
+	CHECK_EQ(u, socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	CHECK_EQ(u, fcntl(sv[0], F_SETFL, O_NONBLOCK), 0);
+	CHECK_EQ(u, net_fd_create(&ctx, 0, sv[0], &be), 0);
+	be->vd = (struct virtio_dev *)be;	/* any non-NULL device */
+	return be;
+}
+
+static void test_tx(struct unit *u)
+{
+	uint8_t a[60], b[1514], got[2048];
+	struct net_backend *be;
+	int sv[2], ret, sent;
+
+	be = make(u, sv);
+	memset(a, 0xa5, sizeof(a));
+	memset(b, 0x5a, sizeof(b));
+	CHECK_EQ(u, be->ops->send(be, a, sizeof(a)), 0);
+	CHECK_EQ(u, be->ops->send(be, b, sizeof(b)), 0);
+	/* Boundaries kept: one read, one frame. */
+	CHECK_EQ(u, read(sv[1], got, sizeof(got)), sizeof(a));
+	CHECK(u, !memcmp(got, a, sizeof(a)));
+	CHECK_EQ(u, read(sv[1], got, sizeof(got)), sizeof(b));
+	CHECK(u, !memcmp(got, b, sizeof(b)));
+
+	/* Nobody reads: the socket fills, then frames are refused, never blocking. */
+	for (sent = 0; sent < 100000; sent++) {
+		ret = be->ops->send(be, b, sizeof(b));
+		if (ret)
+			break;
+	}
+	CHECK(u, sent > 0 && sent < 100000);
+	CHECK_EQ(u, ret, -ENOBUFS);
+	be->ops->destroy(be);
+	/* Destroyed: its end is closed, the other end sees the frames, then EOF. */
+	while ((ret = read(sv[1], got, sizeof(got))) > 0)
+		;
+	CHECK_EQ(u, ret, 0);
+	close(sv[1]);
+}
+
+static void test_rx(struct unit *u)
+{
+	static uint8_t big[VIRTIO_NET_FRAME_MAX];
+	struct net_backend *be;
+	uint8_t f[100];
+	int sv[2];
+
+	atomic_store(&rx_frames, 0);
+	be = make(u, sv);
+	memset(f, 0x11, sizeof(f));
+	/* Frames written before the start wait in the socket. */
+	CHECK_EQ(u, write(sv[1], f, sizeof(f)), sizeof(f));
+	CHECK_EQ(u, be->ops->start(be), 0);
+	CHECK(u, wait_frames(1));
+	CHECK_EQ(u, atomic_load(&rx_last_len), sizeof(f));
+	memset(big, 0x22, sizeof(big));
+	CHECK_EQ(u, write(sv[1], big, sizeof(big)), sizeof(big));
+	CHECK(u, wait_frames(2));
+	CHECK_EQ(u, atomic_load(&rx_last_len), sizeof(big));
+	CHECK(u, !memcmp(rx_last, big, sizeof(big)));
+
+	/* Stopped and started again: still the same socket. */
+	be->ops->stop(be);
+	CHECK_EQ(u, write(sv[1], f, 60), 60);
+	CHECK_EQ(u, be->ops->start(be), 0);
+	CHECK(u, wait_frames(3));
+	CHECK_EQ(u, atomic_load(&rx_last_len), 60);
+
+	/* The other end gone (the helper died): the reader leaves, stop still joins. */
+	close(sv[1]);
+	usleep(20000);
+	be->ops->stop(be);
+	CHECK_EQ(u, atomic_load(&rx_frames), 3);
+	be->ops->destroy(be);
+}
+
+int main(void)
+{
+	struct unit u = { 0 };
+
+	test_tx(&u);
+	test_rx(&u);
+	return unit_done(&u, "test-net-fd");
+}

@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio-net through the core with a fake backend: frames out (header
+ * stripped, split buffers, malformed and oversized ones dropped),
+ * frames in (one buffer, merged buffers, waiting for buffers, the
+ * bound on frames waiting, the legacy 10-byte header), config space.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "devices/virtio/net.h"
+#include "lib/util.h"
+#include "tests/unit.h"
+#include "tests/virtio-dev-harness.h"
+
+struct fake_be {
+	struct net_backend be;
+	unsigned int sent;
+	size_t last_len;
+	uint8_t last[2048];
+	int fail;
+	bool destroyed;
+};
+
+static int fake_send(struct net_backend *be, const uint8_t *frame, size_t len)
+{
+	struct fake_be *f = be->priv;
+
+	if (f->fail)
+		return f->fail;
+	f->sent++;
+	f->last_len = len;
+	memcpy(f->last, frame, MIN(len, sizeof(f->last)));
+	return 0;
+}
+
+static void fake_destroy(struct net_backend *be)
+{
+	struct fake_be *f = be->priv;
+
+	f->destroyed = true;
+}
+
+static const struct net_backend_ops fake_ops = {
+	.send = fake_send,
+	.destroy = fake_destroy,
+};
+
+static const uint8_t mac[6] = { 0x02, 0x15, 0x15, 0x15, 0x15, 0x16 };
+
+static void fill(uint8_t *p, size_t len, uint8_t seed)
+{
+	for (size_t i = 0; i < len; i++)
+		p[i] = seed + i * 7;
+}
+
+static uint64_t buf(struct vdh *h, uint32_t len)
+{
+	uint64_t g = vdh_alloc(h, len);
+
+	memset(vdh_ptr(h, g), 0xee, len);
+	return g;
+}
+
+/* A chain of header + frame, the header alone in the first buffer when split. */
+static void test_tx(struct unit *u, struct vdh *h, struct fake_be *f, size_t hlen)
+{
+	struct vdh_buf b[3];
+	struct virtio_net_stats s;
+	uint8_t frame[300];
+	uint16_t head, got;
+	uint32_t len;
+
+	fill(frame, sizeof(frame), 1);
+	b[0] = (struct vdh_buf){ buf(h, hlen + 300), hlen + 300, false };
+	memset(vdh_ptr(h, b[0].gpa), 0, hlen);
+	memcpy((uint8_t *)vdh_ptr(h, b[0].gpa) + hlen, frame, 300);
+	head = vdh_post(h, VIRTIO_NET_TXQ, b, 1);
+	vdh_notify(h, VIRTIO_NET_TXQ);
+	CHECK(u, vdh_used(h, VIRTIO_NET_TXQ, &got, &len) && got == head && len == 0);
+	CHECK_EQ(u, f->sent, 1);
+	CHECK(u, f->last_len == 300 && !memcmp(f->last, frame, 300));
+
+	/* Split: the header, then the frame over two buffers. */
+	b[0] = (struct vdh_buf){ buf(h, hlen), hlen, false };
+	b[1] = (struct vdh_buf){ buf(h, 100), 100, false };
+	b[2] = (struct vdh_buf){ buf(h, 200), 200, false };
+	memcpy(vdh_ptr(h, b[1].gpa), frame, 100);
+	memcpy(vdh_ptr(h, b[2].gpa), frame + 100, 200);
+	vdh_post(h, VIRTIO_NET_TXQ, b, 3);
+	vdh_notify(h, VIRTIO_NET_TXQ);
+	CHECK(u, vdh_used(h, VIRTIO_NET_TXQ, &got, &len));
+	CHECK(u, f->sent == 2 && f->last_len == 300 && !memcmp(f->last, frame, 300));
+
+	/* Shorter than the header: dropped, the chain still comes back. */
+	b[0] = (struct vdh_buf){ buf(h, hlen - 1), hlen - 1, false };
+	vdh_post(h, VIRTIO_NET_TXQ, b, 1);
+	vdh_notify(h, VIRTIO_NET_TXQ);
+	CHECK(u, vdh_used(h, VIRTIO_NET_TXQ, &got, &len));
+	CHECK_EQ(u, f->sent, 2);
+
+	/* Larger than any frame: dropped. */
+	len = hlen + VIRTIO_NET_FRAME_MAX + 1;
+	b[0] = (struct vdh_buf){ buf(h, len), len, false };
+	vdh_post(h, VIRTIO_NET_TXQ, b, 1);
+	vdh_notify(h, VIRTIO_NET_TXQ);
+	CHECK(u, vdh_used(h, VIRTIO_NET_TXQ, &got, &len));
+	CHECK_EQ(u, f->sent, 2);
+
+	/* The backend refuses: counted as dropped, the chain comes back. */
+	f->fail = -ENOBUFS;
+	b[0] = (struct vdh_buf){ buf(h, hlen + 60), hlen + 60, false };
+	vdh_post(h, VIRTIO_NET_TXQ, b, 1);
+	vdh_notify(h, VIRTIO_NET_TXQ);
+	CHECK(u, vdh_used(h, VIRTIO_NET_TXQ, &got, &len));
+	f->fail = 0;
+	virtio_net_get_stats(h->vd, &s);
+	CHECK(u, s.tx_frames == 2 && s.tx_dropped == 3);
+}
+
+/* The header and frame a receive buffer got, checked. */
+static bool rx_ok(struct vdh *h, uint64_t gpa, size_t hlen, uint16_t nbufs,
+		  const uint8_t *frame, size_t len)
+{
+	const uint8_t *p = vdh_ptr(h, gpa);
+	uint8_t zero[VIRTIO_NET_HDR_LEN] = { 0 };
+
+	if (memcmp(p, zero, 10))
+		return false;
+	if (hlen == VIRTIO_NET_HDR_LEN && (p[10] | p[11] << 8) != nbufs)
+		return false;
+	return !memcmp(p + hlen, frame, len);
+}
+
+static void test_rx_one(struct unit *u, struct vdh *h, size_t hlen)
+{
+	struct vdh_buf b;
+	uint8_t frame[1514];
+	uint16_t head, got;
+	uint32_t len;
+
+	/* No buffer yet: the frame waits. */
+	fill(frame, sizeof(frame), 3);
+	virtio_net_receive(h->vd, frame, sizeof(frame));
+	virtio_dev_serve(h->vd);
+	CHECK(u, !vdh_used(h, VIRTIO_NET_RXQ, &got, &len));
+	b = (struct vdh_buf){ buf(h, 1600), 1600, true };
+	head = vdh_post(h, VIRTIO_NET_RXQ, &b, 1);
+	vdh_notify(h, VIRTIO_NET_RXQ);
+	CHECK(u, vdh_used(h, VIRTIO_NET_RXQ, &got, &len) && got == head);
+	CHECK_EQ(u, len, hlen + sizeof(frame));
+	CHECK(u, rx_ok(h, b.gpa, hlen, 1, frame, sizeof(frame)));
+
+	/* A buffer there first: the frame goes in at once. */
+	b = (struct vdh_buf){ buf(h, 1600), 1600, true };
+	vdh_post(h, VIRTIO_NET_RXQ, &b, 1);
+	vdh_notify(h, VIRTIO_NET_RXQ);
+	virtio_net_receive(h->vd, frame, 60);
+	virtio_dev_serve(h->vd);
+	CHECK(u, vdh_used(h, VIRTIO_NET_RXQ, &got, &len) && len == hlen + 60);
+	CHECK(u, rx_ok(h, b.gpa, hlen, 1, frame, 60));
+}
+
+/* Without MRG_RXBUF a frame larger than the buffer is dropped, the buffer kept. */
+static void test_rx_small(struct unit *u, struct vdh *h, size_t hlen)
+{
+	struct vdh_buf b = { buf(h, 200), 200, true };
+	uint8_t frame[1000];
+	struct virtio_net_stats s0, s;
+	uint16_t got;
+	uint32_t len;
+
+	fill(frame, sizeof(frame), 5);
+	virtio_net_get_stats(h->vd, &s0);
+	vdh_post(h, VIRTIO_NET_RXQ, &b, 1);
+	vdh_notify(h, VIRTIO_NET_RXQ);
+	virtio_net_receive(h->vd, frame, sizeof(frame));
+	virtio_net_receive(h->vd, frame, 100);
+	virtio_dev_serve(h->vd);
+	CHECK(u, vdh_used(h, VIRTIO_NET_RXQ, &got, &len) && len == hlen + 100);
+	CHECK(u, rx_ok(h, b.gpa, hlen, 1, frame, 100));
+	CHECK(u, !vdh_used(h, VIRTIO_NET_RXQ, &got, &len));
+	virtio_net_get_stats(h->vd, &s);
+	CHECK_EQ(u, s.rx_dropped, s0.rx_dropped + 1);
+}
+
+/* MRG_RXBUF: one frame over three buffers; too few buffers make it wait. */
+static void test_rx_merge(struct unit *u, struct vdh *h)
+{
+	struct vdh_buf b[3];
+	uint8_t frame[3000], *p;
+	uint16_t got;
+	uint32_t len[3];
+	int i;
+
+	fill(frame, sizeof(frame), 9);
+	for (i = 0; i < 3; i++)
+		b[i] = (struct vdh_buf){ buf(h, 1024), 1024, true };
+	vdh_post(h, VIRTIO_NET_RXQ, &b[0], 1);
+	vdh_notify(h, VIRTIO_NET_RXQ);
+	virtio_net_receive(h->vd, frame, sizeof(frame));
+	virtio_dev_serve(h->vd);
+	CHECK(u, !vdh_used(h, VIRTIO_NET_RXQ, &got, &len[0]));
+	vdh_post(h, VIRTIO_NET_RXQ, &b[1], 1);
+	vdh_post(h, VIRTIO_NET_RXQ, &b[2], 1);
+	vdh_notify(h, VIRTIO_NET_RXQ);
+	for (i = 0; i < 3; i++)
+		CHECK(u, vdh_used(h, VIRTIO_NET_RXQ, &got, &len[i]));
+	CHECK(u, len[0] == 1024 && len[1] == 1024 && len[2] == 3012 - 2048);
+	CHECK(u, rx_ok(h, b[0].gpa, VIRTIO_NET_HDR_LEN, 3, frame, 1012));
+	p = vdh_ptr(h, b[1].gpa);
+	CHECK(u, !memcmp(p, frame + 1012, 1024));
+	p = vdh_ptr(h, b[2].gpa);
+	CHECK(u, !memcmp(p, frame + 2036, 3000 - 2036));
+}
+
+/* Frames beyond the bound are dropped, not held; a reset drops the rest. */
+static void test_rx_bound(struct unit *u, struct vdh *h)
+{
+	struct virtio_net_stats s0, s;
+	uint8_t frame[64] = { 0 };
+	int i;
+
+	virtio_net_get_stats(h->vd, &s0);
+	for (i = 0; i < VIRTIO_NET_RX_PENDING_MAX + 10; i++)
+		virtio_net_receive(h->vd, frame, sizeof(frame));
+	virtio_net_receive(h->vd, frame, VIRTIO_NET_FRAME_MAX + 1);
+	virtio_net_get_stats(h->vd, &s);
+	CHECK_EQ(u, s.rx_dropped - s0.rx_dropped, 11);
+	virtio_dev_set_status(h->vd, 0);	/* reset: ASan sees them freed */
+}
+
+static void test_config(struct unit *u, struct virtio_dev *vd)
+{
+	uint8_t cfg[8];
+	uint64_t f = virtio_dev_features(vd);
+
+	virtio_dev_config_read(vd, 0, cfg, 8);
+	CHECK(u, !memcmp(cfg, mac, 6));
+	CHECK_EQ(u, cfg[6] | cfg[7] << 8, VIRTIO_NET_S_LINK_UP);
+	CHECK(u, f & 1ULL << VIRTIO_NET_F_MAC && f & 1ULL << VIRTIO_NET_F_STATUS &&
+	      f & 1ULL << VIRTIO_NET_F_MRG_RXBUF);
+	CHECK_EQ(u, vd->device_id, VIRTIO_ID_NET);
+}
+
+/* A receive chain outside RAM: the device asks for a reset. */
+static void test_rx_broken(struct unit *u, struct vdh *h)
+{
+	struct vdh_buf b = { VDH_RAM_BASE - 4096, 64, true };
+	uint8_t frame[60] = { 0 };
+
+	vdh_post(h, VIRTIO_NET_RXQ, &b, 1);
+	vdh_notify(h, VIRTIO_NET_RXQ);
+	virtio_net_receive(h->vd, frame, sizeof(frame));
+	virtio_dev_serve(h->vd);
+	CHECK(u, virtio_dev_status(h->vd) & VIRTIO_STATUS_NEEDS_RESET);
+}
+
+static struct virtio_dev *setup(struct unit *u, struct vdh *h, struct fake_be *f,
+				bool legacy, uint64_t features)
+{
+	struct virtio_dev *vd;
+
+	memset(f, 0, sizeof(*f));
+	f->be = (struct net_backend){ .ops = &fake_ops, .priv = f };
+	if (vdh_init(h, 1 << 20) || virtio_net_new(0, mac, &f->be, &vd))
+		exit(1);
+	vd->legacy = legacy;
+	CHECK(u, vdh_attach(h, vd, features, 2, 8) & VIRTIO_STATUS_DRIVER_OK);
+	return vd;
+}
+
+int main(void)
+{
+	struct unit u = { 0 };
+	struct virtio_dev *vd;
+	struct fake_be f;
+	struct vdh h;
+
+	/* Modern, with mergeable buffers, as Linux drives it. */
+	vd = setup(&u, &h, &f, false, 1ULL << VIRTIO_NET_F_MRG_RXBUF |
+		   1ULL << VIRTIO_NET_F_MAC);
+	test_config(&u, vd);
+	test_tx(&u, &h, &f, VIRTIO_NET_HDR_LEN);
+	test_rx_one(&u, &h, VIRTIO_NET_HDR_LEN);
+	test_rx_merge(&u, &h);
+	test_rx_bound(&u, &h);
+	virtio_dev_destroy(vd);
+	CHECK(&u, f.destroyed);
+	vdh_free(&h);
+
+	/* Modern without them: 12-byte header, one buffer a frame. */
+	vd = setup(&u, &h, &f, false, 1ULL << VIRTIO_F_EVENT_IDX);
+	test_rx_one(&u, &h, VIRTIO_NET_HDR_LEN);
+	test_rx_small(&u, &h, VIRTIO_NET_HDR_LEN);
+	test_rx_broken(&u, &h);
+	virtio_dev_destroy(vd);
+	vdh_free(&h);
+
+	/* Legacy without MRG_RXBUF: the 10-byte header. */
+	vd = setup(&u, &h, &f, true, 0);
+	test_tx(&u, &h, &f, VIRTIO_NET_HDR_LEN_LEGACY);
+	test_rx_one(&u, &h, VIRTIO_NET_HDR_LEN_LEGACY);
+	test_rx_small(&u, &h, VIRTIO_NET_HDR_LEN_LEGACY);
+	virtio_dev_destroy(vd);
+	vdh_free(&h);
+	return unit_done(&u, "test-virtio-net");
+}
