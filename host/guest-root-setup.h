@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_HOST_GUEST_ROOT_SETUP_H
+#define LKVM_HOST_GUEST_ROOT_SETUP_H
+
+#include <stddef.h>
+
+#include "cli/config.h"
+
+/*
+ * $LKVM_HOME/NAME (or ~/.lkvm/NAME): a directory skeleton whose /bin,
+ * /lib, /usr... lead through /host, and /virt/init, lkvm's own static
+ * binary, which sets the guest up (docs/guest-root.md). -EEXIST when
+ * it exists already. Errors: -errno and a message in err.
+ */
+int guest_root_create(const char *name, char *err, size_t err_len);
+
+/*
+ * lkvm run with no root of the user's: sets up the default root when
+ * missing and adds its shares to cfg. *spec holds the root's --9p
+ * spec, which cfg points into, for the caller to free after the run.
+ */
+int guest_root_prepare(struct vm_config *cfg, char **spec, char *err, size_t err_len);
+
+#endif
