@@ -46,9 +46,10 @@ int guest_root_name_check(const char *name, char *err, size_t err_len)
 	if (len > GUEST_ROOT_NAME_MAX)
 		return fail("the guest name is %zu bytes; give one of at most %d",
 			    len, GUEST_ROOT_NAME_MAX);
-	if (name[0] == '-' || !strcmp(name, ".") || !strcmp(name, ".."))
-		return fail("'%.64s' is not a guest name; give a plain name such as %s",
-			    name, GUEST_ROOT_DEFAULT);
+	if (name[0] == '-' || name[0] == '.')
+		return fail("'%.64s' is not a guest name: it starts with '%c'; give a plain name such as %s",
+			    name, name[0],
+			    GUEST_ROOT_DEFAULT);
 	for (i = 0; i < len; i++)
 		if (!name_char_ok(name[i]))
 			return fail("the guest name '%.64s' has a '%c'; use only letters, digits, '.', '_' and '-'",

@@ -24,7 +24,7 @@
 bool guest_root_wanted(const struct vm_config *cfg);
 /* Whether -p names a root= (then the user's root stands). */
 bool guest_root_params_have_root(const char *params);
-/* 0 for a plain name (letters, digits, '.', '_', '-'; not '.', '..' nor "-x"); else -EINVAL and err. */
+/* 0 for a plain name (letters, digits, '.', '_', '-'; no leading '.' or '-'); else -EINVAL and err. */
 int guest_root_name_check(const char *name, char *err, size_t err_len);
 /*
  * Adds the root share (root_spec: "DIR,/dev/root", kept by the caller)

@@ -37,7 +37,7 @@ fuzz-v2m_SRCS := tests/fuzz/fuzz-v2m.c gic/v2m.c gic/ugic-core.c \
 	gic/ugic-dist.c gic/ugic-cpuif.c
 fuzz-bus_SRCS := tests/fuzz/fuzz-bus.c devices/bus.c
 fuzz-loader_SRCS := tests/fuzz/fuzz-loader.c boot/loader.c
-fuzz-options_SRCS := tests/fuzz/fuzz-options.c cli/options.c cli/options-dev.c cli/options-cpu.c cli/options-mem.c lib/log.c
+fuzz-options_SRCS := tests/fuzz/fuzz-options.c cli/guest-root.c cli/options.c cli/options-dev.c cli/options-cpu.c cli/options-mem.c lib/log.c
 fuzz-control_SRCS := tests/fuzz/fuzz-control.c host/control-proto.c host/control-kvmtool.c
 fuzz-panic-watch_SRCS := tests/fuzz/fuzz-panic-watch.c host/panic-watch.c
 fuzz-disk-spec_SRCS := tests/fuzz/fuzz-disk-spec.c devices/virtio/disk.c

@@ -58,10 +58,13 @@ static void test_names(struct unit *u)
 	CHECK_EQ(u, guest_root_name_check("", err, sizeof(err)), -EINVAL);
 	CHECK(u, strstr(err, "empty"));
 	CHECK_EQ(u, guest_root_name_check("../x", err, sizeof(err)), -EINVAL);
+	CHECK(u, strstr(err, "starts with '.'"));
+	CHECK_EQ(u, guest_root_name_check("a/b", err, sizeof(err)), -EINVAL);
 	CHECK(u, strstr(err, "has a '/'"));
 	CHECK_EQ(u, guest_root_name_check("..", err, sizeof(err)), -EINVAL);
 	CHECK_EQ(u, guest_root_name_check(".", err, sizeof(err)), -EINVAL);
 	CHECK_EQ(u, guest_root_name_check("-n", err, sizeof(err)), -EINVAL);
+	CHECK_EQ(u, guest_root_name_check(".hidden", err, sizeof(err)), -EINVAL);
 	CHECK_EQ(u, guest_root_name_check("a b", err, sizeof(err)), -EINVAL);
 	CHECK_EQ(u, guest_root_name_check("a\nb", err, sizeof(err)), -EINVAL);
 	CHECK(u, strstr(err, "'?'"));
