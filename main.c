@@ -103,7 +103,6 @@ static int cmd_run(int argc, char *argv[])
 			free(vm);
 			return EXIT_SETUP;
 		}
-		vm->cfg.guest_root = true;
 	}
 	run_block_signals();
 	ret = vm_setup(vm);

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "boot/loader.h"
 #include "cli/guest-root.h"
 #include "host/control.h"
 #include "host/guest-root-setup.h"
@@ -144,6 +145,25 @@ int guest_root_create(const char *name, char *err, size_t err_len)
 	return 0;
 }
 
+/*
+ * Only a Linux Image mounts a root: a bare-metal guest gets no shares,
+ * and a kernel that cannot be read is the loader's to report.
+ */
+static bool kernel_is_linux(const char *path)
+{
+	unsigned char buf[64];
+	struct image_info info;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	return n == (ssize_t)sizeof(buf) && !loader_parse_header(buf, sizeof(buf), &info) &&
+	       info.has_header;
+}
+
 int guest_root_prepare(struct vm_config *cfg, char **spec, char *err, size_t err_len)
 {
 	char dir[PATH_MAX];
@@ -151,6 +171,8 @@ int guest_root_prepare(struct vm_config *cfg, char **spec, char *err, size_t err
 	int ret;
 
 	*spec = NULL;
+	if (!kernel_is_linux(cfg->kernel_path))
+		return 0;
 	if (root_path(GUEST_ROOT_DEFAULT, dir, sizeof(dir)))
 		return fail(-ENOENT, "no root given and no place for the default one: set HOME or LKVM_HOME, or give -d, -i or -p root=");
 	if (stat(dir, &st)) {
@@ -166,6 +188,7 @@ int guest_root_prepare(struct vm_config *cfg, char **spec, char *err, size_t err
 	ret = guest_root_add_shares(cfg, *spec, err, err_len);
 	if (ret)
 		return ret;
+	cfg->guest_root = true;
 	pr_info(cfg->loglevel, "no disk, initrd or root= given: booting the 9p root %s, with the host's / as hostfs (%s)",
 		dir, cfg->shares[cfg->nr_shares - 1].ro ? "read-only; --9p /,hostfs to write" : "as given");
 	return 0;

@@ -15,8 +15,9 @@
 int guest_root_create(const char *name, char *err, size_t err_len);
 
 /*
- * lkvm run with no root of the user's: sets up the default root when
- * missing and adds its shares to cfg. *spec holds the root's --9p
+ * lkvm run with no root of the user's: for a Linux Image, sets up the
+ * default root when missing, adds its shares to cfg and sets
+ * cfg->guest_root; a bare-metal guest is left as it is. *spec holds the root's --9p
  * spec, which cfg points into, for the caller to free after the run.
  */
 int guest_root_prepare(struct vm_config *cfg, char **spec, char *err, size_t err_len);

@@ -115,6 +115,51 @@ static void test_shares(struct unit *u)
 	CHECK(u, strstr(GUEST_ROOT_PARAMS, " root=/dev/root rw rootflags=rw,trans=virtio,version=9p2000.L rootfstype=9p init=/virt/init"));
 }
 
+static void write_kernel(const char *path, bool linux_image)
+{
+	unsigned char hdr[64] = { 0 };
+	FILE *f = fopen(path, "w");
+
+	if (linux_image) {
+		hdr[16] = 0x10;			/* image_size 4 KiB */
+		memcpy(hdr + 56, "ARM\x64", 4);
+	}
+	if (f) {
+		fwrite(hdr, 1, sizeof(hdr), f);
+		fclose(f);
+	}
+}
+
+/* A Linux Image gets the root, made on the way; a bare-metal guest nothing. */
+static void test_prepare(struct unit *u, const char *home)
+{
+	char kernel[PATH_MAX], path[PATH_MAX];
+	struct vm_config c;
+	char *spec;
+
+	snprintf(kernel, sizeof(kernel), "%s/Image", home);
+	write_kernel(kernel, false);
+	CHECK_EQ(u, PARSE(&c, "-k", kernel), 0);
+	CHECK_EQ(u, guest_root_prepare(&c, &spec, err, sizeof(err)), 0);
+	CHECK(u, !c.guest_root && !c.nr_shares && !spec);
+	snprintf(path, sizeof(path), "%s/sub/default", home);
+	CHECK(u, access(path, F_OK));
+
+	write_kernel(kernel, true);
+	CHECK_EQ(u, PARSE(&c, "-k", kernel), 0);
+	CHECK_EQ(u, guest_root_prepare(&c, &spec, err, sizeof(err)), 0);
+	CHECK(u, c.guest_root && c.nr_shares == 2);
+	CHECK(u, !access(path, F_OK));
+	CHECK(u, spec && !strncmp(spec, path, strlen(path)) && c.shares[0].spec == spec);
+	CHECK(u, share_is(&c.shares[1], "/", "hostfs", true));
+	free(spec);
+	/* Made once, used as it is after. */
+	CHECK_EQ(u, PARSE(&c, "-k", kernel), 0);
+	CHECK_EQ(u, guest_root_prepare(&c, &spec, err, sizeof(err)), 0);
+	CHECK(u, c.guest_root);
+	free(spec);
+}
+
 /* The tree, in a scratch $LKVM_HOME: made once, refused the second time. */
 static void test_create(struct unit *u)
 {
@@ -139,6 +184,7 @@ static void test_create(struct unit *u)
 	CHECK_EQ(u, guest_root_create("g1", err, sizeof(err)), -EEXIST);
 	CHECK(u, strstr(err, "already exists"));
 	CHECK_EQ(u, guest_root_create("../g1", err, sizeof(err)), -EINVAL);
+	test_prepare(u, home);
 	snprintf(path, sizeof(path), "rm -rf '%s'", home);
 	CHECK_EQ(u, system(path), 0);
 }

@@ -10,7 +10,7 @@ UNIT_TESTS := test-options test-loader test-bus test-uart test-control test-vcpu
 
 test-options_SRCS := tests/test-options.c cli/options.c cli/options-dev.c cli/options-cpu.c cli/options-mem.c lib/log.c
 test-guest-root_SRCS := tests/test-guest-root.c cli/guest-root.c cli/options.c cli/options-dev.c \
-	cli/options-cpu.c cli/options-mem.c host/guest-root-setup.c host/control.c \
+	cli/options-cpu.c cli/options-mem.c host/guest-root-setup.c host/control.c boot/loader.c \
 	host/control-proto.c host/control-kvmtool.c host/control-client.c lib/log.c
 test-loader_SRCS := tests/test-loader.c boot/loader.c
 test-bus_SRCS := tests/test-bus.c devices/bus.c
