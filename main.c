@@ -171,7 +171,7 @@ static const struct command commands[] = {
 	{ "run", "[<options>] [<kernel image>]", "Start the virtual machine", NULL, cmd_run },
 	{ "list", "[-i] [-r]", "Print a list of running instances on the host",
 	  "    -i, --run              running VMs only\n"
-	  "    -r, --rootfs           rootfs directories only ('kvmtool setup' makes them; lkvm none)\n"
+	  "    -r, --rootfs           rootfs directories only ('lkvm setup' makes them)\n"
 	  "\n    One line per running VM, lkvm's and kvmtool's alike: its PID, name and\n"
 	  "    state (running, paused or panicked); then each rootfs directory, as\n"
 	  "    kvmtool lists them ('shut off').\n"
