@@ -145,23 +145,47 @@ int guest_root_create(const char *name, char *err, size_t err_len)
 	return 0;
 }
 
+#define LINUX_BANNER	"Linux version "
+
+/* Whether the file holds the kernel's banner, read in overlapping chunks. */
+static bool file_has_banner(int fd)
+{
+	const size_t keep = sizeof(LINUX_BANNER) - 2;
+	char buf[65536];
+	size_t have = 0;
+	ssize_t n;
+
+	while ((n = read(fd, buf + have, sizeof(buf) - have)) > 0) {
+		have += n;
+		if (memmem(buf, have, LINUX_BANNER, sizeof(LINUX_BANNER) - 1))
+			return true;
+		if (have > keep) {
+			memmove(buf, buf + have - keep, keep);
+			have = keep;
+		}
+	}
+	return false;
+}
+
 /*
- * Only a Linux Image mounts a root: a bare-metal guest gets no shares,
- * and a kernel that cannot be read is the loader's to report.
+ * Only a Linux Image mounts a root: lkvm's bare-metal guests have an
+ * Image header too, but not the kernel's banner, and get no shares. A
+ * kernel that cannot be read is the loader's to report.
  */
 static bool kernel_is_linux(const char *path)
 {
 	unsigned char buf[64];
 	struct image_info info;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
+	bool linux_image;
 
 	if (fd < 0)
 		return false;
-	n = read(fd, buf, sizeof(buf));
+	linux_image = read(fd, buf, sizeof(buf)) == (ssize_t)sizeof(buf) &&
+		      !loader_parse_header(buf, sizeof(buf), &info) && info.has_header &&
+		      file_has_banner(fd);
 	close(fd);
-	return n == (ssize_t)sizeof(buf) && !loader_parse_header(buf, sizeof(buf), &info) &&
-	       info.has_header;
+	return linux_image;
 }
 
 int guest_root_prepare(struct vm_config *cfg, char **spec, char *err, size_t err_len)

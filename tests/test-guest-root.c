@@ -115,17 +115,21 @@ static void test_shares(struct unit *u)
 	CHECK(u, strstr(GUEST_ROOT_PARAMS, " root=/dev/root rw rootflags=rw,trans=virtio,version=9p2000.L rootfstype=9p init=/virt/init"));
 }
 
-static void write_kernel(const char *path, bool linux_image)
+/* An Image header (or none), then the kernel's banner across a 64 KiB boundary. */
+static void write_kernel(const char *path, bool header, bool banner)
 {
-	unsigned char hdr[64] = { 0 };
+	static unsigned char img[140000];
 	FILE *f = fopen(path, "w");
 
-	if (linux_image) {
-		hdr[16] = 0x10;			/* image_size 4 KiB */
-		memcpy(hdr + 56, "ARM\x64", 4);
+	memset(img, 0, sizeof(img));
+	if (header) {
+		img[16] = 0x10;			/* image_size 4 KiB */
+		memcpy(img + 56, "ARM\x64", 4);
 	}
+	if (banner)
+		memcpy(img + 64 + 65536 - 5, "Linux version 6.1.0-test", 24);
 	if (f) {
-		fwrite(hdr, 1, sizeof(hdr), f);
+		fwrite(img, 1, sizeof(img), f);
 		fclose(f);
 	}
 }
@@ -138,14 +142,21 @@ static void test_prepare(struct unit *u, const char *home)
 	char *spec;
 
 	snprintf(kernel, sizeof(kernel), "%s/Image", home);
-	write_kernel(kernel, false);
+	snprintf(path, sizeof(path), "%s/sub/default", home);
+	/* lkvm's bare-metal guests: a header and no banner; a raw binary; no file. */
+	write_kernel(kernel, true, false);
 	CHECK_EQ(u, PARSE(&c, "-k", kernel), 0);
 	CHECK_EQ(u, guest_root_prepare(&c, &spec, err, sizeof(err)), 0);
 	CHECK(u, !c.guest_root && !c.nr_shares && !spec);
-	snprintf(path, sizeof(path), "%s/sub/default", home);
+	write_kernel(kernel, false, true);
+	CHECK_EQ(u, guest_root_prepare(&c, &spec, err, sizeof(err)), 0);
+	CHECK(u, !c.guest_root && !c.nr_shares && !spec);
+	CHECK_EQ(u, PARSE(&c, "-k", "/nonexistent/Image"), 0);
+	CHECK_EQ(u, guest_root_prepare(&c, &spec, err, sizeof(err)), 0);
+	CHECK(u, !c.guest_root && !c.nr_shares);
 	CHECK(u, access(path, F_OK));
 
-	write_kernel(kernel, true);
+	write_kernel(kernel, true, true);
 	CHECK_EQ(u, PARSE(&c, "-k", kernel), 0);
 	CHECK_EQ(u, guest_root_prepare(&c, &spec, err, sizeof(err)), 0);
 	CHECK(u, c.guest_root && c.nr_shares == 2);
