@@ -147,24 +147,48 @@ int guest_root_create(const char *name, char *err, size_t err_len)
 
 #define LINUX_BANNER	"Linux version "
 
-/* Whether the file holds the kernel's banner, read in overlapping chunks. */
-static bool file_has_banner(int fd)
+static void banner_version(const char *p, char *ver, size_t ver_len)
 {
-	const size_t keep = sizeof(LINUX_BANNER) - 2;
-	char buf[65536];
+	size_t i;
+
+	p += sizeof(LINUX_BANNER) - 1;
+	for (i = 0; i + 1 < ver_len && p[i] > ' ' && p[i] < 127; i++)
+		ver[i] = p[i];
+	ver[i] = '\0';
+}
+
+/*
+ * Finds the kernel's banner, reading in overlapping chunks, and copies
+ * its version (the word after it, up to the chunks' overlap) to ver.
+ */
+static bool file_banner_version(int fd, char *ver, size_t ver_len)
+{
+	const size_t keep = 128;
+	char buf[65536], *p = NULL;
 	size_t have = 0;
 	ssize_t n;
 
-	while ((n = read(fd, buf + have, sizeof(buf) - have)) > 0) {
+	while ((n = read(fd, buf + have, sizeof(buf) - have - 1)) > 0) {
 		have += n;
-		if (memmem(buf, have, LINUX_BANNER, sizeof(LINUX_BANNER) - 1))
-			return true;
-		if (have > keep) {
+		buf[have] = '\0';
+		p = memmem(buf, have, LINUX_BANNER, sizeof(LINUX_BANNER) - 1);
+		if (p && (size_t)(p - buf) + keep <= have)
+			break;
+		if (!p && have > keep) {
 			memmove(buf, buf + have - keep, keep);
 			have = keep;
+		} else if (p) {
+			/* Too near the end for its version: keep it, read on. */
+			memmove(buf, p, have - (p - buf));
+			have -= p - buf;
+			buf[have] = '\0';
+			p = buf;
 		}
 	}
-	return false;
+	if (!p)
+		return false;
+	banner_version(p, ver, ver_len);
+	return true;
 }
 
 /*
@@ -172,7 +196,7 @@ static bool file_has_banner(int fd)
  * Image header too, but not the kernel's banner, and get no shares. A
  * kernel that cannot be read is the loader's to report.
  */
-static bool kernel_is_linux(const char *path)
+bool guest_root_kernel_version(const char *path, char *ver, size_t ver_len)
 {
 	unsigned char buf[64];
 	struct image_info info;
@@ -183,19 +207,45 @@ static bool kernel_is_linux(const char *path)
 		return false;
 	linux_image = read(fd, buf, sizeof(buf)) == (ssize_t)sizeof(buf) &&
 		      !loader_parse_header(buf, sizeof(buf), &info) && info.has_header &&
-		      file_has_banner(fd);
+		      file_banner_version(fd, ver, ver_len);
 	close(fd);
 	return linux_image;
 }
 
+int guest_root_kernel_9p(const char *moddir, const char *version)
+{
+	char path[PATH_MAX], line[512];
+	bool builtin = false;
+	FILE *f;
+
+	if (!*version || strchr(version, '/'))
+		return -ENOENT;
+	snprintf(path, sizeof(path), "%s/%s/modules.builtin", moddir, version);
+	f = fopen(path, "re");
+	if (!f)
+		return -ENOENT;
+	while (!builtin && fgets(line, sizeof(line), f))
+		builtin = !strcmp(line, "kernel/fs/9p/9p.ko\n");
+	fclose(f);
+	return builtin;
+}
+
+/* A kernel whose modules.builtin lacks 9p will not mount the root: say so now. */
+static void kernel_check_9p(const struct vm_config *cfg, const char *version)
+{
+	if (!guest_root_kernel_9p("/lib/modules", version))
+		pr_warn(cfg->loglevel, "kernel %s has 9p as a module (/lib/modules/%s/modules.builtin): it cannot mount the default 9p root and will panic; give an initrd that loads 9p and mounts the root (docs/guest-root.md), or a kernel with 9p built in",
+			version, version);
+}
+
 int guest_root_prepare(struct vm_config *cfg, char **spec, char *err, size_t err_len)
 {
-	char dir[PATH_MAX];
+	char dir[PATH_MAX], version[65];
 	struct stat st;
 	int ret;
 
 	*spec = NULL;
-	if (!kernel_is_linux(cfg->kernel_path))
+	if (!guest_root_kernel_version(cfg->kernel_path, version, sizeof(version)))
 		return 0;
 	if (root_path(GUEST_ROOT_DEFAULT, dir, sizeof(dir)))
 		return fail(-ENOENT, "no root given and no place for the default one: set HOME or LKVM_HOME, or give -d, -i or -p root=");
@@ -213,6 +263,7 @@ int guest_root_prepare(struct vm_config *cfg, char **spec, char *err, size_t err
 	if (ret)
 		return ret;
 	cfg->guest_root = true;
+	kernel_check_9p(cfg, version);
 	pr_info(cfg->loglevel, "no disk, initrd or root= given: booting the 9p root %s, with the host's / as hostfs (%s)",
 		dir, cfg->shares[cfg->nr_shares - 1].ro ? "read-only; --9p /,hostfs to write" : "as given");
 	return 0;

@@ -2,6 +2,7 @@
 #ifndef LKVM_HOST_GUEST_ROOT_SETUP_H
 #define LKVM_HOST_GUEST_ROOT_SETUP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "cli/config.h"
@@ -21,5 +22,17 @@ int guest_root_create(const char *name, char *err, size_t err_len);
  * spec, which cfg points into, for the caller to free after the run.
  */
 int guest_root_prepare(struct vm_config *cfg, char **spec, char *err, size_t err_len);
+
+/*
+ * Whether path is a Linux Image (an arm64 Image header and the kernel's
+ * "Linux version " banner); its version, the banner's next word, in ver.
+ */
+bool guest_root_kernel_version(const char *path, char *ver, size_t ver_len);
+
+/*
+ * Whether kernel version's 9p is built in, by moddir/version/modules.builtin:
+ * 1 built in, 0 a module, -ENOENT unknown (no such file).
+ */
+int guest_root_kernel_9p(const char *moddir, const char *version);
 
 #endif

@@ -135,6 +135,66 @@ static void write_kernel(const char *path, bool header, bool banner)
 }
 
 /* A Linux Image gets the root, made on the way; a bare-metal guest nothing. */
+/* The version after the banner: across a read boundary, and at the file's very end. */
+static void test_version(struct unit *u, const char *home)
+{
+	char kernel[PATH_MAX], ver[65] = "";
+	FILE *f;
+
+	snprintf(kernel, sizeof(kernel), "%s/Image", home);
+	write_kernel(kernel, true, true);
+	CHECK(u, guest_root_kernel_version(kernel, ver, sizeof(ver)));
+	CHECK(u, !strcmp(ver, "6.1.0-test"));
+	f = fopen(kernel, "a");
+	if (f) {
+		fputs("Linux version 9.9-end", f);	/* the first banner wins */
+		fclose(f);
+	}
+	CHECK(u, guest_root_kernel_version(kernel, ver, sizeof(ver)));
+	CHECK(u, !strcmp(ver, "6.1.0-test"));
+	write_kernel(kernel, true, false);
+	f = fopen(kernel, "a");
+	if (f) {
+		fputs("Linux version 9.9-end", f);
+		fclose(f);
+	}
+	CHECK(u, guest_root_kernel_version(kernel, ver, 4));
+	CHECK(u, !strcmp(ver, "9.9"));
+	CHECK(u, guest_root_kernel_version(kernel, ver, sizeof(ver)));
+	CHECK(u, !strcmp(ver, "9.9-end"));
+	write_kernel(kernel, true, false);
+	CHECK(u, !guest_root_kernel_version(kernel, ver, sizeof(ver)));
+}
+
+/* The kernel's 9p, by its modules.builtin; an unknown kernel is no warning. */
+static void test_kernel_9p(struct unit *u, const char *home)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/mods/6.1.0-test", home);
+	CHECK_EQ(u, guest_root_kernel_9p(path, "6.1.0-test"), -ENOENT);
+	snprintf(path, sizeof(path), "mkdir -p '%s/mods/6.1.0-test' '%s/mods/6.2-y'", home, home);
+	CHECK_EQ(u, system(path), 0);
+	snprintf(path, sizeof(path), "%s/mods/6.1.0-test/modules.builtin", home);
+	f = fopen(path, "w");
+	if (f) {
+		fputs("kernel/fs/ext4/ext4.ko\nkernel/fs/9p/9p.ko.xz\n", f);
+		fclose(f);
+	}
+	snprintf(path, sizeof(path), "%s/mods/6.2-y/modules.builtin", home);
+	f = fopen(path, "w");
+	if (f) {
+		fputs("kernel/net/9p/9pnet.ko\nkernel/fs/9p/9p.ko\n", f);
+		fclose(f);
+	}
+	snprintf(path, sizeof(path), "%s/mods", home);
+	CHECK_EQ(u, guest_root_kernel_9p(path, "6.1.0-test"), 0);
+	CHECK_EQ(u, guest_root_kernel_9p(path, "6.2-y"), 1);
+	CHECK_EQ(u, guest_root_kernel_9p(path, "../mods/6.2-y"), -ENOENT);
+	CHECK_EQ(u, guest_root_kernel_9p(path, ""), -ENOENT);
+}
+
 static void test_prepare(struct unit *u, const char *home)
 {
 	char kernel[PATH_MAX], path[PATH_MAX];
@@ -196,6 +256,8 @@ static void test_create(struct unit *u)
 	CHECK(u, strstr(err, "already exists"));
 	CHECK_EQ(u, guest_root_create("../g1", err, sizeof(err)), -EINVAL);
 	test_prepare(u, home);
+	test_kernel_9p(u, home);
+	test_version(u, home);
 	snprintf(path, sizeof(path), "rm -rf '%s'", home);
 	CHECK_EQ(u, system(path), 0);
 }
