@@ -61,7 +61,6 @@ static pid_t guest_shell(void)
 {
 	static char *const argv[] = { "sh", "-l", NULL };
 	pid_t pid = fork();
-
 	sigset_t none;
 	int fd;
 
@@ -85,12 +84,31 @@ static pid_t guest_shell(void)
 	_exit(127);
 }
 
+/* Until the shell ends or a power-off signal comes; orphans reaped meanwhile. */
+static void guest_wait(const sigset_t *set, pid_t shell)
+{
+	bool done = false;
+	pid_t p;
+	int sig;
+
+	while (!done) {
+		sig = sigwaitinfo(set, NULL);
+		if (sig == SIGCHLD) {
+			while ((p = waitpid(-1, NULL, WNOHANG)) > 0)
+				done |= p == shell;
+		} else {
+			done = sig == SIGUSR1 || sig == SIGUSR2 || sig == SIGTERM ||
+			       sig == SIGINT;
+		}
+	}
+}
+
 int guest_init_main(void)
 {
 	sigset_t set;
 	pid_t shell;
-	int sig;
 
+	/* Every signal waits for sigwaitinfo(); the shell gets them unblocked. */
 	sigfillset(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	guest_mount_all();
@@ -101,26 +119,10 @@ int guest_init_main(void)
 	if (chdir("/root") && chdir("/"))
 		fprintf(stderr, "lkvm init: no working directory: %s\n", strerror(errno));
 	shell = guest_shell();
-	if (shell < 0) {
+	if (shell < 0)
 		fprintf(stderr, "lkvm init: cannot start a shell: %s\n", strerror(errno));
-	} else {
-		for (;;) {
-			sig = sigwaitinfo(&set, NULL);
-			if (sig == SIGCHLD) {
-				/* Orphans are PID 1's to reap; the shell's end is the guest's. */
-				pid_t p;
-				bool done = false;
-
-				while ((p = waitpid(-1, NULL, WNOHANG)) > 0)
-					done |= p == shell;
-				if (done)
-					break;
-			} else if (sig == SIGUSR1 || sig == SIGUSR2 || sig == SIGTERM ||
-				   sig == SIGINT) {
-				break;
-			}
-		}
-	}
+	else
+		guest_wait(&set, shell);
 	sync();
 	reboot(RB_POWER_OFF);
 	for (;;)

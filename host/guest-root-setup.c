@@ -249,6 +249,10 @@ int guest_root_prepare(struct vm_config *cfg, char **spec, char *err, size_t err
 		return 0;
 	if (root_path(GUEST_ROOT_DEFAULT, dir, sizeof(dir)))
 		return fail(-ENOENT, "no root given and no place for the default one: set HOME or LKVM_HOME, or give -d, -i or -p root=");
+	/* --9p's first comma ends the directory. */
+	if (strchr(dir, ','))
+		return fail(-EINVAL, "the default root %s has a ',' in its path, which a 9p share cannot name; set LKVM_HOME to a path without one",
+			    dir);
 	if (stat(dir, &st)) {
 		ret = guest_root_create(GUEST_ROOT_DEFAULT, err, err_len);
 		if (ret)

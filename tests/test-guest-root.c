@@ -229,6 +229,15 @@ static void test_prepare(struct unit *u, const char *home)
 	CHECK_EQ(u, guest_root_prepare(&c, &spec, err, sizeof(err)), 0);
 	CHECK(u, c.guest_root);
 	free(spec);
+	/* A home with a comma cannot be a --9p directory. */
+	snprintf(path, sizeof(path), "%s/a,b", home);
+	setenv("LKVM_HOME", path, 1);
+	CHECK_EQ(u, PARSE(&c, "-k", kernel), 0);
+	CHECK_EQ(u, guest_root_prepare(&c, &spec, err, sizeof(err)), -EINVAL);
+	CHECK(u, strstr(err, "has a ','") && !c.guest_root && !c.nr_shares);
+	free(spec);
+	snprintf(path, sizeof(path), "%s/sub", home);
+	setenv("LKVM_HOME", path, 1);
 }
 
 /* The tree, in a scratch $LKVM_HOME: made once, refused the second time. */
