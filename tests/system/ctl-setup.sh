@@ -73,7 +73,12 @@ export LKVM_HOME="$WORK/home2"
 timeout -s KILL 250 "$VMM" run -c 1 -m 256 -k "$KERNEL" -v -p panic=-1 \
 	</dev/null >"$WORK/auto.out" 2>"$WORK/auto.err"
 rc=$?
-[ "$rc" != 137 ] || fail "lkvm run -k Image alone did not end: $(tail -n 3 "$WORK/auto.out")"
+# Debian's kernel cannot mount it (9p is a module): it panics, lkvm exits 4;
+# a kernel with 9p built in would reach the shell, which stdin's end stops.
+case $rc in
+0|4) ;;
+*) fail "lkvm run -k Image alone: exit $rc, $(tail -n 3 "$WORK/auto.out" "$WORK/auto.err" | tr '\n' ' ')" ;;
+esac
 grep -q "set up the default guest root at $LKVM_HOME/default" "$WORK/auto.err" &&
 	grep -q "booting the 9p root $LKVM_HOME/default, with the host's / as hostfs (read-only" "$WORK/auto.err" ||
 	fail "no info lines: $(head -n 5 "$WORK/auto.err")"
