@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* lkvm: command dispatch. */
+#include <errno.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -9,6 +10,9 @@
 
 #include "lib/log.h"
 #include "cli/control-cmds.h"
+#include "cli/guest-init.h"
+#include "cli/guest-root.h"
+#include "host/guest-root-setup.h"
 #include "machine/snapshot.h"
 #include "cli/options.h"
 #include "machine/vm.h"
@@ -64,6 +68,7 @@ static void run_block_signals(void)
 static int cmd_run(int argc, char *argv[])
 {
 	char err[OPTIONS_ERR_MAX];
+	char *root_spec = NULL;
 	struct vm *vm;
 	int ret;
 
@@ -90,6 +95,15 @@ static int cmd_run(int argc, char *argv[])
 		}
 	}
 	options_read_env(&vm->cfg);
+	if (guest_root_wanted(&vm->cfg)) {
+		ret = guest_root_prepare(&vm->cfg, &root_spec, err, sizeof(err));
+		if (ret) {
+			pr_err(LOG_ERROR, "%s", err);
+			free(root_spec);
+			free(vm);
+			return EXIT_SETUP;
+		}
+	}
 	run_block_signals();
 	ret = vm_setup(vm);
 	if (!ret) {
@@ -104,9 +118,48 @@ static int cmd_run(int argc, char *argv[])
 	}
 	vm_teardown(vm);
 	/* A console writer stuck on a dead terminal still points into vm. */
-	if (!vm->console.abandoned)
+	if (!vm->console.abandoned) {
 		free(vm);
+		free(root_spec);
+	}
 	return ret;
+}
+
+/* lkvm setup [NAME] or kvmtool's lkvm setup -n NAME. */
+static int cmd_setup(int argc, char *argv[])
+{
+	char err[OPTIONS_ERR_MAX];
+	const char *name = NULL;
+	int i, ret;
+
+	for (i = 1; i < argc; i++) {
+		const char *v = argv[i];
+
+		if (!strcmp(v, "-n") || !strcmp(v, "--name")) {
+			if (++i == argc) {
+				fprintf(stderr, "lkvm: error: %s needs a guest name; use lkvm setup [NAME]\n", v);
+				return EXIT_USAGE;
+			}
+			v = argv[i];
+		} else if (v[0] == '-' && v[1]) {
+			fprintf(stderr, "lkvm: error: setup: unknown option '%s'; use lkvm setup [NAME]\n", v);
+			return EXIT_USAGE;
+		}
+		if (name) {
+			fprintf(stderr, "lkvm: error: setup takes one guest name; '%s' is a second\n", v);
+			return EXIT_USAGE;
+		}
+		name = v;
+	}
+	if (!name)
+		name = GUEST_ROOT_DEFAULT;
+	ret = guest_root_create(name, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "lkvm: error: %s\n", err);
+		return ret == -EINVAL ? EXIT_USAGE : EXIT_SETUP;
+	}
+	printf("A new rootfs '%s' has been created in $LKVM_HOME (or ~/.lkvm); 'lkvm run -k <Image>' boots 'default' with no disk given.\n", name);
+	return 0;
 }
 
 #define HELP_NAME_OPT \
@@ -118,7 +171,7 @@ static const struct command commands[] = {
 	{ "run", "[<options>] [<kernel image>]", "Start the virtual machine", NULL, cmd_run },
 	{ "list", "[-i] [-r]", "Print a list of running instances on the host",
 	  "    -i, --run              running VMs only\n"
-	  "    -r, --rootfs           rootfs directories only ('kvmtool setup' makes them; lkvm none)\n"
+	  "    -r, --rootfs           rootfs directories only ('lkvm setup' makes them)\n"
 	  "\n    One line per running VM, lkvm's and kvmtool's alike: its PID, name and\n"
 	  "    state (running, paused or panicked); then each rootfs directory, as\n"
 	  "    kvmtool lists them ('shut off').\n"
@@ -161,6 +214,13 @@ static const struct command commands[] = {
 	  "        --stop             stop the VM once written (else it resumes)\n"
 	  "\n    The VM pauses, is written out and resumes; 'lkvm run --restore FILE'\n"
 	  "    starts it again from there (docs/snapshot.md).\n", cmd_snapshot },
+	{ "setup", "[NAME]", "Setup a new virtual machine (a 9p root in $LKVM_HOME/NAME)",
+	  "    -n, --name <name>      the guest root's name (default: default)\n"
+	  "\n    Makes $LKVM_HOME/NAME (or ~/.lkvm/NAME): a directory tree whose /bin,\n"
+	  "    /lib, /usr and /etc lead to the host's through /host, and /virt/init.\n"
+	  "    'lkvm run -k Image' with no disk, initrd or root= boots 'default' over\n"
+	  "    9p, setting it up first if needed, with the host's / read-only as\n"
+	  "    hostfs (--9p /,hostfs for write access). See docs/guest-root.md.\n", cmd_setup },
 	{ "version", "", "Print the version of lkvm",
 	  "    'lkvm --version' does the same.\n", cmd_version },
 	{ "help", "[COMMAND]", "Display help on using lkvm",
@@ -204,7 +264,7 @@ static bool command_wants_help(int argc, char *argv[])
 /* kvmtool has these; a script written for it gets told so, not just "unknown". */
 static void command_unknown(const char *name, const char *see)
 {
-	static const char *const kvmtool_only[] = { "balloon", "setup", "sandbox" };
+	static const char *const kvmtool_only[] = { "balloon", "sandbox" };
 	unsigned int i;
 
 	for (i = 0; i < sizeof(kvmtool_only) / sizeof(kvmtool_only[0]); i++) {
@@ -243,6 +303,9 @@ int main(int argc, char *argv[])
 {
 	const char *name = argc > 1 ? argv[1] : "help";
 	const struct command *c;
+
+	if (guest_init_is_me(argv[0]))
+		return guest_init_main();
 
 	if (!strcmp(name, "--help") || !strcmp(name, "-h"))
 		name = "help";

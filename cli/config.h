@@ -83,6 +83,7 @@ struct vm_config {
 	uint64_t vsock_cid;		/* --vsock CID: virtio-vsock; 0: none */
 	struct share_config shares[CONFIG_MAX_SHARES];	/* --9p */
 	unsigned int nr_shares;
+	bool guest_root;		/* booting the default 9p root (docs/guest-root.md) */
 	enum console_kind console;
 	unsigned int ttys;		/* --tty N: bit N, UART N on a host pty */
 	enum virtio_transport_kind virtio_transport;

@@ -464,7 +464,7 @@ static int client_list_visit(const char *name, void *arg)
 	return 0;
 }
 
-/* kvmtool's rootfs list: the directories that 'kvmtool setup' makes there. */
+/* kvmtool's rootfs list: the directories that 'lkvm setup' (or kvmtool's) makes there. */
 static void client_list_rootfs(void)
 {
 	char dir[CONTROL_PATH_MAX];

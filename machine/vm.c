@@ -26,6 +26,7 @@
 #include "machine/snapshot.h"
 #include "machine/uart-port.h"
 #include "machine/vm.h"
+#include "cli/guest-root.h"
 
 #define VM_CMDLINE_MAX	2048	/* arm64 COMMAND_LINE_SIZE */
 
@@ -150,11 +151,13 @@ static int vm_gic_init(struct vm *vm)
 	return vm->irqchip.ops->init(&vm->irqchip);
 }
 
-/* As kvmtool: a disk is the root unless -p names one. */
+/* As kvmtool: a disk is the root unless -p names one, else the default 9p root. */
 static const char *vm_cmdline_root(struct vm *vm)
 {
 	const char *p = vm->cfg.params;
 
+	if (vm->cfg.guest_root)
+		return GUEST_ROOT_PARAMS;
 	if (!vm->cfg.nr_disks || (p && (!strncmp(p, "root=", 5) || strstr(p, " root="))))
 		return "";
 	return " root=/dev/vda rw";

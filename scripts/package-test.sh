@@ -228,6 +228,8 @@ check_completion() {
 	[ "$got" = "gicv2 gicv2m gicv3 gicv3-its" ] || bad+=("lkvm run --irqchip gic<TAB>: '$got'")
 	got=$(complete_words "$file" "$dir" lkvm stop -n "")
 	[ "$got" = web-1 ] || bad+=("lkvm stop -n <TAB>: '$got' (a VM's socket is there)")
+	got=$(complete_words "$file" "$dir" lkvm setup -n "")
+	[ -z "$got" ] || bad+=("lkvm setup -n <TAB>: '$got' (a new name: nothing to offer)")
 	if [ "${#bad[@]}" -ne 0 ]; then
 		fail completion "bash completion" "${bad[@]}"
 	else

@@ -20,6 +20,7 @@
 #include "tests/fuzz/fuzz.h"
 #include "machine/memmap.h"
 #include "cli/options.h"
+#include "cli/guest-root.h"
 #include "cli/options-mem.h"
 
 #define OPT_MAX_ARGS	256
@@ -132,6 +133,46 @@ static size_t opt_check_err(const char *err, size_t err_len, int ret)
 	return nul - err;
 }
 
+/*
+ * The default root: only for a kernel with no root of the user's; its
+ * shares fit or fail with a message, and the root's tag is there.
+ */
+static void opt_check_guest_root(struct vm_config *cfg)
+{
+	char err[OPTIONS_ERR_MAX];
+	unsigned int before = cfg->nr_shares;
+	int ret;
+
+	if (!guest_root_wanted(cfg)) {
+		FUZZ_CHECK(!cfg->kernel_path || cfg->nr_disks || cfg->initrd_path ||
+			   cfg->firmware_path || cfg->nodefaults || cfg->restore_path ||
+			   guest_root_params_have_root(cfg->params));
+		return;
+	}
+	FUZZ_CHECK(cfg->kernel_path && !cfg->nr_disks && !cfg->initrd_path);
+	ret = guest_root_add_shares(cfg, "/r,/dev/root", err, sizeof(err));
+	FUZZ_CHECK(ret == 0 || ret == -EINVAL);
+	FUZZ_CHECK(cfg->nr_shares <= CONFIG_MAX_SHARES);
+	if (!ret)
+		FUZZ_CHECK(cfg->nr_shares > before && cfg->nr_shares <= before + 2);
+	else
+		FUZZ_CHECK(*err);
+}
+
+/* A setup name: plain, as the reference says, or an error saying why. */
+static void opt_fuzz_setup_name(const char *s)
+{
+	char err[OPTIONS_ERR_MAX];
+	size_t i, len = strlen(s);
+	bool plain = len && len <= GUEST_ROOT_NAME_MAX && s[0] != '.' && s[0] != '-';
+
+	for (i = 0; plain && i < len; i++)
+		plain = isalnum((unsigned char)s[i]) || strchr("._-", s[i]);
+	err[0] = '\0';
+	FUZZ_CHECK_EQ(guest_root_name_check(s, err, sizeof(err)), plain ? 0 : -EINVAL);
+	FUZZ_CHECK(plain == !*err);
+}
+
 static int opt_parse(const struct opt_args *a, struct vm_config *cfg,
 		     char *err, size_t err_len)
 {
@@ -164,6 +205,8 @@ static void opt_fuzz_run(const struct opt_args *a, size_t small_len)
 	FUZZ_CHECK(!memcmp(err, err2, len2));
 	if (!ret)
 		FUZZ_CHECK(!memcmp(&cfg, &cfg2, sizeof(cfg)));
+	if (!ret)
+		opt_check_guest_root(&cfg);
 
 	free(err);
 	free(err2);
@@ -225,8 +268,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	opt_split(&a, data, size);
 	/* 1 to 32 bytes: from no room for a message to a truncated one. */
 	opt_fuzz_run(&a, 1 + size % 32);
-	for (i = 1; i < a.argc; i++)
+	for (i = 1; i < a.argc; i++) {
 		opt_fuzz_size(a.argv[i]);
+		opt_fuzz_setup_name(a.argv[i]);
+	}
 	opt_free(&a);
 	return 0;
 }

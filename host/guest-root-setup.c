@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lkvm setup NAME, and the default root lkvm run makes when it needs
+ * one: the directories, the links through /host and the guest's init.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "boot/loader.h"
+#include "cli/guest-root.h"
+#include "host/control.h"
+#include "host/guest-root-setup.h"
+#include "lib/log.h"
+
+#define fail(ret, ...) (snprintf(err, err_len, __VA_ARGS__), (ret))
+
+/* Mount points and the guest's own writable places. */
+static const char *const guest_dirs[] = {
+	"dev", "proc", "sys", "host", "virt", "root", "home", "mnt", "run", "var", "tmp",
+};
+
+/* The host's programs and their configuration, reached through hostfs. */
+static const char *const guest_links[] = {
+	"bin", "sbin", "lib", "lib32", "lib64", "libx32", "usr", "etc",
+};
+
+static int root_path(const char *name, char *buf, size_t len)
+{
+	char home[PATH_MAX];
+	int n, ret = control_dir(home, sizeof(home));
+
+	if (ret)
+		return ret;
+	n = snprintf(buf, len, "%s/%s", home, name);
+	return (n < 0 || (size_t)n >= len) ? -ENAMETOOLONG : 0;
+}
+
+/* The home and its parents, as mkdir -p: a fresh $LKVM_HOME works. */
+static int mkdir_parents(char *path)
+{
+	char *p;
+
+	for (p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0700) && errno != EEXIST) {
+			*p = '/';
+			return -errno;
+		}
+		*p = '/';
+	}
+	return mkdir(path, 0700) && errno != EEXIST ? -errno : 0;
+}
+
+static int copy_fd(int in, int out)
+{
+	char buf[65536];
+	ssize_t n;
+
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, n) != n)
+			return -EIO;
+	return n < 0 ? -errno : 0;
+}
+
+/*
+ * lkvm is a static binary of the guest's architecture: copied in, it is
+ * an init that runs before hostfs, and with it the host's /bin/sh, is
+ * mounted.
+ */
+static int install_init(const char *dir)
+{
+	char path[PATH_MAX + 64];
+	int in, out, ret;
+
+	snprintf(path, sizeof(path), "%s%s", dir, GUEST_ROOT_INIT);
+	in = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return -errno;
+	out = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
+	if (out < 0) {
+		ret = -errno;
+		close(in);
+		return ret;
+	}
+	ret = copy_fd(in, out);
+	close(in);
+	if (close(out) && !ret)
+		ret = -EIO;
+	return ret;
+}
+
+static int make_tree(const char *dir)
+{
+	char path[PATH_MAX + 64], target[64];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(guest_dirs) / sizeof(guest_dirs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, guest_dirs[i]);
+		if (mkdir(path, 0755))
+			return -errno;
+	}
+	snprintf(path, sizeof(path), "%s/tmp", dir);
+	if (chmod(path, 01777))
+		return -errno;
+	for (i = 0; i < sizeof(guest_links) / sizeof(guest_links[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, guest_links[i]);
+		snprintf(target, sizeof(target), "/host/%s", guest_links[i]);
+		if (symlink(target, path))
+			return -errno;
+	}
+	return install_init(dir);
+}
+
+int guest_root_create(const char *name, char *err, size_t err_len)
+{
+	char dir[PATH_MAX], home[PATH_MAX];
+	int ret = guest_root_name_check(name, err, err_len);
+
+	if (ret)
+		return ret;
+	if (control_dir(home, sizeof(home)) || root_path(name, dir, sizeof(dir)))
+		return fail(-ENOENT, "neither LKVM_HOME nor HOME is set, or it is too long; set LKVM_HOME to a writable directory");
+	ret = mkdir_parents(home);
+	if (ret)
+		return fail(ret, "cannot create %s: %s; set LKVM_HOME to a writable directory",
+			    home, strerror(-ret));
+	if (mkdir(dir, 0755)) {
+		if (errno == EEXIST)
+			return fail(-EEXIST, "guest '%s' already exists at %s; boot it, or remove it first to set it up anew",
+				    name, dir);
+		return fail(-errno, "cannot create %s: %s", dir, strerror(errno));
+	}
+	ret = make_tree(dir);
+	if (ret)
+		return fail(ret, "cannot set up %s: %s; remove it and try again", dir,
+			    strerror(-ret));
+	return 0;
+}
+
+#define LINUX_BANNER	"Linux version "
+
+static void banner_version(const char *p, char *ver, size_t ver_len)
+{
+	size_t i;
+
+	p += sizeof(LINUX_BANNER) - 1;
+	for (i = 0; i + 1 < ver_len && p[i] > ' ' && p[i] < 127; i++)
+		ver[i] = p[i];
+	ver[i] = '\0';
+}
+
+/*
+ * Finds the kernel's banner, reading in overlapping chunks, and copies
+ * its version (the word after it, up to the chunks' overlap) to ver.
+ */
+static bool file_banner_version(int fd, char *ver, size_t ver_len)
+{
+	const size_t keep = 128;
+	char buf[65536], *p = NULL;
+	size_t have = 0;
+	ssize_t n;
+
+	while ((n = read(fd, buf + have, sizeof(buf) - have - 1)) > 0) {
+		have += n;
+		buf[have] = '\0';
+		p = memmem(buf, have, LINUX_BANNER, sizeof(LINUX_BANNER) - 1);
+		if (p && (size_t)(p - buf) + keep <= have)
+			break;
+		if (!p && have > keep) {
+			memmove(buf, buf + have - keep, keep);
+			have = keep;
+		} else if (p) {
+			/* Too near the end for its version: keep it, read on. */
+			memmove(buf, p, have - (p - buf));
+			have -= p - buf;
+			buf[have] = '\0';
+			p = buf;
+		}
+	}
+	if (!p)
+		return false;
+	banner_version(p, ver, ver_len);
+	return true;
+}
+
+/*
+ * Only a Linux Image mounts a root: lkvm's bare-metal guests have an
+ * Image header too, but not the kernel's banner, and get no shares. A
+ * kernel that cannot be read is the loader's to report.
+ */
+bool guest_root_kernel_version(const char *path, char *ver, size_t ver_len)
+{
+	unsigned char buf[64];
+	struct image_info info;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	bool linux_image;
+
+	if (fd < 0)
+		return false;
+	linux_image = read(fd, buf, sizeof(buf)) == (ssize_t)sizeof(buf) &&
+		      !loader_parse_header(buf, sizeof(buf), &info) && info.has_header &&
+		      file_banner_version(fd, ver, ver_len);
+	close(fd);
+	return linux_image;
+}
+
+int guest_root_kernel_9p(const char *moddir, const char *version)
+{
+	char path[PATH_MAX], line[512];
+	bool builtin = false;
+	FILE *f;
+
+	if (!*version || strchr(version, '/'))
+		return -ENOENT;
+	snprintf(path, sizeof(path), "%s/%s/modules.builtin", moddir, version);
+	f = fopen(path, "re");
+	if (!f)
+		return -ENOENT;
+	while (!builtin && fgets(line, sizeof(line), f))
+		builtin = !strcmp(line, "kernel/fs/9p/9p.ko\n");
+	fclose(f);
+	return builtin;
+}
+
+/* A kernel whose modules.builtin lacks 9p will not mount the root: say so now. */
+static void kernel_check_9p(const struct vm_config *cfg, const char *version)
+{
+	if (!guest_root_kernel_9p("/lib/modules", version))
+		pr_warn(cfg->loglevel, "kernel %s has 9p as a module (/lib/modules/%s/modules.builtin): it cannot mount the default 9p root and will panic; give an initrd that loads 9p and mounts the root (docs/guest-root.md), or a kernel with 9p built in",
+			version, version);
+}
+
+int guest_root_prepare(struct vm_config *cfg, char **spec, char *err, size_t err_len)
+{
+	char dir[PATH_MAX], version[65];
+	struct stat st;
+	int ret;
+
+	*spec = NULL;
+	if (!guest_root_kernel_version(cfg->kernel_path, version, sizeof(version)))
+		return 0;
+	if (root_path(GUEST_ROOT_DEFAULT, dir, sizeof(dir)))
+		return fail(-ENOENT, "no root given and no place for the default one: set HOME or LKVM_HOME, or give -d, -i or -p root=");
+	/* --9p's first comma ends the directory. */
+	if (strchr(dir, ','))
+		return fail(-EINVAL, "the default root %s has a ',' in its path, which a 9p share cannot name; set LKVM_HOME to a path without one",
+			    dir);
+	if (stat(dir, &st)) {
+		ret = guest_root_create(GUEST_ROOT_DEFAULT, err, err_len);
+		if (ret)
+			return ret;
+		pr_info(cfg->loglevel, "set up the default guest root at %s", dir);
+	}
+	if (asprintf(spec, "%s,%s", dir, GUEST_ROOT_TAG) < 0) {
+		*spec = NULL;
+		return fail(-ENOMEM, "out of memory");
+	}
+	ret = guest_root_add_shares(cfg, *spec, err, err_len);
+	if (ret)
+		return ret;
+	cfg->guest_root = true;
+	kernel_check_9p(cfg, version);
+	pr_info(cfg->loglevel, "no disk, initrd or root= given: booting the 9p root %s, with the host's / as hostfs (%s)",
+		dir, cfg->shares[cfg->nr_shares - 1].ro ? "read-only; --9p /,hostfs to write" : "as given");
+	return 0;
+}
