@@ -3,6 +3,7 @@
  * virtio-net on the board: one NIC per -n, or, as kvmtool, one user-mode
  * NIC when no -n says otherwise and --nodefaults is not given.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "cli/options-net.h"
@@ -27,16 +28,26 @@ static enum virtio_transport net_transport(const struct vm_config *cfg,
 	return t;
 }
 
+/*
+ * implicit: the NIC no option asked for. Without its helper (a lone
+ * static lkvm copied somewhere) the guest runs with no network and a
+ * warning, as a script written for kvmtool expects it to run at all;
+ * a NIC that -n asks for is an error.
+ */
 static int net_add_one(const struct device_ctx *ctx, const struct vm_config *cfg,
 		       unsigned int index, const struct net_params *p,
-		       struct device_list *list)
+		       bool implicit, struct device_list *list)
 {
 	struct net_backend *be;
 	struct device *dev;
-	char err[256] = "";
+	char err[320] = "";
 	int ret;
 
 	ret = net_user_spawn(index, p, err, sizeof(err));
+	if (ret == -ENOENT && implicit) {
+		pr_warn(ctx->loglevel, "no network for the guest: %s", err);
+		return 0;
+	}
 	if (ret < 0) {
 		pr_err(ctx->loglevel, "virtio-net %u: %s", index, err);
 		return ret;
@@ -69,10 +80,10 @@ int virtio_net_add(const struct device_ctx *ctx, const struct vm_config *cfg,
 		if (cfg->no_net || cfg->nodefaults)
 			return 0;
 		options_net_defaults(&def, 0);
-		return net_add_one(ctx, cfg, 0, &def, list);
+		return net_add_one(ctx, cfg, 0, &def, true, list);
 	}
 	for (i = 0; i < cfg->nr_nets; i++) {
-		ret = net_add_one(ctx, cfg, i, &cfg->nets[i], list);
+		ret = net_add_one(ctx, cfg, i, &cfg->nets[i], false, list);
 		if (ret)
 			return ret;
 	}

@@ -92,5 +92,11 @@ rc=$?
 [ "$rc" -ge 1 ] && [ "$rc" -le 127 ] && grep -q 'needs lkvm-net-user.*mode=none' "$WORK/lone.out" ||
 	fail "lkvm without its helper: exit $rc, '$(head -n 2 "$WORK/lone.out")'"
 ok "lkvm without lkvm-net-user: exit $rc, '$(grep -o 'needs lkvm-net-user.*' "$WORK/lone.out")'"
+# The NIC no option asked for: the guest runs without it, with a warning.
+"$WORK/lone-lkvm" run -k "$GUEST_TESTS/hello.bin" -c 1 -m 64 --test-device >"$WORK/lone.out" 2>&1
+rc=$?
+[ "$rc" = 0 ] && grep -q 'warning: no network for the guest: .*needs lkvm-net-user' "$WORK/lone.out" ||
+	fail "lkvm without its helper, no -n: exit $rc, '$(head -n 2 "$WORK/lone.out")'"
+ok "lkvm without lkvm-net-user, no -n: the guest ran (exit 0), '$(grep -o 'warning: no network.*lkvm-net-user' "$WORK/lone.out")'"
 grep -q "$name type 1: $addr" "$WORK/dns.out" || fail "st-dns saw no A query: $(cat "$WORK/dns.out")"
 ok "the host's resolver answered the guest's query ($(grep -c "$name" "$WORK/dns.out") queries)"
