@@ -17,8 +17,6 @@
 #include "lib/log.h"
 #include "vcpu/vcpu.h"
 #include "machine/memmap.h"
-#include "machine/snapshot.h"
-#include "machine/testdev-port.h"
 #include "machine/uart-port.h"
 #include "machine/vm.h"
 
@@ -54,7 +52,7 @@ static long vm_ms_since(const struct timespec *t)
 }
 
 /* Exits to lkvm since the vCPUs started, for lkvm stat and make bench. */
-static void vm_control_stats(struct vm *vm, char *msg, size_t len)
+void vm_stats_line(struct vm *vm, char *msg, size_t len)
 {
 	struct device_stats d;
 	struct vcpu_stats s;
@@ -64,52 +62,6 @@ static void vm_control_stats(struct vm *vm, char *msg, size_t len)
 	snprintf(msg, len, "uptime_ms=%ld exits=%lu mmio=%lu signal=%lu dev_requests=%lu dev_exits=%lu dev_irqs=%lu",
 		 vm_ms_since(&vm->started), s.exits, s.mmio, s.signal,
 		 d.requests, d.exits, d.irqs);
-}
-
-/* For lkvm list: a panicked guest is about to be stopped, paused or not. */
-static const char *vm_state_name(struct vm *vm, bool paused)
-{
-	uint64_t wait;
-
-	if (console_panic_wait(&vm->console, &wait))
-		return "panicked";
-	return paused ? "paused" : "running";
-}
-
-/* A control-socket request; msg gets the reply's text. */
-int vm_control(void *opaque, const struct control_cmd *cmd, char *msg, size_t len)
-{
-	struct vm *vm = opaque;
-	bool paused = atomic_load(&vm->paused);
-
-	switch (cmd->op) {
-	case CONTROL_STATUS:
-		snprintf(msg, len, "%s %s %d", vm_state_name(vm, paused),
-			 vm->name, (int)getpid());
-		return 0;
-	case CONTROL_STOP:
-		vm_request_stop(vm, VM_STOP_USER);
-		snprintf(msg, len, "stopping");
-		return 0;
-	case CONTROL_PAUSE:
-	case CONTROL_RESUME:
-		vm_set_paused(vm, cmd->op == CONTROL_PAUSE);
-		snprintf(msg, len, "%s", cmd->op == CONTROL_PAUSE ? "paused" : "running");
-		return 0;
-	case CONTROL_IRQ:
-		return testdev_port_irq(vm->testdev, cmd, msg, len);
-	case CONTROL_STATS:
-		vm_control_stats(vm, msg, len);
-		return 0;
-	case CONTROL_SYSRQ:
-		return vm_debug_sysrq(vm, cmd->sysrq, msg, len);
-	case CONTROL_DUMP:
-		break;	/* host/control.c asks vm_debug_dump() */
-	case CONTROL_SNAPSHOT:
-		return vm_snapshot(vm, cmd, msg, len);
-	}
-	snprintf(msg, len, "unknown request");
-	return -EINVAL;
 }
 
 static int vm_signals_block(sigset_t *set)
@@ -458,7 +410,7 @@ int vm_run(struct vm *vm)
 	if (vm->cfg.loglevel >= LOG_DEBUG) {
 		char stats[224];
 
-		vm_control_stats(vm, stats, sizeof(stats));
+		vm_stats_line(vm, stats, sizeof(stats));
 		pr_debug(vm->cfg.loglevel, "exits to lkvm: %s", stats);
 		if (vm->uart)
 			pr_debug(vm->cfg.loglevel, "UART register page mapped %lu times",

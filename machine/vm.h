@@ -118,5 +118,6 @@ int vm_host_check_cap(void *opaque, int cap);
 bool vm_host_vcpu_kick(void *opaque, unsigned int cpu);
 void vm_wait_resume(struct vm *vm);
 void vm_set_paused(struct vm *vm, bool paused);
+void vm_stats_line(struct vm *vm, char *msg, size_t len);
 
 #endif

@@ -12,7 +12,7 @@ UNIT_TESTS := test-options test-loader test-bus test-uart test-control test-vcpu
 test-options_SRCS := tests/test-options.c cli/options.c cli/options-dev.c cli/options-cpu.c cli/options-mem.c cli/options-net.c lib/log.c
 test-guest-root_SRCS := tests/test-guest-root.c cli/guest-root.c cli/options.c cli/options-dev.c \
 	cli/options-cpu.c cli/options-mem.c cli/options-net.c host/guest-root-setup.c host/control.c \
-	host/control-name.c boot/loader.c host/control-proto.c host/control-kvmtool.c \
+	host/control-name.c host/control-path.c boot/loader.c host/control-proto.c host/control-kvmtool.c \
 	host/control-client.c lib/log.c
 test-loader_SRCS := tests/test-loader.c boot/loader.c
 test-net-fd_SRCS := tests/test-net-fd.c host/net-fd.c lib/log.c
@@ -23,7 +23,7 @@ test-rtc_SRCS := tests/test-rtc.c devices/rtc-cmos.c
 test-snapshot_SRCS := tests/test-snapshot.c lib/snapshot.c devices/device-snap.c \
 	devices/uart8250.c devices/testdev.c devices/rtc-cmos.c
 test-control_SRCS := tests/test-control.c host/control-proto.c host/control-kvmtool.c
-test-control-socket_SRCS := tests/test-control-socket.c host/control.c host/control-name.c host/control-proto.c \
+test-control-socket_SRCS := tests/test-control-socket.c host/control.c host/control-name.c host/control-path.c host/control-proto.c \
 	host/control-kvmtool.c host/control-client.c lib/log.c
 test-vcpu-exit_SRCS := tests/test-vcpu-exit.c vcpu/exit.c devices/bus.c lib/log.c
 test-vcpu-regs_SRCS := tests/test-vcpu-regs.c vcpu/regs-fmt.c
