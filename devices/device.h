@@ -18,7 +18,7 @@
  * a VM; set-up, the DT, the sandbox, teardown and snapshots walk it.
  */
 struct device;
-struct pci_dev;		/* devices/pci/pci.h */
+struct pci_dev;		/* devices/pci/config.h */
 struct snapshot;	/* the snapshot stream; a later part of lkvm */
 
 /*
@@ -98,7 +98,7 @@ struct device_ctx {
 	int (*map_mmio)(void *ctx, struct mmio_region *region);
 	/*
 	 * Plug a PCI function into the machine's host bridge (made with
-	 * the first): devices/pci/pci.h. Last in a device's creation.
+	 * the first): devices/pci/config.h. Last in a device's creation.
 	 */
 	int (*add_pci)(void *ctx, struct pci_dev *pdev);
 	/*

@@ -75,11 +75,11 @@ FUZZ_HDRS := tests/fuzz/fuzz.h tests/fuzz/virtio-pci-fz.h devices/mmio.h devices
 	lib/log.h devices/virtio/disk.h devices/virtio/blk.h devices/virtio/virtio.h \
 	devices/virtio/virtqueue.h tests/virtio-dev-harness.h \
 	devices/virtio/mmio.h devices/device.h devices/irq-line.h lib/guest-mem.h \
-	lib/thread.h tests/virtio-guest.h host/panic-watch.h devices/pci/pci.h \
+	lib/thread.h tests/virtio-guest.h host/panic-watch.h devices/pci/config.h \
 	devices/pci/host.h devices/pci/msix.h devices/msi.h devices/virtio/pci.h devices/pci/pci-testdev.h \
 	devices/virtio/vhost.h devices/virtio/vsock.h devices/virtio/virtio-core.h \
 	lib/snapshot.h devices/device-snap.h devices/testdev.h \
-	devices/9p/p9-msg.h devices/9p/p9-fs.h devices/9p/p9-server.h devices/9p/p9-server-internal.h
+	devices/9p/p9-msg.h devices/9p/p9-fs.h devices/9p/p9-server.h devices/9p/p9-request.h
 
 define fuzz_rule
 $(FUZZ_BUILD)/$(1): $$($(1)_SRCS) $(FUZZ_HDRS) tests/fuzz.mk

@@ -18,7 +18,7 @@ VIRTIO_DEPS := $(VIRTIO_CORE_SRCS) $(VIRTIO_HARNESS_SRCS) \
 	devices/virtio/virtqueue.h devices/virtio/virtio.h \
 	devices/virtio/mmio.h devices/device.h devices/irq-line.h \
 	devices/mmio.h lib/guest-mem.h lib/thread.h lib/log.h lib/util.h \
-	devices/virtio/pci.h devices/pci/pci.h devices/pci/host.h devices/pci/msix.h devices/msi.h \
+	devices/virtio/pci.h devices/pci/config.h devices/pci/host.h devices/pci/msix.h devices/msi.h \
 	tests/unit.h tests/virtio-guest.h tests/virtio-toy.h \
 	tests/virtio-linux.h tests/virtio.mk
 

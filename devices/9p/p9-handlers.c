@@ -7,7 +7,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "devices/9p/p9-server-internal.h"
+#include "devices/9p/p9-request.h"
 
 /* A directory fid and a name, then what the request adds. */
 static struct p9_fid *p9_dir_name(struct p9_ctx *c, char *name)

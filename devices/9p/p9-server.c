@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "devices/9p/p9-server-internal.h"
+#include "devices/9p/p9-request.h"
 
 #define P9_VERSION	"9P2000.L"
 

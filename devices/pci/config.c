@@ -13,7 +13,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "devices/pci/pci.h"
+#include "devices/pci/config.h"
 
 /*
  * The command bits a guest may set. I/O Space only on a function with

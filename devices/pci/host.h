@@ -35,7 +35,7 @@
 #include "devices/device.h"
 #include "devices/mmio.h"
 #include "devices/msi.h"
-#include "devices/pci/pci.h"
+#include "devices/pci/config.h"
 
 #define PCI_HOST_SLOTS		32
 #define PCI_HOST_DECODE_MAX	(PCI_HOST_SLOTS * PCI_NR_BARS)

@@ -30,7 +30,7 @@
 
 #include "devices/mmio.h"
 #include "devices/msi.h"
-#include "devices/pci/pci.h"
+#include "devices/pci/config.h"
 
 #define PCI_MSIX_MAX_VECTORS		64	/* one PBA qword */
 #define PCI_MSIX_ENTRY_SIZE		16

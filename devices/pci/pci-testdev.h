@@ -31,7 +31,7 @@
 #include <stdint.h>
 
 #include "devices/device.h"
-#include "devices/pci/pci.h"
+#include "devices/pci/config.h"
 
 #define PCI_TESTDEV_VENDOR_ID	0x1b36	/* Red Hat, QEMU's own devices */
 #define PCI_TESTDEV_DEVICE_ID	0x0005

@@ -291,6 +291,7 @@ int virtio_pci_create(struct virtio_pci *vp, struct virtio_dev *vd,
 		return -EINVAL;
 	vp->vd = vd;
 	vp->legacy = legacy;
+	vp->regs_access = legacy ? virtio_pci_legacy_access : virtio_pci_modern_access;
 	vd->legacy = legacy;
 	vd->mem = ctx->mem;
 	vd->host_ops = ctx->host_ops;

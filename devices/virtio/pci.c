@@ -377,7 +377,7 @@ int virtio_pci_devcfg(struct virtio_pci *vp, struct mmio_access *acc,
 	return 0;
 }
 
-static int vpci_access(struct virtio_pci *vp, struct mmio_access *acc)
+int virtio_pci_modern_access(struct virtio_pci *vp, struct mmio_access *acc)
 {
 	uint64_t off = acc->offset;
 	uint64_t mask = acc->len >= 8 ? ~0ULL : (1ULL << (8 * acc->len)) - 1;
@@ -416,8 +416,7 @@ int virtio_pci_bar_access(struct pci_dev *pdev, unsigned int bar,
 	if (!acc->is_write)
 		acc->data = 0;
 	if (bar == vp->regs_bar && acc->len)
-		ret = vp->legacy ? virtio_pci_legacy_access(vp, acc) :
-				   vpci_access(vp, acc);
+		ret = vp->regs_access(vp, acc);
 	else if (bar == VIRTIO_PCI_MSIX_BAR && vp->msix.pdev &&
 		 !pci_msix_bar_access(&vp->msix, acc, &ret))
 		ret = -EINVAL;	/* the BAR past the table and PBA */

@@ -33,7 +33,7 @@
 
 #include "devices/device.h"
 #include "devices/pci/msix.h"
-#include "devices/pci/pci.h"
+#include "devices/pci/config.h"
 #include "devices/virtio/virtio.h"
 
 #define VIRTIO_PCI_BAR			1
@@ -69,6 +69,8 @@ struct virtio_pci {
 	struct pci_dev pdev;
 	struct virtio_dev *vd;
 	bool legacy;			/* the legacy interface: BAR 0's header */
+	/* The registers' BAR: virtio_pci_modern_access() or the legacy one. */
+	int (*regs_access)(struct virtio_pci *vp, struct mmio_access *acc);
 	unsigned int regs_bar;		/* the BAR of the registers */
 	uint32_t notify_off;		/* the notify register's offset in it */
 	/* The ISR read and the interrupt: the line follows the ISR. */
@@ -140,5 +142,7 @@ int virtio_pci_devcfg(struct virtio_pci *vp, struct mmio_access *acc,
  * 0x14 and 0x16) and at 0x14 otherwise. Anything else returns -EINVAL.
  */
 int virtio_pci_legacy_access(struct virtio_pci *vp, struct mmio_access *acc);
+/* The modern registers (BAR 1), as virtio_pci_bar_access() describes. */
+int virtio_pci_modern_access(struct virtio_pci *vp, struct mmio_access *acc);
 
 #endif

@@ -155,9 +155,13 @@ err_fds:
 	return ret;
 }
 
+/*
+ * The I/O thread is stopped by then: the transports call
+ * virtio_dev_stop() first (the thread is theirs to start and stop), and
+ * a model's failed create never started one.
+ */
 void virtio_dev_destroy(struct virtio_dev *vd)
 {
-	virtio_dev_stop(vd);
 	virtio_close_fds(vd);
 	pthread_mutex_destroy(&vd->io_lock);
 	pthread_mutex_destroy(&vd->lock);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef LKVM_DEVICES_9P_P9_SERVER_INTERNAL_H
-#define LKVM_DEVICES_9P_P9_SERVER_INTERNAL_H
+#ifndef LKVM_DEVICES_9P_P9_REQUEST_H
+#define LKVM_DEVICES_9P_P9_REQUEST_H
 
 /* Shared by the server's dispatch (p9-server.c) and handlers (p9-handlers.c). */
 #include "devices/9p/p9-server.h"

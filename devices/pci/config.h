@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef LKVM_DEVICES_PCI_PCI_H
-#define LKVM_DEVICES_PCI_PCI_H
+#ifndef LKVM_DEVICES_PCI_CONFIG_H
+#define LKVM_DEVICES_PCI_CONFIG_H
 
 /*
  * A PCI function as lkvm models it: a type 0 configuration header, up
