@@ -20,6 +20,7 @@
 #include "sysreg.h"
 #include "test.h"
 #include "timer.h"
+#include "wfi.h"
 #include "types.h"
 
 #endif

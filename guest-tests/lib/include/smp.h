@@ -19,15 +19,6 @@ struct cpu_info {
 	volatile int state;
 };
 
-/*
- * Logical CPU numbers: 0 is the boot CPU, the others follow the DT's
- * cpu node order. TPIDR_EL1 holds the caller's own number.
- */
-static inline int smp_processor_id(void)
-{
-	return read_sysreg(tpidr_el1);
-}
-
 int smp_init(void);
 int nr_cpus(void);
 int nr_cpus_online(void);

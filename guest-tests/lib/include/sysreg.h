@@ -70,4 +70,14 @@ static inline bool local_irq_enabled(void)
 	return !(read_sysreg(daif) & BIT(7));
 }
 
+
+/*
+ * Logical CPU numbers: 0 is the boot CPU, the others follow the DT's
+ * cpu node order. TPIDR_EL1 holds the caller's own number.
+ */
+static inline int smp_processor_id(void)
+{
+	return read_sysreg(tpidr_el1);
+}
+
 #endif

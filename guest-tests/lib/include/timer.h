@@ -22,7 +22,6 @@ u64 timer_us_to_ticks(u64 us);
 u64 timer_ticks_to_us(u64 ticks);
 void udelay(u64 us);
 void mdelay(u64 ms);
-bool timer_wfi_until(volatile u32 *flag, u64 deadline);
 
 /* The ISB keeps the counter read from being hoisted or speculated. */
 static inline u64 timer_now(void)
