@@ -11,7 +11,7 @@ cd "$ROOT"
 
 scripts/setup-deps.sh
 scripts/fetch-assets.sh
-make lkvm
+make lkvm lkvm-net-user
 scripts/mk-guest-initramfs.sh build/guest-initramfs.cpio.gz
 assets=${LKVM_ASSETS:-$ROOT/build/assets}
 # A shell in the guest only for a person at a terminal; otherwise the guest
