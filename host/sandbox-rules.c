@@ -186,6 +186,7 @@ static const struct sandbox_rule sandbox_virtio[] = {
 	ALLOW(pwrite64),
 	ALLOW(preadv),
 	ALLOW(pwritev),
+	ALLOW(writev),		/* virtio-net to a tap: its header, then the frame */
 	ALLOW(fdatasync),
 	ALLOW(fsync),
 	ALLOW(fallocate),
@@ -193,10 +194,10 @@ static const struct sandbox_rule sandbox_virtio[] = {
 };
 
 /*
- * A user-mode NIC's reader (host/net-fd.c): it waits on its descriptor
- * (the socket to lkvm-net-user, where libslirp runs in a process of its
- * own) and its stop eventfd, and reads one frame at a time. No socket
- * is made, opened or accepted here.
+ * A NIC's reader (host/net-fd.c): it waits on its descriptor (the socket
+ * to lkvm-net-user, where libslirp runs in a process of its own, or a
+ * tap opened at set-up) and its stop eventfd, and reads one frame at a
+ * time. No socket is made, opened or accepted here.
  */
 static const struct sandbox_rule sandbox_net[] = {
 	ALLOW(ppoll),

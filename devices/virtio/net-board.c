@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * virtio-net on the board: one NIC per -n, or, as kvmtool, one user-mode
- * NIC when no -n says otherwise and --nodefaults is not given.
+ * virtio-net on the board: one NIC per -n (user mode or a tap), or, as
+ * kvmtool, one user-mode NIC when no -n says otherwise and --nodefaults
+ * is not given.
  */
 #include <errno.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "devices/virtio/board.h"
 #include "devices/virtio/net.h"
 #include "host/net-fd.h"
+#include "host/net-tap.h"
 #include "host/net-user.h"
 #include "lib/log.h"
 
@@ -38,12 +40,19 @@ static int net_add_one(const struct device_ctx *ctx, const struct vm_config *cfg
 		       unsigned int index, const struct net_params *p,
 		       bool implicit, struct device_list *list)
 {
+	size_t hdr_len = p->mode == NET_MODE_TAP ? NET_TAP_HDR_LEN : 0;
 	struct net_backend *be;
 	struct device *dev;
-	char err[320] = "";
+	char err[512] = "", tap[16];
 	int ret;
 
-	ret = net_user_spawn(index, p, err, sizeof(err));
+	if (p->mode == NET_MODE_TAP) {
+		ret = net_tap_open(p, tap, err, sizeof(err));
+		if (ret >= 0)
+			pr_info(ctx->loglevel, "virtio-net %u: tap %s", index, tap);
+	} else {
+		ret = net_user_spawn(index, p, err, sizeof(err));
+	}
 	if (ret == -ENOENT && implicit) {
 		pr_warn(ctx->loglevel, "no network for the guest: %s", err);
 		return 0;
@@ -52,7 +61,7 @@ static int net_add_one(const struct device_ctx *ctx, const struct vm_config *cfg
 		pr_err(ctx->loglevel, "virtio-net %u: %s", index, err);
 		return ret;
 	}
-	ret = net_fd_create(ctx, index, ret, &be);
+	ret = net_fd_create(ctx, index, ret, hdr_len, &be);
 	if (ret) {
 		pr_err(ctx->loglevel, "virtio-net %u: %s", index, strerror(-ret));
 		return ret;
