@@ -229,8 +229,6 @@ static int net_check_mode(const struct net_params *p, char *err, size_t err_len)
 	} else {
 		if (p->nr_hostfwd)
 			return fail("-n hostfwd=: only for mode=user (a tap is on the host's network: connect to guest_ip directly); leave it out");
-		if (p->vhost)
-			return fail("-n vhost=1: vhost-net is not supported yet; leave vhost out (tap runs in lkvm)");
 	}
 	if (p->script && !p->script_len)
 		return fail("-n script=: empty; give the path of a program, or script=none");

@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 
 #include <linux/kvm.h>
+#include <linux/if_tun.h>
 #include <linux/vhost.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
@@ -89,6 +90,9 @@ static const struct sandbox_rule sandbox_devices[] = {
 	ALLOW_IOCTL(VHOST_SET_VRING_ADDR),
 	ALLOW_IOCTL(VHOST_GET_VRING_BASE),
 	ALLOW_IOCTL(VHOST_VSOCK_SET_RUNNING),
+	/* vhost-net: the tap as each queue's backend, its header the guest's */
+	ALLOW_IOCTL(VHOST_NET_SET_BACKEND),
+	ALLOW_IOCTL(TUNSETVNETHDRSZ),
 };
 
 static const struct sandbox_rule sandbox_vcpu[] = {

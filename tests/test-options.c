@@ -188,9 +188,16 @@ static void test_network(struct unit *u)
 	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "mode=tap,script="), -22);
 	CHECK(u, strstr(err, "script=: empty"));
 
+	/* vhost-net: tap's, and vhost=1 alone means tap, as kvmtool's */
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "mode=tap,vhost=1", "-n", "vhost=1,tapif=tap1"), 0);
+	CHECK(u, c.nets[0].mode == NET_MODE_TAP && c.nets[0].vhost &&
+	      c.nets[1].mode == NET_MODE_TAP && c.nets[1].vhost);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "vhost=1"), 0);
+	CHECK(u, c.nets[0].mode == NET_MODE_TAP);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "vhost=x"), -22);
+	CHECK(u, strstr(err, "not a number"));
+
 	/* what lkvm cannot do yet, said so */
-	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "mode=tap,vhost=1"), -22);
-	CHECK(u, strstr(err, "vhost") && strstr(err, "not supported yet"));
 	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "mq=2"), -22);
 	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "mode=tap,mq=2"), -22);
 	CHECK(u, strstr(err, "one queue pair"));

@@ -6,10 +6,12 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/options-net.h"
 #include "devices/virtio/board.h"
 #include "devices/virtio/net.h"
+#include "devices/virtio/vhost.h"
 #include "host/net-fd.h"
 #include "host/net-tap.h"
 #include "host/net-user.h"
@@ -28,6 +30,47 @@ static enum virtio_transport net_transport(const struct vm_config *cfg,
 	if (p->trans == NET_TRANS_PCI)
 		return legacy ? VIRTIO_TRANSPORT_PCI_LEGACY : VIRTIO_TRANSPORT_PCI;
 	return t;
+}
+
+/* The message for a vhost-net node that cannot be opened. */
+static void net_vhost_report(int loglevel, unsigned int index, int err)
+{
+	if (err == -ENOENT || err == -ENODEV || err == -ENXIO)
+		pr_err(loglevel, "virtio-net %u: -n vhost=1: %s is missing (%s); load the vhost_net module (modprobe vhost_net), or leave vhost out",
+		       index, VIRTIO_NET_VHOST_PATH, strerror(-err));
+	else if (err == -EACCES || err == -EPERM)
+		pr_err(loglevel, "virtio-net %u: -n vhost=1: %s: %s; run lkvm as a user who may open it (root, or give your group read and write access), or leave vhost out",
+		       index, VIRTIO_NET_VHOST_PATH, strerror(-err));
+	else
+		pr_err(loglevel, "virtio-net %u: -n vhost=1: vhost-net: %s", index, strerror(-err));
+}
+
+/* A tap whose frames vhost-net moves: no backend of lkvm's. */
+static int net_add_vhost(const struct device_ctx *ctx, const struct vm_config *cfg,
+			 unsigned int index, const struct net_params *p, int tap_fd,
+			 struct device_list *list)
+{
+	struct device *dev;
+	int ret = vhost_probe(VIRTIO_NET_VHOST_PATH);
+
+	if (ret) {
+		close(tap_fd);
+		net_vhost_report(ctx->loglevel, index, ret);
+		return ret;
+	}
+	ret = virtio_net_vhost_create(ctx, index, p->guest_mac, tap_fd, VIRTIO_NET_VHOST_PATH,
+				      net_transport(cfg, p), &dev);
+	if (ret) {
+		net_vhost_report(ctx->loglevel, index, ret);
+		return ret;
+	}
+	ret = device_list_add(list, dev);
+	if (ret) {
+		dev->ops->destroy(dev);
+		pr_err(ctx->loglevel, "cannot create the virtio-net device %u: %s",
+		       index, strerror(-ret));
+	}
+	return ret;
 }
 
 /*
@@ -49,7 +92,10 @@ static int net_add_one(const struct device_ctx *ctx, const struct vm_config *cfg
 	if (p->mode == NET_MODE_TAP) {
 		ret = net_tap_open(p, tap, err, sizeof(err));
 		if (ret >= 0)
-			pr_info(ctx->loglevel, "virtio-net %u: tap %s", index, tap);
+			pr_info(ctx->loglevel, "virtio-net %u: tap %s%s", index, tap,
+				p->vhost ? ", vhost-net" : "");
+		if (ret >= 0 && p->vhost)
+			return net_add_vhost(ctx, cfg, index, p, ret, list);
 	} else {
 		ret = net_user_spawn(index, p, err, sizeof(err));
 	}
