@@ -12,7 +12,7 @@
  */
 enum net_mode {
 	NET_MODE_USER,		/* libslirp: NAT, DHCP, DNS, port forwards */
-	NET_MODE_TAP,		/* a host tap device (not supported yet) */
+	NET_MODE_TAP,		/* a host tap device: /dev/net/tun */
 };
 
 enum net_trans {
@@ -22,6 +22,8 @@ enum net_trans {
 };
 
 #define NET_MAX_HOSTFWD		8
+/* An interface name: IFNAMSIZ (16) less its NUL. */
+#define NET_TAPIF_MAX		15
 
 /* hostfwd=tcp:HOSTPORT:GUESTPORT (or udp:): host's loopback to the guest. */
 struct net_hostfwd {

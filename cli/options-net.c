@@ -113,6 +113,21 @@ static int net_parse_hostfwd(struct net_params *p, const char *s, size_t len,
 	return 0;
 }
 
+static bool net_script_none(const struct net_params *p)
+{
+	return p->script_len == 4 && !strncmp(p->script, "none", 4);
+}
+
+/*
+ * kvmtool's -n without mode= is tap. lkvm's stays user mode (it needs
+ * no privilege), unless a key only tap has says tap is meant: tapif=,
+ * a script other than none, vhost=1 (docs/network.md).
+ */
+static bool net_tap_keys(const struct net_params *p)
+{
+	return p->tapif || p->vhost || (p->script && !net_script_none(p));
+}
+
 static int net_set_mode(struct net_params *p, const char *v, size_t n,
 			bool *none, char *err, size_t err_len)
 {
@@ -190,18 +205,45 @@ static int net_set_key(struct net_params *p, const char *key, size_t klen,
 		    (int)klen, key);
 }
 
+/* tapif=: an interface name the kernel takes (IFNAMSIZ with its NUL). */
+static int net_check_tapif(const struct net_params *p, char *err, size_t err_len)
+{
+	if (!p->tapif)
+		return 0;
+	if (!p->tapif_len || p->tapif_len > NET_TAPIF_MAX ||
+	    memchr(p->tapif, '/', p->tapif_len) || memchr(p->tapif, ' ', p->tapif_len))
+		return fail("-n tapif=%.*s: not an interface name; give 1 to %d characters, no '/' or blank (macvtap's /dev/tapN is not supported)",
+			    (int)p->tapif_len, p->tapif, NET_TAPIF_MAX);
+	return 0;
+}
+
+/* Keys of one mode only, and what lkvm cannot do yet. */
+static int net_check_mode(const struct net_params *p, char *err, size_t err_len)
+{
+	if (p->mode == NET_MODE_USER) {
+		if (p->vhost)
+			return fail("-n vhost=1: vhost-net is for mode=tap only; give mode=tap or leave vhost out");
+		if (p->tapif || (p->script && !net_script_none(p)))
+			return fail("-n %s=: only for mode=tap; give mode=tap or leave it out",
+				    p->tapif ? "tapif" : "script");
+	} else {
+		if (p->nr_hostfwd)
+			return fail("-n hostfwd=: only for mode=user (a tap is on the host's network: connect to guest_ip directly); leave it out");
+	}
+	if (p->script && !p->script_len)
+		return fail("-n script=: empty; give the path of a program, or script=none");
+	if (p->mq > 1)
+		return fail("-n mq=%u: one queue pair only for now; leave mq out", p->mq);
+	return net_check_tapif(p, err, err_len);
+}
+
 /* What lkvm cannot do yet, and addresses that cannot work together. */
 static int net_check(const struct net_params *p, char *err, size_t err_len)
 {
-	if (p->mode == NET_MODE_TAP)
-		return fail("-n mode=tap: tap networking is not supported yet; use mode=user (the default) or mode=none");
-	if (p->vhost)
-		return fail("-n vhost=%u: vhost-net is not supported yet; leave vhost out (user mode runs in lkvm)", 1u);
-	if (p->mq > 1)
-		return fail("-n mq=%u: one queue pair only for now; leave mq out", p->mq);
-	if (p->tapif || (p->script && (p->script_len != 4 || strncmp(p->script, "none", 4))))
-		return fail("-n %s=: only for mode=tap, which is not supported yet; leave it out",
-			    p->tapif ? "tapif" : "script");
+	int ret = net_check_mode(p, err, err_len);
+
+	if (ret)
+		return ret;
 	if ((p->host_ip ^ p->guest_ip) & 0xffffff00u || p->host_ip == p->guest_ip)
 		return fail("-n: host_ip and guest_ip must be two addresses of one /24 network (e.g. 192.168.33.1 and 192.168.33.15)");
 	if ((p->guest_ip & 0xff) == 0 || (p->guest_ip & 0xff) > 240 ||
@@ -215,7 +257,7 @@ int options_set_network(struct vm_config *cfg, const char *v, char *err,
 {
 	struct net_params p;
 	const char *s = v;
-	bool none = false;
+	bool none = false, mode_given = false;
 	int ret;
 
 	if (!strcmp(v, "none")) {
@@ -234,6 +276,7 @@ int options_set_network(struct vm_config *cfg, const char *v, char *err,
 		if (!eq)
 			return fail("-n %s: '%.*s' is not key=value; e.g. -n mode=user,guest_mac=02:15:15:15:15:16",
 				    v, (int)n, s);
+		mode_given |= eq - s == 4 && !strncmp(s, "mode", 4);
 		ret = net_set_key(&p, s, eq - s, eq + 1, n - (eq - s) - 1, &none, err, err_len);
 		if (ret)
 			return ret;
@@ -243,6 +286,8 @@ int options_set_network(struct vm_config *cfg, const char *v, char *err,
 		cfg->no_net = true;
 		return 0;
 	}
+	if (!mode_given && net_tap_keys(&p))
+		p.mode = NET_MODE_TAP;
 	ret = net_check(&p, err, err_len);
 	if (ret)
 		return ret;

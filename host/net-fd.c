@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "host/net-fd.h"
@@ -23,10 +24,11 @@ struct net_fd {
 	unsigned int index;
 	int loglevel;
 	int fd;
+	size_t hdr_len;			/* before each frame on fd: 0, or a tap's */
 	int stop_fd;			/* an eventfd: leave the thread */
 	pthread_t thread;
 	bool started;
-	uint8_t frame[VIRTIO_NET_FRAME_MAX];	/* the thread's */
+	uint8_t frame[NET_FD_HDR_MAX + VIRTIO_NET_FRAME_MAX];	/* the thread's */
 };
 
 /*
@@ -37,11 +39,17 @@ static int net_fd_read(struct net_fd *n)
 {
 	ssize_t len = read(n->fd, n->frame, sizeof(n->frame));
 
-	if (len > 0) {
+	/*
+	 * A tap's header says nothing lkvm uses: no offload is on, so no
+	 * frame is segmented or lacks its checksum.
+	 */
+	if (len > (ssize_t)n->hdr_len) {
 		if (n->be.vd)
-			virtio_net_receive(n->be.vd, n->frame, len);
+			virtio_net_receive(n->be.vd, n->frame + n->hdr_len, len - n->hdr_len);
 		return 0;
 	}
+	if (len > 0)
+		return 0;
 	if (len < 0 && (errno == EAGAIN || errno == EINTR))
 		return 0;
 	pr_warn(n->loglevel, "virtio-net %u: the network's other end closed (%s); the card is cut off",
@@ -103,8 +111,13 @@ static void net_fd_stop(struct net_backend *be)
 static int net_fd_send(struct net_backend *be, const uint8_t *frame, size_t len)
 {
 	struct net_fd *n = be->priv;
+	static const uint8_t hdr[NET_FD_HDR_MAX];	/* no offload: all zero */
+	struct iovec v[2] = {
+		{ .iov_base = (void *)hdr, .iov_len = n->hdr_len },
+		{ .iov_base = (void *)frame, .iov_len = len },
+	};
 
-	if (write(n->fd, frame, len) < 0)
+	if (writev(n->fd, v + !n->hdr_len, 1 + !!n->hdr_len) < 0)
 		return errno == EAGAIN ? -ENOBUFS : -errno;
 	return 0;
 }
@@ -129,14 +142,14 @@ static const struct net_backend_ops net_fd_ops = {
 };
 
 int net_fd_create(const struct device_ctx *ctx, unsigned int index, int fd,
-		  struct net_backend **be)
+		  size_t hdr_len, struct net_backend **be)
 {
-	struct net_fd *n = calloc(1, sizeof(*n));
+	struct net_fd *n = hdr_len <= NET_FD_HDR_MAX ? calloc(1, sizeof(*n)) : NULL;
 	int ret;
 
 	if (!n) {
 		close(fd);
-		return -ENOMEM;
+		return hdr_len > NET_FD_HDR_MAX ? -EINVAL : -ENOMEM;
 	}
 	n->be.ops = &net_fd_ops;
 	n->be.priv = n;
@@ -145,6 +158,7 @@ int net_fd_create(const struct device_ctx *ctx, unsigned int index, int fd,
 	n->index = index;
 	n->loglevel = ctx->loglevel;
 	n->fd = fd;
+	n->hdr_len = hdr_len;
 	n->stop_fd = eventfd(0, EFD_CLOEXEC);
 	if (n->stop_fd < 0) {
 		ret = -errno;

@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 
 #include <linux/kvm.h>
+#include <linux/if_tun.h>
 #include <linux/vhost.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
@@ -89,6 +90,9 @@ static const struct sandbox_rule sandbox_devices[] = {
 	ALLOW_IOCTL(VHOST_SET_VRING_ADDR),
 	ALLOW_IOCTL(VHOST_GET_VRING_BASE),
 	ALLOW_IOCTL(VHOST_VSOCK_SET_RUNNING),
+	/* vhost-net: the tap as each queue's backend, its header the guest's */
+	ALLOW_IOCTL(VHOST_NET_SET_BACKEND),
+	ALLOW_IOCTL(TUNSETVNETHDRSZ),
 };
 
 static const struct sandbox_rule sandbox_vcpu[] = {
@@ -186,6 +190,7 @@ static const struct sandbox_rule sandbox_virtio[] = {
 	ALLOW(pwrite64),
 	ALLOW(preadv),
 	ALLOW(pwritev),
+	ALLOW(writev),		/* virtio-net to a tap: its header, then the frame */
 	ALLOW(fdatasync),
 	ALLOW(fsync),
 	ALLOW(fallocate),
@@ -193,10 +198,10 @@ static const struct sandbox_rule sandbox_virtio[] = {
 };
 
 /*
- * A user-mode NIC's reader (host/net-fd.c): it waits on its descriptor
- * (the socket to lkvm-net-user, where libslirp runs in a process of its
- * own) and its stop eventfd, and reads one frame at a time. No socket
- * is made, opened or accepted here.
+ * A NIC's reader (host/net-fd.c): it waits on its descriptor (the socket
+ * to lkvm-net-user, where libslirp runs in a process of its own, or a
+ * tap opened at set-up) and its stop eventfd, and reads one frame at a
+ * time. No socket is made, opened or accepted here.
  */
 static const struct sandbox_rule sandbox_net[] = {
 	ALLOW(ppoll),

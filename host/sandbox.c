@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -269,6 +270,15 @@ int sandbox_setup(struct vm *vm)
 		return -EINVAL;
 	if (!sb->on)
 		return 0;
+	/*
+	 * One malloc arena for every thread, set before any starts: glibc
+	 * shrinks another thread's arena when much of it is freed (a NIC's
+	 * frames, made on its reader and freed on the I/O thread), and its
+	 * first shrink opens /proc/sys/vm/overcommit_memory, which no
+	 * role may. The main arena gives memory back with brk instead.
+	 */
+	if (!mallopt(M_ARENA_MAX, 1))
+		pr_debug(th, "sandbox: cannot keep malloc to one arena");
 	if (sandbox_prepare(sb)) {
 		pr_err(th, "the sandbox's programs do not fit in %u instructions; this is a bug in lkvm; --sandbox=off runs without the sandbox",
 		       SANDBOX_MAX_INSNS);

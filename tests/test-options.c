@@ -86,8 +86,8 @@ static void test_errors(struct unit *u)
 	CHECK_EQ(u, PARSE(&c, "-k", "I", "--irqchip=gicv3-its"), 0);
 	CHECK_EQ(u, c.irqchip, IRQCHIP_GICV3_ITS);
 	CHECK_EQ(u, PARSE(&c, "-k", "I", "--loglevel=loud"), -22);
-	CHECK_EQ(u, PARSE(&c, "-k", "I", "--network", "mode=tap"), -22);
-	CHECK(u, strstr(err, "mode=none"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "--network", "mode=tap,hostfwd=tcp:1:2"), -22);
+	CHECK(u, strstr(err, "only for mode=user"));
 	CHECK_EQ(u, PARSE(&c, "-k", "I", "J"), -22);
 	CHECK(u, strstr(err, "already"));
 	CHECK_EQ(u, PARSE(&c, "-k", ""), -22);
@@ -153,14 +153,54 @@ static void test_network(struct unit *u)
 	CHECK(u, c.nets[0].guest_mac[1] == 0xaa && c.nets[0].guest_mac[5] == 0x0e &&
 	      c.nets[0].trans == NET_TRANS_MMIO);
 
-	/* what lkvm cannot do yet, said so */
-	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "mode=tap,tapif=tap0"), -22);
-	CHECK(u, strstr(err, "mode=tap") && strstr(err, "not supported yet"));
-	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "mode=user,vhost=1"), -22);
-	CHECK(u, strstr(err, "vhost") && strstr(err, "not supported yet"));
-	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "tapif=tap0"), -22);
-	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "mq=2"), -22);
+	/* tap: kvmtool's keys; a tap-only key without mode= means tap */
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "mode=tap", "-n",
+			  "mode=tap,tapif=lkvmtap-0123456,script=/etc/kvm-ifup,host_ip=10.0.2.2,guest_ip=10.0.2.15"), 0);
+	CHECK_EQ(u, c.nr_nets, 2);
+	CHECK(u, c.nets[0].mode == NET_MODE_TAP && !c.nets[0].tapif && !c.nets[0].script &&
+	      c.nets[0].host_ip == 0xc0a82101);
+	CHECK(u, c.nets[1].tapif && c.nets[1].tapif_len == 15 &&
+	      !strncmp(c.nets[1].tapif, "lkvmtap-0123456", 15));
+	CHECK(u, c.nets[1].script_len == 13 && !strncmp(c.nets[1].script, "/etc/kvm-ifup", 13) &&
+	      c.nets[1].host_ip == 0x0a000202);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "tapif=tap0", "-n", "script=/bin/up",
+			  "-n", "guest_mac=02:15:15:15:15:20,script=none"), 0);
+	CHECK(u, c.nets[0].mode == NET_MODE_TAP && c.nets[1].mode == NET_MODE_TAP &&
+	      c.nets[2].mode == NET_MODE_USER);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "mode=tap,script=none,mq=1,vhost=0"), 0);
+	CHECK(u, c.nets[0].mode == NET_MODE_TAP && !c.nets[0].vhost);
 	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "script=none,mq=1,vhost=0"), 0);
+	CHECK(u, c.nets[0].mode == NET_MODE_USER);
+	/* mode= given wins over the keys */
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "tapif=tap0,mode=user"), -22);
+	CHECK(u, strstr(err, "tapif=: only for mode=tap"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "mode=user,script=/bin/up"), -22);
+	CHECK(u, strstr(err, "script=: only for mode=tap"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "mode=user,vhost=1"), -22);
+	CHECK(u, strstr(err, "vhost") && strstr(err, "mode=tap only"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "hostfwd=tcp:2222:22,tapif=tap0"), -22);
+	CHECK(u, strstr(err, "hostfwd=: only for mode=user"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "mode=tap,tapif=lkvmtap-01234567"), -22);
+	CHECK(u, strstr(err, "not an interface name") && strstr(err, "1 to 15"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "mode=tap,tapif=/dev/tap3"), -22);
+	CHECK(u, strstr(err, "macvtap"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "mode=tap,tapif="), -22);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "mode=tap,script="), -22);
+	CHECK(u, strstr(err, "script=: empty"));
+
+	/* vhost-net: tap's, and vhost=1 alone means tap, as kvmtool's */
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "mode=tap,vhost=1", "-n", "vhost=1,tapif=tap1"), 0);
+	CHECK(u, c.nets[0].mode == NET_MODE_TAP && c.nets[0].vhost &&
+	      c.nets[1].mode == NET_MODE_TAP && c.nets[1].vhost);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "vhost=1"), 0);
+	CHECK(u, c.nets[0].mode == NET_MODE_TAP);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "vhost=x"), -22);
+	CHECK(u, strstr(err, "not a number"));
+
+	/* what lkvm cannot do yet, said so */
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "mq=2"), -22);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "mode=tap,mq=2"), -22);
+	CHECK(u, strstr(err, "one queue pair"));
 
 	/* mistakes */
 	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "guest_ip=10.0.0.2"), -22);

@@ -6,8 +6,10 @@
  * bound on frames waiting, the legacy 10-byte header), config space.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "devices/virtio/net.h"
 #include "lib/util.h"
@@ -271,6 +273,36 @@ static struct virtio_dev *setup(struct unit *u, struct vdh *h, struct fake_be *f
 	return vd;
 }
 
+/*
+ * The device over vhost-net (net-vhost.c) without a kernel's vhost: a
+ * missing node or a file that is no vhost device fails with its errno
+ * for the caller's message, and the tap's descriptor, which the device
+ * took, is closed either way.
+ */
+static void test_vhost_open_fails(struct unit *u)
+{
+	static const uint8_t mac[6] = { 2, 0x15, 0x15, 0x15, 0x15, 0x15 };
+	struct vdh_transport tr = { 0 };
+	struct device_ctx ctx = { .opaque = &tr };
+	struct device *dev = NULL;
+	struct vdh h;
+	int fd;
+
+	if (vdh_init(&h, 1 << 20))
+		return;
+	ctx.mem = &h.mem;
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	CHECK_EQ(u, virtio_net_vhost_create(&ctx, 0, mac, fd, "/nonexistent/vhost-net",
+					    VIRTIO_TRANSPORT_MMIO, &dev), -ENOENT);
+	CHECK(u, fcntl(fd, F_GETFD) < 0 && errno == EBADF);
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	CHECK_EQ(u, virtio_net_vhost_create(&ctx, 0, mac, fd, "/dev/null",
+					    VIRTIO_TRANSPORT_MMIO, &dev), -ENOTTY);
+	CHECK(u, fcntl(fd, F_GETFD) < 0 && errno == EBADF);
+	CHECK(u, !dev && !tr.vd);
+	vdh_free(&h);
+}
+
 int main(void)
 {
 	struct unit u = { 0 };
@@ -305,5 +337,6 @@ int main(void)
 	test_rx_small(&u, &h, VIRTIO_NET_HDR_LEN_LEGACY);
 	virtio_dev_destroy(vd);
 	vdh_free(&h);
+	test_vhost_open_fails(&u);
 	return unit_done(&u, "test-virtio-net");
 }

@@ -28,7 +28,7 @@ test-virtio-rng_VSRCS := tests/test-virtio-rng.c devices/virtio/rng.c \
 test-virtio-console_VSRCS := tests/test-virtio-console.c \
 	devices/virtio/console.c $(VDEV_CORE)
 test-virtio-net_VSRCS := tests/test-virtio-net.c devices/virtio/net.c \
-	$(VDEV_CORE)
+	devices/virtio/net-vhost.c devices/virtio/vhost.c $(VDEV_CORE)
 
 test-virtio-vsock_VSRCS := tests/test-virtio-vsock.c devices/virtio/vsock.c \
 	devices/virtio/vhost.c $(VDEV_CORE)

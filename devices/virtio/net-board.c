@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * virtio-net on the board: one NIC per -n, or, as kvmtool, one user-mode
- * NIC when no -n says otherwise and --nodefaults is not given.
+ * virtio-net on the board: one NIC per -n (user mode or a tap), or, as
+ * kvmtool, one user-mode NIC when no -n says otherwise and --nodefaults
+ * is not given.
  */
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/options-net.h"
 #include "devices/virtio/board.h"
 #include "devices/virtio/net.h"
+#include "devices/virtio/vhost.h"
 #include "host/net-fd.h"
+#include "host/net-tap.h"
 #include "host/net-user.h"
 #include "lib/log.h"
 
@@ -28,6 +32,47 @@ static enum virtio_transport net_transport(const struct vm_config *cfg,
 	return t;
 }
 
+/* The message for a vhost-net node that cannot be opened. */
+static void net_vhost_report(int loglevel, unsigned int index, int err)
+{
+	if (err == -ENOENT || err == -ENODEV || err == -ENXIO)
+		pr_err(loglevel, "virtio-net %u: -n vhost=1: %s is missing (%s); load the vhost_net module (modprobe vhost_net), or leave vhost out",
+		       index, VIRTIO_NET_VHOST_PATH, strerror(-err));
+	else if (err == -EACCES || err == -EPERM)
+		pr_err(loglevel, "virtio-net %u: -n vhost=1: %s: %s; run lkvm as a user who may open it (root, or give your group read and write access), or leave vhost out",
+		       index, VIRTIO_NET_VHOST_PATH, strerror(-err));
+	else
+		pr_err(loglevel, "virtio-net %u: -n vhost=1: vhost-net: %s", index, strerror(-err));
+}
+
+/* A tap whose frames vhost-net moves: no backend of lkvm's. */
+static int net_add_vhost(const struct device_ctx *ctx, const struct vm_config *cfg,
+			 unsigned int index, const struct net_params *p, int tap_fd,
+			 struct device_list *list)
+{
+	struct device *dev;
+	int ret = vhost_probe(VIRTIO_NET_VHOST_PATH);
+
+	if (ret) {
+		close(tap_fd);
+		net_vhost_report(ctx->loglevel, index, ret);
+		return ret;
+	}
+	ret = virtio_net_vhost_create(ctx, index, p->guest_mac, tap_fd, VIRTIO_NET_VHOST_PATH,
+				      net_transport(cfg, p), &dev);
+	if (ret) {
+		net_vhost_report(ctx->loglevel, index, ret);
+		return ret;
+	}
+	ret = device_list_add(list, dev);
+	if (ret) {
+		dev->ops->destroy(dev);
+		pr_err(ctx->loglevel, "cannot create the virtio-net device %u: %s",
+		       index, strerror(-ret));
+	}
+	return ret;
+}
+
 /*
  * implicit: the NIC no option asked for. Without its helper (a lone
  * static lkvm copied somewhere) the guest runs with no network and a
@@ -38,12 +83,22 @@ static int net_add_one(const struct device_ctx *ctx, const struct vm_config *cfg
 		       unsigned int index, const struct net_params *p,
 		       bool implicit, struct device_list *list)
 {
+	size_t hdr_len = p->mode == NET_MODE_TAP ? NET_TAP_HDR_LEN : 0;
 	struct net_backend *be;
 	struct device *dev;
-	char err[320] = "";
+	char err[512] = "", tap[16];
 	int ret;
 
-	ret = net_user_spawn(index, p, err, sizeof(err));
+	if (p->mode == NET_MODE_TAP) {
+		ret = net_tap_open(p, tap, err, sizeof(err));
+		if (ret >= 0)
+			pr_info(ctx->loglevel, "virtio-net %u: tap %s%s", index, tap,
+				p->vhost ? ", vhost-net" : "");
+		if (ret >= 0 && p->vhost)
+			return net_add_vhost(ctx, cfg, index, p, ret, list);
+	} else {
+		ret = net_user_spawn(index, p, err, sizeof(err));
+	}
 	if (ret == -ENOENT && implicit) {
 		pr_warn(ctx->loglevel, "no network for the guest: %s", err);
 		return 0;
@@ -52,7 +107,7 @@ static int net_add_one(const struct device_ctx *ctx, const struct vm_config *cfg
 		pr_err(ctx->loglevel, "virtio-net %u: %s", index, err);
 		return ret;
 	}
-	ret = net_fd_create(ctx, index, ret, &be);
+	ret = net_fd_create(ctx, index, ret, hdr_len, &be);
 	if (ret) {
 		pr_err(ctx->loglevel, "virtio-net %u: %s", index, strerror(-ret));
 		return ret;

@@ -79,6 +79,16 @@ int virtio_net_create(const struct device_ctx *ctx, unsigned int index,
  * VIRTIO_NET_RX_PENDING_MAX frames wait already. Any thread.
  */
 void virtio_net_receive(struct virtio_dev *vd, const uint8_t *frame, size_t len);
+/*
+ * The same device over vhost-net (devices/virtio/net-vhost.c): the host
+ * kernel moves the frames between the guest's rings and tap_fd (taken:
+ * closed with the device, or on failure). vhost_path is /dev/vhost-net;
+ * -errno from opening it is returned as is, for the caller's message.
+ */
+#define VIRTIO_NET_VHOST_PATH	"/dev/vhost-net"
+int virtio_net_vhost_create(const struct device_ctx *ctx, unsigned int index,
+			    const uint8_t mac[6], int tap_fd, const char *vhost_path,
+			    enum virtio_transport t, struct device **dev);
 void virtio_net_get_stats(struct virtio_dev *vd, struct virtio_net_stats *s);
 
 #endif

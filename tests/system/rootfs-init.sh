@@ -40,7 +40,8 @@
 #             centiseconds (default 500)
 #     net     (with lkvm.modules=net) the parts of lkvm.net_parts (default
 #             dhcp,tcp,dns,fwd), in order, one line for all: dhcp: eth0
-#             gets lkvm.net_ip (default 192.168.33.15) by DHCP, router
+#             gets lkvm.net_ip (default 192.168.33.15) by DHCP (static:
+#             sets it on eth0 as /24, for a tap), router
 #             lkvm.net_gw (192.168.33.1); tcp: http://GW:lkvm.net_http/net.txt
 #             (default port 8080) reads "lkvm-net-tcp-ok"; dns: the DNS
 #             server DHCP named resolves lkvm.net_name (lkvm-net.example)
@@ -403,6 +404,19 @@ net_dhcp() {
 	net_ok="$net_ok dhcp=$1/gw=$2/dns=$3($(( $(uptime_cs) - t0 ))cs)"
 }
 
+# tap: no DHCP server on the host's side; lkvm.net_ip/24 set by hand.
+net_static() {
+	i=0
+	while [ ! -e /sys/class/net/eth0 ]; do
+		i=$((i + 1))
+		[ "$i" -le 100 ] || { net_err="no eth0 after 10 s (have: $(ls /sys/class/net | tr '\n' ' '))"; return 1; }
+		sleep 0.1
+	done
+	ip link set eth0 up && ip addr add "$net_ip/24" dev eth0 ||
+		{ net_err="cannot give eth0 $net_ip/24"; return 1; }
+	net_ok="$net_ok static=$net_ip"
+}
+
 net_tcp() {
 	# HTTP by hand: the static busybox's wget crashes looking the host up.
 	got=$(printf 'GET /net.txt HTTP/1.0\r\n\r\n' | nc -w 10 "$net_gw" "$net_http" 2>&1)
@@ -451,8 +465,8 @@ check_net() {
 	net_ok= net_err=
 	for part in $net_parts; do
 		case "$part" in
-		dhcp|tcp|dns|bulk|fwd) "net_$part" || { check net FAIL "$part: $net_err (passed:$net_ok)"; return; } ;;
-		*) check net FAIL "lkvm.net_parts: no part '$part' (dhcp, tcp, dns, bulk, fwd)"; return ;;
+		dhcp|static|tcp|dns|bulk|fwd) "net_$part" || { check net FAIL "$part: $net_err (passed:$net_ok)"; return; } ;;
+		*) check net FAIL "lkvm.net_parts: no part '$part' (dhcp, static, tcp, dns, bulk, fwd)"; return ;;
 		esac
 	done
 	check net PASS "$net_ok"
