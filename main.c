@@ -306,6 +306,8 @@ int main(int argc, char *argv[])
 
 	if (guest_init_is_me(argv[0]))
 		return guest_init_main();
+	if (guest_initramfs_is_me(argv[0]))
+		return guest_initramfs_main();
 
 	if (!strcmp(name, "--help") || !strcmp(name, "-h"))
 		name = "help";
