@@ -100,6 +100,41 @@ pci*|default) case " $mods" in *" virtio_pci "*) ;; *) fail "virtio_pci not load
 esac
 ok "guest: /host$WORK/marker read, PID 1 /virt/init, / is 9p, modules: $mods; poweroff: exit 0"
 
+# lkvm sandbox: the command's status and output; lkvm's own refusals, 125.
+sandbox() {	# sandbox NAME ARGS...: lkvm sandbox, its status in $rc
+	_n=$1
+	shift
+	t0=$(now_cs)
+	# shellcheck disable=SC2086
+	timeout -s KILL 300 "$VMM" sandbox -k "${SK:-$KERNEL}" $opts "$@" </dev/null \
+		>"$WORK/$_n.out" 2>"$WORK/$_n.err"
+	rc=$?
+	cs=$(($(now_cs) - t0))
+}
+sandbox exit7 -- sh -c 'exit 7'
+[ "$rc" = 7 ] || fail "sandbox -- sh -c 'exit 7': exit $rc, $(cat "$WORK/exit7.err"; grep -a 'lkvm\|sandbox\|Kernel command' "$WORK/exit7.out"; ls -l "$LKVM_HOME/default/virt")"
+ok "lkvm sandbox -- sh -c 'exit 7': exit 7 after $(secs $cs) s"
+sandbox cat -v -- cat "/host$WORK/marker"
+[ "$rc" = 0 ] && grep -q "^dguest-marker-$$" "$WORK/cat.out" ||
+	fail "sandbox -- cat /host$WORK/marker: exit $rc, $(tail -n 3 "$WORK/cat.out" "$WORK/cat.err" | tr '\n' ' ')"
+summary=$(grep "default root's initramfs: [0-9]* modules from $M, lkvm as /init" "$WORK/cat.err") ||
+	fail "no info line on the initramfs: $(grep initramfs "$WORK/cat.err")"
+grep -q "default root's initramfs: module $M/kernel/fs/9p/9p.ko" "$WORK/cat.err" ||
+	fail "9p.ko not named at info level"
+echo "${summary#*: }"
+ls "$LKVM_HOME/default/virt" | grep -q sandbox && fail "sandbox files left in the root: $(ls "$LKVM_HOME/default/virt")"
+ok "lkvm sandbox -- cat /host$WORK/marker: printed it, exit 0 after $(secs $cs) s, nothing left in virt/"
+sandbox nf -- /no/such/program
+[ "$rc" = 127 ] || fail "sandbox -- /no/such/program: exit $rc, $(tail -n 3 "$WORK/nf.out" "$WORK/nf.err" | tr '\n' ' ')"
+ok "lkvm sandbox -- /no/such/program: exit 127"
+sandbox nodash ls
+[ "$rc" = 125 ] && grep -q "no '--' before the command" "$WORK/nodash.err" ||
+	fail "sandbox without --: exit $rc, $(cat "$WORK/nodash.err")"
+sandbox disk -d "$WORK/marker" -- true
+[ "$rc" = 125 ] && grep -q "runs in the default 9p root" "$WORK/disk.err" ||
+	fail "sandbox -d: exit $rc, $(cat "$WORK/disk.err")"
+ok "lkvm sandbox without '--', or with a disk: refused, 125"
+
 # Modules that cannot be found: refused before the boot, status 1.
 refused() {	# refused WHAT REGEX
 	timeout -s KILL 60 "$VMM" run -k "$KERNEL" $opts </dev/null >"$WORK/r.out" 2>"$WORK/r.err"
