@@ -14,6 +14,7 @@
 #include "cli/guest-root.h"
 #include "host/guest-root-setup.h"
 #include "host/guest-sandbox.h"
+#include "host/kernel-gz.h"
 #include "machine/snapshot.h"
 #include "cli/options.h"
 #include "machine/vm.h"
@@ -120,8 +121,8 @@ static int run_vm(int argc, char *argv[], struct run_cmd *cmd)
 		}
 	}
 	options_read_env(&vm->cfg);
-	ret = 0;
-	if (guest_root_wanted(&vm->cfg))
+	ret = kernel_gunzip(&vm->cfg, err, sizeof(err));
+	if (!ret && guest_root_wanted(&vm->cfg))
 		ret = guest_root_prepare(&vm->cfg, &root_spec, err, sizeof(err));
 	if (!ret && cmd)
 		ret = run_sandbox_prepare(vm, root_spec, cmd, err, sizeof(err));
