@@ -13,6 +13,8 @@
 #include "cli/guest-init.h"
 #include "cli/guest-root.h"
 #include "host/guest-root-setup.h"
+#include "host/guest-sandbox.h"
+#include "host/kernel-gz.h"
 #include "machine/snapshot.h"
 #include "cli/options.h"
 #include "machine/vm.h"
@@ -65,7 +67,31 @@ static void run_block_signals(void)
 	sigprocmask(SIG_BLOCK, &set, NULL);
 }
 
-static int cmd_run(int argc, char *argv[])
+/* lkvm sandbox's command (cmd NULL for lkvm run). */
+struct run_cmd {
+	int argc;
+	char **argv;
+	struct sandbox_run sr;
+};
+
+/* Before the run: the default root is the only place a sandbox runs. */
+static int run_sandbox_prepare(struct vm *vm, const char *root_spec,
+			       struct run_cmd *cmd, char *err, size_t err_len)
+{
+	if (!vm->cfg.guest_root && guest_root_wanted(&vm->cfg)) {
+		snprintf(err, err_len, "sandbox: kernel '%s' is not an arm64 Linux Image lkvm can read (a gzip'ed vmlinuz must be gunzipped first); the command needs one",
+			 vm->cfg.kernel_path);
+		return -EINVAL;
+	}
+	if (!vm->cfg.guest_root) {
+		snprintf(err, err_len, "sandbox: the command runs in the default 9p root of a Linux Image; give a Linux kernel with -k and leave out -d, -i, -f, --nodefaults, --restore and root=");
+		return -EINVAL;
+	}
+	return sandbox_prepare(&vm->cfg, root_spec, cmd->argc, cmd->argv, &cmd->sr,
+			       err, err_len);
+}
+
+static int run_vm(int argc, char *argv[], struct run_cmd *cmd)
 {
 	char err[OPTIONS_ERR_MAX];
 	char *root_spec = NULL;
@@ -75,7 +101,7 @@ static int cmd_run(int argc, char *argv[])
 	vm = calloc(1, sizeof(*vm));
 	if (!vm) {
 		fprintf(stderr, "lkvm: error: out of memory\n");
-		return EXIT_SETUP;
+		return cmd ? SANDBOX_EXIT_LKVM : EXIT_SETUP;
 	}
 	ret = options_parse_run(argc, argv, &vm->cfg, err, sizeof(err));
 	if (ret) {
@@ -84,9 +110,9 @@ static int cmd_run(int argc, char *argv[])
 		else
 			pr_err(LOG_ERROR, "%s", err);
 		free(vm);
-		return ret > 0 ? 0 : EXIT_USAGE;
+		return ret > 0 ? 0 : cmd ? SANDBOX_EXIT_LKVM : EXIT_USAGE;
 	}
-	if (vm->cfg.restore_path) {
+	if (vm->cfg.restore_path && !cmd) {
 		ret = snapshot_restore_config(vm, argc, argv, err, sizeof(err));
 		if (ret) {
 			pr_err(LOG_ERROR, "%s", err);
@@ -95,14 +121,16 @@ static int cmd_run(int argc, char *argv[])
 		}
 	}
 	options_read_env(&vm->cfg);
-	if (guest_root_wanted(&vm->cfg)) {
+	ret = kernel_gunzip(&vm->cfg, err, sizeof(err));
+	if (!ret && guest_root_wanted(&vm->cfg))
 		ret = guest_root_prepare(&vm->cfg, &root_spec, err, sizeof(err));
-		if (ret) {
-			pr_err(LOG_ERROR, "%s", err);
-			free(root_spec);
-			free(vm);
-			return EXIT_SETUP;
-		}
+	if (!ret && cmd)
+		ret = run_sandbox_prepare(vm, root_spec, cmd, err, sizeof(err));
+	if (ret) {
+		pr_err(LOG_ERROR, "%s", err);
+		free(root_spec);
+		free(vm);
+		return cmd ? SANDBOX_EXIT_LKVM : EXIT_SETUP;
 	}
 	run_block_signals();
 	ret = vm_setup(vm);
@@ -117,12 +145,36 @@ static int cmd_run(int argc, char *argv[])
 		ret = EXIT_SETUP;
 	}
 	vm_teardown(vm);
+	if (cmd) {
+		ret = sandbox_finish(&cmd->sr, ret, err, sizeof(err));
+		if (ret == SANDBOX_EXIT_LKVM && err[0])
+			pr_err(LOG_ERROR, "%s", err);
+	}
 	/* A console writer stuck on a dead terminal still points into vm. */
 	if (!vm->console.abandoned) {
 		free(vm);
 		free(root_spec);
 	}
 	return ret;
+}
+
+static int cmd_run(int argc, char *argv[])
+{
+	return run_vm(argc, argv, NULL);
+}
+
+/* lkvm sandbox [run options] -- COMMAND [ARGS] (docs/guest-root.md). */
+static int cmd_sandbox(int argc, char *argv[])
+{
+	char err[OPTIONS_ERR_MAX];
+	struct run_cmd cmd = { 0 };
+	int run_argc;
+
+	if (sandbox_split(argc, argv, &run_argc, &cmd.argv, &cmd.argc, err, sizeof(err))) {
+		pr_err(LOG_ERROR, "%s", err);
+		return SANDBOX_EXIT_LKVM;
+	}
+	return run_vm(run_argc, argv, &cmd);
 }
 
 /* lkvm setup [NAME] or kvmtool's lkvm setup -n NAME. */
@@ -214,6 +266,15 @@ static const struct command commands[] = {
 	  "        --stop             stop the VM once written (else it resumes)\n"
 	  "\n    The VM pauses, is written out and resumes; 'lkvm run --restore FILE'\n"
 	  "    starts it again from there (docs/snapshot.md).\n", cmd_snapshot },
+	{ "sandbox", "[<run options>] -- COMMAND [ARGS]",
+	  "Run a command in the default guest and exit with its status",
+	  "    Any of 'lkvm run's options before '--' (lkvm run --help lists them);\n"
+	  "    the kernel (-k) is needed, and no -d, -i, -f, --nodefaults nor root=.\n"
+	  "\n    The command runs as the default guest's init would run the shell,\n"
+	  "    with the console as its terminal; a host file given by path runs as\n"
+	  "    /host/PATH. lkvm exits with its status: 126 if it cannot run, 127 if\n"
+	  "    not found, 128+N if signal N killed it; 125 is lkvm's own failure,\n"
+	  "    which it explains on stderr. See docs/guest-root.md.\n", cmd_sandbox },
 	{ "setup", "[NAME]", "Setup a new virtual machine (a 9p root in $LKVM_HOME/NAME)",
 	  "    -n, --name <name>      the guest root's name (default: default)\n"
 	  "\n    Makes $LKVM_HOME/NAME (or ~/.lkvm/NAME): a directory tree whose /bin,\n"
@@ -255,7 +316,8 @@ static bool command_wants_help(int argc, char *argv[])
 {
 	int i;
 
-	for (i = 1; i < argc; i++)
+	/* After "--", words are lkvm sandbox's command's. */
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
 			return true;
 	return false;
@@ -264,7 +326,7 @@ static bool command_wants_help(int argc, char *argv[])
 /* kvmtool has these; a script written for it gets told so, not just "unknown". */
 static void command_unknown(const char *name, const char *see)
 {
-	static const char *const kvmtool_only[] = { "balloon", "sandbox" };
+	static const char *const kvmtool_only[] = { "balloon" };
 	unsigned int i;
 
 	for (i = 0; i < sizeof(kvmtool_only) / sizeof(kvmtool_only[0]); i++) {
@@ -306,6 +368,8 @@ int main(int argc, char *argv[])
 
 	if (guest_init_is_me(argv[0]))
 		return guest_init_main();
+	if (guest_initramfs_is_me(argv[0]))
+		return guest_initramfs_main();
 
 	if (!strcmp(name, "--help") || !strcmp(name, "-h"))
 		name = "help";

@@ -84,6 +84,8 @@ struct vm_config {
 	struct share_config shares[CONFIG_MAX_SHARES];	/* --9p */
 	unsigned int nr_shares;
 	bool guest_root;		/* booting the default 9p root (docs/guest-root.md) */
+	char guest_initrd[32];		/* its module initramfs: /proc/self/fd/N, or "" */
+	char kernel_gz[32];		/* -k's gzip'ed Image decompressed: /proc/self/fd/N */
 	enum console_kind console;
 	unsigned int ttys;		/* --tty N: bit N, UART N on a host pty */
 	enum virtio_transport_kind virtio_transport;

@@ -22,6 +22,7 @@
 
 #include "cli/guest-init.h"
 #include "cli/guest-root.h"
+#include "cli/sandbox.h"
 
 struct guest_mount {
 	const char *src, *dir, *type, *opts;
@@ -56,8 +57,11 @@ static void guest_mount_all(void)
 	}
 }
 
-/* The shell gets the console as its controlling terminal, for ^C and jobs. */
-static pid_t guest_shell(void)
+/*
+ * The shell (or lkvm sandbox's command, argv) gets the console as its
+ * controlling terminal, for ^C and jobs.
+ */
+static pid_t guest_shell(char *const cmd[])
 {
 	static char *const argv[] = { "sh", "-l", NULL };
 	pid_t pid = fork();
@@ -78,35 +82,49 @@ static pid_t guest_shell(void)
 		if (fd > 2)
 			close(fd);
 	}
+	if (cmd) {
+		execvp(cmd[0], cmd);
+		fprintf(stderr, "lkvm init: cannot run %s: %s\n", cmd[0], strerror(errno));
+		_exit(errno == ENOENT ? SANDBOX_EXIT_NOTFOUND : SANDBOX_EXIT_NOEXEC);
+	}
 	execv("/bin/sh", argv);
 	fprintf(stderr, "lkvm init: cannot run /bin/sh: %s; is the host's / shared as %s?\n",
 		strerror(errno), GUEST_ROOT_HOSTFS);
 	_exit(127);
 }
 
-/* Until the shell ends or a power-off signal comes; orphans reaped meanwhile. */
-static void guest_wait(const sigset_t *set, pid_t shell)
+/*
+ * Until the shell ends (its wait status returned) or a power-off signal
+ * comes (-1); orphans reaped meanwhile.
+ */
+static int guest_wait(const sigset_t *set, pid_t shell)
 {
+	int sig, st, ret = -1;
 	bool done = false;
 	pid_t p;
-	int sig;
 
 	while (!done) {
 		sig = sigwaitinfo(set, NULL);
 		if (sig == SIGCHLD) {
-			while ((p = waitpid(-1, NULL, WNOHANG)) > 0)
+			while ((p = waitpid(-1, &st, WNOHANG)) > 0) {
+				if (p == shell)
+					ret = st;
 				done |= p == shell;
+			}
 		} else {
 			done = sig == SIGUSR1 || sig == SIGUSR2 || sig == SIGTERM ||
 			       sig == SIGINT;
 		}
 	}
+	return ret;
 }
 
 int guest_init_main(void)
 {
+	struct guest_sandbox sb;
 	sigset_t set;
 	pid_t shell;
+	int st;
 
 	/* Every signal waits for sigwaitinfo(); the shell gets them unblocked. */
 	sigfillset(&set);
@@ -118,11 +136,15 @@ int guest_init_main(void)
 		setenv("TERM", "linux", 1);
 	if (chdir("/root") && chdir("/"))
 		fprintf(stderr, "lkvm init: no working directory: %s\n", strerror(errno));
-	shell = guest_shell();
-	if (shell < 0)
+	guest_sandbox_load(&sb);
+	shell = guest_shell(sb.argc > 0 ? sb.argv : NULL);
+	if (shell < 0) {
 		fprintf(stderr, "lkvm init: cannot start a shell: %s\n", strerror(errno));
-	else
-		guest_wait(&set, shell);
+	} else {
+		st = guest_wait(&set, shell);
+		if (sb.argc > 0 && st >= 0)
+			guest_sandbox_status(&sb, st);
+	}
 	sync();
 	reboot(RB_POWER_OFF);
 	for (;;)

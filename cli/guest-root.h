@@ -19,6 +19,10 @@
 #define GUEST_ROOT_INIT		"/virt/init"
 #define GUEST_ROOT_PARAMS	" root=" GUEST_ROOT_TAG " rw rootflags=rw,trans=virtio,version=9p2000.L" \
 				" rootfstype=9p init=" GUEST_ROOT_INIT
+/* lkvm's initramfs for a kernel with 9p as a module (host/guest-initrd.c). */
+#define GUEST_INITRAMFS_INIT	"/init"
+#define GUEST_INITRAMFS_LIST	"/lkvm/modules"	/* file names, load order */
+#define GUEST_INITRAMFS_MODDIR	"/lkvm/m"
 
 /* Whether the run gives the guest no root of its own: then the default one. */
 bool guest_root_wanted(const struct vm_config *cfg);

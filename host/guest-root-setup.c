@@ -12,10 +12,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "boot/kver.h"
 #include "boot/loader.h"
 #include "cli/guest-root.h"
 #include "host/control.h"
 #include "host/guest-root-setup.h"
+#include "host/guest-initrd.h"
 #include "lib/log.h"
 
 #define fail(ret, ...) (snprintf(err, err_len, __VA_ARGS__), (ret))
@@ -145,50 +147,29 @@ int guest_root_create(const char *name, char *err, size_t err_len)
 	return 0;
 }
 
-#define LINUX_BANNER	"Linux version "
-
-static void banner_version(const char *p, char *ver, size_t ver_len)
-{
-	size_t i;
-
-	p += sizeof(LINUX_BANNER) - 1;
-	for (i = 0; i + 1 < ver_len && p[i] > ' ' && p[i] < 127; i++)
-		ver[i] = p[i];
-	ver[i] = '\0';
-}
-
-/*
- * Finds the kernel's banner, reading in overlapping chunks, and copies
- * its version (the word after it, up to the chunks' overlap) to ver.
- */
+/* The kernel's release from its banner, read in chunks that overlap it. */
 static bool file_banner_version(int fd, char *ver, size_t ver_len)
 {
-	const size_t keep = 128;
-	char buf[65536], *p = NULL;
-	size_t have = 0;
+	const size_t tail = sizeof(KVER_BANNER) - 2;
+	char buf[65536];
+	size_t have = 0, keep;
 	ssize_t n;
+	int ret;
 
-	while ((n = read(fd, buf + have, sizeof(buf) - have - 1)) > 0) {
+	while ((n = read(fd, buf + have, sizeof(buf) - have)) > 0) {
 		have += n;
-		buf[have] = '\0';
-		p = memmem(buf, have, LINUX_BANNER, sizeof(LINUX_BANNER) - 1);
-		if (p && (size_t)(p - buf) + keep <= have)
-			break;
-		if (!p && have > keep) {
-			memmove(buf, buf + have - keep, keep);
-			have = keep;
-		} else if (p) {
-			/* Too near the end for its version: keep it, read on. */
-			memmove(buf, p, have - (p - buf));
-			have -= p - buf;
-			buf[have] = '\0';
-			p = buf;
+		ret = kver_find(buf, have, ver, ver_len, &keep);
+		if (ret > 0)
+			return true;
+		if (ret == -EAGAIN) {
+			memmove(buf, buf + keep, have - keep);
+			have -= keep;
+		} else if (have > tail) {
+			memmove(buf, buf + have - tail, tail);
+			have = tail;
 		}
 	}
-	if (!p)
-		return false;
-	banner_version(p, ver, ver_len);
-	return true;
+	return false;
 }
 
 /*
@@ -230,19 +211,11 @@ int guest_root_kernel_9p(const char *moddir, const char *version)
 	return builtin;
 }
 
-/* A kernel whose modules.builtin lacks 9p will not mount the root: say so now. */
-static void kernel_check_9p(const struct vm_config *cfg, const char *version)
-{
-	if (!guest_root_kernel_9p("/lib/modules", version))
-		pr_warn(cfg->loglevel, "kernel %s has 9p as a module (/lib/modules/%s/modules.builtin): it cannot mount the default 9p root and will panic; give an initrd that loads 9p and mounts the root (docs/guest-root.md), or a kernel with 9p built in",
-			version, version);
-}
-
 int guest_root_prepare(struct vm_config *cfg, char **spec, char *err, size_t err_len)
 {
 	char dir[PATH_MAX], version[65];
 	struct stat st;
-	int ret;
+	int ret, fd;
 
 	*spec = NULL;
 	if (!guest_root_kernel_version(cfg->kernel_path, version, sizeof(version)))
@@ -267,7 +240,13 @@ int guest_root_prepare(struct vm_config *cfg, char **spec, char *err, size_t err
 	if (ret)
 		return ret;
 	cfg->guest_root = true;
-	kernel_check_9p(cfg, version);
+	ret = guest_initrd_build(cfg, "/lib/modules", version, &fd, err, err_len);
+	if (ret)
+		return ret;
+	if (fd >= 0) {
+		snprintf(cfg->guest_initrd, sizeof(cfg->guest_initrd), "/proc/self/fd/%d", fd);
+		cfg->initrd_path = cfg->guest_initrd;
+	}
 	pr_info(cfg->loglevel, "no disk, initrd or root= given: booting the 9p root %s, with the host's / as hostfs (%s)",
 		dir, cfg->shares[cfg->nr_shares - 1].ro ? "read-only; --9p /,hostfs to write" : "as given");
 	return 0;

@@ -23,7 +23,7 @@ FUZZ_ALL := fuzz-uart fuzz-ugic fuzz-v2m fuzz-bus fuzz-loader fuzz-options fuzz-
 	fuzz-disk-spec fuzz-virtio-blk fuzz-virtqueue fuzz-virtio-mmio \
 	fuzz-panic-watch fuzz-pci fuzz-msix fuzz-virtio-pci fuzz-virtio-pci-legacy fuzz-rtc \
 	fuzz-pci-testdev fuzz-vsock fuzz-snapshot fuzz-9p fuzz-virtio-net \
-	fuzz-net-user-args
+	fuzz-net-user-args fuzz-moddep fuzz-kver fuzz-sandbox fuzz-gunzip
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 
 fuzz-uart_SRCS := tests/fuzz/fuzz-uart.c devices/uart8250.c
@@ -38,6 +38,10 @@ fuzz-v2m_SRCS := tests/fuzz/fuzz-v2m.c gic/v2m.c gic/ugic-core.c \
 	gic/ugic-dist.c gic/ugic-cpuif.c
 fuzz-bus_SRCS := tests/fuzz/fuzz-bus.c devices/bus.c
 fuzz-loader_SRCS := tests/fuzz/fuzz-loader.c boot/loader.c
+fuzz-moddep_SRCS := tests/fuzz/fuzz-moddep.c boot/moddep.c
+fuzz-sandbox_SRCS := tests/fuzz/fuzz-sandbox.c cli/sandbox.c
+fuzz-gunzip_SRCS := tests/fuzz/fuzz-gunzip.c boot/gunzip.c
+fuzz-kver_SRCS := tests/fuzz/fuzz-kver.c boot/kver.c
 fuzz-net-user-args_SRCS := tests/fuzz/fuzz-net-user-args.c net-user/args.c
 fuzz-options_SRCS := tests/fuzz/fuzz-options.c cli/guest-root.c cli/options.c cli/options-dev.c cli/options-cpu.c cli/options-mem.c cli/options-net.c lib/log.c
 fuzz-control_SRCS := tests/fuzz/fuzz-control.c host/control-proto.c host/control-kvmtool.c
@@ -71,7 +75,7 @@ fuzz-virtio-pci-legacy_SRCS := tests/fuzz/fuzz-virtio-pci-legacy.c $(filter-out 
 # Headers are listed broadly: a stale fuzzer reports stale findings.
 FUZZ_HDRS := tests/fuzz/fuzz.h tests/fuzz/virtio-pci-fz.h devices/mmio.h devices/bus.h \
 	devices/uart8250.h devices/rtc-cmos.h gic/ugic.h gic/ugic-internal.h gic/v2m.h boot/loader.h \
-	machine/memmap.h cli/options.h cli/config.h host/control-proto.h host/control-kvmtool.h lib/util.h \
+	machine/memmap.h boot/moddep.h boot/kver.h boot/gunzip.h cli/sandbox.h cli/options.h cli/config.h host/control-proto.h host/control-kvmtool.h lib/util.h \
 	lib/log.h devices/virtio/disk.h devices/virtio/blk.h devices/virtio/virtio.h \
 	devices/virtio/virtqueue.h tests/virtio-dev-harness.h \
 	devices/virtio/mmio.h devices/device.h devices/irq-line.h lib/guest-mem.h \

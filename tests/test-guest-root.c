@@ -135,7 +135,10 @@ static void write_kernel(const char *path, bool header, bool banner)
 }
 
 /* A Linux Image gets the root, made on the way; a bare-metal guest nothing. */
-/* The version after the banner: across a read boundary, and at the file's very end. */
+/*
+ * The version after the banner: across a read boundary; one cut by the
+ * file's end, or longer than the caller's buffer, is no version.
+ */
 static void test_version(struct unit *u, const char *home)
 {
 	char kernel[PATH_MAX], ver[65] = "";
@@ -158,8 +161,13 @@ static void test_version(struct unit *u, const char *home)
 		fputs("Linux version 9.9-end", f);
 		fclose(f);
 	}
-	CHECK(u, guest_root_kernel_version(kernel, ver, 4));
-	CHECK(u, !strcmp(ver, "9.9"));
+	CHECK(u, !guest_root_kernel_version(kernel, ver, sizeof(ver)));
+	f = fopen(kernel, "a");
+	if (f) {
+		fputs(" (gcc)", f);
+		fclose(f);
+	}
+	CHECK(u, !guest_root_kernel_version(kernel, ver, 4));
 	CHECK(u, guest_root_kernel_version(kernel, ver, sizeof(ver)));
 	CHECK(u, !strcmp(ver, "9.9-end"));
 	write_kernel(kernel, true, false);

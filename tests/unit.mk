@@ -7,13 +7,16 @@ HOST_BUILD := $(BUILD)/host
 
 UNIT_TESTS := test-options test-loader test-bus test-uart test-control test-vcpu-exit \
 	test-control-socket test-vcpu-regs test-rtc test-snapshot test-net-fd test-net-user-args \
-	test-guest-root
+	test-guest-root test-guest-initrd test-sandbox test-gunzip
 
 test-options_SRCS := tests/test-options.c cli/options.c cli/options-dev.c cli/options-cpu.c cli/options-mem.c cli/options-net.c lib/log.c
 test-guest-root_SRCS := tests/test-guest-root.c cli/guest-root.c cli/options.c cli/options-dev.c \
 	cli/options-cpu.c cli/options-mem.c cli/options-net.c host/guest-root-setup.c host/control.c \
-	host/control-name.c host/control-path.c boot/loader.c host/control-proto.c host/control-kvmtool.c \
+	host/control-name.c host/control-path.c boot/loader.c boot/kver.c host/guest-initrd.c boot/moddep.c boot/cpio.c host/control-proto.c host/control-kvmtool.c \
 	host/control-client.c lib/log.c
+test-guest-initrd_SRCS := tests/test-guest-initrd.c host/guest-initrd.c boot/moddep.c boot/cpio.c boot/kver.c lib/log.c
+test-sandbox_SRCS := tests/test-sandbox.c cli/sandbox.c
+test-gunzip_SRCS := tests/test-gunzip.c boot/gunzip.c
 test-loader_SRCS := tests/test-loader.c boot/loader.c
 test-net-fd_SRCS := tests/test-net-fd.c host/net-fd.c lib/log.c
 test-net-user-args_SRCS := tests/test-net-user-args.c net-user/args.c
