@@ -45,7 +45,7 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 $(WARN) -I. -D_GNU_SOURCE -MMD -MP
-LDLIBS := -lfdt -lpthread
+LDLIBS := -lfdt -lz -lpthread
 # libslirp (user-mode networking) and its glib, for arm64, linked into
 # lkvm-net-user only (Debian ships libslirp as a shared library; lkvm
 # stays static): the cross build reads the arm64 .pc files.

@@ -20,7 +20,8 @@ long long gunzip_size(const uint8_t *in, size_t len);
 
 /*
  * Decompresses in into out (out_len bytes): the bytes written, or
- * -EINVAL (corrupt, or a CRC or size that does not match), -E2BIG
+ * -EINVAL (corrupt, or a CRC or size that does not match), -ENOMEM
+ * (zlib could not allocate its state), -E2BIG
  * (more than out_len).
  */
 long long gunzip(const uint8_t *in, size_t len, uint8_t *out, size_t out_len);

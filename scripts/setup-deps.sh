@@ -16,14 +16,14 @@ x86_64|amd64)
 	# its .pc file requires, read by pkg-config for arm64; libc6:arm64
 	# is the loader qemu-user and the emulated host run lkvm with.
 	pkgs=(qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross
-	      libfdt-dev:arm64 libseccomp-dev:arm64 libslirp-dev:arm64
+	      libfdt-dev:arm64 libseccomp-dev:arm64 libslirp-dev:arm64 zlib1g-dev:arm64 zlib1g-dev
 	      libglib2.0-dev:arm64 libc6:arm64 pkgconf:amd64 device-tree-compiler cpio
 	      qemu-user-static dt-schema xz-utils gcc make e2fsprogs python3)
 	need_arm64_arch=1
 	;;
 aarch64|arm64)
 	# Native build; scenarios run directly against /dev/kvm.
-	pkgs=(gcc libc6-dev libfdt-dev libseccomp-dev libslirp-dev libglib2.0-dev pkgconf device-tree-compiler cpio dt-schema xz-utils make
+	pkgs=(gcc libc6-dev libfdt-dev libseccomp-dev libslirp-dev zlib1g-dev libglib2.0-dev pkgconf device-tree-compiler cpio dt-schema xz-utils make
 	      e2fsprogs python3)
 	need_arm64_arch=0
 	;;

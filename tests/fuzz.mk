@@ -41,6 +41,7 @@ fuzz-loader_SRCS := tests/fuzz/fuzz-loader.c boot/loader.c
 fuzz-moddep_SRCS := tests/fuzz/fuzz-moddep.c boot/moddep.c
 fuzz-sandbox_SRCS := tests/fuzz/fuzz-sandbox.c cli/sandbox.c
 fuzz-gunzip_SRCS := tests/fuzz/fuzz-gunzip.c boot/gunzip.c
+fuzz-gunzip_LIBS := -lz
 fuzz-kver_SRCS := tests/fuzz/fuzz-kver.c boot/kver.c
 fuzz-net-user-args_SRCS := tests/fuzz/fuzz-net-user-args.c net-user/args.c
 fuzz-options_SRCS := tests/fuzz/fuzz-options.c cli/guest-root.c cli/options.c cli/options-dev.c cli/options-cpu.c cli/options-mem.c cli/options-net.c lib/log.c
@@ -88,7 +89,7 @@ FUZZ_HDRS := tests/fuzz/fuzz.h tests/fuzz/virtio-pci-fz.h devices/mmio.h devices
 define fuzz_rule
 $(FUZZ_BUILD)/$(1): $$($(1)_SRCS) $(FUZZ_HDRS) tests/fuzz.mk
 	@mkdir -p $(FUZZ_BUILD)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $$@ $$($(1)_SRCS) -lpthread
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $$@ $$($(1)_SRCS) -lpthread $$($(1)_LIBS)
 endef
 $(foreach t,$(FUZZ_ALL),$(eval $(call fuzz_rule,$(t))))
 

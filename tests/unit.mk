@@ -17,6 +17,7 @@ test-guest-root_SRCS := tests/test-guest-root.c cli/guest-root.c cli/options.c c
 test-guest-initrd_SRCS := tests/test-guest-initrd.c host/guest-initrd.c boot/moddep.c boot/cpio.c boot/kver.c lib/log.c
 test-sandbox_SRCS := tests/test-sandbox.c cli/sandbox.c
 test-gunzip_SRCS := tests/test-gunzip.c boot/gunzip.c
+test-gunzip_LIBS := -lz
 test-loader_SRCS := tests/test-loader.c boot/loader.c
 test-net-fd_SRCS := tests/test-net-fd.c host/net-fd.c lib/log.c
 test-net-user-args_SRCS := tests/test-net-user-args.c net-user/args.c
@@ -34,7 +35,7 @@ test-vcpu-regs_SRCS := tests/test-vcpu-regs.c vcpu/regs-fmt.c
 define unit_rule
 $(HOST_BUILD)/$(1): $$($(1)_SRCS) tests/unit.h
 	@mkdir -p $(HOST_BUILD)
-	$(HOSTCC) $(HOST_CFLAGS) -o $$@ $$($(1)_SRCS) -lpthread
+	$(HOSTCC) $(HOST_CFLAGS) -o $$@ $$($(1)_SRCS) -lpthread $$($(1)_LIBS)
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 
