@@ -11,7 +11,7 @@
 
 VIRTIO_CORE_SRCS := devices/virtio/virtqueue.c devices/virtio/virtio.c devices/virtio/virtio-snap.c lib/snapshot.c devices/virtio/io-thread.c \
 	devices/virtio/mmio.c devices/virtio/mmio-dev.c devices/virtio/mmio-snap.c devices/virtio/transport.c lib/log.c \
-	devices/virtio/pci.c devices/virtio/pci-dev.c devices/virtio/pci-legacy.c devices/pci/config.c devices/pci/host.c devices/pci/msix.c
+	devices/virtio/pci.c devices/virtio/pci-dev.c devices/virtio/pci-snap.c devices/virtio/pci-legacy.c devices/pci/config.c devices/pci/host.c devices/pci/msix.c devices/pci/pci-snap.c
 VIRTIO_HARNESS_SRCS := tests/virtio-toy.c tests/virtio-linux.c \
 	tests/virtio-no-fdt.c tests/pci-no-fdt.c
 VIRTIO_DEPS := $(VIRTIO_CORE_SRCS) $(VIRTIO_HARNESS_SRCS) \
