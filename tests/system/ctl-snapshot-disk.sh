@@ -19,11 +19,11 @@ initrd=${DISK_INITRD:-/lkvm-test/disk/disk-initramfs.cpio.gz}
 SNAP=$WORK/disk.snap
 checks=seq,root
 console=ttyS0
-extra=
+extra="-n mode=none"
 if [ "$devs" = devices ]; then
 	checks=seq,root,rng,hvc-rx
 	console=hvc0
-	extra="--rng --console virtio"
+	extra="-n mode=none --rng --console virtio"
 fi
 CMD="console=$console panic=-1 lkvm.disk_checks=$checks lkvm.seq_n=300 lkvm.expect_transport=$transport lkvm.input_timeout=60"
 
@@ -39,7 +39,7 @@ mkfifo "$WORK/in-a" "$WORK/in-b" || fail "mkfifo"
 t0=$(now_cs)
 # shellcheck disable=SC2086
 "$VMM" run -k "$KERNEL" -i "$initrd" -d "$WORK/rootfs.img" -c 2 -m 256 \
-	--irqchip=gicv3-its --virtio-transport="$transport" -n mode=none $extra \
+	--irqchip=gicv3-its --virtio-transport="$transport" $extra \
 	--disable-mte --name dsnap-a -p "$CMD" <"$WORK/in-a" >"$WORK/a.out" 2>"$WORK/a.err" &
 pid=$!
 exec 7>"$WORK/in-a"
