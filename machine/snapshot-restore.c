@@ -306,11 +306,14 @@ static int snap_devices(struct vm *vm)
 		if (ret)
 			return ret;
 		ret = dev->ops->restore ? dev->ops->restore(dev, &s) : -EOPNOTSUPP;
-		if (ret) {
+		if (ret == -EINVAL)
+			pr_err(vm->cfg.loglevel, "cannot restore the %s from '%s': its state is malformed or another device's (transport, version, disk or queues differ); restore it with the lkvm and options that took it",
+			       dev->name, vm->cfg.restore_path);
+		else if (ret)
 			pr_err(vm->cfg.loglevel, "cannot restore the %s from '%s': %s",
 			       dev->name, vm->cfg.restore_path, strerror(-ret));
+		if (ret)
 			return ret;
-		}
 	}
 	return 0;
 }

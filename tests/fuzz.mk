@@ -31,7 +31,12 @@ fuzz-9p_SRCS := tests/fuzz/fuzz-9p.c devices/9p/p9-msg.c devices/9p/p9-fs.c \
 	devices/9p/p9-ops.c devices/9p/p9-server.c devices/9p/p9-handlers.c
 fuzz-rtc_SRCS := tests/fuzz/fuzz-rtc.c devices/rtc-cmos.c
 fuzz-snapshot_SRCS := tests/fuzz/fuzz-snapshot.c lib/snapshot.c devices/device-snap.c \
-	devices/uart8250.c devices/testdev.c devices/rtc-cmos.c
+	devices/uart8250.c devices/testdev.c devices/rtc-cmos.c tests/fuzz/snapshot-virtio-fz.c \
+	devices/virtio/virtqueue.c devices/virtio/virtio.c devices/virtio/virtio-snap.c \
+	devices/virtio/io-thread.c devices/virtio/mmio.c devices/virtio/mmio-snap.c \
+	devices/virtio/pci.c devices/virtio/pci-dev.c devices/virtio/pci-snap.c devices/virtio/pci-legacy.c \
+	devices/pci/config.c devices/pci/host.c devices/pci/msix.c devices/pci/pci-snap.c \
+	tests/pci-no-fdt.c lib/log.c
 fuzz-ugic_SRCS := tests/fuzz/fuzz-ugic.c gic/ugic-core.c gic/ugic-dist.c \
 	gic/ugic-cpuif.c
 fuzz-v2m_SRCS := tests/fuzz/fuzz-v2m.c gic/v2m.c gic/ugic-core.c \
@@ -49,32 +54,32 @@ fuzz-control_SRCS := tests/fuzz/fuzz-control.c host/control-proto.c host/control
 fuzz-panic-watch_SRCS := tests/fuzz/fuzz-panic-watch.c host/panic-watch.c
 fuzz-disk-spec_SRCS := tests/fuzz/fuzz-disk-spec.c devices/virtio/disk.c
 fuzz-virtio-blk_SRCS := tests/fuzz/fuzz-virtio-blk.c devices/virtio/blk.c \
-	devices/virtio/disk.c tests/virtio-dev-harness.c devices/virtio/virtio.c devices/virtio/io-thread.c \
+	devices/virtio/disk.c tests/virtio-dev-harness.c devices/virtio/virtio.c devices/virtio/virtio-snap.c lib/snapshot.c devices/virtio/io-thread.c \
 	devices/virtio/virtqueue.c lib/log.c
 fuzz-virtio-net_SRCS := tests/fuzz/fuzz-virtio-net.c devices/virtio/net.c \
-	tests/virtio-dev-harness.c devices/virtio/virtio.c devices/virtio/io-thread.c \
+	tests/virtio-dev-harness.c devices/virtio/virtio.c devices/virtio/virtio-snap.c lib/snapshot.c devices/virtio/io-thread.c \
 	devices/virtio/virtqueue.c lib/log.c
 fuzz-vsock_SRCS := tests/fuzz/fuzz-vsock.c devices/virtio/vsock.c devices/virtio/vhost.c tests/virtio-dev-harness.c \
-	devices/virtio/virtio.c devices/virtio/io-thread.c devices/virtio/virtqueue.c lib/log.c
+	devices/virtio/virtio.c devices/virtio/virtio-snap.c lib/snapshot.c devices/virtio/io-thread.c devices/virtio/virtqueue.c lib/log.c
 fuzz-virtqueue_SRCS := tests/fuzz/fuzz-virtqueue.c devices/virtio/virtqueue.c
 fuzz-virtio-mmio_SRCS := tests/fuzz/fuzz-virtio-mmio.c tests/virtio-no-fdt.c \
-	devices/virtio/virtqueue.c devices/virtio/virtio.c devices/virtio/io-thread.c devices/virtio/mmio.c devices/virtio/mmio-dev.c \
+	devices/virtio/virtqueue.c devices/virtio/virtio.c devices/virtio/virtio-snap.c lib/snapshot.c devices/virtio/io-thread.c devices/virtio/mmio.c devices/virtio/mmio-dev.c devices/virtio/mmio-snap.c \
 	lib/log.c
 
-fuzz-pci_SRCS := tests/fuzz/fuzz-pci.c devices/pci/config.c devices/pci/host.c devices/pci/msix.c \
+fuzz-pci_SRCS := tests/fuzz/fuzz-pci.c devices/pci/config.c devices/pci/host.c devices/pci/msix.c devices/pci/pci-snap.c lib/snapshot.c \
 	tests/pci-no-fdt.c
 fuzz-pci-testdev_SRCS := tests/fuzz/fuzz-pci-testdev.c devices/pci/pci-testdev.c \
-	devices/pci/config.c devices/pci/host.c devices/pci/msix.c tests/pci-no-fdt.c lib/log.c
-fuzz-msix_SRCS := tests/fuzz/fuzz-msix.c devices/pci/config.c devices/pci/host.c devices/pci/msix.c \
+	devices/pci/config.c devices/pci/host.c devices/pci/msix.c devices/pci/pci-snap.c lib/snapshot.c tests/pci-no-fdt.c lib/log.c
+fuzz-msix_SRCS := tests/fuzz/fuzz-msix.c devices/pci/config.c devices/pci/host.c devices/pci/msix.c devices/pci/pci-snap.c lib/snapshot.c \
 	tests/pci-no-fdt.c
 fuzz-virtio-pci_SRCS := tests/fuzz/fuzz-virtio-pci.c tests/fuzz/virtio-pci-fz.c tests/virtio-no-fdt.c \
-	tests/pci-no-fdt.c devices/pci/config.c devices/pci/host.c devices/pci/msix.c \
-	devices/virtio/pci.c devices/virtio/pci-dev.c devices/virtio/pci-legacy.c devices/virtio/virtqueue.c \
-	devices/virtio/virtio.c devices/virtio/io-thread.c lib/log.c
+	tests/pci-no-fdt.c devices/pci/config.c devices/pci/host.c devices/pci/msix.c devices/pci/pci-snap.c \
+	devices/virtio/pci.c devices/virtio/pci-dev.c devices/virtio/pci-snap.c devices/virtio/pci-legacy.c devices/virtio/virtqueue.c \
+	devices/virtio/virtio.c devices/virtio/virtio-snap.c lib/snapshot.c devices/virtio/io-thread.c lib/log.c
 fuzz-virtio-pci-legacy_SRCS := tests/fuzz/fuzz-virtio-pci-legacy.c $(filter-out tests/fuzz/fuzz-virtio-pci.c,$(fuzz-virtio-pci_SRCS))
 
 # Headers are listed broadly: a stale fuzzer reports stale findings.
-FUZZ_HDRS := tests/fuzz/fuzz.h tests/fuzz/virtio-pci-fz.h devices/mmio.h devices/bus.h \
+FUZZ_HDRS := tests/fuzz/fuzz.h tests/fuzz/virtio-pci-fz.h tests/fuzz/snapshot-virtio-fz.h devices/mmio.h devices/bus.h \
 	devices/uart8250.h devices/rtc-cmos.h gic/ugic.h gic/ugic-internal.h gic/v2m.h boot/loader.h \
 	machine/memmap.h boot/moddep.h boot/kver.h boot/gunzip.h cli/sandbox.h cli/options.h cli/config.h host/control-proto.h host/control-kvmtool.h lib/util.h \
 	lib/log.h devices/virtio/disk.h devices/virtio/blk.h devices/virtio/virtio.h \

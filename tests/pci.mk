@@ -13,7 +13,7 @@
 #
 #   make pci-test   all binaries, run
 
-PCI_SRCS := devices/pci/config.c devices/pci/host.c devices/pci/msix.c tests/pci-no-fdt.c
+PCI_SRCS := devices/pci/config.c devices/pci/host.c devices/pci/msix.c devices/pci/pci-snap.c lib/snapshot.c tests/pci-no-fdt.c
 PCI_DEPS := $(PCI_SRCS) devices/pci/config.h devices/pci/host.h devices/pci/msix.h devices/msi.h \
 	devices/device.h devices/irq-line.h devices/mmio.h tests/unit.h \
 	tests/pci.mk

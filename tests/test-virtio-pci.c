@@ -5,7 +5,8 @@
  * config space walk, BAR 1's regions, the INTx handler reading the
  * ISR), without the I/O thread (virtio_dev_serve() does its rounds),
  * and as a careless driver drives it: the level line against the ISR,
- * INTx Disable, the notify ioeventfds following BAR 1, bad widths.
+ * INTx Disable, the notify ioeventfds following BAR 1, bad widths; and
+ * a snapshot of it restored into a fresh function.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 
 #include "devices/pci/host.h"
 #include "devices/virtio/pci.h"
+#include "lib/snapshot.h"
 #include "tests/unit.h"
 #include "tests/virtio-toy.h"
 
@@ -652,6 +654,123 @@ static void test_msix(struct unit *u)
 	prig_down(&r);
 }
 
+/* ---- snapshots (devices/virtio/pci-snap.c) ---- */
+
+/* In the saved section: the transport's fields, then the config space. */
+#define SNAP_CONFIG_VECTOR	32
+#define SNAP_CFG		100
+#define SNAP_INTX		(SNAP_CFG + 256)
+#define SNAP_MSIX_NR		(SNAP_INTX + 4)
+
+/* A fresh function with a's RAM and the driver's view; buf restored into it. */
+static int snap_restore_into(struct prig *b, struct prig *a, const uint8_t *buf,
+			     size_t len)
+{
+	struct snapshot rd = { .rd = buf, .rd_len = len };
+	unsigned int q;
+
+	if (prig_up(b, true))
+		return -100;
+	b->host.msi = frame_msi;
+	b->host.msi_route = frame_route;
+	b->host.msi_opaque = b;
+	memcpy(b->mem.hva, a->mem.hva, RAM_SIZE);
+	b->bar = a->bar;
+	memcpy(b->off, a->off, sizeof(b->off));
+	b->msix_cap = a->msix_cap;
+	for (q = 0; q < 2; q++) {
+		b->q[q] = a->q[q];
+		b->q[q].mem = &b->mem;
+	}
+	return virtio_pci_restore(b->vp, &rd);
+}
+
+/*
+ * A function the driver moved, with MSI-X on, a request served and one
+ * pending: restored into a fresh function, its BAR, command register,
+ * vectors and queues are the driver's, the ioeventfds follow the BAR,
+ * the routes are made again, and the pending request and the next are
+ * served. Malformed sections are refused, and the bits of the config
+ * space the guest cannot write are never taken from the file.
+ */
+static void test_snapshot(struct unit *u)
+{
+	struct prig a, b;
+	struct snapshot s = { 0 };
+	uint8_t *copy;
+	uint32_t id, len;
+	int ret;
+
+	CHECK_EQ(u, prig_up(&a, true), 0);
+	a.host.msi = frame_msi;
+	a.host.msi_route = frame_route;
+	a.host.msi_opaque = &a;
+	linux_scan(u, &a, 0x50008000);
+	linux_up(u, &a, F(VIRTIO_F_VERSION_1));
+	linux_msix(u, &a);
+	linux_send(&a, 0, "one");
+	virtio_dev_serve(&a.t.vd);
+	check_echo(u, &a, 0, "one");
+	CHECK_EQ(u, fired(&a, 1), 1);
+	linux_send(&a, 0, "two");		/* pending: not served */
+	CHECK_EQ(u, virtio_pci_save(a.vp, &s), 0);
+
+	ret = snap_restore_into(&b, &a, s.buf, s.len);
+	CHECK_EQ(u, ret, 0);
+	CHECK_EQ(u, cfg_rd(&b, 0x14, 4) & ~0xfULL, 0x50008000);
+	CHECK_EQ(u, cfg_rd(&b, 0x04, 2) & 7, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	CHECK_EQ(u, cfg_rd(&b, b.msix_cap + 2, 2) & 0xc000, 0x8000);
+	CHECK_EQ(u, b.efds_on, 2);
+	CHECK_EQ(u, b.efd_addr, 0x50008000 + VIRTIO_PCI_NOTIFY);
+	CHECK(u, !b.efd_bad);
+	CHECK_EQ(u, b.routes, 3);
+	CHECK_EQ(u, rd(&b, COMMON, C_STATUS, 1), 0xf);
+	CHECK_EQ(u, rd(&b, COMMON, C_MSIX, 2), 0);
+	wr(&b, COMMON, C_QSEL, 2, 1);
+	CHECK_EQ(u, rd(&b, COMMON, C_QMSIX, 2), 2);
+	CHECK_EQ(u, rd(&b, COMMON, C_QDESC, 8), QAREA(1));
+	CHECK_EQ(u, msix_acc(&b, 1 * 16 + 8, 4, false, 0), 0x21);
+	CHECK_EQ(u, b.line.level, 0);
+	/* The next notify: both the pending request and the new one. */
+	linux_send(&b, 0, "three");
+	virtio_dev_serve(&b.t.vd);
+	CHECK(u, vdrv_get_used(&b.q[0], &id, &len));
+	CHECK(u, vdrv_get_used(&b.q[0], &id, &len));
+	CHECK_EQ(u, b.t.vd.vqs[0].used_idx, 3);
+	CHECK(u, fired(&b, 1) >= 1);
+	CHECK_EQ(u, fired(&a, 1), 0);
+	prig_down(&b);
+
+	copy = malloc(s.len);
+	memcpy(copy, s.buf, s.len);
+	copy[SNAP_CFG] = 0x34;			/* the vendor ID: not the guest's */
+	CHECK_EQ(u, snap_restore_into(&b, &a, copy, s.len), 0);
+	CHECK_EQ(u, cfg_rd(&b, 0, 2), 0x1af4);
+	prig_down(&b);
+	memcpy(copy, s.buf, s.len);
+	copy[SNAP_CONFIG_VECTOR] = VIRTIO_PCI_MSIX_VECTORS;	/* past the table */
+	CHECK_EQ(u, snap_restore_into(&b, &a, copy, s.len), -EINVAL);
+	prig_down(&b);
+	memcpy(copy, s.buf, s.len);
+	copy[SNAP_INTX] = 4;
+	CHECK_EQ(u, snap_restore_into(&b, &a, copy, s.len), -EINVAL);
+	prig_down(&b);
+	memcpy(copy, s.buf, s.len);
+	copy[SNAP_MSIX_NR] = 5;			/* another table */
+	CHECK_EQ(u, snap_restore_into(&b, &a, copy, s.len), -EINVAL);
+	prig_down(&b);
+	memcpy(copy, s.buf, s.len);
+	copy[0] = 'M';				/* another transport's tag */
+	CHECK_EQ(u, snap_restore_into(&b, &a, copy, s.len), -EINVAL);
+	prig_down(&b);
+	memcpy(copy, s.buf, s.len);		/* cut short */
+	CHECK_EQ(u, snap_restore_into(&b, &a, copy, SNAP_MSIX_NR), -EINVAL);
+	prig_down(&b);
+	free(copy);
+	snapshot_free(&s);
+	prig_down(&a);
+}
+
 int main(void)
 {
 	struct unit u = { 0 };
@@ -662,5 +781,6 @@ int main(void)
 	test_ioeventfd(&u);
 	test_widths(&u);
 	test_msix(&u);
+	test_snapshot(&u);
 	return unit_done(&u, "test-virtio-pci");
 }

@@ -10,7 +10,7 @@
 #
 #   make virtio-dev-test   all of them, run
 
-VDEV_CORE := tests/virtio-dev-harness.c devices/virtio/virtio.c devices/virtio/io-thread.c \
+VDEV_CORE := tests/virtio-dev-harness.c devices/virtio/virtio.c devices/virtio/virtio-snap.c lib/snapshot.c devices/virtio/io-thread.c \
 	devices/virtio/virtqueue.c lib/log.c
 VDEV_HDRS := tests/virtio-dev-harness.h tests/unit.h devices/virtio/virtio.h \
 	devices/virtio/virtqueue.h devices/device.h devices/irq-line.h \

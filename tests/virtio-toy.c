@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "tests/virtio-toy.h"
+#include "lib/snapshot.h"
 
 #define FAKE_WINDOW	0x03000000ULL
 #define FAKE_SPI	16
@@ -117,6 +118,27 @@ static void toy_destroy(struct virtio_dev *vd)
 	atomic_fetch_add(&t->destroyed, 1);
 }
 
+/* Snapshots: the toy's state is its config space. */
+static int toy_save(struct virtio_dev *vd, struct snapshot *s)
+{
+	struct toy *t = toy_of(vd);
+
+	pthread_mutex_lock(&t->lock);
+	snapshot_put(s, t->config, sizeof(t->config));
+	pthread_mutex_unlock(&t->lock);
+	return snapshot_error(s);
+}
+
+static int toy_restore(struct virtio_dev *vd, struct snapshot *s)
+{
+	struct toy *t = toy_of(vd);
+
+	pthread_mutex_lock(&t->lock);
+	snapshot_get(s, t->config, sizeof(t->config));
+	pthread_mutex_unlock(&t->lock);
+	return snapshot_error(s);
+}
+
 static const struct virtio_dev_ops toy_ops = {
 	.config_read = toy_config_read,
 	.config_write = toy_config_write,
@@ -124,6 +146,8 @@ static const struct virtio_dev_ops toy_ops = {
 	.kick = toy_kick,
 	.reset = toy_reset,
 	.destroy = toy_destroy,
+	.save = toy_save,
+	.restore = toy_restore,
 };
 
 int toy_init(struct toy *t, unsigned int nr_queues)

@@ -9,9 +9,9 @@
 #
 #   make virtio-test   all binaries, run
 
-VIRTIO_CORE_SRCS := devices/virtio/virtqueue.c devices/virtio/virtio.c devices/virtio/io-thread.c \
-	devices/virtio/mmio.c devices/virtio/mmio-dev.c devices/virtio/transport.c lib/log.c \
-	devices/virtio/pci.c devices/virtio/pci-dev.c devices/virtio/pci-legacy.c devices/pci/config.c devices/pci/host.c devices/pci/msix.c
+VIRTIO_CORE_SRCS := devices/virtio/virtqueue.c devices/virtio/virtio.c devices/virtio/virtio-snap.c lib/snapshot.c devices/virtio/io-thread.c \
+	devices/virtio/mmio.c devices/virtio/mmio-dev.c devices/virtio/mmio-snap.c devices/virtio/transport.c lib/log.c \
+	devices/virtio/pci.c devices/virtio/pci-dev.c devices/virtio/pci-snap.c devices/virtio/pci-legacy.c devices/pci/config.c devices/pci/host.c devices/pci/msix.c devices/pci/pci-snap.c
 VIRTIO_HARNESS_SRCS := tests/virtio-toy.c tests/virtio-linux.c \
 	tests/virtio-no-fdt.c tests/pci-no-fdt.c
 VIRTIO_DEPS := $(VIRTIO_CORE_SRCS) $(VIRTIO_HARNESS_SRCS) \
@@ -26,6 +26,8 @@ VIRTQUEUE_SRCS := tests/test-virtqueue.c devices/virtio/virtqueue.c
 VIRTIO_MMIO_SRCS := tests/test-virtio-mmio.c $(VIRTIO_HARNESS_SRCS) \
 	$(VIRTIO_CORE_SRCS)
 VIRTIO_COPY_SRCS := tests/test-virtio-mmio-copy.c $(VIRTIO_HARNESS_SRCS) \
+	$(VIRTIO_CORE_SRCS)
+VIRTIO_SNAP_SRCS := tests/test-virtio-snap.c $(VIRTIO_HARNESS_SRCS) \
 	$(VIRTIO_CORE_SRCS)
 VIRTIO_THREADS_SRCS := tests/test-virtio-threads.c $(VIRTIO_HARNESS_SRCS) \
 	$(VIRTIO_CORE_SRCS)
@@ -50,6 +52,10 @@ $(HOST_BUILD)/test-virtio-mmio-copy: $(VIRTIO_DEPS) tests/test-virtio-mmio-copy.
 	@mkdir -p $(HOST_BUILD)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ $(VIRTIO_COPY_SRCS) -lpthread
 
+$(HOST_BUILD)/test-virtio-snap: $(VIRTIO_DEPS) tests/test-virtio-snap.c lib/snapshot.h
+	@mkdir -p $(HOST_BUILD)
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ $(VIRTIO_SNAP_SRCS) -lpthread
+
 $(HOST_BUILD)/test-virtio-threads: $(VIRTIO_DEPS) tests/test-virtio-threads.c
 	@mkdir -p $(HOST_BUILD)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ $(VIRTIO_THREADS_SRCS) -lpthread
@@ -59,7 +65,7 @@ $(HOST_BUILD)/test-virtio-threads-tsan: $(VIRTIO_DEPS) tests/test-virtio-threads
 	$(HOSTCC) $(VIRTIO_TSAN_CFLAGS) -o $@ $(VIRTIO_THREADS_SRCS) -lpthread
 
 VIRTIO_TESTS := $(HOST_BUILD)/test-virtqueue $(HOST_BUILD)/test-virtio-mmio \
-	$(HOST_BUILD)/test-virtio-mmio-copy \
+	$(HOST_BUILD)/test-virtio-mmio-copy $(HOST_BUILD)/test-virtio-snap \
 	$(HOST_BUILD)/test-virtio-threads $(HOST_BUILD)/test-virtio-threads-tsan
 
 virtio-test: $(VIRTIO_TESTS)

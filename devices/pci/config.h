@@ -180,6 +180,18 @@ void pci_dev_place_bar(struct pci_dev *pdev, unsigned int bar, uint32_t addr);
 void pci_dev_set_command(struct pci_dev *pdev, uint16_t bits);
 
 /*
+ * Snapshots (devices/pci/pci-snap.c): the config space and the INTx
+ * state; a restore takes only the bits the guest may write, and does
+ * not drive the line. Then pci_dev_restored() (devices/pci/host.c)
+ * has the bridge decode the restored BARs again: bar_moved() tells the
+ * device where, as a config write would. 0 or -errno.
+ */
+struct snapshot;
+int pci_dev_save(struct pci_dev *pdev, struct snapshot *s);
+int pci_dev_restore(struct pci_dev *pdev, struct snapshot *s);
+void pci_dev_restored(struct pci_dev *pdev);
+
+/*
  * An MSI of the function, through the bridge to the GIC's MSI frame,
  * the requester ID (bus 0, devfn slot << 3) as its device ID:
  * -EOPNOTSUPP where there is no frame. route makes or updates r for

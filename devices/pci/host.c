@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "devices/pci/host.h"
+#include "lib/snapshot.h"
 #include "lib/log.h"
 
 #define ECAM_BUS_SHIFT		20
@@ -248,6 +249,17 @@ int pci_host_add(struct pci_host *h, struct pci_dev *pdev)
 	return 0;
 }
 
+void pci_dev_restored(struct pci_dev *pdev)
+{
+	struct pci_host *h = pdev->host;
+
+	if (!h)
+		return;
+	pthread_mutex_lock(&h->lock);
+	pci_host_redecode(h);
+	pthread_mutex_unlock(&h->lock);
+}
+
 int pci_dev_signal_msi(struct pci_dev *pdev, uint64_t addr, uint32_t data)
 {
 	struct pci_host *h = pdev->host;
@@ -384,9 +396,41 @@ static void pci_host_dev_destroy(struct device *dev)
 	free(h);
 }
 
+/*
+ * The bridge holds no state of the guest's own: where each BAR decodes
+ * follows from its functions' config spaces, decoded again as each is
+ * restored (pci_dev_restored()). Its section is a tag and a version.
+ */
+#define PCI_HOST_SNAP_TAG	0x54534f48	/* "HOST" */
+#define PCI_HOST_SNAP_VERSION	1
+
+static int pci_host_dev_save(struct device *dev, struct snapshot *s)
+{
+	struct pci_host *h = dev->priv;
+
+	snapshot_put_u32(s, PCI_HOST_SNAP_TAG);
+	snapshot_put_u32(s, PCI_HOST_SNAP_VERSION);
+	snapshot_put_u32(s, h->nr_slots);
+	return snapshot_error(s);
+}
+
+static int pci_host_dev_restore(struct device *dev, struct snapshot *s)
+{
+	struct pci_host *h = dev->priv;
+	uint32_t tag = snapshot_get_u32(s), version = snapshot_get_u32(s);
+	uint32_t slots = snapshot_get_u32(s);
+
+	if (s->err || snapshot_left(s) || tag != PCI_HOST_SNAP_TAG ||
+	    version != PCI_HOST_SNAP_VERSION || slots != h->nr_slots)
+		return -EINVAL;
+	return 0;
+}
+
 static const struct device_ops pci_host_dev_ops = {
 	.name = "PCI host bridge",
 	.fdt_node = pci_host_fdt_node,
+	.save = pci_host_dev_save,
+	.restore = pci_host_dev_restore,
 	.destroy = pci_host_dev_destroy,
 };
 

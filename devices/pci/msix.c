@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "devices/pci/msix.h"
+#include "lib/snapshot.h"
 
 static void msix_put32(uint8_t *p, uint32_t v)
 {
@@ -277,4 +278,62 @@ bool pci_msix_bar_access(struct pci_msix *m, struct mmio_access *acc, int *ret)
 		acc->data = data;
 	*ret = 0;
 	return true;
+}
+
+/* ---- snapshots ---- */
+
+int pci_msix_save(struct pci_msix *m, struct snapshot *s)
+{
+	unsigned int v;
+
+	pthread_mutex_lock(&m->lock);
+	snapshot_put_u32(s, m->nr);
+	for (v = 0; v < m->nr; v++) {
+		struct pci_msix_vector *vec = &m->vec[v];
+
+		snapshot_put_u32(s, vec->addr_lo);
+		snapshot_put_u32(s, vec->addr_hi);
+		snapshot_put_u32(s, vec->data);
+		snapshot_put_u32(s, vec->ctrl | (uint32_t)vec->pending << 31);
+	}
+	pthread_mutex_unlock(&m->lock);
+	return snapshot_error(s);
+}
+
+/*
+ * After the config space (its Enable and Function Mask bits): the
+ * table, and each unmasked vector's route made again, as an unmask
+ * would make it. A pending bit on a vector that can send is dropped
+ * (the device sets it only while the vector is masked); nothing is
+ * sent here, before the guest runs.
+ */
+int pci_msix_restore(struct pci_msix *m, struct snapshot *s)
+{
+	uint32_t nr = snapshot_get_u32(s), ctrl;
+	uint64_t flags;
+	unsigned int v;
+
+	if (s->err || nr != m->nr)
+		return -EINVAL;
+	pci_cfg_read(m->pdev, m->cap + PCI_MSIX_FLAGS, 2, &flags);
+	pthread_mutex_lock(&m->lock);
+	m->enabled = flags & PCI_MSIX_FLAGS_ENABLE;
+	m->fmasked = flags & PCI_MSIX_FLAGS_MASKALL;
+	for (v = 0; v < nr; v++) {
+		struct pci_msix_vector *vec = &m->vec[v];
+
+		vec->addr_lo = snapshot_get_u32(s) & ~3u;
+		vec->addr_hi = snapshot_get_u32(s);
+		vec->data = snapshot_get_u32(s);
+		ctrl = snapshot_get_u32(s);
+		vec->ctrl = ctrl & PCI_MSIX_ENTRY_CTRL_MASKBIT;
+		vec->pending = ctrl >> 31;
+		vec->routed = false;
+		if (m->enabled && !msix_masked(m, vec)) {
+			vec->pending = false;
+			msix_route(m, vec);
+		}
+	}
+	pthread_mutex_unlock(&m->lock);
+	return s->err ? -EINVAL : 0;
 }

@@ -98,6 +98,15 @@ bool pci_msix_enabled(struct pci_msix *m);
  * for a vector past the table, or the frame's -errno.
  */
 int pci_msix_notify(struct pci_msix *m, unsigned int vector);
+/*
+ * Snapshots: the table and the pending bits. restore comes after the
+ * function's config space (MSI-X Enable, Function Mask); it makes the
+ * unmasked vectors' routes again and sends nothing. -EINVAL for a
+ * table of another size. Any address or data is the guest's to give.
+ */
+struct snapshot;
+int pci_msix_save(struct pci_msix *m, struct snapshot *s);
+int pci_msix_restore(struct pci_msix *m, struct snapshot *s);
 /* The PBA and the BAR size a table of nr vectors takes, laid out by kvmtool. */
 static inline uint32_t pci_msix_table_size(unsigned int nr)
 {

@@ -13,6 +13,7 @@
 
 #include "devices/virtio/blk.h"
 #include "lib/log.h"
+#include "lib/snapshot.h"
 #include "lib/util.h"
 
 struct virtio_blk {
@@ -335,10 +336,44 @@ static void blk_destroy(struct virtio_dev *vd)
 	free(b);
 }
 
+/*
+ * Nothing is in flight once the I/O thread is held off: each request is
+ * served whole (its I/O done, its used entry pushed) within a batch.
+ * What the guest saw of the disk is saved, for a restore onto another
+ * image to be refused.
+ */
+static int blk_save(struct virtio_dev *vd, struct snapshot *s)
+{
+	struct virtio_blk *b = vd->priv;
+
+	snapshot_put_u64(s, b->disk.size);
+	snapshot_put_u32(s, b->disk.ro);
+	return snapshot_error(s);
+}
+
+static int blk_restore(struct virtio_dev *vd, struct snapshot *s)
+{
+	struct virtio_blk *b = vd->priv;
+	uint64_t size = snapshot_get_u64(s);
+	uint32_t ro = snapshot_get_u32(s);
+
+	if (s->err)
+		return -EINVAL;
+	if (size != b->disk.size || ro != b->disk.ro) {
+		pr_err(vd->loglevel, "%s: the snapshot's disk had %llu bytes%s, '%s' has %llu%s; restore with the same image",
+		       b->name, (unsigned long long)size, ro ? " (ro)" : "", b->disk.path,
+		       (unsigned long long)b->disk.size, b->disk.ro ? " (ro)" : "");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static const struct virtio_dev_ops blk_ops = {
 	.config_read = blk_config_read,
 	.queue_notify = blk_queue_notify,
 	.destroy = blk_destroy,
+	.save = blk_save,
+	.restore = blk_restore,
 };
 
 /* log2 of the O_DIRECT block in sectors, for the guest to align to. */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "devices/virtio/console.h"
+#include "lib/snapshot.h"
 #include "lib/util.h"
 
 struct virtio_console {
@@ -25,6 +26,7 @@ struct virtio_console {
 	struct virtq_elem tx;
 	bool tx_held;			/* tx taken, not all of it written */
 	uint64_t tx_done;		/* bytes of tx the host took */
+	uint64_t tx_skip;		/* restored: bytes of the next tx already out */
 
 	/*
 	 * Receive: the main loop appends under rx_lock; the I/O thread
@@ -94,7 +96,8 @@ static void con_tx(struct virtio_console *c)
 				if (!ret)
 					break;
 				c->tx_held = true;
-				c->tx_done = 0;
+				c->tx_done = c->tx_skip;
+				c->tx_skip = 0;
 			}
 			if (!con_tx_put(c))
 				return;
@@ -199,6 +202,56 @@ static void con_reset(struct virtio_dev *vd)
 
 	c->tx_held = false;
 	c->tx_done = 0;
+	c->tx_skip = 0;
+}
+
+/*
+ * The buffer in hand is saved as how much of it went out: a restore
+ * gives it back to the ring (its chain is guest RAM) and takes it again
+ * past those bytes. The input not yet in the guest's buffers is saved
+ * whole.
+ */
+static int con_save(struct virtio_dev *vd, struct snapshot *s)
+{
+	struct virtio_console *c = vd->priv;
+	uint8_t buf[VIRTIO_CONSOLE_RX_RING];
+	size_t i, n;
+
+	snapshot_put_u32(s, c->tx_held);
+	snapshot_put_u64(s, c->tx_held ? c->tx_done : c->tx_skip);
+	pthread_mutex_lock(&c->rx_lock);
+	n = c->rx_len;
+	for (i = 0; i < n; i++)
+		buf[i] = c->rx[(c->rx_head + i) % VIRTIO_CONSOLE_RX_RING];
+	pthread_mutex_unlock(&c->rx_lock);
+	snapshot_put_u32(s, n);
+	snapshot_put(s, buf, n);
+	return snapshot_error(s);
+}
+
+static int con_restore(struct virtio_dev *vd, struct snapshot *s)
+{
+	struct virtio_console *c = vd->priv;
+	struct virtq *vq = &vd->vqs[VIRTIO_CONSOLE_TXQ];
+	uint32_t held = snapshot_get_u32(s), n;
+	uint64_t done = snapshot_get_u64(s);
+
+	n = snapshot_get_u32(s);
+	if (s->err || held > 1 || n > VIRTIO_CONSOLE_RX_RING)
+		return -EINVAL;
+	/* A held chain is one the queue took and did not give back. */
+	if (held && (!vq->desc || vq->last_avail == vq->used_idx))
+		return -EINVAL;
+	if (held)
+		virtq_unpop(vq, 1);
+	c->tx_held = false;
+	c->tx_skip = done;
+	pthread_mutex_lock(&c->rx_lock);
+	c->rx_head = 0;
+	c->rx_len = n;
+	snapshot_get(s, c->rx, n);
+	pthread_mutex_unlock(&c->rx_lock);
+	return s->err;
 }
 
 static void con_config_read(struct virtio_dev *vd, uint32_t off, void *buf,
@@ -230,6 +283,8 @@ static const struct virtio_dev_ops con_ops = {
 	.kick = con_kick,
 	.reset = con_reset,
 	.destroy = con_destroy,
+	.save = con_save,
+	.restore = con_restore,
 };
 
 void virtio_console_tx_ready(struct virtio_console *c)

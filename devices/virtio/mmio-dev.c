@@ -143,11 +143,40 @@ static void mmio_dev_stats(struct device *dev, struct device_stats *s)
 	s->irqs += atomic_load_explicit(&vd->irqs, memory_order_relaxed);
 }
 
+static int mmio_dev_save(struct device *dev, struct snapshot *s)
+{
+	struct virtio_mmio *vm = dev->priv;
+
+	return virtio_mmio_save(vm, s);
+}
+
+/* Before start: the irqfd and the I/O thread come after, as in any run. */
+static int mmio_dev_restore(struct device *dev, struct snapshot *s)
+{
+	struct virtio_mmio *vm = dev->priv;
+	int ret = virtio_mmio_restore(vm, s);
+
+	mmio_region_changed(&vm->region, 0, VIRTIO_MMIO_SIZE);
+	return ret;
+}
+
 static const struct device_ops virtio_mmio_dev_ops = {
 	.name = "virtio-mmio",
 	.fdt_node = virtio_mmio_fdt_node,
 	.start = mmio_dev_start,
 	.stop = mmio_dev_stop,
+	.stats = mmio_dev_stats,
+	.destroy = mmio_dev_destroy,
+};
+
+/* A model that can be saved: snapshots see save and restore. */
+static const struct device_ops virtio_mmio_dev_snap_ops = {
+	.name = "virtio-mmio",
+	.fdt_node = virtio_mmio_fdt_node,
+	.start = mmio_dev_start,
+	.stop = mmio_dev_stop,
+	.save = mmio_dev_save,
+	.restore = mmio_dev_restore,
 	.stats = mmio_dev_stats,
 	.destroy = mmio_dev_destroy,
 };
@@ -179,7 +208,9 @@ int virtio_mmio_create(struct virtio_mmio *vm, struct virtio_dev *vd,
 		return ret;
 	}
 	vm->dev = (struct device) {
-		.ops = &virtio_mmio_dev_ops, .name = vd->name, .priv = vm,
+		.ops = virtio_dev_can_save(vd) ? &virtio_mmio_dev_snap_ops :
+						 &virtio_mmio_dev_ops,
+		.name = vd->name, .priv = vm,
 	};
 	return 0;
 }

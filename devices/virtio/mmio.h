@@ -69,6 +69,15 @@ int virtio_mmio_access(struct mmio_region *region, struct mmio_access *acc);
 void virtio_mmio_render(struct mmio_region *region, uint64_t off,
 			uint64_t len, uint8_t *buf);
 /*
+ * Snapshots (devices/virtio/mmio-snap.c): the transport's and the
+ * device's state, the I/O thread held off during the save. restore
+ * writes into a transport set-up made, before its start; -EINVAL for
+ * a section of another transport or version, or state that cannot be.
+ * -EOPNOTSUPP: the model cannot be saved.
+ */
+int virtio_mmio_save(struct virtio_mmio *vm, struct snapshot *s);
+int virtio_mmio_restore(struct virtio_mmio *vm, struct snapshot *s);
+/*
  * The device's DT node (devices/virtio/mmio-fdt.c, apart so that the
  * register model builds without libfdt). 0 or a negative libfdt error.
  */

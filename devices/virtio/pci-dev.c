@@ -192,10 +192,36 @@ static void vpci_dev_stats(struct device *dev, struct device_stats *s)
 	s->irqs += atomic_load_explicit(&vd->irqs, memory_order_relaxed);
 }
 
+static int vpci_dev_save(struct device *dev, struct snapshot *s)
+{
+	struct virtio_pci *vp = dev->priv;
+
+	return virtio_pci_save(vp, s);
+}
+
+/* Before start: the I/O thread comes after, as in any run. */
+static int vpci_dev_restore(struct device *dev, struct snapshot *s)
+{
+	struct virtio_pci *vp = dev->priv;
+
+	return virtio_pci_restore(vp, s);
+}
+
 static const struct device_ops virtio_pci_dev_ops = {
 	.name = "virtio-pci",
 	.start = vpci_dev_start,
 	.stop = vpci_dev_stop,
+	.stats = vpci_dev_stats,
+	.destroy = vpci_dev_destroy,
+};
+
+/* A model that can be saved: snapshots see save and restore. */
+static const struct device_ops virtio_pci_dev_snap_ops = {
+	.name = "virtio-pci",
+	.start = vpci_dev_start,
+	.stop = vpci_dev_stop,
+	.save = vpci_dev_save,
+	.restore = vpci_dev_restore,
 	.stats = vpci_dev_stats,
 	.destroy = vpci_dev_destroy,
 };
@@ -312,7 +338,9 @@ int virtio_pci_create(struct virtio_pci *vp, struct virtio_dev *vd,
 	virtio_pci_reset_transport(vp);
 	vp->ioeventfd = vd->host_ops && vd->host_ops->ioeventfd;
 	vp->dev = (struct device) {
-		.ops = &virtio_pci_dev_ops, .name = vd->name, .priv = vp,
+		.ops = virtio_dev_can_save(vd) ? &virtio_pci_dev_snap_ops :
+						 &virtio_pci_dev_ops,
+		.name = vd->name, .priv = vp,
 	};
 	/* Last: on the bridge, the function stays until the bridge goes. */
 	ret = ctx->add_pci(ctx->opaque, &vp->pdev);

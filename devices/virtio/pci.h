@@ -122,6 +122,18 @@ void virtio_pci_interrupt(struct virtio_dev *vd, unsigned int q);
 /* Forget what the driver wrote to the transport (status 0). */
 void virtio_pci_reset_transport(struct virtio_pci *vp);
 
+/*
+ * Snapshots (devices/virtio/pci-snap.c): the transport's, the
+ * function's, MSI-X's and the device's state, the I/O thread held off
+ * during the save. restore writes into a transport set-up made, before
+ * its start, then has the bridge decode its BARs again (ioeventfds
+ * move with them). -EINVAL for a section of another transport or
+ * version, a vector past the table, or state that cannot be;
+ * -EOPNOTSUPP: the model cannot be saved.
+ */
+int virtio_pci_save(struct virtio_pci *vp, struct snapshot *s);
+int virtio_pci_restore(struct virtio_pci *vp, struct snapshot *s);
+
 /* Shared by both register layouts (pci.c). */
 /* A status write; 0 resets the device and the transport, INTx drops. */
 void virtio_pci_write_status(struct virtio_pci *vp, uint8_t val);

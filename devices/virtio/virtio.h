@@ -95,6 +95,17 @@ struct virtio_dev_ops {
 	void (*reset)(struct virtio_dev *vd);
 	/* Free the model's state, after the I/O thread ended. Optional. */
 	void (*destroy)(struct virtio_dev *vd);
+	/*
+	 * Snapshots (devices/virtio/virtio-snap.c): the model's own state
+	 * after the core's, with the I/O thread held off (io_lock) so
+	 * that every chain it popped was pushed. restore reads it back
+	 * into the model set-up made, after the core's state and before
+	 * the I/O thread starts; it checks what it reads. A model
+	 * without save cannot be snapshotted (the VM is refused, the
+	 * device named). 0 or -errno.
+	 */
+	int (*save)(struct virtio_dev *vd, struct snapshot *s);
+	int (*restore)(struct virtio_dev *vd, struct snapshot *s);
 };
 
 struct virtio_dev {
@@ -269,6 +280,21 @@ void virtio_queue_serve(struct virtio_dev *vd, unsigned int q, struct virtq_elem
 		      uint32_t (*serve)(struct virtio_dev *vd, struct virtq_elem *e));
 /* The config space changed (capacity, console size). */
 void virtio_dev_config_changed(struct virtio_dev *vd);
+/*
+ * Snapshots, for transports (devices/virtio/virtio-snap.c). The
+ * transport holds the I/O thread off around its whole save with
+ * virtio_dev_quiesce()/virtio_dev_resume(), writes its own state, then
+ * calls virtio_dev_save() for the core's and the model's. A restore
+ * (before the I/O thread starts) reads it all back and checks it
+ * against the device set-up made: another device, queue count, offered
+ * features, a ring outside RAM, an index past the queue, are -EINVAL.
+ */
+void virtio_dev_quiesce(struct virtio_dev *vd);
+void virtio_dev_resume(struct virtio_dev *vd);
+bool virtio_dev_can_save(const struct virtio_dev *vd);
+int virtio_dev_save(struct virtio_dev *vd, struct snapshot *s);
+int virtio_dev_restore(struct virtio_dev *vd, struct snapshot *s);
+
 /* Wake the I/O thread to call ops->kick; any thread. */
 void virtio_dev_kick(struct virtio_dev *vd);
 /* A malformed ring: DEVICE_NEEDS_RESET, and a config interrupt. */

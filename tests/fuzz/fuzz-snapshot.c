@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The snapshot file's parser (lib/snapshot.c) and the device models'
- * state decoders (devices/device-snap.c) under any file.
+ * state decoders (devices/device-snap.c; virtio-mmio and virtio-pci
+ * devices: snapshot-virtio-fz.c) under any file.
  *
  * Input: a u32 of extra file size (the RAM the bytes do not hold),
  * then the file's first bytes: header and state. The CRC is made right
@@ -15,6 +16,7 @@
 #include "devices/device-snap.h"
 #include "lib/snapshot.h"
 #include "tests/fuzz/fuzz.h"
+#include "tests/fuzz/snapshot-virtio-fz.h"
 
 static void fuzz_decoders(const uint8_t *state, const struct snapshot_section *sec)
 {
@@ -33,6 +35,8 @@ static void fuzz_decoders(const uint8_t *state, const struct snapshot_section *s
 	rtc_cmos_restore(&r, &s);
 	FUZZ_CHECK(s.rd_off <= s.rd_len && r.index < RTC_CMOS_RAM);
 	rtc_cmos_destroy(&r);
+	fuzz_snapshot_virtio_mmio(state, sec);
+	fuzz_snapshot_virtio_pci(state, sec);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

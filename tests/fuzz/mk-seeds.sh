@@ -692,6 +692,46 @@ sec() { le32 "$1"; le32 "$2"; le64 "$3"; }	# type id length
 	sec 5 0 16; zeros 7; u8 8; u8 0; le32 3; printf abc
 	sec 6 0 16; le64 4096; le64 4096
 } | seed fuzz-snapshot one-cpu
+# A virtio device section (devices/virtio/*-snap.c): a virtio-rng of two
+# queues of 16 at DRIVER_OK, behind the transport given, in a file of
+# a config, a device list and RAM sections.
+vcore() {
+	le32 4; le32 2; le32 15; le64 0x100000000; le32 0; le32 0
+	for q in 0 1; do
+		le32 16; le32 3; le64 $((0x80001000 + q * 0x3000))
+		le64 $((0x80002000 + q * 0x3000)); le64 $((0x80003000 + q * 0x3000))
+		le32 0; le32 0
+	done
+}
+vmmio() {
+	le32 0x4f494d56; le32 1; le32 0; le32 0; le32 0; le32 0; le64 0; le32 4096
+	for q in 0 1 2 3 4 5 6 7; do le32 4096; le32 0; done
+	vcore
+}
+vpci() {
+	le32 0x49435056; le32 1; le32 0; le32 0; le32 0; le32 0; le64 0; le32 0
+	for q in 0 1 2 3 4 5 6 7; do le32 $((q < 2 ? q + 1 : 0xffff)); le32 0; done
+	zeros 4; u8 6; zeros 251; le32 0		# command: memory, master
+	le32 33; for v in $(seq 0 32); do le32 0x08090040; le32 0; le32 $((0x20 + v)); le32 0; done
+	vcore
+}
+vsnap() {	# vsnap mmio|pci
+	local body len
+	body=$(mktemp)
+	"v$1" >"$body"
+	len=$(stat -c %s "$body")
+	le32 0x2001
+	printf LKVMSNAP; le32 1; le32 256; printf 'seed'; zeros 28
+	le32 2; le32 1; le64 0x80000000; le64 4096; le32 32; le32 0; le32 0; le32 0
+	le64 $((24 + 24 + 16 + len + 32)); le64 4096; le32 0; zeros 148
+	sec 1 0 5; printf -- '-c\0001\000'; zeros 3
+	sec 2 0 5; printf 'vdev\000'; zeros 3
+	sec 5 0 "$len"; cat "$body"
+	sec 6 0 16; le64 4096; le64 4096
+	rm -f "$body"
+}
+vsnap mmio | seed fuzz-snapshot virtio-mmio
+vsnap pci | seed fuzz-snapshot virtio-pci
 # ---- fuzz-9p: ro/rw byte, then len[2] message room-byte per request ----
 # (a room byte of 1 gives the server the whole reply buffer)
 

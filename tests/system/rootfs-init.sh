@@ -49,6 +49,12 @@
 #             fetches http://GW:lkvm.net_http/bulk.bin, says how fast; fwd: prints
 #             GUEST-NET-LISTENING, answers "lkvm-net-fwd-ok" to one
 #             connection on TCP port lkvm.net_listen (8080) within 60 s
+#     seq     appends the lines 1 to lkvm.seq_n (default 600) to /lkvm-seq,
+#             one at a time, each followed by sync (so the disk is busy
+#             throughout); prints GUEST-SEQ-RUNNING after line 20 (the
+#             runner snapshots and restores the VM meanwhile), then
+#             GUEST-SEQ-WRITTEN, and reads the file back from the disk
+#             (caches dropped): every line, in order, no gap, no repeat
 #   lkvm.expect_msi=ITS|v2m|none  adds the check msi, after the others:
 #             the virtio devices' lines in /proc/interrupts are the ITS's
 #             MSIs and they counted (ITS), MSIs through the GICv2m frame
@@ -90,6 +96,7 @@ net_http=8080
 net_name=lkvm-net.example
 net_addr=10.11.12.13
 net_listen=8080
+seq_n=600
 for w in $(cat /proc/cmdline); do
 	case "$w" in
 	lkvm.disk_checks=*)	checks=$(echo "${w#*=}" | tr ',' ' ') ;;
@@ -109,6 +116,7 @@ for w in $(cat /proc/cmdline); do
 	lkvm.net_name=*)	net_name=${w#*=} ;;
 	lkvm.net_addr=*)	net_addr=${w#*=} ;;
 	lkvm.net_listen=*)	net_listen=${w#*=} ;;
+	lkvm.seq_n=*)		seq_n=${w#*=} ;;
 	esac
 done
 write_path=${write_spec%%:*}
@@ -310,6 +318,33 @@ check_hvc() {
 	exec 5>&-
 }
 
+# --- seq: numbered lines written and synced one by one, read back -----------
+check_seq() {
+	f=/lkvm-seq
+	t0=$(uptime_cs)
+	if ! : >"$f" || ! sync; then
+		check seq FAIL "cannot create $f"
+		return
+	fi
+	i=1
+	while [ "$i" -le "$seq_n" ]; do
+		echo "$i" >>"$f" && sync || break
+		[ "$i" = 20 ] && echo "GUEST-SEQ-RUNNING"
+		i=$((i + 1))
+	done
+	echo "GUEST-SEQ-WRITTEN $((i - 1))"
+	echo 3 >/proc/sys/vm/drop_caches
+	# The first line that is not its own number, or past the end.
+	bad=$(awk -v n="$seq_n" '$0 != NR { print NR; b = 1; exit } END { if (!b && NR != n) print NR + 1 }' "$f")
+	if [ "$i" -le "$seq_n" ]; then
+		check seq FAIL "writing line $i of $f failed"
+	elif [ -n "$bad" ]; then
+		check seq FAIL "$f: line $bad is '$(sed -n "${bad}p" "$f")' ($(wc -l <"$f") lines, expected 1 to $seq_n)"
+	else
+		check seq PASS "$seq_n lines written and synced one by one in $(( ($(uptime_cs) - t0) / 100 )) s, all read back in order"
+	fi
+}
+
 # --- rng: the virtio entropy device feeds /dev/hwrng -------------------------
 check_rng() {
 	cur=$(cat /sys/class/misc/hw_random/rng_current 2>/dev/null)
@@ -496,6 +531,7 @@ for c in $plan; do
 	rng)	check_rng ;;
 	msi)	check_msi ;;
 	net)	check_net ;;
+	seq)	check_seq ;;
 	fsync)	;;
 	*)	check "$c" FAIL "unknown check (lkvm.disk_checks)" ;;
 	esac

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_TESTS_FUZZ_SNAPSHOT_VIRTIO_FZ_H
+#define LKVM_TESTS_FUZZ_SNAPSHOT_VIRTIO_FZ_H
+
+#include <stdint.h>
+
+#include "lib/snapshot.h"
+
+/* fuzz-snapshot: one section decoded as a virtio-mmio, a virtio-pci device's. */
+void fuzz_snapshot_virtio_mmio(const uint8_t *state, const struct snapshot_section *sec);
+void fuzz_snapshot_virtio_pci(const uint8_t *state, const struct snapshot_section *sec);
+
+#endif
