@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cli/options.h"
+#include "gic/gicv2-state.h"
 #include "lib/log.h"
 #include "lib/util.h"
 #include "machine/snapshot.h"
@@ -175,7 +176,7 @@ static bool snap_irqchip_given(int argc, char *const argv[])
  * it, since the guest's device tree and SPI numbers include it.
  */
 static int snap_irqchip_kind(struct vm_config *cfg, uint32_t file, bool given,
-			     char *err, size_t err_len)
+			     bool frame, char *err, size_t err_len)
 {
 	enum irqchip_kind want = given ? cfg->irqchip : IRQCHIP_AUTO;
 
@@ -190,11 +191,38 @@ static int snap_irqchip_kind(struct vm_config *cfg, uint32_t file, bool given,
 		return snprintf(err, err_len, "it was taken on a GICv2 (%s), whose state restores onto a GICv2 only; use --irqchip=gicv2 or --irqchip=user",
 				irqchip_kind_name(file)), -EINVAL;
 	if (want == IRQCHIP_AUTO)
-		cfg->irqchip = file;
-	else if (want != IRQCHIP_USER)
-		cfg->irqchip = file == IRQCHIP_GICV2 ? IRQCHIP_GICV2 : IRQCHIP_GICV2M;
-	cfg->no_msi_frame = cfg->irqchip == IRQCHIP_USER && file == IRQCHIP_GICV2;
+		want = file;
+	if (want == IRQCHIP_USER)
+		cfg->irqchip = IRQCHIP_USER;
+	else
+		cfg->irqchip = frame ? IRQCHIP_GICV2M : IRQCHIP_GICV2;
+	cfg->no_msi_frame = cfg->irqchip == IRQCHIP_USER && !frame;
 	return 0;
+}
+
+/* Whether a GICv2's record has the GICv2m frame (its flags say). */
+static int snap_v2_frame(const struct snapshot_file *f, bool *frame,
+			 char *err, size_t err_len)
+{
+	const struct snapshot_section *sec = snapshot_find(&f->idx, SNAPSHOT_IRQCHIP, 0);
+	struct gicv2_state *st = malloc(sizeof(*st));
+	struct snapshot s;
+	int ret = -EINVAL;
+
+	*frame = false;
+	if (!snap_kind_v2(f->idx.hdr.shape.irqchip)) {
+		free(st);
+		return 0;
+	}
+	if (st && sec) {
+		snapshot_open(&s, snap_state(f), sec);
+		ret = gicv2_state_decode(st, &s);
+		*frame = st->flags & GICV2_STATE_F_V2M;
+	}
+	free(st);
+	if (ret)
+		snprintf(err, err_len, "its GICv2 state is malformed: the file is corrupt");
+	return ret;
 }
 
 int snapshot_restore_config(struct vm *vm, int argc, char *const argv[],
@@ -202,6 +230,7 @@ int snapshot_restore_config(struct vm *vm, int argc, char *const argv[],
 {
 	const char *path = vm->cfg.restore_path;
 	struct snapshot_file *f = calloc(1, sizeof(*f));
+	bool frame;
 	char why[200];
 	int ret;
 
@@ -216,8 +245,11 @@ int snapshot_restore_config(struct vm *vm, int argc, char *const argv[],
 	}
 	ret = snap_config(vm, f, argc, argv, why, sizeof(why));
 	if (!ret)
+		ret = snap_v2_frame(f, &frame, why, sizeof(why));
+	if (!ret)
 		ret = snap_irqchip_kind(&vm->cfg, f->idx.hdr.shape.irqchip,
-					snap_irqchip_given(argc, argv), why, sizeof(why));
+					snap_irqchip_given(argc, argv), frame,
+					why, sizeof(why));
 	if (ret) {
 		snprintf(err, err_len, "cannot restore '%s': %s", path, why);
 		snapshot_file_close(f);
