@@ -261,6 +261,41 @@ static int gicv2_levels_restore(struct irqchip *ic, const struct gicv2_state *st
 	return 0;
 }
 
+/* The active priority bit (GICC_APR0) an interrupt of priority prio takes. */
+static uint32_t gicv2_apr_bit(const struct gicv2_cpu_state *c, uint8_t prio)
+{
+	unsigned int bpr = c->bpr < 2 ? 2 : (c->bpr & 7);
+
+	return 1u << ((prio & (uint8_t)(0xff << (bpr + 1)) & 0xf8) >> 3);
+}
+
+/*
+ * KVM ignores a userspace write of the active state of an interrupt it
+ * maps to the hardware (the timers' PPIs): such an interrupt, active at
+ * the snapshot, comes back inactive. Its priority must then not stay
+ * active either, or nothing would ever drop it; the guest's EOI finds
+ * nothing, and the timer, still firing, is taken again. A priority
+ * another active interrupt also holds is kept.
+ */
+static void gicv2_apr_fixup(const struct gicv2_state *st, struct gicv2_cpu_state *c)
+{
+	uint32_t kvm = c->active & GICV2_KVM_PPIS, keep = 0;
+	unsigned int i;
+
+	if (!kvm)
+		return;
+	for (i = 0; i < st->nr_irqs; i++) {
+		bool act = i < 32 ? c->active & ~GICV2_KVM_PPIS & (1u << i) :
+				    st->active[i / 32] & (1u << (i % 32));
+
+		if (act)
+			keep |= gicv2_apr_bit(c, i < 32 ? c->prio[i] : st->prio[i]);
+	}
+	for (i = 16; i < 32; i++)
+		if (kvm & (1u << i))
+			c->apr[0] &= ~(gicv2_apr_bit(c, c->prio[i]) & ~keep);
+}
+
 int kvm_gicv2_restore(struct irqchip *ic, struct snapshot *s)
 {
 	struct gicv2_io io = { .ic = ic, .set = true };
@@ -279,7 +314,9 @@ int kvm_gicv2_restore(struct irqchip *ic, struct snapshot *s)
 	for (i = 0; i < st.nr_cpus; i++)
 		gicv2_private(&io, i, &st.cpu[i]);
 	gicv2_dist(&io, 0, GICD_CTLR, &st.ctlr);
-	for (i = 0; i < st.nr_cpus; i++)
+	for (i = 0; i < st.nr_cpus; i++) {
+		gicv2_apr_fixup(&st, &st.cpu[i]);
 		gicv2_cpuif(&io, i, &st.cpu[i]);
+	}
 	return io.err ?: gicv2_levels_restore(ic, &st);
 }
