@@ -307,6 +307,9 @@ int kvm_gicv2_restore(struct irqchip *ic, struct snapshot *s)
 	ret = ret ?: gicv2_snap_check(ic, &st);
 	if (ret)
 		return ret;
+	/* A level SPI pending by its high line gets the line, not a latch. */
+	for (w = 1; w < st.nr_irqs / 32; w++)
+		st.pending[w] &= ~(st.level[w] & ~st.edge[w]);
 	for (w = 1; w < st.nr_irqs / 32; w++)
 		gicv2_block(&io, 0, w, &st.group[w], &st.edge[w], &st.prio[w * 32],
 			    &st.targets[w * 32], &st.pending[w], &st.active[w],

@@ -84,7 +84,7 @@ restore_pass() {
 	rc=$?
 	pid=
 	passed "$WORK/$3.out" && [ "$rc" = 0 ] ||
-		fail "restored onto $2: exit $rc, $(grep -E 'CHECK|TEST-RESULT' "$WORK/$3.out" | head -n 5) $(tail -n 3 "$WORK/$3.err")"
+		fail "restored onto $2: exit $rc, $(tail -n 2 "$WORK/$3.err" | tr '\n' ' ') $(grep -E 'snapcount: second|CHECK.*FAIL' "$WORK/$3.out" | tr '\n' ' ')"
 	gic=$(sed -n 's/.*interrupt controller: //p' "$WORK/$3.err" | head -n 1)
 	[ -n "$gic" ] || fail "no GIC named: $(head -n 5 "$WORK/$3.err")"
 	next=$(second_of "$WORK/$3.out" head)
