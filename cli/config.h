@@ -100,6 +100,7 @@ struct vm_config {
 	int loglevel;			/* enum log_level */
 	/* From the environment (docs/usage.md), read once in main(). */
 	bool no_kernel_gic;		/* LKVM_NO_KERNEL_GIC: auto skips the kernel GICs */
+	bool no_msi_frame;		/* restoring a GICv2 snapshot taken without GICv2m */
 	unsigned int wfi_kick_ms;	/* LKVM_WFI_KICK_MS: userspace GIC idle kick period */
 	const char *hide_caps;		/* LKVM_HIDE_CAPS: KVM capabilities to act as if missing */
 	/* lkvm snapshot saves the run's arguments; --restore starts from a file. */

@@ -492,7 +492,7 @@ static bool restore_may_differ(enum opt_id id)
 {
 	return id == OPT_NAME || id == OPT_CONSOLE || id == OPT_TTY ||
 	       id == OPT_SANDBOX || id == OPT_LOGLEVEL || id == OPT_VERBOSE ||
-	       id == OPT_DEBUG || id == OPT_RESTORE;
+	       id == OPT_DEBUG || id == OPT_RESTORE || id == OPT_IRQCHIP;
 }
 
 /* Whether the snapshot's run had option id with value v. */
@@ -554,7 +554,7 @@ int options_restore_merge(struct vm_config *cfg, int argc, char *const argv[],
 		if (restore_saved_has(sargc, sargv, o->id, v))
 			continue;
 		describe(o, name, sizeof(name));
-		return fail("%s%s%s differs from the snapshot's run, whose state depends on it; only --name, --console, --tty, --sandbox and the log level may change at a restore: leave it out",
+		return fail("%s%s%s differs from the snapshot's run, whose state depends on it; only --name, --console, --tty, --sandbox, --irqchip and the log level may change at a restore: leave it out",
 			    name, v ? " " : "", v ? v : "");
 	}
 	return 0;

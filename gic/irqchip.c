@@ -103,7 +103,7 @@ int irqchip_select(struct irqchip *ic, const struct irqchip_host *h)
 		break;
 	}
 	ic->msi_spi_base = ic->nr_spis;
-	for (i = 0; ic->ops->msi && i < ic->ops->msi->nr_spis; i++)
+	for (i = 0; ic->ops->msi && !h->no_msi_frame && i < ic->ops->msi->nr_spis; i++)
 		if (irqchip_alloc_spi(ic) < 0)
 			return -ENOSPC;
 	return 0;
@@ -125,7 +125,7 @@ int irqchip_create(struct irqchip *ic, const struct irqchip_host *h)
 	if (ic->ops->kind == IRQCHIP_USER)
 		ic->kick_ms = h->wfi_kick_ms;
 	ret = ic->ops->create(ic);
-	if (ret || !ic->ops->msi)
+	if (ret || !ic->ops->msi || h->no_msi_frame)
 		return ret;
 	ret = ic->ops->msi->create(ic);
 	if (ret)
@@ -175,6 +175,11 @@ static int irqchip_line_set(void *chip, unsigned int spi, bool level)
 {
 	struct irqchip *ic = chip;
 	int ret = irqchip_set_spi(ic, spi, level);
+
+	if (spi < GIC_MAX_SPIS && level)
+		atomic_fetch_or(&ic->spi_level[spi / 32], 1u << (spi % 32));
+	else if (spi < GIC_MAX_SPIS)
+		atomic_fetch_and(&ic->spi_level[spi / 32], ~(1u << (spi % 32)));
 
 	if (ret)
 		pr_warn(ic->loglevel, "SPI %u: interrupt not delivered: %s",

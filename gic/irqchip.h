@@ -3,6 +3,7 @@
 #define LKVM_GIC_IRQCHIP_H
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -23,6 +24,7 @@ struct irqchip_host {
 	unsigned int nr_cpus;
 	enum irqchip_kind kind;		/* --irqchip */
 	bool no_kernel_gic;		/* LKVM_NO_KERNEL_GIC */
+	bool no_msi_frame;		/* a GICv2 snapshot's restore: none */
 	unsigned int wfi_kick_ms;	/* LKVM_WFI_KICK_MS */
 	struct mmio_bus *bus;
 	/* KVM_CHECK_EXTENSION, as lkvm sees it (LKVM_HIDE_CAPS). */
@@ -125,6 +127,11 @@ struct irqchip {
 	void *msi_priv;
 	uint64_t msi_base, msi_size;	/* its frame (the ITS's) */
 	uint32_t msi_cells;		/* its #msi-cells: 1 takes a device ID */
+	/*
+	 * The devices' SPI line levels as lkvm drove them: the in-kernel
+	 * GICv2 does not report them, a snapshot needs them.
+	 */
+	_Atomic uint32_t spi_level[GIC_MAX_SPIS / 32 + 1];
 };
 
 int irqchip_select(struct irqchip *ic, const struct irqchip_host *host);
@@ -162,6 +169,15 @@ static inline int irqchip_restore(struct irqchip *ic, struct snapshot *s)
 {
 	return ic->ops->restore ? ic->ops->restore(ic, s) : -EOPNOTSUPP;
 }
+
+/*
+ * The GICv2 backends' common part of the architectural record
+ * (gic/gicv2-state.h): the GICv2m frame's place into it, and whether a
+ * record fits this VM (the frame, the vCPU and interrupt counts).
+ */
+struct gicv2_state;
+void gicv2_snap_frame(const struct irqchip *ic, struct gicv2_state *st);
+int gicv2_snap_check(const struct irqchip *ic, const struct gicv2_state *st);
 
 extern const struct irqchip_ops kvm_gicv3_ops;
 extern const struct irqchip_ops kvm_gicv3_its_ops;

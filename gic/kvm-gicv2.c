@@ -94,6 +94,8 @@ const struct irqchip_ops kvm_gicv2_ops = {
 	.set_spi	= kvm_vgic_set_spi,
 	.irqfd		= kvm_vgic_irqfd,
 	.destroy	= kvm_vgic_destroy,
+	.save		= kvm_gicv2_save,
+	.restore	= kvm_gicv2_restore,
 };
 
 /*
@@ -118,4 +120,6 @@ const struct irqchip_ops kvm_gicv2m_ops = {
 	.destroy	= kvm_vgic_destroy,
 	.first_run	= gicv2m_first_run,
 	.msi		= &gicv2m_msi_ops,
+	.save		= kvm_gicv2_save,
+	.restore	= kvm_gicv2_restore,
 };

@@ -19,6 +19,9 @@ struct snapshot;
 int kvm_gicv3_save(struct irqchip *ic, struct snapshot *s);
 int kvm_gicv3_restore(struct irqchip *ic, struct snapshot *s);
 int kvm_gicv3_restore_list(struct irqchip *ic, struct snapshot *s);
+/* The in-kernel GICv2's, through the architectural record (gic/kvm-gicv2-snap.c). */
+int kvm_gicv2_save(struct irqchip *ic, struct snapshot *s);
+int kvm_gicv2_restore(struct irqchip *ic, struct snapshot *s);
 int gic_fdt_begin(struct irqchip *ic, void *fdt, const char *compatible,
 		  const uint64_t *reg, int nr_reg_pairs);
 

@@ -17,9 +17,12 @@
 #include <linux/kvm.h>
 
 #include "devices/bus.h"
+#include "gic/gicv2-state.h"
 #include "gic/irqchip.h"
+#include "gic/ugic-snap.h"
 #include "gic/ugic.h"
 #include "lib/log.h"
+#include "lib/snapshot.h"
 #include "lib/util.h"
 #include "vcpu/vcpu.h"
 #include "machine/memmap.h"
@@ -223,6 +226,51 @@ static void user_gic_destroy(struct irqchip *ic)
 	ic->priv = NULL;
 }
 
+/*
+ * The timers' and the PMU's lines are KVM's: not carried. After a
+ * restore the vCPU's first KVM_RUN finds them differing from the
+ * (fresh) kvm_run's levels and exits to report them.
+ */
+static void user_gic_drop_kvm_ppis(struct gicv2_state *st)
+{
+	unsigned int i;
+
+	for (i = 0; i < st->nr_cpus; i++) {
+		st->cpu[i].level &= ~GICV2_KVM_PPIS;
+		st->cpu[i].pending &= ~GICV2_KVM_PPIS;
+	}
+}
+
+static int user_gic_save(struct irqchip *ic, struct snapshot *s)
+{
+	struct user_gic *ug = ic->priv;
+	struct gicv2_state st;
+	int ret = ugic_snap_save(ug->gic, &st);
+
+	if (ret)
+		return ret;
+	user_gic_drop_kvm_ppis(&st);
+	gicv2_snap_frame(ic, &st);
+	gicv2_state_encode(&st, s);
+	return s->err;
+}
+
+static int user_gic_restore(struct irqchip *ic, struct snapshot *s)
+{
+	struct user_gic *ug = ic->priv;
+	struct gicv2_state st;
+	unsigned int w;
+	int ret = gicv2_state_decode(&st, s);
+
+	ret = ret ?: gicv2_snap_check(ic, &st);
+	if (ret)
+		return ret;
+	user_gic_drop_kvm_ppis(&st);
+	for (w = 1; w < st.nr_irqs / 32; w++)
+		atomic_store(&ic->spi_level[w - 1], st.level[w]);
+	return ugic_snap_restore(ug->gic, &st);
+}
+
 const struct irqchip_ops user_gicv2_ops = {
 	.name		= "userspace GICv2",
 	.kind		= IRQCHIP_USER,
@@ -236,4 +284,6 @@ const struct irqchip_ops user_gicv2_ops = {
 	.vcpu_sync	= user_gic_vcpu_sync,
 	/* Always: see "MSI frame" in docs/userspace-gic.md. */
 	.msi		= &gicv2m_msi_ops,
+	.save		= user_gic_save,
+	.restore	= user_gic_restore,
 };

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cli/options.h"
+#include "gic/gicv2-state.h"
 #include "lib/log.h"
 #include "lib/util.h"
 #include "machine/snapshot.h"
@@ -152,11 +153,84 @@ static int snap_config(struct vm *vm, struct snapshot_file *f, int argc,
 	return 0;
 }
 
+static bool snap_kind_v2(uint32_t kind)
+{
+	return kind == IRQCHIP_GICV2 || kind == IRQCHIP_GICV2M || kind == IRQCHIP_USER;
+}
+
+/* Whether the restore's own command line names a GIC. */
+static bool snap_irqchip_given(int argc, char *const argv[])
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (!strncmp(argv[i], "--irqchip", 9))
+			return true;
+	return false;
+}
+
+/*
+ * The GIC the restore builds: without --irqchip, the snapshot's own. A GICv3's state restores onto the same
+ * GICv3 only. A GICv2's (the architectural record) onto the in-kernel
+ * GICv2 or lkvm's own, --irqchip choosing; its GICv2m frame goes with
+ * it, since the guest's device tree and SPI numbers include it.
+ */
+static int snap_irqchip_kind(struct vm_config *cfg, uint32_t file, bool given,
+			     bool frame, char *err, size_t err_len)
+{
+	enum irqchip_kind want = given ? cfg->irqchip : IRQCHIP_AUTO;
+
+	if (!snap_kind_v2(file)) {
+		if (want != IRQCHIP_AUTO && want != file)
+			return snprintf(err, err_len, "it was taken on the %s and restores onto it only; leave out --irqchip=%s",
+					irqchip_kind_name(file), irqchip_kind_name(want)), -EINVAL;
+		cfg->irqchip = file;
+		return 0;
+	}
+	if (want == IRQCHIP_GICV3 || want == IRQCHIP_GICV3_ITS)
+		return snprintf(err, err_len, "it was taken on a GICv2 (%s), whose state restores onto a GICv2 only; use --irqchip=gicv2 or --irqchip=user",
+				irqchip_kind_name(file)), -EINVAL;
+	if (want == IRQCHIP_AUTO)
+		want = file;
+	if (want == IRQCHIP_USER)
+		cfg->irqchip = IRQCHIP_USER;
+	else
+		cfg->irqchip = frame ? IRQCHIP_GICV2M : IRQCHIP_GICV2;
+	cfg->no_msi_frame = cfg->irqchip == IRQCHIP_USER && !frame;
+	return 0;
+}
+
+/* Whether a GICv2's record has the GICv2m frame (its flags say). */
+static int snap_v2_frame(const struct snapshot_file *f, bool *frame,
+			 char *err, size_t err_len)
+{
+	const struct snapshot_section *sec = snapshot_find(&f->idx, SNAPSHOT_IRQCHIP, 0);
+	struct gicv2_state *st = malloc(sizeof(*st));
+	struct snapshot s;
+	int ret = -EINVAL;
+
+	*frame = false;
+	if (!snap_kind_v2(f->idx.hdr.shape.irqchip)) {
+		free(st);
+		return 0;
+	}
+	if (st && sec) {
+		snapshot_open(&s, snap_state(f), sec);
+		ret = gicv2_state_decode(st, &s);
+		*frame = st->flags & GICV2_STATE_F_V2M;
+	}
+	free(st);
+	if (ret)
+		snprintf(err, err_len, "its GICv2 state is malformed: the file is corrupt");
+	return ret;
+}
+
 int snapshot_restore_config(struct vm *vm, int argc, char *const argv[],
 			    char *err, size_t err_len)
 {
 	const char *path = vm->cfg.restore_path;
 	struct snapshot_file *f = calloc(1, sizeof(*f));
+	bool frame;
 	char why[200];
 	int ret;
 
@@ -170,6 +244,12 @@ int snapshot_restore_config(struct vm *vm, int argc, char *const argv[],
 		return ret;
 	}
 	ret = snap_config(vm, f, argc, argv, why, sizeof(why));
+	if (!ret)
+		ret = snap_v2_frame(f, &frame, why, sizeof(why));
+	if (!ret)
+		ret = snap_irqchip_kind(&vm->cfg, f->idx.hdr.shape.irqchip,
+					snap_irqchip_given(argc, argv), frame,
+					why, sizeof(why));
 	if (ret) {
 		snprintf(err, err_len, "cannot restore '%s': %s", path, why);
 		snapshot_file_close(f);
@@ -212,6 +292,9 @@ static int snap_check_shape(struct vm *vm, struct snapshot_file *f)
 	char why[200];
 
 	vm_snapshot_shape(vm, &sh);
+	/* One GICv2 backend's record restores onto the other's. */
+	if (snap_kind_v2(sh.irqchip) && snap_kind_v2(f->idx.hdr.shape.irqchip))
+		sh.irqchip = f->idx.hdr.shape.irqchip;
 	if (!snapshot_shape_diff(&f->idx.hdr.shape, &sh, why, sizeof(why)))
 		return 0;
 	pr_err(vm->cfg.loglevel, "cannot restore '%s': %s (it was written by lkvm %s); restore it on a host like the one that took it",

@@ -121,6 +121,7 @@ static struct irqchip_host vm_gic_host(struct vm *vm)
 		.vm_fd = vm->vm_fd, .loglevel = vm->cfg.loglevel,
 		.nr_cpus = vm->nr_cpus, .kind = vm->cfg.irqchip,
 		.no_kernel_gic = vm->cfg.no_kernel_gic,
+		.no_msi_frame = vm->cfg.no_msi_frame,
 		.wfi_kick_ms = vm->cfg.wfi_kick_ms, .bus = &vm->bus,
 		.check_cap = vm_host_check_cap, .vcpu_kick = vm_host_vcpu_kick,
 		.opaque = vm,

@@ -31,6 +31,7 @@ fuzz-9p_SRCS := tests/fuzz/fuzz-9p.c devices/9p/p9-msg.c devices/9p/p9-fs.c \
 	devices/9p/p9-ops.c devices/9p/p9-server.c devices/9p/p9-handlers.c
 fuzz-rtc_SRCS := tests/fuzz/fuzz-rtc.c devices/rtc-cmos.c
 fuzz-snapshot_SRCS := tests/fuzz/fuzz-snapshot.c lib/snapshot.c devices/device-snap.c \
+	gic/gicv2-state.c gic/ugic-snap.c gic/ugic-core.c gic/ugic-dist.c gic/ugic-cpuif.c \
 	devices/uart8250.c devices/testdev.c devices/rtc-cmos.c tests/fuzz/snapshot-virtio-fz.c \
 	devices/virtio/virtqueue.c devices/virtio/virtio.c devices/virtio/virtio-snap.c \
 	devices/virtio/io-thread.c devices/virtio/mmio.c devices/virtio/mmio-snap.c \

@@ -602,6 +602,16 @@ static void test_restore(struct unit *u)
 	CHECK_EQ(u, options_restore_merge(&c, ARGC("--restore", "F", "--rng"),
 					  ARGV("--restore", "F", "--rng"), 9, saved, err, sizeof(err)), -22);
 	CHECK(u, strstr(err, "--rng differs"));
+	/* --irqchip may change: the restore checks the GIC against the file. */
+	PARSE(&c, "--restore", "F");
+	CHECK_EQ(u, options_restore_merge(&c, ARGC("--restore", "F", "--irqchip=user"),
+					  ARGV("--restore", "F", "--irqchip=user"), 9, saved,
+					  err, sizeof(err)), 0);
+	CHECK(u, c.irqchip == IRQCHIP_USER && c.nr_cpus == 2);
+	PARSE(&c, "--restore", "F");
+	CHECK_EQ(u, options_restore_merge(&c, ARGC("--restore", "F", "--irqchip=gicv4"),
+					  ARGV("--restore", "F", "--irqchip=gicv4"), 9, saved,
+					  err, sizeof(err)), -22);
 	CHECK_EQ(u, options_restore_merge(&c, ARGC("--restore", "F", "Image"),
 					  ARGV("--restore", "F", "Image"), 9, saved, err, sizeof(err)), -22);
 	/* A saved run that no longer parses is an error, not a crash. */

@@ -14,5 +14,6 @@ int main(void)
 	test_cpuif_prio();
 	test_irq();
 	test_sgi();
+	test_snap();
 	return t_report();
 }

@@ -118,5 +118,6 @@ void test_cpuif(void);
 void test_cpuif_prio(void);
 void test_irq(void);
 void test_sgi(void);
+void test_snap(void);
 
 #endif

@@ -14,11 +14,13 @@ UGIC_ASAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 UGIC_TSAN := -fsanitize=thread
 
 UGIC_SRCS := gic/ugic-core.c gic/ugic-dist.c gic/ugic-cpuif.c
-UGIC_HDRS := gic/ugic.h gic/ugic-internal.h devices/mmio.h
+UGIC_HDRS := gic/ugic.h gic/ugic-internal.h devices/mmio.h gic/ugic-snap.h \
+	gic/gicv2-state.h lib/snapshot.h
 UGIC_TEST_SRCS := tests/test-ugic.c tests/test-ugic-harness.c \
 	tests/test-ugic-lifecycle.c tests/test-ugic-dist.c \
 	tests/test-ugic-access.c tests/test-ugic-cpuif.c \
-	tests/test-ugic-prio.c tests/test-ugic-irq.c tests/test-ugic-sgi.c
+	tests/test-ugic-prio.c tests/test-ugic-irq.c tests/test-ugic-sgi.c \
+	tests/test-ugic-snap.c gic/ugic-snap.c gic/gicv2-state.c lib/snapshot.c
 
 $(UGIC_BUILD)/test-ugic: $(UGIC_SRCS) $(UGIC_TEST_SRCS) $(UGIC_HDRS) \
 		tests/test-ugic.h tests/ugic.mk

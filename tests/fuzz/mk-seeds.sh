@@ -732,6 +732,23 @@ vsnap() {	# vsnap mmio|pci
 }
 vsnap mmio | seed fuzz-snapshot virtio-mmio
 vsnap pci | seed fuzz-snapshot virtio-pci
+# A GICv2's architectural record (gic/gicv2-state.c): 1 vCPU, 64 INTIDs,
+# SPI 32 enabled and pending at priority 0x80, the CPU interface on.
+{
+	le32 0x2001
+	printf LKVMSNAP; le32 1; le32 256; printf 'seed'; zeros 28
+	le32 1; le32 1; le64 0x80000000; le64 4096; le32 32; le32 0; le32 0; le32 0
+	le64 320; le64 4096; le32 0; zeros 148
+	sec 1 0 5; printf -- '-c\0001\000'; zeros 3
+	sec 2 0 5; printf 'UART\000'; zeros 3
+	sec 4 0 224
+	printf GIC2; le32 1; le32 1; le32 64; le32 0; le32 0; le32 0; le32 1
+	le32 1; le32 1; le32 0; le32 0; le32 0; le32 0; u8 0x80; zeros 31; u8 1; zeros 31
+	le32 0xffff; le32 0; le32 0; le32 0; le32 0; le32 0xffff
+	le32 1; le32 0xf8; le32 2; le32 3; le32 0; le32 0; le32 0; le32 0
+	zeros 48
+	sec 6 0 16; le64 4096; le64 4096
+} | seed fuzz-snapshot gicv2
 # ---- fuzz-9p: ro/rw byte, then len[2] message room-byte per request ----
 # (a room byte of 1 gives the server the whole reply buffer)
 
