@@ -35,6 +35,12 @@ void test_main(void)
 	u64 seconds = bootarg_u64("snapcount.seconds", 20);
 	u64 tick_us = bootarg_u64("snapcount.tick-us", 10000);
 	u64 min = bootarg_u64("snapcount.min-ticks", 10);
+	/*
+	 * Seconds allowed fewer than min: a host that stalls the vCPU for
+	 * a second costs one; a restore that lost the timer or the GIC
+	 * costs every second after it.
+	 */
+	u64 max_quiet = bootarg_u64("snapcount.max-quiet", 0);
 	u32 vtimer = timer_intid(TIMER_VIRT);
 	u64 start, prev, sec_end, last_ticks = 0, s, backwards = 0, quiet = 0;
 
@@ -66,9 +72,9 @@ void test_main(void)
 	check(!backwards && !irq_backwards, "snapcount.monotonic",
 	      "the counter went back %lu times (%u in the handler)", backwards,
 	      irq_backwards);
-	check(!quiet, "snapcount.interrupts",
-	      "%lu of %lu seconds had fewer than %lu timer interrupts", quiet,
-	      seconds, min);
+	check(quiet <= max_quiet, "snapcount.interrupts",
+	      "%lu of %lu seconds had fewer than %lu timer interrupts (allowed %lu)",
+	      quiet, seconds, min, max_quiet);
 	check(ticks >= seconds * min, "snapcount.total", "%lu interrupts in %lu s",
 	      ticks, seconds);
 }
