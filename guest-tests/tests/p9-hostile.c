@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * p9-hostile: a guest that sends lkvm's virtio-9p device, over
- * virtio-mmio, a seeded random stream of malformed 9P2000.L messages in
+ * virtio-mmio or virtio-pci (polled, no MSI-X), a seeded random stream of malformed 9P2000.L messages in
  * malformed descriptor chains (p9-hostile-ops.c), in bursts; before the
  * first burst and after each one a well-behaved session (Tversion,
  * Tattach, Twalk to the host's test file, Tgetattr, Tlopen, Tread,
@@ -26,6 +26,7 @@
 #include "guest.h"
 #include "rand.h"
 #include "testdev.h"
+#include "virtio-pci.h"
 #include "p9-hostile.h"
 
 const char test_name[] = "p9-hostile";
@@ -40,23 +41,54 @@ u8 p9h_rep[P9H_BUF] __aligned(SZ_4K);
 static u8 ring_mem[3 * SZ_4K] __aligned(SZ_4K);
 
 static struct {
-	struct virtio_dev d;
+	bool pci;
+	struct virtio_dev d;		/* over virtio-mmio */
+	struct virtio_pci_dev p;	/* over virtio-pci */
 	struct vring r;
 	u32 restarts, start_bad, needs_reset, timeouts;
 	u16 tag;
 } dev;
+
+/* The transport's status, notify, reset and device config. */
+static u32 dev_status(void)
+{
+	return dev.pci ? virtio_pci_status(&dev.p) : readl(dev.d.base + VM_STATUS);
+}
+
+static void dev_notify(void)
+{
+	if (dev.pci)
+		virtio_pci_notify(&dev.p);
+	else
+		virtio_notify(&dev.d, 0);
+}
+
+static void dev_reset(void)
+{
+	if (dev.pci)
+		virtio_pci_reset(&dev.p);
+	else
+		virtio_reset(&dev.d);
+}
+
+static u16 dev_tag_len(void)
+{
+	return readw(dev.pci ? dev.p.devcfg : dev.d.base + VM_CONFIG);
+}
 
 static bool dev_start(void)
 {
 	const char *err;
 
 	vring_init(&dev.r, ring_mem, RING_NUM);
-	err = virtio_start(&dev.d, virtio_is_legacy(&dev.d) ? 0 :
-			   BIT(VIRTIO_F_VERSION_1), 0, &dev.r);
+	if (dev.pci)
+		err = virtio_pci_start(&dev.p, BIT(VIRTIO_F_VERSION_1), 0, &dev.r);
+	else
+		err = virtio_start(&dev.d, virtio_is_legacy(&dev.d) ? 0 :
+				   BIT(VIRTIO_F_VERSION_1), 0, &dev.r);
 	if (err) {
 		dev.start_bad++;
-		pr_info("virtio-9p set-up: %s (status %#x)", err,
-			readl(dev.d.base + VM_STATUS));
+		pr_info("virtio-9p set-up: %s (status %#x)", err, dev_status());
 	}
 	return !err;
 }
@@ -136,7 +168,7 @@ static bool used_or_reset(u64 deadline, u32 *id, u32 *len)
 	for (;;) {
 		if (vring_wait(&dev.r, timer_deadline_us(SLICE_US), id, len))
 			return true;
-		if (readl(dev.d.base + VM_STATUS) & VIRTIO_ST_NEEDS_RESET) {
+		if (dev_status() & VIRTIO_ST_NEEDS_RESET) {
 			dev.needs_reset++;
 			return false;
 		}
@@ -161,7 +193,7 @@ int p9h_send(const struct p9chain *c, u32 *len)
 			room += c->seg[i].len;
 	}
 	vring_publish(&dev.r, 0);
-	virtio_notify(&dev.d, 0);
+	dev_notify();
 	if (!used_or_reset(deadline, &id, len)) {
 		dev.restarts++;
 		dev_start();
@@ -320,7 +352,8 @@ static int find_9p(void)
 			return 0;
 		}
 	}
-	return -1;
+	dev.pci = !virtio_pci_find(VIRTIO_ID_9P, &dev.p);
+	return dev.pci ? 0 : -1;
 }
 
 static void burst(u32 nr)
@@ -370,8 +403,9 @@ void test_main(void)
 	pr_info("seed %#lx: p9-hostile.seed=%#lx repeats this run", seed, seed);
 	testdev_probe();
 	if (find_9p())
-		test_abort("no virtio-9p device on virtio-mmio in the DT");
-	tlen = readw(dev.d.base + VM_CONFIG);
+		test_abort("no virtio-9p device, on virtio-mmio or virtio-pci");
+	pr_info("virtio-9p over %s", dev.pci ? "virtio-pci" : "virtio-mmio");
+	tlen = dev_tag_len();
 	check(tlen > 0 && tlen <= 64, "p9-hostile.tag", "mount tag of %u bytes", tlen);
 	if (!dev_start())
 		test_abort("the virtio-9p device refused a proper set-up");
@@ -389,6 +423,6 @@ void test_main(void)
 	printf("HOSTILE-END ops=%lu sessions=%u\n", run.ops, run.sessions);
 	mdelay(linger);
 	session();
-	virtio_reset(&dev.d);
+	dev_reset();
 	report();
 }
