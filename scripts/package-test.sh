@@ -301,6 +301,8 @@ check_deb_fields() {
 		fail deb-fields "Depends lacks ${missing[*]}: '$deps'"
 	elif ! grep -q 'device-tree-compiler' <<<"$sbu"; then
 		fail deb-fields "Built-Using '$sbu' does not name libfdt's source"
+	elif ! grep -q 'zlib' <<<"$sbu"; then
+		fail deb-fields "Built-Using '$sbu' does not name zlib's source"
 	else
 		pass "deb-fields (arm64, $ver, Depends: $deps, Built-Using: $sbu)"
 	fi
