@@ -44,7 +44,7 @@ rss() {
 truncate -s 8M "$disk" || fail "cannot make $disk"
 size0=$(stat -c %s "$disk")
 "$VMM" run -k "$GUEST_TESTS/pci-hostile.bin" -c "$cpus" -m 64 --test-device \
-	--irqchip="$irqchip" --name "$name" -d "$disk" --rng --virtio-transport=pci \
+	--irqchip="$irqchip" --name "$name" -d "$disk" --rng --virtio-transport=pci -n mode=none \
 	-p "pci-hostile.ms=$MS pci-hostile.functions=2 pci-hostile.linger-ms=$LINGER" \
 	</dev/null >"$WORK/vm.out" 2>"$WORK/vm.err" &
 pid=$!

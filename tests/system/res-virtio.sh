@@ -23,7 +23,7 @@ disk=$WORK/disk.img
 truncate -s 8M "$disk" || fail "cannot make $disk"
 size0=$(stat -c %s "$disk")
 "$VMM" run -k "$GUEST_TESTS/virtio-hostile.bin" -c 2 -m 64 --test-device \
-	--name "$name" -d "$disk" --rng --virtio-transport=mmio \
+	--name "$name" -d "$disk" --rng --virtio-transport=mmio -n mode=none \
 	-p "hostile.ms=$MS hostile.devices=2 hostile.linger-ms=$LINGER" \
 	</dev/null >"$WORK/vm.out" 2>"$WORK/vm.err" &
 pid=$!
