@@ -46,7 +46,7 @@ restore_refused() {
 
 # (a) cold boot, snapshot mid-run with --stop.
 t0=$(now_cs)
-"$VMM" run -k "$BIN" -c 1 -m 64 --irqchip=gicv3 --disable-mte --test-device --name snap-a \
+"$VMM" run -k "$BIN" -c 1 -m 64 --irqchip=gicv3 --disable-mte --test-device -n mode=none --name snap-a \
 	-p "snapcount.seconds=$SECS" </dev/null >"$WORK/a.out" 2>"$WORK/a.err" &
 pid=$!
 wait_for 60 has_output "$WORK/a.out" || fail "the guest printed nothing: $(cat "$WORK/a.err")"
@@ -89,7 +89,7 @@ ok "restored from second $next to TEST-RESULT PASS; restore set-up $(secs "$setu
 
 # A device snapshots do not cover (virtio-9p: its fids are host state): refused at once, naming it; the VM runs on.
 mkdir -p "$WORK/share"
-"$VMM" run -k "$BIN" -c 1 -m 64 --irqchip=gicv3 --disable-mte --test-device --9p "$WORK/share" --name snap-9p \
+"$VMM" run -k "$BIN" -c 1 -m 64 --irqchip=gicv3 --disable-mte --test-device -n mode=none --9p "$WORK/share" --name snap-9p \
 	-p "snapcount.seconds=4" </dev/null >"$WORK/9p.out" 2>"$WORK/9p.err" &
 pid=$!
 wait_for 60 printed "$WORK/9p.out" 1 || fail "virtio-9p VM: no second 1: $(cat "$WORK/9p.err")"
