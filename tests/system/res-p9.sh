@@ -40,12 +40,14 @@ outside() {
 	ls -d /h[0-7] /tmp/h[0-7] "$WORK"/h[0-7] "$top"/h[0-7] 2>/dev/null
 }
 # sample <when>: lkvm's RSS (kB), threads and fds into $r, $t, $f.
-sample() {
-	r=$("$H" rss "$pid" | cut -d' ' -f1)
+sample_try() {
+	r=$("$H" rss "$pid" 2>/dev/null | cut -d' ' -f1)
 	t=$(ls "/proc/$pid/task" 2>/dev/null | wc -l)
 	f=$(ls "/proc/$pid/fd" 2>/dev/null | wc -l)
-	[ -n "$r" ] && [ "$t" -gt 0 ] && [ "$f" -gt 0 ] ||
-		fail "cannot read lkvm's RSS, threads or fds $1; $(why)"
+	[ -n "$r" ] && [ "$t" -gt 0 ] && [ "$f" -gt 0 ]
+}
+sample() {
+	sample_try || fail "cannot read lkvm's RSS, threads or fds $1; $(why)"
 }
 
 mkdir -p "$share/sub" || fail "cannot make $share"
@@ -56,7 +58,7 @@ outside >"$WORK/outside.0"
 
 "$VMM" run -k "$GUEST_TESTS/p9-hostile.bin" -c 1 -m 64 --test-device \
 	--irqchip="$irqchip" --name "$name" --9p "$share,hostile" \
-	--virtio-transport="$transport" -n mode=none \
+	--virtio-transport="$transport" \
 	-p "p9-hostile.rounds=$rounds p9-hostile.linger-ms=$LINGER" \
 	</dev/null >"$WORK/vm.out" 2>"$WORK/vm.err" &
 pid=$!
@@ -75,15 +77,20 @@ FIDS=12
 while ! grep -q TEST-RESULT "$WORK/vm.out"; do
 	[ "$samples" -lt 600 ] || fail "no TEST-RESULT after $samples samples; $(why)"
 	alive "$pid" || break
-	sample "during the abuse"
+	if grep -q HOSTILE-END "$WORK/vm.out"; then
+		# Past HOSTILE-END (the sessions done, the guest idle): as at
+		# the start. A sample lkvm's exit may have cut short (it could
+		# not be read, or TEST-RESULT came meanwhile) ends the wait.
+		sample_try || break
+		grep -q TEST-RESULT "$WORK/vm.out" && break
+		lingered=$((lingered + 1))
+		[ "$f" = "$f0" ] || fend="$fend $f"
+	else
+		sample "during the abuse"
+	fi
 	[ "$r" -gt "$rmax" ] && rmax=$r
 	[ "$t" -gt "$tmax" ] && tmax=$t
 	[ "$f" -gt "$fmax" ] && fmax=$f
-	# Past HOSTILE-END (the sessions done, the guest idle): as at the start.
-	if grep -q HOSTILE-END "$WORK/vm.out"; then
-		lingered=$((lingered + 1))
-		[ "$f" = "$f0" ] || fend="$fend $f"
-	fi
 	samples=$((samples + 1))
 	[ $((samples % 5)) = 0 ] && alive "$pid" && answers "$name" "during the abuse"
 	sleep 0.2
