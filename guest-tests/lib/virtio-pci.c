@@ -3,38 +3,12 @@
  * virtio-pci, the well-behaved kind (virtio 1.x, 4.1.5.1): the
  * function's capabilities read for its regions, the handshake of 3.1.1
  * with each step read back, one queue on a ring of lib/virtio.c.
- * Offsets written out from the specification.
  */
 #include "fdt.h"
 #include "io.h"
+#include "pci-regs.h"
 #include "virtio-pci.h"
 
-#define VPCI_VENDOR		0x1af4
-#define VPCI_DEVICE_BASE	0x1040
-#define CFG_COMMAND		0x04
-#define  CMD_MEMORY		0x0002
-#define  CMD_MASTER		0x0004
-#define CFG_BAR0		0x10
-#define CFG_CAP_PTR		0x34
-#define CAP_ID_VNDR		0x09
-#define CAP_COMMON		1
-#define CAP_NOTIFY		2
-#define CAP_ISR			3
-#define CAP_DEVICE		4
-#define CC_DFSELECT		0x00
-#define CC_DF			0x04
-#define CC_GFSELECT		0x08
-#define CC_GF			0x0c
-#define CC_MSIX_CONFIG		0x10
-#define CC_STATUS		0x14
-#define CC_Q_SELECT		0x16
-#define CC_Q_SIZE		0x18
-#define CC_Q_MSIX		0x1a
-#define CC_Q_ENABLE		0x1c
-#define CC_Q_NOFF		0x1e
-#define CC_Q_DESC		0x20
-#define CC_Q_DRIVER		0x28
-#define CC_Q_DEVICE		0x30
 #define NO_VECTOR		0xffff
 
 static u64 bar_addr(u64 cfg, u32 bar)
@@ -60,10 +34,10 @@ static void read_caps(struct virtio_pci_dev *d)
 		if (readb(cap) == CAP_ID_VNDR && readb(cap + 4) < 6) {
 			where = bar_addr(d->cfg, readb(cap + 4)) + readl(cap + 8);
 			switch (readb(cap + 3)) {
-			case CAP_COMMON: d->common = where; break;
-			case CAP_ISR: d->isr = where; break;
-			case CAP_DEVICE: d->devcfg = where; break;
-			case CAP_NOTIFY:
+			case VPCI_CAP_COMMON: d->common = where; break;
+			case VPCI_CAP_ISR: d->isr = where; break;
+			case VPCI_CAP_DEVICE: d->devcfg = where; break;
+			case VPCI_CAP_NOTIFY:
 				d->notify = where;
 				d->notify_mult = readl(cap + 16);
 				break;
