@@ -74,14 +74,7 @@ got=$(echo | nc -w 10 127.0.0.1 "$FWD" 2>&1)
 [ "$got" = lkvm-net-fwd-ok ] || fail "host 127.0.0.1:$FWD (hostfwd to the guest's 8080) answered '$got'"
 ok "host -> guest through hostfwd=tcp:$FWD:8080: '$got'"
 
-wait_gone 60 "$pid" || fail "the VM did not power off: $(tail -n 2 "$WORK/vm.out")"
-wait "$pid"
-rc=$?
-pid=
-grep -q 'GUEST-CHECK net PASS' "$WORK/vm.out" ||
-	fail "guest: $(grep 'GUEST-CHECK' "$WORK/vm.out" | tail -n 1)"
-[ "$rc" = 0 ] || fail "lkvm exited $rc: $(tail -n 3 "$WORK/vm.err")"
-ok "$(grep 'GUEST-CHECK net' "$WORK/vm.out" | tr -d '\r'); lkvm exited 0"
+net_guest_done
 wait_gone 10 "$helper" || fail "lkvm-net-user ($helper) outlived lkvm"
 ok "lkvm-net-user left with lkvm"
 

@@ -173,14 +173,7 @@ got=$(echo | nc -w 10 "$GUEST" 8080 2>&1)
 [ "$got" = lkvm-net-fwd-ok ] || fail "host -> guest $GUEST:8080 answered '$got'"
 ok "host -> guest $GUEST:8080 over the tap: '$got'"
 
-wait_gone 60 "$pid" || fail "the VM did not power off: $(tail -n 2 "$WORK/vm.out")"
-wait "$pid"
-rc=$?
-pid=
-grep -q 'GUEST-CHECK net PASS' "$WORK/vm.out" ||
-	fail "guest: $(grep 'GUEST-CHECK' "$WORK/vm.out" | tail -n 1)"
-[ "$rc" = 0 ] || fail "lkvm exited $rc: $(tail -n 3 "$WORK/vm.err")"
-ok "$(grep 'GUEST-CHECK net' "$WORK/vm.out" | tr -d '\r'); lkvm exited 0"
+net_guest_done
 case "$variant" in
 attach)
 	[ -e /sys/class/net/lkvmtap2 ] || fail "the persistent lkvmtap2 went with lkvm"

@@ -415,13 +415,18 @@ check_msi() {
 }
 
 # --- net: virtio-net through lkvm's user-mode network ------------------------
-net_dhcp() {
+# The card's driver may still be binding when the check starts.
+net_wait_eth0() {
 	i=0
 	while [ ! -e /sys/class/net/eth0 ]; do
 		i=$((i + 1))
 		[ "$i" -le 100 ] || { net_err="no eth0 after 10 s (have: $(ls /sys/class/net | tr '\n' ' '))"; return 1; }
 		sleep 0.1
 	done
+}
+
+net_dhcp() {
+	net_wait_eth0 || return 1
 	printf '%s\n' '#!/bin/sh' 'case "$1" in bound|renew)' \
 		'ip addr add "$ip/${mask:-24}" dev "$interface"' \
 		'ip route add default via "${router%% *}"' \
@@ -441,12 +446,7 @@ net_dhcp() {
 
 # tap: no DHCP server on the host's side; lkvm.net_ip/24 set by hand.
 net_static() {
-	i=0
-	while [ ! -e /sys/class/net/eth0 ]; do
-		i=$((i + 1))
-		[ "$i" -le 100 ] || { net_err="no eth0 after 10 s (have: $(ls /sys/class/net | tr '\n' ' '))"; return 1; }
-		sleep 0.1
-	done
+	net_wait_eth0 || return 1
 	ip link set eth0 up && ip addr add "$net_ip/24" dev eth0 ||
 		{ net_err="cannot give eth0 $net_ip/24"; return 1; }
 	net_ok="$net_ok static=$net_ip"

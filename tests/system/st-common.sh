@@ -90,3 +90,16 @@ if [ ! -x "$H" ]; then
 	H=$WORK/st-helper
 	cc -O2 -o "$H" "$here/st-helper.c" || fail "cannot build $here/st-helper.c"
 fi
+
+# net_guest_done: the VM $pid (the disk initramfs guest, its "net"
+# check) powers off with that check passed, and lkvm exits 0.
+net_guest_done() {
+	wait_gone 60 "$pid" || fail "the VM did not power off: $(tail -n 2 "$WORK/vm.out")"
+	wait "$pid"
+	rc=$?
+	pid=
+	grep -q 'GUEST-CHECK net PASS' "$WORK/vm.out" ||
+		fail "guest: $(grep 'GUEST-CHECK' "$WORK/vm.out" | tail -n 1)"
+	[ "$rc" = 0 ] || fail "lkvm exited $rc: $(tail -n 3 "$WORK/vm.err")"
+	ok "$(grep 'GUEST-CHECK net' "$WORK/vm.out" | tr -d '\r'); lkvm exited 0"
+}
