@@ -16,7 +16,7 @@ x86_64|amd64)
 	# its .pc file requires, read by pkg-config for arm64; libc6:arm64
 	# is the loader qemu-user and the emulated host run lkvm with.
 	pkgs=(qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross
-	      libfdt-dev:arm64 libseccomp-dev:arm64 libslirp-dev:arm64 zlib1g-dev:arm64 zlib1g-dev
+	      libfdt-dev:arm64 libseccomp-dev:arm64 libslirp-dev:arm64 zlib1g-dev:arm64 zlib1g-dev:amd64
 	      libglib2.0-dev:arm64 libc6:arm64 pkgconf:amd64 device-tree-compiler cpio
 	      qemu-user-static dt-schema xz-utils gcc make e2fsprogs python3)
 	need_arm64_arch=1
@@ -41,8 +41,13 @@ if [ "${1:-}" = --fuzz ]; then
 fi
 
 installed() {
-	# dpkg-query prints "install ok installed" for a fully installed package.
-	[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
+	# dpkg-query prints "install ok installed" for a fully installed
+	# package, once per installed architecture of a Multi-Arch: same
+	# package named without one (zlib1g-dev for both amd64 and arm64):
+	# every line must say so.
+	local status
+	status=$(dpkg-query -W -f='${Status}\n' "$1" 2>/dev/null) || return 1
+	[ -n "$status" ] && ! grep -vqx 'install ok installed' <<<"$status"
 }
 
 missing=()
