@@ -79,7 +79,7 @@ static int run_sandbox_prepare(struct vm *vm, const char *root_spec,
 			       struct run_cmd *cmd, char *err, size_t err_len)
 {
 	if (!vm->cfg.guest_root && guest_root_wanted(&vm->cfg)) {
-		snprintf(err, err_len, "sandbox: kernel '%s' is not an arm64 Linux Image lkvm can read (a gzip'ed vmlinuz must be gunzipped first); the command needs one",
+		snprintf(err, err_len, "sandbox: kernel '%s' is not an arm64 Linux Image lkvm can read (an Image or an Image.gz); the command needs one",
 			 vm->cfg.kernel_path);
 		return -EINVAL;
 	}

@@ -124,6 +124,19 @@ grep -q "default root's initramfs: module $M/kernel/fs/9p/9p.ko" "$WORK/cat.err"
 echo "${summary#*: }"
 ls "$LKVM_HOME/default/virt" | grep -q sandbox && fail "sandbox files left in the root: $(ls "$LKVM_HOME/default/virt")"
 ok "lkvm sandbox -- cat /host$WORK/marker: printed it, exit 0 after $(secs $cs) s, nothing left in virt/"
+# A kernel as a distribution's /boot holds it: Debian's arm64 vmlinuz is
+# the Image gzip'ed. Decompressed in memory, its version read from what
+# it holds, its modules found as the Image's were.
+gzip -1 -c "$KERNEL" >"$WORK/vmlinuz" || fail "cannot gzip $KERNEL"
+SK=$WORK/vmlinuz sandbox gz -v -- cat "/host$WORK/marker"
+[ "$rc" = 0 ] && grep -q "^dguest-marker-$$" "$WORK/gz.out" ||
+	fail "sandbox -k vmlinuz -- cat /host$WORK/marker: exit $rc, $(tail -n 3 "$WORK/gz.out" "$WORK/gz.err" | tr '\n' ' ')"
+grep -q "kernel '$WORK/vmlinuz' is gzip-compressed: decompressed in memory" "$WORK/gz.err" ||
+	fail "no info line on the decompression: $(grep -i gzip "$WORK/gz.err")"
+grep -q "default root's initramfs: [0-9]* modules from $M," "$WORK/gz.err" ||
+	fail "the gzip'ed kernel's modules not found: $(grep initramfs "$WORK/gz.err")"
+ok "a gzip'ed kernel ($(($(wc -c <"$WORK/vmlinuz") >> 10)) KiB vmlinuz): decompressed, modules from $M, the marker read, exit 0 after $(secs $cs) s"
+rm -f "$WORK/vmlinuz"
 sandbox nf -- /no/such/program
 [ "$rc" = 127 ] || fail "sandbox -- /no/such/program: exit $rc, $(tail -n 3 "$WORK/nf.out" "$WORK/nf.err" | tr '\n' ' ')"
 ok "lkvm sandbox -- /no/such/program: exit 127"

@@ -14,6 +14,10 @@
 #   attach  a persistent tap made beforehand (busybox tunctl), set up by
 #           the host, attached with tapif=: left as it is, kept after
 #   bulk    as made, and the guest downloads 16 MiB (its speed)
+#   bridge  a network of the test's own: lkvm runs in a network namespace
+#           the test makes, with a bridge lkvmbr0 at the host's address;
+#           lkvm makes its tap there and script= puts it in the bridge;
+#           the emulated host's own namespace sees none of it
 #   errors  no VM: the refusals (no /dev/net/tun, no access to it, no
 #           permission to make a tap, a failing or missing script, no
 #           vhost_net)
@@ -100,6 +104,8 @@ fi
 
 parts=static,tcp,fwd
 net=mode=tap
+in=		# the namespace lkvm, its server and its peer run in
+ns_pid=
 case "$variant" in
 made)	;;
 bulk)	parts=static,tcp,bulk,fwd ;;
@@ -113,7 +119,19 @@ attach)
 	ip addr add "$HOST/24" dev lkvmtap2 && ip link set lkvmtap2 up ||
 		fail "cannot set lkvmtap2 up"
 	net="tapif=lkvmtap2" ;;	# no mode=: tapif= says tap
-*)	fail "variant '$variant': made, script, attach, bulk or errors" ;;
+bridge)
+	# Its own sysfs too, so /sys/class/net shows the namespace's links.
+	busybox unshare -n -m sh -c 'mount -t sysfs sysfs /sys && exec sleep 3600' &
+	ns_pid=$!
+	wait_for 10 grep -qx sleep "/proc/$ns_pid/comm" || fail "no network namespace: busybox unshare -n -m failed"
+	in="busybox nsenter -t $ns_pid -n -m"
+	$in ip link set lo up && $in busybox brctl addbr lkvmbr0 &&
+		$in ip addr add "$HOST/24" dev lkvmbr0 && $in ip link set lkvmbr0 up ||
+		fail "cannot make the bridge lkvmbr0 at $HOST/24 in the namespace"
+	printf '#!/bin/sh\nbusybox brctl addif lkvmbr0 "$1" && ip link set "$1" up\n' >"$WORK/br-ifup.sh"
+	chmod +x "$WORK/br-ifup.sh"
+	net="mode=tap,script=$WORK/br-ifup.sh" ;;
+*)	fail "variant '$variant': made, script, attach, bulk, bridge or errors" ;;
 esac
 net=$net$vhost
 
@@ -121,13 +139,13 @@ mkdir -p "$WORK/www"
 echo lkvm-net-tcp-ok >"$WORK/www/net.txt"
 [ "$variant" != bulk ] || dd if=/dev/zero of="$WORK/www/bulk.bin" bs=1048576 count=16 2>/dev/null ||
 	fail "cannot write $WORK/www/bulk.bin"
-busybox httpd -f -p "$HTTP" -h "$WORK/www" &
+$in busybox httpd -f -p "$HTTP" -h "$WORK/www" &
 httpd_pid=$!
-trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; kill "$httpd_pid" 2>/dev/null; busybox tunctl -d lkvmtap2 >/dev/null 2>&1' EXIT
+trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; kill "$httpd_pid" $ns_pid 2>/dev/null; busybox tunctl -d lkvmtap2 >/dev/null 2>&1' EXIT
 before=$(taps)
 
 t0=$(now_cs)
-"$VMM" run -k "$KERNEL" -i "$initrd" -d "$WORK/rootfs.img" -c 1 -m 256 \
+$in "$VMM" run -k "$KERNEL" -i "$initrd" -d "$WORK/rootfs.img" -c 1 -m 256 \
 	--irqchip="$irqchip" --virtio-transport="$transport" --loglevel=info -n "$net" \
 	-p "console=ttyS0 panic=-1 lkvm.modules=net lkvm.disk_checks=net lkvm.net_parts=$parts" \
 	</dev/null >"$WORK/vm.out" 2>"$WORK/vm.err" &
@@ -151,8 +169,13 @@ script)
 attach)
 	[ "$tap" = lkvmtap2 ] || fail "attached to '$tap', not lkvmtap2"
 	ok "attached to the persistent lkvmtap2" ;;
+bridge)
+	$in test -e "/sys/class/net/lkvmbr0/brif/$tap" ||
+		fail "tap $tap is not in lkvmbr0: $($in ls /sys/class/net/lkvmbr0/brif 2>&1)"
+	[ ! -e "/sys/class/net/$tap" ] || fail "tap $tap is in the emulated host's own namespace"
+	ok "lkvm made $tap in the test's namespace and script= put it in lkvmbr0; the host's own namespace has no $tap" ;;
 esac
-flags=$(cat "/sys/class/net/$tap/tun_flags" 2>/dev/null)
+flags=$($in cat "/sys/class/net/$tap/tun_flags" 2>/dev/null)
 # IFF_TAP 0x2, IFF_NO_PI 0x1000, IFF_VNET_HDR 0x4000
 [ -n "$flags" ] && [ $((flags & 0x5002)) = $((0x5002)) ] ||
 	fail "tap $tap's tun_flags '$flags' lack IFF_TAP|IFF_NO_PI|IFF_VNET_HDR"
@@ -169,7 +192,13 @@ else
 	[ "$worker" = no ] || fail "a vhost-$pid kernel thread without vhost=1"
 fi
 
-got=$(echo | nc -w 10 "$GUEST" 8080 2>&1)
+if [ -n "$in" ]; then
+	# Before the real peer: the guest serves one connection.
+	echo | nc -w 3 "$GUEST" 8080 >/dev/null 2>&1 &&
+		fail "the guest's $GUEST:8080 answered from outside the test's namespace"
+	ok "outside the test's namespace $GUEST:8080 cannot be reached"
+fi
+got=$(echo | $in nc -w 10 "$GUEST" 8080 2>&1)
 [ "$got" = lkvm-net-fwd-ok ] || fail "host -> guest $GUEST:8080 answered '$got'"
 ok "host -> guest $GUEST:8080 over the tap: '$got'"
 
@@ -179,6 +208,6 @@ attach)
 	[ -e /sys/class/net/lkvmtap2 ] || fail "the persistent lkvmtap2 went with lkvm"
 	ok "the persistent lkvmtap2 stays after lkvm" ;;
 *)
-	wait_for 10 sh -c "[ ! -e /sys/class/net/$tap ]" || fail "tap $tap outlived lkvm"
+	wait_for 10 $in sh -c "[ ! -e /sys/class/net/$tap ]" || fail "tap $tap outlived lkvm"
 	ok "tap $tap went with lkvm" ;;
 esac
