@@ -22,6 +22,11 @@ enum net_trans {
 };
 
 #define NET_MAX_HOSTFWD		8
+/*
+ * mq=: queue pairs, each a receive and a transmit queue, plus the
+ * control queue, within the virtio transports' 8 queues.
+ */
+#define NET_MQ_MAX		3
 /* An interface name: IFNAMSIZ (16) less its NUL. */
 #define NET_TAPIF_MAX		15
 

@@ -232,8 +232,11 @@ static int net_check_mode(const struct net_params *p, char *err, size_t err_len)
 	}
 	if (p->script && !p->script_len)
 		return fail("-n script=: empty; give the path of a program, or script=none");
-	if (p->mq > 1)
-		return fail("-n mq=%u: one queue pair only for now; leave mq out", p->mq);
+	if (p->mq > NET_MQ_MAX)
+		return fail("-n mq=%u: at most %d queue pairs; give mq=1 to %d",
+			    p->mq, NET_MQ_MAX, NET_MQ_MAX);
+	if (p->mq > 1 && p->vhost)
+		return fail("-n mq=%u: vhost=1 takes one queue pair; leave mq out or vhost out", p->mq);
 	return net_check_tapif(p, err, err_len);
 }
 

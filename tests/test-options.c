@@ -197,10 +197,14 @@ static void test_network(struct unit *u)
 	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "vhost=x"), -22);
 	CHECK(u, strstr(err, "not a number"));
 
-	/* what lkvm cannot do yet, said so */
-	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "mq=2"), -22);
-	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "mode=tap,mq=2"), -22);
-	CHECK(u, strstr(err, "one queue pair"));
+	/* mq=: queue pairs up to NET_MQ_MAX, not with vhost-net */
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "mq=2", "-n", "mode=tap,mq=3"), 0);
+	CHECK(u, c.nets[0].mq == 2 && c.nets[1].mq == 3);
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "mq=4"), -22);
+	CHECK(u, strstr(err, "at most 3 queue pairs"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "mode=tap,vhost=1,mq=2"), -22);
+	CHECK(u, strstr(err, "vhost=1 takes one queue pair"));
+	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "mode=tap,vhost=1,mq=1"), 0);
 
 	/* mistakes */
 	CHECK_EQ(u, PARSE(&c, "-k", "I", "-n", "guest_ip=10.0.0.2"), -22);

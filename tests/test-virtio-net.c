@@ -3,7 +3,8 @@
  * virtio-net through the core with a fake backend: frames out (header
  * stripped, split buffers, malformed and oversized ones dropped),
  * frames in (one buffer, merged buffers, waiting for buffers, the
- * bound on frames waiting, the legacy 10-byte header), config space.
+ * bound on frames waiting, the legacy 10-byte header), config space,
+ * several queue pairs and the control queue.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -273,6 +274,94 @@ static struct virtio_dev *setup(struct unit *u, struct vdh *h, struct fake_be *f
 	return vd;
 }
 
+/* A command on the control queue (queue 6 of three pairs); the ack, or -1. */
+static int ctrl(struct unit *u, struct vdh *h, const uint8_t *cmd, uint32_t n, bool ack)
+{
+	struct vdh_buf b[2];
+	uint16_t got;
+	uint32_t len;
+
+	b[0] = (struct vdh_buf){ buf(h, n), n, false };
+	memcpy(vdh_ptr(h, b[0].gpa), cmd, n);
+	b[1] = (struct vdh_buf){ buf(h, 1), 1, true };
+	vdh_post(h, 6, b, ack ? 2 : 1);
+	vdh_notify(h, 6);
+	if (!vdh_used(h, 6, &got, &len)) {
+		CHECK(u, !"the control chain came back");
+		return -1;
+	}
+	CHECK_EQ(u, len, ack ? 1 : 0);
+	return ack ? *(uint8_t *)vdh_ptr(h, b[1].gpa) : -1;
+}
+
+/*
+ * mq=3: seven queues, MQ and CTRL_VQ offered, max_virtqueue_pairs in
+ * config space; a frame on the third transmit queue reaches the
+ * backend; VQ_PAIRS_SET within 1..3 answered OK, outside it and other
+ * commands ERR, a chain without room for the ack still given back;
+ * frames for the guest on the first receive queue. Bad pair counts
+ * refused, the backend destroyed.
+ */
+static void test_mq(struct unit *u)
+{
+	static const uint8_t set2[] = { VIRTIO_NET_CTRL_MQ, VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET, 2, 0 };
+	static const uint8_t set4[] = { VIRTIO_NET_CTRL_MQ, VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET, 4, 0 };
+	static const uint8_t set0[] = { VIRTIO_NET_CTRL_MQ, VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET, 0, 0 };
+	static const uint8_t rxmode[] = { 0, 0, 1 };
+	struct virtio_dev *vd;
+	struct vdh_buf b;
+	struct fake_be f = { 0 };
+	struct vdh h;
+	uint8_t cfg[10], frame[60];
+	uint16_t got;
+	uint32_t len;
+	uint64_t feat;
+
+	f.be = (struct net_backend){ .ops = &fake_ops, .priv = &f };
+	CHECK_EQ(u, virtio_net_new_mq(0, mac, 0, &f.be, &vd), -EINVAL);
+	CHECK(u, f.destroyed);
+	f.destroyed = false;
+	CHECK_EQ(u, virtio_net_new_mq(0, mac, VIRTIO_NET_PAIRS_MAX + 1, &f.be, &vd), -EINVAL);
+	CHECK(u, f.destroyed);
+	f.destroyed = false;
+	if (vdh_init(&h, 1 << 20) || virtio_net_new_mq(0, mac, 3, &f.be, &vd))
+		exit(1);
+	feat = 1ULL << VIRTIO_NET_F_MRG_RXBUF | 1ULL << VIRTIO_NET_F_CTRL_VQ |
+	       1ULL << VIRTIO_NET_F_MQ;
+	CHECK(u, vdh_attach(&h, vd, feat, 7, 8) & VIRTIO_STATUS_DRIVER_OK);
+	CHECK_EQ(u, virtio_dev_features(vd) & feat, feat);
+	virtio_dev_config_read(vd, 0, cfg, 8);
+	virtio_dev_config_read(vd, 8, cfg + 8, 2);
+	CHECK(u, !memcmp(cfg, mac, 6) && cfg[8] == 3 && cfg[9] == 0);
+
+	fill(frame, sizeof(frame), 9);
+	b = (struct vdh_buf){ buf(&h, VIRTIO_NET_HDR_LEN + 60), VIRTIO_NET_HDR_LEN + 60, false };
+	memset(vdh_ptr(&h, b.gpa), 0, VIRTIO_NET_HDR_LEN);
+	memcpy((uint8_t *)vdh_ptr(&h, b.gpa) + VIRTIO_NET_HDR_LEN, frame, 60);
+	vdh_post(&h, 5, &b, 1);
+	vdh_notify(&h, 5);
+	CHECK(u, vdh_used(&h, 5, &got, &len));
+	CHECK(u, f.sent == 1 && f.last_len == 60 && !memcmp(f.last, frame, 60));
+
+	CHECK_EQ(u, ctrl(u, &h, set2, sizeof(set2), true), VIRTIO_NET_OK);
+	CHECK_EQ(u, ctrl(u, &h, set4, sizeof(set4), true), VIRTIO_NET_ERR);
+	CHECK_EQ(u, ctrl(u, &h, set0, sizeof(set0), true), VIRTIO_NET_ERR);
+	CHECK_EQ(u, ctrl(u, &h, rxmode, sizeof(rxmode), true), VIRTIO_NET_ERR);
+	CHECK_EQ(u, ctrl(u, &h, set2, 3, true), VIRTIO_NET_ERR);
+	ctrl(u, &h, set2, sizeof(set2), false);
+	CHECK(u, !(virtio_dev_status(vd) & VIRTIO_STATUS_NEEDS_RESET));
+
+	b = (struct vdh_buf){ buf(&h, 1600), 1600, true };
+	vdh_post(&h, VIRTIO_NET_RXQ, &b, 1);
+	vdh_notify(&h, VIRTIO_NET_RXQ);
+	virtio_net_receive(vd, frame, 60);
+	virtio_dev_serve(vd);
+	CHECK(u, vdh_used(&h, VIRTIO_NET_RXQ, &got, &len) && len == VIRTIO_NET_HDR_LEN + 60);
+	virtio_dev_destroy(vd);
+	CHECK(u, f.destroyed);
+	vdh_free(&h);
+}
+
 /*
  * The device over vhost-net (net-vhost.c) without a kernel's vhost: a
  * missing node or a file that is no vhost device fails with its errno
@@ -338,5 +427,6 @@ int main(void)
 	virtio_dev_destroy(vd);
 	vdh_free(&h);
 	test_vhost_open_fails(&u);
+	test_mq(&u);
 	return unit_done(&u, "test-virtio-net");
 }

@@ -15,7 +15,7 @@
  * virtio_dev_serve() standing in for the I/O thread.
  */
 #define VDH_RAM_BASE	0x80000000ULL
-#define VDH_QUEUES	4
+#define VDH_QUEUES	8
 
 struct vdh_queue {
 	uint16_t num;

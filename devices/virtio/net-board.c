@@ -17,6 +17,8 @@
 #include "host/net-user.h"
 #include "lib/log.h"
 
+_Static_assert(NET_MQ_MAX <= VIRTIO_NET_PAIRS_MAX, "mq= beyond the model's queues");
+
 static enum virtio_transport net_transport(const struct vm_config *cfg,
 					   const struct net_params *p)
 {
@@ -112,7 +114,8 @@ static int net_add_one(const struct device_ctx *ctx, const struct vm_config *cfg
 		pr_err(ctx->loglevel, "virtio-net %u: %s", index, strerror(-ret));
 		return ret;
 	}
-	ret = virtio_net_create(ctx, index, p->guest_mac, be, net_transport(cfg, p), &dev);
+	ret = virtio_net_create(ctx, index, p->guest_mac, p->mq ? p->mq : 1, be,
+				net_transport(cfg, p), &dev);
 	if (!ret) {
 		ret = device_list_add(list, dev);
 		if (ret)

@@ -3,7 +3,9 @@
  * virtio-net: frames between the guest's queues and a backend. Frames
  * for the guest wait in a bounded queue until the I/O thread finds
  * receive buffers for them; frames from the guest go to the backend as
- * they are taken.
+ * they are taken. With several queue pairs (-n mq=) the driver spreads
+ * its transmissions and interrupts over them; one I/O thread serves
+ * them all and the control queue answers VQ_PAIRS_SET.
  */
 #include <errno.h>
 #include <stdatomic.h>
@@ -23,7 +25,9 @@ struct net_frame {
 struct virtio_net {
 	struct virtio_dev vd;
 	char name[24];
-	uint8_t config[VIRTIO_NET_CONFIG_SIZE];
+	uint8_t config[VIRTIO_NET_CONFIG_SIZE_MQ];
+	unsigned int pairs;		/* queue pairs offered */
+	unsigned int curr_pairs;	/* the driver's VQ_PAIRS_SET; 1 until then */
 	struct net_backend *be;
 
 	/* Frames for the guest: the backend adds, the I/O thread takes. */
@@ -37,6 +41,7 @@ struct virtio_net {
 	/* The I/O thread's. */
 	struct virtq_elem rx_elems[VIRTIO_NET_RX_MERGE_MAX];
 	struct virtq_elem tx_elem;
+	struct virtq_elem ctrl_elem;
 	uint8_t tx_buf[VIRTIO_NET_FRAME_MAX];
 
 	/* The transport's device ops, with the backend's start and stop. */
@@ -228,9 +233,9 @@ static void net_tx_one(struct virtio_net *n, const struct virtq_elem *e)
 		atomic_fetch_add_explicit(&n->tx_frames, 1, memory_order_relaxed);
 }
 
-static void net_tx_drain(struct virtio_net *n)
+static void net_tx_drain(struct virtio_net *n, unsigned int q)
 {
-	struct virtq *vq = &n->vd.vqs[VIRTIO_NET_TXQ];
+	struct virtq *vq = &n->vd.vqs[q];
 	int ret;
 
 	do {
@@ -239,20 +244,78 @@ static void net_tx_drain(struct virtio_net *n)
 			net_tx_one(n, &n->tx_elem);
 			virtq_push(vq, &n->tx_elem, 0);
 		}
-		virtio_dev_signal(&n->vd, VIRTIO_NET_TXQ);
+		virtio_dev_signal(&n->vd, q);
 		if (ret < 0) {
-			virtio_dev_broken(&n->vd, VIRTIO_NET_TXQ);
+			virtio_dev_broken(&n->vd, q);
 			return;
 		}
 	} while (virtq_notify_enable(vq, true));
 }
 
+/*
+ * One command: class, command and its data in the device-readable part
+ * (at most 8 bytes are looked at: VQ_PAIRS_SET's le16 is all lkvm
+ * knows), the ack in the first writable byte. Anything else, or a
+ * malformed chain, is answered VIRTIO_NET_ERR where there is room.
+ */
+static uint8_t net_ctrl_one(struct virtio_net *n, const struct virtq_elem *e)
+{
+	uint8_t cmd[8] = { 0 };
+	size_t got = 0, c;
+	unsigned int i, pairs;
+
+	for (i = 0; i < e->nr_out && got < sizeof(cmd); i++) {
+		c = MIN(e->iov[i].iov_len, sizeof(cmd) - got);
+		memcpy(cmd + got, e->iov[i].iov_base, c);
+		got += c;
+	}
+	if (e->out_len != 4 || cmd[0] != VIRTIO_NET_CTRL_MQ ||
+	    cmd[1] != VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET) {
+		pr_debug(n->vd.loglevel, "%s: control command %u.%u (%llu bytes) not supported",
+			 n->name, cmd[0], cmd[1], (unsigned long long)e->out_len);
+		return VIRTIO_NET_ERR;
+	}
+	pairs = cmd[2] | cmd[3] << 8;
+	if (pairs < 1 || pairs > n->pairs) {
+		pr_debug(n->vd.loglevel, "%s: VQ_PAIRS_SET %u: not 1..%u", n->name, pairs, n->pairs);
+		return VIRTIO_NET_ERR;
+	}
+	n->curr_pairs = pairs;
+	return VIRTIO_NET_OK;
+}
+
+static void net_ctrl_drain(struct virtio_net *n, unsigned int q)
+{
+	struct virtq *vq = &n->vd.vqs[q];
+	struct virtq_elem *e = &n->ctrl_elem;
+	uint8_t ack;
+	int ret;
+
+	while ((ret = virtq_pop(vq, e)) > 0) {
+		ack = net_ctrl_one(n, e);
+		if (e->nr_in && e->iov[e->nr_out].iov_len) {
+			*(uint8_t *)e->iov[e->nr_out].iov_base = ack;
+			virtq_push(vq, e, 1);
+		} else {
+			virtq_push(vq, e, 0);
+		}
+	}
+	virtio_dev_signal(&n->vd, q);
+	if (ret < 0)
+		virtio_dev_broken(&n->vd, q);
+}
+
+/* Receive queues are even, transmit queues odd, the control queue last. */
 static void net_queue_notify(struct virtio_dev *vd, unsigned int q)
 {
-	if (q == VIRTIO_NET_RXQ)
-		net_rx_drain(vd->priv);
-	else if (q == VIRTIO_NET_TXQ)
-		net_tx_drain(vd->priv);
+	struct virtio_net *n = vd->priv;
+
+	if (n->pairs > 1 && q == 2 * n->pairs)
+		net_ctrl_drain(n, q);
+	else if (q == VIRTIO_NET_RXQ)
+		net_rx_drain(n);
+	else if (q & 1)
+		net_tx_drain(n, q);
 }
 
 static void net_kick(struct virtio_dev *vd)
@@ -282,7 +345,10 @@ static void net_rx_flush(struct virtio_net *n)
 /* A reset driver has no buffers: what waited for them is dropped. */
 static void net_reset(struct virtio_dev *vd)
 {
-	net_rx_flush(vd->priv);
+	struct virtio_net *n = vd->priv;
+
+	net_rx_flush(n);
+	n->curr_pairs = 1;
 }
 
 static void net_destroy(struct virtio_dev *vd)
@@ -314,15 +380,17 @@ void virtio_net_get_stats(struct virtio_dev *vd, struct virtio_net_stats *s)
 	s->rx_dropped = atomic_load_explicit(&n->rx_dropped, memory_order_relaxed);
 }
 
-int virtio_net_new(unsigned int index, const uint8_t mac[6],
-		   struct net_backend *be, struct virtio_dev **vdp)
+int virtio_net_new_mq(unsigned int index, const uint8_t mac[6], unsigned int pairs,
+		      struct net_backend *be, struct virtio_dev **vdp)
 {
-	struct virtio_net *n = calloc(1, sizeof(*n));
+	struct virtio_net *n = NULL;
 	int ret;
 
+	if (pairs >= 1 && pairs <= VIRTIO_NET_PAIRS_MAX)
+		n = calloc(1, sizeof(*n));
 	if (!n) {
 		be->ops->destroy(be);
-		return -ENOMEM;
+		return !pairs || pairs > VIRTIO_NET_PAIRS_MAX ? -EINVAL : -ENOMEM;
 	}
 	snprintf(n->name, sizeof(n->name), "virtio-net %u", index);
 	pthread_mutex_init(&n->rx_lock, NULL);
@@ -340,6 +408,15 @@ int virtio_net_new(unsigned int index, const uint8_t mac[6],
 	n->vd.config_size = VIRTIO_NET_CONFIG_SIZE;
 	n->vd.nr_queues = 2;
 	n->vd.index = index;
+	n->pairs = pairs;
+	n->curr_pairs = 1;
+	if (pairs > 1) {
+		n->vd.host_features |= 1ULL << VIRTIO_NET_F_CTRL_VQ |
+				       1ULL << VIRTIO_NET_F_MQ;
+		n->config[8] = pairs;	/* le16 max_virtqueue_pairs */
+		n->vd.config_size = VIRTIO_NET_CONFIG_SIZE_MQ;
+		n->vd.nr_queues = 2 * pairs + 1;
+	}
 	ret = virtio_dev_init(&n->vd);
 	if (ret) {
 		net_destroy(&n->vd);
@@ -347,6 +424,12 @@ int virtio_net_new(unsigned int index, const uint8_t mac[6],
 	}
 	*vdp = &n->vd;
 	return 0;
+}
+
+int virtio_net_new(unsigned int index, const uint8_t mac[6],
+		   struct net_backend *be, struct virtio_dev **vdp)
+{
+	return virtio_net_new_mq(index, mac, 1, be, vdp);
 }
 
 /* The transport's start and stop, with the backend's around them. */
@@ -377,14 +460,14 @@ static void net_dev_stop(struct device *dev)
 }
 
 int virtio_net_create(const struct device_ctx *ctx, unsigned int index,
-		      const uint8_t mac[6], struct net_backend *be,
+		      const uint8_t mac[6], unsigned int pairs, struct net_backend *be,
 		      enum virtio_transport t, struct device **dev)
 {
 	struct virtio_dev *vd;
 	struct virtio_net *n;
 	int ret;
 
-	ret = virtio_net_new(index, mac, be, &vd);
+	ret = virtio_net_new_mq(index, mac, pairs, be, &vd);
 	if (ret)
 		return ret;
 	ret = virtio_transport_create(vd, ctx, t, dev);

@@ -17,6 +17,8 @@
 #define VIRTIO_NET_F_MAC		5
 #define VIRTIO_NET_F_MRG_RXBUF		15
 #define VIRTIO_NET_F_STATUS		16
+#define VIRTIO_NET_F_CTRL_VQ		17
+#define VIRTIO_NET_F_MQ			22
 #define VIRTIO_NET_S_LINK_UP		1
 
 #define VIRTIO_NET_RXQ			0
@@ -25,6 +27,17 @@
 #define VIRTIO_NET_HDR_LEN		12
 #define VIRTIO_NET_HDR_LEN_LEGACY	10
 #define VIRTIO_NET_CONFIG_SIZE		8	/* mac[6], status */
+#define VIRTIO_NET_CONFIG_SIZE_MQ	10	/* then max_virtqueue_pairs */
+/*
+ * Queue pairs (-n mq=): receive queue 2k, transmit queue 2k + 1, then
+ * the control queue; all within the transports' VIRTIO_MAX_QUEUES.
+ */
+#define VIRTIO_NET_PAIRS_MAX		((VIRTIO_MAX_QUEUES - 1) / 2)
+/* The control queue (5.1.6.5): class, command, data; the ack written back. */
+#define VIRTIO_NET_CTRL_MQ		4
+#define VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET	0
+#define VIRTIO_NET_OK			0
+#define VIRTIO_NET_ERR			1
 /* The largest Ethernet frame taken either way: 64 KiB of payload + header. */
 #define VIRTIO_NET_FRAME_MAX		(65535 + 14)
 /* Frames held for a guest that has no receive buffers; more are dropped. */
@@ -65,13 +78,21 @@ struct virtio_net;
 /*
  * The model alone (virtio_dev_init() done), for tests and fuzzers: mac
  * is the guest's; be is owned by the device from then on (destroyed
- * with it, also when this fails).
+ * with it, also when this fails). One queue pair.
  */
 int virtio_net_new(unsigned int index, const uint8_t mac[6],
 		   struct net_backend *be, struct virtio_dev **vd);
+/*
+ * With pairs queue pairs (1..VIRTIO_NET_PAIRS_MAX): above one, a
+ * control queue and VIRTIO_NET_F_MQ. Frames from every transmit queue
+ * go to the one backend; frames for the guest arrive on the first
+ * receive queue (any enabled one may take them, 5.1.6.5.5).
+ */
+int virtio_net_new_mq(unsigned int index, const uint8_t mac[6], unsigned int pairs,
+		      struct net_backend *be, struct virtio_dev **vd);
 /* The device behind transport t; its start and stop run the backend's. */
 int virtio_net_create(const struct device_ctx *ctx, unsigned int index,
-		      const uint8_t mac[6], struct net_backend *be,
+		      const uint8_t mac[6], unsigned int pairs, struct net_backend *be,
 		      enum virtio_transport t, struct device **dev);
 /*
  * A frame for the guest, copied: queued for the I/O thread, which puts

@@ -10,6 +10,8 @@
 # listens on a port the host reaches through -n hostfwd=.
 #
 # Usage: ctl-net.sh IRQCHIP TRANSPORT [,MORE-N-PARAMS|bulk] [@ROOTFS@ @DISKINITRD@]
+# With ,mq=N among the -n params the guest has N vCPUs and checks that
+# its eth0 uses N queue pairs.
 # (the placeholders only make the harness pack the images; the script
 # finds them under /lkvm-test/disk)
 . "$(dirname "$0")/st-common.sh"
@@ -21,6 +23,12 @@ parts=
 # "bulk": also the throughput of a 16 MiB download (docs/network.md)
 [ "$extra" = bulk ] && parts=" lkvm.net_parts=dhcp,tcp,dns,bulk,fwd"
 case "$extra" in ,*) ;; *) extra= ;; esac
+cpus=1
+case "$extra" in *,mq=*)
+	cpus=${extra##*,mq=}
+	cpus=${cpus%%,*}
+	parts=" lkvm.net_parts=mq,dhcp,tcp,dns,fwd lkvm.net_mq=$cpus" ;;
+esac
 rootfs=${ROOTFS:-/lkvm-test/disk/rootfs.img.gz}
 initrd=${DISK_INITRD:-/lkvm-test/disk/disk-initramfs.cpio.gz}
 HTTP=8080
@@ -39,8 +47,10 @@ echo "nameserver 127.0.0.1" >/etc/resolv.conf
 dns_pid=$!
 mkdir -p "$WORK/www"
 echo lkvm-net-tcp-ok >"$WORK/www/net.txt"
-[ -z "$parts" ] || dd if=/dev/zero of="$WORK/www/bulk.bin" bs=1048576 count=16 2>/dev/null ||
-	fail "cannot write $WORK/www/bulk.bin"
+case "$parts" in *bulk*)
+	dd if=/dev/zero of="$WORK/www/bulk.bin" bs=1048576 count=16 2>/dev/null ||
+		fail "cannot write $WORK/www/bulk.bin" ;;
+esac
 busybox httpd -f -p "127.0.0.1:$HTTP" -h "$WORK/www" &
 httpd_pid=$!
 trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; kill "$dns_pid" "$httpd_pid" 2>/dev/null' EXIT
@@ -48,7 +58,7 @@ wait_for 5 grep -q serving "$WORK/dns.out" || fail "st-dns did not start: $(cat 
 ok "host: DNS for $name on 127.0.0.1:53, HTTP on 127.0.0.1:$HTTP"
 
 t0=$(now_cs)
-"$VMM" run -k "$KERNEL" -i "$initrd" -d "$WORK/rootfs.img" -c 1 -m 256 \
+"$VMM" run -k "$KERNEL" -i "$initrd" -d "$WORK/rootfs.img" -c "$cpus" -m 256 \
 	--irqchip="$irqchip" --virtio-transport="$transport" \
 	-n "mode=user,hostfwd=tcp:$FWD:8080$extra" \
 	-p "console=ttyS0 panic=-1 lkvm.modules=net lkvm.disk_checks=net$parts" \

@@ -48,7 +48,10 @@
 #             to lkvm.net_addr (10.11.12.13); bulk (not by default):
 #             fetches http://GW:lkvm.net_http/bulk.bin, says how fast; fwd: prints
 #             GUEST-NET-LISTENING, answers "lkvm-net-fwd-ok" to one
-#             connection on TCP port lkvm.net_listen (8080) within 60 s
+#             connection on TCP port lkvm.net_listen (8080) within 60 s;
+#             mq (not by default): eth0 has lkvm.net_mq receive and
+#             transmit queues (the driver's VQ_PAIRS_SET: one pair per
+#             vCPU, up to what the card offers)
 #     seq     appends the lines 1 to lkvm.seq_n (default 600) to /lkvm-seq,
 #             one at a time, each followed by sync (so the disk is busy
 #             throughout); prints GUEST-SEQ-RUNNING after line 20 (the
@@ -96,6 +99,7 @@ net_http=8080
 net_name=lkvm-net.example
 net_addr=10.11.12.13
 net_listen=8080
+net_mq=1
 seq_n=600
 for w in $(cat /proc/cmdline); do
 	case "$w" in
@@ -116,6 +120,7 @@ for w in $(cat /proc/cmdline); do
 	lkvm.net_name=*)	net_name=${w#*=} ;;
 	lkvm.net_addr=*)	net_addr=${w#*=} ;;
 	lkvm.net_listen=*)	net_listen=${w#*=} ;;
+	lkvm.net_mq=*)		net_mq=${w#*=} ;;
 	lkvm.seq_n=*)		seq_n=${w#*=} ;;
 	esac
 done
@@ -480,6 +485,16 @@ net_bulk() {
 	net_ok="$net_ok bulk=$((got / 1024))KiB/${cs}cs=$((got / 1024 * 100 / cs))KiB/s"
 }
 
+net_mq() {
+	net_wait_eth0 || return 1
+	q=$(ls /sys/class/net/eth0/queues | tr '\n' ' ')
+	rx=$(ls -d /sys/class/net/eth0/queues/rx-* | wc -l)
+	tx=$(ls -d /sys/class/net/eth0/queues/tx-* | wc -l)
+	[ "$rx" = "$net_mq" ] && [ "$tx" = "$net_mq" ] ||
+		{ net_err="eth0's queues: $q(want $net_mq pairs)"; return 1; }
+	net_ok="$net_ok mq=$rx"
+}
+
 net_fwd() {
 	printf '#!/bin/sh\necho lkvm-net-fwd-ok\n' >/tmp/fwd.sh
 	chmod +x /tmp/fwd.sh
@@ -500,8 +515,8 @@ check_net() {
 	net_ok= net_err=
 	for part in $net_parts; do
 		case "$part" in
-		dhcp|static|tcp|dns|bulk|fwd) "net_$part" || { check net FAIL "$part: $net_err (passed:$net_ok)"; return; } ;;
-		*) check net FAIL "lkvm.net_parts: no part '$part' (dhcp, static, tcp, dns, bulk, fwd)"; return ;;
+		dhcp|static|tcp|dns|bulk|fwd|mq) "net_$part" || { check net FAIL "$part: $net_err (passed:$net_ok)"; return; } ;;
+		*) check net FAIL "lkvm.net_parts: no part '$part' (dhcp, static, tcp, dns, bulk, fwd, mq)"; return ;;
 		esac
 	done
 	check net PASS "$net_ok"
