@@ -85,6 +85,8 @@ got=$(echo | nc -w 10 127.0.0.1 "$FWD" 2>&1)
 ok "host -> guest through hostfwd=tcp:$FWD:8080: '$got'"
 
 net_guest_done
+[ "$cpus" = 1 ] || grep -q "GUEST-CHECK net PASS.* mq=$cpus" "$WORK/vm.out" ||
+	fail "the guest's eth0 does not use $cpus queue pairs: $(grep 'GUEST-CHECK net' "$WORK/vm.out")"
 wait_gone 10 "$helper" || fail "lkvm-net-user ($helper) outlived lkvm"
 ok "lkvm-net-user left with lkvm"
 
