@@ -197,11 +197,10 @@ static const char *start_queue(const struct virtio_dev *d, u32 q,
 	return NULL;
 }
 
-const char *virtio_start(const struct virtio_dev *d, u64 features, u32 q,
-			 struct vring *r)
+/* Reset to FEATURES_OK; st: the status reached. */
+static const char *start_features(const struct virtio_dev *d, u64 features, u32 *status)
 {
 	u32 st = VIRTIO_ST_ACKNOWLEDGE | VIRTIO_ST_DRIVER;
-	const char *err;
 
 	virtio_reset(d);
 	if (vr(d, VM_STATUS))
@@ -224,12 +223,39 @@ const char *virtio_start(const struct virtio_dev *d, u64 features, u32 q,
 		if (vr(d, VM_STATUS) != st)
 			return "FEATURES_OK refused";
 	}
-	err = start_queue(d, q, r);
-	if (err)
-		return err;
+	*status = st;
+	return NULL;
+}
+
+static const char *start_driver_ok(const struct virtio_dev *d, u32 st)
+{
 	st |= VIRTIO_ST_DRIVER_OK;
 	vw(d, VM_STATUS, st);
 	if (vr(d, VM_STATUS) != st)
 		return "DRIVER_OK does not read back (or NEEDS_RESET is set)";
 	return NULL;
+}
+
+const char *virtio_start(const struct virtio_dev *d, u64 features, u32 q,
+			 struct vring *r)
+{
+	const char *err;
+	u32 st;
+
+	err = start_features(d, features, &st);
+	if (!err)
+		err = start_queue(d, q, r);
+	return err ? err : start_driver_ok(d, st);
+}
+
+const char *virtio_start_n(const struct virtio_dev *d, u64 features,
+			   struct vring *const *r, u32 n)
+{
+	const char *err;
+	u32 st, q;
+
+	err = start_features(d, features, &st);
+	for (q = 0; !err && q < n; q++)
+		err = start_queue(d, q, r[q]);
+	return err ? err : start_driver_ok(d, st);
 }

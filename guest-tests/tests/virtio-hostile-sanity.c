@@ -4,7 +4,9 @@
  * lib/virtio.c, on rings and buffers in the guest's own memory, checks
  * that each device still does its job after whatever was done to it:
  * a virtio-rng gives random bytes, a virtio-blk writes a sector and
- * reads it back, and each completion comes with its interrupt.
+ * reads it back, a virtio-net on the user-mode network has its ARP
+ * request for the gateway answered, and each completion comes with its
+ * interrupt.
  */
 #include "guest.h"
 #include "virtio-hostile.h"
@@ -17,6 +19,7 @@
 
 struct sanity san;
 static u8 san_ring[3 * SZ_4K] __aligned(SZ_4K);
+static u8 san_ring2[2 * SZ_4K] __aligned(SZ_4K);	/* a NIC's transmit queue */
 static u8 san_buf[4 * SZ_4K] __aligned(SZ_4K);
 
 static void __printf(3, 4) san_say(struct hdev *h, u32 *bad, const char *fmt, ...)
@@ -164,6 +167,100 @@ static void san_blk(struct hdev *h, u64 timeout_us)
 		san.blk_ok++;
 }
 
+/* The user-mode network's addresses (lkvm's -n defaults). */
+static const u8 san_mac[6] = { 0x02, 0x15, 0x15, 0x15, 0x15, 0x15 };
+static const u8 san_guest_ip[4] = { 192, 168, 33, 15 };
+static const u8 san_gw_ip[4] = { 192, 168, 33, 1 };
+#define SAN_NET_RXBUF	2048
+
+/* Who has the gateway's address? Broadcast, from the guest's. */
+static u32 san_arp_request(u8 *f)
+{
+	static const u8 arp_hdr[8] = { 0, 1, 8, 0, 6, 4, 0, 1 };
+
+	memset(f, 0xff, 6);
+	memcpy(f + 6, san_mac, 6);
+	f[12] = 0x08;
+	f[13] = 0x06;
+	memcpy(f + 14, arp_hdr, 8);
+	memcpy(f + 22, san_mac, 6);
+	memcpy(f + 28, san_guest_ip, 4);
+	memset(f + 32, 0, 6);
+	memcpy(f + 38, san_gw_ip, 4);
+	return 42;
+}
+
+static bool san_is_arp_reply(const u8 *f, u32 len)
+{
+	return len >= 42 && f[12] == 0x08 && f[13] == 0x06 && f[20] == 0 &&
+	       f[21] == 2 && !memcmp(f + 28, san_gw_ip, 4);
+}
+
+/*
+ * Two receive buffers and an ARP request for the gateway: the reply
+ * must come back within the time of a request; other frames (slirp's
+ * router advertisements, say) are put back for the next.
+ */
+static void san_net(struct hdev *h, u64 timeout_us)
+{
+	u32 hlen = virtio_is_legacy(&h->d) ? 10 : 12, len, id, i;
+	u8 *rx = san_buf, *tx = san_buf + SZ_4K;
+	struct vring r[2], *rings[2] = { &r[0], &r[1] };
+	u64 features = virtio_is_legacy(&h->d) ? 0 : BIT(VIRTIO_F_VERSION_1);
+	u64 deadline = timer_deadline_us(timeout_us);
+	const char *err;
+
+	vring_init(&r[0], san_ring, SAN_NUM);
+	vring_init(&r[1], san_ring2, SAN_NUM);
+	err = virtio_start_n(&h->d, features, rings, 2);
+	if (err) {
+		san_say(h, &san.net_bad, "set-up: %s (status %#x)", err,
+			readl(h->d.base + VM_STATUS));
+		return;
+	}
+	for (i = 0; i < 2; i++) {
+		vring_set_desc(&r[0], i, (u64)rx + i * SAN_NET_RXBUF, SAN_NET_RXBUF,
+			       VRING_DESC_F_WRITE, 0);
+		vring_publish(&r[0], i);
+	}
+	virtio_notify(&h->d, 0);
+	memset(tx, 0, hlen);
+	len = hlen + san_arp_request(tx + hlen);
+	vring_set_desc(&r[1], 0, (u64)tx, len, 0, 0);
+	vring_publish(&r[1], 0);
+	virtio_notify(&h->d, 1);
+	if (!vring_wait(&r[1], deadline, &id, &len)) {
+		san_say(h, &san.net_bad, "the ARP request not sent within %lu ms",
+			timeout_us / 1000);
+		h->unanswered++;
+		return;
+	}
+	while (vring_wait(&r[0], deadline, &id, &len)) {
+		if (id < 2 && len > hlen && san_is_arp_reply(rx + id * SAN_NET_RXBUF + hlen, len - hlen)) {
+			san.net_ok++;
+			return;
+		}
+		if (id >= 2) {
+			san_say(h, &san.net_bad, "used id %u, posted 0 and 1", id);
+			return;
+		}
+		vring_publish(&r[0], id);
+		virtio_notify(&h->d, 0);
+	}
+	san_say(h, &san.net_bad, "no ARP reply from the gateway within %lu ms",
+		timeout_us / 1000);
+	h->unanswered++;
+}
+
+static u32 *san_bad_of(const struct hdev *h)
+{
+	if (h->d.device_id == VIRTIO_ID_RNG)
+		return &san.rng_bad;
+	if (h->d.device_id == VIRTIO_ID_NET)
+		return &san.net_bad;
+	return &san.blk_bad;
+}
+
 void sanity_round(struct hdev *devs, int n, u64 timeout_us)
 {
 	struct hdev *h;
@@ -180,14 +277,15 @@ void sanity_round(struct hdev *devs, int n, u64 timeout_us)
 		}
 		/* A device that stopped answering fails each round at once. */
 		if (h->unanswered >= SAN_GIVE_UP) {
-			san_say(h, h->d.device_id == VIRTIO_ID_RNG ? &san.rng_bad :
-				&san.blk_bad, "stopped answering: not asked again");
+			san_say(h, san_bad_of(h), "stopped answering: not asked again");
 			continue;
 		}
 		if (h->d.device_id == VIRTIO_ID_RNG)
 			san_rng(h, timeout_us);
 		else if (h->d.device_id == VIRTIO_ID_BLOCK)
 			san_blk(h, timeout_us);
+		else if (h->d.device_id == VIRTIO_ID_NET)
+			san_net(h, timeout_us);
 		else
 			continue;
 		/* Leave no ring of the guest's own in the device's hands. */

@@ -425,6 +425,12 @@ static void report(u64 ops, u64 us)
 		      san.blk_ok + san.blk_bad);
 	else
 		check_skip("virtio-hostile.blk", "no virtio-blk");
+	if (san.net_ok + san.net_bad)
+		check(!san.net_bad, "virtio-hostile.net",
+		      "%u of %u ARP requests for the gateway answered",
+		      san.net_ok, san.net_ok + san.net_bad);
+	else
+		check_skip("virtio-hostile.net", "no virtio-net");
 	if (san.irq_ok + san.irq_bad)
 		check(!san.irq_bad, "virtio-hostile.irq",
 		      "%u of %u completions came with an interrupt", san.irq_ok,
@@ -498,9 +504,10 @@ static void worker(void *arg __unused)
 		if (timer_now() < next)
 			continue;
 		next += timer_us_to_ticks(PROGRESS_US);
-		printf("HOSTILE-PROGRESS ops=%lu sanity=%u rng=%u blk=%u bad=%u\n",
-		       ops, san.rounds, san.rng_ok, san.blk_ok,
-		       san.magic_bad + san.rng_bad + san.blk_bad + san.irq_bad);
+		printf("HOSTILE-PROGRESS ops=%lu sanity=%u rng=%u blk=%u net=%u bad=%u\n",
+		       ops, san.rounds, san.rng_ok, san.blk_ok, san.net_ok,
+		       san.magic_bad + san.rng_bad + san.blk_bad + san.net_bad +
+		       san.irq_bad);
 	}
 	run.ops = ops;
 	run.us = timer_ticks_to_us(timer_now() - start);

@@ -86,6 +86,7 @@ struct sanity {
 	u32 magic_bad;
 	u32 rng_ok, rng_bad;
 	u32 blk_ok, blk_bad;
+	u32 net_ok, net_bad;
 	u32 irq_ok, irq_bad;
 	u32 printed;
 };

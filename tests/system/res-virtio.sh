@@ -12,19 +12,26 @@
 # all its RAM and then each second until the abuse ends, must not grow
 # by more than 1 MiB; the guest must end by itself with its checks
 # passed, and the image must keep its size.
+# res-virtio.sh net: a virtio-net on the user-mode network as well, its
+# transmit queue fed whatever the guest's abuse puts there (malformed
+# frames to lkvm and libslirp); its sanity check is an ARP request for
+# the gateway answered.
 . "$(dirname "$0")/st-common.sh"
 
 MS=8000
 # After HOSTILE-END the guest idles this long: time for the last looks.
 LINGER=3000
 name=res-virtio
+net="-n mode=none"
+devices=2
+[ "${1:-}" = net ] && { net="-n mode=user"; devices=3; }
 disk=$WORK/disk.img
 
 truncate -s 8M "$disk" || fail "cannot make $disk"
 size0=$(stat -c %s "$disk")
 "$VMM" run -k "$GUEST_TESTS/virtio-hostile.bin" -c 2 -m 64 --test-device \
-	--name "$name" -d "$disk" --rng --virtio-transport=mmio -n mode=none \
-	-p "hostile.ms=$MS hostile.devices=2 hostile.linger-ms=$LINGER" \
+	--name "$name" -d "$disk" --rng --virtio-transport=mmio $net \
+	-p "hostile.ms=$MS hostile.devices=$devices hostile.linger-ms=$LINGER" \
 	</dev/null >"$WORK/vm.out" 2>"$WORK/vm.err" &
 pid=$!
 wait_for 30 grep -q HOSTILE-BEGIN "$WORK/vm.out" ||
@@ -90,6 +97,11 @@ grep -q '^CHECK .* FAIL' "$WORK/console" && fail "$(grep '^CHECK .* FAIL' "$WORK
 grep -q '^TEST-RESULT PASS' "$WORK/console" || fail "no TEST-RESULT PASS; $(tail -n 3 "$WORK/console")"
 [ "$rc" = 0 ] || fail "exit status $rc; $(tail -n 2 "$WORK/vm.err")"
 ok "guest done, exit 0: $(grep '^HOSTILE-END' "$WORK/console"), $(grep '^CHECK virtio-hostile.ops' "$WORK/console" | cut -d' ' -f4-)"
+if [ "$devices" = 3 ]; then
+	grep -q '^CHECK virtio-hostile.net PASS' "$WORK/console" ||
+		fail "no virtio-net sanity check passed: $(grep 'virtio-hostile.net' "$WORK/console")"
+	ok "$(grep '^CHECK virtio-hostile.net' "$WORK/console")"
+fi
 size1=$(stat -c %s "$disk")
 [ "$size1" = "$size0" ] || fail "the image was $size0 bytes, now $size1"
 ok "disk image still $size1 bytes"

@@ -63,6 +63,7 @@
 #define VIRTIO_ISR_QUEUE	0x1
 #define VIRTIO_ISR_CONFIG	0x2
 
+#define VIRTIO_ID_NET		1
 #define VIRTIO_ID_BLOCK		2
 #define VIRTIO_ID_CONSOLE	3
 #define VIRTIO_ID_RNG		4
@@ -134,6 +135,9 @@ bool vring_wait(struct vring *r, u64 deadline, u32 *id, u32 *len);
  */
 const char *virtio_start(const struct virtio_dev *d, u64 features, u32 q,
 			 struct vring *r);
+/* The same with queues 0..n-1 on rings r[0..n-1] (a NIC's receive and transmit). */
+const char *virtio_start_n(const struct virtio_dev *d, u64 features,
+			   struct vring *const *r, u32 n);
 void virtio_notify(const struct virtio_dev *d, u32 q);
 void virtio_reset(const struct virtio_dev *d);
 u64 virtio_dev_features(const struct virtio_dev *d);
