@@ -80,7 +80,7 @@ int ram_setup(struct vm *vm)
 	struct kvm_userspace_memory_region slot = { 0 };
 	int ret;
 
-	ret = vm->cfg.hugetlbfs && !vm->restore ? ram_map_hugetlbfs(vm) : ram_map_anon(vm);
+	ret = vm->cfg.hugetlbfs ? ram_map_hugetlbfs(vm) : ram_map_anon(vm);
 	if (!ret && vm->restore)
 		ret = snapshot_map_ram(vm);
 	if (ret)

@@ -261,17 +261,25 @@ int snapshot_restore_config(struct vm *vm, int argc, char *const argv[],
 
 /*
  * The RAM stage's part: the file's RAM section, mapped copy-on-write
- * over the reservation ram_setup() made (2 MiB aligned).
+ * over the reservation ram_setup() made (2 MiB aligned). A VM on huge
+ * pages (--hugetlbfs, which a restore takes from the saved run) gets
+ * them back: a file mapping cannot be huge pages, so the RAM is read
+ * into them, its cost the whole RAM's rather than what the guest
+ * touches, and nothing is shared between VMs restored from one file.
  */
 int snapshot_map_ram(struct vm *vm)
 {
 	struct snapshot_file *f = vm->restore;
 	void *p;
+	int ret;
 
 	if (vm->cfg.hugetlbfs) {
-		pr_err(vm->cfg.loglevel, "cannot restore '%s' with --hugetlbfs: not yet supported (its RAM is mapped from the file); take the snapshot of a VM without it",
-		       vm->cfg.restore_path);
-		return -EOPNOTSUPP;
+		ret = snap_pread(f->fd, vm->ram, vm->ram_size, f->idx.hdr.ram_offset);
+		if (ret)
+			pr_err(vm->cfg.loglevel, "cannot read guest RAM from '%s' into huge pages: %s",
+			       vm->cfg.restore_path,
+			       ret == -ENODATA ? "the file ends early" : strerror(-ret));
+		return ret;
 	}
 	p = mmap(vm->ram, vm->ram_size, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_FIXED | MAP_NORESERVE, f->fd,

@@ -48,10 +48,6 @@ static int snap_check(struct vm *vm, char *msg, size_t len)
 			 vm->irqchip.ops->name);
 		return -EOPNOTSUPP;
 	}
-	if (vm->cfg.hugetlbfs) {
-		snprintf(msg, len, "snapshots of a VM with --hugetlbfs RAM are not yet supported (a restore maps RAM from the file); run it without");
-		return -EOPNOTSUPP;
-	}
 	if (vm->cpu.mte) {
 		snprintf(msg, len, "snapshots of a VM with MTE are not yet supported (its memory tags would be lost); run it with --disable-mte");
 		return -EOPNOTSUPP;

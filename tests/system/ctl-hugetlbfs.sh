@@ -6,6 +6,9 @@
 # HugePages_Total - HugePages_Free, or reserved for it, HugePages_Rsvd:
 # lkvm maps the file whole, so the kernel reserves every page at once
 # and none can be missing later), and they all come back when it ends.
+# The guest is snapshotted there (--stop: its pages come back), restored
+# under another name onto huge pages again (the same 128 taken), and
+# answers the line typed after the restore.
 # Run by run-vm-scenarios.sh ("script" scenarios) with VMM, KERNEL,
 # GUEST_INITRD and WORK set; prints one "ok N what" line per step and
 # exits non-zero at the first failure.
@@ -103,7 +106,7 @@ if grep -qw mte /proc/cpuinfo; then
 fi
 mkfifo "$WORK/in"
 exec 3<>"$WORK/in"
-"$VMM" run -k "$KERNEL" -i "$GUEST_INITRD" -c 1 -m $MB --hugetlbfs "$H" $mte \
+"$VMM" run -k "$KERNEL" -i "$GUEST_INITRD" -c 1 -m $MB --hugetlbfs "$H" $mte --name huge-a -n mode=none \
 	-p "console=ttyS0 quiet lkvm.input_timeout=300" <"$WORK/in" >"$WORK/vm.out" 2>"$WORK/vm.err" &
 pid=$!
 wait_for 200 grep -q GUEST-READY-FOR-INPUT "$WORK/vm.out" ||
@@ -120,6 +123,24 @@ echo "meminfo while the guest runs: Total $total Free $free Rsvd $rsvd"
 ok "guest holds its 128 pages: $used faulted in, $rsvd reserved"
 [ -z "$(ls -A "$H")" ] || fail "the RAM file is not unlinked: $(ls -A "$H")"
 ok RAM file unlinked
+
+# A snapshot with --stop, the pages back; the restore takes them again.
+"$VMM" snapshot -n huge-a "$WORK/huge.snap" --stop >"$WORK/snap.msg" 2>&1 ||
+	fail "lkvm snapshot: $(cat "$WORK/snap.msg")"
+wait "$pid"
+rc=$?
+pid=
+[ "$rc" = 0 ] || fail "the snapshotted VM ended with $rc: $(tail -n 3 "$WORK/vm.err")"
+[ "$(meminfo HugePages_Free)" = 144 ] && [ "$(meminfo HugePages_Rsvd)" = 0 ] ||
+	fail "pages not returned after --stop: $(grep HugePages_ /proc/meminfo | tr '\n' ' ')"
+ok "snapshot of the guest on huge pages ($(($(du -k "$WORK/huge.snap" | cut -f1) / 1024)) MiB on disk), stopped, all 144 pages free"
+"$VMM" run --restore "$WORK/huge.snap" --name huge-b -v <"$WORK/in" >"$WORK/vm.out" 2>"$WORK/vm.err" &
+pid=$!
+wait_for 100 grep -q "restored from" "$WORK/vm.err" || fail "no restore: $(tail -n 3 "$WORK/vm.err")"
+total=$(meminfo HugePages_Total) free=$(meminfo HugePages_Free) rsvd=$(meminfo HugePages_Rsvd)
+[ $((total - free + rsvd)) = 128 ] ||
+	fail "the restored guest holds $((total - free)) huge pages and $rsvd reserved, not 128"
+ok "restored onto huge pages: $((total - free)) faulted in, $rsvd reserved"
 
 echo "hello from the host" >&3
 wait "$pid"
