@@ -47,8 +47,9 @@
 #                         lkvm and kvmtool cold boots)
 #   BENCH_SNAP_MEMS="512 4096"  -m (MiB) of the guests whose snapshot
 #                         write time and size are measured
-#   BENCH_SNAP_FILL=384   MiB a 512 MiB guest writes before its snapshot
-#                         (its RAM mostly touched; 0: not measured)
+#   BENCH_SNAP_FILL=200   MiB a 512 MiB guest writes into its tmpfs root
+#                         before its snapshot (most of the RAM it can
+#                         fill; 0: not measured)
 #   BENCH_SNAP_VMS=10     VMs restored from one snapshot at once
 #   BENCH_BLK_ROUNDS=2    rounds of the block I/O guests: one VM per VMM, side
 #                         by side, fresh in each round
@@ -144,7 +145,7 @@ BLK_MB=${BENCH_BLK_MB:-128}
 BLK_BOOT_ROUNDS=${BENCH_BLK_BOOT_ROUNDS:-$q_blk_boot}
 SNAP_ROUNDS=${BENCH_SNAP_ROUNDS:-$q_snap}
 SNAP_MEMS=${BENCH_SNAP_MEMS:-512 4096}
-SNAP_FILL=${BENCH_SNAP_FILL:-384}
+SNAP_FILL=${BENCH_SNAP_FILL:-200}
 SNAP_VMS=${BENCH_SNAP_VMS:-10}
 USER_GIC=${BENCH_USER:-1}
 NONET=${BENCH_NONET:-1}
@@ -179,7 +180,7 @@ fi
 [ "$BLK_MS" -gt 0 ] || die "BENCH_BLK_MS must be positive"
 [ "$BLK_SLICES" -gt 0 ] || die "BENCH_BLK_SLICES must be positive"
 [ "$SNAP_VMS" -gt 0 ] || die "BENCH_SNAP_VMS must be positive"
-[ "$SNAP_FILL" -lt 448 ] || die "BENCH_SNAP_FILL must be below 448: the guest has 512 MiB"
+[ "$SNAP_FILL" -le 240 ] || die "BENCH_SNAP_FILL: at most 240 (MiB): the 512 MiB guest's tmpfs root holds half its RAM"
 # shellcheck disable=SC2086	# counted as words
 [ "$(echo $BLK_JOBS | wc -w)" -le 26 ] || die "BENCH_BLK_JOBS: at most 26 jobs (one letter each)"
 [ "$BLK_MB" -gt 0 ] || die "BENCH_BLK_MB must be positive"

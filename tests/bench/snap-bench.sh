@@ -14,6 +14,9 @@
 #                  (0: no such guest)
 #   SNAP_VMS       VMs restored from one snapshot at once
 #
+# The functions' variables are global (POSIX sh): each starts with "_"
+# and is set before use; snap_phase's own start with "sp_".
+#
 # Each figure is one line:
 #
 #   BENCH-SNAP host=.. metric=.. variant=.. round=N KEY=VALUE ... ok=0|1
@@ -65,6 +68,7 @@ field() {
 
 # snap_cmd VARIANT: the command of a cold boot, less guest and size.
 snap_cmd() {
+	_c=
 	eval "_c=\$CMD_$1"
 	case "$1" in
 	lkvm*)	echo "$_c $SNAP_OPTS -n mode=none" ;;
@@ -80,7 +84,7 @@ snap_lkvm() {
 # snap_take NAME FILE: "lkvm snapshot --stop" of a running VM, timed;
 # sets snap_us and snap_why (empty when it worked).
 snap_take() {
-	snap_why= snap_us=0
+	snap_why='' snap_us=0
 	rm -f "$WORK/snap.res"
 	"$RR" -o "$WORK/snap.res" -t 300 "$(snap_lkvm)" snapshot -n "$1" "$2" --stop \
 		>"$WORK/snap.msg" 2>&1
@@ -108,10 +112,12 @@ snap_source() {
 	_o=$WORK/src
 	rm -f "$_o".* "$_file"
 	_send="echo ready-0"
-	# The fill: a file in the guest's initramfs (RAM) of bytes that are not
-	# zero, so that its pages are in the snapshot, not holes.
+	# The fill: a file in the guest's root (tmpfs: RAM, at most half of
+	# it) of bytes that are not zero, so that its pages are in the
+	# snapshot, not holes; 1 MiB made once, then copied.
 	[ "$_fill" != 0 ] &&
-		_send="/bin/busybox yes snapshot-fill | /bin/busybox head -c $((_fill * 1048576)) >/fill; echo ready-0"
+		_send="/bin/busybox yes snapshot-fill | /bin/busybox head -c 1048576 >/c; i=0;"\
+" while [ \$i -lt $_fill ]; do /bin/busybox cat /c; i=\$((i + 1)); done >/fill; echo ready-0"
 	# shellcheck disable=SC2046	# the command is words on purpose
 	"$SNAP_PROBE" -t $((BOOT_LIMIT + 300)) -o "$_o.out" -e "$_o.err" -w "$SNAP_READY" \
 		-s "$_send" -a ready-0 -m "$_o.mark" -- \
@@ -157,10 +163,10 @@ snap_first_source() {
 	_pid=$!
 	_why=
 	# Running for a second: well inside its loop of writes.
-	_n=0
+	_tries=0
 	while ! "$(snap_lkvm)" stat -n bench-snapfirst >/dev/null 2>&1; do
-		_n=$((_n + 1))
-		if [ "$_n" -gt 600 ] || ! kill -0 "$_pid" 2>/dev/null; then
+		_tries=$((_tries + 1))
+		if [ "$_tries" -gt 600 ] || ! kill -0 "$_pid" 2>/dev/null; then
 			_why="console-long.bin never ran"
 			break
 		fi
@@ -258,6 +264,7 @@ snap_many() {
 	done
 	_i=1
 	while [ "$_i" -le "$_count" ]; do
+		_p=
 		eval "_p=\$_pid_$_i"
 		if ! snap_wait_file "$WORK/many-$_i.mark" "$_p" 300; then
 			_why="VM $_i of $_count did not answer"
@@ -286,6 +293,7 @@ snap_many() {
 	done
 	_i=1
 	while [ "$_i" -le "$_count" ]; do
+		_p=
 		eval "_p=\$_pid_$_i"
 		wait "$_p"
 		_i=$((_i + 1))
@@ -305,44 +313,44 @@ snap_phase() {
 		mkdir -p /dev/pts
 		mount -t devpts devpts /dev/pts
 	fi
-	_lk=${SNAP_LKVM}_restore
-	echo "BENCH-PHASE snap first: $SNAP_ROUNDS round(s) of $_lk $SNAP_LKVM $SNAP_PEERS, console.bin's first byte"
-	_f=$WORK/first.snap
-	if snap_first_source "$_f"; then
-		_n=1
-		while [ "$_n" -le "$SNAP_ROUNDS" ]; do
+	sp_lk=${SNAP_LKVM}_restore
+	echo "BENCH-PHASE snap first: $SNAP_ROUNDS round(s) of $sp_lk $SNAP_LKVM $SNAP_PEERS, console.bin's first byte"
+	sp_first=$WORK/first.snap
+	if snap_first_source "$sp_first"; then
+		sp_n=1
+		while [ "$sp_n" -le "$SNAP_ROUNDS" ]; do
 			# shellcheck disable=SC2086
-			for _v in $(rotate "$_n" "$_lk" "$SNAP_LKVM" $SNAP_PEERS); do
-				snap_first_run "$_v" "$_n" "$_f"
+			for sp_v in $(rotate "$sp_n" "$sp_lk" "$SNAP_LKVM" $SNAP_PEERS); do
+				snap_first_run "$sp_v" "$sp_n" "$sp_first"
 			done
-			_n=$((_n + 1))
+			sp_n=$((sp_n + 1))
 		done
 	fi
-	rm -f "$_f"
-	echo "BENCH-PHASE snap write: the Linux guest at its prompt, -m $SNAP_MEMS${SNAP_FILL_MB:+, and 512 MiB with $SNAP_FILL_MB MiB written}"
-	_p=$WORK/prompt.snap
-	snap_source 512 "$_p" 0 || rm -f "$_p"
-	for _m in $SNAP_MEMS; do
-		[ "$_m" = 512 ] && continue
-		snap_source "$_m" "$WORK/big.snap" 0
+	rm -f "$sp_first"
+	echo "BENCH-PHASE snap prompt: the Linux guest at its prompt, snapshotted; $SNAP_ROUNDS round(s) of $sp_lk $SNAP_LKVM $SNAP_PEERS, start to 'echo ready-N' answered"
+	sp_snap=$WORK/prompt.snap
+	if snap_source 512 "$sp_snap" 0; then
+		sp_n=1
+		while [ "$sp_n" -le "$SNAP_ROUNDS" ]; do
+			# shellcheck disable=SC2086
+			for sp_v in $(rotate "$sp_n" "$sp_lk" "$SNAP_LKVM" $SNAP_PEERS); do
+				snap_prompt_run "$sp_v" "$sp_n" "$sp_snap"
+			done
+			sp_n=$((sp_n + 1))
+		done
+		echo "BENCH-PHASE snap many: 1, then $SNAP_VMS VMs restored at once from that snapshot"
+		snap_many 1 "$sp_snap"
+		snap_many "$SNAP_VMS" "$sp_snap"
+	fi
+	rm -f "$sp_snap"
+	echo "BENCH-PHASE snap write: the Linux guest at its prompt, -m $SNAP_MEMS, and 512 MiB with $SNAP_FILL_MB MiB written"
+	for sp_m in $SNAP_MEMS; do
+		[ "$sp_m" = 512 ] && continue
+		snap_source "$sp_m" "$WORK/big.snap" 0
 		rm -f "$WORK/big.snap"
 	done
 	if [ "${SNAP_FILL_MB:-0}" != 0 ]; then
 		snap_source 512 "$WORK/fill.snap" "$SNAP_FILL_MB"
 		rm -f "$WORK/fill.snap"
 	fi
-	[ -f "$_p" ] || return 0
-	echo "BENCH-PHASE snap prompt: $SNAP_ROUNDS round(s) of $_lk $SNAP_LKVM $SNAP_PEERS, start to 'echo ready-N' answered"
-	_n=1
-	while [ "$_n" -le "$SNAP_ROUNDS" ]; do
-		# shellcheck disable=SC2086
-		for _v in $(rotate "$_n" "$_lk" "$SNAP_LKVM" $SNAP_PEERS); do
-			snap_prompt_run "$_v" "$_n" "$_p"
-		done
-		_n=$((_n + 1))
-	done
-	echo "BENCH-PHASE snap many: 1, then $SNAP_VMS VMs restored at once from one snapshot"
-	snap_many 1 "$_p"
-	snap_many "$SNAP_VMS" "$_p"
-	rm -f "$_p"
 }
