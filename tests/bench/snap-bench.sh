@@ -115,9 +115,11 @@ snap_source() {
 	# The fill: a file in the guest's root (tmpfs: RAM, at most half of
 	# it) of bytes that are not zero, so that its pages are in the
 	# snapshot, not holes; 1 MiB made once, then copied.
-	[ "$_fill" != 0 ] &&
-		_send="/bin/busybox yes snapshot-fill | /bin/busybox head -c 1048576 >/c; i=0;"\
-" while [ \$i -lt $_fill ]; do /bin/busybox cat /c; i=\$((i + 1)); done >/fill; echo ready-0"
+	if [ "$_fill" != 0 ]; then
+		_mk="/bin/busybox yes snapshot-fill | /bin/busybox head -c 1048576 >/c"
+		_cp="i=0; while [ \$i -lt $_fill ]; do /bin/busybox cat /c; i=\$((i + 1)); done >/fill"
+		_send="$_mk; $_cp; echo ready-0"
+	fi
 	# shellcheck disable=SC2046	# the command is words on purpose
 	"$SNAP_PROBE" -t $((BOOT_LIMIT + 300)) -o "$_o.out" -e "$_o.err" -w "$SNAP_READY" \
 		-s "$_send" -a ready-0 -m "$_o.mark" -- \
@@ -315,7 +317,7 @@ snap_phase() {
 	fi
 	sp_lk=${SNAP_LKVM}_restore
 	echo "BENCH-PHASE snap first: $SNAP_ROUNDS round(s) of $sp_lk $SNAP_LKVM $SNAP_PEERS, console.bin's first byte"
-	sp_first=$WORK/first.snap
+	sp_first=$WORK/snapfile-console
 	if snap_first_source "$sp_first"; then
 		sp_n=1
 		while [ "$sp_n" -le "$SNAP_ROUNDS" ]; do
@@ -328,7 +330,7 @@ snap_phase() {
 	fi
 	rm -f "$sp_first"
 	echo "BENCH-PHASE snap prompt: the Linux guest at its prompt, snapshotted; $SNAP_ROUNDS round(s) of $sp_lk $SNAP_LKVM $SNAP_PEERS, start to 'echo ready-N' answered"
-	sp_snap=$WORK/prompt.snap
+	sp_snap=$WORK/snapfile-prompt
 	if snap_source 512 "$sp_snap" 0; then
 		sp_n=1
 		while [ "$sp_n" -le "$SNAP_ROUNDS" ]; do
@@ -346,11 +348,11 @@ snap_phase() {
 	echo "BENCH-PHASE snap write: the Linux guest at its prompt, -m $SNAP_MEMS, and 512 MiB with $SNAP_FILL_MB MiB written"
 	for sp_m in $SNAP_MEMS; do
 		[ "$sp_m" = 512 ] && continue
-		snap_source "$sp_m" "$WORK/big.snap" 0
-		rm -f "$WORK/big.snap"
+		snap_source "$sp_m" "$WORK/snapfile-big" 0
+		rm -f "$WORK/snapfile-big"
 	done
 	if [ "${SNAP_FILL_MB:-0}" != 0 ]; then
-		snap_source 512 "$WORK/fill.snap" "$SNAP_FILL_MB"
-		rm -f "$WORK/fill.snap"
+		snap_source 512 "$WORK/snapfile-fill" "$SNAP_FILL_MB"
+		rm -f "$WORK/snapfile-fill"
 	fi
 }
