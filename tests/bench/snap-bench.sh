@@ -31,9 +31,11 @@
 #                  (cold: its BENCH-GUEST-READY line; restore: lkvm's
 #                  "restored from" line); setup_us as above
 # metric write:    "lkvm snapshot --stop" of the guest at its prompt:
-#                  mem=MiB fill=MiB write_us apparent_kb disk_kb
+#                  mem=MiB fill=MiB write_us apparent_kb disk_kb, and
+#                  the cold-booted lkvm's rss_kb pss_kb anon_kb just before
+#                  (smaps_rollup)
 # metric many:     vms=N restored at once from one file, each answering
-#                  its line: pss_kb rss_kb (sums of smaps_rollup),
+#                  its line: pss_kb rss_kb anon_kb (sums of smaps_rollup),
 #                  avail_drop_kb (MemAvailable before less after),
 #                  all_us (start to the last answer)
 
@@ -64,6 +66,16 @@ snap_fail() {
 # field NAME "LINE": the value of NAME=VALUE in LINE.
 field() {
 	echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n 1
+}
+
+# smaps_kb PID: "rss_kb=N pss_kb=N anon_kb=N" of a running process.
+smaps_kb() {
+	awk '/^Rss:/ { r = $2 } /^Pss:/ { p = $2 } /^Anonymous:/ { a = $2 }
+	END { printf "rss_kb=%d pss_kb=%d anon_kb=%d", r, p, a }' "/proc/$1/smaps_rollup"
+}
+
+mem_avail_kb() {
+	awk '/^MemAvailable:/ { print $2 }' /proc/meminfo
 }
 
 # snap_cmd VARIANT: the command of a cold boot, less guest and size.
@@ -132,6 +144,7 @@ snap_source() {
 	else
 		# The shell prints its prompt and waits in read().
 		sleep 1
+		_sm=$(smaps_kb "$(field pid "$(cat "$_o.mark")")")
 		snap_take bench-snapsrc "$_file"
 		_why=$snap_why
 	fi
@@ -139,16 +152,17 @@ snap_source() {
 	_st=$(field status "$(cat "$_o.res")")
 	[ -z "$_why" ] && [ "$_st" != 0 ] && _why="lkvm exited $_st after snapshot --stop"
 	_sz=0 _blk=0
+	[ -n "$_why" ] && _sm="rss_kb=0 pss_kb=0 anon_kb=0"
 	if [ -f "$_file" ]; then
 		_sz=$(($(stat -c %s "$_file") / 1024))
 		_blk=$(($(stat -c %b "$_file") * $(stat -c %B "$_file") / 1024))
 	fi
 	if [ -n "$_why" ]; then
 		snap_fail "write mem=$_mem fill=$_fill: $_why" "$_o.out" "$_o.err"
-		snap_line write "$SNAP_LKVM" 1 0 "mem=$_mem fill=$_fill write_us=0 apparent_kb=0 disk_kb=0"
+		snap_line write "$SNAP_LKVM" 1 0 "mem=$_mem fill=$_fill write_us=0 apparent_kb=0 disk_kb=0 $_sm"
 		rm -f "$_file"
 	else
-		snap_line write "$SNAP_LKVM" 1 1 "mem=$_mem fill=$_fill write_us=$snap_us apparent_kb=$_sz disk_kb=$_blk"
+		snap_line write "$SNAP_LKVM" 1 1 "mem=$_mem fill=$_fill write_us=$snap_us apparent_kb=$_sz disk_kb=$_blk $_sm"
 	fi
 	rm -f "$_o".*
 	[ -z "$_why" ]
@@ -243,14 +257,11 @@ snap_prompt_run() {
 	rm -f "$_o".*
 }
 
-mem_avail_kb() {
-	awk '/^MemAvailable:/ { print $2 }' /proc/meminfo
-}
 
 # snap_many N FILE: N VMs restored from FILE at once, each answering its
 # line; their memory once all answered; then stopped.
 snap_many() {
-	_count=$1 _why='' _pss=0 _rss=0
+	_count=$1 _why='' _pss=0 _rss=0 _anon=0
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
 	_before=$(mem_avail_kb)
@@ -281,9 +292,10 @@ snap_many() {
 			_m=$(cat "$WORK/many-$_i.mark")
 			_a=$(field answer_us "$_m")
 			[ "$_a" -gt "$_all" ] && _all=$_a
-			_sm=/proc/$(field pid "$_m")/smaps_rollup
-			_pss=$((_pss + $(awk '/^Pss:/ { print $2 }' "$_sm")))
-			_rss=$((_rss + $(awk '/^Rss:/ { print $2 }' "$_sm")))
+			_sm=$(smaps_kb "$(field pid "$_m")")
+			_pss=$((_pss + $(field pss_kb "$_sm")))
+			_rss=$((_rss + $(field rss_kb "$_sm")))
+			_anon=$((_anon + $(field anon_kb "$_sm")))
 			_i=$((_i + 1))
 		done
 	fi
@@ -302,9 +314,9 @@ snap_many() {
 	done
 	if [ -n "$_why" ]; then
 		snap_fail "many vms=$_count: $_why" "$WORK/many-$_i.out" "$WORK/many-$_i.err"
-		snap_line many "$SNAP_LKVM" 1 0 "vms=$_count pss_kb=0 rss_kb=0 avail_drop_kb=0 all_us=0"
+		snap_line many "$SNAP_LKVM" 1 0 "vms=$_count pss_kb=0 rss_kb=0 anon_kb=0 avail_drop_kb=0 all_us=0"
 	else
-		snap_line many "$SNAP_LKVM" 1 1 "vms=$_count pss_kb=$_pss rss_kb=$_rss avail_drop_kb=$((_before - _after)) all_us=$_all"
+		snap_line many "$SNAP_LKVM" 1 1 "vms=$_count pss_kb=$_pss rss_kb=$_rss anon_kb=$_anon avail_drop_kb=$((_before - _after)) all_us=$_all"
 	fi
 	rm -f "$WORK"/many-*
 }
