@@ -25,6 +25,8 @@
 #                  first console byte from the VMM's start (a cold boot,
 #                  or a restore of a snapshot taken while it wrote);
 #                  setup_us, a restore's "restored from" line
+#                  BENCH-SNAPTRACE lines: one more restore's debug log,
+#                  each line with its time (not in the tables)
 # metric prompt:   the Linux guest at its shell prompt (lkvm.bench=prompt),
 #                  2 vCPUs, 512 MiB: answer_us, from the VMM's start to
 #                  the answer of "echo ready-N" typed once it is ready
@@ -228,6 +230,19 @@ snap_first_run() {
 	rm -f "$_o".*
 }
 
+# snap_trace FILE: one more restore of console.bin's snapshot, with
+# lkvm's debug log as a timeline (not in the tables): where the time
+# from the start to the guest's first byte goes.
+snap_trace() {
+	_o=$WORK/strace
+	rm -f "$_o".*
+	"$SNAP_PROBE" -k -t 60 -o "$_o.out" -e "$_o.err" -- \
+		"$(snap_lkvm)" run --restore "$1" --name bench-snaptrace --loglevel=debug >"$_o.res"
+	head -n 40 "$_o.err" | tr -d '\r' | sed "s/^/BENCH-SNAPTRACE host=$HOST t_us=/"
+	echo "BENCH-SNAPTRACE host=$HOST first guest byte: $(cat "$_o.res")"
+	rm -f "$_o".*
+}
+
 # snap_prompt_run VARIANT ROUND FILE: start to "echo ready-ROUND" answered.
 snap_prompt_run() {
 	_v=$1 _n=$2 _o=$WORK/prompt
@@ -339,6 +354,7 @@ snap_phase() {
 			done
 			sp_n=$((sp_n + 1))
 		done
+		snap_trace "$sp_first"
 	fi
 	rm -f "$sp_first"
 	echo "BENCH-PHASE snap prompt: the Linux guest at its prompt, snapshotted; $SNAP_ROUNDS round(s) of $sp_lk $SNAP_LKVM $SNAP_PEERS, start to 'echo ready-N' answered"

@@ -23,8 +23,9 @@
  * done: the answer came (with -a) or the guest's first byte (without).
  * After the answer, -q LINE is typed and
  * -m FILE is written: "pid=N answer_us=N" (the command's pid, for its
- * /proc files; the file appears whole, renamed into place). -o and -e
- * keep the console output and standard error (default: dropped).
+ * /proc files; the file appears whole, renamed into place). -o keeps
+ * the console output, -e standard error, each of its lines prefixed
+ * with the microseconds at which it arrived (default: dropped).
  * After -t SECONDS (default 300) SIGTERM, SIGKILL 5 s later.
  *
  * On exit one line to standard output:
@@ -164,7 +165,7 @@ static int probe_read(struct probe *p, struct stream *s, int console)
 		return 1;
 	if (n <= 0)
 		return 0;
-	if (s->log)
+	if (s->log && console)
 		fwrite(buf, 1, n, s->log);
 	for (ssize_t i = 0; i < n; i++) {
 		if (buf[i] != '\n' && s->len < sizeof(s->line) - 1) {
@@ -174,10 +175,13 @@ static int probe_read(struct probe *p, struct stream *s, int console)
 			continue;
 		}
 		s->line[s->len] = '\0';
-		if (console)
+		if (console) {
 			probe_console_line(p, s->line, s->len);
-		else
+		} else {
+			if (s->log)
+				fprintf(s->log, "%lld %s\n", now_us() - p->t0, s->line);
 			probe_err_line(p, s->line);
+		}
 		s->len = 0;
 	}
 	return 1;
