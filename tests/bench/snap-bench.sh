@@ -238,7 +238,7 @@ snap_trace() {
 	rm -f "$_o".*
 	"$SNAP_PROBE" -k -t 60 -o "$_o.out" -e "$_o.err" -- \
 		"$(snap_lkvm)" run --restore "$1" --name bench-snaptrace --loglevel=debug >"$_o.res"
-	head -n 40 "$_o.err" | tr -d '\r' | sed "s/^/BENCH-SNAPTRACE host=$HOST t_us=/"
+	head -n 80 "$_o.err" | tr -d '\r' | sed "s/^/BENCH-SNAPTRACE host=$HOST t_us=/"
 	echo "BENCH-SNAPTRACE host=$HOST first guest byte: $(cat "$_o.res")"
 	rm -f "$_o".*
 }

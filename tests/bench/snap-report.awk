@@ -77,7 +77,7 @@ function ratio_cell(a, b,    r) { r = div(a, b); return r == "" ? "-" : sprintf(
 		if (w !~ /_us$/)
 			continue
 		k = m SUBSEP v SUBSEP w
-		val[k, ++cnt[k]] = f[w]
+		val[k, ++cnt[k]] = f[w] + 0
 	}
 }
 
