@@ -38,9 +38,19 @@
 #   BENCH_RATE_ROUNDS=2   rounds of the exits-per-second windows (lkvm only)
 #   BENCH_RATE_SECONDS=3  the window between the two "lkvm stat" readings
 #   BENCH_PHASES=all      what to measure: all, or some of startstop rss trace
-#                         sample null console irq rate boot scale blk
+#                         sample null console irq rate boot scale blk snap
 #                         (BENCH_PHASES=blk: the block I/O rows alone, in
-#                         their own host; console and null need startstop)
+#                         their own host; BENCH_PHASES=snap: the snapshot
+#                         rows alone, GICv3 host; console and null need
+#                         startstop)
+#   BENCH_SNAP_ROUNDS=3   rounds of the snapshot rows' timings (restore,
+#                         lkvm and kvmtool cold boots)
+#   BENCH_SNAP_MEMS="512 4096"  -m (MiB) of the guests whose snapshot
+#                         write time and size are measured
+#   BENCH_SNAP_FILL=200   MiB a 512 MiB guest writes into its tmpfs root
+#                         before its snapshot (most of the RAM it can
+#                         fill; 0: not measured)
+#   BENCH_SNAP_VMS=10     VMs restored from one snapshot at once
 #   BENCH_BLK_ROUNDS=2    rounds of the block I/O guests: one VM per VMM, side
 #                         by side, fresh in each round
 #   BENCH_BLK_SLICES=2    each job's runs per VM and round, the VMs taking turns
@@ -85,11 +95,13 @@ quick=${BENCH_QUICK:-0}
 if [ "$quick" = 1 ]; then
 	q_rounds=1 q_scale=1 q_ss=5 q_warm=1 q_mems="64 4096" q_rss=1 q_cpus="1 2" q_console=16384 q_null=5000
 	q_irq=500 q_irq_rounds=1 q_rate_rounds=1 q_blk_rounds=1 q_blk_slices=2 q_blk_ms=250 q_blk_boot=1
+	q_snap=1
 else
 	q_rounds=5 q_scale=5 q_ss=40 q_warm=5 q_mems="64 256 1024 4096" q_rss=3 q_cpus="1 2 4 8" q_console=65536 q_null=20000
 	q_irq=2000 q_irq_rounds=3 q_rate_rounds=2 q_blk_rounds=2 q_blk_slices=2 q_blk_ms=250 q_blk_boot=3
+	q_snap=3
 fi
-ALL_PHASES="startstop rss trace sample null console irq rate boot scale blk"
+ALL_PHASES="startstop rss trace sample null console irq rate boot scale blk snap"
 PHASES=${BENCH_PHASES:-all}
 [ "$PHASES" = all ] && PHASES=$ALL_PHASES
 for p in $PHASES; do
@@ -103,6 +115,8 @@ on() { case " $PHASES " in *" $1 "*) return 0 ;; esac; return 1; }
 # -icount); alone, they need no GICv2 host.
 gics_default="3 2"
 [ "$PHASES" = blk ] && gics_default=3
+# So are the snapshot rows.
+[ "$PHASES" = snap ] && gics_default=3
 VMM=$(abspath "${VMM:-./lkvm}")
 PEER=${PEER:-}
 GICS=${BENCH_GICS:-$gics_default}
@@ -129,6 +143,10 @@ BLK_ICOUNT=${BENCH_BLK_ICOUNT-shift=0,sleep=off}
 BLK_JOBS=${BENCH_BLK_JOBS:-idle floor flush seqread1 seqread16 seqwrite1 seqwrite16 randread1 randread16 randwrite1 randwrite16}
 BLK_MB=${BENCH_BLK_MB:-128}
 BLK_BOOT_ROUNDS=${BENCH_BLK_BOOT_ROUNDS:-$q_blk_boot}
+SNAP_ROUNDS=${BENCH_SNAP_ROUNDS:-$q_snap}
+SNAP_MEMS=${BENCH_SNAP_MEMS:-512 4096}
+SNAP_FILL=${BENCH_SNAP_FILL:-200}
+SNAP_VMS=${BENCH_SNAP_VMS:-10}
 USER_GIC=${BENCH_USER:-1}
 NONET=${BENCH_NONET:-1}
 GUEST_PARAMS=${BENCH_GUEST_PARAMS:-}
@@ -145,12 +163,13 @@ export LKVM_ASSETS=$ASSETS
 isnum() { [[ "$1" =~ ^[0-9]+$ ]]; }
 for v in ROUNDS SS_ROUNDS WARM_ROUNDS RSS_ROUNDS SCALE_ROUNDS BOOT_LIMIT SCALE_LIMIT \
 	 CONSOLE_BYTES NULL_EXITS SAMPLE_SECONDS IRQ_N IRQ_ROUNDS RATE_ROUNDS \
-	 RATE_SECONDS HOST_TIMEOUT BLK_ROUNDS BLK_SLICES BLK_MS BLK_MB BLK_BOOT_ROUNDS; do
+	 RATE_SECONDS HOST_TIMEOUT BLK_ROUNDS BLK_SLICES BLK_MS BLK_MB BLK_BOOT_ROUNDS \
+	 SNAP_ROUNDS SNAP_FILL SNAP_VMS; do
 	isnum "${!v}" || die "BENCH_$v must be a number, not '${!v}'"
 done
-for w in $RSS_MEMS $SCALE_CPUS; do
+for w in $RSS_MEMS $SCALE_CPUS $SNAP_MEMS; do
 	if ! isnum "$w" || [ "$w" -eq 0 ]; then
-		die "BENCH_RSS_MEMS and BENCH_SCALE_CPUS take positive numbers, not '$w'"
+		die "BENCH_RSS_MEMS, BENCH_SCALE_CPUS and BENCH_SNAP_MEMS take positive numbers, not '$w'"
 	fi
 done
 [ $((CONSOLE_BYTES % 64)) = 0 ] || die "BENCH_CONSOLE_BYTES must be a multiple of 64 (whole lines)"
@@ -160,6 +179,8 @@ fi
 [ "$RATE_SECONDS" -gt 0 ] || die "BENCH_RATE_SECONDS must be positive"
 [ "$BLK_MS" -gt 0 ] || die "BENCH_BLK_MS must be positive"
 [ "$BLK_SLICES" -gt 0 ] || die "BENCH_BLK_SLICES must be positive"
+[ "$SNAP_VMS" -gt 0 ] || die "BENCH_SNAP_VMS must be positive"
+[ "$SNAP_FILL" -le 240 ] || die "BENCH_SNAP_FILL: at most 240 (MiB): the 512 MiB guest's tmpfs root holds half its RAM"
 # shellcheck disable=SC2086	# counted as words
 [ "$(echo $BLK_JOBS | wc -w)" -le 26 ] || die "BENCH_BLK_JOBS: at most 26 jobs (one letter each)"
 [ "$BLK_MB" -gt 0 ] || die "BENCH_BLK_MB must be positive"
@@ -265,6 +286,10 @@ o=$stage/host/bench
 mkdir -p "$o/bin" "$o/guests"
 install -m 0755 tests/bench/bench-host-init.sh "$o/init"
 install -m 0755 build/bench/rusage-run build/bench/noop build/bench/bare-vm "$o/bin/"
+if on snap; then
+	install -m 0755 build/bench/snap-probe "$o/bin/"
+	install -m 0644 tests/bench/snap-bench.sh "$o/snap-bench.sh"
+fi
 [ -n "$PEER" ] && install -m 0755 "$PEER" "$o/bin/kvmtool"
 install -m 0644 build/guest-tests/poweroff.bin build/guest-tests/irqcost.bin \
 	build/bench/console.bin build/bench/mmio-null.bin build/bench/idle.bin "$o/guests/"
@@ -284,6 +309,7 @@ fi
 # KIND: core (every phase but blk), blk (blk alone) or all.
 write_config() {	# write_config GIC KIND
 	local g=$1 kind=$2 ic lk kt all boot ss rss con scale irq rate blk warm sample busy trace null
+	local snap='' snap_peers=''
 	ic=gicv$g
 	lk=lkvm_$ic kt=kvmtool_$ic
 	if [ "$g" = 3 ]; then
@@ -316,8 +342,14 @@ write_config() {	# write_config GIC KIND
 		blk=lkvm_blk
 		[ -n "$PEER" ] && blk+=" kvmtool_blk"
 	fi
+	# The snapshot rows: lkvm's restore and cold boot, kvmtool's cold
+	# boot, GICv3 host only.
+	if on snap && [ "$g" = 3 ] && [ "$kind" != blk ]; then
+		snap=$lk
+		[ -n "$PEER" ] && snap_peers=$kt
+	fi
 	# shellcheck disable=SC2086	# lists of words
-	all=$(printf '%s\n' $boot $ss $rss $blk | grep -vx 'noop\|bare' | awk '!seen[$0]++' | tr '\n' ' ')
+	all=$(printf '%s\n' $boot $ss $rss $blk $snap $snap_peers | grep -vx 'noop\|bare' | awk '!seen[$0]++' | tr '\n' ' ')
 	# The start/stop warm-up runs whatever is selected: it warms the host.
 	warm=$ss sample=$all busy=$con trace=$boot
 	on startstop || ss=''
@@ -362,6 +394,12 @@ write_config() {	# write_config GIC KIND
 	TRACE_VARIANTS='$trace'
 	WARM_VARIANTS='$warm'
 	BLK_VARIANTS='$blk'
+	SNAP_LKVM='$snap'
+	SNAP_PEERS='$snap_peers'
+	SNAP_ROUNDS=$SNAP_ROUNDS
+	SNAP_MEMS='$SNAP_MEMS'
+	SNAP_FILL_MB=$SNAP_FILL
+	SNAP_VMS=$SNAP_VMS
 	CMD_lkvm_blk='$vmm_in_host run --irqchip=gicv3 --virtio-transport=mmio'
 	CMD_kvmtool_blk='/bench/bin/kvmtool run --irqchip=gicv3 --virtio-transport=mmio'
 	BLK_ROUNDS=$BLK_ROUNDS
@@ -469,7 +507,7 @@ for b in $boots; do
 		fi
 		case "$line" in
 		BENCH-RUN*)	show_run "$line" ;;
-		BENCH-RATE*|BENCH-IRQ*)	printf '  %s\n' "${line#BENCH-}" ;;
+		BENCH-RATE*|BENCH-IRQ*|BENCH-SNAP*)	printf '  %s\n' "${line#BENCH-}" ;;
 		BENCH-BLK*)	show_blk "$line" ;;
 		BENCH-PHASE*|BENCH-INFO*|BENCH-NOTE*|BENCH-FAIL*|BENCH-DONE*|"  | "*|*"Kernel panic"*|qemu-system-*)
 				printf '%s\n' "$line" ;;
@@ -489,8 +527,8 @@ for b in $boots; do
 	fi
 	# The peer's own failures (kvmtool now and then hangs at -c 8 on
 	# poweroff) drop that run from its figures; they are not lkvm's.
-	n=$(grep -E '^BENCH-(RUN|RATE) .* ok=0' "$log" | grep -Evc ' variant=kvmtool' || true)
-	p=$(grep -E '^BENCH-(RUN|RATE) .* ok=0' "$log" | grep -Ec ' variant=kvmtool' || true)
+	n=$(grep -E '^BENCH-(RUN|RATE|SNAP) .* ok=0' "$log" | grep -Evc ' variant=kvmtool' || true)
+	p=$(grep -E '^BENCH-(RUN|RATE|SNAP) .* ok=0' "$log" | grep -Ec ' variant=kvmtool' || true)
 	failed=$((failed + n))
 	peer_failed=$((peer_failed + p))
 done
@@ -518,6 +556,10 @@ report=$DIR/report.md
 	      -v blk_icount="$BLK_ICOUNT" \
 	      -v cpus_list="$SCALE_CPUS" -v mems_list="$RSS_MEMS" -v gics="$GICS" \
 	      -f tests/bench/report.awk
+	if on snap; then
+		cat "${logs[@]}" 2>/dev/null | tr -d '\r' | grep -E '^BENCH-SNAP ' |
+			awk -v peer="${PEER:+1}" -v rounds="$SNAP_ROUNDS" -f tests/bench/snap-report.awk
+	fi
 } >"$report"
 echo
 cat "$report"

@@ -37,6 +37,8 @@
 #                                            counters over it ("lkvm stat"
 #                                            before and after: x_exits,
 #                                            x_mmio, x_dev_requests, ...)
+#   BENCH-SNAP host=.. metric=.. variant=.. round=N ... ok=0|1
+#                                            the snapshot rows (snap-bench.sh)
 #   BENCH-FAIL <why>, then "  | " lines      a run that did not do its job
 #   BENCH-DONE rc=N                          last line before poweroff
 #
@@ -794,6 +796,13 @@ if [ -n "$SCALE_VARIANTS" ] && [ -n "$scale_cpus" ] && [ "$SCALE_ROUNDS" -gt 0 ]
 		done
 		n=$((n + 1))
 	done
+fi
+
+# The snapshot rows: lkvm's restore against cold boots.
+if [ -n "${SNAP_LKVM:-}" ]; then
+	# shellcheck source=tests/bench/snap-bench.sh
+	. "$B/snap-bench.sh"
+	snap_phase
 fi
 
 blk_phase

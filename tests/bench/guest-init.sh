@@ -18,6 +18,12 @@
 #   BENCH-GUEST-READY mode=idle|busy cpus=N
 #
 # once in that state, and stay there until the VMM stops them.
+#
+# lkvm.bench=prompt prints "BENCH-GUEST-READY mode=prompt cpus=N" and
+# becomes busybox's interactive shell on the console: the snapshot rows
+# (tests/bench/snap-bench.sh) type a command there and wait for its
+# answer, on a cold boot and after a restore of a snapshot taken at this
+# prompt.
 
 PATH=/bin:/sbin:/usr/bin:/usr/sbin
 export PATH
@@ -44,6 +50,10 @@ for w in $cmdline; do
 	esac
 done
 case "$mode" in
+prompt)
+	echo "BENCH-GUEST-READY mode=prompt cpus=$cpus"
+	exec /bin/busybox sh -i
+	;;
 idle|busy)
 	if [ "$mode" = busy ]; then
 		# The shell gives a background job /dev/null as its input.
