@@ -48,7 +48,13 @@
 #             to lkvm.net_addr (10.11.12.13); bulk (not by default):
 #             fetches http://GW:lkvm.net_http/bulk.bin, says how fast; fwd: prints
 #             GUEST-NET-LISTENING, answers "lkvm-net-fwd-ok" to one
-#             connection on TCP port lkvm.net_listen (8080) within 60 s
+#             connection on TCP port lkvm.net_listen (8080) within 60 s;
+#             snap (not by default): prints GUEST-NET-SNAP-READY (the
+#             runner snapshots and restores the VM), then fetches
+#             http://GW:lkvm.net_http/restored.txt until it reads
+#             "lkvm-net-restored" (the runner writes it once the VM is
+#             restored), and eth0 must still have the address and route
+#             it had, with no DHCP run again
 #     seq     appends the lines 1 to lkvm.seq_n (default 600) to /lkvm-seq,
 #             one at a time, each followed by sync (so the disk is busy
 #             throughout); prints GUEST-SEQ-RUNNING after line 20 (the
@@ -496,12 +502,33 @@ net_fwd() {
 	net_ok="$net_ok fwd"
 }
 
+# Polled, so a request may be in flight at the snapshot: that
+# connection is lost with the network behind the card, the next works.
+net_snap() {
+	before=$(ip -4 addr show eth0 | grep -o 'inet [0-9./]*') rt0=$(ip route | grep default)
+	echo "GUEST-NET-SNAP-READY $before"
+	t0=$(uptime_cs) i=0
+	while :; do
+		got=$(printf 'GET /restored.txt HTTP/1.0\r\n\r\n' | nc -w 5 "$net_gw" "$net_http" 2>&1)
+		echo "$got" | grep -q '^lkvm-net-restored' && break
+		i=$((i + 1))
+		[ "$i" -le 400 ] || { net_err="no restored.txt from $net_gw:$net_http after $i tries"; return 1; }
+		sleep 0.5
+	done
+	after=$(ip -4 addr show eth0 | grep -o 'inet [0-9./]*')
+	[ "$after" = "$before" ] && [ "$(ip route | grep default)" = "$rt0" ] || {
+		net_err="eth0 had '$before' ($rt0), now '$after' ($(ip route | grep default))"
+		return 1
+	}
+	net_ok="$net_ok snap($after kept, $i tries, $(( $(uptime_cs) - t0 ))cs)"
+}
+
 check_net() {
 	net_ok= net_err=
 	for part in $net_parts; do
 		case "$part" in
-		dhcp|static|tcp|dns|bulk|fwd) "net_$part" || { check net FAIL "$part: $net_err (passed:$net_ok)"; return; } ;;
-		*) check net FAIL "lkvm.net_parts: no part '$part' (dhcp, static, tcp, dns, bulk, fwd)"; return ;;
+		dhcp|static|tcp|dns|bulk|fwd|snap) "net_$part" || { check net FAIL "$part: $net_err (passed:$net_ok)"; return; } ;;
+		*) check net FAIL "lkvm.net_parts: no part '$part' (dhcp, static, tcp, dns, bulk, fwd, snap)"; return ;;
 		esac
 	done
 	check net PASS "$net_ok"

@@ -1,0 +1,104 @@
+#!/bin/sh
+# Snapshots of a Linux guest with virtio-net in user mode
+# (docs/snapshot.md, "virtio-net"). The guest (the disk initramfs with
+# lkvm.modules=net, the disk tests' root, its "net" check with the
+# "snap" part: tests/system/rootfs-init.sh) gets its address by DHCP
+# and fetches a file from the emulated host over TCP, then polls the
+# host's HTTP server for restored.txt; it is snapshotted with --stop
+# meanwhile. A restore whose -n differs from the saved run's is refused
+# (one line, status 1). The restore starts a fresh lkvm-net-user; once
+# it runs, the host writes restored.txt: the restored guest fetches it
+# over a new TCP connection, from the address it had (no DHCP again),
+# fetches the first file again, and powers off with the check passed.
+#
+# Usage: ctl-snapshot-net.sh TRANSPORT [default|fwd] [IRQCHIP] [@ROOTFS@ @DISKINITRD@]
+# default: the NIC lkvm adds without -n; fwd: -n mode=user,hostfwd=...,
+# given again word for word at the restore, and the host reaches the
+# restored guest through the forward.
+. "$(dirname "$0")/st-common.sh"
+transport=${1:-pci}
+variant=${2:-default}
+irqchip=${3:-gicv3-its}
+rootfs=${ROOTFS:-/lkvm-test/disk/rootfs.img.gz}
+initrd=${DISK_INITRD:-/lkvm-test/disk/disk-initramfs.cpio.gz}
+SNAP=$WORK/net.snap
+HTTP=8080
+FWD=10081
+parts=dhcp,tcp,snap,tcp
+net=
+if [ "$variant" = fwd ]; then
+	parts=$parts,fwd
+	net="-n mode=user,hostfwd=tcp:$FWD:8080"
+fi
+CMD="console=ttyS0 panic=-1 lkvm.modules=net lkvm.disk_checks=net lkvm.net_parts=$parts"
+
+# The lkvm-net-user whose parent is lkvm $1, or nothing.
+helper_of() {
+	for st in /proc/[0-9]*/stat; do
+		set -- "$1" $(cat "$st" 2>/dev/null)
+		[ "${3:-}" = "(lkvm-net-user)" ] && [ "${5:-}" = "$1" ] && echo "$2"
+	done
+}
+
+[ -r "$rootfs" ] && [ -r "$initrd" ] || fail "no $rootfs or $initrd (the scenario list names @ROOTFS@ for them)"
+gunzip -c "$rootfs" >"$WORK/rootfs.img" || fail "cannot unpack $rootfs"
+ip link set lo up || fail "cannot bring the host's loopback up"
+mkdir -p "$WORK/www"
+echo lkvm-net-tcp-ok >"$WORK/www/net.txt"
+busybox httpd -f -p "127.0.0.1:$HTTP" -h "$WORK/www" &
+httpd_pid=$!
+trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; kill "$httpd_pid" 2>/dev/null' EXIT
+
+t0=$(now_cs)
+# shellcheck disable=SC2086
+"$VMM" run -k "$KERNEL" -i "$initrd" -d "$WORK/rootfs.img" -c 2 -m 256 \
+	--irqchip="$irqchip" --virtio-transport="$transport" $net --disable-mte \
+	--name nsnap-a -p "$CMD" </dev/null >"$WORK/a.out" 2>"$WORK/a.err" &
+pid=$!
+wait_for 200 grep -q GUEST-NET-SNAP-READY "$WORK/a.out" ||
+	fail "the guest never got its address: $(grep -E 'GUEST-CHECK|FAIL' "$WORK/a.out" | tail -n 2) lkvm: $(tail -n 3 "$WORK/a.err")"
+boot=$(($(now_cs) - t0))
+addr=$(sed -n 's/.*GUEST-NET-SNAP-READY inet \([0-9./]*\).*/\1/p' "$WORK/a.out" | tr -d '\r')
+helper_a=$(helper_of "$pid")
+[ -n "$helper_a" ] || fail "no lkvm-net-user beside lkvm $pid"
+sleep 1
+"$VMM" snapshot -n nsnap-a "$SNAP" --stop >"$WORK/snap.msg" 2>&1 ||
+	fail "lkvm snapshot: $(cat "$WORK/snap.msg")"
+wait_gone 30 "$pid" || fail "the VM did not stop after snapshot --stop"
+wait "$pid"
+rc=$?
+pid=
+[ "$rc" = 0 ] || fail "the snapshotted VM exited $rc: $(tail -n 3 "$WORK/a.err")"
+wait_gone 10 "$helper_a" || fail "lkvm-net-user ($helper_a) outlived the snapshotted VM"
+ok "guest ($transport, $variant NIC) had $addr by DHCP and TCP $(secs "$boot") s after the start; snapshotted and stopped: $(cat "$WORK/snap.msg")"
+
+# Another network than the saved run's: refused before anything runs.
+"$VMM" run --restore "$SNAP" --name nsnap-x -n mode=none </dev/null >"$WORK/x.out" 2>"$WORK/x.err"
+rc=$?
+[ "$rc" -ge 1 ] && [ "$rc" -le 127 ] && [ "$(wc -l <"$WORK/x.err")" = 1 ] &&
+	grep -q -- "-n/--network mode=none differs from the snapshot's run" "$WORK/x.err" ||
+	fail "restore with -n mode=none: exit $rc, '$(cat "$WORK/x.err")'"
+ok "restore with another -n refused: exit $rc, '$(cat "$WORK/x.err")'"
+
+t0=$(now_cs)
+# shellcheck disable=SC2086
+"$VMM" run --restore "$SNAP" $net --name nsnap-b -v </dev/null >"$WORK/vm.out" 2>"$WORK/vm.err" &
+pid=$!
+wait_for 60 grep -q "restored from" "$WORK/vm.err" || fail "no restore: $(cat "$WORK/vm.err")"
+setup=$(($(now_cs) - t0))
+helper_b=$(helper_of "$pid")
+[ -n "$helper_b" ] && [ "$helper_b" != "$helper_a" ] ||
+	fail "no fresh lkvm-net-user beside the restored lkvm $pid ('$helper_b')"
+echo lkvm-net-restored >"$WORK/www/restored.txt"
+if [ "$variant" = fwd ]; then
+	wait_for 120 grep -q GUEST-NET-LISTENING "$WORK/vm.out" ||
+		fail "the restored guest never listened: $(grep -E 'GUEST-CHECK' "$WORK/vm.out" | tail -n 1)"
+	got=$(echo | nc -w 10 127.0.0.1 "$FWD" 2>&1)
+	[ "$got" = lkvm-net-fwd-ok ] || fail "host 127.0.0.1:$FWD (hostfwd to the guest's 8080) answered '$got'"
+	ok "host -> restored guest through hostfwd=tcp:$FWD:8080: '$got'"
+fi
+net_guest_done
+grep -q "snap(inet $addr kept" "$WORK/vm.out" ||
+	fail "the restored guest's address: $(grep 'GUEST-CHECK net' "$WORK/vm.out")"
+ok "restored in $(secs "$setup") s (set-up) with a fresh lkvm-net-user ($helper_b); the guest kept $addr, new TCP connections worked"
+exit 0
