@@ -46,7 +46,10 @@ tap|vhost)
 	[ "$variant" = tap ] || net="$net,vhost=1" ;;
 *)	fail "variant '$variant': default, fwd, tap or vhost" ;;
 esac
+HOLD=8083
 CMD="console=ttyS0 panic=-1 lkvm.modules=net lkvm.disk_checks=net lkvm.net_parts=$parts"
+# User mode: a connection held open across the snapshot must be gone.
+[ "$variant" = default ] && CMD="$CMD lkvm.net_hold=$HOLD"
 
 # The lkvm-net-user whose parent is lkvm $1, or nothing.
 helper_of() {
@@ -63,7 +66,13 @@ mkdir -p "$WORK/www"
 echo lkvm-net-tcp-ok >"$WORK/www/net.txt"
 busybox httpd -f -p "$listen" -h "$WORK/www" &
 httpd_pid=$!
-trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; kill "$httpd_pid" 2>/dev/null; busybox tunctl -d "$TAP" >/dev/null 2>&1' EXIT
+# Answers "held" and keeps the connection open; what the guest sends is kept.
+mkfifo "$WORK/hold.in"
+busybox nc -l -p "$HOLD" <"$WORK/hold.in" >"$WORK/hold.out" 2>&1 &
+hold_pid=$!
+exec 8>"$WORK/hold.in"
+echo held >&8
+trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; kill "$httpd_pid" "$hold_pid" 2>/dev/null; busybox tunctl -d "$TAP" >/dev/null 2>&1' EXIT
 
 t0=$(now_cs)
 # shellcheck disable=SC2086
@@ -141,5 +150,12 @@ fi
 net_guest_done
 grep -q "snap(inet $addr kept" "$WORK/vm.out" ||
 	fail "the restored guest's address: $(grep 'GUEST-CHECK net' "$WORK/vm.out")"
+if [ "$variant" = default ]; then
+	grep -q "held-connection-ended" "$WORK/vm.out" ||
+		fail "the connection held across the snapshot: $(grep 'GUEST-CHECK net' "$WORK/vm.out")"
+	! grep -q after-restore "$WORK/hold.out" ||
+		fail "the host's end of the held connection got the line sent after the restore"
+	ok "the connection open at the snapshot ended in the restored guest ($(grep -o 'held-connection-ended([0-9]*cs)' "$WORK/vm.out")); its host end saw only '$(tr '\n' ' ' <"$WORK/hold.out")'"
+fi
 ok "restored in $(secs "$setup") s (set-up) with $helper_b; the guest kept $addr, new TCP connections worked"
 exit 0

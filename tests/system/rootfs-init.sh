@@ -54,7 +54,9 @@
 #             http://GW:lkvm.net_http/restored.txt until it reads
 #             "lkvm-net-restored" (the runner writes it once the VM is
 #             restored), and eth0 must still have the address and route
-#             it had, with no DHCP run again
+#             it had, with no DHCP run again; with lkvm.net_hold=PORT, a
+#             connection to GW:PORT opened before the snapshot must be
+#             gone after it (a line sent on it ends it within 30 s)
 #     seq     appends the lines 1 to lkvm.seq_n (default 600) to /lkvm-seq,
 #             one at a time, each followed by sync (so the disk is busy
 #             throughout); prints GUEST-SEQ-RUNNING after line 20 (the
@@ -102,6 +104,7 @@ net_http=8080
 net_name=lkvm-net.example
 net_addr=10.11.12.13
 net_listen=8080
+net_hold=
 seq_n=600
 for w in $(cat /proc/cmdline); do
 	case "$w" in
@@ -122,6 +125,7 @@ for w in $(cat /proc/cmdline); do
 	lkvm.net_name=*)	net_name=${w#*=} ;;
 	lkvm.net_addr=*)	net_addr=${w#*=} ;;
 	lkvm.net_listen=*)	net_listen=${w#*=} ;;
+	lkvm.net_hold=*)	net_hold=${w#*=} ;;
 	lkvm.seq_n=*)		seq_n=${w#*=} ;;
 	esac
 done
@@ -506,6 +510,20 @@ net_fwd() {
 # connection is lost with the network behind the card, the next works.
 net_snap() {
 	before=$(ip -4 addr show eth0 | grep -o 'inet [0-9./]*') rt0=$(ip route | grep default)
+	holdpid=
+	if [ -n "$net_hold" ]; then
+		mkfifo /tmp/hold.in
+		nc "$net_gw" "$net_hold" </tmp/hold.in >/tmp/hold.out 2>&1 &
+		holdpid=$!
+		exec 6>/tmp/hold.in
+		echo hello >&6
+		i=0
+		until grep -q held /tmp/hold.out; do
+			i=$((i + 1))
+			[ "$i" -le 100 ] || { net_err="no answer on $net_gw:$net_hold: $(cat /tmp/hold.out)"; return 1; }
+			sleep 0.1
+		done
+	fi
 	echo "GUEST-NET-SNAP-READY $before"
 	t0=$(uptime_cs) i=0
 	while :; do
@@ -521,6 +539,18 @@ net_snap() {
 		return 1
 	}
 	net_ok="$net_ok snap($after kept, $i tries, $(( $(uptime_cs) - t0 ))cs)"
+	[ -n "$holdpid" ] || return 0
+	kill -0 "$holdpid" 2>/dev/null || { net_ok="$net_ok held-connection(gone-before-use)"; return 0; }
+	t0=$(uptime_cs)
+	echo after-restore >&6 2>/dev/null
+	i=0
+	while kill -0 "$holdpid" 2>/dev/null; do
+		i=$((i + 1))
+		[ "$i" -le 300 ] || { net_err="the connection opened before the snapshot still lives"; return 1; }
+		sleep 0.1
+	done
+	exec 6>&-
+	net_ok="$net_ok held-connection-ended($(( $(uptime_cs) - t0 ))cs)"
 }
 
 check_net() {
