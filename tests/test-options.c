@@ -624,11 +624,45 @@ static void test_restore(struct unit *u)
 					  9, saved, err, sizeof(err)), -22);
 }
 
+/*
+ * --restore and the network: -n may be repeated word for word (its
+ * forwards come back), another -n is refused, as is one a run with the
+ * default NIC never had.
+ */
+static void test_restore_net(struct unit *u)
+{
+	char *saved[] = { "run", "-k", "I", "-n", "mode=user,hostfwd=tcp:2222:22", NULL };
+	char *plain[] = { "run", "-k", "I", NULL };
+	struct vm_config c;
+
+	PARSE(&c, "--restore", "F");
+	CHECK_EQ(u, options_restore_merge(&c, ARGC("--restore", "F", "-n", "mode=user,hostfwd=tcp:2222:22"),
+					  ARGV("--restore", "F", "-n", "mode=user,hostfwd=tcp:2222:22"),
+					  5, saved, err, sizeof(err)), 0);
+	CHECK(u, c.nr_nets == 1 && c.nets[0].nr_hostfwd == 1);
+	PARSE(&c, "--restore", "F");
+	CHECK_EQ(u, options_restore_merge(&c, ARGC("--restore", "F"), ARGV("--restore", "F"),
+					  5, saved, err, sizeof(err)), 0);
+	CHECK(u, c.nr_nets == 1 && c.nets[0].nr_hostfwd == 1);
+	PARSE(&c, "--restore", "F");
+	CHECK_EQ(u, options_restore_merge(&c, ARGC("--restore", "F", "-n", "mode=user,hostfwd=tcp:2223:22"),
+					  ARGV("--restore", "F", "-n", "mode=user,hostfwd=tcp:2223:22"),
+					  5, saved, err, sizeof(err)), -22);
+	CHECK(u, strstr(err, "-n/--network mode=user,hostfwd=tcp:2223:22 differs from the snapshot's run"));
+	PARSE(&c, "--restore", "F");
+	CHECK_EQ(u, options_restore_merge(&c, ARGC("--restore", "F", "-n", "mode=none"),
+					  ARGV("--restore", "F", "-n", "mode=none"),
+					  3, plain, err, sizeof(err)), -22);
+	CHECK(u, strstr(err, "-n/--network mode=none differs from the snapshot's run"));
+	CHECK(u, !strchr(err, '\n'));
+}
+
 int main(void)
 {
 	struct unit u = { 0 };
 
 	test_restore(&u);
+	test_restore_net(&u);
 	test_kvmtool_names(&u);
 	test_errors(&u);
 	test_conflicts(&u);

@@ -4,7 +4,8 @@
  * stripped, split buffers, malformed and oversized ones dropped),
  * frames in (one buffer, merged buffers, waiting for buffers, the
  * bound on frames waiting, the legacy 10-byte header), config space,
- * several queue pairs and the control queue.
+ * several queue pairs and the control queue; snapshots (saved,
+ * restored into a fresh card, malformed ones refused).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +14,8 @@
 #include <unistd.h>
 
 #include "devices/virtio/net.h"
+#include "devices/virtio/virtio-core.h"
+#include "lib/snapshot.h"
 #include "lib/util.h"
 #include "tests/unit.h"
 #include "tests/virtio-dev-harness.h"
@@ -260,6 +263,121 @@ static void test_rx_broken(struct unit *u, struct vdh *h)
 	CHECK(u, virtio_dev_status(h->vd) & VIRTIO_STATUS_NEEDS_RESET);
 }
 
+/* A fresh card on h's RAM with the state in buf[0..len); its restore's result. */
+static int snap_restore_into(struct vdh *h, struct fake_be *f, const uint8_t mac2[6],
+			     const uint8_t *buf, size_t len, struct virtio_dev **vdp)
+{
+	struct snapshot r = { .rd = buf, .rd_len = len };
+
+	memset(f, 0, sizeof(*f));
+	f->be = (struct net_backend){ .ops = &fake_ops, .priv = f };
+	if (virtio_net_new(0, mac2, &f->be, vdp))
+		exit(1);
+	(*vdp)->mem = &h->mem;
+	(*vdp)->irq = h->vd->irq;
+	return virtio_dev_restore(*vdp, &r);
+}
+
+/* Restored from s with the byte at off xor-ed (off = s->len: cut short): refused. */
+static void snap_refused(struct unit *u, struct vdh *h, const struct snapshot *s,
+			 size_t off, uint8_t xor, const uint8_t mac2[6])
+{
+	struct virtio_dev *vd;
+	struct fake_be f;
+	uint8_t *copy = malloc(s->len);
+	size_t len = off < s->len ? s->len : s->len - 1;
+
+	if (!copy)
+		exit(1);
+	memcpy(copy, s->buf, s->len);
+	if (off < s->len)
+		copy[off] ^= xor;
+	CHECK_EQ(u, snap_restore_into(h, &f, mac2, copy, len, &vd), -EINVAL);
+	virtio_dev_destroy(vd);
+	free(copy);
+}
+
+/*
+ * Saved with a frame for the guest waiting for buffers and a transmit
+ * chain made available but not yet notified; restored into a fresh
+ * card: config, status, features and every queue's state read the same;
+ * the chain goes out once, from the restored card only; the waiting
+ * frame is dropped (not saved) and the next one is received. Then the
+ * same state with a short section, another version, a status bit that
+ * does not exist, another MAC: each refused.
+ */
+static void test_snapshot(struct unit *u, struct vdh *h, struct fake_be *f)
+{
+	static const uint8_t other[6] = { 2, 0, 0, 0, 0, 9 };
+	struct virtio_dev *old = h->vd, *vd;
+	struct snapshot s = { 0 };
+	struct fake_be f2;
+	struct vdh_buf b;
+	uint8_t frame[200], c1[8], c2[8];
+	uint16_t head, got;
+	uint32_t len;
+	unsigned int q, sent = f->sent;
+
+	fill(frame, sizeof(frame), 9);
+	virtio_net_receive(old, frame, 100);
+	virtio_dev_serve(old);
+	b = (struct vdh_buf){ buf(h, VIRTIO_NET_HDR_LEN + 200), VIRTIO_NET_HDR_LEN + 200, false };
+	memset(vdh_ptr(h, b.gpa), 0, VIRTIO_NET_HDR_LEN);
+	memcpy((uint8_t *)vdh_ptr(h, b.gpa) + VIRTIO_NET_HDR_LEN, frame, 200);
+	head = vdh_post(h, VIRTIO_NET_TXQ, &b, 1);
+	CHECK_EQ(u, virtio_dev_save(old, &s), 0);
+	CHECK_EQ(u, f->sent, sent);
+
+	CHECK_EQ(u, snap_restore_into(h, &f2, mac, s.buf, s.len, &vd), 0);
+	CHECK_EQ(u, virtio_dev_status(vd), virtio_dev_status(old));
+	CHECK_EQ(u, vd->guest_features, old->guest_features);
+	for (q = 0; q < 2; q++) {
+		CHECK_EQ(u, vd->vqs[q].num, old->vqs[q].num);
+		CHECK_EQ(u, vd->vqs[q].desc_gpa, old->vqs[q].desc_gpa);
+		CHECK_EQ(u, vd->vqs[q].used_gpa, old->vqs[q].used_gpa);
+		CHECK_EQ(u, vd->vqs[q].last_avail, old->vqs[q].last_avail);
+		CHECK_EQ(u, vd->vqs[q].used_idx, old->vqs[q].used_idx);
+		CHECK(u, vd->vqs[q].desc != NULL);
+	}
+	virtio_dev_config_read(vd, 0, c1, sizeof(c1));
+	virtio_dev_config_read(old, 0, c2, sizeof(c2));
+	CHECK(u, !memcmp(c1, c2, sizeof(c1)) && !memcmp(c1, mac, 6));
+
+	/* The restored card's start looks at every queue, as here. */
+	h->vd = vd;
+	virtio_wake_all(vd);
+	virtio_dev_serve(vd);
+	CHECK(u, vdh_used(h, VIRTIO_NET_TXQ, &got, &len) && got == head);
+	CHECK(u, f2.sent == 1 && f2.last_len == 200 && !memcmp(f2.last, frame, 200));
+	CHECK_EQ(u, f->sent, sent);
+	CHECK(u, !vdh_used(h, VIRTIO_NET_TXQ, &got, &len));
+	b = (struct vdh_buf){ buf(h, 1600), 1600, true };
+	vdh_post(h, VIRTIO_NET_RXQ, &b, 1);
+	vdh_notify(h, VIRTIO_NET_RXQ);
+	CHECK(u, !vdh_used(h, VIRTIO_NET_RXQ, &got, &len));
+	virtio_net_receive(vd, frame + 1, 60);
+	virtio_dev_serve(vd);
+	CHECK(u, vdh_used(h, VIRTIO_NET_RXQ, &got, &len) && len == VIRTIO_NET_HDR_LEN + 60);
+	CHECK(u, rx_ok(h, b.gpa, VIRTIO_NET_HDR_LEN, 1, frame + 1, 60));
+
+	/*
+	 * The model's part is last: version, size, mac[6], status le16,
+	 * the pairs in use (1 of 1): each field wrong, refused.
+	 */
+	h->vd = old;
+	snap_refused(u, h, &s, s.len, 0, mac);
+	snap_refused(u, h, &s, s.len - 20, 0x40, mac);
+	snap_refused(u, h, &s, s.len - 16, 1, mac);
+	snap_refused(u, h, &s, s.len - 6, 0x80, mac);
+	snap_refused(u, h, &s, s.len - 5, 1, mac);
+	snap_refused(u, h, &s, s.len - 12, 1, mac);
+	snap_refused(u, h, &s, s.len - 4, 1, mac);
+	snap_refused(u, h, &s, s.len - 4, 3, mac);
+	snap_refused(u, h, &s, 0, 0, other);
+	virtio_dev_destroy(vd);
+	snapshot_free(&s);
+}
+
 static struct virtio_dev *setup(struct unit *u, struct vdh *h, struct fake_be *f,
 				bool legacy, uint64_t features)
 {
@@ -292,6 +410,31 @@ static int ctrl(struct unit *u, struct vdh *h, const uint8_t *cmd, uint32_t n, b
 	}
 	CHECK_EQ(u, len, ack ? 1 : 0);
 	return ack ? *(uint8_t *)vdh_ptr(h, b[1].gpa) : -1;
+}
+
+/* Three pairs saved: restored into a card of three, refused by a card of one. */
+static void test_mq_snapshot(struct unit *u, struct vdh *h, struct virtio_dev *vd)
+{
+	struct snapshot s = { 0 }, r = { 0 };
+	struct virtio_dev *vd2;
+	struct fake_be f2 = { 0 };
+	uint8_t c[2];
+
+	CHECK_EQ(u, virtio_dev_save(vd, &s), 0);
+	f2.be = (struct net_backend){ .ops = &fake_ops, .priv = &f2 };
+	if (virtio_net_new_mq(0, mac, 3, &f2.be, &vd2))
+		exit(1);
+	vd2->mem = &h->mem;
+	vd2->irq = vd->irq;
+	r.rd = s.buf;
+	r.rd_len = s.len;
+	CHECK_EQ(u, virtio_dev_restore(vd2, &r), 0);
+	virtio_dev_config_read(vd2, 8, c, 2);
+	CHECK(u, c[0] == 3 && c[1] == 0 && vd2->vqs[6].desc);
+	virtio_dev_destroy(vd2);
+	CHECK_EQ(u, snap_restore_into(h, &f2, mac, s.buf, s.len, &vd2), -EINVAL);
+	virtio_dev_destroy(vd2);
+	snapshot_free(&s);
 }
 
 /*
@@ -357,6 +500,7 @@ static void test_mq(struct unit *u)
 	virtio_net_receive(vd, frame, 60);
 	virtio_dev_serve(vd);
 	CHECK(u, vdh_used(&h, VIRTIO_NET_RXQ, &got, &len) && len == VIRTIO_NET_HDR_LEN + 60);
+	test_mq_snapshot(u, &h, vd);
 	virtio_dev_destroy(vd);
 	CHECK(u, f.destroyed);
 	vdh_free(&h);
@@ -409,6 +553,14 @@ int main(void)
 	test_rx_bound(&u, &h);
 	virtio_dev_destroy(vd);
 	CHECK(&u, f.destroyed);
+	vdh_free(&h);
+
+	/* A card in use, saved and restored into another. */
+	vd = setup(&u, &h, &f, false, 1ULL << VIRTIO_NET_F_MRG_RXBUF |
+		   1ULL << VIRTIO_F_EVENT_IDX);
+	test_tx(&u, &h, &f, VIRTIO_NET_HDR_LEN);
+	test_snapshot(&u, &h, &f);
+	virtio_dev_destroy(vd);
 	vdh_free(&h);
 
 	/* Modern without them: 12-byte header, one buffer a frame. */

@@ -26,7 +26,7 @@
 
 struct virtio_net_vhost {
 	struct virtio_dev vd;
-	char name[24];
+	char name[40];
 	uint8_t config[VIRTIO_NET_CONFIG_SIZE];
 	struct vhost_dev vh;
 	int tap_fd;
@@ -163,7 +163,11 @@ int virtio_net_vhost_create(const struct device_ctx *ctx, unsigned int index,
 		close(tap_fd);
 		return -ENOMEM;
 	}
-	snprintf(n->name, sizeof(n->name), "virtio-net %u", index);
+	/*
+	 * Named for what it is: the snapshot refusal names it (the rings'
+	 * state is the kernel's, and a snapshot is refused: use vhost=0).
+	 */
+	snprintf(n->name, sizeof(n->name), "virtio-net %u over vhost-net (vhost=1)", index);
 	memcpy(n->config, mac, 6);
 	n->config[6] = VIRTIO_NET_S_LINK_UP;
 	n->tap_fd = tap_fd;

@@ -15,6 +15,7 @@
 
 #include "devices/virtio/net.h"
 #include "lib/log.h"
+#include "lib/snapshot.h"
 #include "lib/util.h"
 
 struct net_frame {
@@ -362,12 +363,66 @@ static void net_destroy(struct virtio_dev *vd)
 	free(n);
 }
 
+/*
+ * Snapshots save the card as the guest sees it: its config space (MAC,
+ * link status); the transport and the core save the queues. The
+ * network behind the card is the host's: a restore starts a fresh
+ * backend (a new lkvm-net-user, the tap its options name). With the
+ * I/O thread held off, every transmit chain it popped went to the
+ * backend and was pushed: the rest stays in the avail ring and goes
+ * out once, after the restore. Frames still waiting for the guest's
+ * buffers are not saved: they are dropped, as a network may.
+ */
+#define NET_SNAP_VERSION	1
+
+/* The config space the guest sees (10 bytes with mq=), and VQ_PAIRS_SET's count. */
+static int net_save(struct virtio_dev *vd, struct snapshot *s)
+{
+	struct virtio_net *n = vd->priv;
+
+	snapshot_put_u32(s, NET_SNAP_VERSION);
+	snapshot_put_u32(s, vd->config_size);
+	snapshot_put(s, n->config, vd->config_size);
+	snapshot_put_u32(s, n->curr_pairs);
+	return snapshot_error(s);
+}
+
+/* The MAC and queue pairs come from the options, which match the saved run's. */
+static int net_restore(struct virtio_dev *vd, struct snapshot *s)
+{
+	struct virtio_net *n = vd->priv;
+	uint32_t version = snapshot_get_u32(s), size = snapshot_get_u32(s), pairs;
+	uint8_t config[sizeof(n->config)];
+
+	if (s->err || version != NET_SNAP_VERSION || size != vd->config_size ||
+	    snapshot_get(s, config, size) ||
+	    (config[6] & ~VIRTIO_NET_S_LINK_UP) || config[7] ||
+	    memcmp(config + VIRTIO_NET_CONFIG_SIZE, n->config + VIRTIO_NET_CONFIG_SIZE,
+		   size - VIRTIO_NET_CONFIG_SIZE))
+		return -EINVAL;
+	pairs = snapshot_get_u32(s);
+	if (s->err || pairs < 1 || pairs > n->pairs)
+		return -EINVAL;
+	if (memcmp(config, n->config, 6)) {
+		pr_err(vd->loglevel, "%s: the snapshot's card had the MAC %02x:%02x:%02x:%02x:%02x:%02x, this one %02x:%02x:%02x:%02x:%02x:%02x; restore with the same -n guest_mac=",
+		       n->name, config[0], config[1], config[2], config[3], config[4], config[5],
+		       n->config[0], n->config[1], n->config[2], n->config[3], n->config[4],
+		       n->config[5]);
+		return -EINVAL;
+	}
+	memcpy(n->config, config, size);
+	n->curr_pairs = pairs;
+	return 0;
+}
+
 static const struct virtio_dev_ops net_ops = {
 	.config_read = net_config_read,
 	.queue_notify = net_queue_notify,
 	.kick = net_kick,
 	.reset = net_reset,
 	.destroy = net_destroy,
+	.save = net_save,
+	.restore = net_restore,
 };
 
 void virtio_net_get_stats(struct virtio_dev *vd, struct virtio_net_stats *s)

@@ -2,7 +2,7 @@
 /*
  * The snapshot file's parser (lib/snapshot.c) and the device models'
  * state decoders (devices/device-snap.c; virtio-mmio and virtio-pci
- * devices: snapshot-virtio-fz.c) under any file.
+ * devices, the virtio-net card: snapshot-virtio-fz.c) under any file.
  *
  * Input: a u32 of extra file size (the RAM the bytes do not hold),
  * then the file's first bytes: header and state. The CRC is made right
@@ -70,6 +70,7 @@ static void fuzz_decoders(const uint8_t *state, const struct snapshot_section *s
 	rtc_cmos_destroy(&r);
 	fuzz_snapshot_virtio_mmio(state, sec);
 	fuzz_snapshot_virtio_pci(state, sec);
+	fuzz_snapshot_virtio_net(state, sec);
 	fuzz_gicv2(state, sec);
 }
 

@@ -9,5 +9,7 @@
 /* fuzz-snapshot: one section decoded as a virtio-mmio, a virtio-pci device's. */
 void fuzz_snapshot_virtio_mmio(const uint8_t *state, const struct snapshot_section *sec);
 void fuzz_snapshot_virtio_pci(const uint8_t *state, const struct snapshot_section *sec);
+/* The same section as a virtio-mmio virtio-net card's, the model's part last. */
+void fuzz_snapshot_virtio_net(const uint8_t *state, const struct snapshot_section *sec);
 
 #endif

@@ -51,7 +51,15 @@
 #             connection on TCP port lkvm.net_listen (8080) within 60 s;
 #             mq (not by default): eth0 has lkvm.net_mq receive and
 #             transmit queues (the driver's VQ_PAIRS_SET: one pair per
-#             vCPU, up to what the card offers)
+#             vCPU, up to what the card offers);
+#             snap (not by default): prints GUEST-NET-SNAP-READY (the
+#             runner snapshots and restores the VM), then fetches
+#             http://GW:lkvm.net_http/restored.txt until it reads
+#             "lkvm-net-restored" (the runner writes it once the VM is
+#             restored), and eth0 must still have the address and route
+#             it had, with no DHCP run again; with lkvm.net_hold=PORT, a
+#             connection to GW:PORT opened before the snapshot must be
+#             gone after it (a line sent on it ends it within 30 s)
 #     seq     appends the lines 1 to lkvm.seq_n (default 600) to /lkvm-seq,
 #             one at a time, each followed by sync (so the disk is busy
 #             throughout); prints GUEST-SEQ-RUNNING after line 20 (the
@@ -100,6 +108,7 @@ net_name=lkvm-net.example
 net_addr=10.11.12.13
 net_listen=8080
 net_mq=1
+net_hold=
 seq_n=600
 for w in $(cat /proc/cmdline); do
 	case "$w" in
@@ -121,6 +130,7 @@ for w in $(cat /proc/cmdline); do
 	lkvm.net_addr=*)	net_addr=${w#*=} ;;
 	lkvm.net_listen=*)	net_listen=${w#*=} ;;
 	lkvm.net_mq=*)		net_mq=${w#*=} ;;
+	lkvm.net_hold=*)	net_hold=${w#*=} ;;
 	lkvm.seq_n=*)		seq_n=${w#*=} ;;
 	esac
 done
@@ -511,12 +521,59 @@ net_fwd() {
 	net_ok="$net_ok fwd"
 }
 
+# Polled, so a request may be in flight at the snapshot: that
+# connection is lost with the network behind the card, the next works.
+net_snap() {
+	before=$(ip -4 addr show eth0 | grep -o 'inet [0-9./]*') rt0=$(ip route | grep default)
+	holdpid=
+	if [ -n "$net_hold" ]; then
+		mkfifo /tmp/hold.in
+		nc "$net_gw" "$net_hold" </tmp/hold.in >/tmp/hold.out 2>&1 &
+		holdpid=$!
+		exec 6>/tmp/hold.in
+		echo hello >&6
+		i=0
+		until grep -q held /tmp/hold.out; do
+			i=$((i + 1))
+			[ "$i" -le 100 ] || { net_err="no answer on $net_gw:$net_hold: $(cat /tmp/hold.out)"; return 1; }
+			sleep 0.1
+		done
+	fi
+	echo "GUEST-NET-SNAP-READY $before"
+	t0=$(uptime_cs) i=0
+	while :; do
+		got=$(printf 'GET /restored.txt HTTP/1.0\r\n\r\n' | nc -w 5 "$net_gw" "$net_http" 2>&1)
+		echo "$got" | grep -q '^lkvm-net-restored' && break
+		i=$((i + 1))
+		[ "$i" -le 400 ] || { net_err="no restored.txt from $net_gw:$net_http after $i tries"; return 1; }
+		sleep 0.5
+	done
+	after=$(ip -4 addr show eth0 | grep -o 'inet [0-9./]*')
+	[ "$after" = "$before" ] && [ "$(ip route | grep default)" = "$rt0" ] || {
+		net_err="eth0 had '$before' ($rt0), now '$after' ($(ip route | grep default))"
+		return 1
+	}
+	net_ok="$net_ok snap($after kept, $i tries, $(( $(uptime_cs) - t0 ))cs)"
+	[ -n "$holdpid" ] || return 0
+	kill -0 "$holdpid" 2>/dev/null || { net_ok="$net_ok held-connection(gone-before-use)"; return 0; }
+	t0=$(uptime_cs)
+	echo after-restore >&6 2>/dev/null
+	i=0
+	while kill -0 "$holdpid" 2>/dev/null; do
+		i=$((i + 1))
+		[ "$i" -le 300 ] || { net_err="the connection opened before the snapshot still lives"; return 1; }
+		sleep 0.1
+	done
+	exec 6>&-
+	net_ok="$net_ok held-connection-ended($(( $(uptime_cs) - t0 ))cs)"
+}
+
 check_net() {
 	net_ok= net_err=
 	for part in $net_parts; do
 		case "$part" in
-		dhcp|static|tcp|dns|bulk|fwd|mq) "net_$part" || { check net FAIL "$part: $net_err (passed:$net_ok)"; return; } ;;
-		*) check net FAIL "lkvm.net_parts: no part '$part' (dhcp, static, tcp, dns, bulk, fwd, mq)"; return ;;
+		dhcp|static|tcp|dns|bulk|fwd|mq|snap) "net_$part" || { check net FAIL "$part: $net_err (passed:$net_ok)"; return; } ;;
+		*) check net FAIL "lkvm.net_parts: no part '$part' (dhcp, static, tcp, dns, bulk, fwd, mq, snap)"; return ;;
 		esac
 	done
 	check net PASS "$net_ok"
