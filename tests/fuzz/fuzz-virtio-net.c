@@ -6,8 +6,9 @@
  * Input: a set-up byte, then operations.
  *   set-up: bit 0 a legacy driver (the 10-byte header without
  *   MRG_RXBUF), bit 1 MRG_RXBUF, bit 2 EVENT_IDX, bits 3-5 the queue
- *   size (4 << n, at most 256).
- *   Each operation is an opcode byte (modulo 5):
+ *   size (4 << n, at most 256), bit 6 two queue pairs and the control
+ *   queue (mq=2: MQ and CTRL_VQ negotiated).
+ *   Each operation is an opcode byte (modulo 6):
  *   0  transmit: u8 buffers (1-4), each u8 address class (0: the buffer
  *      area, 1: u64 anywhere) [u64], u16 length (low 14 bits), bit 15
  *      device-writable; the bytes of the first 64 of each come from the
@@ -16,9 +17,11 @@
  *   2  a frame for the guest: u32 length (up to 70000), a seed byte
  *   3  reset, and a new driver sets the device up again
  *   4  config read: u8 offset, u8 width
+ *   5  a control command (with mq; else a config read): a chain as 0's
  * Checks: a well-formed transmit chain reaches the backend whole, with
  * the header taken off; nothing else does; used lengths of receive
- * chains never exceed the chain; frames waiting stay bounded.
+ * chains never exceed the chain; frames waiting stay bounded; a
+ * control chain comes back with at most its one-byte ack.
  */
 #include <errno.h>
 
@@ -28,7 +31,8 @@
 #include "tests/virtio-dev-harness.h"
 
 #define RAM_SIZE	(256 << 10)
-#define OP_COUNT	5
+#define OP_COUNT	6
+#define FZ_CTRLQ	4	/* with two pairs */
 #define MAX_BUFS	4
 
 struct fz {
@@ -73,8 +77,10 @@ static void fz_attach(struct fz *f)
 		feat |= 1ULL << VIRTIO_NET_F_MRG_RXBUF;
 	if (f->setup & 4)
 		feat |= 1ULL << VIRTIO_F_EVENT_IDX;
+	if (f->setup & 64)
+		feat |= 1ULL << VIRTIO_NET_F_MQ | 1ULL << VIRTIO_NET_F_CTRL_VQ;
 	f->h.heap = VDH_RAM_BASE;	/* the rings first, then buffers */
-	vdh_attach(&f->h, f->vd, feat, 2, f->num);
+	vdh_attach(&f->h, f->vd, feat, f->setup & 64 ? 5 : 2, f->num);
 }
 
 /* Reads one chain's buffers; returns their count, total and writability. */
@@ -120,6 +126,20 @@ static void fz_drain(struct fz *f)
 		FUZZ_CHECK(len == 0);
 	while (vdh_used(&f->h, VIRTIO_NET_RXQ, &head, &len))
 		FUZZ_CHECK(head >= f->num || len <= f->rx_cap[head]);
+	while ((f->setup & 64) && vdh_used(&f->h, FZ_CTRLQ, &head, &len))
+		FUZZ_CHECK(len <= 1);
+}
+
+static void fz_op_ctrl(struct fz *f)
+{
+	struct vdh_buf b[MAX_BUFS];
+	bool valid, all_out;
+	uint64_t total;
+	unsigned int n;
+
+	n = fz_bufs(f, b, &total, &valid, &all_out);
+	vdh_post(&f->h, FZ_CTRLQ, b, n);
+	vdh_notify(&f->h, FZ_CTRLQ);
 }
 
 static void fz_op_tx(struct fz *f)
@@ -198,7 +218,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	f.be = (struct net_backend){ .ops = &fz_be_ops, .priv = &f };
 	if (vdh_init(&f.h, RAM_SIZE))
 		return 0;
-	if (virtio_net_new(0, (const uint8_t[6]){ 2, 0, 0, 0, 0, 1 }, &f.be, &f.vd)) {
+	if (virtio_net_new_mq(0, (const uint8_t[6]){ 2, 0, 0, 0, 0, 1 }, f.setup & 64 ? 2 : 1,
+			      &f.be, &f.vd)) {
 		vdh_free(&f.h);
 		return 0;
 	}
@@ -214,6 +235,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fz_op_frame(&f);
 		else if (op == 3)
 			virtio_dev_set_status(f.vd, 0), fz_attach(&f);
+		else if (op == 5 && (f.setup & 64))
+			fz_op_ctrl(&f);
 		else
 			virtio_dev_config_read(f.vd, fuzz_u8(&in) % 12, cfg,
 					       fuzz_u8(&in) % 8 + 1);
