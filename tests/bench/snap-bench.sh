@@ -336,6 +336,19 @@ snap_many() {
 	rm -f "$WORK"/many-*
 }
 
+# snap_rounds <run function> <snapshot file>: $SNAP_ROUNDS rounds, each
+# running every variant once in an order rotated from round to round.
+snap_rounds() {
+	sp_n=1
+	while [ "$sp_n" -le "$SNAP_ROUNDS" ]; do
+		# shellcheck disable=SC2086
+		for sp_v in $(rotate "$sp_n" "$sp_lk" "$SNAP_LKVM" $SNAP_PEERS); do
+			"$1" "$sp_v" "$sp_n" "$2"
+		done
+		sp_n=$((sp_n + 1))
+	done
+}
+
 snap_phase() {
 	[ -n "$SNAP_LKVM" ] || return 0
 	if ! grep -q ' /dev/pts ' /proc/mounts; then
@@ -346,28 +359,14 @@ snap_phase() {
 	echo "BENCH-PHASE snap first: $SNAP_ROUNDS round(s) of $sp_lk $SNAP_LKVM $SNAP_PEERS, console.bin's first byte"
 	sp_first=$WORK/snapfile-console
 	if snap_first_source "$sp_first"; then
-		sp_n=1
-		while [ "$sp_n" -le "$SNAP_ROUNDS" ]; do
-			# shellcheck disable=SC2086
-			for sp_v in $(rotate "$sp_n" "$sp_lk" "$SNAP_LKVM" $SNAP_PEERS); do
-				snap_first_run "$sp_v" "$sp_n" "$sp_first"
-			done
-			sp_n=$((sp_n + 1))
-		done
+		snap_rounds snap_first_run "$sp_first"
 		snap_trace "$sp_first"
 	fi
 	rm -f "$sp_first"
 	echo "BENCH-PHASE snap prompt: the Linux guest at its prompt, snapshotted; $SNAP_ROUNDS round(s) of $sp_lk $SNAP_LKVM $SNAP_PEERS, start to 'echo ready-N' answered"
 	sp_snap=$WORK/snapfile-prompt
 	if snap_source 512 "$sp_snap" 0; then
-		sp_n=1
-		while [ "$sp_n" -le "$SNAP_ROUNDS" ]; do
-			# shellcheck disable=SC2086
-			for sp_v in $(rotate "$sp_n" "$sp_lk" "$SNAP_LKVM" $SNAP_PEERS); do
-				snap_prompt_run "$sp_v" "$sp_n" "$sp_snap"
-			done
-			sp_n=$((sp_n + 1))
-		done
+		snap_rounds snap_prompt_run "$sp_snap"
 		echo "BENCH-PHASE snap many: 1, then $SNAP_VMS VMs restored at once from that snapshot"
 		snap_many 1 "$sp_snap"
 		snap_many "$SNAP_VMS" "$sp_snap"
