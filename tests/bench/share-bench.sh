@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh disable=SC2034,SC2153,SC2154	# sourced: its variables are bench-host-init.sh's
 #
 # The p9 and net phases of make bench, sourced by bench-host-init.sh
 # (busybox, POSIX sh) after its other phases: share_phase.
@@ -122,9 +123,12 @@ share_dboot() {
 	out=$WORK/out err=$WORK/err res=$WORK/res
 	rm -f "$out" "$err" "$res" "$WORK/dboot.in"
 	eval "cmd=\$SHARE_BIN_$vmm"
-	rootdir=$HOME/.lkvm/default
-	[ "$vmm" = kvmtool ] && rootdir=$HOME/.lkvm/kvmtool-bench
-	set -- "$PTYRUN" $cmd run -k "$KERNEL" -c 1 -m 256
+	# Each VMM its own home: kvmtool writes its init into the default
+	# root it boots, which would replace lkvm's.
+	home=$WORK/home-$vmm
+	rootdir=$home/.lkvm/default
+	# shellcheck disable=SC2086	# the command is words on purpose
+	set -- "$PTYRUN" env HOME="$home" $cmd run -k "$KERNEL" -c 1 -m 256
 	[ "$mode" = dbooti ] && set -- "$@" -i "$SHARE_INITRD" --9p "$rootdir,/dev/root" --9p /,hostfs \
 		-p "root=/dev/root rootfstype=9p init=/virt/init panic=-1"
 	[ "$mode" = dboot ] && set -- "$@" -p panic=-1
@@ -139,6 +143,7 @@ share_dboot() {
 			cs=$(($(awk '{ split($1, t, "."); print t[1] * 100 + t[2] }' /proc/uptime) - t0))
 			break
 		fi
+		# shellcheck disable=SC2016	# the guest's shell expands it
 		[ $((i % 5)) = 0 ] && echo 'echo dboot-$((6*7))' >&4
 		sleep 0.1
 		i=$((i + 1))
@@ -149,7 +154,7 @@ share_dboot() {
 		sleep 0.5
 		j=$((j + 1))
 	done
-	kill -0 "$rpid" 2>/dev/null && $cmd stop --all >/dev/null 2>&1
+	kill -0 "$rpid" 2>/dev/null && HOME=$home $cmd stop --all >/dev/null 2>&1
 	wait "$rpid"
 	exec 4>&-
 	run_result
@@ -174,10 +179,23 @@ share_run() {
 		drop_caches
 	fi
 	eval "cmd=\$SHARE_CMD_$vmm"
-	# shellcheck disable=SC2086	# the command and options are words
+	# shellcheck disable=SC2046,SC2086	# the command and options are words
 	set -- $cmd $(share_net_args "$mode") -k "$KERNEL" -i "$SHARE_INITRD" \
 		-c 1 -m 256 -p "$(share_params "$mode")"
-	"$RR" -o "$res" -t "$limit" "$@" </dev/null >"$out" 2>"$err"
+	"$RR" -o "$res" -t "$limit" "$@" </dev/null >"$out" 2>"$err" &
+	rpid=$!
+	# The guest powers off after its last job; a VMM still there 30 s
+	# later is stopped (kvmtool, now and then, after user mode).
+	i=0
+	while kill -0 "$rpid" 2>/dev/null && ! grep -q '^BENCH-SHARE-DONE' "$out"; do
+		sleep 0.5
+	done
+	while kill -0 "$rpid" 2>/dev/null && [ "$i" -lt 60 ]; do
+		sleep 0.5
+		i=$((i + 1))
+	done
+	kill -0 "$rpid" 2>/dev/null && ${cmd%% *} stop --all >/dev/null 2>&1
+	wait "$rpid"
 	run_result
 	why=
 	case "$r" in
@@ -188,9 +206,16 @@ share_run() {
 		why="no 'BENCH-SHARE-DONE failed=0' line: $(grep '^BENCH-SHARE-FAIL' "$out" | head -n 1 | tr -d '\r')"
 	fi
 	run_report "$@"
-	[ "$ok" = 1 ] || return 0
-	grep '^SHAREBENCH ' "$out" | tr -d '\r' | while read -r _ rest; do
-		echo "BENCH-SHARE host=$HOST vmm=$vmm mode=$mode round=$round $rest"
+	# Each job that ran to its end counts, whichever failed; one that
+	# failed is said so (the table shows it).
+	tr -d '\r' <"$out" | while read -r w rest; do
+		case "$w" in
+		SHAREBENCH)	echo "BENCH-SHARE host=$HOST vmm=$vmm mode=$mode round=$round $rest" ;;
+		BENCH-SHARE-FAIL)
+			j=${rest%% *}
+			[ "$j" = job=setup ] ||
+				echo "BENCH-SHARE host=$HOST vmm=$vmm mode=$mode round=$round name=${j#job=} failed=1" ;;
+		esac
 	done
 }
 
@@ -210,9 +235,16 @@ share_phase() {
 	esac
 	case " $SHARE_MODES " in
 	*" dboot"*)
+		# The default guests' consoles are pseudo-terminals.
+		if ! grep -q ' /dev/pts ' /proc/mounts; then
+			mkdir -p /dev/pts
+			mount -t devpts devpts /dev/pts
+		fi
 		share_modtree || echo "BENCH-FAIL share: no module tree for lkvm's default guest"
-		$SHARE_BIN_lkvm setup >/dev/null 2>&1
-		[ -n "$SHARE_BIN_kvmtool" ] && $SHARE_BIN_kvmtool setup kvmtool-bench >/dev/null 2>&1 ;;
+		HOME=$WORK/home-lkvm $SHARE_BIN_lkvm setup >/dev/null 2>&1
+		# kvmtool writes its init into the root when it boots it
+		# (dboot, before dbooti).
+		[ -n "$SHARE_BIN_kvmtool" ] && HOME=$WORK/home-kvmtool $SHARE_BIN_kvmtool setup default >/dev/null 2>&1 ;;
 	esac
 	n=1
 	while [ "$n" -le "$SHARE_ROUNDS" ]; do

@@ -39,7 +39,8 @@ if [ ! -e /proc/self/fd/1 ]; then
 	exec </dev/console >/dev/console 2>&1
 fi
 
-what= jobs= tag=benchshare files=1000 mb=64 host=192.168.33.1 ms=2000
+what='' jobs='' tag=benchshare files=2000 mb=64 host=192.168.33.1 ms=2000
+# shellcheck disable=SC2013	# words, not lines
 for w in $(cat /proc/cmdline); do
 	case "$w" in
 	lkvm.share=*)		what=${w#*=} ;;

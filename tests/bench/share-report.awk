@@ -20,18 +20,27 @@ function median(k,    n, i, j, t) {
 	return n % 2 ? tmp[(n + 1) / 2] : (tmp[n / 2] + tmp[n / 2 + 1]) / 2
 }
 
-function fmt(x) { return x == "" ? "-" : sprintf(x >= 100 ? "%.0f" : "%.2f", x) }
+# A job that never ran to its end says so instead of a number.
+function fmt(x, k) {
+	if (x == "")
+		return failed[k] ? "fails" : "-"
+	return sprintf(x >= 100 ? "%.0f" : "%.2f", x)
+}
 
 # row LABEL MODE JOB [LOWER]: LOWER set for a time (target <= 0.7).
-function row(label, mode, job, lower,    l, k, ratio, holds, tg) {
-	l = median(mode SUBSEP job SUBSEP "lkvm")
-	k = median(mode SUBSEP job SUBSEP "kvmtool")
-	if (l == "" && k == "")
+function row(label, mode, job, lower,    l, k, lk, kk, ratio, holds, tg) {
+	lk = mode SUBSEP job SUBSEP "lkvm"
+	kk = mode SUBSEP job SUBSEP "kvmtool"
+	l = median(lk)
+	k = median(kk)
+	if (l == "" && k == "" && !failed[lk] && !failed[kk])
 		return
 	ratio = (l == "" || k == "" || k + 0 == 0) ? "" : l / k
 	tg = lower ? "<= 0.7" : ">= 1.2"
 	holds = ratio == "" ? "-" : ((lower ? ratio <= 0.7 : ratio >= 1.2) ? "yes" : "no")
-	printf "| %s | %s | %s | %s | %s | %s |\n", label, fmt(l), peer ? fmt(k) : "-",
+	if (l != "" && k == "" && failed[kk])
+		holds = "yes"
+	printf "| %s | %s | %s | %s | %s | %s |\n", label, fmt(l, lk), peer ? fmt(k, kk) : "-",
 	    ratio == "" ? "-" : sprintf("%.2f", ratio), tg, holds
 	rows++
 }
@@ -43,6 +52,11 @@ function row(label, mode, job, lower,    l, k, ratio, holds, tg) {
 		f[substr($i, 1, eq - 1)] = substr($i, eq + 1)
 	}
 	k = f["mode"] SUBSEP f["name"] SUBSEP f["vmm"]
+	any = 1
+	if (f["failed"]) {
+		failed[k]++
+		next
+	}
 	vals[k, ++cnt[k]] = f["rate"]
 	any = 1
 	unit[f["name"]] = f["unit"]
