@@ -241,6 +241,7 @@ share_phase() {
 			mount -t devpts devpts /dev/pts
 		fi
 		share_modtree || echo "BENCH-FAIL share: no module tree for lkvm's default guest"
+		mkdir -p "$WORK/home-lkvm" "$WORK/home-kvmtool"
 		HOME=$WORK/home-lkvm $SHARE_BIN_lkvm setup >/dev/null 2>&1
 		# kvmtool writes its init into the root when it boots it
 		# (dboot, before dbooti).
