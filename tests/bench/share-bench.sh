@@ -162,7 +162,10 @@ share_dboot() {
 	[ -n "$cs" ] || why="no shell answer (dboot-42) on the console"
 	[ -z "$why" ] && [ "$status" != 0 ] && why="exit status $status after poweroff -f"
 	run_report "$@"
-	[ "$ok" = 1 ] || return 0
+	if [ "$ok" != 1 ]; then
+		echo "BENCH-SHARE host=$HOST vmm=$vmm mode=$mode round=$round name=prompt failed=1"
+		return 0
+	fi
 	echo "BENCH-SHARE host=$HOST vmm=$vmm mode=$mode round=$round name=prompt units=1" \
 		"us=$((cs * 10000)) rate=$((cs / 100)).$(printf '%02d' $((cs % 100))) unit=s"
 }
