@@ -38,7 +38,7 @@
 #   BENCH_RATE_ROUNDS=2   rounds of the exits-per-second windows (lkvm only)
 #   BENCH_RATE_SECONDS=3  the window between the two "lkvm stat" readings
 #   BENCH_PHASES=all      what to measure: all, or some of startstop rss trace
-#                         sample null console irq rate boot scale blk snap
+#                         sample null console irq rate boot scale blk snap p9 net
 #                         (BENCH_PHASES=blk: the block I/O rows alone, in
 #                         their own host; BENCH_PHASES=snap: the snapshot
 #                         rows alone, GICv3 host; console and null need
@@ -65,6 +65,11 @@
 #                         write at queue depth 1 and 16
 #   BENCH_BLK_MB=128      size of the raw image the jobs run on
 #   BENCH_BLK_BOOT_ROUNDS=3  rounds of the boot with the root on a disk
+#   BENCH_SHARE_ROUNDS=1  rounds of the p9 and net guests (tests/bench/share-bench.sh;
+#                         one: under -icount the figures do not follow the load)
+#   BENCH_SHARE_FILES=1000  p9: files of the tarred tree
+#   BENCH_SHARE_MB=32     p9: the big file written and read
+#   BENCH_SHARE_MS=2000   milliseconds of p9 create and of each net job
 #   BENCH_CONFIG_EXTRA=   lines appended to each host's /bench/config (for
 #                         experiments: more variants, other commands)
 #   BENCH_USER=1          also lkvm --irqchip=user (0: not)
@@ -96,12 +101,14 @@ if [ "$quick" = 1 ]; then
 	q_rounds=1 q_scale=1 q_ss=5 q_warm=1 q_mems="64 4096" q_rss=1 q_cpus="1 2" q_console=16384 q_null=5000
 	q_irq=500 q_irq_rounds=1 q_rate_rounds=1 q_blk_rounds=1 q_blk_slices=2 q_blk_ms=250 q_blk_boot=1
 	q_snap=1
+	q_share_rounds=1 q_share_files=300 q_share_mb=16 q_share_ms=1000
 else
 	q_rounds=5 q_scale=5 q_ss=40 q_warm=5 q_mems="64 256 1024 4096" q_rss=3 q_cpus="1 2 4 8" q_console=65536 q_null=20000
 	q_irq=2000 q_irq_rounds=3 q_rate_rounds=2 q_blk_rounds=2 q_blk_slices=2 q_blk_ms=250 q_blk_boot=3
 	q_snap=3
+	q_share_rounds=1 q_share_files=1000 q_share_mb=32 q_share_ms=2000
 fi
-ALL_PHASES="startstop rss trace sample null console irq rate boot scale blk snap"
+ALL_PHASES="startstop rss trace sample null console irq rate boot scale blk snap p9 net"
 PHASES=${BENCH_PHASES:-all}
 [ "$PHASES" = all ] && PHASES=$ALL_PHASES
 for p in $PHASES; do
@@ -111,10 +118,15 @@ for p in $PHASES; do
 	esac
 done
 on() { case " $PHASES " in *" $1 "*) return 0 ;; esac; return 1; }
-# The block I/O rows are the GICv3 host's (or their own host's, with
-# -icount); alone, they need no GICv2 host.
+# The block I/O, 9p and network rows are the GICv3 host's (or their own
+# host's, with -icount); alone, they need no GICv2 host.
+io_only=1
+for p in $PHASES; do
+	case "$p" in blk|p9|net) ;; *) io_only=0 ;; esac
+done
+on_io() { on blk || on p9 || on net; }
 gics_default="3 2"
-[ "$PHASES" = blk ] && gics_default=3
+[ "$io_only" = 1 ] && gics_default=3
 # So are the snapshot rows.
 [ "$PHASES" = snap ] && gics_default=3
 VMM=$(abspath "${VMM:-./lkvm}")
@@ -147,6 +159,10 @@ SNAP_ROUNDS=${BENCH_SNAP_ROUNDS:-$q_snap}
 SNAP_MEMS=${BENCH_SNAP_MEMS:-512 4096}
 SNAP_FILL=${BENCH_SNAP_FILL:-200}
 SNAP_VMS=${BENCH_SNAP_VMS:-10}
+SHARE_ROUNDS=${BENCH_SHARE_ROUNDS:-$q_share_rounds}
+SHARE_FILES=${BENCH_SHARE_FILES:-$q_share_files}
+SHARE_MB=${BENCH_SHARE_MB:-$q_share_mb}
+SHARE_MS=${BENCH_SHARE_MS:-$q_share_ms}
 USER_GIC=${BENCH_USER:-1}
 NONET=${BENCH_NONET:-1}
 GUEST_PARAMS=${BENCH_GUEST_PARAMS:-}
@@ -164,7 +180,7 @@ isnum() { [[ "$1" =~ ^[0-9]+$ ]]; }
 for v in ROUNDS SS_ROUNDS WARM_ROUNDS RSS_ROUNDS SCALE_ROUNDS BOOT_LIMIT SCALE_LIMIT \
 	 CONSOLE_BYTES NULL_EXITS SAMPLE_SECONDS IRQ_N IRQ_ROUNDS RATE_ROUNDS \
 	 RATE_SECONDS HOST_TIMEOUT BLK_ROUNDS BLK_SLICES BLK_MS BLK_MB BLK_BOOT_ROUNDS \
-	 SNAP_ROUNDS SNAP_FILL SNAP_VMS; do
+	 SNAP_ROUNDS SNAP_FILL SNAP_VMS SHARE_ROUNDS SHARE_FILES SHARE_MB SHARE_MS; do
 	isnum "${!v}" || die "BENCH_$v must be a number, not '${!v}'"
 done
 for w in $RSS_MEMS $SCALE_CPUS $SNAP_MEMS; do
@@ -267,6 +283,17 @@ if on blk; then
 		>"$DIR/blk-initramfs.cpio.gz"
 fi
 
+# --- the 9p and network guests: the disk initramfs plus /bench-share-init ------
+if on p9 || on net; then
+	on blk || "$ROOT/scripts/mk-disk-initramfs.sh" "$DIR/disk-initramfs.cpio.gz" >/dev/null ||
+		die "scripts/mk-disk-initramfs.sh failed"
+	mkdir -p "$stage/share/bin"
+	install -m 0755 tests/bench/share-init.sh "$stage/share/bench-share-init"
+	install -m 0755 build/bench/sharebench "$stage/share/bin/sharebench"
+	{ cat "$DIR/disk-initramfs.cpio.gz"; cpio_of "$stage/share" | gzip -n -9; } \
+		>"$DIR/share-initramfs.cpio.gz"
+fi
+
 # --- the host's initramfs: the system tests' one plus /bench ------------------
 VMM="$VMM" GUEST_INITRD="$DIR/guest-initramfs.cpio.gz" \
 	"$ROOT/scripts/mk-host-initramfs.sh" "$DIR/host-base.cpio" >/dev/null
@@ -285,6 +312,8 @@ patch_count() {	# patch_count FILE VALUE
 o=$stage/host/bench
 mkdir -p "$o/bin" "$o/guests"
 install -m 0755 tests/bench/bench-host-init.sh "$o/init"
+install -m 0644 tests/bench/share-bench.sh "$o/share-bench.sh"
+install -m 0755 build/bench/sharebench "$o/bin/"
 install -m 0755 build/bench/rusage-run build/bench/noop build/bench/bare-vm "$o/bin/"
 if on snap; then
 	install -m 0755 build/bench/snap-probe "$o/bin/"
@@ -298,6 +327,9 @@ patch_count "$o/guests/mmio-null.bin" "$NULL_EXITS"
 # The busy sample: console output that does not end before the sample.
 cp "$o/guests/console.bin" "$o/guests/console-long.bin"
 patch_count "$o/guests/console-long.bin" $((1 << 40))
+if on p9 || on net; then
+	install -m 0644 "$DIR/share-initramfs.cpio.gz" "$o/"
+fi
 if on blk; then
 	mkdir -p "$o/blk"
 	install -m 0644 "$DIR/blk-initramfs.cpio.gz" "$DIR/disk-initramfs.cpio.gz" \
@@ -363,6 +395,13 @@ write_config() {	# write_config GIC KIND
 	on rate || rate=''
 	on boot || boot=''
 	on scale || scale=''
+	# The 9p and network rows: GICv3 host, lkvm and kvmtool on virtio-mmio.
+	share='' share_vmms=lkvm
+	[ -n "$PEER" ] && share_vmms+=" kvmtool"
+	if [ "$g" = 3 ] && [ "$kind" != core ]; then
+		on p9 && share="p9 dboot dbooti"
+		on net && share+=" user tap vhost"
+	fi
 	if [ "$kind" = blk ]; then
 		ss='' rss='' trace='' sample='' busy='' null='' con='' irq='' rate=''
 		boot='' scale='' warm=''
@@ -428,6 +467,18 @@ write_config() {	# write_config GIC KIND
 	CONSOLE_BYTES=$CONSOLE_BYTES
 	NULL_EXITS=$NULL_EXITS
 	GUEST_PARAMS='$GUEST_PARAMS'
+	SHARE_MODES='$share'
+	SHARE_VMMS='$share_vmms'
+	SHARE_CMD_lkvm='$vmm_in_host run --irqchip=gicv3 --virtio-transport=mmio'
+	SHARE_CMD_kvmtool='/bench/bin/kvmtool run --irqchip=gicv3 --virtio-transport=mmio'
+	SHARE_BIN_lkvm='$vmm_in_host'
+	SHARE_BIN_kvmtool='$( [ -n "$PEER" ] && echo /bench/bin/kvmtool)'
+	SHARE_ROUNDS=$SHARE_ROUNDS
+	SHARE_FILES=$SHARE_FILES
+	SHARE_MB=$SHARE_MB
+	SHARE_MS=$SHARE_MS
+	SHARE_INITRD=/bench/share-initramfs.cpio.gz
+	SHARE_LIMIT=$BOOT_LIMIT
 	EOF
 	[ -z "${BENCH_CONFIG_EXTRA:-}" ] || printf '%s\n' "$BENCH_CONFIG_EXTRA"
 }
@@ -453,18 +504,17 @@ show_blk() {
 }
 
 # The emulated hosts to boot: one per GIC version for the other phases;
-# with -icount, one more for the block I/O rows (GICv3), as "blk".
+# with -icount, one more for the block I/O, 9p and network rows (GICv3),
+# as "blk".
 boots=
-only_blk=0
-[ "$PHASES" = blk ] && only_blk=1
 for g in $GICS; do
-	[ "$only_blk" = 1 ] && [ -n "$BLK_ICOUNT" ] && continue
+	[ "$io_only" = 1 ] && [ -n "$BLK_ICOUNT" ] && continue
 	boots+=" $g"
 done
-if on blk && [ -n "$BLK_ICOUNT" ]; then
+if on_io && [ -n "$BLK_ICOUNT" ]; then
 	boots+=" blk"
-elif on blk && [[ " $GICS " != *" 3 "* ]]; then
-	die "the block I/O rows run on the GICv3 host: BENCH_GICS must have 3, or BENCH_BLK_ICOUNT a value"
+elif on_io && [[ " $GICS " != *" 3 "* ]]; then
+	die "the block I/O, 9p and network rows run on the GICv3 host: BENCH_GICS must have 3, or BENCH_BLK_ICOUNT a value"
 fi
 
 failed=0
@@ -474,7 +524,7 @@ for b in $boots; do
 	g=$b kind=all icount=() what="GICv$b host"
 	[ -n "$BLK_ICOUNT" ] && kind=core
 	if [ "$b" = blk ]; then
-		g=3 kind=blk icount=(-icount "$BLK_ICOUNT") what="GICv3 host for the block I/O rows (-icount $BLK_ICOUNT)"
+		g=3 kind=blk icount=(-icount "$BLK_ICOUNT") what="GICv3 host for the block I/O, 9p and network rows (-icount $BLK_ICOUNT)"
 	fi
 	host=v$b
 	[ "$b" = blk ] && host=blk
@@ -509,6 +559,7 @@ for b in $boots; do
 		BENCH-RUN*)	show_run "$line" ;;
 		BENCH-RATE*|BENCH-IRQ*|BENCH-SNAP*)	printf '  %s\n' "${line#BENCH-}" ;;
 		BENCH-BLK*)	show_blk "$line" ;;
+		BENCH-SHARE*)	printf '  %s\n' "${line#BENCH-}" ;;
 		BENCH-PHASE*|BENCH-INFO*|BENCH-NOTE*|BENCH-FAIL*|BENCH-DONE*|"  | "*|*"Kernel panic"*|qemu-system-*)
 				printf '%s\n' "$line" ;;
 		esac
@@ -560,6 +611,9 @@ report=$DIR/report.md
 		cat "${logs[@]}" 2>/dev/null | tr -d '\r' | grep -E '^BENCH-SNAP ' |
 			awk -v peer="${PEER:+1}" -v rounds="$SNAP_ROUNDS" -f tests/bench/snap-report.awk
 	fi
+	cat "${logs[@]}" 2>/dev/null | tr -d '\r' | grep -E '^BENCH-SHARE ' \
+	| awk -v peer="${PEER:+1}" -v files="$SHARE_FILES" -v mb="$SHARE_MB" -v ms="$SHARE_MS" \
+	      -f tests/bench/share-report.awk
 } >"$report"
 echo
 cat "$report"

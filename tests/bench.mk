@@ -9,7 +9,7 @@
 BENCH_OUT = $(BUILD)/bench
 BENCH_OBJCOPY = $(CROSS_COMPILE)objcopy
 BENCH_TOOLS = $(BENCH_OUT)/rusage-run $(BENCH_OUT)/noop $(BENCH_OUT)/bare-vm \
-	$(BENCH_OUT)/blkbench $(BENCH_OUT)/snap-probe
+	$(BENCH_OUT)/blkbench $(BENCH_OUT)/snap-probe $(BENCH_OUT)/sharebench
 BENCH_GUESTS = $(BENCH_OUT)/console.bin $(BENCH_OUT)/mmio-null.bin $(BENCH_OUT)/idle.bin
 
 # The helpers run in the emulated host's busybox initramfs: static.

@@ -806,6 +806,10 @@ if [ -n "${SNAP_LKVM:-}" ]; then
 fi
 
 blk_phase
+# The 9p and network rows (tests/bench/share-bench.sh).
+SHARE_MODES=${SHARE_MODES:-}
+. "$B/share-bench.sh"
+share_phase
 
 t1=$(cut -d' ' -f1 /proc/uptime)
 echo "BENCH-INFO measured_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", b - a }') failures=$failures"

@@ -422,7 +422,7 @@ function fields(line,    w, n, j, eq) {
 
 /^BENCH-RUN / {
 	fields($0)
-	if (f["metric"] != "blkio" && f["metric"] != "blkboot")
+	if (f["metric"] != "blkio" && f["metric"] != "blkboot" && f["metric"] !~ /^share-/)
 		havecore = 1
 	k = key(f["host"], f["metric"], f["variant"], f["cpus"], f["mem"])
 	if (!(k in seen)) {
