@@ -90,9 +90,13 @@ static const struct sandbox_rule sandbox_devices[] = {
 	ALLOW_IOCTL(VHOST_SET_VRING_ADDR),
 	ALLOW_IOCTL(VHOST_GET_VRING_BASE),
 	ALLOW_IOCTL(VHOST_VSOCK_SET_RUNNING),
-	/* vhost-net: the tap as each queue's backend, its header the guest's */
+	/*
+	 * vhost-net: the tap as each queue's backend, its header the
+	 * guest's, its offloads the ones the guest took
+	 */
 	ALLOW_IOCTL(VHOST_NET_SET_BACKEND),
 	ALLOW_IOCTL(TUNSETVNETHDRSZ),
+	ALLOW_IOCTL(TUNSETOFFLOAD),
 };
 
 static const struct sandbox_rule sandbox_vcpu[] = {

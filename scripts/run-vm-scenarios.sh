@@ -851,6 +851,9 @@ echo "run-vm-scenarios: $total scenario(s), host GIC $HOST_GIC, VMM $VMM"
 # The list is read on fd 4 so that nothing in the loop can consume it.
 while IFS=';' read -r name gic expect limit detail args <&4; do
 	run_one "$name" "$gic" "$expect" "$limit" "$detail" "$args"
+	# Its result is printed: its files (disk images, snapshots) go, or
+	# the emulated host's RAM, which holds them, runs out part way.
+	[ "$VERBOSE" = 1 ] || rm -rf "$d"
 done 4<"$selected"
 
 echo "SCENARIOS-SUMMARY passed=$passed failed=$failed"

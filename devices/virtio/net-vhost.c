@@ -3,7 +3,10 @@
  * virtio-net over vhost-net (-n mode=tap,vhost=1): lkvm offers the
  * device and its config space; the host kernel moves the frames
  * between the guest's rings and the tap (devices/virtio/vhost.h). The
- * tap stays lkvm's, opened and set up as without vhost.
+ * tap stays lkvm's, opened and set up as without vhost. The guest's
+ * virtio-net header reaches the tap as it is, so the tap's offloads
+ * are the card's: checksums left to the other side and segments of up
+ * to 64 KiB each way, where the tap can take them.
  */
 #include <errno.h>
 #include <linux/if_tun.h>
@@ -23,6 +26,13 @@
 #define NET_VHOST_CORE_F	(BIT64(VIRTIO_F_INDIRECT_DESC) | \
 				 BIT64(VIRTIO_F_EVENT_IDX) | \
 				 BIT64(VIRTIO_F_VERSION_1))
+/* The offloads a tap with a virtio-net header does for the card. */
+#define NET_VHOST_OFFLOAD_F	(BIT64(VIRTIO_NET_F_CSUM) | \
+				 BIT64(VIRTIO_NET_F_GUEST_CSUM) | \
+				 BIT64(VIRTIO_NET_F_GUEST_TSO4) | \
+				 BIT64(VIRTIO_NET_F_GUEST_TSO6) | \
+				 BIT64(VIRTIO_NET_F_HOST_TSO4) | \
+				 BIT64(VIRTIO_NET_F_HOST_TSO6))
 
 struct virtio_net_vhost {
 	struct virtio_dev vd;
@@ -58,9 +68,29 @@ static int net_vhost_backend(struct vhost_dev *vh, int fd)
 }
 
 /*
+ * What the tap may hand the guest: partial checksums and large
+ * segments only when the driver took them (a driver that did not
+ * cannot read them).
+ */
+static unsigned long net_vhost_tap_offloads(struct virtio_dev *vd)
+{
+	unsigned long off = 0;
+
+	if (!virtio_dev_has_feature(vd, VIRTIO_NET_F_GUEST_CSUM))
+		return 0;
+	off |= TUN_F_CSUM;
+	if (virtio_dev_has_feature(vd, VIRTIO_NET_F_GUEST_TSO4))
+		off |= TUN_F_TSO4;
+	if (virtio_dev_has_feature(vd, VIRTIO_NET_F_GUEST_TSO6))
+		off |= TUN_F_TSO6;
+	return off;
+}
+
+/*
  * The tap carries the guest's own header (vhost adds none: lkvm does
  * not ask for VHOST_NET_F_VIRTIO_NET_HDR): 12 bytes, or 10 for a legacy
- * driver without MRG_RXBUF. Then the tap is each queue's backend.
+ * driver without MRG_RXBUF; its offloads the driver's. Then the tap is
+ * each queue's backend.
  */
 static int net_vhost_start(struct vhost_dev *vh)
 {
@@ -69,7 +99,8 @@ static int net_vhost_start(struct vhost_dev *vh)
 		  virtio_dev_has_feature(&n->vd, VIRTIO_NET_F_MRG_RXBUF) ?
 		  VIRTIO_NET_HDR_LEN : VIRTIO_NET_HDR_LEN_LEGACY;
 
-	if (ioctl(n->tap_fd, TUNSETVNETHDRSZ, &hdr) < 0)
+	if (ioctl(n->tap_fd, TUNSETVNETHDRSZ, &hdr) < 0 ||
+	    ioctl(n->tap_fd, TUNSETOFFLOAD, net_vhost_tap_offloads(&n->vd)) < 0)
 		return -errno;
 	return net_vhost_backend(vh, n->tap_fd);
 }
@@ -149,6 +180,10 @@ static int net_vhost_open(struct virtio_net_vhost *n, const char *path)
 		return -EOPNOTSUPP;
 	n->vd.host_features = BIT64(VIRTIO_NET_F_MAC) | BIT64(VIRTIO_NET_F_STATUS) |
 			      (n->vh.features & BIT64(VIRTIO_NET_F_MRG_RXBUF));
+	/* Offered when the tap takes them all (it does since Linux 2.6.27). */
+	if (!ioctl(n->tap_fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6) &&
+	    !ioctl(n->tap_fd, TUNSETOFFLOAD, 0))
+		n->vd.host_features |= NET_VHOST_OFFLOAD_F;
 	return 0;
 }
 

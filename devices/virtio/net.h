@@ -14,7 +14,13 @@
  * behind struct net_backend_ops; the model is plain C, so tests drive
  * it with a fake backend.
  */
+#define VIRTIO_NET_F_CSUM		0	/* the host takes partial checksums */
+#define VIRTIO_NET_F_GUEST_CSUM		1	/* the guest does */
 #define VIRTIO_NET_F_MAC		5
+#define VIRTIO_NET_F_GUEST_TSO4		7
+#define VIRTIO_NET_F_GUEST_TSO6		8
+#define VIRTIO_NET_F_HOST_TSO4		11
+#define VIRTIO_NET_F_HOST_TSO6		12
 #define VIRTIO_NET_F_MRG_RXBUF		15
 #define VIRTIO_NET_F_STATUS		16
 #define VIRTIO_NET_F_CTRL_VQ		17

@@ -60,7 +60,12 @@ const char test_name[] = "pci-hostile";
 #define PROGRESS_US	1000000
 #define SANITY_SGI	3
 #define IRQ_WAIT_US	500000
-#define PAUSE_US	1000000
+/*
+ * How long the other CPUs have to reach a pause: three seconds, as a
+ * vCPU of an emulated host may wait more than one for a core of a
+ * loaded machine; a vCPU stuck in lkvm never returns at all.
+ */
+#define PAUSE_US	3000000
 
 struct pmach pm;
 
@@ -358,7 +363,7 @@ static void final_rng(void)
 
 /*
  * A sanity round with the machine to CPU 0 alone: the others finish
- * the operation they are in first. One that does not within a second
+ * the operation they are in first. One that does not within PAUSE_US
  * is stuck in lkvm (a vCPU that never returns from an MMIO exit); the
  * round goes ahead.
  */
