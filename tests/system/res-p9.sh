@@ -58,7 +58,7 @@ outside >"$WORK/outside.0"
 
 "$VMM" run -k "$GUEST_TESTS/p9-hostile.bin" -c 1 -m 64 --test-device \
 	--irqchip="$irqchip" --name "$name" --9p "$share,hostile" \
-	--virtio-transport="$transport" \
+	--virtio-transport="$transport" -n mode=none \
 	-p "p9-hostile.rounds=$rounds p9-hostile.linger-ms=$LINGER" \
 	</dev/null >"$WORK/vm.out" 2>"$WORK/vm.err" &
 pid=$!
