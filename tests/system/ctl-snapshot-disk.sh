@@ -47,18 +47,13 @@ wait_for 200 running "$WORK/a.out" ||
 	fail "the guest never started writing: $(tail -n 5 "$WORK/a.out" "$WORK/a.err")"
 boot=$(($(now_cs) - t0))
 sleep 1
-"$VMM" snapshot -n dsnap-a "$SNAP" --stop >"$WORK/snap.msg" 2>&1 ||
-	fail "lkvm snapshot: $(cat "$WORK/snap.msg")"
-wait_gone 30 "$pid" || fail "the VM did not stop after snapshot --stop"
-wait "$pid"
-rc=$?
+snapshot_stop dsnap-a "$SNAP" "$pid" "$WORK/a.err"
 pid=
 exec 7>&-
-[ "$rc" = 0 ] || fail "the snapshotted VM exited $rc: $(tail -n 3 "$WORK/a.err")"
 ! written "$WORK/a.out" || fail "the guest had finished its writes before the snapshot: raise lkvm.seq_n"
 what=$transport
 [ "$devs" = devices ] && what="$what, rng and console"
-ok "guest ($what) writing its sequence $(secs "$boot") s after the start, snapshotted and stopped: $(cat "$WORK/snap.msg"), $(du -k "$SNAP" | cut -f1) KiB on disk"
+ok "guest ($what) writing its sequence $(secs "$boot") s after the start, snapshotted and stopped: $(cat "$WORK/dsnap-a.msg"), $(du -k "$SNAP" | cut -f1) KiB on disk"
 
 t0=$(now_cs)
 "$VMM" run --restore "$SNAP" --name dsnap-b -v <"$WORK/in-b" >"$WORK/b.out" 2>"$WORK/b.err" &

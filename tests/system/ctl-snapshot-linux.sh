@@ -15,16 +15,11 @@ pid=$!
 exec 7>"$WORK/in-a"
 wait_for 200 ready "$WORK/la.out" || fail "the guest never got to its prompt: $(tail -n 5 "$WORK/la.out" "$WORK/la.err")"
 boot=$(($(now_cs) - t0))
-"$VMM" snapshot -n lin-a "$LSNAP" --stop >"$WORK/lsnap.msg" 2>&1 ||
-	fail "lkvm snapshot: $(cat "$WORK/lsnap.msg")"
-wait_gone 30 "$pid" || fail "the VM did not stop after snapshot --stop"
-wait "$pid"
-rc=$?
+snapshot_stop lin-a "$LSNAP" "$pid" "$WORK/la.err"
 pid=
 exec 7>&-
-[ "$rc" = 0 ] || fail "the snapshotted VM exited $rc: $(tail -n 3 "$WORK/la.err")"
 ! echoed "$WORK/la.out" || fail "the line came before the snapshot"
-ok "Linux guest at its prompt after $(secs "$boot") s, snapshotted and stopped: $(cat "$WORK/lsnap.msg"), $(du -k "$LSNAP" | cut -f1) KiB on disk"
+ok "Linux guest at its prompt after $(secs "$boot") s, snapshotted and stopped: $(cat "$WORK/lin-a.msg"), $(du -k "$LSNAP" | cut -f1) KiB on disk"
 
 t0=$(now_cs)
 "$VMM" run --restore "$LSNAP" --name lin-b -v <"$WORK/in-b" >"$WORK/lb.out" 2>"$WORK/lb.err" &

@@ -104,16 +104,11 @@ if [ -z "$net" ] || [ "$variant" = fwd ]; then
 	helper_a=$(helper_of "$pid")
 	[ -n "$helper_a" ] || fail "no lkvm-net-user beside lkvm $pid"
 fi
-"$VMM" snapshot -n nsnap-a "$SNAP" --stop >"$WORK/snap.msg" 2>&1 ||
-	fail "lkvm snapshot: $(cat "$WORK/snap.msg")"
-wait_gone 30 "$pid" || fail "the VM did not stop after snapshot --stop"
-wait "$pid"
-rc=$?
+snapshot_stop nsnap-a "$SNAP" "$pid" "$WORK/a.err"
 pid=
-[ "$rc" = 0 ] || fail "the snapshotted VM exited $rc: $(tail -n 3 "$WORK/a.err")"
 [ -z "$helper_a" ] || wait_gone 10 "$helper_a" ||
 	fail "lkvm-net-user ($helper_a) outlived the snapshotted VM"
-ok "guest ($transport, $variant NIC) had $addr and TCP $(secs "$boot") s after the start; snapshotted and stopped: $(cat "$WORK/snap.msg")"
+ok "guest ($transport, $variant NIC) had $addr and TCP $(secs "$boot") s after the start; snapshotted and stopped: $(cat "$WORK/nsnap-a.msg")"
 
 # Another network than the saved run's: refused before anything runs.
 "$VMM" run --restore "$SNAP" --name nsnap-x -n mode=none </dev/null >"$WORK/x.out" 2>"$WORK/x.err"

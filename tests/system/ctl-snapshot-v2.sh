@@ -28,16 +28,6 @@ passed() { grep -q "TEST-RESULT PASS" "$1"; }
 has_output() { [ -s "$1" ]; }
 second_of() { sed -n "s/^# snapcount: second \([0-9]*\) .*/\1/p" "$1" | $2 -n 1; }
 
-# snap_stop <name> <file> <pid>: the VM snapshotted with --stop, gone, exit 0.
-snap_stop() {
-	"$VMM" snapshot -n "$1" "$2" --stop >"$WORK/$1.msg" 2>&1 ||
-		fail "lkvm snapshot of $1: $(cat "$WORK/$1.msg")"
-	wait_gone 30 "$3" || fail "$1 did not stop after snapshot --stop"
-	wait "$3"
-	rc=$?
-	[ "$rc" = 0 ] || fail "$1 exited $rc after its snapshot"
-}
-
 # restore_refused <what> <regex> <run arguments...>
 restore_refused() {
 	what=$1 re=$2
@@ -61,7 +51,7 @@ metal_snapshot() {
 	pid=$!
 	wait_for 90 printed "$WORK/$2.out" "$4" ||
 		fail "$2: no second $4: $(tail -n 3 "$WORK/$2.out" "$WORK/$2.err")"
-	snap_stop "$2" "$5" "$pid"
+	snapshot_stop "$2" "$5" "$pid"
 	pid=
 }
 
@@ -114,7 +104,7 @@ if [ "$part" = metal ]; then
 	pid=$!
 	wait_for 90 printed "$WORK/snap-b.out" $((last + 3)) ||
 		fail "restored onto $back: no second $((last + 3)): $(tail -n 3 "$WORK/snap-b.out" "$WORK/snap-b.err")"
-	snap_stop snap-b "$WORK/again.bin" "$pid"
+	snapshot_stop snap-b "$WORK/again.bin" "$pid"
 	pid=
 	later=$(second_of "$WORK/snap-b.out" tail)
 	ok "restored onto $back, snapshotted again at second $later"
@@ -135,7 +125,7 @@ mkfifo "$WORK/in-a" "$WORK/in-b" || fail "mkfifo"
 pid=$!
 exec 7>"$WORK/in-a"
 wait_for 300 ready "$WORK/la.out" || fail "the guest never got to its prompt: $(tail -n 5 "$WORK/la.out" "$WORK/la.err")"
-snap_stop lin-a "$LSNAP" "$pid"
+snapshot_stop lin-a "$LSNAP" "$pid"
 pid=
 exec 7>&-
 ok "Linux guest on $take at its prompt, snapshotted and stopped"

@@ -58,16 +58,11 @@ wait_for 60 printed "$WORK/a.out" 1 || fail "no second 1: $(tail -n 3 "$WORK/a.o
 grep -q "snapshot written; running" "$WORK/early.msg" || fail "snapshot (resume): $(cat "$WORK/early.msg")"
 wait_for 60 printed "$WORK/a.out" "$AT" || fail "no second $AT after a snapshot that resumes: $(tail -n 3 "$WORK/a.out")"
 ok "a snapshot without --stop: the guest ran on to second $AT"
-"$VMM" snapshot -n snap-a "$SNAP" --stop >"$WORK/snap.msg" 2>&1 ||
-	fail "lkvm snapshot: $(cat "$WORK/snap.msg")"
-wait_gone 30 "$pid" || fail "the VM did not stop after snapshot --stop"
-wait "$pid"
-rc=$?
+snapshot_stop snap-a "$SNAP" "$pid" "$WORK/a.err"
 pid=
-[ "$rc" = 0 ] || fail "the snapshotted VM exited $rc: $(cat "$WORK/a.err")"
 ! passed "$WORK/a.out" || fail "the guest finished before the snapshot"
 last=$(second_of "$WORK/a.out" tail)
-ok "snapshot at second $last of $SECS, VM stopped: $(cat "$WORK/snap.msg"), $(du -k "$SNAP" | cut -f1) KiB on disk of $(wc -c <"$SNAP") bytes"
+ok "snapshot at second $last of $SECS, VM stopped: $(cat "$WORK/snap-a.msg"), $(du -k "$SNAP" | cut -f1) KiB on disk of $(wc -c <"$SNAP") bytes"
 
 # ... restored: it goes on from the next second to its PASS.
 t0=$(now_cs)

@@ -103,3 +103,14 @@ net_guest_done() {
 	[ "$rc" = 0 ] || fail "lkvm exited $rc: $(tail -n 3 "$WORK/vm.err")"
 	ok "$(grep 'GUEST-CHECK net' "$WORK/vm.out" | tr -d '\r'); lkvm exited 0"
 }
+
+# snapshot_stop <name> <file> <pid> [stderr file]: the VM snapshotted
+# with --stop (lkvm's answer in $WORK/<name>.msg), gone, exit 0.
+snapshot_stop() {
+	"$VMM" snapshot -n "$1" "$2" --stop >"$WORK/$1.msg" 2>&1 ||
+		fail "lkvm snapshot of $1: $(cat "$WORK/$1.msg")"
+	wait_gone 30 "$3" || fail "$1 did not stop after snapshot --stop"
+	wait "$3"
+	rc=$?
+	[ "$rc" = 0 ] || fail "$1 exited $rc after its snapshot${4:+: $(tail -n 3 "$4")}"
+}
