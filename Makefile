@@ -62,7 +62,7 @@ endif
 
 # Listed, not globbed: a file joins the binary on purpose.
 LKVM_SRCS := main.c \
-	lib/log.c \
+	lib/log.c lib/iov.c \
 	cli/options.c cli/options-dev.c cli/options-cpu.c cli/options-mem.c cli/options-net.c cli/guest-root.c cli/guest-init.c cli/guest-initramfs.c host/guest-root-setup.c host/guest-initrd.c boot/moddep.c boot/cpio.c boot/kver.c cli/sandbox.c cli/guest-sandbox-init.c host/guest-sandbox.c host/kernel-gz.c boot/gunzip.c boot/loader.c boot/load.c machine/kvm.c machine/ram.c machine/hugetlbfs.c machine/vm.c machine/run.c machine/vm-control.c \
 	host/control.c host/control-name.c host/control-path.c host/control-proto.c host/control-kvmtool.c host/control-client.c cli/control-cmds.c cli/debug-cmd.c machine/board.c machine/vm-host.c machine/runstate.c machine/uart-port.c machine/testdev-port.c machine/debug.c host/sandbox.c \
 	vcpu/vcpu.c vcpu/features.c vcpu/run.c vcpu/exit.c vcpu/step.c vcpu/regs.c vcpu/regs-fmt.c vcpu/dump.c \

@@ -230,8 +230,8 @@ static const struct sandbox_rule sandbox_9p[] = {
 	ALLOW(fstat),
 	ALLOW(newfstatat),
 	ALLOW(fstatfs),
-	ALLOW(pread64),
-	ALLOW(pwrite64),
+	ALLOW(preadv),		/* Tread and Twrite: straight to guest memory */
+	ALLOW(pwritev),
 	ALLOW(lseek),
 	ALLOW(getdents64),
 	ALLOW(mkdirat),

@@ -28,7 +28,7 @@ FUZZ_TARGETS ?= $(FUZZ_ALL)
 
 fuzz-uart_SRCS := tests/fuzz/fuzz-uart.c devices/uart8250.c
 fuzz-9p_SRCS := tests/fuzz/fuzz-9p.c devices/9p/p9-msg.c devices/9p/p9-fs.c \
-	devices/9p/p9-ops.c devices/9p/p9-server.c devices/9p/p9-handlers.c
+	devices/9p/p9-ops.c devices/9p/p9-server.c devices/9p/p9-handlers.c lib/iov.c
 fuzz-rtc_SRCS := tests/fuzz/fuzz-rtc.c devices/rtc-cmos.c
 fuzz-snapshot_SRCS := tests/fuzz/fuzz-snapshot.c lib/snapshot.c devices/device-snap.c \
 	gic/gicv2-state.c gic/ugic-snap.c gic/ugic-core.c gic/ugic-dist.c gic/ugic-cpuif.c \
@@ -54,7 +54,7 @@ fuzz-options_SRCS := tests/fuzz/fuzz-options.c cli/guest-root.c cli/options.c cl
 fuzz-control_SRCS := tests/fuzz/fuzz-control.c host/control-proto.c host/control-kvmtool.c
 fuzz-panic-watch_SRCS := tests/fuzz/fuzz-panic-watch.c host/panic-watch.c
 fuzz-disk-spec_SRCS := tests/fuzz/fuzz-disk-spec.c devices/virtio/disk.c
-fuzz-virtio-blk_SRCS := tests/fuzz/fuzz-virtio-blk.c devices/virtio/blk.c \
+fuzz-virtio-blk_SRCS := tests/fuzz/fuzz-virtio-blk.c devices/virtio/blk.c lib/iov.c \
 	devices/virtio/disk.c tests/virtio-dev-harness.c devices/virtio/virtio.c devices/virtio/virtio-snap.c lib/snapshot.c devices/virtio/io-thread.c \
 	devices/virtio/virtqueue.c lib/log.c
 fuzz-virtio-net_SRCS := tests/fuzz/fuzz-virtio-net.c devices/virtio/net.c \

@@ -11,10 +11,10 @@
 #   make virtio-dev-test   all of them, run
 
 VDEV_CORE := tests/virtio-dev-harness.c devices/virtio/virtio.c devices/virtio/virtio-snap.c lib/snapshot.c devices/virtio/io-thread.c \
-	devices/virtio/virtqueue.c lib/log.c
+	devices/virtio/virtqueue.c lib/log.c lib/iov.c
 VDEV_HDRS := tests/virtio-dev-harness.h tests/unit.h devices/virtio/virtio.h \
 	devices/virtio/virtqueue.h devices/device.h devices/irq-line.h \
-	lib/guest-mem.h lib/log.h lib/util.h tests/virtio-dev.mk
+	lib/guest-mem.h lib/iov.h lib/log.h lib/util.h tests/virtio-dev.mk
 # gcc's TSan does not model the core's fences (-Wtsan); its indexes
 # are acquire/release atomics, which it does.
 VDEV_TSAN_CFLAGS := $(filter-out -fsanitize=%,$(HOST_CFLAGS)) \
@@ -58,7 +58,7 @@ virtio-dev-test: $(VIRTIO_DEV_TESTS)
 
 # The 9P server (devices/9p/) on a temporary directory, without virtio.
 P9_SRCS := devices/9p/p9-msg.c devices/9p/p9-fs.c devices/9p/p9-ops.c \
-	devices/9p/p9-server.c devices/9p/p9-handlers.c
+	devices/9p/p9-server.c devices/9p/p9-handlers.c lib/iov.c
 $(HOST_BUILD)/test-9p: tests/test-9p.c tests/p9-client.h $(P9_SRCS) \
 		$(wildcard devices/9p/*.h) tests/unit.h
 	@mkdir -p $(HOST_BUILD)
@@ -68,6 +68,6 @@ $(HOST_BUILD)/test-virtio-9p: tests/test-virtio-9p.c devices/virtio/9p.c $(P9_SR
 		$(VDEV_CORE) $(VDEV_HDRS) $(wildcard devices/9p/*.h devices/virtio/*.h)
 	@mkdir -p $(HOST_BUILD)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ tests/test-virtio-9p.c devices/virtio/9p.c \
-		$(P9_SRCS) $(VDEV_CORE) -lpthread
+		$(sort $(P9_SRCS) $(VDEV_CORE)) -lpthread
 
 VIRTIO_DEV_TESTS += $(HOST_BUILD)/test-9p $(HOST_BUILD)/test-virtio-9p

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/statfs.h>
+#include <sys/uio.h>
 
 #include "devices/9p/p9-msg.h"
 
@@ -93,6 +94,11 @@ struct p9_setattr {
 #define P9_SETATTR_ATIME_SET	0x080
 #define P9_SETATTR_MTIME_SET	0x100
 
+/* Into or from the segments (guest memory, for the zero-copy path), or a buffer. */
+ssize_t p9_fs_readv(struct p9_fid *f, const struct iovec *iov, unsigned int cnt,
+		    uint64_t off);
+ssize_t p9_fs_writev(struct p9_fs *fs, struct p9_fid *f, const struct iovec *iov,
+		     unsigned int cnt, uint64_t off);
 ssize_t p9_fs_read(struct p9_fid *f, void *buf, uint32_t count, uint64_t off);
 ssize_t p9_fs_write(struct p9_fs *fs, struct p9_fid *f, const void *buf,
 		    uint32_t count, uint64_t off);

@@ -165,14 +165,19 @@ void p9_begin_reply(struct p9_buf *b, uint8_t type, uint16_t tag)
 
 size_t p9_end_reply(struct p9_buf *b)
 {
+	return p9_end_reply_data(b, 0);
+}
+
+size_t p9_end_reply_data(struct p9_buf *b, size_t tail)
+{
 	size_t len = b->pos;
 
 	if (b->err)
 		return 0;
 	b->pos = 0;
-	p9_put_u32(b, len);
+	p9_put_u32(b, len + tail);
 	b->pos = len;
-	return len;
+	return len + tail;
 }
 
 bool p9_name_ok(const char *name)

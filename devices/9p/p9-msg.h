@@ -111,6 +111,8 @@ bool p9_get_hdr(struct p9_buf *b, struct p9_hdr *h);
 void p9_begin_reply(struct p9_buf *b, uint8_t type, uint16_t tag);
 /* Writes the size field; returns the reply's length, 0 if it overran. */
 size_t p9_end_reply(struct p9_buf *b);
+/* The same for a reply whose last tail bytes lie elsewhere (a zero-copy Rread). */
+size_t p9_end_reply_data(struct p9_buf *b, size_t tail);
 
 /* A name the backend may use: one component, not empty. */
 bool p9_name_ok(const char *name);

@@ -7,12 +7,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/uio.h>
 
 #include "devices/9p/p9-fs.h"
 
@@ -42,7 +44,14 @@ static int p9_qid_at(struct p9_fid *d, const char *name, struct p9_qid *q)
 	return 0;
 }
 
-ssize_t p9_fs_read(struct p9_fid *f, void *buf, uint32_t count, uint64_t off)
+/* At most IOV_MAX segments go to the kernel: a short count, which 9P allows. */
+static int p9_iov_cnt(unsigned int cnt)
+{
+	return cnt > IOV_MAX ? IOV_MAX : (int)cnt;
+}
+
+ssize_t p9_fs_readv(struct p9_fid *f, const struct iovec *iov, unsigned int cnt,
+		    uint64_t off)
 {
 	ssize_t n;
 
@@ -50,12 +59,12 @@ ssize_t p9_fs_read(struct p9_fid *f, void *buf, uint32_t count, uint64_t off)
 		return -EBADF;
 	if (off > INT64_MAX)
 		return -EINVAL;
-	n = pread(f->ofd, buf, count, off);
+	n = preadv(f->ofd, iov, p9_iov_cnt(cnt), off);
 	return n < 0 ? -errno : n;
 }
 
-ssize_t p9_fs_write(struct p9_fs *fs, struct p9_fid *f, const void *buf,
-		    uint32_t count, uint64_t off)
+ssize_t p9_fs_writev(struct p9_fs *fs, struct p9_fid *f, const struct iovec *iov,
+		     unsigned int cnt, uint64_t off)
 {
 	ssize_t n;
 
@@ -65,8 +74,23 @@ ssize_t p9_fs_write(struct p9_fs *fs, struct p9_fid *f, const void *buf,
 		return -EBADF;
 	if (off > INT64_MAX)
 		return -EINVAL;
-	n = pwrite(f->ofd, buf, count, off);
+	n = pwritev(f->ofd, iov, p9_iov_cnt(cnt), off);
 	return n < 0 ? -errno : n;
+}
+
+ssize_t p9_fs_read(struct p9_fid *f, void *buf, uint32_t count, uint64_t off)
+{
+	struct iovec v = { .iov_base = buf, .iov_len = count };
+
+	return p9_fs_readv(f, &v, 1, off);
+}
+
+ssize_t p9_fs_write(struct p9_fs *fs, struct p9_fid *f, const void *buf,
+		    uint32_t count, uint64_t off)
+{
+	struct iovec v = { .iov_base = (void *)buf, .iov_len = count };
+
+	return p9_fs_writev(fs, f, &v, 1, off);
 }
 
 /* /proc's link to the fid's O_PATH descriptor: the inode, not a name. */

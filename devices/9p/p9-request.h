@@ -9,6 +9,10 @@
 struct p9_ctx {
 	struct p9_server *s;
 	struct p9_buf req, rep;
+	/* Bulk data in guest memory (p9_server_handle_tail()), or NULL. */
+	struct p9_data *tail;
+	size_t req_tail;	/* the Twrite's bytes there, by its size field */
+	size_t rep_tail;	/* the Rread's bytes put there */
 	uint16_t tag;
 	uint8_t type;
 };

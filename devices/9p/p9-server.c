@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "devices/9p/p9-request.h"
+#include "lib/iov.h"
+#include "lib/util.h"
 
 #define P9_VERSION	"9P2000.L"
 
@@ -132,6 +134,24 @@ static int p9_lcreate(struct p9_ctx *c)
 	return 0;
 }
 
+/* An Rread's data straight into the tail's segments, after its fixed part. */
+static int p9_read_tail(struct p9_ctx *c, struct p9_fid *f, uint32_t count,
+			uint64_t off)
+{
+	struct p9_data *d = c->tail;
+	size_t max = c->s->msize - P9_HDR_SIZE - 4;
+	ssize_t n;
+
+	count = MIN(count, MIN(d->len, max));
+	n = p9_fs_readv(f, d->iov, iov_trunc(d->iov, d->cnt, count), off);
+	if (n < 0)
+		return n;
+	p9_reply(c);
+	p9_put_u32(&c->rep, n);
+	c->rep_tail = n;
+	return 0;
+}
+
 static int p9_read(struct p9_ctx *c)
 {
 	struct p9_fid *f = p9_fid(c);
@@ -145,6 +165,8 @@ static int p9_read(struct p9_ctx *c)
 		return -EBADF;
 	if (c->req.err)
 		return -EINVAL;
+	if (c->tail)
+		return p9_read_tail(c, f, count, off);
 	p9_reply(c);
 	if (c->rep.err || c->rep.size - c->rep.pos < 4)
 		return -ENOBUFS;
@@ -162,19 +184,37 @@ static int p9_read(struct p9_ctx *c)
 	return 0;
 }
 
+/*
+ * A Twrite's data from the tail's segments: the message's size bounds
+ * it as in the buffer, and the request ends with its fixed part.
+ */
+static ssize_t p9_write_tail(struct p9_ctx *c, struct p9_fid *f, uint32_t count,
+			     uint64_t off)
+{
+	struct p9_data *d = c->tail;
+
+	if (c->req.err || c->req.pos != c->req.size ||
+	    count > c->req_tail || count > d->len)
+		return -EINVAL;
+	return p9_fs_writev(&c->s->fs, f, d->iov, iov_trunc(d->iov, d->cnt, count), off);
+}
+
 static int p9_write(struct p9_ctx *c)
 {
 	struct p9_fid *f = p9_fid(c);
 	uint64_t off = p9_get_u64(&c->req);
 	uint32_t count = p9_get_u32(&c->req);
-	const uint8_t *data = p9_get_bytes(&c->req, count);
+	const uint8_t *data = c->tail ? NULL : p9_get_bytes(&c->req, count);
 	ssize_t n;
 
-	if (!data)
+	if (!data && !c->tail)
 		return -EINVAL;
 	if (!f)
 		return -EBADF;
-	n = p9_fs_write(&c->s->fs, f, data, count, off);
+	if (c->tail)
+		n = p9_write_tail(c, f, count, off);
+	else
+		n = p9_fs_write(&c->s->fs, f, data, count, off);
 	if (n < 0)
 		return n;
 	p9_reply(c);
@@ -339,32 +379,57 @@ void p9_server_destroy(struct p9_server *s)
 	p9_fs_destroy(&s->fs);
 }
 
-size_t p9_server_handle(struct p9_server *s, const void *req, size_t len,
-			void *rep, size_t rep_size)
+/*
+ * A tail is taken by a Tread (the reply's data goes there) or a Twrite
+ * (the message goes on past req's len bytes into it), else ignored.
+ */
+static int p9_serve(struct p9_ctx *c, size_t len, struct p9_data *tail)
+{
+	const uint8_t *req = c->req.data;
+	bool wtail = tail && len > 4 && req[4] == P9_TWRITE;
+	struct p9_hdr h;
+
+	p9_buf_init(&c->req, c->req.data, len + (wtail ? tail->len : 0));
+	if (!p9_get_hdr(&c->req, &h)) {
+		/* Not a whole message: answered under its tag, if it has one. */
+		c->tag = len >= P9_HDR_SIZE ? h.tag : P9_NOTAG;
+		c->type = P9_TLERROR;
+		return -EINVAL;
+	}
+	c->tag = h.tag;
+	c->type = h.type;
+	if (wtail) {
+		c->req.size = MIN(h.size, len);
+		c->req_tail = h.size - c->req.size;
+	}
+	if (wtail || (tail && h.type == P9_TREAD))
+		c->tail = tail;
+	return p9_dispatch(c);
+}
+
+size_t p9_server_handle_tail(struct p9_server *s, const void *req, size_t len,
+			     struct p9_data *tail, void *rep, size_t rep_size)
 {
 	struct p9_ctx c = { .s = s };
-	struct p9_hdr h;
 	int ret;
 
 	if (rep_size > s->msize)
 		rep_size = s->msize;
-	p9_buf_init(&c.req, (void *)req, len);
+	c.req.data = (void *)req;
 	p9_buf_init(&c.rep, rep, rep_size);
-	if (!p9_get_hdr(&c.req, &h)) {
-		/* Not a whole message: answered under its tag, if it has one. */
-		c.tag = len >= P9_HDR_SIZE ? h.tag : P9_NOTAG;
-		c.type = P9_TLERROR;
-		ret = -EINVAL;
-	} else {
-		c.tag = h.tag;
-		c.type = h.type;
-		ret = p9_dispatch(&c);
-		if (!ret && c.rep.err)
-			ret = -ENOBUFS;
-	}
+	ret = p9_serve(&c, len, tail);
+	if (!ret && c.rep.err)
+		ret = -ENOBUFS;
 	if (ret) {
+		c.rep_tail = 0;
 		p9_begin_reply(&c.rep, P9_RLERROR, c.tag);
 		p9_put_u32(&c.rep, -ret);
 	}
-	return p9_end_reply(&c.rep);
+	return p9_end_reply_data(&c.rep, c.rep_tail);
+}
+
+size_t p9_server_handle(struct p9_server *s, const void *req, size_t len,
+			void *rep, size_t rep_size)
+{
+	return p9_server_handle_tail(s, req, len, NULL, rep, rep_size);
 }

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 #include "devices/9p/p9-fs.h"
 
@@ -30,5 +31,19 @@ void p9_server_destroy(struct p9_server *s);
  */
 size_t p9_server_handle(struct p9_server *s, const void *req, size_t len,
 			void *rep, size_t rep_size);
+/*
+ * The same without copying the bulk data (virtio-9p): a Twrite's
+ * payload is read from the tail's segments, which follow the len bytes
+ * of req (its fixed part); an Rread's payload is read from the file
+ * into them, and only its fixed part into rep. The tail's iovecs may
+ * be changed. The length returned counts the tail's bytes too.
+ */
+struct p9_data {
+	struct iovec *iov;
+	unsigned int cnt;
+	size_t len;		/* bytes in iov[0..cnt) */
+};
+size_t p9_server_handle_tail(struct p9_server *s, const void *req, size_t len,
+			     struct p9_data *tail, void *rep, size_t rep_size);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "devices/9p/p9-server.h"
 #include "devices/virtio/9p.h"
+#include "lib/iov.h"
 #include "lib/util.h"
 
 struct virtio_9p {
@@ -15,47 +16,83 @@ struct virtio_9p {
 	struct p9_server srv;
 	uint8_t config[2 + VIRTIO_9P_TAG_MAX];
 	struct virtq_elem elem;
+	/* The segments of a Twrite's or an Rread's payload (zero copy). */
+	struct iovec tail[VIRTQ_CHAIN_MAX];
 	/* A request gathered from its segments, its reply before scattering. */
 	uint8_t req[P9_MSIZE_MAX];
 	uint8_t rep[P9_MSIZE_MAX];
 };
 
+/* The fixed parts around the bulk data: fid, offset, count; count. */
+#define P9DEV_TWRITE_FIXED	(P9_HDR_SIZE + 4 + 8 + 4)
+#define P9DEV_RREAD_FIXED	(P9_HDR_SIZE + 4)
+
 /* The device-readable segments into req: at most its size. */
 static size_t p9dev_gather(struct virtio_9p *p, const struct virtq_elem *e)
 {
-	size_t done = 0, n;
-	unsigned int i;
-
-	for (i = 0; i < e->nr_out && done < sizeof(p->req); i++) {
-		n = MIN(e->iov[i].iov_len, sizeof(p->req) - done);
-		memcpy(p->req + done, e->iov[i].iov_base, n);
-		done += n;
-	}
-	return done;
+	return iov_to_buf(e->iov, e->nr_out, p->req, sizeof(p->req));
 }
 
-static void p9dev_scatter(struct virtio_9p *p, const struct virtq_elem *e,
-			  size_t len)
+static void p9dev_scatter(const struct virtq_elem *e, const void *rep, size_t len)
 {
-	size_t done = 0, n;
-	unsigned int i;
+	iov_from_buf(e->iov + e->nr_out, e->nr_in, rep, len);
+}
 
-	for (i = e->nr_out; i < e->nr_out + e->nr_in && done < len; i++) {
-		n = MIN(e->iov[i].iov_len, len - done);
-		memcpy(e->iov[i].iov_base, p->rep + done, n);
-		done += n;
-	}
+/* Any request, through the buffers. */
+static uint32_t p9dev_serve_copy(struct virtio_9p *p, struct virtq_elem *e)
+{
+	size_t len = p9dev_gather(p, e);
+	size_t room = MIN(e->in_len, (uint64_t)sizeof(p->rep));
+
+	len = p9_server_handle(&p->srv, p->req, len, p->rep, room);
+	p9dev_scatter(e, p->rep, len);
+	return len;
+}
+
+/*
+ * A Twrite's payload goes from the guest's segments to the file with
+ * one pwritev: only its fixed part is copied (Linux puts the payload
+ * in segments of its own, but any framing works).
+ */
+static uint32_t p9dev_serve_write(struct virtio_9p *p, struct virtq_elem *e)
+{
+	size_t len = iov_to_buf(e->iov, e->nr_out, p->req, P9DEV_TWRITE_FIXED);
+	size_t room = MIN(e->in_len, (uint64_t)sizeof(p->rep));
+	struct p9_data tail = { .cnt = e->nr_out, .len = e->out_len - len };
+
+	memcpy(p->tail, e->iov, e->nr_out * sizeof(*e->iov));
+	tail.iov = iov_skip(p->tail, &tail.cnt, len);
+	len = p9_server_handle_tail(&p->srv, p->req, len, &tail, p->rep, room);
+	p9dev_scatter(e, p->rep, len);
+	return len;
+}
+
+/* An Rread's payload goes from the file into the guest's segments: preadv. */
+static uint32_t p9dev_serve_read(struct virtio_9p *p, struct virtq_elem *e)
+{
+	size_t len = p9dev_gather(p, e);
+	struct p9_data tail = { .cnt = e->nr_in, .len = e->in_len - P9DEV_RREAD_FIXED };
+
+	memcpy(p->tail, e->iov + e->nr_out, e->nr_in * sizeof(*e->iov));
+	tail.iov = iov_skip(p->tail, &tail.cnt, P9DEV_RREAD_FIXED);
+	len = p9_server_handle_tail(&p->srv, p->req, len, &tail, p->rep,
+				    P9DEV_RREAD_FIXED);
+	p9dev_scatter(e, p->rep, MIN(len, P9DEV_RREAD_FIXED));
+	return len;
 }
 
 static uint32_t p9dev_serve(struct virtio_dev *vd, struct virtq_elem *e)
 {
 	struct virtio_9p *p = vd->priv;
-	size_t len = p9dev_gather(p, e);
-	size_t room = MIN(e->in_len, (uint64_t)sizeof(p->rep));
+	uint8_t hdr[P9_HDR_SIZE];
 
-	len = p9_server_handle(&p->srv, p->req, len, p->rep, room);
-	p9dev_scatter(p, e, len);
-	return len;
+	if (iov_to_buf(e->iov, e->nr_out, hdr, sizeof(hdr)) == sizeof(hdr)) {
+		if (hdr[4] == P9_TWRITE && e->out_len > P9DEV_TWRITE_FIXED)
+			return p9dev_serve_write(p, e);
+		if (hdr[4] == P9_TREAD && e->in_len > P9DEV_RREAD_FIXED)
+			return p9dev_serve_read(p, e);
+	}
+	return p9dev_serve_copy(p, e);
 }
 
 static void p9dev_queue_notify(struct virtio_dev *vd, unsigned int q)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "devices/virtio/blk.h"
+#include "lib/iov.h"
 #include "lib/log.h"
 #include "lib/snapshot.h"
 #include "lib/util.h"
@@ -72,41 +73,6 @@ static uint64_t blk_get_le64(const uint8_t *p)
 	return le64toh(v);
 }
 
-/* Copies between the start of an iovec array and buf; false if too short. */
-static bool blk_iov_copy(const struct iovec *iov, unsigned int cnt, void *buf,
-			 size_t len, bool to_iov)
-{
-	unsigned int i;
-	size_t n;
-
-	for (i = 0; i < cnt && len; i++) {
-		n = MIN(iov[i].iov_len, len);
-		if (to_iov)
-			memcpy(iov[i].iov_base, buf, n);
-		else
-			memcpy(buf, iov[i].iov_base, n);
-		buf = (uint8_t *)buf + n;
-		len -= n;
-	}
-	return !len;
-}
-
-/* Drops the first skip bytes of an iovec array, in place. */
-static struct iovec *blk_iov_skip(struct iovec *iov, unsigned int *cnt,
-				  uint64_t skip)
-{
-	while (*cnt && skip >= iov->iov_len) {
-		skip -= iov->iov_len;
-		iov++;
-		(*cnt)--;
-	}
-	if (*cnt) {
-		iov->iov_base = (uint8_t *)iov->iov_base + skip;
-		iov->iov_len -= skip;
-	}
-	return iov;
-}
-
 /*
  * The status byte is the last byte of the last device-writable buffer
  * (5.2.6: the driver may frame the request any way). Without one
@@ -135,12 +101,12 @@ static bool blk_frame_header(struct virtq_elem *e, struct blk_req *r)
 {
 	uint8_t hdr[VIRTIO_BLK_HDR_SIZE];
 
-	if (!blk_iov_copy(e->iov, e->nr_out, hdr, sizeof(hdr), false))
+	if (iov_to_buf(e->iov, e->nr_out, hdr, sizeof(hdr)) != sizeof(hdr))
 		return false;
 	r->type = blk_get_le32(hdr);
 	r->sector = blk_get_le64(hdr + 8);	/* 4-7: reserved (ioprio) */
 	r->nr_out = e->nr_out;
-	r->out = blk_iov_skip(e->iov, &r->nr_out, sizeof(hdr));
+	r->out = iov_skip(e->iov, &r->nr_out, sizeof(hdr));
 	r->out_len = e->out_len - sizeof(hdr);
 	return true;
 }
@@ -196,7 +162,7 @@ static uint8_t blk_get_id(struct virtio_blk *b, struct blk_req *r,
 {
 	size_t n = MIN(r->in_len, (uint64_t)DISK_SERIAL_LEN);
 
-	blk_iov_copy(r->in, r->nr_in, b->disk.serial, n, true);
+	iov_from_buf(r->in, r->nr_in, b->disk.serial, n);
 	*written = n;
 	return VIRTIO_BLK_S_OK;
 }
@@ -249,7 +215,7 @@ static uint8_t blk_discard(struct virtio_blk *b, struct blk_req *r,
 	if (r->out_len % VIRTIO_BLK_SEG_SIZE || !nseg ||
 	    nseg > VIRTIO_BLK_MAX_DISCARD_SEG)
 		return VIRTIO_BLK_S_IOERR;
-	blk_iov_copy(r->out, r->nr_out, raw, r->out_len, false);
+	iov_to_buf(r->out, r->nr_out, raw, r->out_len);
 	status = blk_check_segs(b, raw, nseg, zeroes);
 	for (i = 0; i < nseg && status == VIRTIO_BLK_S_OK; i++) {
 		const uint8_t *s = raw + i * VIRTIO_BLK_SEG_SIZE;

@@ -6,7 +6,10 @@
  * already past Tversion and Tattach (fid 0 the root): a byte chooses a
  * read-only or writable share, then messages, each as len[2] and that
  * many bytes handed to the server as one request (its own size field
- * included, so it may lie). Checked: every reply fits its buffer, says
+ * included, so it may lie), then the reply's room: a u16, the whole
+ * buffer, or (0xfe, 0xff) virtio-9p's zero-copy framing: a Twrite's
+ * payload after 23 bytes, or an Rread's after 11, in two segments of
+ * their own. Checked: every reply fits its buffer, says
  * its own length, answers the request's tag and type (or Rlerror), and
  * nothing outside the share is created, changed or removed.
  */
@@ -22,7 +25,10 @@
 #define FZ_SECRET	FZ_ROOT "/secret"
 #define FZ_RUNS_PER_RESET	2000
 
-static uint8_t req[P9_MSIZE_MAX + 16], rep[P9_MSIZE_MAX];
+static uint8_t req[P9_MSIZE_MAX + 16], rep[P9_MSIZE_MAX], bulk[P9_MSIZE_MAX];
+
+#define FZ_TWRITE_FIXED	23	/* size, type, tag, fid, offset, count */
+#define FZ_RREAD_FIXED	11	/* size, type, tag, count */
 
 static void fz_fail(const char *what)
 {
@@ -82,6 +88,41 @@ static void fz_secret_intact(void)
 		fz_fail("a file was made outside the share");
 }
 
+/* The tail in two segments, cut where cut (a byte of the input) says. */
+static void fz_tail(struct p9_data *d, struct iovec *v, uint8_t *p, size_t len,
+		    uint8_t cut)
+{
+	size_t first = len * cut / 255;
+
+	v[0] = (struct iovec){ .iov_base = p, .iov_len = first };
+	v[1] = (struct iovec){ .iov_base = p + first, .iov_len = len - first };
+	*d = (struct p9_data){ .iov = v, .cnt = 2, .len = len };
+}
+
+/* One request in the zero-copy framing; what = 0xfe: a write, 0xff: a read. */
+static void fz_zero_copy(struct p9_server *s, struct fuzz_input *in, size_t got,
+			 uint8_t what)
+{
+	uint8_t cut = fuzz_u8(in);
+	struct iovec v[2];
+	struct p9_data d;
+	size_t len, fixed;
+
+	if (what == 0xfe) {
+		fixed = got < FZ_TWRITE_FIXED ? got : FZ_TWRITE_FIXED;
+		fz_tail(&d, v, req + fixed, got - fixed, cut);
+		len = p9_server_handle_tail(s, req, fixed, &d, rep, sizeof(rep));
+		fz_check(req, got, len, sizeof(rep));
+		return;
+	}
+	fz_tail(&d, v, bulk, fuzz_u16(in) * 8, cut);
+	len = p9_server_handle_tail(s, req, got, &d, rep, FZ_RREAD_FIXED);
+	fz_check(req, got, len, FZ_RREAD_FIXED + d.len);
+	if (len > FZ_RREAD_FIXED && (rep[4] != P9_RREAD ||
+	    (rep[7] | rep[8] << 8 | rep[9] << 16 | (uint32_t)rep[10] << 24) != len - FZ_RREAD_FIXED))
+		fz_fail("an Rread whose count is not its data");
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const uint8_t version[] = { 0, 0, 1, 0, 8, 0, '9', 'P', '2', '0', '0', '0', '.', 'L' };
@@ -103,7 +144,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	while (!fuzz_input_done(&in)) {
 		len = fuzz_u16(&in);
 		got = fuzz_bytes(&in, req, len);
-		room = fuzz_u8(&in) ? sizeof(rep) : fuzz_u16(&in);
+		room = fuzz_u8(&in);
+		if (room >= 0xfe) {
+			fz_zero_copy(&s, &in, got, room);
+			continue;
+		}
+		room = room ? sizeof(rep) : fuzz_u16(&in);
 		len = p9_server_handle(&s, req, got, rep, room);
 		fz_check(req, got, len, room);
 	}

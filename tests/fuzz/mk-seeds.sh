@@ -750,19 +750,22 @@ vsnap pci | seed fuzz-snapshot virtio-pci
 	sec 6 0 16; le64 4096; le64 4096
 } | seed fuzz-snapshot gicv2
 # ---- fuzz-9p: ro/rw byte, then len[2] message room-byte per request ----
-# (a room byte of 1 gives the server the whole reply buffer)
+# (a room byte of 1 gives the server the whole reply buffer; 0xfe and
+# 0xff the zero-copy framing of a Twrite or a Tread, then a cut byte,
+# and for a Tread a u16 of room in 8-byte units)
 
 p9str() { le16 ${#1}; printf '%s' "$1"; }
-# p9msg TYPE TAG BODY-GENERATOR...: a whole message, framed for the target.
-p9msg() {
+# p9body TYPE TAG BODY-GENERATOR...: a whole message, framed for the
+# target but for its room byte; p9msg adds a room byte of 1.
+p9body() {
 	local t=$1 tag=$2 body
 	shift 2
 	body=$("$@" | od -An -v -tx1 | tr -d ' \n')
 	local n=$((7 + ${#body} / 2))
 	le16 $n; le32 $n; u8 "$t"; le16 "$tag"
 	printf '%b' "$(echo "$body" | sed 's/../\\x&/g')"
-	u8 1
 }
+p9msg() { p9body "$@"; u8 1; }
 p9walk() { le32 "$1"; le32 "$2"; shift 2; le16 $#; for n; do p9str "$n"; done; }
 p9fid() { le32 "$1"; }
 p9fid_u32() { le32 "$1"; le32 "$2"; }
@@ -783,5 +786,12 @@ p9rddir() { le32 "$1"; le64 0; le32 4096; }
 	p9msg 110 6 p9walk 0 2 up secret; p9msg 110 7 p9walk 0 3 .. .. root
 	p9msg 12 8 p9fid_u32 0 0; p9msg 40 9 p9rddir 0
 } | seed fuzz-9p write-escape
+{
+	u8 1
+	p9msg 110 2 p9walk 0 1 dir; p9msg 14 3 p9create 1 zc
+	p9body 118 4 p9wr 1 0 zero-copy-payload-of-a-twrite; u8 0xfe; u8 100
+	p9body 116 5 p9rd 1 0 4096; u8 0xff; u8 128; le16 64
+	p9body 116 6 p9rd 9 0 4096; u8 0xff; u8 0; le16 2
+} | seed fuzz-9p zero-copy
 
 echo "seeds written to $dir/"
