@@ -18,6 +18,7 @@
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "cli/guest-init.h"
@@ -145,6 +146,13 @@ int guest_init_main(void)
 		if (sb.argc > 0 && st >= 0)
 			guest_sandbox_status(&sb, st);
 	}
+	/*
+	 * The last lines the shell or the command wrote may still sit in
+	 * the console's tty buffer, sent by interrupts: power off only
+	 * once they are out, or lkvm sandbox loses the output's tail.
+	 */
+	tcdrain(STDOUT_FILENO);
+	tcdrain(STDERR_FILENO);
 	sync();
 	reboot(RB_POWER_OFF);
 	for (;;)
