@@ -32,15 +32,16 @@ $(HOST_BUILD)/test-msix: tests/test-msix.c $(PCI_DEPS)
 	@mkdir -p $(HOST_BUILD)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ tests/test-msix.c $(PCI_SRCS) -lpthread
 
-$(HOST_BUILD)/test-virtio-pci: tests/test-virtio-pci.c $(VIRTIO_DEPS) $(PCI_DEPS)
+VIRTIO_PCI_TEST_SRCS := tests/test-virtio-pci.c tests/test-virtio-pci-msix.c tests/virtio-pci-rig.c
+$(HOST_BUILD)/test-virtio-pci: $(VIRTIO_PCI_TEST_SRCS) tests/virtio-pci-rig.h $(VIRTIO_DEPS) $(PCI_DEPS)
 	@mkdir -p $(HOST_BUILD)
-	$(HOSTCC) $(HOST_CFLAGS) -o $@ tests/test-virtio-pci.c \
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ $(VIRTIO_PCI_TEST_SRCS) \
 		$(VIRTIO_HARNESS_SRCS) $(VIRTIO_CORE_SRCS) -lpthread
 
 # The I/O thread's INTx against the ISR read, under TSan too.
-$(HOST_BUILD)/test-virtio-pci-tsan: tests/test-virtio-pci.c $(VIRTIO_DEPS) $(PCI_DEPS)
+$(HOST_BUILD)/test-virtio-pci-tsan: $(VIRTIO_PCI_TEST_SRCS) tests/virtio-pci-rig.h $(VIRTIO_DEPS) $(PCI_DEPS)
 	@mkdir -p $(HOST_BUILD)
-	$(HOSTCC) $(VIRTIO_TSAN_CFLAGS) -o $@ tests/test-virtio-pci.c \
+	$(HOSTCC) $(VIRTIO_TSAN_CFLAGS) -o $@ $(VIRTIO_PCI_TEST_SRCS) \
 		$(VIRTIO_HARNESS_SRCS) $(VIRTIO_CORE_SRCS) -lpthread
 
 $(HOST_BUILD)/test-virtio-pci-legacy: tests/test-virtio-pci-legacy.c $(VIRTIO_DEPS) $(PCI_DEPS)
