@@ -60,6 +60,11 @@
 #                         options: time is instructions executed (1 ns each),
 #                         the same from run to run whatever else the machine
 #                         does; empty: in the GICv3 host, in real time
+#   BENCH_BLK_GIC=3       the block I/O rows' GIC: 3 (gicv3, gicv3-its over
+#                         PCI) or 2 (gicv2, gicv2m over PCI; lkvm user too
+#                         with BENCH_USER=1); its host, -icount or not
+#   BENCH_BLK_TRANSPORT=mmio  the block I/O variants' virtio transport:
+#                         mmio or pci (MSI-X through the ITS or the v2m frame)
 #   BENCH_BLK_JOBS="..."  the jobs (tests/bench/blk-init.sh); default: idle,
 #                         the floor, flush, sequential and random read and
 #                         write at queue depth 1 and 16
@@ -152,6 +157,8 @@ BLK_ROUNDS=${BENCH_BLK_ROUNDS:-$q_blk_rounds}
 BLK_SLICES=${BENCH_BLK_SLICES:-$q_blk_slices}
 BLK_MS=${BENCH_BLK_MS:-$q_blk_ms}
 BLK_ICOUNT=${BENCH_BLK_ICOUNT-shift=0,sleep=off}
+BLK_GIC=${BENCH_BLK_GIC:-3}
+BLK_TRANSPORT=${BENCH_BLK_TRANSPORT:-mmio}
 BLK_JOBS=${BENCH_BLK_JOBS:-idle floor flush seqread1 seqread16 seqwrite1 seqwrite16 randread1 randread16 randwrite1 randwrite16}
 BLK_MB=${BENCH_BLK_MB:-128}
 BLK_BOOT_ROUNDS=${BENCH_BLK_BOOT_ROUNDS:-$q_blk_boot}
@@ -200,6 +207,16 @@ fi
 # shellcheck disable=SC2086	# counted as words
 [ "$(echo $BLK_JOBS | wc -w)" -le 26 ] || die "BENCH_BLK_JOBS: at most 26 jobs (one letter each)"
 [ "$BLK_MB" -gt 0 ] || die "BENCH_BLK_MB must be positive"
+if [ "$BLK_GIC" = 2 ] && { on p9 || on net; }; then
+	die "BENCH_BLK_GIC=2: the 9p and network rows run on GICv3; measure them apart (BENCH_PHASES)"
+fi
+case "$BLK_GIC:$BLK_TRANSPORT" in
+3:mmio) blk_ic=gicv3 ;;
+3:pci) blk_ic=gicv3-its ;;
+2:mmio) blk_ic=gicv2 ;;
+2:pci) blk_ic=gicv2m ;;
+*) die "BENCH_BLK_GIC takes 3 or 2, BENCH_BLK_TRANSPORT mmio or pci, not '$BLK_GIC' and '$BLK_TRANSPORT'" ;;
+esac
 for j in $BLK_JOBS; do
 	grep -q "^	$j)" tests/bench/blk-init.sh || [ "$j" = idle ] || [ "$j" = dd4k ] ||
 		die "BENCH_BLK_JOBS: no job '$j' in tests/bench/blk-init.sh"
@@ -368,10 +385,12 @@ write_config() {	# write_config GIC KIND
 		fi
 	fi
 	# The block I/O rows: lkvm and kvmtool with their virtio devices on
-	# virtio-mmio (kvmtool's default is PCI), GICv3 host only.
+	# BLK_TRANSPORT (kvmtool's default is PCI), in BLK_GIC's host only;
+	# on GICv2 lkvm's own GIC too, its v2m frame taking the MSI-X.
 	blk=
-	if on blk && [ "$g" = 3 ] && [ "$kind" != core ]; then
+	if on blk && [ "$g" = "$BLK_GIC" ] && [ "$kind" != core ]; then
 		blk=lkvm_blk
+		[ "$g" = 2 ] && [ "$USER_GIC" = 1 ] && blk+=" lkvm_user_blk"
 		[ -n "$PEER" ] && blk+=" kvmtool_blk"
 	fi
 	# The snapshot rows: lkvm's restore and cold boot, kvmtool's cold
@@ -439,8 +458,9 @@ write_config() {	# write_config GIC KIND
 	SNAP_MEMS='$SNAP_MEMS'
 	SNAP_FILL_MB=$SNAP_FILL
 	SNAP_VMS=$SNAP_VMS
-	CMD_lkvm_blk='$vmm_in_host run --irqchip=gicv3 --virtio-transport=mmio'
-	CMD_kvmtool_blk='/bench/bin/kvmtool run --irqchip=gicv3 --virtio-transport=mmio'
+	CMD_lkvm_blk='$vmm_in_host run --irqchip=$blk_ic --virtio-transport=$BLK_TRANSPORT'
+	CMD_lkvm_user_blk='$vmm_in_host run --irqchip=user --virtio-transport=$BLK_TRANSPORT'
+	CMD_kvmtool_blk='/bench/bin/kvmtool run --irqchip=$blk_ic --virtio-transport=$BLK_TRANSPORT'
 	BLK_ROUNDS=$BLK_ROUNDS
 	BLK_SLICES=$BLK_SLICES
 	BLK_MS=$BLK_MS
@@ -513,7 +533,9 @@ for g in $GICS; do
 done
 if on_io && [ -n "$BLK_ICOUNT" ]; then
 	boots+=" blk"
-elif on_io && [[ " $GICS " != *" 3 "* ]]; then
+elif on blk && [[ " $GICS " != *" $BLK_GIC "* ]]; then
+	die "the block I/O rows run on the GICv$BLK_GIC host: BENCH_GICS must have $BLK_GIC, or BENCH_BLK_ICOUNT a value"
+elif { on p9 || on net; } && [[ " $GICS " != *" 3 "* ]]; then
 	die "the block I/O, 9p and network rows run on the GICv3 host: BENCH_GICS must have 3, or BENCH_BLK_ICOUNT a value"
 fi
 
@@ -524,7 +546,8 @@ for b in $boots; do
 	g=$b kind=all icount=() what="GICv$b host"
 	[ -n "$BLK_ICOUNT" ] && kind=core
 	if [ "$b" = blk ]; then
-		g=3 kind=blk icount=(-icount "$BLK_ICOUNT") what="GICv3 host for the block I/O, 9p and network rows (-icount $BLK_ICOUNT)"
+		g=$BLK_GIC kind=blk icount=(-icount "$BLK_ICOUNT")
+		what="GICv$g host for the block I/O, 9p and network rows (-icount $BLK_ICOUNT)"
 	fi
 	host=v$b
 	[ "$b" = blk ] && host=blk
@@ -604,7 +627,8 @@ report=$DIR/report.md
 	cat "${logs[@]}" 2>/dev/null | tr -d '\r' | grep -E '^BENCH-(RUN|RATE|IRQ|BLK|INFO|NOTE|SAMPLE|TASK|TRACE) ' \
 	| awk -v peer="${PEER:+1}" -v cbytes="$CONSOLE_BYTES" -v nexits="$NULL_EXITS" \
 	      -v blk_ms="$BLK_MS" -v blk_slices="$BLK_SLICES" -v blk_mb="$BLK_MB" \
-	      -v blk_icount="$BLK_ICOUNT" \
+	      -v blk_icount="$BLK_ICOUNT" -v blk_gic="$BLK_GIC" -v blk_ic="$blk_ic" \
+	      -v blk_transport="$BLK_TRANSPORT" \
 	      -v cpus_list="$SCALE_CPUS" -v mems_list="$RSS_MEMS" -v gics="$GICS" \
 	      -f tests/bench/report.awk
 	if on snap; then

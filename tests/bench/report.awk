@@ -201,14 +201,17 @@ function blk_rounds_row(h, job, v, what, f, nr,    k, i, line, lo, hi, m, x) {
 
 # The block I/O tables: lkvm against kvmtool (the peer, or whatever ran
 # as kvmtool_blk), targets, the floor, exits per request, every round.
-function blk_tables(h,    L, K, nj, jl, jlist, i, j, what, f, nr, x, e, worst, worst2, den, w, v, line, sep) {
-	L = "lkvm_blk"; K = "kvmtool_blk"
-	print "## Block I/O: virtio-blk on virtio-mmio, GICv3 host, in-kernel GICv3"
+function blk_tables(h,    L, K, U, nj, jl, jlist, i, j, what, f, nr, x, e, worst, worst2, den, w, v, line, sep) {
+	L = "lkvm_blk"; K = "kvmtool_blk"; U = "lkvm_user_blk"
+	printf "## Block I/O: virtio-blk on virtio-%s, GICv%d host, --irqchip=%s\n",
+	    blk_transport, blk_gic, blk_ic
 	print ""
 	printf "A raw image of %d MiB in the emulated host's tmpfs (a copy per VM) is /dev/vda of a 1-vCPU,\n", blk_mb
 	printf "256 MiB guest per VMM, the guests side by side; blkbench (O_DIRECT; QD 1 pread/pwrite, QD 16\n"
 	printf "Linux AIO) runs each job %d time(s) %d ms per round on each, the VMs taking turns; median of\n", blk_slices, blk_ms
-	print "the rounds. kvmtool runs with --virtio-transport=mmio."
+	printf "the rounds. Both VMMs run with --virtio-transport=%s.\n", blk_transport
+	if (cnt[key(h, "B:floor", U, "", "")])
+		print "lkvm user: `--irqchip=user`, lkvm's userspace GICv2 and its v2m frame (every figure in the rounds' table)."
 	if (blk_icount != "")
 		printf "Emulated host of its own, QEMU -icount %s: a ns is an instruction executed, of the guest,\nthe host kernel or the VMM, whatever else the machine runs.\n", blk_icount
 	print ""
@@ -306,6 +309,7 @@ function blk_tables(h,    L, K, nj, jl, jlist, i, j, what, f, nr, x, e, worst, w
 		what = j ~ /^seq/ ? "mbps" : j ~ /^rand/ ? "iops" : "lat"
 		f = what == "mbps" ? "%.1f" : what == "iops" ? "%.0f" : "%.1f"
 		blk_rounds_row(h, j, L, what, f, nr)
+		blk_rounds_row(h, j, U, what, f, nr)
 		blk_rounds_row(h, j, K, what, f, nr)
 	}
 	# Jobs outside the table above (BENCH_BLK_JOBS), as IOPS.
@@ -314,6 +318,7 @@ function blk_tables(h,    L, K, nj, jl, jlist, i, j, what, f, nr, x, e, worst, w
 		if (j == "idle" || j == "floor" || j == "flush" || (" " jlist " ") ~ (" " j " "))
 			continue
 		blk_rounds_row(h, j, L, "iops", "%.0f", nr)
+		blk_rounds_row(h, j, U, "iops", "%.0f", nr)
 		blk_rounds_row(h, j, K, "iops", "%.0f", nr)
 	}
 	print ""
@@ -529,9 +534,11 @@ END {
 			has3 = 1
 
 	blk_rounds()
-	if (haveblk || cnt[key("v3", "blkboot", "lkvm_blk", 2, 512)] ||
-	    fails[key("v3", "blkboot", "lkvm_blk", 2, 512)])
-		blk_tables("v3")
+	if (blk_gic == "")
+		blk_gic = 3
+	if (haveblk || cnt[key("v" blk_gic, "blkboot", "lkvm_blk", 2, 512)] ||
+	    fails[key("v" blk_gic, "blkboot", "lkvm_blk", 2, 512)])
+		blk_tables("v" blk_gic)
 
 	if (has3 && havecore) {
 		h = "v3"
