@@ -33,8 +33,8 @@
 #   BENCH_SAMPLE_SECONDS=3  how long the idle and the busy VM run before
 #                         their threads and memory are sampled
 #   BENCH_IRQ_N=2000      interrupts per run of irqcost.bin (even)
-#   BENCH_IRQ_ROUNDS=3    rounds of irqcost.bin (self and ping-pong, each
-#                         with BENCH_IRQ_N interrupts and with none)
+#   BENCH_IRQ_ROUNDS=3    rounds of irqcost.bin (self, ping-pong and MSI,
+#                         each with BENCH_IRQ_N interrupts and with none)
 #   BENCH_RATE_ROUNDS=2   rounds of the exits-per-second windows (lkvm only)
 #   BENCH_RATE_SECONDS=3  the window between the two "lkvm stat" readings
 #   BENCH_PHASES=all      what to measure: all, or some of startstop rss trace
@@ -372,12 +372,19 @@ write_config() {	# write_config GIC KIND
 	# The userspace GIC's costs: irqcost.bin for every variant, the
 	# exits per second for lkvm only (kvmtool does not count them).
 	irq=$lk rate=$lk
+	# MSI delivery, irqcost.bin's msi mode, through each backend's MSI
+	# frame: the in-kernel ITS (GICv3; lkvm's messages from its test
+	# device, kvmtool's run only finds and sets up the ITS), the gicv2m
+	# frame (GICv2), lkvm's own GIC's v2m frame (either host).
+	mic=gicv2m
+	[ "$g" = 3 ] && mic=gicv3-its
+	msi=lkvm_${mic/-/}
 	if [ "$USER_GIC" = 1 ]; then
 		boot+=" lkvm_user" con+=" lkvm_user" ss+=" lkvm_user"
-		irq+=" lkvm_user" rate+=" lkvm_user"
+		irq+=" lkvm_user" rate+=" lkvm_user" msi+=" lkvm_user"
 	fi
 	if [ -n "$PEER" ]; then
-		boot+=" $kt" con+=" $kt" ss+=" $kt" irq+=" $kt"
+		boot+=" $kt" con+=" $kt" ss+=" $kt" irq+=" $kt" msi+=" kvmtool_${mic/-/}"
 		[ -n "$scale" ] && scale+=" $kt"
 		[ -n "$rss" ] && rss+=" $kt"
 		if [ "$NONET" = 1 ] && [ "$g" = 3 ]; then
@@ -410,7 +417,7 @@ write_config() {	# write_config GIC KIND
 	null=''
 	on null && null=$con
 	on console || con=''
-	on irq || irq=''
+	on irq || irq='' msi=''
 	on rate || rate=''
 	on boot || boot=''
 	on scale || scale=''
@@ -422,7 +429,7 @@ write_config() {	# write_config GIC KIND
 		on net && share+=" user tap vhost"
 	fi
 	if [ "$kind" = blk ]; then
-		ss='' rss='' trace='' sample='' busy='' null='' con='' irq='' rate=''
+		ss='' rss='' trace='' sample='' busy='' null='' con='' irq='' rate='' msi=''
 		boot='' scale='' warm=''
 		all=$blk
 	fi
@@ -434,6 +441,8 @@ write_config() {	# write_config GIC KIND
 	CMD_lkvm_user='$vmm_in_host run --irqchip=user'
 	CMD_$kt='/bench/bin/kvmtool run --irqchip=$ic'
 	CMD_${kt}_nonet='/bench/bin/kvmtool run --irqchip=$ic --network mode=none'
+	CMD_lkvm_${mic/-/}='$vmm_in_host run --irqchip=$mic$( [ "$g" = 3 ] && echo ' --test-device')'
+	CMD_kvmtool_${mic/-/}='/bench/bin/kvmtool run --irqchip=$mic'
 	ROUNDS=$ROUNDS
 	SS_ROUNDS=$SS_ROUNDS
 	WARM_ROUNDS=$( [ -n "$warm" ] && echo "$WARM_ROUNDS" || echo 0)
@@ -475,6 +484,7 @@ write_config() {	# write_config GIC KIND
 	TRACE_LINES=60
 	SAMPLE_SECONDS=$SAMPLE_SECONDS
 	IRQ_VARIANTS='$irq'
+	IRQ_MSI_VARIANTS='$msi'
 	IRQ_ROUNDS=$IRQ_ROUNDS
 	IRQ_N=$IRQ_N
 	IRQ_LIMIT=120

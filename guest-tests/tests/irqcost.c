@@ -13,15 +13,26 @@
  *          an SGI to CPU 1, whose handler sends one back. irqcost.n
  *          deliveries, i.e. n/2 round trips: each delivery wakes a
  *          vCPU that is blocked, as an IPI wakes an idle Linux CPU.
+ *  1 CPU   "msi" (irqcost.mode=msi): irqcost.n times, make one MSI
+ *          arrive through the GIC's MSI frame and spin, interrupts
+ *          unmasked, until its handler has run: on GICv2 a write of the
+ *          SPI to the v2m frame's MSI_SETSPI_NS, on GICv3 a message of
+ *          lkvm's test device translated by the ITS into an LPI
+ *          (irqcost-msi.c says why not the guest's own write to
+ *          GITS_TRANSLATER). Where the ITS has no device to send it
+ *          (kvmtool) the run checks the ITS and reports src=none and
+ *          no interrupts.
  *
  * irqcost.n=0 runs the same code, secondaries and all, without an
  * interrupt: the bench subtracts the VMM's exits of that run to get
  * exits per interrupt. A lost interrupt hangs the guest; the VMM's
  * caller has the timeout.
  *
- *   IRQCOST mode=self|pingpong cpus=N gic=vN irqs=N ticks=N freq=HZ ns_per_irq=N
+ *   IRQCOST mode=self|pingpong|msi cpus=N gic=vN irqs=N ticks=N freq=HZ
+ *           ns_per_irq=N [src=setspi|testdev|none intid=N]
  */
 #include "guest.h"
+#include "irqcost.h"
 
 const char test_name[] = "irqcost";
 
@@ -33,6 +44,8 @@ const char test_name[] = "irqcost";
 static volatile u32 taken[NR_CPUS];
 static u64 n, ticks;
 static bool timed_out;
+
+static struct irqcost_msi msi;
 
 static void on_self(u32 intid __unused, u32 iar __unused, void *arg __unused)
 {
@@ -63,18 +76,29 @@ static void wfi_until_changed(volatile u32 *ctr, u32 old)
 	local_irq_enable();
 }
 
+static void raise_self(void)
+{
+	if (msi.reg)
+		writel(msi.val, msi.reg);
+	else
+		gic_send_sgi_self(SGI_SELF);
+}
+
+/* The self-SGI, or with msi.reg set the MSI: raise, wait for the handler. */
 static void run_self(void)
 {
 	u64 i, t0, deadline;
 	u32 old;
 
-	irq_set_handler(SGI_SELF, on_self, NULL);
-	gic_irq_enable(SGI_SELF);
+	if (!msi.reg) {
+		irq_set_handler(SGI_SELF, on_self, NULL);
+		gic_irq_enable(SGI_SELF);
+	}
 	local_irq_enable();
 	t0 = timer_now();
 	for (i = 0; i < n; i++) {
 		old = taken[0];
-		gic_send_sgi_self(SGI_SELF);
+		raise_self();
 		if (taken[0] != old)
 			continue;
 		deadline = timer_deadline_us(SPIN_TIMEOUT_US);
@@ -127,14 +151,39 @@ static void pingpong(void *arg __unused)
 	local_irq_disable();
 }
 
+/* The MSI run: 0 once done, -1 when there is no frame to measure. */
+static int run_msi(void)
+{
+	int ret = irqcost_msi_init(&msi, on_self);
+
+	if (ret < 0)
+		return -1;
+	if (ret > 0) {
+		check_skip("irqcost.msi-source",
+			   "%s at %#lx, but no device the guest can make send an MSI (lkvm's --test-device)",
+			   gic_version() == 3 ? "ITS" : "v2m frame", msi.frame);
+		n = 0;
+		return 0;
+	}
+	run_self();
+	return 0;
+}
+
 void test_main(void)
 {
 	bool pp = nr_cpus() >= 2;
+	bool is_msi = bootarg_present("irqcost.mode=msi");
 	u64 irqs, freq = timer_freq();
-	char line[128];
+	char line[160], src[32] = "";
 
 	n = bootarg_u64("irqcost.n", 1000);
-	if (pp) {
+	if (is_msi) {
+		if (run_msi())
+			return;
+		irqs = taken[0];
+		snprintf(src, sizeof(src), " src=%s intid=%u", msi.src, msi.intid);
+		pp = false;
+	} else if (pp) {
 		n &= ~1ULL;
 		irq_set_handler(SGI_PING, on_ping, NULL);
 		irq_set_handler(SGI_PONG, on_pong, NULL);
@@ -153,8 +202,9 @@ void test_main(void)
 	check(!timed_out && irqs == n, "irqcost.delivered",
 	      "%8lu of %8lu interrupts taken", irqs, n);
 	snprintf(line, sizeof(line),
-		 "IRQCOST mode=%s cpus=%d gic=v%d irqs=%lu ticks=%lu freq=%lu ns_per_irq=%lu",
-		 pp ? "pingpong" : "self", pp ? 2 : 1, gic_version(), irqs, ticks,
-		 freq, irqs && freq ? ticks * 1000 / irqs * 1000000 / freq : 0);
-	printf("%-120s\n", line);
+		 "IRQCOST mode=%s cpus=%d gic=v%d irqs=%lu ticks=%lu freq=%lu ns_per_irq=%lu%s",
+		 is_msi ? "msi" : pp ? "pingpong" : "self", pp ? 2 : 1, gic_version(),
+		 irqs, ticks, freq, irqs && freq ? ticks * 1000 / irqs * 1000000 / freq : 0,
+		 src);
+	printf("%-150s\n", line);
 }

@@ -414,6 +414,41 @@ function irqchip_table(    nmt, metrics, j, i, x, mt, h, ic, kv, r, ur) {
 	print ""
 }
 
+# MSI delivery (irqcost.bin irqcost.mode=msi), over the hosts in
+# hosts[1..nh]: per host lkvm's in-kernel frame (the ITS on GICv3,
+# gicv2m's on GICv2), lkvm's own GIC's v2m frame, kvmtool's in-kernel.
+function msi_table(    i, h, ic, kv, x, r, e, src, name) {
+	print "## MSI delivery: one message through the GIC's MSI frame to its handler, 1 vCPU"
+	print ""
+	print "| host | figure | lkvm in-kernel | lkvm user | user / in-kernel | kvmtool | in-kernel / kvmtool |"
+	print "| --- | --- | ---: | ---: | ---: | ---: | ---: |"
+	for (i = 1; i <= nh; i++) {
+		h = "v" hosts[i]
+		ic = hosts[i] == 3 ? "gicv3its" : "gicv2m"
+		kv[1] = "lkvm_" ic; kv[2] = "lkvm_user"; kv[3] = "kvmtool_" ic
+		name = ""
+		for (x = 1; x <= 3; x++) {
+			r[x] = irq_us(h, "irqmsi", kv[x])
+			e[x] = irq_exits(h, "irqmsi", kv[x], "exits")
+			src = msisrc[h, kv[x]]
+			name = name (x > 1 ? ", " : "") (src == "" ? "-" : src)
+		}
+		printf "| %s (%s) | us per MSI (sources: %s) | %s | %s | %s | %s | %s |\n", h,
+		    hosts[i] == 3 ? "ITS" : "gicv2m", name, fmt(r[1], "%.1f"), fmt(r[2], "%.1f"),
+		    fmt(div(r[2], r[1]), "%.2f"), fmt(r[3], "%.1f"), fmt(div(r[1], r[3]), "%.2f")
+		printf "| %s | exits to lkvm per MSI | %s | %s | | - | |\n", h,
+		    fmt(e[1], "%.2f"), fmt(e[2], "%.2f")
+	}
+	print ""
+	print "Sources: setspi, the guest's own write of the SPI to the v2m frame's MSI_SETSPI_NS (the"
+	print "VMM's frame, in lkvm and kvmtool alike); testdev, a message of lkvm's test device"
+	print "(--test-device: one MMIO write, then KVM_SIGNAL_MSI with the DeviceID from its thread,"
+	print "translated by the in-kernel ITS); none, an ITS found and set up but no device the guest"
+	print "can make send a message (KVM drops a vCPU's own GITS_TRANSLATER write). The guest's"
+	print "clock, median; exits net of the same guest without MSIs."
+	print ""
+}
+
 # Splits "KEY=value KEY=value ..." (after the first word) into f[].
 function fields(line,    w, n, j, eq) {
 	delete f
@@ -465,6 +500,12 @@ function fields(line,    w, n, j, eq) {
 	fields($0)
 	havecore = 1
 	k = key(f["host"], "I:" f["metric"], f["variant"], "", "")
+	if (f["metric"] ~ /^irqmsi/) {
+		havemsi = 1
+		msisrc[f["host"], f["variant"]] = f["src"]
+		if (f["src"] == "none")
+			next
+	}
 	n = ++cnt[k]
 	vals[k, "irqs", n] = f["irqs"]
 	vals[k, "ns", n] = (f["irqs"] > 0 && f["freq"] > 0) ? f["ticks"] * 1e9 / f["freq"] / f["irqs"] : 0
@@ -649,6 +690,8 @@ END {
 
 	if (havecore)
 		irqchip_table()
+	if (havemsi)
+		msi_table()
 
 	if (nsample) {
 		print "## Running VMs sampled: /proc/PID/smaps_rollup and status after a few seconds"
