@@ -21,7 +21,7 @@
  *          (irqcost-msi.c says why not the guest's own write to
  *          GITS_TRANSLATER). Where the ITS has no device to send it
  *          (kvmtool) the run checks the ITS and reports src=none and
- *          no interrupts.
+ *          no interrupts ("irqcost.require-msi" makes that a failure).
  *
  * irqcost.n=0 runs the same code, secondaries and all, without an
  * interrupt: the bench subtracts the VMM's exits of that run to get
@@ -158,6 +158,12 @@ static int run_msi(void)
 
 	if (ret < 0)
 		return -1;
+	if (ret > 0 && bootarg_present("irqcost.require-msi")) {
+		check(false, "irqcost.msi-source",
+		      "%s at %#lx, but no device the guest can make send an MSI",
+		      gic_version() == 3 ? "ITS" : "v2m frame", msi.frame);
+		return -1;
+	}
 	if (ret > 0) {
 		check_skip("irqcost.msi-source",
 			   "%s at %#lx, but no device the guest can make send an MSI (lkvm's --test-device)",
