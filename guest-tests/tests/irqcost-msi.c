@@ -6,7 +6,9 @@
  *    SPI's number to MSI_SETSPI_NS itself, which is the write a device's
  *    MSI makes; the frame is emulated by the VMM (lkvm and kvmtool
  *    alike), so each message is an exit and a KVM_IRQ_LINE, or an
- *    injection into lkvm's own GIC.
+ *    injection into lkvm's own GIC. With lkvm's test device in the VM
+ *    (--test-device) the device sends the same write instead, from its
+ *    thread: the ITS's path with the v2m frame at its end.
  *  - GICv3 with an ITS (arm,gic-v3-its): KVM drops a vCPU's own write
  *    to GITS_TRANSLATER, which carries no DeviceID, so the message must
  *    come from a device. lkvm's test device (--test-device) sends it as
@@ -28,6 +30,21 @@
 #define EVENT_BITS	1
 #define LPI		(LPI_FIRST + 32)
 #define PRIO		0xa0
+
+/* The test device's message registers, set once: each MSI is MSI_CMD. */
+static void msi_testdev(struct irqcost_msi *m, u64 addr, u32 data)
+{
+	u64 td = testdev_base();
+
+	writel((u32)addr, td + TESTDEV_MSI_ADDR_LO);
+	writel(addr >> 32, td + TESTDEV_MSI_ADDR_HI);
+	writel(data, td + TESTDEV_MSI_DATA);
+	writel(DEV, td + TESTDEV_MSI_DEVID);
+	writel(0, td + TESTDEV_IRQ_DELAY_US);
+	m->reg = td + TESTDEV_MSI_CMD;
+	m->val = TESTDEV_MSI_CMD_SEND;
+	m->src = "testdev";
+}
 
 static int msi_v2m(struct irqcost_msi *m,
 		   void (*fn)(u32 intid, u32 iar, void *arg))
@@ -53,22 +70,10 @@ static int msi_v2m(struct irqcost_msi *m,
 	gic_irq_set_priority(m->intid, PRIO);
 	gic_irq_set_target(m->intid, 0);
 	gic_irq_enable(m->intid);
+	testdev_probe();
+	if (testdev_has_msi())
+		msi_testdev(m, m->reg, m->val);
 	return 0;
-}
-
-/* The test device's message registers, set once: each MSI is MSI_CMD. */
-static void msi_testdev(struct irqcost_msi *m)
-{
-	u64 td = testdev_base();
-
-	writel((u32)(m->frame + GITS_TRANSLATER), td + TESTDEV_MSI_ADDR_LO);
-	writel((m->frame + GITS_TRANSLATER) >> 32, td + TESTDEV_MSI_ADDR_HI);
-	writel(EVENT, td + TESTDEV_MSI_DATA);
-	writel(DEV, td + TESTDEV_MSI_DEVID);
-	writel(0, td + TESTDEV_IRQ_DELAY_US);
-	m->reg = td + TESTDEV_MSI_CMD;
-	m->val = TESTDEV_MSI_CMD_SEND;
-	m->src = "testdev";
 }
 
 static int msi_its(struct irqcost_msi *m,
@@ -99,7 +104,7 @@ static int msi_its(struct irqcost_msi *m,
 		m->src = "none";
 		return 1;
 	}
-	msi_testdev(m);
+	msi_testdev(m, m->frame + GITS_TRANSLATER, EVENT);
 	return 0;
 }
 

@@ -16,7 +16,8 @@
  *  1 CPU   "msi" (irqcost.mode=msi): irqcost.n times, make one MSI
  *          arrive through the GIC's MSI frame and spin, interrupts
  *          unmasked, until its handler has run: on GICv2 a write of the
- *          SPI to the v2m frame's MSI_SETSPI_NS, on GICv3 a message of
+ *          SPI to the v2m frame's MSI_SETSPI_NS (lkvm's test device's
+ *          write, with --test-device), on GICv3 a message of
  *          lkvm's test device translated by the ITS into an LPI
  *          (irqcost-msi.c says why not the guest's own write to
  *          GITS_TRANSLATER). Where the ITS has no device to send it
