@@ -414,38 +414,34 @@ function irqchip_table(    nmt, metrics, j, i, x, mt, h, ic, kv, r, ur) {
 	print ""
 }
 
-# MSI delivery (irqcost.bin irqcost.mode=msi), over the hosts in
-# hosts[1..nh]: per host lkvm's in-kernel frame (the ITS on GICv3,
-# gicv2m's on GICv2), lkvm's own GIC's v2m frame, kvmtool's in-kernel.
-function msi_table(    i, h, ic, kv, x, r, e, src, name) {
+# MSI delivery (irqcost.bin irqcost.mode=msi): one row per host and
+# variant, as they came; kvmtool's figure of the same host beside.
+function msi_table(    i, h, v, r, e, k, kt, rk, src) {
 	print "## MSI delivery: one message through the GIC's MSI frame to its handler, 1 vCPU"
 	print ""
-	print "| host | figure | lkvm in-kernel | lkvm user | user / in-kernel | kvmtool | in-kernel / kvmtool |"
-	print "| --- | --- | ---: | ---: | ---: | ---: | ---: |"
-	for (i = 1; i <= nh; i++) {
-		h = "v" hosts[i]
-		ic = hosts[i] == 3 ? "gicv3its" : "gicv2m"
-		kv[1] = "lkvm_" ic; kv[2] = "lkvm_user"; kv[3] = "kvmtool_" ic
-		name = ""
-		for (x = 1; x <= 3; x++) {
-			r[x] = irq_us(h, "irqmsi", kv[x])
-			e[x] = irq_exits(h, "irqmsi", kv[x], "exits")
-			src = msisrc[h, kv[x]]
-			name = name (x > 1 ? ", " : "") (src == "" ? "-" : src)
-		}
-		printf "| %s (%s) | us per MSI (sources: %s) | %s | %s | %s | %s | %s |\n", h,
-		    hosts[i] == 3 ? "ITS" : "gicv2m", name, fmt(r[1], "%.1f"), fmt(r[2], "%.1f"),
-		    fmt(div(r[2], r[1]), "%.2f"), fmt(r[3], "%.1f"), fmt(div(r[1], r[3]), "%.2f")
-		printf "| %s | exits to lkvm per MSI | %s | %s | | - | |\n", h,
-		    fmt(e[1], "%.2f"), fmt(e[2], "%.2f")
+	print "| host | variant | source | us per MSI | exits to lkvm per MSI | / kvmtool |"
+	print "| --- | --- | --- | ---: | ---: | ---: |"
+	for (i = 1; i <= nmsiv; i++) {
+		split(msiv[i], k, SUBSEP)
+		h = k[1]; v = k[2]
+		src = msisrc[h, v]
+		kt = h == "v3" ? "kvmtool_gicv3its" : "kvmtool_gicv2m"
+		r = irq_us(h, "irqmsi", v)
+		rk = irq_us(h, "irqmsi", kt)
+		e = irq_exits(h, "irqmsi", v, "exits")
+		printf "| %s | %s | %s | %s | %s | %s |\n", h, v, src,
+		    src == "none" || src == "ignored" ? "-" : fmt(r, "%.1f"), fmt(e, "%.2f"),
+		    v == kt ? "" : fmt(div(r, rk), "%.2f")
 	}
 	print ""
 	print "Sources: setspi, the guest's own write of the SPI to the v2m frame's MSI_SETSPI_NS (the"
 	print "VMM's frame, in lkvm and kvmtool alike); testdev, a message of lkvm's test device"
-	print "(--test-device: one MMIO write, then KVM_SIGNAL_MSI with the DeviceID from its thread,"
-	print "translated by the in-kernel ITS); none, an ITS found and set up but no device the guest"
-	print "can make send a message (KVM drops a vCPU's own GITS_TRANSLATER write). The guest's"
-	print "clock, median; exits net of the same guest without MSIs."
+	print "(--test-device: one MMIO write, then the device's thread sends it, KVM_SIGNAL_MSI with"
+	print "the DeviceID into the in-kernel ITS, or the v2m frame's model); none, an ITS found and"
+	print "set up but no device the guest can make send a message (KVM drops a vCPU's own"
+	print "GITS_TRANSLATER write); ignored, a frame that raised nothing for the guest's write"
+	print "(kvmtool's v2m frame only translates its devices' MSI-X routes). The guest's clock,"
+	print "median; exits net of the same guest without MSIs."
 	print ""
 }
 
@@ -502,8 +498,10 @@ function fields(line,    w, n, j, eq) {
 	k = key(f["host"], "I:" f["metric"], f["variant"], "", "")
 	if (f["metric"] ~ /^irqmsi/) {
 		havemsi = 1
+		if (!((f["host"], f["variant"]) in msisrc))
+			msiv[++nmsiv] = f["host"] SUBSEP f["variant"]
 		msisrc[f["host"], f["variant"]] = f["src"]
-		if (f["src"] == "none")
+		if (f["src"] == "none" || f["src"] == "ignored")
 			next
 	}
 	n = ++cnt[k]
