@@ -636,7 +636,7 @@ report=$DIR/report.md
 	echo "Rounds: boot/console/floor $ROUNDS, start/stop $SS_ROUNDS, RSS $RSS_ROUNDS," \
 		"scaling $SCALE_ROUNDS; console $CONSOLE_BYTES bytes, floor $NULL_EXITS exits;" \
 		"irqcost.bin $IRQ_ROUNDS x $IRQ_N interrupts; exit rates $RATE_ROUNDS x $RATE_SECONDS s;" \
-		"block I/O $BLK_ROUNDS x $BLK_SLICES x $BLK_MS ms per job${BLK_ICOUNT:+ (-icount $BLK_ICOUNT)}, boot on a disk $BLK_BOOT_ROUNDS. Phases: $PHASES."
+		"block I/O $BLK_ROUNDS x $BLK_SLICES x $BLK_MS ms per job (--irqchip=$blk_ic, virtio-$BLK_TRANSPORT${BLK_ICOUNT:+, -icount $BLK_ICOUNT}), boot on a disk $BLK_BOOT_ROUNDS. Phases: $PHASES."
 	echo
 	cat "${logs[@]}" 2>/dev/null | tr -d '\r' | grep -E '^BENCH-(RUN|RATE|IRQ|BLK|INFO|NOTE|SAMPLE|TASK|TRACE) ' \
 	| awk -v peer="${PEER:+1}" -v cbytes="$CONSOLE_BYTES" -v nexits="$NULL_EXITS" \
