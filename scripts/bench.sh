@@ -33,8 +33,8 @@
 #   BENCH_SAMPLE_SECONDS=3  how long the idle and the busy VM run before
 #                         their threads and memory are sampled
 #   BENCH_IRQ_N=2000      interrupts per run of irqcost.bin (even)
-#   BENCH_IRQ_ROUNDS=3    rounds of irqcost.bin (self and ping-pong, each
-#                         with BENCH_IRQ_N interrupts and with none)
+#   BENCH_IRQ_ROUNDS=3    rounds of irqcost.bin (self, ping-pong and MSI,
+#                         each with BENCH_IRQ_N interrupts and with none)
 #   BENCH_RATE_ROUNDS=2   rounds of the exits-per-second windows (lkvm only)
 #   BENCH_RATE_SECONDS=3  the window between the two "lkvm stat" readings
 #   BENCH_PHASES=all      what to measure: all, or some of startstop rss trace
@@ -60,6 +60,11 @@
 #                         options: time is instructions executed (1 ns each),
 #                         the same from run to run whatever else the machine
 #                         does; empty: in the GICv3 host, in real time
+#   BENCH_BLK_GIC=3       the block I/O rows' GIC: 3 (gicv3, gicv3-its over
+#                         PCI) or 2 (gicv2, gicv2m over PCI; lkvm user too
+#                         with BENCH_USER=1); its host, -icount or not
+#   BENCH_BLK_TRANSPORT=mmio  the block I/O variants' virtio transport:
+#                         mmio or pci (MSI-X through the ITS or the v2m frame)
 #   BENCH_BLK_JOBS="..."  the jobs (tests/bench/blk-init.sh); default: idle,
 #                         the floor, flush, sequential and random read and
 #                         write at queue depth 1 and 16
@@ -152,6 +157,8 @@ BLK_ROUNDS=${BENCH_BLK_ROUNDS:-$q_blk_rounds}
 BLK_SLICES=${BENCH_BLK_SLICES:-$q_blk_slices}
 BLK_MS=${BENCH_BLK_MS:-$q_blk_ms}
 BLK_ICOUNT=${BENCH_BLK_ICOUNT-shift=0,sleep=off}
+BLK_GIC=${BENCH_BLK_GIC:-3}
+BLK_TRANSPORT=${BENCH_BLK_TRANSPORT:-mmio}
 BLK_JOBS=${BENCH_BLK_JOBS:-idle floor flush seqread1 seqread16 seqwrite1 seqwrite16 randread1 randread16 randwrite1 randwrite16}
 BLK_MB=${BENCH_BLK_MB:-128}
 BLK_BOOT_ROUNDS=${BENCH_BLK_BOOT_ROUNDS:-$q_blk_boot}
@@ -200,6 +207,16 @@ fi
 # shellcheck disable=SC2086	# counted as words
 [ "$(echo $BLK_JOBS | wc -w)" -le 26 ] || die "BENCH_BLK_JOBS: at most 26 jobs (one letter each)"
 [ "$BLK_MB" -gt 0 ] || die "BENCH_BLK_MB must be positive"
+if [ "$BLK_GIC" = 2 ] && { on p9 || on net; }; then
+	die "BENCH_BLK_GIC=2: the 9p and network rows run on GICv3; measure them apart (BENCH_PHASES)"
+fi
+case "$BLK_GIC:$BLK_TRANSPORT" in
+3:mmio) blk_ic=gicv3 ;;
+3:pci) blk_ic=gicv3-its ;;
+2:mmio) blk_ic=gicv2 ;;
+2:pci) blk_ic=gicv2m ;;
+*) die "BENCH_BLK_GIC takes 3 or 2, BENCH_BLK_TRANSPORT mmio or pci, not '$BLK_GIC' and '$BLK_TRANSPORT'" ;;
+esac
 for j in $BLK_JOBS; do
 	grep -q "^	$j)" tests/bench/blk-init.sh || [ "$j" = idle ] || [ "$j" = dd4k ] ||
 		die "BENCH_BLK_JOBS: no job '$j' in tests/bench/blk-init.sh"
@@ -355,12 +372,22 @@ write_config() {	# write_config GIC KIND
 	# The userspace GIC's costs: irqcost.bin for every variant, the
 	# exits per second for lkvm only (kvmtool does not count them).
 	irq=$lk rate=$lk
+	# MSI delivery, irqcost.bin's msi mode, through each backend's MSI
+	# frame: the in-kernel ITS (GICv3; lkvm's messages from its test
+	# device, kvmtool's run only finds and sets up the ITS), the gicv2m
+	# frame (GICv2), lkvm's own GIC's v2m frame (either host).
+	mic=gicv2m
+	[ "$g" = 3 ] && mic=gicv3-its
+	msi=lkvm_${mic/-/}
+	# The frame's own cost against the device's hop: on GICv2 the test
+	# device's messages through gicv2m's frame too.
+	[ "$g" = 2 ] && msi+=" lkvm_gicv2m_td"
 	if [ "$USER_GIC" = 1 ]; then
 		boot+=" lkvm_user" con+=" lkvm_user" ss+=" lkvm_user"
-		irq+=" lkvm_user" rate+=" lkvm_user"
+		irq+=" lkvm_user" rate+=" lkvm_user" msi+=" lkvm_user"
 	fi
 	if [ -n "$PEER" ]; then
-		boot+=" $kt" con+=" $kt" ss+=" $kt" irq+=" $kt"
+		boot+=" $kt" con+=" $kt" ss+=" $kt" irq+=" $kt" msi+=" kvmtool_${mic/-/}"
 		[ -n "$scale" ] && scale+=" $kt"
 		[ -n "$rss" ] && rss+=" $kt"
 		if [ "$NONET" = 1 ] && [ "$g" = 3 ]; then
@@ -368,10 +395,12 @@ write_config() {	# write_config GIC KIND
 		fi
 	fi
 	# The block I/O rows: lkvm and kvmtool with their virtio devices on
-	# virtio-mmio (kvmtool's default is PCI), GICv3 host only.
+	# BLK_TRANSPORT (kvmtool's default is PCI), in BLK_GIC's host only;
+	# on GICv2 lkvm's own GIC too, its v2m frame taking the MSI-X.
 	blk=
-	if on blk && [ "$g" = 3 ] && [ "$kind" != core ]; then
+	if on blk && [ "$g" = "$BLK_GIC" ] && [ "$kind" != core ]; then
 		blk=lkvm_blk
+		[ "$g" = 2 ] && [ "$USER_GIC" = 1 ] && blk+=" lkvm_user_blk"
 		[ -n "$PEER" ] && blk+=" kvmtool_blk"
 	fi
 	# The snapshot rows: lkvm's restore and cold boot, kvmtool's cold
@@ -391,7 +420,7 @@ write_config() {	# write_config GIC KIND
 	null=''
 	on null && null=$con
 	on console || con=''
-	on irq || irq=''
+	on irq || irq='' msi=''
 	on rate || rate=''
 	on boot || boot=''
 	on scale || scale=''
@@ -403,7 +432,7 @@ write_config() {	# write_config GIC KIND
 		on net && share+=" user tap vhost"
 	fi
 	if [ "$kind" = blk ]; then
-		ss='' rss='' trace='' sample='' busy='' null='' con='' irq='' rate=''
+		ss='' rss='' trace='' sample='' busy='' null='' con='' irq='' rate='' msi=''
 		boot='' scale='' warm=''
 		all=$blk
 	fi
@@ -415,6 +444,9 @@ write_config() {	# write_config GIC KIND
 	CMD_lkvm_user='$vmm_in_host run --irqchip=user'
 	CMD_$kt='/bench/bin/kvmtool run --irqchip=$ic'
 	CMD_${kt}_nonet='/bench/bin/kvmtool run --irqchip=$ic --network mode=none'
+	CMD_lkvm_${mic/-/}='$vmm_in_host run --irqchip=$mic$( [ "$g" = 3 ] && echo ' --test-device')'
+	CMD_kvmtool_${mic/-/}='/bench/bin/kvmtool run --irqchip=$mic'
+	CMD_lkvm_gicv2m_td='$vmm_in_host run --irqchip=gicv2m --test-device'
 	ROUNDS=$ROUNDS
 	SS_ROUNDS=$SS_ROUNDS
 	WARM_ROUNDS=$( [ -n "$warm" ] && echo "$WARM_ROUNDS" || echo 0)
@@ -439,8 +471,9 @@ write_config() {	# write_config GIC KIND
 	SNAP_MEMS='$SNAP_MEMS'
 	SNAP_FILL_MB=$SNAP_FILL
 	SNAP_VMS=$SNAP_VMS
-	CMD_lkvm_blk='$vmm_in_host run --irqchip=gicv3 --virtio-transport=mmio'
-	CMD_kvmtool_blk='/bench/bin/kvmtool run --irqchip=gicv3 --virtio-transport=mmio'
+	CMD_lkvm_blk='$vmm_in_host run --irqchip=$blk_ic --virtio-transport=$BLK_TRANSPORT'
+	CMD_lkvm_user_blk='$vmm_in_host run --irqchip=user --virtio-transport=$BLK_TRANSPORT'
+	CMD_kvmtool_blk='/bench/bin/kvmtool run --irqchip=$blk_ic --virtio-transport=$BLK_TRANSPORT'
 	BLK_ROUNDS=$BLK_ROUNDS
 	BLK_SLICES=$BLK_SLICES
 	BLK_MS=$BLK_MS
@@ -455,6 +488,7 @@ write_config() {	# write_config GIC KIND
 	TRACE_LINES=60
 	SAMPLE_SECONDS=$SAMPLE_SECONDS
 	IRQ_VARIANTS='$irq'
+	IRQ_MSI_VARIANTS='$msi'
 	IRQ_ROUNDS=$IRQ_ROUNDS
 	IRQ_N=$IRQ_N
 	IRQ_LIMIT=120
@@ -513,7 +547,9 @@ for g in $GICS; do
 done
 if on_io && [ -n "$BLK_ICOUNT" ]; then
 	boots+=" blk"
-elif on_io && [[ " $GICS " != *" 3 "* ]]; then
+elif on blk && [[ " $GICS " != *" $BLK_GIC "* ]]; then
+	die "the block I/O rows run on the GICv$BLK_GIC host: BENCH_GICS must have $BLK_GIC, or BENCH_BLK_ICOUNT a value"
+elif { on p9 || on net; } && [[ " $GICS " != *" 3 "* ]]; then
 	die "the block I/O, 9p and network rows run on the GICv3 host: BENCH_GICS must have 3, or BENCH_BLK_ICOUNT a value"
 fi
 
@@ -524,7 +560,8 @@ for b in $boots; do
 	g=$b kind=all icount=() what="GICv$b host"
 	[ -n "$BLK_ICOUNT" ] && kind=core
 	if [ "$b" = blk ]; then
-		g=3 kind=blk icount=(-icount "$BLK_ICOUNT") what="GICv3 host for the block I/O, 9p and network rows (-icount $BLK_ICOUNT)"
+		g=$BLK_GIC kind=blk icount=(-icount "$BLK_ICOUNT")
+		what="GICv$g host for the block I/O, 9p and network rows (-icount $BLK_ICOUNT)"
 	fi
 	host=v$b
 	[ "$b" = blk ] && host=blk
@@ -599,12 +636,13 @@ report=$DIR/report.md
 	echo "Rounds: boot/console/floor $ROUNDS, start/stop $SS_ROUNDS, RSS $RSS_ROUNDS," \
 		"scaling $SCALE_ROUNDS; console $CONSOLE_BYTES bytes, floor $NULL_EXITS exits;" \
 		"irqcost.bin $IRQ_ROUNDS x $IRQ_N interrupts; exit rates $RATE_ROUNDS x $RATE_SECONDS s;" \
-		"block I/O $BLK_ROUNDS x $BLK_SLICES x $BLK_MS ms per job${BLK_ICOUNT:+ (-icount $BLK_ICOUNT)}, boot on a disk $BLK_BOOT_ROUNDS. Phases: $PHASES."
+		"block I/O $BLK_ROUNDS x $BLK_SLICES x $BLK_MS ms per job (--irqchip=$blk_ic, virtio-$BLK_TRANSPORT${BLK_ICOUNT:+, -icount $BLK_ICOUNT}), boot on a disk $BLK_BOOT_ROUNDS. Phases: $PHASES."
 	echo
 	cat "${logs[@]}" 2>/dev/null | tr -d '\r' | grep -E '^BENCH-(RUN|RATE|IRQ|BLK|INFO|NOTE|SAMPLE|TASK|TRACE) ' \
 	| awk -v peer="${PEER:+1}" -v cbytes="$CONSOLE_BYTES" -v nexits="$NULL_EXITS" \
 	      -v blk_ms="$BLK_MS" -v blk_slices="$BLK_SLICES" -v blk_mb="$BLK_MB" \
-	      -v blk_icount="$BLK_ICOUNT" \
+	      -v blk_icount="$BLK_ICOUNT" -v blk_gic="$BLK_GIC" -v blk_ic="$blk_ic" \
+	      -v blk_transport="$BLK_TRANSPORT" \
 	      -v cpus_list="$SCALE_CPUS" -v mems_list="$RSS_MEMS" -v gics="$GICS" \
 	      -f tests/bench/report.awk
 	if on snap; then

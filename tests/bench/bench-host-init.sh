@@ -60,6 +60,9 @@
 #              irqcost.n=0 (the exits that are not the interrupts')
 #   irqpp      irqcost.bin, 2 vCPUs: SGI ping-pong between two vCPUs that
 #              wait in WFI; irqpp0 its baseline
+#   irqmsi     irqcost.bin irqcost.mode=msi, 1 vCPU, for IRQ_MSI_VARIANTS:
+#              MSIs through the GIC's MSI frame (ITS or v2m), each sent,
+#              taken and EOIed; irqmsi0 its baseline
 #   rate-*     lkvm only, RATE_SECONDS between two "lkvm stat" readings of a
 #              running VM, then "lkvm stop": rate-idle idle.bin, rate-console
 #              console-long.bin (1 vCPU, 64 MiB, from 1 s after start);
@@ -739,18 +742,24 @@ phase idle 1 "$SAMPLE_VARIANTS" 1 64 "$SAMPLE_SECONDS" "$B/guests/idle.bin" "" "
 phase busy 1 "${BUSY_VARIANTS-$CONSOLE_VARIANTS}" 1 64 "$SAMPLE_SECONDS" "$B/guests/console-long.bin" "" ""
 phase null "$ROUNDS" "$NULL_VARIANTS" 1 64 "$SHORT_LIMIT" "$B/guests/mmio-null.bin" "" ""
 phase console "$ROUNDS" "$CONSOLE_VARIANTS" 1 64 "$SHORT_LIMIT" "$B/guests/console.bin" "" ""
-if [ -n "$IRQ_VARIANTS" ] && [ "$IRQ_ROUNDS" -gt 0 ]; then
-	echo "BENCH-PHASE irq: $IRQ_ROUNDS round(s) of $IRQ_VARIANTS, irqcost.bin with $IRQ_N interrupts and with none"
+IRQ_MSI_VARIANTS=${IRQ_MSI_VARIANTS:-}
+if [ -n "$IRQ_VARIANTS$IRQ_MSI_VARIANTS" ] && [ "$IRQ_ROUNDS" -gt 0 ]; then
+	echo "BENCH-PHASE irq: $IRQ_ROUNDS round(s) of $IRQ_VARIANTS (MSI: $IRQ_MSI_VARIANTS), irqcost.bin with $IRQ_N interrupts and with none"
 	n=1
 	while [ "$n" -le "$IRQ_ROUNDS" ]; do
 		# shellcheck disable=SC2086
-		for v in $(rotate "$n" $IRQ_VARIANTS); do
+		for v in $([ -z "$IRQ_VARIANTS" ] || rotate "$n" $IRQ_VARIANTS); do
 			for c in 1 2; do
 				m=irqself
 				[ "$c" = 2 ] && m=irqpp
 				run_one "$m" "$v" "$n" "$c" 64 "$IRQ_LIMIT" "$B/guests/irqcost.bin" "" "irqcost.n=$IRQ_N"
 				run_one "${m}0" "$v" "$n" "$c" 64 "$IRQ_LIMIT" "$B/guests/irqcost.bin" "" "irqcost.n=0"
 			done
+		done
+		# shellcheck disable=SC2086
+		for v in $([ -z "$IRQ_MSI_VARIANTS" ] || rotate "$n" $IRQ_MSI_VARIANTS); do
+			run_one irqmsi "$v" "$n" 1 64 "$IRQ_LIMIT" "$B/guests/irqcost.bin" "" "irqcost.n=$IRQ_N irqcost.mode=msi"
+			run_one irqmsi0 "$v" "$n" 1 64 "$IRQ_LIMIT" "$B/guests/irqcost.bin" "" "irqcost.n=0 irqcost.mode=msi"
 		done
 		n=$((n + 1))
 	done

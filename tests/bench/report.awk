@@ -201,14 +201,17 @@ function blk_rounds_row(h, job, v, what, f, nr,    k, i, line, lo, hi, m, x) {
 
 # The block I/O tables: lkvm against kvmtool (the peer, or whatever ran
 # as kvmtool_blk), targets, the floor, exits per request, every round.
-function blk_tables(h,    L, K, nj, jl, jlist, i, j, what, f, nr, x, e, worst, worst2, den, w, v, line, sep) {
-	L = "lkvm_blk"; K = "kvmtool_blk"
-	print "## Block I/O: virtio-blk on virtio-mmio, GICv3 host, in-kernel GICv3"
+function blk_tables(h,    L, K, U, nj, jl, jlist, i, j, what, f, nr, x, e, worst, worst2, den, w, v, line, sep) {
+	L = "lkvm_blk"; K = "kvmtool_blk"; U = "lkvm_user_blk"
+	printf "## Block I/O: virtio-blk on virtio-%s, GICv%d host, --irqchip=%s\n",
+	    blk_transport, blk_gic, blk_ic
 	print ""
 	printf "A raw image of %d MiB in the emulated host's tmpfs (a copy per VM) is /dev/vda of a 1-vCPU,\n", blk_mb
 	printf "256 MiB guest per VMM, the guests side by side; blkbench (O_DIRECT; QD 1 pread/pwrite, QD 16\n"
 	printf "Linux AIO) runs each job %d time(s) %d ms per round on each, the VMs taking turns; median of\n", blk_slices, blk_ms
-	print "the rounds. kvmtool runs with --virtio-transport=mmio."
+	printf "the rounds. Both VMMs run with --virtio-transport=%s.\n", blk_transport
+	if (cnt[key(h, "B:floor", U, "", "")])
+		print "lkvm user: `--irqchip=user`, lkvm's userspace GICv2 and its v2m frame (every figure in the rounds' table)."
 	if (blk_icount != "")
 		printf "Emulated host of its own, QEMU -icount %s: a ns is an instruction executed, of the guest,\nthe host kernel or the VMM, whatever else the machine runs.\n", blk_icount
 	print ""
@@ -306,6 +309,7 @@ function blk_tables(h,    L, K, nj, jl, jlist, i, j, what, f, nr, x, e, worst, w
 		what = j ~ /^seq/ ? "mbps" : j ~ /^rand/ ? "iops" : "lat"
 		f = what == "mbps" ? "%.1f" : what == "iops" ? "%.0f" : "%.1f"
 		blk_rounds_row(h, j, L, what, f, nr)
+		blk_rounds_row(h, j, U, what, f, nr)
 		blk_rounds_row(h, j, K, what, f, nr)
 	}
 	# Jobs outside the table above (BENCH_BLK_JOBS), as IOPS.
@@ -314,6 +318,7 @@ function blk_tables(h,    L, K, nj, jl, jlist, i, j, what, f, nr, x, e, worst, w
 		if (j == "idle" || j == "floor" || j == "flush" || (" " jlist " ") ~ (" " j " "))
 			continue
 		blk_rounds_row(h, j, L, "iops", "%.0f", nr)
+		blk_rounds_row(h, j, U, "iops", "%.0f", nr)
 		blk_rounds_row(h, j, K, "iops", "%.0f", nr)
 	}
 	print ""
@@ -409,6 +414,37 @@ function irqchip_table(    nmt, metrics, j, i, x, mt, h, ic, kv, r, ur) {
 	print ""
 }
 
+# MSI delivery (irqcost.bin irqcost.mode=msi): one row per host and
+# variant, as they came; kvmtool's figure of the same host beside.
+function msi_table(    i, h, v, r, e, k, kt, rk, src) {
+	print "## MSI delivery: one message through the GIC's MSI frame to its handler, 1 vCPU"
+	print ""
+	print "| host | variant | source | us per MSI | exits to lkvm per MSI | / kvmtool |"
+	print "| --- | --- | --- | ---: | ---: | ---: |"
+	for (i = 1; i <= nmsiv; i++) {
+		split(msiv[i], k, SUBSEP)
+		h = k[1]; v = k[2]
+		src = msisrc[h, v]
+		kt = h == "v3" ? "kvmtool_gicv3its" : "kvmtool_gicv2m"
+		r = irq_us(h, "irqmsi", v)
+		rk = irq_us(h, "irqmsi", kt)
+		e = irq_exits(h, "irqmsi", v, "exits")
+		printf "| %s | %s | %s | %s | %s | %s |\n", h, v, src,
+		    src == "none" || src == "ignored" ? "-" : fmt(r, "%.1f"), fmt(e, "%.2f"),
+		    v == kt ? "" : fmt(div(r, rk), "%.2f")
+	}
+	print ""
+	print "Sources: setspi, the guest's own write of the SPI to the v2m frame's MSI_SETSPI_NS (the"
+	print "VMM's frame, in lkvm and kvmtool alike); testdev, a message of lkvm's test device"
+	print "(--test-device: one MMIO write, then the device's thread sends it, KVM_SIGNAL_MSI with"
+	print "the DeviceID into the in-kernel ITS, or the v2m frame's model); none, an ITS found and"
+	print "set up but no device the guest can make send a message (KVM drops a vCPU's own"
+	print "GITS_TRANSLATER write); ignored, a frame that raised nothing for the guest's write"
+	print "(kvmtool's v2m frame only translates its devices' MSI-X routes). The guest's clock,"
+	print "median; exits net of the same guest without MSIs."
+	print ""
+}
+
 # Splits "KEY=value KEY=value ..." (after the first word) into f[].
 function fields(line,    w, n, j, eq) {
 	delete f
@@ -460,6 +496,14 @@ function fields(line,    w, n, j, eq) {
 	fields($0)
 	havecore = 1
 	k = key(f["host"], "I:" f["metric"], f["variant"], "", "")
+	if (f["metric"] ~ /^irqmsi/) {
+		havemsi = 1
+		if (!((f["host"], f["variant"]) in msisrc))
+			msiv[++nmsiv] = f["host"] SUBSEP f["variant"]
+		msisrc[f["host"], f["variant"]] = f["src"]
+		if (f["src"] == "none" || f["src"] == "ignored")
+			next
+	}
 	n = ++cnt[k]
 	vals[k, "irqs", n] = f["irqs"]
 	vals[k, "ns", n] = (f["irqs"] > 0 && f["freq"] > 0) ? f["ticks"] * 1e9 / f["freq"] / f["irqs"] : 0
@@ -529,9 +573,11 @@ END {
 			has3 = 1
 
 	blk_rounds()
-	if (haveblk || cnt[key("v3", "blkboot", "lkvm_blk", 2, 512)] ||
-	    fails[key("v3", "blkboot", "lkvm_blk", 2, 512)])
-		blk_tables("v3")
+	if (blk_gic == "")
+		blk_gic = 3
+	if (haveblk || cnt[key("v" blk_gic, "blkboot", "lkvm_blk", 2, 512)] ||
+	    fails[key("v" blk_gic, "blkboot", "lkvm_blk", 2, 512)])
+		blk_tables("v" blk_gic)
 
 	if (has3 && havecore) {
 		h = "v3"
@@ -642,6 +688,8 @@ END {
 
 	if (havecore)
 		irqchip_table()
+	if (havemsi)
+		msi_table()
 
 	if (nsample) {
 		print "## Running VMs sampled: /proc/PID/smaps_rollup and status after a few seconds"
