@@ -20,8 +20,10 @@ irqchip=${1:?usage: res-p9.sh IRQCHIP TRANSPORT [ROUNDS]}
 transport=${2:?usage: res-p9.sh IRQCHIP TRANSPORT [ROUNDS]}
 rounds=${3:-100}
 # The guest idles this long, no fid open, before its first burst (the
-# figures to hold to) and after its last.
-LINGER=1500
+# figures to hold to) and after its last: long enough for three samples
+# after it on a loaded machine, where one sample (with "lkvm list")
+# took up to 0.7 s.
+LINGER=3000
 TEXT='lkvm p9-hostile: this text must come back unchanged'
 name=res-p9
 top=$WORK/p9
