@@ -170,7 +170,17 @@ bad-input-test: lkvm guest-tests
 guest-tests:
 	$(MAKE) -C guest-tests
 
-system-test: lkvm lkvm-net-user guest-tests
+# Linux guest programs packed into the guest initramfs (scripts/mk-guest-initramfs.sh):
+# static arm64; the MTE one (tests/system/ctl-snapshot-mte.sh) with MTE's instructions.
+GUEST_BIN := $(BUILD)/guest-bin
+guest-bin: $(GUEST_BIN)/mte-tags
+
+$(GUEST_BIN)/mte-tags: tests/system/mte-tags.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE \
+		-march=armv8.5-a+memtag -static -o $@ $<
+
+system-test: lkvm lkvm-net-user guest-tests guest-bin
 	scripts/system-test.sh
 
 # Only the bare-metal interrupt tests ("test" scenarios, named *-t-*).
@@ -180,9 +190,9 @@ guest-test: lkvm guest-tests
 clean:
 	rm -rf $(BUILD)/arm64 $(BUILD)/host $(BUILD)/guest-tests $(BUILD)/arm64-tests \
 		$(BUILD)/dt-schema $(BUILD)/bench $(BUILD)/version.h $(BUILD)/gen \
-		$(BUILD)/package-test lkvm lkvm-net-user
+		$(BUILD)/package-test $(BUILD)/guest-bin lkvm lkvm-net-user
 
 FORCE:
 
-.PHONY: FORCE all check unit-test bad-input-test dt-test system-test guest-test clean guest-tests \
+.PHONY: FORCE all check unit-test bad-input-test dt-test system-test guest-test clean guest-tests guest-bin \
 	install uninstall package-test
