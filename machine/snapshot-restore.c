@@ -290,16 +290,23 @@ static int snap_read_ram(struct snapshot_file *f, uint8_t *ram, uint64_t size)
 
 /*
  * A file taken with MTE needs it here: the guest's kernel and programs
- * rely on their tags. Checked at the RAM stage, the first after KVM
+ * rely on their tags. One taken without needs it off, which only its
+ * saved --disable-mte can ask for. Checked at the RAM stage, the first after KVM
  * was asked for MTE (the CPU features stage), so that the reason is
  * this and not a shape that differs later.
  */
 static int snap_check_mte(struct vm *vm, struct snapshot_file *f)
 {
-	if (!(f->idx.hdr.shape.flags & SNAPSHOT_F_MTE) || vm->cpu.mte)
+	bool file = f->idx.hdr.shape.flags & SNAPSHOT_F_MTE;
+
+	if (file == vm->cpu.mte)
 		return 0;
-	pr_err(vm->cfg.loglevel, "cannot restore '%s': it was taken with MTE on, which this host's KVM does not offer (KVM_CAP_ARM_MTE), and its guest relies on its memory tags; restore it on a host with MTE",
-	       vm->cfg.restore_path);
+	if (file)
+		pr_err(vm->cfg.loglevel, "cannot restore '%s': it was taken with MTE on, which this host's KVM does not offer (KVM_CAP_ARM_MTE), and its guest relies on its memory tags; restore it on a host with MTE",
+		       vm->cfg.restore_path);
+	else	/* the saved run had no --disable-mte: its host had no MTE */
+		pr_err(vm->cfg.loglevel, "cannot restore '%s': it was taken without MTE, which this host's KVM gives the guest (its run had no --disable-mte, which a restore cannot add); restore it on a host without MTE",
+		       vm->cfg.restore_path);
 	return -EINVAL;
 }
 

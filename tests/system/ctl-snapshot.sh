@@ -124,6 +124,16 @@ restore_refused other-kernel "leave out" --restore "$SNAP" -k "$BIN"
 restore_refused foreign "not an lkvm snapshot" --restore "$BIN"
 restore_refused missing "No such file.*check the path" --restore "$WORK/none.bin"
 
+# A VM taken where KVM had no MTE (LKVM_HIDE_CAPS), so without
+# --disable-mte in its saved run: here, where MTE would be on, refused.
+LKVM_HIDE_CAPS=KVM_CAP_ARM_MTE "$VMM" run -k "$BIN" -c 1 -m 64 --irqchip=gicv3 --test-device -n mode=none --name snap-nomte \
+	-p "snapcount.seconds=$SECS" </dev/null >"$WORK/nomte.out" 2>"$WORK/nomte.err" &
+pid=$!
+wait_for 60 printed "$WORK/nomte.out" 1 || fail "the VM without MTE: no second 1: $(cat "$WORK/nomte.err")"
+snapshot_stop snap-nomte "$WORK/nomte.bin" "$pid" "$WORK/nomte.err"
+pid=
+restore_refused no-mte-file "taken without MTE, which this host's KVM gives the guest" --restore "$WORK/nomte.bin"
+
 # (d) two VMs from the one file at once.
 "$VMM" run --restore "$SNAP" --name snap-d1 </dev/null >"$WORK/d1.out" 2>"$WORK/d1.err" &
 p1=$!
