@@ -173,6 +173,8 @@ static const struct sandbox_rule sandbox_main[] = {
 	ALLOW_IOCTL(KVM_SET_DEVICE_ATTR),
 	ALLOW(pwrite64),
 	ALLOW(ftruncate),
+	/* With MTE: guest RAM's tags read (KVM_ARM_TAGS_FROM_GUEST). */
+	ALLOW_IOCTL(KVM_ARM_MTE_COPY_TAGS),
 };
 
 /* The writer waits for a full terminal to take more. */

@@ -53,9 +53,10 @@ static uint64_t get_le64(const uint8_t *p)
 static int snapshot_grow(struct snapshot *s, size_t n)
 {
 	size_t cap = s->cap ? s->cap : 4096;
+	size_t max = s->max ? s->max : SNAPSHOT_STATE_MAX;
 	uint8_t *b;
 
-	if (n > SNAPSHOT_STATE_MAX || s->len > SNAPSHOT_STATE_MAX - n)
+	if (n > max || s->len > max - n)
 		return -EFBIG;
 	while (cap < s->len + n)
 		cap *= 2;
@@ -225,9 +226,10 @@ int snapshot_parse_header(const uint8_t *buf, size_t len,
 	if (memcmp(buf + H_MAGIC, SNAPSHOT_MAGIC, 8))
 		return FAIL("it is not an lkvm snapshot (no LKVMSNAP magic); give a file 'lkvm snapshot' wrote");
 	v = get_le32(buf + H_FORMAT);
-	if (v != SNAPSHOT_VERSION)
-		return FAIL("its format version is %u, this lkvm reads version %d only; restore it with the lkvm that wrote it",
-			    v, SNAPSHOT_VERSION);
+	if (v < SNAPSHOT_VERSION_MIN || v > SNAPSHOT_VERSION)
+		return FAIL("its format version is %u, this lkvm reads versions %d to %d; restore it with the lkvm that wrote it",
+			    v, SNAPSHOT_VERSION_MIN, SNAPSHOT_VERSION);
+	hdr->format = v;
 	if (get_le32(buf + H_HDR_SIZE) != SNAPSHOT_HDR_SIZE)
 		return FAIL("its header size is wrong: the file is corrupt");
 	memcpy(hdr->version, buf + H_VERSION, SNAPSHOT_VERSION_LEN);
@@ -242,7 +244,7 @@ int snapshot_parse_header(const uint8_t *buf, size_t len,
 	sh->flags = get_le32(buf + H_FLAGS);
 	hdr->state_size = get_le64(buf + H_STATE);
 	hdr->ram_offset = get_le64(buf + H_RAM_OFF);
-	if (hdr->state_size > SNAPSHOT_STATE_MAX || hdr->state_size % 8)
+	if (hdr->state_size > snapshot_state_max(sh) || hdr->state_size % 8)
 		return FAIL("its state size (%llu bytes) is impossible: the file is corrupt",
 			    (unsigned long long)hdr->state_size);
 	return 0;
@@ -290,6 +292,61 @@ static int snapshot_check_ram(const struct snapshot_index *idx, const uint8_t *s
 	return 0;
 }
 
+uint64_t snapshot_state_max(const struct snapshot_shape *sh)
+{
+	uint64_t tags = sh->ram_size / SNAPSHOT_PAGE * SNAPSHOT_TAG_REC + 16;
+
+	return SNAPSHOT_STATE_MAX + (sh->flags & SNAPSHOT_F_MTE ? tags : 0);
+}
+
+uint64_t snapshot_tag_page(const uint8_t *state, const struct snapshot_section *sec,
+			   uint64_t i, const uint8_t **tags)
+{
+	const uint8_t *rec = state + sec->off + i * SNAPSHOT_TAG_REC;
+
+	*tags = rec + 8;
+	return get_le64(rec);
+}
+
+/*
+ * The MTE tags: only in a file of a VM with MTE (version 2 on), once,
+ * whole records, each page inside RAM and after the one before, so
+ * that a restore writes each page's tags once and only into RAM.
+ */
+static int snapshot_check_tags(const struct snapshot_index *idx, const uint8_t *state,
+			       char *err, size_t err_len)
+{
+	const struct snapshot_header *h = &idx->hdr;
+	const struct snapshot_section *sec = NULL;
+	uint64_t i, n, page, pages = h->shape.ram_size / SNAPSHOT_PAGE;
+	const uint8_t *tags;
+
+	for (i = 0; i < idx->nr; i++) {
+		if (idx->sec[i].type != SNAPSHOT_TAGS)
+			continue;
+		if (sec || idx->sec[i].id)
+			return FAIL("it has more than one MTE tags section: the file is corrupt");
+		sec = &idx->sec[i];
+	}
+	if (!sec)
+		return 0;
+	if (!(h->shape.flags & SNAPSHOT_F_MTE) || h->format < 2)
+		return FAIL("it has MTE tags but its header says the VM ran without MTE: the file is corrupt");
+	if (sec->len % SNAPSHOT_TAG_REC)
+		return FAIL("its MTE tags section is truncated (%llu bytes, not whole %d-byte pages' records): the file is corrupt",
+			    (unsigned long long)sec->len, SNAPSHOT_TAG_REC);
+	n = sec->len / SNAPSHOT_TAG_REC;
+	for (i = 0; i < n; i++) {
+		page = snapshot_tag_page(state, sec, i, &tags);
+		if (page >= pages)
+			return FAIL("its MTE tags name page %llu, outside its %llu pages of RAM: the file is corrupt",
+				    (unsigned long long)page, (unsigned long long)pages);
+		if (i && page <= snapshot_tag_page(state, sec, i - 1, &tags))
+			return FAIL("its MTE tags' pages are out of order: the file is corrupt");
+	}
+	return 0;
+}
+
 int snapshot_parse(const uint8_t *buf, size_t len, uint64_t file_size,
 		   struct snapshot_index *idx, char *err, size_t err_len)
 {
@@ -320,7 +377,8 @@ int snapshot_parse(const uint8_t *buf, size_t len, uint64_t file_size,
 			return FAIL("a section overruns the state: the file is corrupt");
 		idx->nr++;
 	}
-	return snapshot_check_ram(idx, state, file_size, err, err_len);
+	ret = snapshot_check_ram(idx, state, file_size, err, err_len);
+	return ret ?: snapshot_check_tags(idx, state, err, err_len);
 }
 
 const struct snapshot_section *snapshot_find(const struct snapshot_index *idx,

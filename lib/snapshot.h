@@ -15,7 +15,8 @@
  * drive the parser on any bytes.
  */
 #define SNAPSHOT_MAGIC		"LKVMSNAP"
-#define SNAPSHOT_VERSION	1
+#define SNAPSHOT_VERSION	2	/* 2: MTE tags (SNAPSHOT_TAGS) */
+#define SNAPSHOT_VERSION_MIN	1	/* version 1 files restore as before */
 #define SNAPSHOT_HDR_SIZE	256
 #define SNAPSHOT_PAGE		4096
 #define SNAPSHOT_STATE_MAX	(64u << 20)	/* far beyond 512 vCPUs' registers */
@@ -29,7 +30,18 @@ enum snapshot_type {
 	SNAPSHOT_IRQCHIP,
 	SNAPSHOT_DEVICE,	/* id: the device's place on the board */
 	SNAPSHOT_RAM,		/* u64 file offset, u64 size */
+	SNAPSHOT_TAGS,		/* MTE tags: records of SNAPSHOT_TAG_REC bytes */
 };
+
+/*
+ * MTE: one tag byte per 16-byte granule (KVM_ARM_MTE_COPY_TAGS), 256
+ * per page. Only pages with a tag other than 0 are saved, each as a
+ * record: u64 page number (from the RAM base), then its 256 tag bytes;
+ * page numbers ascending. Their bound: every page of RAM tagged.
+ */
+#define SNAPSHOT_TAG_GRANULE	16
+#define SNAPSHOT_TAG_BYTES	(SNAPSHOT_PAGE / SNAPSHOT_TAG_GRANULE)
+#define SNAPSHOT_TAG_REC	(8 + SNAPSHOT_TAG_BYTES)
 
 /* What the state depends on: a restore refuses any difference. */
 struct snapshot_shape {
@@ -48,6 +60,7 @@ struct snapshot_shape {
 
 struct snapshot_header {
 	struct snapshot_shape shape;
+	uint32_t format;	/* the file's format version (read only) */
 	char version[SNAPSHOT_VERSION_LEN];	/* lkvm's, for messages */
 	uint64_t state_size;	/* bytes of sections after the header */
 	uint64_t ram_offset;
@@ -78,6 +91,7 @@ struct snapshot {
 	int err;
 	const uint64_t *mpidr;
 	unsigned int nr_cpus;
+	size_t max;		/* the state's bound; 0: SNAPSHOT_STATE_MAX */
 };
 
 uint32_t crc32c(uint32_t crc, const void *buf, size_t len);
@@ -116,6 +130,11 @@ const struct snapshot_section *snapshot_find(const struct snapshot_index *idx,
 /* Reads sec's payload from state (the bytes after the header). */
 void snapshot_open(struct snapshot *s, const uint8_t *state,
 		   const struct snapshot_section *sec);
+/* How large the state of a VM of this shape may be: MTE tags add to it. */
+uint64_t snapshot_state_max(const struct snapshot_shape *sh);
+/* The tags section's record i: its page number and tag bytes. */
+uint64_t snapshot_tag_page(const uint8_t *state, const struct snapshot_section *sec,
+			   uint64_t i, const uint8_t **tags);
 /* The difference between two shapes, worded for the user; 0 if none. */
 int snapshot_shape_diff(const struct snapshot_shape *file,
 			const struct snapshot_shape *vm, char *msg, size_t len);

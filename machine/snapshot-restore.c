@@ -260,24 +260,80 @@ int snapshot_restore_config(struct vm *vm, int argc, char *const argv[],
 }
 
 /*
+ * Guest RAM read from the file into the memory ram_setup() reserved,
+ * extents by extent (SEEK_DATA, SEEK_HOLE): the zero pages the snapshot
+ * left as holes stay untouched, as they were in the running VM.
+ */
+static int snap_read_ram(struct snapshot_file *f, uint8_t *ram, uint64_t size)
+{
+	uint64_t base = f->idx.hdr.ram_offset, end = base + size;
+	off_t data, hole;
+	int ret;
+
+	for (data = base; (uint64_t)data < end; data = hole) {
+		data = lseek(f->fd, data, SEEK_DATA);
+		if (data < 0 && errno == ENXIO)
+			return 0;	/* holes to the end */
+		if (data < 0)	/* no SEEK_DATA here: read it all */
+			return snap_pread(f->fd, ram, size, base);
+		if ((uint64_t)data >= end)
+			return 0;
+		hole = lseek(f->fd, data, SEEK_HOLE);
+		if (hole < 0 || (uint64_t)hole > end)
+			hole = end;
+		ret = snap_pread(f->fd, ram + (data - base), hole - data, data);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * A file taken with MTE needs it here: the guest's kernel and programs
+ * rely on their tags. One taken without needs it off, which only its
+ * saved --disable-mte can ask for. Checked at the RAM stage, the first after KVM
+ * was asked for MTE (the CPU features stage), so that the reason is
+ * this and not a shape that differs later.
+ */
+static int snap_check_mte(struct vm *vm, struct snapshot_file *f)
+{
+	bool file = f->idx.hdr.shape.flags & SNAPSHOT_F_MTE;
+
+	if (file == vm->cpu.mte)
+		return 0;
+	if (file)
+		pr_err(vm->cfg.loglevel, "cannot restore '%s': it was taken with MTE on, which this host's KVM does not offer (KVM_CAP_ARM_MTE), and its guest relies on its memory tags; restore it on a host with MTE",
+		       vm->cfg.restore_path);
+	else	/* the saved run had no --disable-mte: its host had no MTE */
+		pr_err(vm->cfg.loglevel, "cannot restore '%s': it was taken without MTE, which this host's KVM gives the guest (its run had no --disable-mte, which a restore cannot add); restore it on a host without MTE",
+		       vm->cfg.restore_path);
+	return -EINVAL;
+}
+
+/*
  * The RAM stage's part: the file's RAM section, mapped copy-on-write
- * over the reservation ram_setup() made (2 MiB aligned). A VM on huge
- * pages (--hugetlbfs, which a restore takes from the saved run) gets
- * them back: a file mapping cannot be huge pages, so the RAM is read
- * into them, its cost the whole RAM's rather than what the guest
- * touches, and nothing is shared between VMs restored from one file.
+ * over the reservation ram_setup() made (2 MiB aligned). A file mapping
+ * cannot be huge pages, nor hold MTE tags (KVM refuses it as the RAM of
+ * a VM with MTE: it is not VM_MTE_ALLOWED), so a VM on huge pages
+ * (--hugetlbfs, which a restore takes from the saved run) or with MTE
+ * gets its RAM read into its own memory instead: its cost is that of
+ * the RAM the snapshot holds rather than of what the guest touches,
+ * and nothing is shared between VMs restored from one file.
  */
 int snapshot_map_ram(struct vm *vm)
 {
 	struct snapshot_file *f = vm->restore;
 	void *p;
-	int ret;
+	int ret = snap_check_mte(vm, f);
 
-	if (vm->cfg.hugetlbfs) {
-		ret = snap_pread(f->fd, vm->ram, vm->ram_size, f->idx.hdr.ram_offset);
+	if (ret)
+		return ret;
+	if (vm->cfg.hugetlbfs || vm->cpu.mte) {
+		ret = snap_read_ram(f, vm->ram, vm->ram_size);
 		if (ret)
-			pr_err(vm->cfg.loglevel, "cannot read guest RAM from '%s' into huge pages: %s",
+			pr_err(vm->cfg.loglevel, "cannot read guest RAM from '%s' into %s: %s",
 			       vm->cfg.restore_path,
+			       vm->cfg.hugetlbfs ? "huge pages" : "memory MTE can tag",
 			       ret == -ENODATA ? "the file ends early" : strerror(-ret));
 		return ret;
 	}
@@ -292,6 +348,21 @@ int snapshot_map_ram(struct vm *vm)
 		return -e;
 	}
 	return 0;
+}
+
+/* The MTE tags, once RAM is in its memslot and before any vCPU runs. */
+static int snap_tags(struct vm *vm)
+{
+	uint64_t n;
+	int ret = snapshot_tags_restore(vm, snap_state(vm->restore), &n);
+
+	if (ret)
+		pr_err(vm->cfg.loglevel, "cannot restore the MTE tags from '%s': KVM refused them (%s)",
+		       vm->cfg.restore_path, strerror(-ret));
+	else if (vm->cpu.mte)
+		pr_info(vm->cfg.loglevel, "MTE tags of %llu pages restored",
+			(unsigned long long)n);
+	return ret;
 }
 
 static int snap_check_shape(struct vm *vm, struct snapshot_file *f)
@@ -418,6 +489,7 @@ int vm_restore_state(struct vm *vm)
 		return 0;
 	ret = snap_check_shape(vm, vm->restore);
 	ret = ret ?: snap_check_devices(vm, vm->restore);
+	ret = ret ?: snap_tags(vm);
 	ret = ret ?: snap_vcpus(vm);
 	ret = ret ?: snap_irqchip(vm);
 	ret = ret ?: snap_devices(vm);

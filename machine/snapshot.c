@@ -48,10 +48,6 @@ static int snap_check(struct vm *vm, char *msg, size_t len)
 			 vm->irqchip.ops->name);
 		return -EOPNOTSUPP;
 	}
-	if (vm->cpu.mte) {
-		snprintf(msg, len, "snapshots of a VM with MTE are not yet supported (its memory tags would be lost); run it with --disable-mte");
-		return -EOPNOTSUPP;
-	}
 	/*
 	 * Last first: a PCI function comes after the host bridge its board
 	 * entry made, and the function (virtio-rng, say) is what the user
@@ -115,9 +111,26 @@ static int snap_devices(struct vm *vm, struct snapshot *s, char *msg, size_t len
 	return 0;
 }
 
+/* With MTE, guest RAM's tags: only the pages that have any. */
+static int snap_tags(struct vm *vm, struct snapshot *s, uint64_t *tagged,
+		     char *msg, size_t len)
+{
+	int ret;
+
+	*tagged = 0;
+	if (!vm->cpu.mte)
+		return 0;
+	ret = snapshot_tags_save(vm, s, tagged);
+	if (ret == -EFBIG)
+		snprintf(msg, len, "cannot save the MTE tags: the state would pass its bound");
+	else if (ret)
+		snprintf(msg, len, "cannot read the MTE tags of guest RAM: %s", strerror(-ret));
+	return ret;
+}
+
 /* The state, vCPUs already read (vcpu->snap). RAM's section names its place. */
 static int snap_build(struct vm *vm, struct snapshot *s, uint64_t *ram_off,
-		      char *msg, size_t len)
+		      uint64_t *tagged, char *msg, size_t len)
 {
 	unsigned int i;
 	size_t at;
@@ -139,6 +152,7 @@ static int snap_build(struct vm *vm, struct snapshot *s, uint64_t *ram_off,
 	}
 	snapshot_section_end(s, at);
 	ret = snap_devices(vm, s, msg, len);
+	ret = ret ?: snap_tags(vm, s, tagged, msg, len);
 	if (ret)
 		return ret;
 	/* RAM's own section is 32 bytes: its place follows from the state's size. */
@@ -229,23 +243,26 @@ static void snap_release(struct vm *vm)
 }
 
 /* With the vCPUs paused: read everything, write it out. */
-static int snap_take(struct vm *vm, int fd, char *msg, size_t len)
+static int snap_take(struct vm *vm, int fd, uint64_t *tagged, char *msg, size_t len)
 {
 	uint64_t mpidr[vm->nr_cpus];
 	struct snapshot s = { .mpidr = mpidr, .nr_cpus = vm->nr_cpus };
+	struct snapshot_shape sh;
 	uint64_t ram_off = 0;
 	unsigned int i, late = 0;
 	int ret;
 
 	for (i = 0; i < vm->nr_cpus; i++)
 		mpidr[i] = vm->vcpus[i].mpidr;
+	vm_snapshot_shape(vm, &sh);
+	s.max = snapshot_state_max(&sh);
 	ret = vcpus_snap_collect(vm, SNAPSHOT_VCPU_MS, &late);
 	if (ret == -ETIMEDOUT)
 		snprintf(msg, len, "vCPU %u did not stop within %u ms; it may be stuck in KVM: try again",
 			 late, SNAPSHOT_VCPU_MS);
 	else if (ret)
 		snprintf(msg, len, "cannot read vCPU %u's state: %s", late, strerror(-ret));
-	ret = ret ?: snap_build(vm, &s, &ram_off, msg, len);
+	ret = ret ?: snap_build(vm, &s, &ram_off, tagged, msg, len);
 	ret = ret ?: snap_write(vm, fd, &s, ram_off, msg, len);
 	snapshot_free(&s);
 	snap_release(vm);
@@ -255,6 +272,8 @@ static int snap_take(struct vm *vm, int fd, char *msg, size_t len)
 int vm_snapshot(struct vm *vm, const struct control_cmd *cmd, char *msg, size_t len)
 {
 	bool was_paused = atomic_load(&vm->paused);
+	char tags[64] = "";
+	uint64_t tagged;
 	int ret;
 
 	if (!cmd->has_fd) {
@@ -265,15 +284,19 @@ int vm_snapshot(struct vm *vm, const struct control_cmd *cmd, char *msg, size_t 
 	if (ret)
 		return ret;
 	vm_set_paused(vm, true);
-	ret = snap_take(vm, cmd->fd, msg, len);
+	ret = snap_take(vm, cmd->fd, &tagged, msg, len);
+	if (!ret && vm->cpu.mte)
+		snprintf(tags, sizeof(tags), " (MTE tags of %llu of %llu pages)",
+			 (unsigned long long)tagged,
+			 (unsigned long long)(vm->ram_size / SNAPSHOT_PAGE));
 	if (!ret && cmd->stop) {
 		vm_request_stop(vm, VM_STOP_USER);
-		snprintf(msg, len, "snapshot written; stopping");
+		snprintf(msg, len, "snapshot written%s; stopping", tags);
 		return 0;
 	}
 	if (!was_paused)
 		vm_set_paused(vm, false);
 	if (!ret)
-		snprintf(msg, len, "snapshot written; %s", was_paused ? "paused" : "running");
+		snprintf(msg, len, "snapshot written%s; %s", tags, was_paused ? "paused" : "running");
 	return ret;
 }

@@ -34,4 +34,12 @@ void snapshot_file_close(struct snapshot_file *f);
 int snapshot_map_ram(struct vm *vm);
 int vm_restore_state(struct vm *vm);
 
+/*
+ * MTE tags (machine/snapshot-tags.c): the pages of guest RAM with a tag
+ * other than 0 into s's tags section, their count in saved; back from
+ * the file's (state: after its header) into the VM, before any vCPU runs.
+ */
+int snapshot_tags_save(struct vm *vm, struct snapshot *s, uint64_t *saved);
+int snapshot_tags_restore(struct vm *vm, const uint8_t *state, uint64_t *restored);
+
 #endif

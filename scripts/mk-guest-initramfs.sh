@@ -23,6 +23,9 @@ mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp}
 install -m 0755 "$ASSETS/busybox" "$stage/bin/busybox"
 install -m 0755 "$ROOT/tests/system/guest-init.sh" "$stage/init"
 ln -s busybox "$stage/bin/sh"
+# The guest programs (make guest-bin): the MTE one of ctl-snapshot-mte.sh.
+make -s -C "$ROOT" guest-bin >/dev/null || die "make guest-bin failed"
+install -m 0755 "$ROOT/build/guest-bin/mte-tags" "$stage/bin/mte-tags"
 # The kernel opens /dev/console for init before /init mounts devtmpfs.
 # Creating the node needs root; without it /init attaches the console itself.
 if [ "$(id -u)" = 0 ]; then

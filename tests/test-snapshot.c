@@ -2,8 +2,9 @@
 /*
  * The snapshot file's format (lib/snapshot.c): a file built as lkvm
  * snapshot builds one parses back; every truncation, every flipped
- * byte of the header and state, a foreign file, a newer version and
- * lengths that lie are refused with a message, never read past; the
+ * byte of the header and state, a foreign file, a newer version,
+ * lengths that lie and MTE tags out of RAM, cut short or in a file of
+ * a VM without MTE are refused with a message, never read past; the
  * device models' state comes back as saved.
  */
 #include <errno.h>
@@ -142,10 +143,10 @@ static void test_flipped(struct unit *u, const struct file *f)
 	CHECK_EQ(u, parse(f, f->len, f->size, err), -EINVAL);
 	CHECK(u, strstr(err, "no LKVMSNAP magic") != NULL);
 	f->buf[0] = 'L';
-	f->buf[8] = 2;
+	f->buf[8] = 3;
 	CHECK_EQ(u, parse(f, f->len, f->size, err), -EINVAL);
-	CHECK(u, strstr(err, "format version is 2") != NULL);
-	f->buf[8] = 1;
+	CHECK(u, strstr(err, "format version is 3") != NULL);
+	f->buf[8] = 2;
 	CHECK_EQ(u, parse(f, f->len, f->size, err), 0);
 }
 
@@ -167,6 +168,115 @@ static void test_lying_length(struct unit *u)
 	snapshot_header_build(&h, state, buf);
 	CHECK_EQ(u, snapshot_parse(buf, SNAPSHOT_HDR_SIZE, SNAPSHOT_PAGE, &idx, err, sizeof(err)), -EINVAL);
 	CHECK(u, strstr(err, "no guest RAM") != NULL);
+}
+
+/* The header's version byte and CRC32C rewritten, as another writer would. */
+static void set_format(uint8_t *buf, size_t len, uint8_t format)
+{
+	uint32_t crc;
+	int i;
+
+	buf[8] = format;
+	memset(buf + 104, 0, 4);
+	crc = crc32c(crc32c(0, buf, SNAPSHOT_HDR_SIZE), buf + SNAPSHOT_HDR_SIZE,
+		     len - SNAPSHOT_HDR_SIZE);
+	for (i = 0; i < 4; i++)
+		buf[104 + i] = crc >> (8 * i);
+}
+
+/*
+ * A file of a VM with MTE and 4 pages of RAM: tags records for the
+ * pages given (n of them), each page's tags its number + 1.
+ */
+static size_t build_tags(uint8_t *buf, size_t room, uint32_t flags,
+			 const uint64_t *pages, unsigned int n, size_t cut)
+{
+	struct snapshot_header h = {
+		.shape = { .nr_cpus = 1, .ram_size = 4 * SNAPSHOT_PAGE, .flags = flags },
+		.ram_offset = 2 * SNAPSHOT_PAGE,
+	};
+	struct snapshot s = { 0 };
+	uint8_t tags[SNAPSHOT_TAG_BYTES];
+	unsigned int i;
+	size_t at, len;
+
+	if (flags) {	/* flags 0: a file without the section */
+		at = snapshot_section_begin(&s, SNAPSHOT_TAGS, 0);
+		for (i = 0; i < n; i++) {
+			memset(tags, (int)pages[i] + 1, sizeof(tags));
+			snapshot_put_u64(&s, pages[i]);
+			snapshot_put(&s, tags, sizeof(tags));
+		}
+		s.len -= cut;
+		snapshot_section_end(&s, at);
+	}
+	at = snapshot_section_begin(&s, SNAPSHOT_RAM, 0);
+	snapshot_put_u64(&s, h.ram_offset);
+	snapshot_put_u64(&s, h.shape.ram_size);
+	snapshot_section_end(&s, at);
+	h.state_size = s.len;
+	len = SNAPSHOT_HDR_SIZE + s.len;
+	if (len <= room) {
+		snapshot_header_build(&h, s.buf, buf);
+		memcpy(buf + SNAPSHOT_HDR_SIZE, s.buf, s.len);
+	}
+	snapshot_free(&s);
+	return len <= room ? len : 0;
+}
+
+static int parse_tags(uint8_t *buf, size_t len, char *err)
+{
+	static struct snapshot_index idx;
+
+	return snapshot_parse(buf, len, 6 * SNAPSHOT_PAGE, &idx, err, 200);
+}
+
+static void test_tags(struct unit *u)
+{
+	static uint8_t buf[2 * SNAPSHOT_PAGE];
+	static struct snapshot_index idx;
+	const uint64_t good[] = { 0, 3 }, outside[] = { 1, 4 }, order[] = { 2, 1 };
+	const struct snapshot_section *sec;
+	const uint8_t *tags;
+	char err[200];
+	size_t len;
+
+	len = build_tags(buf, sizeof(buf), SNAPSHOT_F_MTE, good, 2, 0);
+	CHECK_EQ(u, snapshot_parse(buf, len, 6 * SNAPSHOT_PAGE, &idx, err, sizeof(err)), 0);
+	sec = snapshot_find(&idx, SNAPSHOT_TAGS, 0);
+	CHECK(u, sec && sec->len == 2 * SNAPSHOT_TAG_REC);
+	CHECK_EQ(u, snapshot_tag_page(buf + SNAPSHOT_HDR_SIZE, sec, 1, &tags), 3ull);
+	CHECK(u, tags[0] == 4 && tags[SNAPSHOT_TAG_BYTES - 1] == 4);
+	/* No tags at all in a file with MTE: a VM that tagged nothing. */
+	len = build_tags(buf, sizeof(buf), SNAPSHOT_F_MTE, good, 0, 0);
+	CHECK_EQ(u, parse_tags(buf, len, err), 0);
+	len = build_tags(buf, sizeof(buf), SNAPSHOT_F_MTE, outside, 2, 0);
+	CHECK_EQ(u, parse_tags(buf, len, err), -EINVAL);
+	CHECK(u, strstr(err, "page 4, outside its 4 pages") != NULL);
+	len = build_tags(buf, sizeof(buf), SNAPSHOT_F_MTE, order, 2, 0);
+	CHECK_EQ(u, parse_tags(buf, len, err), -EINVAL);
+	CHECK(u, strstr(err, "out of order") != NULL);
+	len = build_tags(buf, sizeof(buf), SNAPSHOT_F_MTE, good, 2, 8);
+	CHECK_EQ(u, parse_tags(buf, len, err), -EINVAL);
+	CHECK(u, strstr(err, "tags section is truncated") != NULL);
+	len = build_tags(buf, sizeof(buf), SNAPSHOT_F_PVTIME, good, 2, 0);
+	CHECK_EQ(u, parse_tags(buf, len, err), -EINVAL);
+	CHECK(u, strstr(err, "ran without MTE") != NULL);
+	/* Version 1 knew no tags; its files without them still parse. */
+	len = build_tags(buf, sizeof(buf), SNAPSHOT_F_MTE, good, 2, 0);
+	set_format(buf, len, 1);
+	CHECK_EQ(u, parse_tags(buf, len, err), -EINVAL);
+	CHECK(u, strstr(err, "ran without MTE") != NULL);
+	len = build_tags(buf, sizeof(buf), 0, good, 0, 0);
+	set_format(buf, len, 1);
+	CHECK_EQ(u, parse_tags(buf, len, err), 0);
+	/* The state's bound grows by the tags of every page, with MTE only. */
+	idx.hdr.shape.ram_size = 1ull << 30;
+	idx.hdr.shape.flags = 0;
+	CHECK_EQ(u, snapshot_state_max(&idx.hdr.shape), (uint64_t)SNAPSHOT_STATE_MAX);
+	idx.hdr.shape.flags = SNAPSHOT_F_MTE;
+	CHECK_EQ(u, snapshot_state_max(&idx.hdr.shape),
+		 SNAPSHOT_STATE_MAX + 262144ull * SNAPSHOT_TAG_REC + 16);
 }
 
 static void test_shape(struct unit *u)
@@ -237,6 +347,7 @@ int main(void)
 	test_truncated(&u, &f);
 	test_flipped(&u, &f);
 	test_lying_length(&u);
+	test_tags(&u);
 	test_shape(&u);
 	test_uart(&u);
 	snapshot_free(&s);

@@ -14,7 +14,9 @@
  * read only their section and leave the models' FIFO and index in range.
  * A GICv2 record accepted has its counts in range, fills its section
  * exactly, and loads into lkvm's GIC model of that size, which saves it
- * back as a record that encodes and decodes to itself.
+ * back as a record that encodes and decodes to itself. MTE tags
+ * accepted are in a file of a VM with MTE, whole records, each page
+ * inside RAM and after the one before (seed: mte-tags).
  */
 #include "devices/device-snap.h"
 #include "gic/gicv2-state.h"
@@ -74,6 +76,25 @@ static void fuzz_decoders(const uint8_t *state, const struct snapshot_section *s
 	fuzz_gicv2(state, sec);
 }
 
+static void fuzz_tags(const struct snapshot_index *idx, const uint8_t *state)
+{
+	const struct snapshot_section *sec = snapshot_find(idx, SNAPSHOT_TAGS, 0);
+	uint64_t i, page, prev = 0;
+	const uint8_t *tags;
+
+	if (!sec)
+		return;
+	FUZZ_CHECK(idx->hdr.shape.flags & SNAPSHOT_F_MTE);
+	FUZZ_CHECK(sec->len % SNAPSHOT_TAG_REC == 0);
+	for (i = 0; i < sec->len / SNAPSHOT_TAG_REC; i++) {
+		page = snapshot_tag_page(state, sec, i, &tags);
+		FUZZ_CHECK(page < idx->hdr.shape.ram_size / SNAPSHOT_PAGE);
+		FUZZ_CHECK(!i || page > prev);
+		FUZZ_CHECK(tags + SNAPSHOT_TAG_BYTES <= state + sec->off + sec->len);
+		prev = page;
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct snapshot_index idx;
@@ -105,6 +126,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_CHECK(idx.sec[i].off + idx.sec[i].len <= idx.hdr.state_size);
 			fuzz_decoders(buf + SNAPSHOT_HDR_SIZE, &idx.sec[i]);
 		}
+		fuzz_tags(&idx, buf + SNAPSHOT_HDR_SIZE);
 	} else {
 		FUZZ_CHECK(err[0] != '\0');
 	}

@@ -749,6 +749,20 @@ vsnap pci | seed fuzz-snapshot virtio-pci
 	zeros 48
 	sec 6 0 16; le64 4096; le64 4096
 } | seed fuzz-snapshot gicv2
+# A VM with MTE (format version 2, flag bit 0): 4 pages of RAM, the tags
+# of pages 1 and 3 (lib/snapshot.h: u64 page, 256 tag bytes each).
+{
+	le32 0x5001
+	printf LKVMSNAP; le32 2; le32 256; printf 'seed'; zeros 28
+	le32 2; le32 1; le64 0x80000000; le64 16384; le32 32; le32 0; le32 0; le32 1
+	le64 624; le64 4096; le32 0; zeros 148
+	sec 1 0 5; printf -- '-c\0001\000'; zeros 3
+	sec 2 0 5; printf 'UART\000'; zeros 3
+	sec 7 0 528
+	le64 1; for i in $(seq 0 255); do u8 $((1 + i % 15)); done
+	le64 3; for i in $(seq 0 255); do u8 $((15 - i % 15)); done
+	sec 6 0 16; le64 4096; le64 16384
+} | seed fuzz-snapshot mte-tags
 # ---- fuzz-9p: ro/rw byte, then len[2] message room-byte per request ----
 # (a room byte of 1 gives the server the whole reply buffer; 0xfe and
 # 0xff the zero-copy framing of a Twrite or a Tread, then a cut byte,

@@ -37,6 +37,8 @@ gunzip -c "$rootfs" >"$WORK/rootfs.img" || fail "cannot unpack $rootfs"
 mkfifo "$WORK/in-a" "$WORK/in-b" || fail "mkfifo"
 
 t0=$(now_cs)
+# --disable-mte: these restores map RAM from the file (the mapped restore;
+# with MTE it is read: ctl-snapshot.sh and ctl-snapshot-mte.sh cover that).
 # shellcheck disable=SC2086
 "$VMM" run -k "$KERNEL" -i "$initrd" -d "$WORK/rootfs.img" -c 2 -m 256 \
 	--irqchip=gicv3-its --virtio-transport="$transport" $extra \

@@ -9,7 +9,8 @@ done_ok() { grep -q "GUEST-DONE passed=[0-9]* failed=0" "$1"; }
 
 mkfifo "$WORK/in-a" "$WORK/in-b" || fail "mkfifo"
 t0=$(now_cs)
-"$VMM" run -k "$KERNEL" -i "$GUEST_INITRD" -c 2 -m 256 --irqchip=gicv3-its --disable-mte -n mode=none --name lin-a \
+# MTE on (the default where the host has it): tags saved, RAM read at the restore.
+"$VMM" run -k "$KERNEL" -i "$GUEST_INITRD" -c 2 -m 256 --irqchip=gicv3-its -n mode=none --name lin-a \
 	-p "$CMD" <"$WORK/in-a" >"$WORK/la.out" 2>"$WORK/la.err" &
 pid=$!
 exec 7>"$WORK/in-a"

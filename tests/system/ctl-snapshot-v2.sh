@@ -45,6 +45,8 @@ restore_refused() {
 # second with one interrupt between normal ones (+54, +1, +71), a
 # stalled vCPU rather than a lost interrupt, which would leave every
 # later second quiet.
+# --disable-mte: the mapped restore (RAM from the file), which MTE rules
+# out (ctl-snapshot.sh and ctl-snapshot-mte.sh cover MTE's).
 metal_snapshot() {
 	"$VMM" run -k "$BIN" -c 1 -m 64 --irqchip="$1" --disable-mte --test-device -n mode=none \
 		--name "$2" -p "snapcount.seconds=$3 snapcount.max-quiet=1" </dev/null >"$WORK/$2.out" 2>"$WORK/$2.err" &

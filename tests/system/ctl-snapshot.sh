@@ -46,7 +46,8 @@ restore_refused() {
 
 # (a) cold boot, snapshot mid-run with --stop.
 t0=$(now_cs)
-"$VMM" run -k "$BIN" -c 1 -m 64 --irqchip=gicv3 --disable-mte --test-device -n mode=none --name snap-a \
+# MTE on where the host has it (the default): the snapshot saves the tags, the restore reads RAM.
+"$VMM" run -k "$BIN" -c 1 -m 64 --irqchip=gicv3 --test-device -n mode=none --name snap-a \
 	-p "snapcount.seconds=$SECS" </dev/null >"$WORK/a.out" 2>"$WORK/a.err" &
 pid=$!
 wait_for 60 has_output "$WORK/a.out" || fail "the guest printed nothing: $(cat "$WORK/a.err")"
@@ -55,7 +56,7 @@ cold=$(($(now_cs) - t0))
 wait_for 60 printed "$WORK/a.out" 1 || fail "no second 1: $(tail -n 3 "$WORK/a.out")"
 "$VMM" snapshot -n snap-a "$WORK/early.bin" >"$WORK/early.msg" 2>&1 ||
 	fail "lkvm snapshot (resume): $(cat "$WORK/early.msg")"
-grep -q "snapshot written; running" "$WORK/early.msg" || fail "snapshot (resume): $(cat "$WORK/early.msg")"
+grep -q "snapshot written.*; running" "$WORK/early.msg" || fail "snapshot (resume): $(cat "$WORK/early.msg")"
 wait_for 60 printed "$WORK/a.out" "$AT" || fail "no second $AT after a snapshot that resumes: $(tail -n 3 "$WORK/a.out")"
 ok "a snapshot without --stop: the guest ran on to second $AT"
 snapshot_stop snap-a "$SNAP" "$pid" "$WORK/a.err"
@@ -122,6 +123,16 @@ restore_refused other-mem "-m/--mem 128 differs from the snapshot's run" --resto
 restore_refused other-kernel "leave out" --restore "$SNAP" -k "$BIN"
 restore_refused foreign "not an lkvm snapshot" --restore "$BIN"
 restore_refused missing "No such file.*check the path" --restore "$WORK/none.bin"
+
+# A VM taken where KVM had no MTE (LKVM_HIDE_CAPS), so without
+# --disable-mte in its saved run: here, where MTE would be on, refused.
+LKVM_HIDE_CAPS=KVM_CAP_ARM_MTE "$VMM" run -k "$BIN" -c 1 -m 64 --irqchip=gicv3 --test-device -n mode=none --name snap-nomte \
+	-p "snapcount.seconds=$SECS" </dev/null >"$WORK/nomte.out" 2>"$WORK/nomte.err" &
+pid=$!
+wait_for 60 printed "$WORK/nomte.out" 1 || fail "the VM without MTE: no second 1: $(cat "$WORK/nomte.err")"
+snapshot_stop snap-nomte "$WORK/nomte.bin" "$pid" "$WORK/nomte.err"
+pid=
+restore_refused no-mte-file "taken without MTE, which this host's KVM gives the guest" --restore "$WORK/nomte.bin"
 
 # (d) two VMs from the one file at once.
 "$VMM" run --restore "$SNAP" --name snap-d1 </dev/null >"$WORK/d1.out" 2>"$WORK/d1.err" &
