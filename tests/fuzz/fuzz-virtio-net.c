@@ -49,11 +49,24 @@ struct fz {
 	uint32_t rx_cap[VIRTQ_MAX_SIZE];	/* each receive head's room */
 };
 
-static int fz_send(struct net_backend *be, const uint8_t *frame, size_t len)
+/*
+ * A header reaches the backend only as the model checks it: a known
+ * gso_type with its size and checksum, the checksum's field within the
+ * frame, hdr_len within it.
+ */
+static int fz_send(struct net_backend *be, const struct virtio_net_hdr *h,
+		   const uint8_t *frame, size_t len)
 {
 	struct fz *f = be->priv;
 
 	FUZZ_CHECK(len <= VIRTIO_NET_FRAME_MAX);
+	FUZZ_CHECK(!(h->flags & ~VIRTIO_NET_HDR_F_NEEDS_CSUM) && h->hdr_len <= len);
+	FUZZ_CHECK(!(h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) ||
+		   (size_t)h->csum_start + h->csum_offset + 2 <= len);
+	FUZZ_CHECK(h->gso_type == VIRTIO_NET_HDR_GSO_NONE ||
+		   ((h->gso_type == VIRTIO_NET_HDR_GSO_TCPV4 ||
+		     h->gso_type == VIRTIO_NET_HDR_GSO_TCPV6) &&
+		    h->gso_size && (h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)));
 	f->sent++;
 	f->last_len = len;
 	memcpy(f->last, frame, MIN(len, sizeof(f->last)));
@@ -79,6 +92,8 @@ static void fz_attach(struct fz *f)
 		feat |= 1ULL << VIRTIO_F_EVENT_IDX;
 	if (f->setup & 64)
 		feat |= 1ULL << VIRTIO_NET_F_MQ | 1ULL << VIRTIO_NET_F_CTRL_VQ;
+	if (f->setup & 128)
+		feat |= VIRTIO_NET_OFFLOAD_F;
 	f->h.heap = VDH_RAM_BASE;	/* the rings first, then buffers */
 	vdh_attach(&f->h, f->vd, feat, f->setup & 64 ? 5 : 2, f->num);
 }
@@ -196,11 +211,15 @@ static void fz_op_frame(struct fz *f)
 {
 	uint32_t len = fuzz_u32(f->in) % 70000;
 	uint8_t seed = fuzz_u8(f->in), *p = malloc(len ? len : 1);
+	struct virtio_net_hdr h = {
+		.flags = fuzz_u8(f->in), .gso_type = fuzz_u8(f->in),
+		.gso_size = fuzz_u8(f->in) * 16, .csum_start = fuzz_u8(f->in),
+	};
 	uint32_t i;
 
 	for (i = 0; i < len; i++)
 		p[i] = seed + i;
-	virtio_net_receive(f->vd, p, len);
+	virtio_net_receive(f->vd, &h, p, len);
 	virtio_dev_serve(f->vd);
 	free(p);
 }
@@ -215,7 +234,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_input_init(&in, data, size);
 	f.setup = fuzz_u8(&in);
 	f.num = MIN(4U << ((f.setup >> 3) % 7), VIRTQ_MAX_SIZE);
-	f.be = (struct net_backend){ .ops = &fz_be_ops, .priv = &f };
+	f.be = (struct net_backend){ .ops = &fz_be_ops, .priv = &f,
+				     .offloads = f.setup & 128 ? VIRTIO_NET_OFFLOAD_F : 0 };
 	if (vdh_init(&f.h, RAM_SIZE))
 		return 0;
 	if (virtio_net_new_mq(0, (const uint8_t[6]){ 2, 0, 0, 0, 0, 1 }, f.setup & 64 ? 2 : 1,
