@@ -109,14 +109,19 @@ static int net_add_one(const struct device_ctx *ctx, const struct vm_config *cfg
 		return ret;
 	}
 	fd = ret;
-	ret = net_fd_create(ctx, index, fd, p->mode == NET_MODE_TAP ? NET_FD_HDR_MAX : 0, &be);
+	ret = net_fd_create(ctx, index, fd, NET_FD_HDR_MAX, &be);
 	if (ret) {
 		pr_err(ctx->loglevel, "virtio-net %u: %s", index, strerror(-ret));
 		return ret;
 	}
-	/* A tap does every offload; the helper's socket carries plain frames. */
+	/*
+	 * A tap does every offload; lkvm-net-user checksums and cuts the
+	 * guest's frames (its frames for the guest are plain).
+	 */
 	if (p->mode == NET_MODE_TAP)
 		net_fd_offload(be, net_tap_offloads(fd), net_tap_offload_set);
+	else
+		net_fd_offload(be, NET_USER_OFFLOADS, NULL);
 	ret = virtio_net_create(ctx, index, p->guest_mac, p->mq ? p->mq : 1, be,
 				net_transport(cfg, p), &dev);
 	if (!ret) {
