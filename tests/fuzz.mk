@@ -37,7 +37,7 @@ fuzz-snapshot_SRCS := tests/fuzz/fuzz-snapshot.c lib/snapshot.c devices/device-s
 	devices/virtio/io-thread.c devices/virtio/mmio.c devices/virtio/mmio-snap.c \
 	devices/virtio/pci.c devices/virtio/pci-dev.c devices/virtio/pci-snap.c devices/virtio/pci-legacy.c \
 	devices/pci/config.c devices/pci/host.c devices/pci/msix.c devices/pci/pci-snap.c \
-	tests/pci-no-fdt.c lib/log.c devices/virtio/net.c lib/net-gso.c tests/virtio-dev-harness.c
+	tests/pci-no-fdt.c lib/log.c devices/virtio/net.c devices/virtio/net-offload.c lib/net-gso.c tests/virtio-dev-harness.c
 fuzz-ugic_SRCS := tests/fuzz/fuzz-ugic.c gic/ugic-core.c gic/ugic-dist.c \
 	gic/ugic-cpuif.c
 fuzz-v2m_SRCS := tests/fuzz/fuzz-v2m.c gic/v2m.c gic/ugic-core.c \
@@ -58,7 +58,7 @@ fuzz-disk-spec_SRCS := tests/fuzz/fuzz-disk-spec.c devices/virtio/disk.c
 fuzz-virtio-blk_SRCS := tests/fuzz/fuzz-virtio-blk.c devices/virtio/blk.c \
 	devices/virtio/disk.c tests/virtio-dev-harness.c devices/virtio/virtio.c devices/virtio/virtio-snap.c lib/snapshot.c devices/virtio/io-thread.c \
 	devices/virtio/virtqueue.c lib/log.c
-fuzz-virtio-net_SRCS := tests/fuzz/fuzz-virtio-net.c devices/virtio/net.c lib/net-gso.c \
+fuzz-virtio-net_SRCS := tests/fuzz/fuzz-virtio-net.c devices/virtio/net.c devices/virtio/net-offload.c lib/net-gso.c \
 	tests/virtio-dev-harness.c devices/virtio/virtio.c devices/virtio/virtio-snap.c lib/snapshot.c devices/virtio/io-thread.c \
 	devices/virtio/virtqueue.c lib/log.c
 fuzz-vsock_SRCS := tests/fuzz/fuzz-vsock.c devices/virtio/vsock.c devices/virtio/vhost.c tests/virtio-dev-harness.c \
@@ -89,7 +89,7 @@ FUZZ_HDRS := tests/fuzz/fuzz.h tests/fuzz/virtio-pci-fz.h tests/fuzz/snapshot-vi
 	devices/virtio/mmio.h devices/device.h devices/irq-line.h lib/guest-mem.h \
 	lib/thread.h tests/virtio-guest.h host/panic-watch.h devices/pci/config.h \
 	devices/pci/host.h devices/pci/msix.h devices/msi.h devices/virtio/pci.h devices/pci/pci-testdev.h \
-	devices/virtio/vhost.h devices/virtio/vsock.h devices/virtio/virtio-core.h \
+	devices/virtio/vhost.h devices/virtio/vsock.h devices/virtio/virtio-core.h devices/virtio/net-offload.h \
 	lib/snapshot.h devices/device-snap.h devices/testdev.h \
 	devices/9p/p9-msg.h devices/9p/p9-fs.h devices/9p/p9-server.h devices/9p/p9-request.h \
 	lib/net-gso.h devices/virtio/net.h

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "devices/virtio/net.h"
+#include "devices/virtio/net-offload.h"
 #include "lib/log.h"
 #include "lib/snapshot.h"
 #include "lib/util.h"
@@ -75,80 +76,6 @@ static void net_features_tell(struct virtio_net *n)
 }
 
 /*
- * What the card offers of a backend's offloads: segmentation only with
- * the checksum it depends on (5.1.3.1).
- */
-static uint64_t net_offered(uint64_t off)
-{
-	off = net_offloads(off);
-	if (!(off & 1ULL << VIRTIO_NET_F_CSUM))
-		off &= ~(1ULL << VIRTIO_NET_F_HOST_TSO4 | 1ULL << VIRTIO_NET_F_HOST_TSO6);
-	if (!(off & 1ULL << VIRTIO_NET_F_GUEST_CSUM))
-		off &= ~(1ULL << VIRTIO_NET_F_GUEST_TSO4 | 1ULL << VIRTIO_NET_F_GUEST_TSO6);
-	return off;
-}
-
-/*
- * A header for the guest, made fit for the driver: false when the
- * frame needs an offload it did not take (a checksum left to it,
- * segments larger than it asked for), which is then dropped.
- */
-static bool net_rx_hdr_fits(const struct virtio_dev *vd, struct virtio_net_hdr *h)
-{
-	bool csum = virtio_dev_has_feature(vd, VIRTIO_NET_F_GUEST_CSUM);
-
-	h->flags &= VIRTIO_NET_HDR_F_NEEDS_CSUM | VIRTIO_NET_HDR_F_DATA_VALID;
-	if (!csum)
-		h->flags &= ~VIRTIO_NET_HDR_F_DATA_VALID;
-	if ((h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) && !csum)
-		return false;
-	switch (h->gso_type) {
-	case VIRTIO_NET_HDR_GSO_NONE:
-		return true;
-	case VIRTIO_NET_HDR_GSO_TCPV4:
-		return virtio_dev_has_feature(vd, VIRTIO_NET_F_GUEST_TSO4);
-	case VIRTIO_NET_HDR_GSO_TCPV6:
-		return virtio_dev_has_feature(vd, VIRTIO_NET_F_GUEST_TSO6);
-	default:
-		return false;
-	}
-}
-
-/*
- * A header from the guest, checked before anything acts on it: only
- * NEEDS_CSUM among the flags, with CSUM taken and the checksum's field
- * within the frame; a gso_type the driver took (TCP over IPv4 or IPv6,
- * no ECN), a segment size and its checksum left to the device; hdr_len
- * within the frame.
- */
-static bool net_tx_hdr_ok(const struct virtio_dev *vd, const struct virtio_net_hdr *h,
-			  size_t len)
-{
-	bool csum = h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM;
-
-	if (h->flags & ~VIRTIO_NET_HDR_F_NEEDS_CSUM || h->hdr_len > len)
-		return false;
-	if (csum && (!virtio_dev_has_feature(vd, VIRTIO_NET_F_CSUM) ||
-		     (size_t)h->csum_start + h->csum_offset + 2 > len))
-		return false;
-	switch (h->gso_type) {
-	case VIRTIO_NET_HDR_GSO_NONE:
-		return true;
-	case VIRTIO_NET_HDR_GSO_TCPV4:
-		if (!virtio_dev_has_feature(vd, VIRTIO_NET_F_HOST_TSO4))
-			return false;
-		break;
-	case VIRTIO_NET_HDR_GSO_TCPV6:
-		if (!virtio_dev_has_feature(vd, VIRTIO_NET_F_HOST_TSO6))
-			return false;
-		break;
-	default:
-		return false;
-	}
-	return csum && h->gso_size;
-}
-
-/*
  * Writes len bytes at offset off of the stream the writable segments of
  * elems[0..nr) make, in order; returns the bytes written.
  */
@@ -193,7 +120,7 @@ static int net_rx_one(struct virtio_net *n, struct net_frame *f)
 	uint8_t hdr[VIRTIO_NET_HDR_LEN] = { 0 };
 	int ret;
 
-	if (!net_rx_hdr_fits(&n->vd, &f->hdr)) {
+	if (!virtio_net_rx_hdr_fits(&n->vd, &f->hdr)) {
 		atomic_fetch_add_explicit(&n->rx_dropped, 1, memory_order_relaxed);
 		pr_debug(n->vd.loglevel, "%s: dropped a frame with an offload the driver did not take (flags %#x, gso_type %#x)",
 			 n->name, f->hdr.flags, f->hdr.gso_type);
@@ -331,7 +258,7 @@ static void net_tx_one(struct virtio_net *n, const struct virtq_elem *e)
 		off += e->iov[i].iov_len;
 	}
 	virtio_net_hdr_get(n->tx_buf, &h);
-	if (!net_tx_hdr_ok(&n->vd, &h, len)) {
+	if (!virtio_net_tx_hdr_ok(&n->vd, &h, len)) {
 		net_tx_drop(n);
 		pr_debug(n->vd.loglevel, "%s: dropped a %zu-byte frame with a bad header (flags %#x, gso_type %#x, gso_size %u, hdr_len %u, csum %u+%u)",
 			 n->name, len, h.flags, h.gso_type, h.gso_size, h.hdr_len,
@@ -574,7 +501,7 @@ int virtio_net_new_mq(unsigned int index, const uint8_t mac[6], unsigned int pai
 	n->vd.host_features = 1ULL << VIRTIO_NET_F_MAC |
 			      1ULL << VIRTIO_NET_F_STATUS |
 			      1ULL << VIRTIO_NET_F_MRG_RXBUF |
-			      net_offered(be->offloads);
+			      virtio_net_offered(be->offloads);
 	n->vd.config_size = VIRTIO_NET_CONFIG_SIZE;
 	n->vd.nr_queues = 2;
 	n->vd.index = index;
