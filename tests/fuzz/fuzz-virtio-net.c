@@ -163,18 +163,25 @@ static void fz_op_tx(struct fz *f)
 		      VIRTIO_NET_HDR_LEN_LEGACY : VIRTIO_NET_HDR_LEN;
 	struct vdh_buf b[MAX_BUFS];
 	unsigned int n, sent = f->sent, i;
-	bool valid, all_out, broken;
+	bool valid, all_out, broken, plain = true;
 	uint64_t total, off = 0;
+	struct virtio_net_stats st0, st;
 
 	n = fz_bufs(f, b, &total, &valid, &all_out);
-	/* What the frame's first bytes must be, from guest memory. */
+	/* What the frame's first bytes must be, from guest memory; a header of zeros? */
 	for (i = 0; valid && i < n; i++) {
 		uint64_t s;
 
-		for (s = 0; s < b[i].len; s++, off++)
+		for (s = 0; s < b[i].len; s++, off++) {
+			uint8_t c = *(uint8_t *)vdh_ptr(&f->h, b[i].gpa + s);
+
+			if (off < 10 && c)
+				plain = false;
 			if (off >= hlen && off - hlen < sizeof(f->expect))
-				f->expect[off - hlen] = *(uint8_t *)vdh_ptr(&f->h, b[i].gpa + s);
+				f->expect[off - hlen] = c;
+		}
 	}
+	virtio_net_get_stats(f->vd, &st0);
 	broken = virtio_dev_status(f->vd) & VIRTIO_STATUS_NEEDS_RESET;
 	vdh_post(&f->h, VIRTIO_NET_TXQ, b, n);
 	vdh_notify(&f->h, VIRTIO_NET_TXQ);
@@ -183,6 +190,12 @@ static void fz_op_tx(struct fz *f)
 		return;
 	if (total < hlen) {
 		FUZZ_CHECK(f->sent == sent);
+		return;
+	}
+	/* A header asking for something: sent (fz_send checks it) or dropped, counted. */
+	virtio_net_get_stats(f->vd, &st);
+	if (!plain && f->sent == sent) {
+		FUZZ_CHECK(st.tx_dropped == st0.tx_dropped + 1);
 		return;
 	}
 	FUZZ_CHECK(f->sent == sent + 1 && f->last_len == total - hlen);
