@@ -7,19 +7,23 @@
  *   set-up: bit 0 a legacy driver (the 10-byte header without
  *   MRG_RXBUF), bit 1 MRG_RXBUF, bit 2 EVENT_IDX, bits 3-5 the queue
  *   size (4 << n, at most 256), bit 6 two queue pairs and the control
- *   queue (mq=2: MQ and CTRL_VQ negotiated).
+ *   queue (mq=2: MQ and CTRL_VQ negotiated), bit 7 the backend's
+ *   offloads all offered and taken.
  *   Each operation is an opcode byte (modulo 6):
  *   0  transmit: u8 buffers (1-4), each u8 address class (0: the buffer
  *      area, 1: u64 anywhere) [u64], u16 length (low 14 bits), bit 15
  *      device-writable; the bytes of the first 64 of each come from the
  *      input
  *   1  receive buffers: the same layout, on the receive queue
- *   2  a frame for the guest: u32 length (up to 70000), a seed byte
+ *   2  a frame for the guest: u32 length (up to 70000), a seed byte,
+ *      its header's flags, gso_type, gso_size / 16, csum_start
  *   3  reset, and a new driver sets the device up again
  *   4  config read: u8 offset, u8 width
  *   5  a control command (with mq; else a config read): a chain as 0's
  * Checks: a well-formed transmit chain reaches the backend whole, with
- * the header taken off; nothing else does; used lengths of receive
+ * the header apart (one that asks for something may be dropped, and
+ * counted), every header it gets one the model may pass on; nothing
+ * else does; used lengths of receive
  * chains never exceed the chain; frames waiting stay bounded; a
  * control chain comes back with at most its one-byte ack.
  */
