@@ -212,3 +212,18 @@ int net_gso_segment(const uint8_t *frame, size_t len, const struct virtio_net_hd
 	} while (off < len);
 	return n;
 }
+
+int net_gso_whole(uint8_t *frame, size_t len, const struct virtio_net_hdr *h)
+{
+	struct gso_layout lo;
+	size_t ip_len;
+
+	if (gso_parse(frame, len, h, &lo))
+		return -EINVAL;
+	ip_len = len - lo.l3;
+	if (lo.v6 ? get16(frame + lo.l3 + 4) != ip_len - IPV6_HLEN :
+		    get16(frame + lo.l3 + 2) != ip_len)
+		return -EINVAL;
+	gso_fix(frame, &lo, 0, len - lo.payload, 0, true);
+	return 0;
+}

@@ -66,4 +66,14 @@ typedef void (*net_gso_emit_fn)(const uint8_t *seg, size_t len, void *opaque);
 int net_gso_segment(const uint8_t *frame, size_t len, const struct virtio_net_hdr *h,
 		    uint8_t *seg, net_gso_emit_fn emit, void *opaque);
 
+/*
+ * The same frame made whole as it is, for a stack that takes TCP
+ * segments of any size (libslirp does): its IP length must already be
+ * the frame's (as Linux sends a large segment); the IPv4 header
+ * checksum and the TCP checksum are computed, nothing else changes.
+ * -EINVAL when the headers are short, of another kind or the IP length
+ * is not the frame's: then segment it.
+ */
+int net_gso_whole(uint8_t *frame, size_t len, const struct virtio_net_hdr *h);
+
 #endif

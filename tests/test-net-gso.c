@@ -224,6 +224,45 @@ static void test_csum(struct unit *u)
 	CHECK_EQ(u, net_csum_fill(frame, len, &h), -EINVAL);
 }
 
+/*
+ * A large segment whole: only with its IP length the frame's; then its
+ * checksums right (the reference sums) and nothing else changed.
+ */
+static void test_whole(struct unit *u, bool v6)
+{
+	static uint8_t frame[70000], before[70000];
+	size_t len = mk_frame(frame, v6, 60000, 0x18), l4 = v6 ? 54 : 34, tl = len - l4;
+	struct virtio_net_hdr h = {
+		.flags = 1, .gso_type = v6 ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4,
+		.gso_size = 1448, .csum_start = l4, .csum_offset = 16,
+	};
+	uint8_t pseudo[40] = { 0 };
+	const uint8_t *parts[2] = { pseudo, frame + l4 };
+	const uint8_t *iph = frame + 14;
+	size_t plen;
+
+	CHECK_EQ(u, net_gso_whole(frame, len, &h), -EINVAL);	/* IP length 0 */
+	frame[v6 ? 18 : 16] = (len - 14 - (v6 ? 40 : 0)) >> 8;
+	frame[v6 ? 19 : 17] = len - 14 - (v6 ? 40 : 0);
+	memcpy(before, frame, len);
+	CHECK_EQ(u, net_gso_whole(frame, len - 1, &h), -EINVAL);
+	CHECK_EQ(u, net_gso_whole(frame, len, &h), 0);
+	if (v6) {
+		memcpy(pseudo, frame + 22, 32);
+		memcpy(pseudo + 32, (uint8_t[]){ 0, 0, tl >> 8, tl & 0xff, 0, 0, 0, 6 }, 8);
+		plen = 40;
+	} else {
+		memcpy(pseudo, frame + 26, 8);
+		memcpy(pseudo + 8, (uint8_t[]){ 0, 6, tl >> 8, tl & 0xff }, 4);
+		plen = 12;
+		CHECK_EQ(u, ref_sum(&iph, (size_t[]){ 20 }, 1), 0xffff);
+	}
+	CHECK_EQ(u, ref_sum(parts, (size_t[]){ plen, tl }, 2), 0xffff);
+	/* Only the checksums changed. */
+	CHECK(u, !memcmp(frame + l4 + 18, before + l4 + 18, len - l4 - 18) &&
+	      !memcmp(frame + l4, before + l4, 16) && !memcmp(frame, before, v6 ? 54 : 24));
+}
+
 static void test_hdr_wire(struct unit *u)
 {
 	const uint8_t w[10] = { 1, 4, 0x42, 0, 0xa8, 5, 0x36, 0, 0x10, 0 };
@@ -250,5 +289,7 @@ int main(void)
 	test_gso(&u, true, 65000 - 20, 1428);
 	test_gso(&u, true, 3001, 1000);
 	test_gso_bad(&u);
+	test_whole(&u, false);
+	test_whole(&u, true);
 	return unit_done(&u, "test-net-gso");
 }

@@ -4,7 +4,8 @@
  * the 10-byte virtio-net header, then the frame. Every segment emitted
  * must be a whole frame no larger than its room, with the headers the
  * original had and at most gso_size bytes of payload; their payloads
- * joined are the original's; a checksum fill stays within the frame.
+ * joined are the original's; a checksum fill stays within the frame;
+ * a frame made whole is one segmentation also takes.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK((size_t)h.csum_start + h.csum_offset + 2 <= s.len);
 	else
 		FUZZ_CHECK(!memcmp(copy, s.frame, s.len));
+	/* Whole: only when the frame parses as segmentation would; Ethernet header kept. */
+	memcpy(copy, s.frame, s.len);
+	if (net_gso_whole(copy, s.len, &h) == 0)
+		FUZZ_CHECK(n > 0 && !memcmp(copy, s.frame, 14));
 	free(copy);
 	return 0;
 }
