@@ -24,7 +24,8 @@ struct net_fd {
 	unsigned int index;
 	int loglevel;
 	int fd;
-	size_t hdr_len;			/* before each frame on fd: 0, or a tap's */
+	size_t hdr_len;			/* before each frame on fd: 0, or the header */
+	net_fd_apply_fn apply;		/* the driver's offloads to fd; optional */
 	int stop_fd;			/* an eventfd: leave the thread */
 	pthread_t thread;
 	bool started;
@@ -38,14 +39,15 @@ struct net_fd {
 static int net_fd_read(struct net_fd *n)
 {
 	ssize_t len = read(n->fd, n->frame, sizeof(n->frame));
+	struct virtio_net_hdr h;
 
-	/*
-	 * A tap's header says nothing lkvm uses: no offload is on, so no
-	 * frame is segmented or lacks its checksum.
-	 */
+	/* The model checks the header against what the driver took. */
 	if (len > (ssize_t)n->hdr_len) {
+		if (n->hdr_len)
+			virtio_net_hdr_get(n->frame, &h);
 		if (n->be.vd)
-			virtio_net_receive(n->be.vd, n->frame + n->hdr_len, len - n->hdr_len);
+			virtio_net_receive(n->be.vd, n->hdr_len ? &h : NULL,
+					   n->frame + n->hdr_len, len - n->hdr_len);
 		return 0;
 	}
 	if (len > 0)
@@ -108,18 +110,42 @@ static void net_fd_stop(struct net_backend *be)
 }
 
 /* From the I/O thread; the socket is non-blocking: full means dropped. */
-static int net_fd_send(struct net_backend *be, const uint8_t *frame, size_t len)
+static int net_fd_send(struct net_backend *be, const struct virtio_net_hdr *h,
+		       const uint8_t *frame, size_t len)
 {
 	struct net_fd *n = be->priv;
-	static const uint8_t hdr[NET_FD_HDR_MAX];	/* no offload: all zero */
+	uint8_t hdr[NET_FD_HDR_MAX] = { 0 };
 	struct iovec v[2] = {
 		{ .iov_base = (void *)hdr, .iov_len = n->hdr_len },
 		{ .iov_base = (void *)frame, .iov_len = len },
 	};
 
+	virtio_net_hdr_put(hdr, h);
 	if (writev(n->fd, v + !n->hdr_len, 1 + !!n->hdr_len) < 0)
 		return errno == EAGAIN ? -ENOBUFS : -errno;
 	return 0;
+}
+
+/* The driver's offloads (0 after a reset): what fd may hand over. */
+static void net_fd_features_set(struct net_backend *be, uint64_t features)
+{
+	struct net_fd *n = be->priv;
+	int ret;
+
+	if (!n->apply)
+		return;
+	ret = n->apply(n->fd, features);
+	if (ret)
+		pr_warn(n->loglevel, "virtio-net %u: cannot set the offloads the driver took (%#llx): %s",
+			n->index, (unsigned long long)features, strerror(-ret));
+}
+
+void net_fd_offload(struct net_backend *be, uint64_t offloads, net_fd_apply_fn apply)
+{
+	struct net_fd *n = be->priv;
+
+	be->offloads = n->hdr_len ? offloads : 0;
+	n->apply = apply;
 }
 
 static void net_fd_destroy(struct net_backend *be)
@@ -138,6 +164,7 @@ static const struct net_backend_ops net_fd_ops = {
 	.start = net_fd_start,
 	.stop = net_fd_stop,
 	.send = net_fd_send,
+	.features_set = net_fd_features_set,
 	.destroy = net_fd_destroy,
 };
 

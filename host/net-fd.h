@@ -13,12 +13,20 @@
  * socket drops them, as a full wire would); a thread of the backend's
  * own (sandbox role "net": ppoll and read only) reads the frames for
  * the guest. Takes fd, closing it when destroyed (or failing).
- * hdr_len: the bytes before each frame on fd (a tap's virtio-net header,
- * at most NET_FD_HDR_MAX; 0 for the helper's socket): zeros when
- * written, skipped when read.
+ * hdr_len: the bytes before each frame on fd: NET_FD_HDR_MAX, the
+ * 12-byte virtio-net header (a tap's, or the helper's socket), which
+ * carries the guest's header out and the one for the guest in; or 0
+ * (plain frames: then no offload).
  */
-#define NET_FD_HDR_MAX		12
+#define NET_FD_HDR_MAX		VIRTIO_NET_HDR_WIRE
 int net_fd_create(const struct device_ctx *ctx, unsigned int index, int fd,
 		  size_t hdr_len, struct net_backend **be);
+/*
+ * The offloads the other end does (net_backend.offloads; with a
+ * header only) and, optional, how fd is told the ones the driver
+ * took: apply(fd, features) on the I/O thread (a tap: TUNSETOFFLOAD).
+ */
+typedef int (*net_fd_apply_fn)(int fd, uint64_t features);
+void net_fd_offload(struct net_backend *be, uint64_t offloads, net_fd_apply_fn apply);
 
 #endif

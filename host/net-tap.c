@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <linux/if_tun.h>
 
+#include "devices/virtio/net.h"
 #include "host/net-tap.h"
 
 #define TUN_PATH	"/dev/net/tun"
@@ -55,9 +56,8 @@ static int net_tap_attach(int fd, const struct net_params *p, char *name,
 	memcpy(name, ifr.ifr_name, IFNAMSIZ);
 	name[IFNAMSIZ - 1] = 0;
 	/*
-	 * The header's size, and no offloads: lkvm offers the guest no
-	 * checksum or segmentation offload, so the tap must hand over
-	 * whole frames with their checksums done.
+	 * The header's size, and no offloads until a driver takes some:
+	 * until then the tap hands over whole frames, checksums done.
 	 */
 	if (ioctl(fd, TUNSETVNETHDRSZ, &hdr) < 0 || ioctl(fd, TUNSETOFFLOAD, 0) < 0) {
 		snprintf(err, err_len, "-n mode=tap: cannot set tap %s's header or offloads: %s",
@@ -174,4 +174,26 @@ int net_tap_open(const struct net_params *p, char *name, char *err, size_t err_l
 		return ret;
 	}
 	return fd;
+}
+
+uint64_t net_tap_offloads(int fd)
+{
+	if (ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6) < 0 ||
+	    ioctl(fd, TUNSETOFFLOAD, 0) < 0)
+		return 0;
+	return VIRTIO_NET_OFFLOAD_F;
+}
+
+int net_tap_offload_set(int fd, uint64_t features)
+{
+	unsigned long off = 0;
+
+	if (features & 1ULL << VIRTIO_NET_F_GUEST_CSUM) {
+		off |= TUN_F_CSUM;
+		if (features & 1ULL << VIRTIO_NET_F_GUEST_TSO4)
+			off |= TUN_F_TSO4;
+		if (features & 1ULL << VIRTIO_NET_F_GUEST_TSO6)
+			off |= TUN_F_TSO6;
+	}
+	return ioctl(fd, TUNSETOFFLOAD, off) < 0 ? -errno : 0;
 }

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "cli/net-params.h"
+#include "devices/virtio/net.h"
 
 /* Where `make install` and the Debian package put lkvm-net-user. */
 #ifndef LKVM_LIBEXECDIR
@@ -23,5 +24,14 @@
  */
 int net_user_spawn(unsigned int index, const struct net_params *p,
 		   char *err, size_t err_len);
+/*
+ * Each message on the socket is the 12-byte virtio-net header, then
+ * the frame. The helper takes a checksum left to it and TCP segments
+ * of up to 64 KiB (it finishes and cuts them for libslirp); its own
+ * frames carry a zero header.
+ */
+#define NET_USER_OFFLOADS	(1ULL << VIRTIO_NET_F_CSUM | \
+				 1ULL << VIRTIO_NET_F_HOST_TSO4 | \
+				 1ULL << VIRTIO_NET_F_HOST_TSO6)
 
 #endif

@@ -3,7 +3,10 @@
  * libslirp's poll loop: frames from lkvm's socket go into slirp, slirp's
  * frames for the guest go back as one message each; slirp's own sockets
  * toward the host and its timers are polled in the same loop. Single
- * threaded: slirp is not thread-safe and needs nothing else.
+ * threaded: slirp is not thread-safe and needs nothing else. Each
+ * message starts with the guest's virtio-net header: slirp wants whole
+ * frames, so a checksum the guest left is filled in and a large TCP
+ * segment cut (lib/net-gso.h) before slirp sees them.
  */
 #include <errno.h>
 #include <poll.h>
@@ -11,19 +14,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 
 #include <libslirp.h>
 
+#include "lib/net-gso.h"
 #include "net-user/net-user.h"
 
 /* The longest poll() when slirp has nothing timed. */
 #define LOOP_POLL_MS		1000
 #define LOOP_TIMERS		4
-/* One Ethernet frame of up to 64 KiB of payload. */
-#define LOOP_FRAME_MAX		(65535 + 14)
+/* The header, then one Ethernet frame of up to 64 KiB of IP (and a VLAN tag). */
+#define LOOP_FRAME_MAX		(VIRTIO_NET_HDR_WIRE + 65535 + 18)
+/* Room for the frames in flight toward lkvm (see host/net-user.c). */
+#define LOOP_SNDBUF		(4 << 20)
 
 struct loop_timer {
 	SlirpTimerCb cb;
@@ -39,7 +46,9 @@ struct loop {
 	unsigned int nr_pfds, max_pfds;
 	struct loop_timer timers[LOOP_TIMERS];
 	uint8_t frame[LOOP_FRAME_MAX];
+	uint8_t seg[NET_GSO_SEG_MAX];	/* one segment of a large one */
 	unsigned long dropped;
+	unsigned long bad;		/* frames with a header slirp cannot take */
 };
 
 static int64_t loop_now_ns(void)
@@ -57,8 +66,14 @@ static int64_t loop_now_ns(void)
 static ssize_t loop_send_packet(const void *buf, size_t len, void *opaque)
 {
 	struct loop *l = opaque;
+	static const uint8_t hdr[VIRTIO_NET_HDR_WIRE];	/* a plain frame */
+	struct iovec v[2] = {
+		{ .iov_base = (void *)hdr, .iov_len = sizeof(hdr) },
+		{ .iov_base = (void *)buf, .iov_len = len },
+	};
+	struct msghdr m = { .msg_iov = v, .msg_iovlen = 2 };
 
-	if (send(l->cfg->fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+	if (sendmsg(l->cfg->fd, &m, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
 		l->dropped++;
 	return len;
 }
@@ -190,6 +205,55 @@ static int loop_timers(struct loop *l, int max)
 	return max;
 }
 
+static void loop_slirp_input(const uint8_t *frame, size_t len, void *opaque)
+{
+	struct loop *l = opaque;
+
+	slirp_input(l->slirp, frame, len);
+}
+
+/*
+ * One message from lkvm: its header says what is left to do. lkvm
+ * checked it against what the driver took; what is still wrong here
+ * (headers the frame does not have) is dropped, as a wire would.
+ */
+static void loop_frame(struct loop *l, size_t n)
+{
+	uint8_t *frame = l->frame + VIRTIO_NET_HDR_WIRE;
+	struct virtio_net_hdr h;
+	size_t len;
+	int ret = 0;
+
+	if (n <= VIRTIO_NET_HDR_WIRE) {
+		l->bad++;
+		return;
+	}
+	len = n - VIRTIO_NET_HDR_WIRE;
+	virtio_net_hdr_get(l->frame, &h);
+	/*
+	 * A large TCP segment goes in whole when its IP length is the
+	 * frame's: slirp's TCP takes segments of any size, and one 64 KiB
+	 * segment costs it one pass where 44 cost 44 (and 22 acks). Else
+	 * it is cut into the segments the guest asked for.
+	 */
+	if (h.gso_type != VIRTIO_NET_HDR_GSO_NONE && !net_gso_whole(frame, len, &h))
+		h.gso_type = VIRTIO_NET_HDR_GSO_NONE;
+	else if (h.gso_type != VIRTIO_NET_HDR_GSO_NONE)
+		ret = net_gso_segment(frame, len, &h, l->seg, loop_slirp_input, l);
+	else if (h.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)
+		ret = net_csum_fill(frame, len, &h);
+	if (ret < 0) {
+		if (l->cfg->debug && !l->bad)
+			fprintf(stderr, "lkvm-net-user: %s: a frame's header (gso_type %#x, gso_size %u, csum %u+%u) does not fit its %zu bytes; dropped\n",
+				l->cfg->name, h.gso_type, h.gso_size, h.csum_start,
+				h.csum_offset, len);
+		l->bad++;
+		return;
+	}
+	if (h.gso_type == VIRTIO_NET_HDR_GSO_NONE)
+		slirp_input(l->slirp, frame, len);
+}
+
 /*
  * The guest's frames into slirp, all that wait. Returns 1 when lkvm
  * closed its end (time to go), 0 or -errno.
@@ -204,7 +268,7 @@ static int loop_input(struct loop *l)
 			return 1;
 		if (n < 0)
 			return errno == EAGAIN || errno == EINTR ? 0 : -errno;
-		slirp_input(l->slirp, l->frame, n);
+		loop_frame(l, n);
 	}
 }
 
@@ -275,8 +339,12 @@ int net_user_setup(const struct net_user_config *cfg, void **state)
 	};
 	struct loop *l = calloc(1, sizeof(*l));
 
+	int sndbuf = LOOP_SNDBUF;
+
 	if (!l)
 		return -ENOMEM;
+	if (setsockopt(cfg->fd, SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf, sizeof(sndbuf)))
+		setsockopt(cfg->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
 	l->cfg = cfg;
 	l->max_pfds = 16;
 	l->pfds = calloc(l->max_pfds, sizeof(*l->pfds));

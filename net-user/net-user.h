@@ -9,7 +9,9 @@
  * lkvm-net-user: one guest NIC's user-mode network (libslirp) in a
  * process of its own, so that lkvm itself stays static and holds no
  * libslirp. lkvm hands it one end of a SOCK_SEQPACKET socketpair (one
- * Ethernet frame per message) and its configuration on the command
+ * Ethernet frame per message, after the 12-byte virtio-net header:
+ * the guest's, which may leave a checksum or segmentation to this
+ * program; zero toward the guest) and its configuration on the command
  * line; once set up it sends a one-byte message (no frame is that
  * short) and then relays frames until lkvm closes its end.
  */

@@ -23,7 +23,7 @@ FUZZ_ALL := fuzz-uart fuzz-ugic fuzz-v2m fuzz-bus fuzz-loader fuzz-options fuzz-
 	fuzz-disk-spec fuzz-virtio-blk fuzz-virtqueue fuzz-virtio-mmio \
 	fuzz-panic-watch fuzz-pci fuzz-msix fuzz-virtio-pci fuzz-virtio-pci-legacy fuzz-rtc \
 	fuzz-pci-testdev fuzz-vsock fuzz-snapshot fuzz-9p fuzz-virtio-net \
-	fuzz-net-user-args fuzz-moddep fuzz-kver fuzz-sandbox fuzz-gunzip
+	fuzz-net-user-args fuzz-moddep fuzz-kver fuzz-sandbox fuzz-gunzip fuzz-net-gso
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 
 fuzz-uart_SRCS := tests/fuzz/fuzz-uart.c devices/uart8250.c
@@ -37,7 +37,7 @@ fuzz-snapshot_SRCS := tests/fuzz/fuzz-snapshot.c lib/snapshot.c devices/device-s
 	devices/virtio/io-thread.c devices/virtio/mmio.c devices/virtio/mmio-snap.c \
 	devices/virtio/pci.c devices/virtio/pci-dev.c devices/virtio/pci-snap.c devices/virtio/pci-legacy.c \
 	devices/pci/config.c devices/pci/host.c devices/pci/msix.c devices/pci/pci-snap.c \
-	tests/pci-no-fdt.c lib/log.c devices/virtio/net.c tests/virtio-dev-harness.c
+	tests/pci-no-fdt.c lib/log.c devices/virtio/net.c devices/virtio/net-offload.c lib/net-gso.c tests/virtio-dev-harness.c
 fuzz-ugic_SRCS := tests/fuzz/fuzz-ugic.c gic/ugic-core.c gic/ugic-dist.c \
 	gic/ugic-cpuif.c
 fuzz-v2m_SRCS := tests/fuzz/fuzz-v2m.c gic/v2m.c gic/ugic-core.c \
@@ -50,6 +50,7 @@ fuzz-gunzip_SRCS := tests/fuzz/fuzz-gunzip.c boot/gunzip.c
 fuzz-gunzip_LIBS := -lz
 fuzz-kver_SRCS := tests/fuzz/fuzz-kver.c boot/kver.c
 fuzz-net-user-args_SRCS := tests/fuzz/fuzz-net-user-args.c net-user/args.c
+fuzz-net-gso_SRCS := tests/fuzz/fuzz-net-gso.c lib/net-gso.c
 fuzz-options_SRCS := tests/fuzz/fuzz-options.c cli/guest-root.c cli/options.c cli/options-dev.c cli/options-cpu.c cli/options-mem.c cli/options-net.c lib/log.c
 fuzz-control_SRCS := tests/fuzz/fuzz-control.c host/control-proto.c host/control-kvmtool.c
 fuzz-panic-watch_SRCS := tests/fuzz/fuzz-panic-watch.c host/panic-watch.c
@@ -57,7 +58,7 @@ fuzz-disk-spec_SRCS := tests/fuzz/fuzz-disk-spec.c devices/virtio/disk.c
 fuzz-virtio-blk_SRCS := tests/fuzz/fuzz-virtio-blk.c devices/virtio/blk.c lib/iov.c \
 	devices/virtio/disk.c tests/virtio-dev-harness.c devices/virtio/virtio.c devices/virtio/virtio-snap.c lib/snapshot.c devices/virtio/io-thread.c \
 	devices/virtio/virtqueue.c lib/log.c
-fuzz-virtio-net_SRCS := tests/fuzz/fuzz-virtio-net.c devices/virtio/net.c \
+fuzz-virtio-net_SRCS := tests/fuzz/fuzz-virtio-net.c devices/virtio/net.c devices/virtio/net-offload.c lib/net-gso.c \
 	tests/virtio-dev-harness.c devices/virtio/virtio.c devices/virtio/virtio-snap.c lib/snapshot.c devices/virtio/io-thread.c \
 	devices/virtio/virtqueue.c lib/log.c
 fuzz-vsock_SRCS := tests/fuzz/fuzz-vsock.c devices/virtio/vsock.c devices/virtio/vhost.c tests/virtio-dev-harness.c \
@@ -88,9 +89,10 @@ FUZZ_HDRS := tests/fuzz/fuzz.h tests/fuzz/virtio-pci-fz.h tests/fuzz/snapshot-vi
 	devices/virtio/mmio.h devices/device.h devices/irq-line.h lib/guest-mem.h \
 	lib/thread.h tests/virtio-guest.h host/panic-watch.h devices/pci/config.h \
 	devices/pci/host.h devices/pci/msix.h devices/msi.h devices/virtio/pci.h devices/pci/pci-testdev.h \
-	devices/virtio/vhost.h devices/virtio/vsock.h devices/virtio/virtio-core.h \
+	devices/virtio/vhost.h devices/virtio/vsock.h devices/virtio/virtio-core.h devices/virtio/net-offload.h \
 	lib/snapshot.h devices/device-snap.h devices/testdev.h \
-	devices/9p/p9-msg.h devices/9p/p9-fs.h devices/9p/p9-server.h devices/9p/p9-request.h
+	devices/9p/p9-msg.h devices/9p/p9-fs.h devices/9p/p9-server.h devices/9p/p9-request.h \
+	lib/net-gso.h devices/virtio/net.h
 
 define fuzz_rule
 $(FUZZ_BUILD)/$(1): $$($(1)_SRCS) $(FUZZ_HDRS) tests/fuzz.mk

@@ -22,12 +22,21 @@ static atomic_size_t rx_last_len;
 static uint8_t rx_last[VIRTIO_NET_FRAME_MAX];
 
 /* The device's side, recorded: what the reader thread hands over. */
-void virtio_net_receive(struct virtio_dev *vd, const uint8_t *frame, size_t len)
+static struct virtio_net_hdr rx_hdr;
+static bool rx_had_hdr;
+
+void virtio_net_receive(struct virtio_dev *vd, const struct virtio_net_hdr *h,
+			const uint8_t *frame, size_t len)
 {
+	rx_had_hdr = h != NULL;
+	if (h)
+		rx_hdr = *h;
 	memcpy(rx_last, frame, len);
 	atomic_store(&rx_last_len, len);
 	atomic_fetch_add(&rx_frames, 1);
 }
+
+static const struct virtio_net_hdr no_hdr;
 
 static bool wait_frames(unsigned int n)
 {
@@ -62,8 +71,8 @@ static void test_tx(struct unit *u)
 	be = make(u, sv);
 	memset(a, 0xa5, sizeof(a));
 	memset(b, 0x5a, sizeof(b));
-	CHECK_EQ(u, be->ops->send(be, a, sizeof(a)), 0);
-	CHECK_EQ(u, be->ops->send(be, b, sizeof(b)), 0);
+	CHECK_EQ(u, be->ops->send(be, &no_hdr, a, sizeof(a)), 0);
+	CHECK_EQ(u, be->ops->send(be, &no_hdr, b, sizeof(b)), 0);
 	/* Boundaries kept: one read, one frame. */
 	CHECK_EQ(u, read(sv[1], got, sizeof(got)), sizeof(a));
 	CHECK(u, !memcmp(got, a, sizeof(a)));
@@ -72,7 +81,7 @@ static void test_tx(struct unit *u)
 
 	/* Nobody reads: the socket fills, then frames are refused, never blocking. */
 	for (sent = 0; sent < 100000; sent++) {
-		ret = be->ops->send(be, b, sizeof(b));
+		ret = be->ops->send(be, &no_hdr, b, sizeof(b));
 		if (ret)
 			break;
 	}
@@ -123,14 +132,19 @@ static void test_rx(struct unit *u)
 }
 
 /*
- * A tap's header (IFF_VNET_HDR, 12 bytes): zeros before each frame the
- * guest sends (no offload asked for), taken off each frame for the
- * guest; a read no longer than the header is no frame. More than
- * NET_FD_HDR_MAX is refused.
+ * The 12-byte header (a tap's IFF_VNET_HDR, the helper's socket): the
+ * guest's before each frame it sends, in the wire's little-endian
+ * order; read off each frame for the guest and handed over with it; a
+ * read no longer than the header is no frame. More than NET_FD_HDR_MAX
+ * is refused.
  */
 static void test_hdr(struct unit *u)
 {
-	static const uint8_t zero[NET_FD_HDR_MAX];
+	static const uint8_t want[NET_FD_HDR_MAX] = { 1, 4, 66, 0, 0xa8, 5, 34, 0, 16, 0, 0, 0 };
+	static const struct virtio_net_hdr h = {
+		.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM, .gso_type = VIRTIO_NET_HDR_GSO_TCPV6,
+		.hdr_len = 66, .gso_size = 1448, .csum_start = 34, .csum_offset = 16,
+	};
 	struct device_ctx ctx = { .loglevel = 0 };
 	uint8_t f[NET_FD_HDR_MAX + 64], got[256];
 	struct net_backend *be;
@@ -139,13 +153,13 @@ static void test_hdr(struct unit *u)
 	atomic_store(&rx_frames, 0);
 	be = make_hdr(u, sv, NET_FD_HDR_MAX);
 	memset(f, 0x33, sizeof(f));
-	CHECK_EQ(u, be->ops->send(be, f, 64), 0);
+	CHECK_EQ(u, be->ops->send(be, &h, f, 64), 0);
 	CHECK_EQ(u, read(sv[1], got, sizeof(got)), NET_FD_HDR_MAX + 64);
-	CHECK(u, !memcmp(got, zero, NET_FD_HDR_MAX) && got[NET_FD_HDR_MAX] == 0x33 &&
+	CHECK(u, !memcmp(got, want, NET_FD_HDR_MAX) && got[NET_FD_HDR_MAX] == 0x33 &&
 	      got[NET_FD_HDR_MAX + 63] == 0x33);
 
 	CHECK_EQ(u, be->ops->start(be), 0);
-	memset(f, 0x44, NET_FD_HDR_MAX);	/* whatever the tap says there */
+	memcpy(f, want, NET_FD_HDR_MAX);
 	f[NET_FD_HDR_MAX] = 0x55;
 	CHECK_EQ(u, write(sv[1], f, NET_FD_HDR_MAX), NET_FD_HDR_MAX);
 	CHECK_EQ(u, write(sv[1], f, sizeof(f)), sizeof(f));
@@ -154,6 +168,7 @@ static void test_hdr(struct unit *u)
 	CHECK_EQ(u, atomic_load(&rx_frames), 1);
 	CHECK_EQ(u, atomic_load(&rx_last_len), 64);
 	CHECK(u, rx_last[0] == 0x55 && rx_last[1] == 0x33);
+	CHECK(u, rx_had_hdr && !memcmp(&rx_hdr, &h, sizeof(h)));
 	be->ops->destroy(be);
 	close(sv[1]);
 

@@ -23,19 +23,24 @@
 struct fake_be {
 	struct net_backend be;
 	unsigned int sent;
+	struct virtio_net_hdr last_hdr;
+	uint64_t told;		/* features_set's last */
+	unsigned int told_count;
 	size_t last_len;
 	uint8_t last[2048];
 	int fail;
 	bool destroyed;
 };
 
-static int fake_send(struct net_backend *be, const uint8_t *frame, size_t len)
+static int fake_send(struct net_backend *be, const struct virtio_net_hdr *h,
+		     const uint8_t *frame, size_t len)
 {
 	struct fake_be *f = be->priv;
 
 	if (f->fail)
 		return f->fail;
 	f->sent++;
+	f->last_hdr = *h;
 	f->last_len = len;
 	memcpy(f->last, frame, MIN(len, sizeof(f->last)));
 	return 0;
@@ -48,8 +53,17 @@ static void fake_destroy(struct net_backend *be)
 	f->destroyed = true;
 }
 
+static void fake_features_set(struct net_backend *be, uint64_t features)
+{
+	struct fake_be *f = be->priv;
+
+	f->told = features;
+	f->told_count++;
+}
+
 static const struct net_backend_ops fake_ops = {
 	.send = fake_send,
+	.features_set = fake_features_set,
 	.destroy = fake_destroy,
 };
 
@@ -90,6 +104,7 @@ static void test_tx(struct unit *u, struct vdh *h, struct fake_be *f, size_t hle
 
 	/* Split: the header, then the frame over two buffers. */
 	b[0] = (struct vdh_buf){ buf(h, hlen), hlen, false };
+	memset(vdh_ptr(h, b[0].gpa), 0, hlen);
 	b[1] = (struct vdh_buf){ buf(h, 100), 100, false };
 	b[2] = (struct vdh_buf){ buf(h, 200), 200, false };
 	memcpy(vdh_ptr(h, b[1].gpa), frame, 100);
@@ -148,7 +163,7 @@ static void test_rx_one(struct unit *u, struct vdh *h, size_t hlen)
 
 	/* No buffer yet: the frame waits. */
 	fill(frame, sizeof(frame), 3);
-	virtio_net_receive(h->vd, frame, sizeof(frame));
+	virtio_net_receive(h->vd, NULL, frame, sizeof(frame));
 	virtio_dev_serve(h->vd);
 	CHECK(u, !vdh_used(h, VIRTIO_NET_RXQ, &got, &len));
 	b = (struct vdh_buf){ buf(h, 1600), 1600, true };
@@ -162,7 +177,7 @@ static void test_rx_one(struct unit *u, struct vdh *h, size_t hlen)
 	b = (struct vdh_buf){ buf(h, 1600), 1600, true };
 	vdh_post(h, VIRTIO_NET_RXQ, &b, 1);
 	vdh_notify(h, VIRTIO_NET_RXQ);
-	virtio_net_receive(h->vd, frame, 60);
+	virtio_net_receive(h->vd, NULL, frame, 60);
 	virtio_dev_serve(h->vd);
 	CHECK(u, vdh_used(h, VIRTIO_NET_RXQ, &got, &len) && len == hlen + 60);
 	CHECK(u, rx_ok(h, b.gpa, hlen, 1, frame, 60));
@@ -181,8 +196,8 @@ static void test_rx_small(struct unit *u, struct vdh *h, size_t hlen)
 	virtio_net_get_stats(h->vd, &s0);
 	vdh_post(h, VIRTIO_NET_RXQ, &b, 1);
 	vdh_notify(h, VIRTIO_NET_RXQ);
-	virtio_net_receive(h->vd, frame, sizeof(frame));
-	virtio_net_receive(h->vd, frame, 100);
+	virtio_net_receive(h->vd, NULL, frame, sizeof(frame));
+	virtio_net_receive(h->vd, NULL, frame, 100);
 	virtio_dev_serve(h->vd);
 	CHECK(u, vdh_used(h, VIRTIO_NET_RXQ, &got, &len) && len == hlen + 100);
 	CHECK(u, rx_ok(h, b.gpa, hlen, 1, frame, 100));
@@ -205,7 +220,7 @@ static void test_rx_merge(struct unit *u, struct vdh *h)
 		b[i] = (struct vdh_buf){ buf(h, 1024), 1024, true };
 	vdh_post(h, VIRTIO_NET_RXQ, &b[0], 1);
 	vdh_notify(h, VIRTIO_NET_RXQ);
-	virtio_net_receive(h->vd, frame, sizeof(frame));
+	virtio_net_receive(h->vd, NULL, frame, sizeof(frame));
 	virtio_dev_serve(h->vd);
 	CHECK(u, !vdh_used(h, VIRTIO_NET_RXQ, &got, &len[0]));
 	vdh_post(h, VIRTIO_NET_RXQ, &b[1], 1);
@@ -230,8 +245,8 @@ static void test_rx_bound(struct unit *u, struct vdh *h)
 
 	virtio_net_get_stats(h->vd, &s0);
 	for (i = 0; i < VIRTIO_NET_RX_PENDING_MAX + 10; i++)
-		virtio_net_receive(h->vd, frame, sizeof(frame));
-	virtio_net_receive(h->vd, frame, VIRTIO_NET_FRAME_MAX + 1);
+		virtio_net_receive(h->vd, NULL, frame, sizeof(frame));
+	virtio_net_receive(h->vd, NULL, frame, VIRTIO_NET_FRAME_MAX + 1);
 	virtio_net_get_stats(h->vd, &s);
 	CHECK_EQ(u, s.rx_dropped - s0.rx_dropped, 11);
 	virtio_dev_set_status(h->vd, 0);	/* reset: ASan sees them freed */
@@ -258,7 +273,7 @@ static void test_rx_broken(struct unit *u, struct vdh *h)
 
 	vdh_post(h, VIRTIO_NET_RXQ, &b, 1);
 	vdh_notify(h, VIRTIO_NET_RXQ);
-	virtio_net_receive(h->vd, frame, sizeof(frame));
+	virtio_net_receive(h->vd, NULL, frame, sizeof(frame));
 	virtio_dev_serve(h->vd);
 	CHECK(u, virtio_dev_status(h->vd) & VIRTIO_STATUS_NEEDS_RESET);
 }
@@ -319,7 +334,7 @@ static void test_snapshot(struct unit *u, struct vdh *h, struct fake_be *f)
 	unsigned int q, sent = f->sent;
 
 	fill(frame, sizeof(frame), 9);
-	virtio_net_receive(old, frame, 100);
+	virtio_net_receive(old, NULL, frame, 100);
 	virtio_dev_serve(old);
 	b = (struct vdh_buf){ buf(h, VIRTIO_NET_HDR_LEN + 200), VIRTIO_NET_HDR_LEN + 200, false };
 	memset(vdh_ptr(h, b.gpa), 0, VIRTIO_NET_HDR_LEN);
@@ -355,7 +370,7 @@ static void test_snapshot(struct unit *u, struct vdh *h, struct fake_be *f)
 	vdh_post(h, VIRTIO_NET_RXQ, &b, 1);
 	vdh_notify(h, VIRTIO_NET_RXQ);
 	CHECK(u, !vdh_used(h, VIRTIO_NET_RXQ, &got, &len));
-	virtio_net_receive(vd, frame + 1, 60);
+	virtio_net_receive(vd, NULL, frame + 1, 60);
 	virtio_dev_serve(vd);
 	CHECK(u, vdh_used(h, VIRTIO_NET_RXQ, &got, &len) && len == VIRTIO_NET_HDR_LEN + 60);
 	CHECK(u, rx_ok(h, b.gpa, VIRTIO_NET_HDR_LEN, 1, frame + 1, 60));
@@ -497,7 +512,7 @@ static void test_mq(struct unit *u)
 	b = (struct vdh_buf){ buf(&h, 1600), 1600, true };
 	vdh_post(&h, VIRTIO_NET_RXQ, &b, 1);
 	vdh_notify(&h, VIRTIO_NET_RXQ);
-	virtio_net_receive(vd, frame, 60);
+	virtio_net_receive(vd, NULL, frame, 60);
 	virtio_dev_serve(vd);
 	CHECK(u, vdh_used(&h, VIRTIO_NET_RXQ, &got, &len) && len == VIRTIO_NET_HDR_LEN + 60);
 	test_mq_snapshot(u, &h, vd);

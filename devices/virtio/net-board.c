@@ -85,11 +85,10 @@ static int net_add_one(const struct device_ctx *ctx, const struct vm_config *cfg
 		       unsigned int index, const struct net_params *p,
 		       bool implicit, struct device_list *list)
 {
-	size_t hdr_len = p->mode == NET_MODE_TAP ? NET_TAP_HDR_LEN : 0;
 	struct net_backend *be;
 	struct device *dev;
 	char err[512] = "", tap[16];
-	int ret;
+	int ret, fd;
 
 	if (p->mode == NET_MODE_TAP) {
 		ret = net_tap_open(p, tap, err, sizeof(err));
@@ -109,11 +108,20 @@ static int net_add_one(const struct device_ctx *ctx, const struct vm_config *cfg
 		pr_err(ctx->loglevel, "virtio-net %u: %s", index, err);
 		return ret;
 	}
-	ret = net_fd_create(ctx, index, ret, hdr_len, &be);
+	fd = ret;
+	ret = net_fd_create(ctx, index, fd, NET_FD_HDR_MAX, &be);
 	if (ret) {
 		pr_err(ctx->loglevel, "virtio-net %u: %s", index, strerror(-ret));
 		return ret;
 	}
+	/*
+	 * A tap does every offload; lkvm-net-user checksums and cuts the
+	 * guest's frames (its frames for the guest are plain).
+	 */
+	if (p->mode == NET_MODE_TAP)
+		net_fd_offload(be, net_tap_offloads(fd), net_tap_offload_set);
+	else
+		net_fd_offload(be, NET_USER_OFFLOADS, NULL);
 	ret = virtio_net_create(ctx, index, p->guest_mac, p->mq ? p->mq : 1, be,
 				net_transport(cfg, p), &dev);
 	if (!ret) {

@@ -19,6 +19,7 @@
 
 #include "devices/virtio/net.h"
 #include "devices/virtio/vhost.h"
+#include "host/net-tap.h"
 #include "lib/log.h"
 
 #define BIT64(n)		(1ULL << (n))
@@ -26,13 +27,6 @@
 #define NET_VHOST_CORE_F	(BIT64(VIRTIO_F_INDIRECT_DESC) | \
 				 BIT64(VIRTIO_F_EVENT_IDX) | \
 				 BIT64(VIRTIO_F_VERSION_1))
-/* The offloads a tap with a virtio-net header does for the card. */
-#define NET_VHOST_OFFLOAD_F	(BIT64(VIRTIO_NET_F_CSUM) | \
-				 BIT64(VIRTIO_NET_F_GUEST_CSUM) | \
-				 BIT64(VIRTIO_NET_F_GUEST_TSO4) | \
-				 BIT64(VIRTIO_NET_F_GUEST_TSO6) | \
-				 BIT64(VIRTIO_NET_F_HOST_TSO4) | \
-				 BIT64(VIRTIO_NET_F_HOST_TSO6))
 
 struct virtio_net_vhost {
 	struct virtio_dev vd;
@@ -68,25 +62,6 @@ static int net_vhost_backend(struct vhost_dev *vh, int fd)
 }
 
 /*
- * What the tap may hand the guest: partial checksums and large
- * segments only when the driver took them (a driver that did not
- * cannot read them).
- */
-static unsigned long net_vhost_tap_offloads(struct virtio_dev *vd)
-{
-	unsigned long off = 0;
-
-	if (!virtio_dev_has_feature(vd, VIRTIO_NET_F_GUEST_CSUM))
-		return 0;
-	off |= TUN_F_CSUM;
-	if (virtio_dev_has_feature(vd, VIRTIO_NET_F_GUEST_TSO4))
-		off |= TUN_F_TSO4;
-	if (virtio_dev_has_feature(vd, VIRTIO_NET_F_GUEST_TSO6))
-		off |= TUN_F_TSO6;
-	return off;
-}
-
-/*
  * The tap carries the guest's own header (vhost adds none: lkvm does
  * not ask for VHOST_NET_F_VIRTIO_NET_HDR): 12 bytes, or 10 for a legacy
  * driver without MRG_RXBUF; its offloads the driver's. Then the tap is
@@ -95,14 +70,13 @@ static unsigned long net_vhost_tap_offloads(struct virtio_dev *vd)
 static int net_vhost_start(struct vhost_dev *vh)
 {
 	struct virtio_net_vhost *n = vh->priv;
-	int hdr = virtio_dev_has_feature(&n->vd, VIRTIO_F_VERSION_1) ||
-		  virtio_dev_has_feature(&n->vd, VIRTIO_NET_F_MRG_RXBUF) ?
-		  VIRTIO_NET_HDR_LEN : VIRTIO_NET_HDR_LEN_LEGACY;
+	int hdr = virtio_net_hdr_len(&n->vd), ret;
 
-	if (ioctl(n->tap_fd, TUNSETVNETHDRSZ, &hdr) < 0 ||
-	    ioctl(n->tap_fd, TUNSETOFFLOAD, net_vhost_tap_offloads(&n->vd)) < 0)
+	if (ioctl(n->tap_fd, TUNSETVNETHDRSZ, &hdr) < 0)
 		return -errno;
-	return net_vhost_backend(vh, n->tap_fd);
+	/* What the tap may hand the guest: what the driver took. */
+	ret = net_tap_offload_set(n->tap_fd, n->vd.guest_features);
+	return ret ? ret : net_vhost_backend(vh, n->tap_fd);
 }
 
 /* vhost lets go of the tap (and flushes what it was doing). */
@@ -180,10 +154,7 @@ static int net_vhost_open(struct virtio_net_vhost *n, const char *path)
 		return -EOPNOTSUPP;
 	n->vd.host_features = BIT64(VIRTIO_NET_F_MAC) | BIT64(VIRTIO_NET_F_STATUS) |
 			      (n->vh.features & BIT64(VIRTIO_NET_F_MRG_RXBUF));
-	/* Offered when the tap takes them all (it does since Linux 2.6.27). */
-	if (!ioctl(n->tap_fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6) &&
-	    !ioctl(n->tap_fd, TUNSETOFFLOAD, 0))
-		n->vd.host_features |= NET_VHOST_OFFLOAD_F;
+	n->vd.host_features |= net_tap_offloads(n->tap_fd);
 	return 0;
 }
 

@@ -5,7 +5,9 @@
  * receive buffers for them; frames from the guest go to the backend as
  * they are taken. With several queue pairs (-n mq=) the driver spreads
  * its transmissions and interrupts over them; one I/O thread serves
- * them all and the control queue answers VQ_PAIRS_SET.
+ * them all and the control queue answers VQ_PAIRS_SET. The virtio-net
+ * header travels with each frame: checked on the way out, filtered on
+ * the way in against the offloads the driver took.
  */
 #include <errno.h>
 #include <stdatomic.h>
@@ -14,11 +16,13 @@
 #include <string.h>
 
 #include "devices/virtio/net.h"
+#include "devices/virtio/net-offload.h"
 #include "lib/log.h"
 #include "lib/snapshot.h"
 #include "lib/util.h"
 
 struct net_frame {
+	struct virtio_net_hdr hdr;
 	size_t len;
 	uint8_t data[];
 };
@@ -30,6 +34,7 @@ struct virtio_net {
 	unsigned int pairs;		/* queue pairs offered */
 	unsigned int curr_pairs;	/* the driver's VQ_PAIRS_SET; 1 until then */
 	struct net_backend *be;
+	bool features_told;	/* the backend knows the driver's offloads */
 
 	/* Frames for the guest: the backend adds, the I/O thread takes. */
 	pthread_mutex_t rx_lock;
@@ -43,18 +48,31 @@ struct virtio_net {
 	struct virtq_elem rx_elems[VIRTIO_NET_RX_MERGE_MAX];
 	struct virtq_elem tx_elem;
 	struct virtq_elem ctrl_elem;
-	uint8_t tx_buf[VIRTIO_NET_FRAME_MAX];
+	uint8_t tx_buf[VIRTIO_NET_HDR_LEN + VIRTIO_NET_FRAME_MAX];
 
 	/* The transport's device ops, with the backend's start and stop. */
 	struct device_ops dev_ops;
 	const struct device_ops *inner;
 };
 
-static size_t net_hdr_len(const struct virtio_dev *vd)
+/* The offload bits of features. */
+static uint64_t net_offloads(uint64_t features)
 {
-	return virtio_dev_has_feature(vd, VIRTIO_F_VERSION_1) ||
-	       virtio_dev_has_feature(vd, VIRTIO_NET_F_MRG_RXBUF) ?
-	       VIRTIO_NET_HDR_LEN : VIRTIO_NET_HDR_LEN_LEGACY;
+	return features & VIRTIO_NET_OFFLOAD_F;
+}
+
+/*
+ * Once the driver runs, the backend learns which offloads it took: a
+ * tap is told what it may hand over (on the I/O thread, before any
+ * frame is given to the guest or taken from it).
+ */
+static void net_features_tell(struct virtio_net *n)
+{
+	if (n->features_told || !virtio_dev_running(&n->vd))
+		return;
+	n->features_told = true;
+	if (n->be->ops->features_set)
+		n->be->ops->features_set(n->be, net_offloads(n->vd.guest_features));
 }
 
 /*
@@ -93,15 +111,21 @@ static size_t net_stream_write(struct virtq_elem *elems, unsigned int nr,
  * given enough buffers yet (they are given back: the frame waits for
  * more), -EINVAL on a malformed ring.
  */
-static int net_rx_one(struct virtio_net *n, const struct net_frame *f)
+static int net_rx_one(struct virtio_net *n, struct net_frame *f)
 {
 	struct virtq *vq = &n->vd.vqs[VIRTIO_NET_RXQ];
 	bool mrg = virtio_dev_has_feature(&n->vd, VIRTIO_NET_F_MRG_RXBUF);
 	unsigned int max = mrg ? VIRTIO_NET_RX_MERGE_MAX : 1, used = 0, i;
-	size_t hlen = net_hdr_len(&n->vd), total = hlen + f->len, room = 0;
+	size_t hlen = virtio_net_hdr_len(&n->vd), total = hlen + f->len, room = 0;
 	uint8_t hdr[VIRTIO_NET_HDR_LEN] = { 0 };
 	int ret;
 
+	if (!virtio_net_rx_hdr_fits(&n->vd, &f->hdr)) {
+		atomic_fetch_add_explicit(&n->rx_dropped, 1, memory_order_relaxed);
+		pr_debug(n->vd.loglevel, "%s: dropped a frame with an offload the driver did not take (flags %#x, gso_type %#x)",
+			 n->name, f->hdr.flags, f->hdr.gso_type);
+		return 1;
+	}
 	while (room < total && used < max) {
 		ret = virtq_pop(vq, &n->rx_elems[used]);
 		if (ret <= 0) {
@@ -118,6 +142,7 @@ static int net_rx_one(struct virtio_net *n, const struct net_frame *f)
 		return 1;
 	}
 	/* num_buffers: 1 also without MRG_RXBUF (virtio 1.x, 5.1.6.3.1). */
+	virtio_net_hdr_put(hdr, &f->hdr);
 	hdr[10] = used;
 	net_stream_write(n->rx_elems, used, 0, hdr, hlen);
 	net_stream_write(n->rx_elems, used, hlen, f->data, f->len);
@@ -159,6 +184,7 @@ static void net_rx_drain(struct virtio_net *n)
 
 	if (!virtio_dev_running(vd) || !vd->vqs[VIRTIO_NET_RXQ].desc)
 		return;
+	net_features_tell(n);
 	while ((f = net_rx_peek(n))) {
 		ret = net_rx_one(n, f);
 		if (ret <= 0)
@@ -170,7 +196,8 @@ static void net_rx_drain(struct virtio_net *n)
 		virtio_dev_broken(vd, VIRTIO_NET_RXQ);
 }
 
-void virtio_net_receive(struct virtio_dev *vd, const uint8_t *frame, size_t len)
+void virtio_net_receive(struct virtio_dev *vd, const struct virtio_net_hdr *hdr,
+			const uint8_t *frame, size_t len)
 {
 	struct virtio_net *n = vd->priv;
 	struct net_frame *f = NULL;
@@ -180,6 +207,10 @@ void virtio_net_receive(struct virtio_dev *vd, const uint8_t *frame, size_t len)
 		f = malloc(sizeof(*f) + len);
 	if (f) {
 		f->len = len;
+		if (hdr)
+			f->hdr = *hdr;
+		else
+			memset(&f->hdr, 0, sizeof(f->hdr));
 		memcpy(f->data, frame, len);
 		pthread_mutex_lock(&n->rx_lock);
 		if (n->rx_count < VIRTIO_NET_RX_PENDING_MAX) {
@@ -203,33 +234,39 @@ void virtio_net_receive(struct virtio_dev *vd, const uint8_t *frame, size_t len)
 	virtio_dev_kick(vd);
 }
 
+static void net_tx_drop(struct virtio_net *n)
+{
+	atomic_fetch_add_explicit(&n->tx_dropped, 1, memory_order_relaxed);
+}
+
 /* One chain from the driver: header, then the frame, to the backend. */
 static void net_tx_one(struct virtio_net *n, const struct virtq_elem *e)
 {
-	size_t hlen = net_hdr_len(&n->vd), off = 0, len, skip = hlen, c;
+	size_t hlen = virtio_net_hdr_len(&n->vd), off = 0, len;
+	struct virtio_net_hdr h;
 	unsigned int i;
 
 	if (e->out_len < hlen || e->out_len - hlen > VIRTIO_NET_FRAME_MAX) {
-		atomic_fetch_add_explicit(&n->tx_dropped, 1, memory_order_relaxed);
+		net_tx_drop(n);
 		pr_debug(n->vd.loglevel, "%s: dropped a %llu-byte transmit buffer (header %zu, frames up to %d bytes)",
 			 n->name, (unsigned long long)e->out_len, hlen, VIRTIO_NET_FRAME_MAX);
 		return;
 	}
 	len = e->out_len - hlen;
 	for (i = 0; i < e->nr_out; i++) {
-		const struct iovec *v = &e->iov[i];
-
-		if (skip >= v->iov_len) {
-			skip -= v->iov_len;
-			continue;
-		}
-		c = v->iov_len - skip;
-		memcpy(n->tx_buf + off, (const uint8_t *)v->iov_base + skip, c);
-		off += c;
-		skip = 0;
+		memcpy(n->tx_buf + off, e->iov[i].iov_base, e->iov[i].iov_len);
+		off += e->iov[i].iov_len;
 	}
-	if (n->be->ops->send(n->be, n->tx_buf, len))
-		atomic_fetch_add_explicit(&n->tx_dropped, 1, memory_order_relaxed);
+	virtio_net_hdr_get(n->tx_buf, &h);
+	if (!virtio_net_tx_hdr_ok(&n->vd, &h, len)) {
+		net_tx_drop(n);
+		pr_debug(n->vd.loglevel, "%s: dropped a %zu-byte frame with a bad header (flags %#x, gso_type %#x, gso_size %u, hdr_len %u, csum %u+%u)",
+			 n->name, len, h.flags, h.gso_type, h.gso_size, h.hdr_len,
+			 h.csum_start, h.csum_offset);
+		return;
+	}
+	if (n->be->ops->send(n->be, &h, n->tx_buf + hlen, len))
+		net_tx_drop(n);
 	else
 		atomic_fetch_add_explicit(&n->tx_frames, 1, memory_order_relaxed);
 }
@@ -239,6 +276,7 @@ static void net_tx_drain(struct virtio_net *n, unsigned int q)
 	struct virtq *vq = &n->vd.vqs[q];
 	int ret;
 
+	net_features_tell(n);
 	do {
 		virtq_notify_enable(vq, false);
 		while ((ret = virtq_pop(vq, &n->tx_elem)) > 0) {
@@ -350,6 +388,9 @@ static void net_reset(struct virtio_dev *vd)
 
 	net_rx_flush(n);
 	n->curr_pairs = 1;
+	n->features_told = false;
+	if (n->be->ops->features_set)
+		n->be->ops->features_set(n->be, 0);
 }
 
 static void net_destroy(struct virtio_dev *vd)
@@ -459,7 +500,8 @@ int virtio_net_new_mq(unsigned int index, const uint8_t mac[6], unsigned int pai
 	n->vd.device_id = VIRTIO_ID_NET;
 	n->vd.host_features = 1ULL << VIRTIO_NET_F_MAC |
 			      1ULL << VIRTIO_NET_F_STATUS |
-			      1ULL << VIRTIO_NET_F_MRG_RXBUF;
+			      1ULL << VIRTIO_NET_F_MRG_RXBUF |
+			      virtio_net_offered(be->offloads);
 	n->vd.config_size = VIRTIO_NET_CONFIG_SIZE;
 	n->vd.nr_queues = 2;
 	n->vd.index = index;

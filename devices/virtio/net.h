@@ -6,13 +6,15 @@
 
 #include "devices/device.h"
 #include "devices/virtio/virtio.h"
+#include "lib/net-gso.h"
 
 /*
  * virtio-net (virtio 1.x, 5.1): a receive and a transmit queue, the MAC
- * and link status in config space, mergeable receive buffers. Frames
- * go to and come from a backend (user mode through libslirp today)
- * behind struct net_backend_ops; the model is plain C, so tests drive
- * it with a fake backend.
+ * and link status in config space, mergeable receive buffers, and the
+ * checksum and segmentation offloads its backend can do. Frames go to
+ * and come from a backend (a tap, or user mode through libslirp)
+ * behind struct net_backend_ops, each with its virtio-net header; the
+ * model is plain C, so tests drive it with a fake backend.
  */
 #define VIRTIO_NET_F_CSUM		0	/* the host takes partial checksums */
 #define VIRTIO_NET_F_GUEST_CSUM		1	/* the guest does */
@@ -44,30 +46,54 @@
 #define VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET	0
 #define VIRTIO_NET_OK			0
 #define VIRTIO_NET_ERR			1
-/* The largest Ethernet frame taken either way: 64 KiB of payload + header. */
-#define VIRTIO_NET_FRAME_MAX		(65535 + 14)
+/*
+ * The largest Ethernet frame taken either way: an IP packet of 64 KiB
+ * (a segment the guest or the tap left whole) + header and VLAN tag.
+ */
+#define VIRTIO_NET_FRAME_MAX		(65535 + 18)
 /* Frames held for a guest that has no receive buffers; more are dropped. */
 #define VIRTIO_NET_RX_PENDING_MAX	256
 /* Receive buffers one frame may take with MRG_RXBUF. */
 #define VIRTIO_NET_RX_MERGE_MAX		64
 
+/* The offloads a backend may do (net_backend.offloads): feature bits. */
+#define VIRTIO_NET_OFFLOAD_F		(1ULL << VIRTIO_NET_F_CSUM | \
+					 1ULL << VIRTIO_NET_F_GUEST_CSUM | \
+					 1ULL << VIRTIO_NET_F_GUEST_TSO4 | \
+					 1ULL << VIRTIO_NET_F_GUEST_TSO6 | \
+					 1ULL << VIRTIO_NET_F_HOST_TSO4 | \
+					 1ULL << VIRTIO_NET_F_HOST_TSO6)
+
 /*
- * A backend: send() takes a frame from the guest (copied, on the I/O
- * thread; it must not block); start and stop run its thread, if any;
- * destroy frees it, after stop. Frames for the guest go to
- * virtio_net_receive(), from any thread.
+ * A backend: send() takes a frame from the guest with its header
+ * (checked against what the driver took: a gso_type it negotiated,
+ * the checksum's place within the frame); copied, on the I/O thread;
+ * it must not block. start and stop run its thread, if any; destroy
+ * frees it, after stop. features_set (optional) is told, on the I/O
+ * thread once the driver is running, which of the offloads the driver
+ * took (0 after a reset); a backend must not hand the guest what it
+ * did not take, and the model drops what would be. Frames for the
+ * guest go to virtio_net_receive(), from any thread.
  */
 struct net_backend;
 struct net_backend_ops {
 	int (*start)(struct net_backend *be);
 	void (*stop)(struct net_backend *be);
-	int (*send)(struct net_backend *be, const uint8_t *frame, size_t len);
+	int (*send)(struct net_backend *be, const struct virtio_net_hdr *hdr,
+		    const uint8_t *frame, size_t len);
+	void (*features_set)(struct net_backend *be, uint64_t features);
 	void (*destroy)(struct net_backend *be);
 };
 
 struct net_backend {
 	const struct net_backend_ops *ops;
 	void *priv;
+	/*
+	 * The VIRTIO_NET_OFFLOAD_F bits the backend can do: CSUM and
+	 * HOST_TSO4/6 it takes from the guest, GUEST_CSUM and
+	 * GUEST_TSO4/6 it may give. The card offers these and no others.
+	 */
+	uint64_t offloads;
 	/* Set by virtio_net_new(): the device frames for the guest go to. */
 	struct virtio_dev *vd;
 };
@@ -101,11 +127,24 @@ int virtio_net_create(const struct device_ctx *ctx, unsigned int index,
 		      const uint8_t mac[6], unsigned int pairs, struct net_backend *be,
 		      enum virtio_transport t, struct device **dev);
 /*
- * A frame for the guest, copied: queued for the I/O thread, which puts
- * it in receive buffers. Dropped (and counted) when too large or when
- * VIRTIO_NET_RX_PENDING_MAX frames wait already. Any thread.
+ * A frame for the guest with its header (NULL: a plain frame), copied:
+ * queued for the I/O thread, which puts it in receive buffers. Dropped
+ * (and counted) when too large or when VIRTIO_NET_RX_PENDING_MAX
+ * frames wait already, or, there, when the header asks for an offload
+ * the driver did not take. Any thread.
  */
-void virtio_net_receive(struct virtio_dev *vd, const uint8_t *frame, size_t len);
+void virtio_net_receive(struct virtio_dev *vd, const struct virtio_net_hdr *hdr,
+			const uint8_t *frame, size_t len);
+/*
+ * The header's length the driver uses: 12 bytes, 10 for a legacy
+ * driver without MRG_RXBUF (virtio 1.x, 5.1.6.1).
+ */
+static inline size_t virtio_net_hdr_len(const struct virtio_dev *vd)
+{
+	return virtio_dev_has_feature(vd, VIRTIO_F_VERSION_1) ||
+	       virtio_dev_has_feature(vd, VIRTIO_NET_F_MRG_RXBUF) ?
+	       VIRTIO_NET_HDR_LEN : VIRTIO_NET_HDR_LEN_LEGACY;
+}
 /*
  * The same device over vhost-net (devices/virtio/net-vhost.c): the host
  * kernel moves the frames between the guest's rings and tap_fd (taken:

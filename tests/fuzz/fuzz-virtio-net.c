@@ -7,19 +7,23 @@
  *   set-up: bit 0 a legacy driver (the 10-byte header without
  *   MRG_RXBUF), bit 1 MRG_RXBUF, bit 2 EVENT_IDX, bits 3-5 the queue
  *   size (4 << n, at most 256), bit 6 two queue pairs and the control
- *   queue (mq=2: MQ and CTRL_VQ negotiated).
+ *   queue (mq=2: MQ and CTRL_VQ negotiated), bit 7 the backend's
+ *   offloads all offered and taken.
  *   Each operation is an opcode byte (modulo 6):
  *   0  transmit: u8 buffers (1-4), each u8 address class (0: the buffer
  *      area, 1: u64 anywhere) [u64], u16 length (low 14 bits), bit 15
  *      device-writable; the bytes of the first 64 of each come from the
  *      input
  *   1  receive buffers: the same layout, on the receive queue
- *   2  a frame for the guest: u32 length (up to 70000), a seed byte
+ *   2  a frame for the guest: u32 length (up to 70000), a seed byte,
+ *      its header's flags, gso_type, gso_size / 16, csum_start
  *   3  reset, and a new driver sets the device up again
  *   4  config read: u8 offset, u8 width
  *   5  a control command (with mq; else a config read): a chain as 0's
  * Checks: a well-formed transmit chain reaches the backend whole, with
- * the header taken off; nothing else does; used lengths of receive
+ * the header apart (one that asks for something may be dropped, and
+ * counted), every header it gets one the model may pass on; nothing
+ * else does; used lengths of receive
  * chains never exceed the chain; frames waiting stay bounded; a
  * control chain comes back with at most its one-byte ack.
  */
@@ -49,11 +53,24 @@ struct fz {
 	uint32_t rx_cap[VIRTQ_MAX_SIZE];	/* each receive head's room */
 };
 
-static int fz_send(struct net_backend *be, const uint8_t *frame, size_t len)
+/*
+ * A header reaches the backend only as the model checks it: a known
+ * gso_type with its size and checksum, the checksum's field within the
+ * frame, hdr_len within it.
+ */
+static int fz_send(struct net_backend *be, const struct virtio_net_hdr *h,
+		   const uint8_t *frame, size_t len)
 {
 	struct fz *f = be->priv;
 
 	FUZZ_CHECK(len <= VIRTIO_NET_FRAME_MAX);
+	FUZZ_CHECK(!(h->flags & ~VIRTIO_NET_HDR_F_NEEDS_CSUM) && h->hdr_len <= len);
+	FUZZ_CHECK(!(h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) ||
+		   (size_t)h->csum_start + h->csum_offset + 2 <= len);
+	FUZZ_CHECK(h->gso_type == VIRTIO_NET_HDR_GSO_NONE ||
+		   ((h->gso_type == VIRTIO_NET_HDR_GSO_TCPV4 ||
+		     h->gso_type == VIRTIO_NET_HDR_GSO_TCPV6) &&
+		    h->gso_size && (h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)));
 	f->sent++;
 	f->last_len = len;
 	memcpy(f->last, frame, MIN(len, sizeof(f->last)));
@@ -79,6 +96,8 @@ static void fz_attach(struct fz *f)
 		feat |= 1ULL << VIRTIO_F_EVENT_IDX;
 	if (f->setup & 64)
 		feat |= 1ULL << VIRTIO_NET_F_MQ | 1ULL << VIRTIO_NET_F_CTRL_VQ;
+	if (f->setup & 128)
+		feat |= VIRTIO_NET_OFFLOAD_F;
 	f->h.heap = VDH_RAM_BASE;	/* the rings first, then buffers */
 	vdh_attach(&f->h, f->vd, feat, f->setup & 64 ? 5 : 2, f->num);
 }
@@ -148,18 +167,25 @@ static void fz_op_tx(struct fz *f)
 		      VIRTIO_NET_HDR_LEN_LEGACY : VIRTIO_NET_HDR_LEN;
 	struct vdh_buf b[MAX_BUFS];
 	unsigned int n, sent = f->sent, i;
-	bool valid, all_out, broken;
+	bool valid, all_out, broken, plain = true;
 	uint64_t total, off = 0;
+	struct virtio_net_stats st0, st;
 
 	n = fz_bufs(f, b, &total, &valid, &all_out);
-	/* What the frame's first bytes must be, from guest memory. */
+	/* What the frame's first bytes must be, from guest memory; a header of zeros? */
 	for (i = 0; valid && i < n; i++) {
 		uint64_t s;
 
-		for (s = 0; s < b[i].len; s++, off++)
+		for (s = 0; s < b[i].len; s++, off++) {
+			uint8_t c = *(uint8_t *)vdh_ptr(&f->h, b[i].gpa + s);
+
+			if (off < 10 && c)
+				plain = false;
 			if (off >= hlen && off - hlen < sizeof(f->expect))
-				f->expect[off - hlen] = *(uint8_t *)vdh_ptr(&f->h, b[i].gpa + s);
+				f->expect[off - hlen] = c;
+		}
 	}
+	virtio_net_get_stats(f->vd, &st0);
 	broken = virtio_dev_status(f->vd) & VIRTIO_STATUS_NEEDS_RESET;
 	vdh_post(&f->h, VIRTIO_NET_TXQ, b, n);
 	vdh_notify(&f->h, VIRTIO_NET_TXQ);
@@ -168,6 +194,12 @@ static void fz_op_tx(struct fz *f)
 		return;
 	if (total < hlen) {
 		FUZZ_CHECK(f->sent == sent);
+		return;
+	}
+	/* A header asking for something: sent (fz_send checks it) or dropped, counted. */
+	virtio_net_get_stats(f->vd, &st);
+	if (!plain && f->sent == sent) {
+		FUZZ_CHECK(st.tx_dropped == st0.tx_dropped + 1);
 		return;
 	}
 	FUZZ_CHECK(f->sent == sent + 1 && f->last_len == total - hlen);
@@ -196,11 +228,15 @@ static void fz_op_frame(struct fz *f)
 {
 	uint32_t len = fuzz_u32(f->in) % 70000;
 	uint8_t seed = fuzz_u8(f->in), *p = malloc(len ? len : 1);
+	struct virtio_net_hdr h = {
+		.flags = fuzz_u8(f->in), .gso_type = fuzz_u8(f->in),
+		.gso_size = fuzz_u8(f->in) * 16, .csum_start = fuzz_u8(f->in),
+	};
 	uint32_t i;
 
 	for (i = 0; i < len; i++)
 		p[i] = seed + i;
-	virtio_net_receive(f->vd, p, len);
+	virtio_net_receive(f->vd, &h, p, len);
 	virtio_dev_serve(f->vd);
 	free(p);
 }
@@ -215,7 +251,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_input_init(&in, data, size);
 	f.setup = fuzz_u8(&in);
 	f.num = MIN(4U << ((f.setup >> 3) % 7), VIRTQ_MAX_SIZE);
-	f.be = (struct net_backend){ .ops = &fz_be_ops, .priv = &f };
+	f.be = (struct net_backend){ .ops = &fz_be_ops, .priv = &f,
+				     .offloads = f.setup & 128 ? VIRTIO_NET_OFFLOAD_F : 0 };
 	if (vdh_init(&f.h, RAM_SIZE))
 		return 0;
 	if (virtio_net_new_mq(0, (const uint8_t[6]){ 2, 0, 0, 0, 0, 1 }, f.setup & 64 ? 2 : 1,

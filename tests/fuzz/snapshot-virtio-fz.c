@@ -190,7 +190,8 @@ void fuzz_snapshot_virtio_pci(const uint8_t *state, const struct snapshot_sectio
 }
 
 /* The net card's frames: none larger than the model takes. */
-static int sv_net_send(struct net_backend *be, const uint8_t *frame, size_t len)
+static int sv_net_send(struct net_backend *be, const struct virtio_net_hdr *h,
+		       const uint8_t *frame, size_t len)
 {
 	(void)be;
 	FUZZ_CHECK(frame && len <= VIRTIO_NET_FRAME_MAX);
@@ -235,7 +236,7 @@ void fuzz_snapshot_virtio_net(const uint8_t *state, const struct snapshot_sectio
 			virtio_dev_config_read(vd, 0, cfg, sizeof(cfg));
 			FUZZ_CHECK(!memcmp(cfg, mac, 6) && !(cfg[6] & ~VIRTIO_NET_S_LINK_UP) && !cfg[7]);
 			virtio_wake_all(vd);
-			virtio_net_receive(vd, frame, sizeof(frame));
+			virtio_net_receive(vd, NULL, frame, sizeof(frame));
 			virtio_dev_serve(vd);
 		}
 	}

@@ -9,12 +9,15 @@
 # the host's loopback), resolves the name through slirp's DNS (UDP) and
 # listens on a port the host reaches through -n hostfwd=.
 #
-# Usage: ctl-net.sh IRQCHIP TRANSPORT [,MORE-N-PARAMS|bulk] [@ROOTFS@ @DISKINITRD@]
+# Usage: ctl-net.sh IRQCHIP TRANSPORT [,MORE-N-PARAMS|bulk|xfer] [@ROOTFS@ @DISKINITRD@]
+# "xfer": 16 MiB each way, checked by sha256 at both ends (ctl-net-xfer.sh):
+# the guest's checksums and segments finished by lkvm-net-user.
 # With ,mq=N among the -n params the guest has N vCPUs and checks that
 # its eth0 uses N queue pairs.
 # (the placeholders only make the harness pack the images; the script
 # finds them under /lkvm-test/disk)
 . "$(dirname "$0")/st-common.sh"
+. "$(dirname "$0")/ctl-net-xfer.sh"
 
 irqchip=${1:-gicv3}
 transport=${2:-mmio}
@@ -22,6 +25,7 @@ extra=${3:-}
 parts=
 # "bulk": also the throughput of a 16 MiB download (docs/network.md)
 [ "$extra" = bulk ] && parts=" lkvm.net_parts=dhcp,tcp,dns,bulk,fwd"
+[ "$extra" = xfer ] && parts=" lkvm.net_parts=dhcp,tcp,dns,xfer,fwd"
 case "$extra" in ,*) ;; *) extra= ;; esac
 cpus=1
 case "$extra" in *,mq=*)
@@ -51,9 +55,11 @@ case "$parts" in *bulk*)
 	dd if=/dev/zero of="$WORK/www/bulk.bin" bs=1048576 count=16 2>/dev/null ||
 		fail "cannot write $WORK/www/bulk.bin" ;;
 esac
+xfer_pid=
+case "$parts" in *xfer*) xfer_prepare "$WORK/www" 8081 ;; esac
 busybox httpd -f -p "127.0.0.1:$HTTP" -h "$WORK/www" &
 httpd_pid=$!
-trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; kill "$dns_pid" "$httpd_pid" 2>/dev/null' EXIT
+trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; kill "$dns_pid" "$httpd_pid" $xfer_pid 2>/dev/null' EXIT
 wait_for 5 grep -q serving "$WORK/dns.out" || fail "st-dns did not start: $(cat "$WORK/dns.out")"
 ok "host: DNS for $name on 127.0.0.1:53, HTTP on 127.0.0.1:$HTTP"
 
@@ -85,6 +91,7 @@ got=$(echo | nc -w 10 127.0.0.1 "$FWD" 2>&1)
 ok "host -> guest through hostfwd=tcp:$FWD:8080: '$got'"
 
 net_guest_done
+case "$parts" in *xfer*) xfer_check ;; esac
 [ "$cpus" = 1 ] || grep -q "GUEST-CHECK net PASS.* mq=$cpus" "$WORK/vm.out" ||
 	fail "the guest's eth0 does not use $cpus queue pairs: $(grep 'GUEST-CHECK net' "$WORK/vm.out")"
 wait_gone 10 "$helper" || fail "lkvm-net-user ($helper) outlived lkvm"

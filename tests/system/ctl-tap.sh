@@ -14,6 +14,9 @@
 #   attach  a persistent tap made beforehand (busybox tunctl), set up by
 #           the host, attached with tapif=: left as it is, kept after
 #   bulk    as made, and the guest downloads 16 MiB (its speed)
+#   xfer    as made, and 16 MiB each way checked by sha256 at both ends
+#           (ctl-net-xfer.sh): the tap's checksum and segmentation
+#           offloads through lkvm
 #   bridge  a network of the test's own: lkvm runs in a network namespace
 #           the test makes, with a bridge lkvmbr0 at the host's address;
 #           lkvm makes its tap there and script= puts it in the bridge;
@@ -24,6 +27,7 @@
 # ,vhost: with -n vhost=1, the frames moved by vhost-net (its worker
 # thread seen) rather than by lkvm.
 . "$(dirname "$0")/st-common.sh"
+. "$(dirname "$0")/ctl-net-xfer.sh"
 
 irqchip=${1:-gicv3}
 transport=${2:-mmio}
@@ -109,6 +113,7 @@ ns_pid=
 case "$variant" in
 made)	;;
 bulk)	parts=static,tcp,bulk,fwd ;;
+xfer)	parts=static,tcp,xfer,fwd ;;
 script)
 	printf '#!/bin/sh\necho "$1" >%s/script.arg\nip addr add %s/24 dev "$1" && ip link set "$1" up\n' \
 		"$WORK" "$HOST" >"$WORK/ifup.sh"
@@ -131,7 +136,7 @@ bridge)
 	printf '#!/bin/sh\nbusybox brctl addif lkvmbr0 "$1" && ip link set "$1" up\n' >"$WORK/br-ifup.sh"
 	chmod +x "$WORK/br-ifup.sh"
 	net="mode=tap,script=$WORK/br-ifup.sh" ;;
-*)	fail "variant '$variant': made, script, attach, bulk, bridge or errors" ;;
+*)	fail "variant '$variant': made, script, attach, bulk, xfer, bridge or errors" ;;
 esac
 net=$net$vhost
 
@@ -139,9 +144,11 @@ mkdir -p "$WORK/www"
 echo lkvm-net-tcp-ok >"$WORK/www/net.txt"
 [ "$variant" != bulk ] || dd if=/dev/zero of="$WORK/www/bulk.bin" bs=1048576 count=16 2>/dev/null ||
 	fail "cannot write $WORK/www/bulk.bin"
+xfer_pid=
+[ "$variant" != xfer ] || xfer_prepare "$WORK/www" 8081 "$in"
 $in busybox httpd -f -p "$HTTP" -h "$WORK/www" &
 httpd_pid=$!
-trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; kill "$httpd_pid" $ns_pid 2>/dev/null; busybox tunctl -d lkvmtap2 >/dev/null 2>&1' EXIT
+trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; kill "$httpd_pid" $ns_pid $xfer_pid 2>/dev/null; busybox tunctl -d lkvmtap2 >/dev/null 2>&1' EXIT
 before=$(taps)
 
 t0=$(now_cs)
@@ -157,7 +164,7 @@ tap=$(sed -n 's/.*virtio-net 0: tap \([^ ,]*\).*/\1/p' "$WORK/vm.err" | head -n 
 ok "guest: $GUEST/24 on eth0, HTTP from the host's $HOST:$HTTP through tap $tap in $(secs $(($(now_cs) - t0))) s"
 
 case "$variant" in
-made|bulk)
+made|bulk|xfer)
 	case " $before " in *" $tap "*) fail "tap $tap was there before lkvm" ;; esac
 	ip addr show dev "$tap" | grep -q "inet $HOST/24" ||
 		fail "lkvm's tap $tap has no $HOST/24: $(ip addr show dev "$tap")"
@@ -203,6 +210,7 @@ got=$(echo | $in nc -w 10 "$GUEST" 8080 2>&1)
 ok "host -> guest $GUEST:8080 over the tap: '$got'"
 
 net_guest_done
+[ "$variant" != xfer ] || xfer_check
 case "$variant" in
 attach)
 	[ -e /sys/class/net/lkvmtap2 ] || fail "the persistent lkvmtap2 went with lkvm"

@@ -46,7 +46,11 @@
 #             (default port 8080) reads "lkvm-net-tcp-ok"; dns: the DNS
 #             server DHCP named resolves lkvm.net_name (lkvm-net.example)
 #             to lkvm.net_addr (10.11.12.13); bulk (not by default):
-#             fetches http://GW:lkvm.net_http/bulk.bin, says how fast; fwd: prints
+#             fetches http://GW:lkvm.net_http/bulk.bin, says how fast;
+#             xfer (not by default): the sha256 of the last 16 MiB of
+#             http://GW:lkvm.net_http/rand.bin (down=SUM), then 16 MiB of
+#             random bytes sent to GW:lkvm.net_up (8081) and their sha256
+#             (up=SUM), each with its speed, for the runner to compare; fwd: prints
 #             GUEST-NET-LISTENING, answers "lkvm-net-fwd-ok" to one
 #             connection on TCP port lkvm.net_listen (8080) within 60 s;
 #             mq (not by default): eth0 has lkvm.net_mq receive and
@@ -107,6 +111,7 @@ net_http=8080
 net_name=lkvm-net.example
 net_addr=10.11.12.13
 net_listen=8080
+net_up=8081
 net_mq=1
 net_hold=
 seq_n=600
@@ -126,6 +131,7 @@ for w in $(cat /proc/cmdline); do
 	lkvm.net_ip=*)		net_ip=${w#*=} ;;
 	lkvm.net_gw=*)		net_gw=${w#*=} ;;
 	lkvm.net_http=*)	net_http=${w#*=} ;;
+	lkvm.net_up=*)		net_up=${w#*=} ;;
 	lkvm.net_name=*)	net_name=${w#*=} ;;
 	lkvm.net_addr=*)	net_addr=${w#*=} ;;
 	lkvm.net_listen=*)	net_listen=${w#*=} ;;
@@ -495,6 +501,27 @@ net_bulk() {
 	net_ok="$net_ok bulk=$((got / 1024))KiB/${cs}cs=$((got / 1024 * 100 / cs))KiB/s"
 }
 
+# 16 MiB each way, the contents' sha256 for the runner to compare: a
+# wrong checksum or segment anywhere on the way shows as another sum.
+net_xfer() {
+	mkdir -p /run/xfer && mount -t tmpfs tmpfs /run/xfer ||
+		{ net_err="cannot mount a tmpfs on /run/xfer"; return 1; }
+	t0=$(uptime_cs)
+	down=$(printf 'GET /rand.bin HTTP/1.0\r\n\r\n' | nc -w 30 "$net_gw" "$net_http" |
+	       tail -c 16777216 | sha256sum | cut -c1-64)
+	cs=$(( $(uptime_cs) - t0 + 1 ))
+	net_ok="$net_ok down=$down/${cs}cs=$((16384 * 100 / cs))KiB/s"
+	dd if=/dev/urandom of=/run/xfer/up.bin bs=65536 count=256 2>/dev/null ||
+		{ net_err="cannot write 16 MiB to /run/xfer"; return 1; }
+	up=$(sha256sum /run/xfer/up.bin | cut -c1-64)
+	t0=$(uptime_cs)
+	nc -w 5 "$net_gw" "$net_up" </run/xfer/up.bin >/dev/null ||
+		{ net_err="nc to $net_gw:$net_up failed"; return 1; }
+	cs=$(( $(uptime_cs) - t0 + 1 ))
+	net_ok="$net_ok up=$up/${cs}cs=$((16384 * 100 / cs))KiB/s"
+	umount /run/xfer
+}
+
 net_mq() {
 	net_wait_eth0 || return 1
 	q=$(ls /sys/class/net/eth0/queues | tr '\n' ' ')
@@ -572,7 +599,7 @@ check_net() {
 	net_ok= net_err=
 	for part in $net_parts; do
 		case "$part" in
-		dhcp|static|tcp|dns|bulk|fwd|mq|snap) "net_$part" || { check net FAIL "$part: $net_err (passed:$net_ok)"; return; } ;;
+		dhcp|static|tcp|dns|bulk|xfer|fwd|mq|snap) "net_$part" || { check net FAIL "$part: $net_err (passed:$net_ok)"; return; } ;;
 		*) check net FAIL "lkvm.net_parts: no part '$part' (dhcp, static, tcp, dns, bulk, fwd, mq, snap)"; return ;;
 		esac
 	done
