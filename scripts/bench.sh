@@ -649,9 +649,11 @@ report=$DIR/report.md
 		cat "${logs[@]}" 2>/dev/null | tr -d '\r' | grep -E '^BENCH-SNAP ' |
 			awk -v peer="${PEER:+1}" -v rounds="$SNAP_ROUNDS" -f tests/bench/snap-report.awk
 	fi
-	cat "${logs[@]}" 2>/dev/null | tr -d '\r' | grep -E '^BENCH-SHARE ' \
-	| awk -v peer="${PEER:+1}" -v files="$SHARE_FILES" -v mb="$SHARE_MB" -v ms="$SHARE_MS" \
-	      -f tests/bench/share-report.awk
+	if on p9 || on net; then
+		cat "${logs[@]}" 2>/dev/null | tr -d '\r' | grep -E '^BENCH-SHARE ' \
+		| awk -v peer="${PEER:+1}" -v files="$SHARE_FILES" -v mb="$SHARE_MB" -v ms="$SHARE_MS" \
+		      -f tests/bench/share-report.awk
+	fi
 } >"$report"
 echo
 cat "$report"
