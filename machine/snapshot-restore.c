@@ -260,11 +260,15 @@ int snapshot_restore_config(struct vm *vm, int argc, char *const argv[],
 }
 
 /*
- * Guest RAM read from the file into the memory ram_setup() reserved,
- * extents by extent (SEEK_DATA, SEEK_HOLE): the zero pages the snapshot
- * left as holes stay untouched, as they were in the running VM.
+ * The extents of the file's RAM section that hold data (SEEK_DATA,
+ * SEEK_HOLE): the zero pages the snapshot left as holes are skipped.
+ * fn gets each as an offset into RAM and a length; a file system
+ * without SEEK_DATA gives one extent, the whole RAM.
  */
-static int snap_read_ram(struct snapshot_file *f, uint8_t *ram, uint64_t size)
+static int snap_ram_extents(struct snapshot_file *f, uint64_t size,
+			    int (*fn)(struct snapshot_file *f, uint64_t off,
+				      uint64_t len, void *arg),
+			    void *arg)
 {
 	uint64_t base = f->idx.hdr.ram_offset, end = base + size;
 	off_t data, hole;
@@ -274,18 +278,37 @@ static int snap_read_ram(struct snapshot_file *f, uint8_t *ram, uint64_t size)
 		data = lseek(f->fd, data, SEEK_DATA);
 		if (data < 0 && errno == ENXIO)
 			return 0;	/* holes to the end */
-		if (data < 0)	/* no SEEK_DATA here: read it all */
-			return snap_pread(f->fd, ram, size, base);
+		if (data < 0)
+			return fn(f, 0, size, arg);
 		if ((uint64_t)data >= end)
 			return 0;
 		hole = lseek(f->fd, data, SEEK_HOLE);
 		if (hole < 0 || (uint64_t)hole > end)
 			hole = end;
-		ret = snap_pread(f->fd, ram + (data - base), hole - data, data);
+		ret = fn(f, data - base, hole - data, arg);
 		if (ret)
 			return ret;
 	}
 	return 0;
+}
+
+static int snap_read_extent(struct snapshot_file *f, uint64_t off, uint64_t len,
+			    void *ram)
+{
+	return snap_pread(f->fd, (uint8_t *)ram + off, len, f->idx.hdr.ram_offset + off);
+}
+
+/*
+ * The mapped RAM's data pages put in lkvm's page tables now, from the
+ * page cache, still shared and copy-on-write: otherwise the guest's
+ * first touch of each page after the restore costs a host page fault
+ * on top of KVM's own. Best effort: a kernel without
+ * MADV_POPULATE_READ (before 5.14) leaves it to the faults.
+ */
+static int snap_populate_extent(struct snapshot_file *f, uint64_t off, uint64_t len,
+				void *ram)
+{
+	return madvise((uint8_t *)ram + off, len, MADV_POPULATE_READ) ? -errno : 0;
 }
 
 /*
@@ -329,7 +352,7 @@ int snapshot_map_ram(struct vm *vm)
 	if (ret)
 		return ret;
 	if (vm->cfg.hugetlbfs || vm->cpu.mte) {
-		ret = snap_read_ram(f, vm->ram, vm->ram_size);
+		ret = snap_ram_extents(f, vm->ram_size, snap_read_extent, vm->ram);
 		if (ret)
 			pr_err(vm->cfg.loglevel, "cannot read guest RAM from '%s' into %s: %s",
 			       vm->cfg.restore_path,
@@ -347,6 +370,10 @@ int snapshot_map_ram(struct vm *vm)
 		       vm->cfg.restore_path, strerror(e));
 		return -e;
 	}
+	ret = snap_ram_extents(f, vm->ram_size, snap_populate_extent, vm->ram);
+	if (ret)
+		pr_debug(vm->cfg.loglevel, "guest RAM not populated ahead (%s): the guest's first touches fault it in",
+			 strerror(-ret));
 	return 0;
 }
 
