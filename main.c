@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "lib/util.h"
 #include "cli/control-cmds.h"
 #include "cli/guest-init.h"
 #include "cli/guest-root.h"
@@ -65,6 +66,24 @@ static void run_block_signals(void)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
 	sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
+/*
+ * Set-up cut short (the loader stops reading for it) or failed with a
+ * stop signal waiting: the status the signal gives a running VM.
+ */
+static int run_setup_status(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	sigset_t p;
+	unsigned int i;
+
+	if (sigpending(&p))
+		return EXIT_SETUP;
+	for (i = 0; i < ARRAY_SIZE(sigs); i++)
+		if (sigismember(&p, sigs[i]) == 1)
+			return 128 + sigs[i];
+	return EXIT_SETUP;
 }
 
 /* lkvm sandbox's command (cmd NULL for lkvm run). */
@@ -142,7 +161,7 @@ static int run_vm(int argc, char *argv[], struct run_cmd *cmd)
 		ret = vm_run(vm);
 		console_restore(&vm->console);
 	} else {
-		ret = EXIT_SETUP;
+		ret = run_setup_status();
 	}
 	vm_teardown(vm);
 	if (cmd) {

@@ -2,6 +2,7 @@
 /* Reading the kernel and initrd files into guest RAM, where loader_plan() says. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -19,6 +20,8 @@
 #include "machine/vm.h"
 
 /* kvmtool's message for a kernel it cannot open, before the file's name. */
+/* Read at a time, between looks for a stop signal. */
+#define LOAD_CHUNK		(16ULL << 20)
 #define LOAD_KVMTOOL_WORDS	" [kvmtool: Fatal: Unable to open kernel "
 
 /*
@@ -118,12 +121,28 @@ static int load_open(struct vm *vm, const char *what, const char *path,
 	return fd;
 }
 
+/*
+ * SIGINT, SIGTERM and SIGHUP wait, blocked, until the run (main.c): one
+ * pending means the user wants out, and reading a large initrd on
+ * would only keep them waiting.
+ */
+static bool load_stop_pending(void)
+{
+	sigset_t p;
+
+	return !sigpending(&p) && (sigismember(&p, SIGINT) == 1 ||
+				   sigismember(&p, SIGTERM) == 1 ||
+				   sigismember(&p, SIGHUP) == 1);
+}
+
+/* In chunks, so that a stop signal ends a long read (-EINTR). */
 static int load_read_full(int fd, void *buf, uint64_t len, uint64_t off)
 {
 	uint64_t done = 0;
 
 	while (done < len) {
-		ssize_t n = pread(fd, (char *)buf + done, len - done, off + done);
+		ssize_t n = pread(fd, (char *)buf + done, MIN(len - done, LOAD_CHUNK),
+				  off + done);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -132,6 +151,8 @@ static int load_read_full(int fd, void *buf, uint64_t len, uint64_t off)
 		if (n == 0)
 			return -EIO;	/* the file shrank under us */
 		done += n;
+		if (done < len && load_stop_pending())
+			return -EINTR;
 	}
 	return 0;
 }
@@ -321,6 +342,10 @@ int load_images(struct vm *vm)
 
 	dst = guest_mem_ptr(&vm->mem, vm->plan.kernel_addr, vm->kernel_size);
 	ret = dst ? load_read_full(vm->kernel_fd, dst, vm->kernel_size, 0) : -EFAULT;
+	if (ret == -EINTR) {
+		pr_info(vm->cfg.loglevel, "stopped by a signal while loading the kernel");
+		return ret;
+	}
 	if (ret) {
 		pr_err(vm->cfg.loglevel, "cannot read %s '%s': %s",
 		       vm->cfg.firmware_path ? "firmware" : "kernel",
@@ -331,7 +356,9 @@ int load_images(struct vm *vm)
 		return 0;
 	dst = guest_mem_ptr(&vm->mem, vm->plan.initrd_addr, vm->initrd_size);
 	ret = dst ? load_read_full(vm->initrd_fd, dst, vm->initrd_size, 0) : -EFAULT;
-	if (ret)
+	if (ret == -EINTR)
+		pr_info(vm->cfg.loglevel, "stopped by a signal while loading the initrd");
+	else if (ret)
 		pr_err(vm->cfg.loglevel, "cannot read initrd '%s': %s",
 		       vm->cfg.initrd_path, strerror(-ret));
 	return ret;
