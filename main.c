@@ -143,6 +143,8 @@ static int run_vm(int argc, char *argv[], struct run_cmd *cmd)
 	ret = kernel_gunzip(&vm->cfg, err, sizeof(err));
 	if (!ret && guest_root_wanted(&vm->cfg))
 		ret = guest_root_prepare(&vm->cfg, &root_spec, err, sizeof(err));
+	else if (!ret && guest_root_restored(&vm->cfg))
+		ret = guest_root_prepare_restore(&vm->cfg, &root_spec, err, sizeof(err));
 	if (!ret && cmd)
 		ret = run_sandbox_prepare(vm, root_spec, cmd, err, sizeof(err));
 	if (ret) {

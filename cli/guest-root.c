@@ -21,13 +21,23 @@ bool guest_root_params_have_root(const char *p)
 /*
  * As kvmtool: with no disk, no initrd, no firmware and no root= of the
  * user's, a kernel has nothing to boot into but a 9p root. --nodefaults
- * asks for nothing lkvm would add; a restore has its own devices.
+ * asks for nothing lkvm would add.
  */
-bool guest_root_wanted(const struct vm_config *cfg)
+static bool guest_root_default(const struct vm_config *cfg)
 {
 	return cfg->kernel_path && !cfg->nr_disks && !cfg->initrd_path &&
-	       !cfg->firmware_path && !cfg->nodefaults && !cfg->restore_path &&
+	       !cfg->firmware_path && !cfg->nodefaults &&
 	       !guest_root_params_have_root(cfg->params);
+}
+
+bool guest_root_wanted(const struct vm_config *cfg)
+{
+	return !cfg->restore_path && guest_root_default(cfg);
+}
+
+bool guest_root_restored(const struct vm_config *cfg)
+{
+	return cfg->restore_path && guest_root_default(cfg);
 }
 
 static bool name_char_ok(char c)

@@ -26,6 +26,11 @@
 
 /* Whether the run gives the guest no root of its own: then the default one. */
 bool guest_root_wanted(const struct vm_config *cfg);
+/*
+ * A restore (its saved options in cfg) of a VM that booted the default
+ * root: it needs the same shares again, its devices, and nothing booted.
+ */
+bool guest_root_restored(const struct vm_config *cfg);
 /* Whether -p names a root= (then the user's root stands). */
 bool guest_root_params_have_root(const char *params);
 /* 0 for a plain name (letters, digits, '.', '_', '-'; no leading '.' or '-'); else -EINVAL and err. */

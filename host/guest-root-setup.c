@@ -211,7 +211,8 @@ int guest_root_kernel_9p(const char *moddir, const char *version)
 	return builtin;
 }
 
-int guest_root_prepare(struct vm_config *cfg, char **spec, char *err, size_t err_len)
+static int guest_root_setup(struct vm_config *cfg, bool boot, char **spec,
+			    char *err, size_t err_len)
 {
 	char dir[PATH_MAX], version[65];
 	struct stat st;
@@ -240,6 +241,8 @@ int guest_root_prepare(struct vm_config *cfg, char **spec, char *err, size_t err
 	if (ret)
 		return ret;
 	cfg->guest_root = true;
+	if (!boot)
+		return 0;
 	ret = guest_initrd_build(cfg, "/lib/modules", version, &fd, err, err_len);
 	if (ret)
 		return ret;
@@ -250,4 +253,15 @@ int guest_root_prepare(struct vm_config *cfg, char **spec, char *err, size_t err
 	pr_info(cfg->loglevel, "no disk, initrd or root= given: booting the 9p root %s, with the host's / as hostfs (%s)",
 		dir, cfg->shares[cfg->nr_shares - 1].ro ? "read-only; --9p /,hostfs to write" : "as given");
 	return 0;
+}
+
+int guest_root_prepare(struct vm_config *cfg, char **spec, char *err, size_t err_len)
+{
+	return guest_root_setup(cfg, true, spec, err, err_len);
+}
+
+int guest_root_prepare_restore(struct vm_config *cfg, char **spec, char *err,
+			       size_t err_len)
+{
+	return guest_root_setup(cfg, false, spec, err, err_len);
 }

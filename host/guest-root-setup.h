@@ -22,6 +22,9 @@ int guest_root_create(const char *name, char *err, size_t err_len);
  * spec, which cfg points into, for the caller to free after the run.
  */
 int guest_root_prepare(struct vm_config *cfg, char **spec, char *err, size_t err_len);
+/* The same shares for a restore (guest_root_restored()): no initramfs, nothing booted. */
+int guest_root_prepare_restore(struct vm_config *cfg, char **spec, char *err,
+			       size_t err_len);
 
 /*
  * Whether path is a Linux Image (an arm64 Image header and the kernel's

@@ -175,6 +175,15 @@ static const struct sandbox_rule sandbox_main[] = {
 	ALLOW(ftruncate),
 	/* With MTE: guest RAM's tags read (KVM_ARM_TAGS_FROM_GUEST). */
 	ALLOW_IOCTL(KVM_ARM_MTE_COPY_TAGS),
+	/*
+	 * virtio-9p's fids (devices/9p/p9-snap.c): each file's path below
+	 * the share read back from /proc/self/fd, whether it still has a
+	 * name, and an open file's flags.
+	 */
+	ALLOW(readlinkat),
+	ALLOW(fstat),
+	ALLOW(newfstatat),
+	ALLOW_IF(fcntl, 1, 0xffffffffu, F_GETFL),
 };
 
 /* The writer waits for a full terminal to take more. */

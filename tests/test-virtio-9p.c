@@ -11,9 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "devices/9p/p9-msg.h"
 #include "devices/virtio/9p.h"
+#include "lib/snapshot.h"
 #include "tests/unit.h"
 #include "tests/virtio-dev-harness.h"
 
@@ -104,7 +106,7 @@ static uint32_t le32(const uint8_t *p)
 	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-/* Builds a request of type with the fields fmt names: 4, 8 (u32/u64), s (string). */
+/* Builds a request of type with the fields fmt names: 2, 4, 8 (u16/u32/u64), s (string). */
 static size_t msg(uint8_t *buf, size_t size, uint8_t type, const char *fmt, ...)
 {
 	struct p9_buf b;
@@ -114,7 +116,9 @@ static size_t msg(uint8_t *buf, size_t size, uint8_t type, const char *fmt, ...)
 	p9_begin_reply(&b, type, 7);
 	va_start(ap, fmt);
 	for (; *fmt; fmt++) {
-		if (*fmt == '4') {
+		if (*fmt == '2') {
+			p9_put_u16(&b, va_arg(ap, unsigned int));
+		} else if (*fmt == '4') {
 			p9_put_u32(&b, va_arg(ap, uint32_t));
 		} else if (*fmt == '8') {
 			p9_put_u64(&b, va_arg(ap, uint64_t));
@@ -200,6 +204,121 @@ static void test_zero_copy(struct unit *u, struct vdh *h, const char *dir)
 	unlink(path);
 }
 
+/* A reply's type, or 0 when the chain came back empty. */
+static uint8_t rpc_type(struct vdh *h, const uint8_t *req, size_t len, uint64_t *in)
+{
+	static const uint32_t whole[] = { 0 }, rep[] = { 256, 0 };
+	uint32_t used = rpc(h, req, len, whole, rep, in);
+
+	return used >= 7 && used != ~0u ? ((uint8_t *)vdh_ptr(h, in[0]))[4] : 0;
+}
+
+/* The session a snapshot must carry: fids by path, open files, a directory. */
+static void snap_session(struct unit *u, struct vdh *h)
+{
+	static uint8_t req[512];
+	uint64_t in[2];
+	size_t len;
+
+	len = msg(req, sizeof(req), P9_TVERSION, "4s", 65536, "9P2000.L");
+	CHECK_EQ(u, rpc_type(h, req, len, in), P9_RVERSION);
+	len = msg(req, sizeof(req), P9_TATTACH, "44ss4", 1, P9_NOFID, "root", "", 0);
+	CHECK_EQ(u, rpc_type(h, req, len, in), P9_RATTACH);
+	len = msg(req, sizeof(req), P9_TWALK, "442ss", 1, 3, 2, "sub", "f");
+	CHECK_EQ(u, rpc_type(h, req, len, in), P9_RWALK);
+	len = msg(req, sizeof(req), P9_TLOPEN, "44", 3, O_RDWR);
+	CHECK_EQ(u, rpc_type(h, req, len, in), P9_RLOPEN);
+	len = msg(req, sizeof(req), P9_TWALK, "442s", 1, 4, 1, "sub");
+	CHECK_EQ(u, rpc_type(h, req, len, in), P9_RWALK);
+	len = msg(req, sizeof(req), P9_TLOPEN, "44", 4, O_RDONLY);
+	CHECK_EQ(u, rpc_type(h, req, len, in), P9_RLOPEN);
+}
+
+/* A fresh device on dir with the state of buf restored into it. */
+static int snap_restore(struct vdh *h, const char *dir, const struct snapshot *saved,
+			struct virtio_dev **vd)
+{
+	struct virtio_9p_cfg cfg = { .dir = dir, .tag = "hostshare" };
+	struct snapshot r = { .rd = saved->buf, .rd_len = saved->len };
+	int ret;
+
+	if (vdh_init(h, 4 << 20) || virtio_9p_new(0, &cfg, vd))
+		return -ENOMEM;
+	ret = (*vd)->ops->restore(*vd, &r);
+	vdh_attach(h, *vd, 1ULL << VIRTIO_9P_F_MOUNT_TAG, 1, 8);
+	return ret;
+}
+
+static void snap_down(struct vdh *h, struct virtio_dev *vd)
+{
+	virtio_dev_destroy(vd);
+	vdh_free(h);
+}
+
+/*
+ * The session saved and restored into a new device: the open file reads
+ * and writes through its old fid, the directory lists; a file removed
+ * under a fid is refused at save, one gone from the share at restore.
+ */
+static void test_snapshot(struct unit *u, struct vdh *h, struct virtio_dev *vd,
+			  const char *dir)
+{
+	static uint8_t req[512];
+	struct snapshot s = { 0 };
+	struct virtio_dev *vd2;
+	char path[300], moved[300];
+	uint64_t in[2];
+	struct vdh h2;
+	size_t len;
+	uint8_t *r;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/sub", dir);
+	CHECK(u, !mkdir(path, 0755));
+	snprintf(path, sizeof(path), "%s/sub/f", dir);
+	fd = open(path, O_CREAT | O_WRONLY, 0644);
+	CHECK(u, fd >= 0 && write(fd, "hello", 5) == 5);
+	close(fd);
+	snap_session(u, h);
+	CHECK_EQ(u, vd->ops->save(vd, &s), 0);
+	CHECK_EQ(u, snap_restore(&h2, dir, &s, &vd2), 0);
+	len = msg(req, sizeof(req), P9_TREAD, "484", 3, (uint64_t)0, 5);
+	CHECK_EQ(u, rpc_type(&h2, req, len, in), P9_RREAD);
+	r = vdh_ptr(&h2, in[0]);
+	CHECK(u, le32(r + 7) == 5 && !memcmp(r + 11, "hello", 5));
+	len = msg(req, sizeof(req), P9_TWRITE, "484", 3, (uint64_t)5, 1);
+	req[len] = '!';
+	req[0] = ++len;
+	CHECK_EQ(u, rpc_type(&h2, req, len, in), P9_RWRITE);
+	len = msg(req, sizeof(req), P9_TREADDIR, "484", 4, (uint64_t)0, 200);
+	CHECK_EQ(u, rpc_type(&h2, req, len, in), P9_RREADDIR);
+	len = msg(req, sizeof(req), P9_TREAD, "484", 9, (uint64_t)0, 5);
+	CHECK_EQ(u, rpc_type(&h2, req, len, in), P9_RLERROR);
+	snap_down(&h2, vd2);
+
+	/* The share changed between snapshot and restore: refused, no fid left. */
+	snprintf(moved, sizeof(moved), "%s/sub2", dir);
+	snprintf(path, sizeof(path), "%s/sub", dir);
+	CHECK(u, !rename(path, moved));
+	CHECK_EQ(u, snap_restore(&h2, dir, &s, &vd2), -ENOENT);
+	len = msg(req, sizeof(req), P9_TREAD, "484", 3, (uint64_t)0, 5);
+	CHECK_EQ(u, rpc_type(&h2, req, len, in), P9_RLERROR);
+	snap_down(&h2, vd2);
+	CHECK(u, !rename(moved, path));
+	snapshot_free(&s);
+
+	/* A file removed while a fid holds it: nothing could find it again. */
+	snprintf(path, sizeof(path), "%s/sub/f", dir);
+	CHECK(u, !unlink(path));
+	memset(&s, 0, sizeof(s));
+	CHECK_EQ(u, vd->ops->save(vd, &s), -ESTALE);
+	snapshot_free(&s);
+	snprintf(path, sizeof(path), "%s/sub", dir);
+	len = msg(req, sizeof(req), P9_TVERSION, "4s", 65536, "9P2000.L");
+	rpc_type(h, req, len, in);
+	CHECK(u, !rmdir(path));
+}
+
 int main(void)
 {
 	struct virtio_9p_cfg cfg = { .dir = "/tmp", .tag = "hostshare" };
@@ -240,6 +359,7 @@ int main(void)
 		return 1;
 	vdh_attach(&h, vd, 1ULL << VIRTIO_9P_F_MOUNT_TAG, 1, 8);
 	test_zero_copy(&u, &h, dir);
+	test_snapshot(&u, &h, vd, dir);
 	virtio_dev_destroy(vd);
 	rmdir(dir);
 	vdh_free(&h);

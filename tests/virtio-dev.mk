@@ -66,10 +66,10 @@ $(HOST_BUILD)/test-9p: tests/test-9p.c tests/p9-client.h $(P9_SRCS) \
 	@mkdir -p $(HOST_BUILD)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ tests/test-9p.c $(P9_SRCS) -lpthread
 
-$(HOST_BUILD)/test-virtio-9p: tests/test-virtio-9p.c devices/virtio/9p.c $(P9_SRCS) \
+$(HOST_BUILD)/test-virtio-9p: tests/test-virtio-9p.c devices/virtio/9p.c devices/9p/p9-snap.c $(P9_SRCS) \
 		$(VDEV_CORE) $(VDEV_HDRS) $(wildcard devices/9p/*.h devices/virtio/*.h)
 	@mkdir -p $(HOST_BUILD)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ tests/test-virtio-9p.c devices/virtio/9p.c \
-		$(sort $(P9_SRCS) $(VDEV_CORE)) -lpthread
+		devices/9p/p9-snap.c $(sort $(P9_SRCS) $(VDEV_CORE)) -lpthread
 
 VIRTIO_DEV_TESTS += $(HOST_BUILD)/test-9p $(HOST_BUILD)/test-virtio-9p

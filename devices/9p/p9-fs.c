@@ -22,8 +22,8 @@
  * no '/', which is the same for a single component. A symlink as the
  * last component opens (O_PATH) as the link itself.
  */
-static int p9_open_beneath(struct p9_fs *fs, int dirfd, const char *name,
-			   int flags, mode_t mode)
+int p9_fs_open_beneath(struct p9_fs *fs, int dirfd, const char *name,
+		       int flags, mode_t mode)
 {
 	struct open_how how = {
 		.flags = flags | O_NOFOLLOW | O_CLOEXEC,
@@ -138,8 +138,7 @@ static int p9_fid_slot(struct p9_fs *fs)
 }
 
 /* A new fid holding fd (taken over, as are dirfd and name). */
-static int p9_fid_add(struct p9_fs *fs, uint32_t id, int fd, int dirfd,
-		      char *name)
+int p9_fs_fid_add(struct p9_fs *fs, uint32_t id, int fd, int dirfd, char *name)
 {
 	struct p9_fid *f;
 	int *b = p9_bucket(fs, id);
@@ -213,7 +212,7 @@ int p9_fs_attach(struct p9_fs *fs, uint32_t id, struct p9_qid *q)
 		close(fd);
 		return ret;
 	}
-	return p9_fid_add(fs, id, fd, -1, NULL);
+	return p9_fs_fid_add(fs, id, fd, -1, NULL);
 }
 
 static bool p9_is_root(struct p9_fs *fs, const struct stat *st)
@@ -239,7 +238,7 @@ static int p9_walk_one(struct p9_fs *fs, int cur, const char *name)
 			fd = openat(cur, "..", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		return fd < 0 ? -errno : fd;
 	}
-	return p9_open_beneath(fs, cur, name, O_PATH, 0);
+	return p9_fs_open_beneath(fs, cur, name, O_PATH, 0);
 }
 
 int p9_fs_walk(struct p9_fs *fs, struct p9_fid *f, uint32_t newid,
@@ -289,9 +288,9 @@ int p9_fs_walk(struct p9_fs *fs, struct p9_fid *f, uint32_t newid,
 		int id = f->id;
 
 		p9_fid_clunk(fs, f);
-		ret = p9_fid_add(fs, id, cur, prev, name);
+		ret = p9_fs_fid_add(fs, id, cur, prev, name);
 	} else {
-		ret = p9_fid_add(fs, newid, cur, prev, name);
+		ret = p9_fs_fid_add(fs, newid, cur, prev, name);
 	}
 	return ret ? ret : (int)n;
 }
@@ -367,11 +366,11 @@ int p9_fs_lcreate(struct p9_fs *fs, struct p9_fid *f, const char *name,
 		return -EROFS;
 	if (f->ofd >= 0)
 		return -EBADF;
-	ofd = p9_open_beneath(fs, f->fd, name,
+	ofd = p9_fs_open_beneath(fs, f->fd, name,
 			      (flags & P9_DOTL_KEEP) | O_CREAT | O_EXCL, p9_fs_mode(mode));
 	if (ofd < 0)
 		return ofd;
-	pfd = p9_open_beneath(fs, f->fd, name, O_PATH, 0);
+	pfd = p9_fs_open_beneath(fs, f->fd, name, O_PATH, 0);
 	ret = pfd < 0 ? pfd : 0;
 	if (!ret && (fstat(ofd, &a) || fstat(pfd, &b)))
 		ret = -errno;

@@ -55,6 +55,14 @@ void p9_fs_destroy(struct p9_fs *fs);
 void p9_fs_reset(struct p9_fs *fs);
 
 struct p9_fid *p9_fid_get(struct p9_fs *fs, uint32_t id);
+/* A new fid holding fd (taken over, as are dirfd and name, even on failure). */
+int p9_fs_fid_add(struct p9_fs *fs, uint32_t id, int fd, int dirfd, char *name);
+/*
+ * name (one component, not "." or "..") opened beneath dirfd, never
+ * through a symlink (openat2 RESOLVE_BENEATH, or O_NOFOLLOW); -errno.
+ */
+int p9_fs_open_beneath(struct p9_fs *fs, int dirfd, const char *name,
+		       int flags, mode_t mode);
 void p9_fid_clunk(struct p9_fs *fs, struct p9_fid *f);
 /* The qid of an O_PATH descriptor (or any), and its stat. */
 int p9_fs_qid(int fd, struct p9_qid *q, struct stat *st);

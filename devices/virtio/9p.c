@@ -6,8 +6,11 @@
 #include <string.h>
 
 #include "devices/9p/p9-server.h"
+#include "devices/9p/p9-snap.h"
 #include "devices/virtio/9p.h"
 #include "lib/iov.h"
+#include "lib/log.h"
+#include "lib/snapshot.h"
 #include "lib/util.h"
 
 struct virtio_9p {
@@ -119,6 +122,50 @@ static void p9dev_destroy(struct virtio_dev *vd)
 }
 
 /*
+ * Nothing is in flight once the I/O thread is held off: each request is
+ * served whole within a batch. The session is saved: msize and the
+ * fids, by their paths below the share (devices/9p/p9-snap.c).
+ */
+static int p9dev_save(struct virtio_dev *vd, struct snapshot *s)
+{
+	struct virtio_9p *p = vd->priv;
+	uint32_t bad = 0;
+	int ret;
+
+	snapshot_put_u32(s, p->srv.msize);
+	ret = p9_fs_save(&p->srv.fs, s, &bad);
+	if (ret == -ESTALE)
+		pr_err(vd->loglevel, "%s: the guest holds fid %u on a file removed from the share or moved out of it, which a restore could not find again; snapshot once the guest has closed it",
+		       p->name, bad);
+	else if (ret)
+		pr_err(vd->loglevel, "%s: cannot save the guest's open files: %s",
+		       p->name, strerror(-ret));
+	return ret;
+}
+
+static int p9dev_restore(struct virtio_dev *vd, struct snapshot *s)
+{
+	struct virtio_9p *p = vd->priv;
+	uint32_t msize = snapshot_get_u32(s);
+	char bad[256] = "";
+	int ret;
+
+	if (s->err || msize < P9_MSIZE_MIN || msize > P9_MSIZE_MAX)
+		return -EINVAL;
+	p->srv.msize = msize;
+	ret = p9_fs_restore(&p->srv.fs, s, bad, sizeof(bad));
+	if (ret == -EINVAL)
+		pr_err(vd->loglevel, "%s: the snapshot's fids are malformed", p->name);
+	else if (ret == -EPERM || ret == -EROFS)
+		pr_err(vd->loglevel, "%s: the snapshot has the guest's file '%s' open in a way this share does not allow (%s); restore with the share and --9p options as they were",
+		       p->name, bad, strerror(-ret));
+	else if (ret)
+		pr_err(vd->loglevel, "%s: the guest's file '%s' is not in the share any more (%s); restore with the share as it was at the snapshot",
+		       p->name, bad, strerror(-ret));
+	return ret;
+}
+
+/*
  * No reset op: a driver reset may come on a vCPU thread, whose sandbox
  * closes nothing; the fids of the old session go at the new session's
  * Tversion, on the I/O thread, or when the device is destroyed.
@@ -127,6 +174,8 @@ static const struct virtio_dev_ops p9dev_ops = {
 	.config_read = p9dev_config_read,
 	.queue_notify = p9dev_queue_notify,
 	.destroy = p9dev_destroy,
+	.save = p9dev_save,
+	.restore = p9dev_restore,
 };
 
 int virtio_9p_new(unsigned int index, const struct virtio_9p_cfg *cfg,

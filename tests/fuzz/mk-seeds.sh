@@ -715,22 +715,37 @@ vpci() {
 	le32 33; for v in $(seq 0 32); do le32 0x08090040; le32 0; le32 $((0x20 + v)); le32 0; done
 	vcore
 }
-vsnap() {	# vsnap mmio|pci
-	local body len
+vsnap() {	# vsnap mmio|pci|9p
+	local body len pad
 	body=$(mktemp)
 	"v$1" >"$body"
 	len=$(stat -c %s "$body")
+	pad=$(((8 - len % 8) % 8))
 	le32 0x2001
 	printf LKVMSNAP; le32 1; le32 256; printf 'seed'; zeros 28
 	le32 2; le32 1; le64 0x80000000; le64 4096; le32 32; le32 0; le32 0; le32 0
-	le64 $((24 + 24 + 16 + len + 32)); le64 4096; le32 0; zeros 148
+	le64 $((24 + 24 + 16 + len + pad + 32)); le64 4096; le32 0; zeros 148
 	sec 1 0 5; printf -- '-c\0001\000'; zeros 3
 	sec 2 0 5; printf 'vdev\000'; zeros 3
-	sec 5 0 "$len"; cat "$body"
+	sec 5 0 "$len"; cat "$body"; zeros "$pad"
 	sec 6 0 16; le64 4096; le64 4096
 	rm -f "$body"
 }
 vsnap mmio | seed fuzz-snapshot virtio-mmio
+# virtio-9p over virtio-mmio (tests/fuzz/snapshot-9p-fz.c's share): one
+# queue, then msize and three fids: the root, "f" opened read-write and
+# "d/g" by name (devices/9p/p9-snap.c: id, flags, open flags, path).
+v9p() {
+	le32 0x4f494d56; le32 1; le32 0; le32 0; le32 0; le32 0; le64 0; le32 4096
+	for q in 0 1 2 3 4 5 6 7; do le32 4096; le32 0; done
+	le32 9; le32 1; le32 15; le64 0x100000001; le32 0; le32 0
+	le32 16; le32 3; le64 0x80001000; le64 0x80002000; le64 0x80003000; le32 0; le32 0
+	le32 65536; le32 3
+	le32 1; le32 0; le32 0; le32 0
+	le32 2; le32 5; le32 2; le32 1; printf f
+	le32 3; le32 4; le32 0; le32 3; printf d/g
+}
+vsnap 9p | seed fuzz-snapshot virtio-9p
 vsnap pci | seed fuzz-snapshot virtio-pci
 # A GICv2's architectural record (gic/gicv2-state.c): 1 vCPU, 64 INTIDs,
 # SPI 32 enabled and pending at priority 0x80, the CPU interface on.

@@ -134,7 +134,7 @@ static int sv_line_set(void *chip, unsigned int spi, bool level)
 
 static const struct irq_line_ops sv_line_ops = { .set = sv_line_set };
 
-static int sv_alloc_irq(void *opaque, struct irq_line *line)
+int fuzz_snapshot_alloc_irq(void *opaque, struct irq_line *line)
 {
 	(void)opaque;
 	*line = (struct irq_line) { .ops = &sv_line_ops, .irqfd = -1 };
@@ -165,7 +165,7 @@ void fuzz_snapshot_virtio_pci(const uint8_t *state, const struct snapshot_sectio
 		return;
 	}
 	ctx = (struct device_ctx) {
-		.mem = &z.mem, .loglevel = -1, .alloc_irq = sv_alloc_irq,
+		.mem = &z.mem, .loglevel = -1, .alloc_irq = fuzz_snapshot_alloc_irq,
 		.add_pci = sv_add_pci, .opaque = &z,
 	};
 	if (pci_host_init(&z.host, &map, 1, -1) || virtio_pci_create(vp, &z.vd, &ctx, false)) {
@@ -229,7 +229,7 @@ void fuzz_snapshot_virtio_net(const uint8_t *state, const struct snapshot_sectio
 		return;
 	}
 	vd->mem = &mem;
-	sv_alloc_irq(NULL, &vd->irq);
+	fuzz_snapshot_alloc_irq(NULL, &vd->irq);
 	if (!virtio_mmio_init(&vm, vd, false)) {
 		snapshot_open(&s, state, sec);
 		if (!virtio_mmio_restore(&vm, &s)) {

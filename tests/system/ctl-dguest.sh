@@ -8,11 +8,16 @@
 # 9p root and give the host's shell: lines typed on lkvm's stdin run
 # there, poweroff ends lkvm with status 0. Modules that cannot be found
 # are refused before the boot, status 1, naming the file and the fix.
-# ctl-dguest.sh <irqchip> <transport>: default default (no option but
-# -k: the in-kernel GIC, virtio-pci), user mmio.
+# ctl-dguest.sh <irqchip> <transport> [snap]: default default (no option
+# but -k: the in-kernel GIC, virtio-pci), user mmio. With snap: the VM
+# at its prompt, a 9p file held open by its shell, is snapshotted with
+# --stop and restored under another name (its 9p fids walked again
+# below the shares, its NIC's helper started anew), where the shell
+# reads on from that file and writes to its root; then nothing else.
 . "$(dirname "$0")/st-common.sh"
 IC=${1:-default}
 TR=${2:-default}
+MODE=${3:-}
 DINITRD=/lkvm-test/disk/disk-initramfs.cpio.gz
 VER=$(uname -r)
 M=/lib/modules/$VER
@@ -56,8 +61,57 @@ printf 'kernel/drivers/virtio/virtio.ko\nkernel/drivers/virtio/virtio_ring.ko\n'
 echo "dguest-marker-$$" >"$WORK/marker"
 ok "module tree for $VER at $M: $(find "$M" -name '*.ko' | wc -l) modules"
 
+# The default VM snapshotted at its prompt and restored as dg2: the
+# shell's descriptor 4 holds /host's marker open across it (an open fid
+# of the hostfs share), a file written before is read after, one
+# written after reaches the host's root directory.
+dguest_snap() {
+	printf '%s\n' "dguest-line-2-$$" >>"$WORK/marker"
+	echo "exec 4<\"/host$WORK/marker\"; read -r first <&4; echo FIRST-\$first; echo kept-$$ >/root/before; echo SNAP-READY" >&3
+	wait_for 60 grep -q '^SNAP-READY' "$WORK/vm.out" ||
+		fail "no SNAP-READY: $(tail -n 3 "$WORK/vm.out" | tr '\n' ' ')"
+	grep -q "^FIRST-dguest-marker-$$" "$WORK/vm.out" || fail "the marker's first line: $(grep FIRST "$WORK/vm.out")"
+	snapshot_stop dg1 "$WORK/dg.snap" "$pid" "$WORK/vm.err"
+	pid=
+	ok "the default VM snapshotted at its prompt, a hostfs file open: $(cat "$WORK/dg1.msg")"
+	mkfifo "$WORK/in2"
+	exec 5<>"$WORK/in2"
+	t0=$(now_cs)
+	"$VMM" run --restore "$WORK/dg.snap" --name dg2 <"$WORK/in2" >"$WORK/vm2.out" 2>"$WORK/vm2.err" &
+	pid=$!
+	i=0
+	while ! grep -q 'R2-43' "$WORK/vm2.out"; do
+		alive "$pid" || fail "the restored VM ended: $(tail -n 5 "$WORK/vm2.out" "$WORK/vm2.err" | tr '\n' ' ')"
+		i=$((i + 1))
+		[ $i -lt 60 ] || fail "the restored shell did not answer: $(tail -n 5 "$WORK/vm2.out" | tr '\n' ' ')"
+		[ $((i % 5)) = 1 ] && echo 'echo R2-$((40+3))' >&5
+		sleep 1
+	done
+	ok "restored as dg2: the shell answers after $(secs $(($(now_cs) - t0))) s"
+	cat >&5 <<CMDS
+read -r second <&4; echo SECOND-\$second
+echo BEFORE-\$(cat /root/before)
+echo after-$$ >/root/after
+ls /host$WORK >/dev/null && echo LS-OK
+poweroff
+CMDS
+	timeout -s KILL 120 sh -c "while kill -0 $pid 2>/dev/null; do sleep 1; done"
+	wait "$pid"
+	rc=$?
+	pid=
+	[ "$rc" = 0 ] || fail "the restored VM: exit $rc after poweroff: $(tail -n 3 "$WORK/vm2.err" | tr '\n' ' ')"
+	grep -q "^SECOND-dguest-line-2-$$" "$WORK/vm2.out" ||
+		fail "the open file did not read on after the restore: $(grep -a SECOND "$WORK/vm2.out")"
+	grep -q "^BEFORE-kept-$$" "$WORK/vm2.out" || fail "the file written before: $(grep -a BEFORE "$WORK/vm2.out")"
+	grep -q '^LS-OK' "$WORK/vm2.out" || fail "/host not listed after the restore"
+	[ "$(cat "$LKVM_HOME/default/root/after" 2>/dev/null)" = "after-$$" ] ||
+		fail "the file written after the restore is not in the root on the host: $(ls "$LKVM_HOME/default/root" 2>&1)"
+	ok "restored: the open hostfs file read on (its second line), the root's file kept, a new one on the host; poweroff: exit 0"
+}
+
 opts=
-[ "$IC" = default ] || opts="--irqchip=$IC"
+[ "$MODE" = snap ] && opts="--name dg1"
+[ "$IC" = default ] || opts="$opts --irqchip=$IC"
 [ "$TR" = default ] || opts="$opts --virtio-transport=$TR"
 mkfifo "$WORK/in"
 exec 3<>"$WORK/in"
@@ -75,6 +129,7 @@ while ! grep -q 'R-42' "$WORK/vm.out"; do
 	sleep 2
 done
 ok "run -k Image ${opts:-alone}: the host's shell answers on the 9p root after $(secs $(($(now_cs) - t0))) s"
+[ "$MODE" = snap ] && { dguest_snap; exit 0; }
 cat >&3 <<CMDS
 echo MARK-\$(cat /host$WORK/marker)
 echo PID1-\$(cat /proc/1/cmdline)

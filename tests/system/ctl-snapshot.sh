@@ -8,7 +8,7 @@
 #  - snapshotted mid-run with --stop, then restored: it goes on from the
 #    next second and ends with TEST-RESULT PASS; restore time against a
 #    cold boot;
-#  - a VM with a device snapshots cannot cover (virtio-9p) is
+#  - a VM with a device snapshots cannot cover (the PCI test device) is
 #    refused at once, naming it, and keeps running to its PASS;
 #  - a truncated file, a flipped byte, another VM shape (-c, -m) and a
 #    file that is no snapshot are refused with status 1..127;
@@ -83,23 +83,22 @@ next=$(second_of "$WORK/b.out" head)
 [ "$next" = $((last + 1)) ] || fail "restored at second $next, the snapshot was after second $last"
 ok "restored from second $next to TEST-RESULT PASS; restore set-up $(secs "$setup") s, first output after $(secs "$first") s (the next second of guest time), cold boot's first output $(secs "$cold") s"
 
-# A device snapshots do not cover (virtio-9p: its fids are host state): refused at once, naming it; the VM runs on.
-mkdir -p "$WORK/share"
-"$VMM" run -k "$BIN" -c 1 -m 64 --irqchip=gicv3 --disable-mte --test-device -n mode=none --9p "$WORK/share" --name snap-9p \
-	-p "snapcount.seconds=4" </dev/null >"$WORK/9p.out" 2>"$WORK/9p.err" &
+# A device snapshots do not cover (the PCI test device): refused at once, naming it; the VM runs on.
+"$VMM" run -k "$BIN" -c 1 -m 64 --irqchip=gicv3 --disable-mte --test-device -n mode=none --pci-testdev --name snap-ptd \
+	-p "snapcount.seconds=4" </dev/null >"$WORK/ptd.out" 2>"$WORK/ptd.err" &
 pid=$!
-wait_for 60 printed "$WORK/9p.out" 1 || fail "virtio-9p VM: no second 1: $(cat "$WORK/9p.err")"
-if "$VMM" snapshot -n snap-9p "$WORK/9p.snap" >"$WORK/9p.msg" 2>&1; then
-	fail "a VM with virtio-9p was snapshotted"
+wait_for 60 printed "$WORK/ptd.out" 1 || fail "pci-testdev VM: no second 1: $(cat "$WORK/ptd.err")"
+if "$VMM" snapshot -n snap-ptd "$WORK/ptd.snap" >"$WORK/ptd.msg" 2>&1; then
+	fail "a VM with the PCI test device was snapshotted"
 fi
-grep -q "virtio-9p.*not yet supported" "$WORK/9p.msg" || fail "refusal: $(cat "$WORK/9p.msg")"
-[ ! -e "$WORK/9p.snap" ] || fail "the refused snapshot left its file"
-wait_gone 60 "$pid" || fail "the virtio-9p VM did not finish"
+grep -q "pci-testdev.*not yet supported" "$WORK/ptd.msg" || fail "refusal: $(cat "$WORK/ptd.msg")"
+[ ! -e "$WORK/ptd.snap" ] || fail "the refused snapshot left its file"
+wait_gone 60 "$pid" || fail "the pci-testdev VM did not finish"
 wait "$pid"
 rc=$?
 pid=
-passed "$WORK/9p.out" && [ "$rc" = 0 ] || fail "the virtio-9p VM ended with $rc after the refusal"
-ok "virtio-9p refused, the VM ran on to PASS: $(cat "$WORK/9p.msg")"
+passed "$WORK/ptd.out" && [ "$rc" = 0 ] || fail "the pci-testdev VM ended with $rc after the refusal"
+ok "pci-testdev refused, the VM ran on to PASS: $(cat "$WORK/ptd.msg")"
 
 # The snapshot that resumed restores as well, from where it was taken.
 "$VMM" run --restore "$WORK/early.bin" --name snap-e </dev/null >"$WORK/e.out" 2>"$WORK/e.err" ||
