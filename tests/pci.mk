@@ -44,9 +44,9 @@ $(HOST_BUILD)/test-virtio-pci-tsan: $(VIRTIO_PCI_TEST_SRCS) tests/virtio-pci-rig
 	$(HOSTCC) $(VIRTIO_TSAN_CFLAGS) -o $@ $(VIRTIO_PCI_TEST_SRCS) \
 		$(VIRTIO_HARNESS_SRCS) $(VIRTIO_CORE_SRCS) -lpthread
 
-$(HOST_BUILD)/test-virtio-pci-legacy: tests/test-virtio-pci-legacy.c $(VIRTIO_DEPS) $(PCI_DEPS)
+$(HOST_BUILD)/test-virtio-pci-legacy: tests/test-virtio-pci-legacy.c tests/virtio-pci-rig.c tests/virtio-pci-rig.h $(VIRTIO_DEPS) $(PCI_DEPS)
 	@mkdir -p $(HOST_BUILD)
-	$(HOSTCC) $(HOST_CFLAGS) -o $@ tests/test-virtio-pci-legacy.c \
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ tests/test-virtio-pci-legacy.c tests/virtio-pci-rig.c \
 		$(VIRTIO_HARNESS_SRCS) $(VIRTIO_CORE_SRCS) -lpthread
 
 PCI_TESTS := $(HOST_BUILD)/test-pci $(HOST_BUILD)/test-pci-testdev $(HOST_BUILD)/test-msix \

@@ -10,22 +10,8 @@
  * writes, notifies of queues that do not exist, the ioeventfds
  * following BAR 0.
  */
-#include <errno.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
+#include "tests/virtio-pci-rig.h"
 
-#include "devices/pci/host.h"
-#include "devices/virtio/pci.h"
-#include "tests/unit.h"
-#include "tests/virtio-toy.h"
-
-#define CFG_BASE	0x40000000ULL
-#define MEM_BASE	0x50000000ULL
-#define IO_SIZE		0x10000ULL	/* port n at CPU address n */
-#define RAM_SIZE	0x100000ULL
-#define QAREA(q)	(GUEST_RAM_BASE + 0x10000 + 0x4000ULL * (q))
-#define QBUF(q)		(GUEST_RAM_BASE + 0x40000 + 0x1000ULL * (q))
 #define PORT		0x2000		/* where the driver puts BAR 0 */
 
 /* Linux's uapi/linux/virtio_pci.h, the legacy header. */
@@ -35,138 +21,19 @@ enum {
 	L_CVEC = 0x14, L_QVEC = 0x16, L_CFG = 0x14, L_CFG_MSIX = 0x18,
 };
 
-struct lrig {
-	struct toy t;
-	struct virtio_pci *vp;
-	struct pci_host host;
-	struct device_ctx ctx;
-	struct guest_mem mem;
-	int level, rises;
-	struct vdrv q[2];
-	int efds_on;
-	uint64_t efd_addr;
-	bool efd_bad, with_ioeventfd;
-	unsigned int msix_cap, routes;
-};
-
-static int line_set(void *chip, unsigned int spi, bool level)
+/* The legacy function of a device of type, its MSI frame a stand-in. */
+static int lrig_up(struct prig *r, uint32_t type, bool with_ioeventfd)
 {
-	struct lrig *r = chip;
+	int ret = prig_up_as(r, VIRTIO_TRANSPORT_PCI_LEGACY, type, with_ioeventfd);
 
-	if (level && !r->level)
-		r->rises++;
-	r->level = level;
-	return 0;
-}
-
-static const struct irq_line_ops line_ops = { .set = line_set };
-
-static int lrig_alloc_irq(void *opaque, struct irq_line *line)
-{
-	*line = (struct irq_line) { .ops = &line_ops, .chip = opaque, .spi = 1 };
-	return 0;
-}
-
-static int lrig_add_pci(void *opaque, struct pci_dev *pdev)
-{
-	struct lrig *r = opaque;
-
-	return pci_host_add(&r->host, pdev);
-}
-
-static int lrig_ioeventfd(void *host, uint64_t addr, uint32_t len, bool match,
-			  uint64_t datamatch, int fd, bool on)
-{
-	struct lrig *r = host;
-
-	if (!r->with_ioeventfd)
-		return -EOPNOTSUPP;
-	if (len != 2 || !match || datamatch >= r->t.vd.nr_queues ||
-	    fd != r->t.vd.queue_fd[datamatch] || (on && r->efds_on && addr != r->efd_addr))
-		r->efd_bad = true;
-	r->efds_on += on ? 1 : -1;
-	r->efd_addr = addr;
-	return 0;
-}
-
-static const struct device_host_ops lrig_host_ops = { .ioeventfd = lrig_ioeventfd };
-
-static int lrig_route(void *opaque, struct msi_route *rt, uint32_t devid,
-		      uint64_t addr, uint32_t data)
-{
-	struct lrig *r = opaque;
-
-	r->routes++;
-	rt->gsi = 100 + data;
-	rt->bound = true;
-	return 0;
-}
-
-static int lrig_msi(void *opaque, uint32_t devid, uint64_t addr, uint32_t data)
-{
-	return 0;
-}
-
-static int lrig_up(struct lrig *r, uint32_t type, bool with_ioeventfd)
-{
-	struct pci_host_map map = {
-		.cfg_base = CFG_BASE, .cfg_size = 0x10000000,
-		.mem_base = MEM_BASE, .mem_size = 0x30000000,
-		.io_base = 0, .io_size = IO_SIZE,
-	};
-	int ret;
-
-	memset(r, 0, sizeof(*r));
-	r->with_ioeventfd = with_ioeventfd;
-	if (guest_ram_init(&r->mem, RAM_SIZE) || pci_host_init(&r->host, &map, 1, -1))
-		return -ENOMEM;
-	r->host.msi = lrig_msi;
-	r->host.msi_route = lrig_route;
-	r->host.msi_opaque = r;
-	r->ctx = (struct device_ctx) {
-		.host_ops = &lrig_host_ops, .host = r, .mem = &r->mem,
-		.loglevel = -1, .alloc_irq = lrig_alloc_irq,
-		.add_pci = lrig_add_pci, .opaque = r,
-	};
-	ret = toy_init(&r->t, 2);
-	if (ret)
-		return ret;
-	r->t.vd.device_id = type;
-	ret = virtio_transport_create(&r->t.vd, &r->ctx, VIRTIO_TRANSPORT_PCI_LEGACY,
-				      &(struct device *){ NULL });
-	r->vp = r->host.slots[0] ? r->host.slots[0]->priv : NULL;
+	prig_frame(r);
 	return ret;
-}
-
-static void lrig_down(struct lrig *r)
-{
-	if (r->vp)
-		r->vp->dev.ops->destroy(&r->vp->dev);
-	else
-		virtio_dev_destroy(&r->t.vd);
-	pci_host_destroy(&r->host);
-	guest_ram_free(&r->mem);
 }
 
 /* ---- the guest's accesses ---- */
 
-static uint64_t cfg_rd(struct lrig *r, uint32_t reg, uint32_t len)
-{
-	struct mmio_access acc = { .offset = reg, .len = len };
-
-	pci_host_ecam_access(&r->host.ecam, &acc);
-	return acc.data;
-}
-
-static void cfg_wr(struct lrig *r, uint32_t reg, uint32_t len, uint64_t v)
-{
-	struct mmio_access acc = { .offset = reg, .len = len, .is_write = true, .data = v };
-
-	pci_host_ecam_access(&r->host.ecam, &acc);
-}
-
 /* An access to BAR 0's port off (ioread/iowrite: an MMIO access on arm64). */
-static int io_acc(struct lrig *r, uint64_t off, uint32_t len, bool write,
+static int io_acc(struct prig *r, uint64_t off, uint32_t len, bool write,
 		  uint64_t *v)
 {
 	struct mmio_access acc = {
@@ -178,7 +45,7 @@ static int io_acc(struct lrig *r, uint64_t off, uint32_t len, bool write,
 	return ret;
 }
 
-static uint64_t rd(struct lrig *r, uint64_t off, uint32_t len)
+static uint64_t rd(struct prig *r, uint64_t off, uint32_t len)
 {
 	uint64_t v = 0xdead;
 
@@ -186,7 +53,7 @@ static uint64_t rd(struct lrig *r, uint64_t off, uint32_t len)
 	return v;
 }
 
-static void wr(struct lrig *r, uint64_t off, uint32_t len, uint64_t v)
+static void wr(struct prig *r, uint64_t off, uint32_t len, uint64_t v)
 {
 	io_acc(r, off, len, true, &v);
 }
@@ -194,37 +61,37 @@ static void wr(struct lrig *r, uint64_t off, uint32_t len, uint64_t v)
 /* ---- Linux's virtio_pci_legacy_probe() and its set-up ---- */
 
 /* pci-host-generic's scan, then vp_legacy_probe()'s checks. */
-static void linux_scan(struct unit *u, struct lrig *r, uint16_t device,
+static void linux_scan(struct unit *u, struct prig *r, uint16_t device,
 		       uint16_t subsys)
 {
 	unsigned int pos;
 
-	CHECK_EQ(u, cfg_rd(r, 0, 2), 0x1af4);
-	CHECK_EQ(u, cfg_rd(r, 2, 2), device);
-	CHECK_EQ(u, cfg_rd(r, 0x2c, 2), 0x1af4);
-	CHECK_EQ(u, cfg_rd(r, 0x2e, 2), subsys);
-	CHECK_EQ(u, cfg_rd(r, 0x08, 1), 0);		/* VIRTIO_PCI_ABI_VERSION */
-	CHECK_EQ(u, cfg_rd(r, PCI_INTERRUPT_PIN, 1), 1);
+	CHECK_EQ(u, prig_cfg_rd(r, 0, 2), 0x1af4);
+	CHECK_EQ(u, prig_cfg_rd(r, 2, 2), device);
+	CHECK_EQ(u, prig_cfg_rd(r, 0x2c, 2), 0x1af4);
+	CHECK_EQ(u, prig_cfg_rd(r, 0x2e, 2), subsys);
+	CHECK_EQ(u, prig_cfg_rd(r, 0x08, 1), 0);		/* VIRTIO_PCI_ABI_VERSION */
+	CHECK_EQ(u, prig_cfg_rd(r, PCI_INTERRUPT_PIN, 1), 1);
 	/* No vendor capability: virtio_pci_modern leaves it to legacy. */
-	pos = cfg_rd(r, 0x34, 1);
-	CHECK_EQ(u, cfg_rd(r, pos, 1), PCI_CAP_ID_MSIX);
-	CHECK_EQ(u, cfg_rd(r, pos + 1, 1), 0);
+	pos = prig_cfg_rd(r, 0x34, 1);
+	CHECK_EQ(u, prig_cfg_rd(r, pos, 1), PCI_CAP_ID_MSIX);
+	CHECK_EQ(u, prig_cfg_rd(r, pos + 1, 1), 0);
 	r->msix_cap = pos;
-	cfg_wr(r, 0x04, 2, 0);
-	cfg_wr(r, 0x10, 4, 0xffffffff);
-	CHECK_EQ(u, cfg_rd(r, 0x10, 4), 0xffffff01);	/* 256 bytes of I/O */
-	cfg_wr(r, 0x14, 4, 0xffffffff);
-	CHECK_EQ(u, cfg_rd(r, 0x14, 4), 0);		/* no BAR 1 */
-	cfg_wr(r, 0x18, 4, 0xffffffff);
-	CHECK_EQ(u, cfg_rd(r, 0x18, 4), 0xfffff000);	/* MSI-X */
-	cfg_wr(r, 0x10, 4, PORT);
-	cfg_wr(r, 0x18, 4, MEM_BASE);
-	cfg_wr(r, 0x04, 2, PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
-	CHECK_EQ(u, cfg_rd(r, 0x10, 4), PORT | PCI_BASE_ADDRESS_SPACE_IO);
+	prig_cfg_wr(r, 0x04, 2, 0);
+	prig_cfg_wr(r, 0x10, 4, 0xffffffff);
+	CHECK_EQ(u, prig_cfg_rd(r, 0x10, 4), 0xffffff01);	/* 256 bytes of I/O */
+	prig_cfg_wr(r, 0x14, 4, 0xffffffff);
+	CHECK_EQ(u, prig_cfg_rd(r, 0x14, 4), 0);		/* no BAR 1 */
+	prig_cfg_wr(r, 0x18, 4, 0xffffffff);
+	CHECK_EQ(u, prig_cfg_rd(r, 0x18, 4), 0xfffff000);	/* MSI-X */
+	prig_cfg_wr(r, 0x10, 4, PORT);
+	prig_cfg_wr(r, 0x18, 4, MEM_BASE);
+	prig_cfg_wr(r, 0x04, 2, PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	CHECK_EQ(u, prig_cfg_rd(r, 0x10, 4), PORT | PCI_BASE_ADDRESS_SPACE_IO);
 }
 
 /* setup_vq(): size, PFN 0 (not in use), the vring at 4 KiB, its PFN. */
-static void linux_setup_vq(struct unit *u, struct lrig *r, unsigned int q,
+static void linux_setup_vq(struct unit *u, struct prig *r, unsigned int q,
 			   bool msix)
 {
 	uint64_t desc = QAREA(q);
@@ -245,7 +112,7 @@ static void linux_setup_vq(struct unit *u, struct lrig *r, unsigned int q,
 	}
 }
 
-static void linux_up(struct unit *u, struct lrig *r, bool msix)
+static void linux_up(struct unit *u, struct prig *r, bool msix)
 {
 	uint32_t f;
 
@@ -268,7 +135,7 @@ static void linux_up(struct unit *u, struct lrig *r, bool msix)
 	CHECK_EQ(u, rd(r, L_STATUS, 1), 7);
 }
 
-static void linux_send(struct lrig *r, unsigned int q, const char *msg)
+static void linux_send(struct prig *r, unsigned int q, const char *msg)
 {
 	struct vdrv *d = &r->q[q];
 	uint16_t head = d->avail_idx * 2 % d->num;
@@ -280,7 +147,7 @@ static void linux_send(struct lrig *r, unsigned int q, const char *msg)
 	wr(r, L_NOTIFY, 2, q);		/* vp_notify(): iowrite16(index) */
 }
 
-static void check_echo(struct unit *u, struct lrig *r, unsigned int q,
+static void check_echo(struct unit *u, struct prig *r, unsigned int q,
 		       const char *msg)
 {
 	uint32_t id, len = 0;
@@ -299,24 +166,24 @@ static void test_ids(struct unit *u)
 		{ VIRTIO_ID_CONSOLE, 0x1003, 0x078000 },
 		{ VIRTIO_ID_RNG, 0x1005, 0xff0000 },
 	};
-	struct lrig r;
+	struct prig r;
 	unsigned int i;
 
 	for (i = 0; i < 3; i++) {
 		CHECK_EQ(u, lrig_up(&r, ids[i].type, false), 0);
 		linux_scan(u, &r, ids[i].device, ids[i].type);
-		CHECK_EQ(u, cfg_rd(&r, 0x09, 3), ids[i].class);
-		lrig_down(&r);
+		CHECK_EQ(u, prig_cfg_rd(&r, 0x09, 3), ids[i].class);
+		prig_down(&r);
 	}
 	/* A type with no transitional ID has no legacy interface. */
 	CHECK_EQ(u, lrig_up(&r, TOY_DEVICE_ID, false), -EINVAL);
 	CHECK(u, !r.vp);
-	lrig_down(&r);
+	prig_down(&r);
 }
 
 static void test_linux(struct unit *u)
 {
-	struct lrig r;
+	struct prig r;
 
 	CHECK_EQ(u, lrig_up(&r, VIRTIO_ID_RNG, false), 0);
 	linux_scan(u, &r, 0x1005, VIRTIO_ID_RNG);
@@ -330,14 +197,14 @@ static void test_linux(struct unit *u)
 	check_echo(u, &r, 0, "hello");
 	check_echo(u, &r, 1, "legacy");
 	/* vp_interrupt(): the line is high until the ISR read clears it. */
-	CHECK_EQ(u, r.level, 1);
+	CHECK_EQ(u, r.line.level, 1);
 	CHECK_EQ(u, rd(&r, L_ISR, 1), VIRTIO_ISR_QUEUE);
-	CHECK_EQ(u, r.level, 0);
+	CHECK_EQ(u, r.line.level, 0);
 	CHECK_EQ(u, rd(&r, L_ISR, 1), 0);
 	virtio_dev_config_changed(&r.t.vd);
-	CHECK_EQ(u, r.level, 1);
+	CHECK_EQ(u, r.line.level, 1);
 	CHECK_EQ(u, rd(&r, L_ISR, 1), VIRTIO_ISR_CONFIG);
-	CHECK_EQ(u, r.level, 0);
+	CHECK_EQ(u, r.line.level, 0);
 	/* The config at 0x14 without MSI-X: byte by byte, as vp_get(). */
 	CHECK_EQ(u, rd(&r, L_CFG, 1), 0x10);
 	CHECK_EQ(u, rd(&r, L_CFG + 2, 2), 0x1312);
@@ -348,7 +215,7 @@ static void test_linux(struct unit *u)
 	/* Reset with the ISR set: the line drops, the queues go. */
 	virtio_dev_config_changed(&r.t.vd);
 	wr(&r, L_STATUS, 1, 0);
-	CHECK_EQ(u, r.level, 0);
+	CHECK_EQ(u, r.line.level, 0);
 	CHECK_EQ(u, rd(&r, L_STATUS, 1), 0);
 	CHECK_EQ(u, rd(&r, L_SEL, 2), 0);
 	CHECK_EQ(u, rd(&r, L_PFN, 4), 0);
@@ -359,13 +226,13 @@ static void test_linux(struct unit *u)
 	linux_send(&r, 0, "again");
 	virtio_dev_serve(&r.t.vd);
 	check_echo(u, &r, 0, "again");
-	lrig_down(&r);
+	prig_down(&r);
 }
 
 /* del_vq(): PFN 0 takes the queue away; then it can be set up anew. */
 static void test_del_vq(struct unit *u)
 {
-	struct lrig r;
+	struct prig r;
 
 	CHECK_EQ(u, lrig_up(&r, VIRTIO_ID_BLOCK, false), 0);
 	linux_scan(u, &r, 0x1001, VIRTIO_ID_BLOCK);
@@ -381,21 +248,21 @@ static void test_del_vq(struct unit *u)
 	linux_send(&r, 1, "back");
 	virtio_dev_serve(&r.t.vd);
 	check_echo(u, &r, 1, "back");
-	lrig_down(&r);
+	prig_down(&r);
 }
 
 /* vp_request_msix_vectors(), then a vector a queue; config at 0x18. */
-static void test_msix(struct unit *u)
+static void test_legacy_msix(struct unit *u)
 {
-	struct lrig r;
+	struct prig r;
 	unsigned int v, flags;
 	uint64_t n;
 
 	CHECK_EQ(u, lrig_up(&r, VIRTIO_ID_RNG, false), 0);
 	linux_scan(u, &r, 0x1005, VIRTIO_ID_RNG);
 	flags = r.msix_cap + 2;
-	CHECK_EQ(u, cfg_rd(&r, flags, 2), VIRTIO_PCI_MSIX_VECTORS - 1);
-	cfg_wr(&r, flags, 2, 0xc000);
+	CHECK_EQ(u, prig_cfg_rd(&r, flags, 2), VIRTIO_PCI_MSIX_VECTORS - 1);
+	prig_cfg_wr(&r, flags, 2, 0xc000);
 	/* Each vector's data, and unmasked (BAR 2 at the window's start). */
 	for (v = 0; v < 6; v++) {
 		struct mmio_access acc = {
@@ -405,7 +272,7 @@ static void test_msix(struct unit *u)
 
 		pci_host_window_access(&r.host.window, &acc);
 	}
-	cfg_wr(&r, flags, 2, 0x8000);
+	prig_cfg_wr(&r, flags, 2, 0x8000);
 	CHECK_EQ(u, r.routes, 3);
 	linux_up(u, &r, true);
 	/* The config now at 0x18. */
@@ -425,23 +292,23 @@ static void test_msix(struct unit *u)
 	n = 0;
 	CHECK_EQ(u, read(r.vp->msix.vec[2].route.fd, &n, sizeof(n)), sizeof(n));
 	CHECK_EQ(u, n, 1);
-	CHECK_EQ(u, r.level, 0);
+	CHECK_EQ(u, r.line.level, 0);
 	CHECK_EQ(u, rd(&r, L_ISR, 1), 0);
 	/* MSI-X off (pci=nomsi): the config is back at 0x14, INTx is used. */
-	cfg_wr(&r, flags, 2, 0);
+	prig_cfg_wr(&r, flags, 2, 0);
 	CHECK_EQ(u, rd(&r, L_CFG, 1), 0x10);
 	linux_send(&r, 0, "intx");
 	virtio_dev_serve(&r.t.vd);
-	CHECK_EQ(u, r.level, 1);
+	CHECK_EQ(u, r.line.level, 1);
 	CHECK_EQ(u, rd(&r, L_ISR, 1), VIRTIO_ISR_QUEUE);
-	CHECK_EQ(u, r.level, 0);
-	lrig_down(&r);
+	CHECK_EQ(u, r.line.level, 0);
+	prig_down(&r);
 }
 
 /* The notify ioeventfds follow BAR 0, at port + 0x10, 16 bits each. */
 static void test_ioeventfd(struct unit *u)
 {
-	struct lrig r;
+	struct prig r;
 
 	CHECK_EQ(u, lrig_up(&r, VIRTIO_ID_RNG, true), 0);
 	CHECK_EQ(u, r.efds_on, 2);		/* where the bridge placed it */
@@ -449,18 +316,18 @@ static void test_ioeventfd(struct unit *u)
 	linux_scan(u, &r, 0x1005, VIRTIO_ID_RNG);
 	CHECK_EQ(u, r.efds_on, 2);
 	CHECK_EQ(u, r.efd_addr, PORT + VIRTIO_PCI_LEGACY_NOTIFY);
-	cfg_wr(&r, 0x04, 2, PCI_COMMAND_MEMORY);	/* I/O decoding off */
+	prig_cfg_wr(&r, 0x04, 2, PCI_COMMAND_MEMORY);	/* I/O decoding off */
 	CHECK_EQ(u, r.efds_on, 0);
-	cfg_wr(&r, 0x10, 4, 0);			/* port 0: CPU address 0 */
-	cfg_wr(&r, 0x04, 2, PCI_COMMAND_MEMORY | PCI_COMMAND_IO);
+	prig_cfg_wr(&r, 0x10, 4, 0);			/* port 0: CPU address 0 */
+	prig_cfg_wr(&r, 0x04, 2, PCI_COMMAND_MEMORY | PCI_COMMAND_IO);
 	CHECK_EQ(u, r.efds_on, 2);
 	CHECK_EQ(u, r.efd_addr, VIRTIO_PCI_LEGACY_NOTIFY);
-	cfg_wr(&r, 0x10, 4, IO_SIZE);		/* past the window: nowhere */
+	prig_cfg_wr(&r, 0x10, 4, PRIG_IO_SIZE);		/* past the window: nowhere */
 	CHECK_EQ(u, r.efds_on, 0);
 	CHECK(u, !r.efd_bad);
-	cfg_wr(&r, 0x10, 4, PORT);
+	prig_cfg_wr(&r, 0x10, 4, PORT);
 	CHECK_EQ(u, r.efds_on, 2);
-	lrig_down(&r);
+	prig_down(&r);
 	CHECK_EQ(u, r.efds_on, 0);
 }
 
@@ -487,7 +354,7 @@ static unsigned int reg_width(uint64_t off, bool msix)
  * as zero. The line always ends as the ISR is, and the model is never
  * handed a buffer.
  */
-static void sweep(struct unit *u, struct lrig *r, bool msix)
+static void sweep(struct unit *u, struct prig *r, bool msix)
 {
 	uint64_t cfg = msix ? L_CFG_MSIX : L_CFG, off, v;
 	uint32_t len;
@@ -508,7 +375,7 @@ static void sweep(struct unit *u, struct lrig *r, bool msix)
 			v = 0xffffffffffffffffULL - off;
 			CHECK_EQ(u, io_acc(r, off, len, true, &v), ok ? 0 : -EINVAL);
 			virtio_dev_serve(&r->t.vd);
-			CHECK_EQ(u, r->level, !msix && atomic_load(&r->t.vd.isr) != 0);
+			CHECK_EQ(u, r->line.level, !msix && atomic_load(&r->t.vd.isr) != 0);
 		}
 	}
 	CHECK_EQ(u, atomic_load(&r->t.served), 0);
@@ -516,14 +383,14 @@ static void sweep(struct unit *u, struct lrig *r, bool msix)
 
 static void test_sweep(struct unit *u)
 {
-	struct lrig r;
+	struct prig r;
 
 	CHECK_EQ(u, lrig_up(&r, VIRTIO_ID_RNG, false), 0);
 	linux_scan(u, &r, 0x1005, VIRTIO_ID_RNG);
 	sweep(u, &r, false);
-	cfg_wr(&r, r.msix_cap + 2, 2, 0x8000);
+	prig_cfg_wr(&r, r.msix_cap + 2, 2, 0x8000);
 	sweep(u, &r, true);
-	lrig_down(&r);
+	prig_down(&r);
 }
 
 /* A hostile driver: rings outside RAM, size writes, stray notifies. */
@@ -533,7 +400,7 @@ static void test_hostile(struct unit *u)
 		0xffffffff, (GUEST_RAM_BASE + RAM_SIZE) >> 12,
 		(GUEST_RAM_BASE + RAM_SIZE - 0x1000) >> 12, 1,
 	};
-	struct lrig r;
+	struct prig r;
 	unsigned int i;
 	int notifies;
 
@@ -554,7 +421,7 @@ static void test_hostile(struct unit *u)
 		wr(&r, L_PFN, 4, bad_pfn[i]);
 		CHECK_EQ(u, rd(&r, L_PFN, 4), bad_pfn[i]);
 		CHECK(u, rd(&r, L_STATUS, 1) & VIRTIO_STATUS_NEEDS_RESET);
-		CHECK_EQ(u, r.level, 1);
+		CHECK_EQ(u, r.line.level, 1);
 		CHECK_EQ(u, rd(&r, L_ISR, 1), VIRTIO_ISR_CONFIG);
 		wr(&r, L_STATUS, 1, 7);
 		wr(&r, L_NOTIFY, 2, i & 1);
@@ -584,7 +451,7 @@ static void test_hostile(struct unit *u)
 	linux_send(&r, 0, "still");
 	virtio_dev_serve(&r.t.vd);
 	check_echo(u, &r, 0, "still");
-	lrig_down(&r);
+	prig_down(&r);
 }
 
 int main(void)
@@ -594,7 +461,7 @@ int main(void)
 	test_ids(&u);
 	test_linux(&u);
 	test_del_vq(&u);
-	test_msix(&u);
+	test_legacy_msix(&u);
 	test_ioeventfd(&u);
 	test_sweep(&u);
 	test_hostile(&u);

@@ -8,29 +8,6 @@
 
 /* ---- MSI-X ---- */
 
-static int frame_msi(void *opaque, uint32_t devid, uint64_t addr, uint32_t data)
-{
-	struct prig *r = opaque;
-
-	r->signals++;
-	r->last_devid = devid;
-	r->last_data = data;
-	return 0;
-}
-
-static int frame_route(void *opaque, struct msi_route *rt, uint32_t devid,
-		       uint64_t addr, uint32_t data)
-{
-	struct prig *r = opaque;
-
-	r->routes++;
-	r->last_devid = devid;
-	r->last_data = data;
-	rt->gsi = 100 + data;
-	rt->bound = true;
-	return 0;
-}
-
 static uint64_t msix_acc(struct prig *r, uint64_t off, uint32_t len, bool write,
 			 uint64_t v)
 {
@@ -95,9 +72,7 @@ void test_msix(struct unit *u)
 	unsigned int flags;
 
 	CHECK_EQ(u, prig_up(&r, false), 0);
-	r.host.msi = frame_msi;
-	r.host.msi_route = frame_route;
-	r.host.msi_opaque = &r;
+	prig_frame(&r);
 	prig_scan(u, &r, 0x50004000);
 	prig_linux_up(u, &r, F(VIRTIO_F_VERSION_1));
 	flags = r.msix_cap + 2;
@@ -171,9 +146,7 @@ static int snap_restore_into(struct prig *b, struct prig *a, const uint8_t *buf,
 
 	if (prig_up(b, true))
 		return -100;
-	b->host.msi = frame_msi;
-	b->host.msi_route = frame_route;
-	b->host.msi_opaque = b;
+	prig_frame(b);
 	memcpy(b->mem.hva, a->mem.hva, RAM_SIZE);
 	b->bar = a->bar;
 	memcpy(b->off, a->off, sizeof(b->off));
@@ -202,9 +175,7 @@ void test_snapshot(struct unit *u)
 	int ret;
 
 	CHECK_EQ(u, prig_up(&a, true), 0);
-	a.host.msi = frame_msi;
-	a.host.msi_route = frame_route;
-	a.host.msi_opaque = &a;
+	prig_frame(&a);
 	prig_scan(u, &a, 0x50008000);
 	prig_linux_up(u, &a, F(VIRTIO_F_VERSION_1));
 	linux_msix(u, &a);

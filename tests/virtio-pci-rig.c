@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The virtio-pci test rig (tests/virtio-pci-rig.h). */
 #include "tests/virtio-pci-rig.h"
+
 static int line_set(void *chip, unsigned int spi, bool level)
 {
 	struct level_line *l = chip;
@@ -48,11 +49,18 @@ static const struct device_host_ops prig_host_ops = {
 	.ioeventfd = prig_ioeventfd,
 };
 
-int prig_up(struct prig *r, bool with_ioeventfd)
+/*
+ * The toy device as type on transport: the modern function in BAR 1's
+ * memory, or the legacy one in BAR 0's I/O ports (port n at CPU
+ * address n, as arm64's PCI I/O window).
+ */
+int prig_up_as(struct prig *r, enum virtio_transport tr, uint32_t type,
+	       bool with_ioeventfd)
 {
 	struct pci_host_map map = {
 		.cfg_base = CFG_BASE, .cfg_size = 0x10000000,
 		.mem_base = MEM_BASE, .mem_size = 0x30000000,
+		.io_size = tr == VIRTIO_TRANSPORT_PCI_LEGACY ? PRIG_IO_SIZE : 0,
 	};
 	int ret;
 
@@ -68,19 +76,58 @@ int prig_up(struct prig *r, bool with_ioeventfd)
 	ret = toy_init(&r->t, 2);
 	if (ret)
 		return ret;
-	r->vp = malloc(sizeof(*r->vp));
-	ret = virtio_transport_create(&r->t.vd, &r->ctx, VIRTIO_TRANSPORT_PCI,
-				      &(struct device *){ NULL });
-	free(r->vp);
+	if (type)
+		r->t.vd.device_id = type;
+	ret = virtio_transport_create(&r->t.vd, &r->ctx, tr, &(struct device *){ NULL });
 	r->vp = r->host.slots[0] ? r->host.slots[0]->priv : NULL;
 	return ret;
 }
 
+int prig_up(struct prig *r, bool with_ioeventfd)
+{
+	return prig_up_as(r, VIRTIO_TRANSPORT_PCI, 0, with_ioeventfd);
+}
+
+/* A function that was not made leaves its device to be freed here. */
 void prig_down(struct prig *r)
 {
-	r->vp->dev.ops->destroy(&r->vp->dev);
+	if (r->vp)
+		r->vp->dev.ops->destroy(&r->vp->dev);
+	else
+		virtio_dev_destroy(&r->t.vd);
 	pci_host_destroy(&r->host);
 	guest_ram_free(&r->mem);
+}
+
+static int prig_frame_msi(void *opaque, uint32_t devid, uint64_t addr, uint32_t data)
+{
+	struct prig *r = opaque;
+
+	r->signals++;
+	r->last_devid = devid;
+	r->last_data = data;
+	return 0;
+}
+
+static int prig_frame_route(void *opaque, struct msi_route *rt, uint32_t devid,
+			    uint64_t addr, uint32_t data)
+{
+	struct prig *r = opaque;
+
+	r->routes++;
+	r->last_devid = devid;
+	r->last_data = data;
+	rt->gsi = 100 + data;
+	rt->bound = true;
+	return 0;
+}
+
+/* The function's MSI frame: counts messages and routes, keeps the last. */
+void prig_frame(struct prig *r)
+{
+	r->host.msi = prig_frame_msi;
+	r->host.msi_route = prig_frame_route;
+	r->host.msi_opaque = r;
 }
 
 /* ---- the guest's accesses ---- */

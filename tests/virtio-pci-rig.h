@@ -4,7 +4,8 @@
 /*
  * A virtio-pci function (a toy device behind devices/virtio/pci.c) on
  * the PCI host bridge, and the accesses and set-up Linux's
- * virtio_pci_modern driver makes, for tests/test-virtio-pci*.c.
+ * virtio_pci_modern driver makes, for tests/test-virtio-pci*.c (the
+ * legacy function too, on the I/O window).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #define CFG_BASE	0x40000000ULL
 #define MEM_BASE	0x50000000ULL
 #define RAM_SIZE	0x100000ULL
+#define PRIG_IO_SIZE	0x10000ULL	/* the legacy function's I/O window */
 #define QAREA(q)	(GUEST_RAM_BASE + 0x10000 + 0x4000ULL * (q))
 #define QBUF(q)		(GUEST_RAM_BASE + 0x40000 + 0x1000ULL * (q))
 #define F(bit)		(1ULL << (bit))
@@ -78,8 +80,11 @@ void prig_linux_up(struct unit *u, struct prig *r, uint64_t want);
 void prig_send(struct prig *r, unsigned int q, const char *msg);
 void prig_check_echo(struct unit *u, struct prig *r, unsigned int q,
 		     const char *msg);
+int prig_up_as(struct prig *r, enum virtio_transport tr, uint32_t type,
+	       bool with_ioeventfd);
 int prig_up(struct prig *r, bool with_ioeventfd);
 void prig_down(struct prig *r);
+void prig_frame(struct prig *r);
 
 /* The MSI-X and snapshot tests (tests/test-virtio-pci-msix.c). */
 void test_msix(struct unit *u);
