@@ -11,10 +11,8 @@
 #include <stdlib.h>
 
 #include "devices/virtio/9p.h"
-#include "devices/virtio/mmio.h"
 #include "tests/fuzz/fuzz.h"
 #include "tests/fuzz/snapshot-virtio-fz.h"
-#include "tests/virtio-guest.h"
 
 #define SV9_ROOT	"/tmp/fuzz-snapshot-9p"
 
@@ -47,27 +45,12 @@ static void sv9_share(void)
 void fuzz_snapshot_virtio_9p(const uint8_t *state, const struct snapshot_section *sec)
 {
 	struct virtio_9p_cfg cfg = { .dir = SV9_ROOT "/share", .tag = "fz" };
-	struct virtio_mmio vm;
 	struct virtio_dev *vd;
-	struct guest_mem mem;
-	struct snapshot s;
 	int fds;
 
 	sv9_share();
 	fds = sv9_open_fds();
-	if (guest_ram_init(&mem, 0x10000))
-		return;
-	if (virtio_9p_new(0, &cfg, &vd)) {
-		guest_ram_free(&mem);
-		return;
-	}
-	vd->mem = &mem;
-	fuzz_snapshot_alloc_irq(NULL, &vd->irq);
-	if (!virtio_mmio_init(&vm, vd, false)) {
-		snapshot_open(&s, state, sec);
-		virtio_mmio_restore(&vm, &s);
-	}
-	virtio_dev_destroy(vd);
-	guest_ram_free(&mem);
+	if (!virtio_9p_new(0, &cfg, &vd))
+		fuzz_snapshot_mmio_restore(vd, state, sec, NULL);
 	FUZZ_CHECK(sv9_open_fds() == fds);
 }

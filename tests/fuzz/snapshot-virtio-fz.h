@@ -5,11 +5,16 @@
 #include <stdint.h>
 
 #include "devices/irq-line.h"
+#include "devices/virtio/virtio.h"
 #include "lib/snapshot.h"
 
 /* A device's interrupt line that goes nowhere. */
 int fuzz_snapshot_alloc_irq(void *opaque, struct irq_line *line);
 
+/* vd restored from sec through virtio-mmio over fresh RAM, then destroyed. */
+void fuzz_snapshot_mmio_restore(struct virtio_dev *vd, const uint8_t *state,
+				const struct snapshot_section *sec,
+				void (*accepted)(struct virtio_dev *vd));
 /* fuzz-snapshot: one section decoded as a virtio-mmio, a virtio-pci device's. */
 void fuzz_snapshot_virtio_mmio(const uint8_t *state, const struct snapshot_section *sec);
 void fuzz_snapshot_virtio_pci(const uint8_t *state, const struct snapshot_section *sec);
