@@ -703,9 +703,14 @@ vcore() {
 		le32 0; le32 0
 	done
 }
-vmmio() {
+# The transport's part (devices/virtio/mmio-snap.c): tag, version, legacy,
+# the selectors, the driver's features, page size, each queue's align and PFN.
+vmmio_head() {
 	le32 0x4f494d56; le32 1; le32 0; le32 0; le32 0; le32 0; le64 0; le32 4096
 	for q in 0 1 2 3 4 5 6 7; do le32 4096; le32 0; done
+}
+vmmio() {
+	vmmio_head
 	vcore
 }
 vpci() {
@@ -736,8 +741,7 @@ vsnap mmio | seed fuzz-snapshot virtio-mmio
 # queue, then msize and three fids: the root, "f" opened read-write and
 # "d/g" by name (devices/9p/p9-snap.c: id, flags, open flags, path).
 v9p() {
-	le32 0x4f494d56; le32 1; le32 0; le32 0; le32 0; le32 0; le64 0; le32 4096
-	for q in 0 1 2 3 4 5 6 7; do le32 4096; le32 0; done
+	vmmio_head
 	le32 9; le32 1; le32 15; le64 0x100000001; le32 0; le32 0
 	le32 16; le32 3; le64 0x80001000; le64 0x80002000; le64 0x80003000; le32 0; le32 0
 	le32 65536; le32 3
