@@ -79,14 +79,7 @@ dguest_snap() {
 	t0=$(now_cs)
 	"$VMM" run --restore "$WORK/dg.snap" --name dg2 <"$WORK/in2" >"$WORK/vm2.out" 2>"$WORK/vm2.err" &
 	pid=$!
-	i=0
-	while ! grep -q 'R2-43' "$WORK/vm2.out"; do
-		alive "$pid" || fail "the restored VM ended: $(tail -n 5 "$WORK/vm2.out" "$WORK/vm2.err" | tr '\n' ' ')"
-		i=$((i + 1))
-		[ $i -lt 60 ] || fail "the restored shell did not answer: $(tail -n 5 "$WORK/vm2.out" | tr '\n' ' ')"
-		[ $((i % 5)) = 1 ] && echo 'echo R2-$((40+3))' >&5
-		sleep 1
-	done
+	shell_answers 5 "$WORK/vm2.out" "$WORK/vm2.err" 60 3
 	ok "restored as dg2: the shell answers after $(secs $(($(now_cs) - t0))) s"
 	cat >&5 <<CMDS
 read -r second <&4; echo SECOND-\$second
@@ -119,15 +112,7 @@ t0=$(now_cs)
 # shellcheck disable=SC2086
 "$VMM" run -k "$KERNEL" $opts <"$WORK/in" >"$WORK/vm.out" 2>"$WORK/vm.err" &
 pid=$!
-# Typed before the shell reads its console, a line is lost: type until answered.
-i=0
-while ! grep -q 'R-42' "$WORK/vm.out"; do
-	alive "$pid" || fail "lkvm ended before the shell answered: $(tail -n 5 "$WORK/vm.out" "$WORK/vm.err" | tr '\n' ' ')"
-	i=$((i + 1))
-	[ $i -lt 150 ] || fail "no shell within 300 s: $(tail -n 5 "$WORK/vm.out" | tr '\n' ' ')"
-	[ $((i % 5)) = 1 ] && echo 'echo R-$((40+2))' >&3
-	sleep 2
-done
+shell_answers 3 "$WORK/vm.out" "$WORK/vm.err" 300 2
 ok "run -k Image ${opts:-alone}: the host's shell answers on the 9p root after $(secs $(($(now_cs) - t0))) s"
 [ "$MODE" = snap ] && { dguest_snap; exit 0; }
 cat >&3 <<CMDS

@@ -36,16 +36,7 @@ t0=$(now_cs)
 	-p "console=ttyS0 root=/dev/root rootfstype=9p rw init=/virt/init quiet panic=-1" \
 	<"$WORK/in" >"$WORK/vm.out" 2>"$WORK/vm.err" &
 pid=$!
-# Typed before the shell reads its console, a line is lost: type until answered.
-ready() { grep -q 'R-42' "$WORK/vm.out"; }
-i=0
-while ! ready; do
-	alive "$pid" || fail "lkvm ended before the shell answered: $(tail -n 5 "$WORK/vm.out" "$WORK/vm.err" | tr '\n' ' ')"
-	i=$((i + 1))
-	[ $i -lt 120 ] || fail "no shell within 240 s: $(tail -n 5 "$WORK/vm.out" | tr '\n' ' ')"
-	[ $((i % 5)) = 1 ] && echo 'echo R-$((40+2))' >&3
-	sleep 2
-done
+shell_answers 3 "$WORK/vm.out" "$WORK/vm.err" 240 2
 ok "the host's shell answers in the guest after $(secs $(($(now_cs) - t0))) s"
 cat >&3 <<'CMDS'
 echo hello-from-guest-$((6*7))

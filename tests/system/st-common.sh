@@ -83,6 +83,21 @@ answers() {
 	ms=$(sed -n 's/^within: \([0-9]*\) ms/\1/p' "$WORK/list.err")
 }
 
+# shell_answers <fd> <out> <err> <seconds> <n>: a line typed before the
+# shell reads its console is lost, so "echo R-$((40+n))" is typed on fd
+# every 10 s until R-4n shows in out; fails when $pid ends or after
+# <seconds>, naming the last lines of out (and err).
+shell_answers() {
+	_i=0
+	while ! grep -q "R-$((40 + $5))" "$2"; do
+		alive "$pid" || fail "lkvm ended before the shell answered: $(tail -n 5 "$2" "$3" | tr '\n' ' ')"
+		[ $_i -lt $(($4 * 2)) ] || fail "no shell within $4 s: $(tail -n 5 "$2" | tr '\n' ' ')"
+		[ $((_i % 20)) = 0 ] && echo "echo R-\$((40+$5))" >&"$1"
+		_i=$((_i + 1))
+		sleep 0.5
+	done
+}
+
 # The helper (st-helper.c): installed next to the scripts in the
 # emulated host, built here with cc on a direct run.
 H=$here/st-helper
