@@ -40,6 +40,8 @@ fuzz-snapshot_SRCS := tests/fuzz/fuzz-snapshot.c lib/snapshot.c devices/device-s
 	tests/pci-no-fdt.c lib/log.c devices/virtio/net.c devices/virtio/net-offload.c lib/net-gso.c tests/virtio-dev-harness.c \
 	tests/fuzz/snapshot-9p-fz.c devices/virtio/9p.c devices/9p/p9-msg.c devices/9p/p9-fs.c devices/9p/p9-ops.c \
 	devices/9p/p9-server.c devices/9p/p9-handlers.c devices/9p/p9-snap.c lib/iov.c
+# The PCI test device's record (fuzz_pci_testdev).
+fuzz-snapshot_SRCS += devices/pci/pci-testdev.c
 fuzz-ugic_SRCS := tests/fuzz/fuzz-ugic.c gic/ugic-core.c gic/ugic-dist.c \
 	gic/ugic-cpuif.c
 fuzz-v2m_SRCS := tests/fuzz/fuzz-v2m.c gic/v2m.c gic/ugic-core.c \

@@ -15,6 +15,7 @@
 
 #include "devices/pci/host.h"
 #include "devices/pci/pci-testdev.h"
+#include "lib/snapshot.h"
 #include "tests/unit.h"
 
 #define MEM_BASE	0x50000000ULL
@@ -249,6 +250,117 @@ static void test_no_io(struct unit *u)
 	pci_dev_destroy(&p);
 }
 
+/* ---- snapshots ---- */
+
+/* A host with ioeventfds: where the selected test's sits, if anywhere. */
+struct efd_host {
+	int on;
+	uint64_t addr;
+	bool datamatch;
+};
+
+static int efd_host_ioeventfd(void *host, uint64_t addr, uint32_t len, bool match,
+			      uint64_t datamatch, int fd, bool on)
+{
+	struct efd_host *e = host;
+
+	e->on += on ? 1 : -1;
+	e->addr = addr;
+	e->datamatch = match && datamatch == 0xfa && len == 1 && fd >= 0;
+	return 0;
+}
+
+static const struct device_host_ops efd_host_ops = { .ioeventfd = efd_host_ioeventfd };
+
+static void snap_rig(struct unit *u, struct rig *r, struct efd_host *e)
+{
+	struct pci_host_map map = {
+		.cfg_base = 0x40000000, .cfg_size = 0x10000000,
+		.mem_base = MEM_BASE, .mem_size = MEM_SIZE,
+		.io_base = IO_BASE, .io_size = IO_SIZE,
+	};
+	struct device_ctx ctx = { .loglevel = -1, .host_ops = &efd_host_ops, .host = e };
+
+	memset(e, 0, sizeof(*e));
+	CHECK_EQ(u, pci_host_init(&r->h, &map, 1, -1), 0);
+	CHECK_EQ(u, pci_testdev_init(&r->t, &ctx), 0);
+	CHECK_EQ(u, pci_host_add(&r->h, &r->t.pdev), 0);
+}
+
+/*
+ * The guest moved BAR 0, selected mmio-datamatch-eventfd and made 3
+ * writes count: a fresh function restored from that decodes BAR 0
+ * where the guest put it (moved there or already there), its
+ * ioeventfd on the test's byte there,
+ * reads the count 3 and counts on. Bad records are refused.
+ */
+static void test_snapshot(struct unit *u)
+{
+	uint64_t at = MEM_BASE + 0x20000;
+	struct rig *a = calloc(1, sizeof(*a)), *b = calloc(1, sizeof(*b));
+	struct efd_host ea, eb;
+	struct snapshot s = { 0 }, in;
+	int i;
+
+	if (!a || !b)
+		goto out;
+	snap_rig(u, a, &ea);
+	cfg_wr(a, 0x10, 4, at);
+	wr(a, at, 1, 2);
+	CHECK_EQ(u, ea.on, 1);
+	CHECK_EQ(u, ea.addr, at + 0x802);
+	for (i = 0; i < 3; i++)
+		wr(a, at + 0x802, 1, 0xfa);
+	CHECK_EQ(u, pci_testdev_save(&a->t, &s), 0);
+
+	snap_rig(u, b, &eb);
+	CHECK_EQ(u, eb.on, 0);
+	in = (struct snapshot){ .rd = s.buf, .rd_len = s.len };
+	CHECK_EQ(u, pci_testdev_restore(&b->t, &in), 0);
+	CHECK_EQ(u, b->t.pdev.decode[0], at);
+	CHECK_EQ(u, eb.on, 1);
+	CHECK_EQ(u, eb.addr, at + 0x802);
+	CHECK(u, eb.datamatch);
+	CHECK_EQ(u, rd(b, at + PCI_TESTDEV_COUNT, 4), 3);
+	CHECK_EQ(u, rd(b, at + PCI_TESTDEV_NAME, 4), 0x6f696d6d);	/* "mmio" */
+	wr(b, at + 0x802, 1, 0xfa);
+	CHECK_EQ(u, rd(b, at + PCI_TESTDEV_COUNT, 4), 4);
+	rig_destroy(b);
+
+	/* BAR 0 already where the guest had it: no move, bound all the same. */
+	snap_rig(u, b, &eb);
+	cfg_wr(b, 0x10, 4, at);
+	in = (struct snapshot){ .rd = s.buf, .rd_len = s.len };
+	CHECK_EQ(u, pci_testdev_restore(&b->t, &in), 0);
+	CHECK_EQ(u, eb.on, 1);
+	CHECK_EQ(u, eb.addr, at + 0x802);
+	rig_destroy(b);
+
+	/* Short, with a foreign tag, a test out of range, trailing bytes. */
+	snap_rig(u, b, &eb);
+	in = (struct snapshot){ .rd = s.buf, .rd_len = s.len - 1 };
+	CHECK_EQ(u, pci_testdev_restore(&b->t, &in), -EINVAL);
+	s.buf[0] ^= 1;
+	in = (struct snapshot){ .rd = s.buf, .rd_len = s.len };
+	CHECK_EQ(u, pci_testdev_restore(&b->t, &in), -EINVAL);
+	s.buf[0] ^= 1;
+	s.buf[8] = 6;
+	in = (struct snapshot){ .rd = s.buf, .rd_len = s.len };
+	CHECK_EQ(u, pci_testdev_restore(&b->t, &in), -EINVAL);
+	s.buf[8] = 2;
+	snapshot_put_u32(&s, 0);
+	in = (struct snapshot){ .rd = s.buf, .rd_len = s.len };
+	CHECK_EQ(u, pci_testdev_restore(&b->t, &in), -EINVAL);
+	CHECK_EQ(u, eb.on, 0);
+	CHECK_EQ(u, b->t.current, PCI_TESTDEV_NONE);
+	rig_destroy(b);
+	rig_destroy(a);
+out:
+	snapshot_free(&s);
+	free(a);
+	free(b);
+}
+
 int main(void)
 {
 	struct unit u = { 0 };
@@ -263,6 +375,7 @@ int main(void)
 	test_io_decode(&u, r);
 	rig_destroy(r);
 	test_no_io(&u);
+	test_snapshot(&u);
 	free(r);
 	return unit_done(&u, "test-pci-testdev");
 }

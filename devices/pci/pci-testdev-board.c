@@ -20,8 +20,20 @@ static void ptd_dev_destroy(struct device *dev)
 	free(t);
 }
 
+static int ptd_dev_save(struct device *dev, struct snapshot *s)
+{
+	return pci_testdev_save(dev->priv, s);
+}
+
+static int ptd_dev_restore(struct device *dev, struct snapshot *s)
+{
+	return pci_testdev_restore(dev->priv, s);
+}
+
 static const struct device_ops ptd_dev_ops = {
 	.name = "pci-testdev",
+	.save = ptd_dev_save,
+	.restore = ptd_dev_restore,
 	.destroy = ptd_dev_destroy,
 };
 

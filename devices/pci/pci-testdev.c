@@ -16,6 +16,7 @@
 
 #include "devices/pci/pci-testdev.h"
 #include "lib/log.h"
+#include "lib/snapshot.h"
 
 #define PTD_WIDTH		1	/* every test's access width */
 #define PTD_DATAMATCH		0xfa	/* QEMU's values */
@@ -211,6 +212,59 @@ static const struct pci_dev_ops ptd_pci_ops = {
 	.bar_access = ptd_bar_access,
 	.bar_moved = ptd_bar_moved,
 };
+
+/* ---- snapshots ---- */
+
+#define PTD_SNAP_TAG		0x44545450	/* "PTTD" */
+#define PTD_SNAP_VERSION	1
+
+/*
+ * The selected test and its count (what KVM's ioeventfd took folded in
+ * first, as a read of the count does), then the function's config
+ * space: where the guest put the BARs, whether they decode.
+ */
+int pci_testdev_save(struct pci_testdev *t, struct snapshot *s)
+{
+	pthread_mutex_lock(&t->lock);
+	ptd_drain(t);
+	snapshot_put_u32(s, PTD_SNAP_TAG);
+	snapshot_put_u32(s, PTD_SNAP_VERSION);
+	snapshot_put_u32(s, (uint32_t)t->current);
+	snapshot_put_u32(s, t->count);
+	pthread_mutex_unlock(&t->lock);
+	return pci_dev_save(&t->pdev, s) ?: snapshot_error(s);
+}
+
+/*
+ * Into a function set-up made: the bridge decodes its BARs where the
+ * guest had them (bar_at follows), then the selected test's ioeventfd
+ * goes back on its byte there; the set-up's placement may already be
+ * the guest's, so no bar_moved() call can be counted on for that.
+ */
+int pci_testdev_restore(struct pci_testdev *t, struct snapshot *s)
+{
+	uint32_t tag = snapshot_get_u32(s), version = snapshot_get_u32(s);
+	int32_t current = (int32_t)snapshot_get_u32(s);
+	uint32_t count = snapshot_get_u32(s);
+	int ret;
+
+	if (s->err || tag != PTD_SNAP_TAG || version != PTD_SNAP_VERSION ||
+	    current < PCI_TESTDEV_NONE || current >= 2 * PCI_TESTDEV_TESTS)
+		return -EINVAL;
+	ret = pci_dev_restore(&t->pdev, s);
+	if (ret)
+		return ret;
+	if (snapshot_left(s))
+		return -EINVAL;
+	pci_dev_restored(&t->pdev);
+	pthread_mutex_lock(&t->lock);
+	ptd_unbind(t);
+	t->current = current;
+	t->count = count;
+	ptd_bind(t);
+	pthread_mutex_unlock(&t->lock);
+	return 0;
+}
 
 /* ---- the function ---- */
 

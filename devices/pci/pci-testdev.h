@@ -79,6 +79,15 @@ struct pci_testdev {
 int pci_testdev_init(struct pci_testdev *t, const struct device_ctx *ctx);
 void pci_testdev_destroy(struct pci_testdev *t);
 
+/*
+ * Its state in a snapshot: the selected test, its count, the config
+ * space. A restore goes into a function pci_testdev_init() made and on
+ * the bridge. 0 or -errno (-EINVAL: not a record this device wrote).
+ */
+struct snapshot;
+int pci_testdev_save(struct pci_testdev *t, struct snapshot *s);
+int pci_testdev_restore(struct pci_testdev *t, struct snapshot *s);
+
 /* Board entry: the device, with --pci-testdev, on the PCI host bridge. */
 struct vm_config;
 int pci_testdev_add(const struct device_ctx *ctx, const struct vm_config *cfg,

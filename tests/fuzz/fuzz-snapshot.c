@@ -2,7 +2,8 @@
 /*
  * The snapshot file's parser (lib/snapshot.c) and the device models'
  * state decoders (devices/device-snap.c; virtio-mmio and virtio-pci
- * devices, the virtio-net card: snapshot-virtio-fz.c) under any file.
+ * devices, the virtio-net card: snapshot-virtio-fz.c; the PCI test
+ * device) under any file.
  *
  * Input: a u32 of extra file size (the RAM the bytes do not hold),
  * then the file's first bytes: header and state. The CRC is made right
@@ -19,6 +20,8 @@
  * inside RAM and after the one before (seed: mte-tags).
  */
 #include "devices/device-snap.h"
+#include "devices/pci/host.h"
+#include "devices/pci/pci-testdev.h"
 #include "gic/gicv2-state.h"
 #include "gic/ugic-snap.h"
 #include "lib/snapshot.h"
@@ -53,6 +56,37 @@ static void fuzz_gicv2(const uint8_t *state, const struct snapshot_section *sec)
 	ugic_destroy(&gic);
 }
 
+/* As the PCI test device's, on a bridge: a test in range, BARs in their windows. */
+static void fuzz_pci_testdev(const uint8_t *state, const struct snapshot_section *sec)
+{
+	static const struct pci_host_map map = {
+		.cfg_base = 0x40000000, .cfg_size = 0x10000000,
+		.mem_base = 0x50000000, .mem_size = 0x30000000,
+		.io_size = 0x10000,
+	};
+	struct device_ctx ctx = { .loglevel = -1 };
+	static struct pci_testdev t;
+	static struct pci_host h;
+	struct snapshot s;
+	unsigned int b;
+
+	if (pci_host_init(&h, &map, 1, -1))
+		return;
+	if (pci_testdev_init(&t, &ctx)) {
+		pci_host_destroy(&h);
+		return;
+	}
+	snapshot_open(&s, state, sec);
+	if (!pci_host_add(&h, &t.pdev) && !pci_testdev_restore(&t, &s)) {
+		FUZZ_CHECK(t.current >= PCI_TESTDEV_NONE && t.current < 2 * PCI_TESTDEV_TESTS);
+		for (b = 0; b < 2; b++)
+			FUZZ_CHECK(t.bar_at[b] == PCI_DECODE_NONE ||
+				   t.bar_at[b] < map.mem_base + map.mem_size);
+	}
+	pci_testdev_destroy(&t);
+	pci_host_destroy(&h);
+}
+
 static void fuzz_decoders(const uint8_t *state, const struct snapshot_section *sec)
 {
 	static struct uart8250 u;
@@ -75,6 +109,7 @@ static void fuzz_decoders(const uint8_t *state, const struct snapshot_section *s
 	fuzz_snapshot_virtio_net(state, sec);
 	fuzz_snapshot_virtio_9p(state, sec);
 	fuzz_gicv2(state, sec);
+	fuzz_pci_testdev(state, sec);
 }
 
 static void fuzz_tags(const struct snapshot_index *idx, const uint8_t *state)

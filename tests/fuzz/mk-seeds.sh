@@ -751,6 +751,13 @@ v9p() {
 }
 vsnap 9p | seed fuzz-snapshot virtio-9p
 vsnap pci | seed fuzz-snapshot virtio-pci
+# The PCI test device (devices/pci/pci-testdev.c): mmio-datamatch-eventfd
+# selected with 3 writes counted, BAR 0 at 0x50020000, memory decoding on.
+vptd() {
+	le32 0x44545450; le32 1; le32 2; le32 3
+	zeros 4; u8 2; zeros 11; le32 0x50020000; zeros 236; le32 0
+}
+vsnap ptd | seed fuzz-snapshot pci-testdev
 # A GICv2's architectural record (gic/gicv2-state.c): 1 vCPU, 64 INTIDs,
 # SPI 32 enabled and pending at priority 0x80, the CPU interface on.
 {

@@ -6,9 +6,11 @@
 # snapshotted with --stop while it writes; the restored guest finishes,
 # reads them all back from the disk (no gap, no repeat), writes and
 # reads a probe file, and powers off with every check passed.
-# With "devices": virtio-rng and virtio-console (the guest's console,
-# hvc0) too; the rng is read and a line typed after the restore comes
-# back through the console.
+# With "devices": virtio-rng, virtio-console (the guest's console,
+# hvc0) and the PCI test device too; the rng is read, a line typed after
+# the restore comes back through the console, and the test device's
+# count set before the snapshot reads back after it and counts on,
+# its writes taken by KVM's ioeventfd again.
 # Usage: ctl-snapshot-disk.sh TRANSPORT [devices] [@ROOTFS@ @DISKINITRD@]
 # (the placeholders only make the harness pack the images)
 . "$(dirname "$0")/st-common.sh"
@@ -21,9 +23,9 @@ checks=seq,root
 console=ttyS0
 extra="-n mode=none"
 if [ "$devs" = devices ]; then
-	checks=seq,root,rng,hvc-rx
+	checks=ptd-set,seq,root,rng,hvc-rx,ptd
 	console=hvc0
-	extra="-n mode=none --rng --console virtio"
+	extra="-n mode=none --rng --console virtio --pci-testdev"
 fi
 CMD="console=$console panic=-1 lkvm.disk_checks=$checks lkvm.seq_n=300 lkvm.expect_transport=$transport lkvm.input_timeout=60"
 
@@ -80,5 +82,11 @@ exec 7>&-
 done_ok "$WORK/b.out" && [ "$rc" = 0 ] ||
 	fail "restored guest: exit $rc, $(grep -E 'GUEST-CHECK.*FAIL|GUEST-DONE' "$WORK/b.out") $(tail -n 3 "$WORK/b.err")"
 ok "restored in $(secs "$setup") s (set-up), finished its writes $(secs "$first") s after the start; $(grep 'GUEST-CHECK seq' "$WORK/b.out")"
+if [ "$devs" = devices ]; then
+	# The 2 writes after the restore: through the ioeventfd put back on its byte.
+	grep -q "pci-testdev: .*KVM's ioeventfds took 2 writes" "$WORK/b.err" ||
+		fail "the restored test device's writes: $(grep pci-testdev "$WORK/b.err")"
+	ok "after the restore KVM's ioeventfd took the test device's 2 writes: $(grep -o 'pci-testdev: .*' "$WORK/b.err")"
+fi
 ok "every check passed: $(grep GUEST-CHECK "$WORK/b.out" | cut -d' ' -f2,3 | tr '\n' ' ')"
 exit 0

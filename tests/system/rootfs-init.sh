@@ -70,6 +70,8 @@
 #             runner snapshots and restores the VM meanwhile), then
 #             GUEST-SEQ-WRITTEN, and reads the file back from the disk
 #             (caches dropped): every line, in order, no gap, no repeat
+#     ptd-set, ptd  the PCI test device's count across a snapshot
+#             (tests/system/rootfs-ptd.sh)
 #   lkvm.expect_msi=ITS|v2m|none  adds the check msi, after the others:
 #             the virtio devices' lines in /proc/interrupts are the ITS's
 #             MSIs and they counted (ITS), MSIs through the GICv2m frame
@@ -180,6 +182,9 @@ transport_of() {	# transport_of vda
 }
 
 md5_of() { md5sum | cut -d' ' -f1; }
+
+# ptd-set and ptd: the PCI test device.
+. /rootfs-ptd.sh
 
 # --- root: / is the disk, ext4, writable -------------------------------------
 check_root() {
@@ -631,6 +636,8 @@ for c in $plan; do
 	msi)	check_msi ;;
 	net)	check_net ;;
 	seq)	check_seq ;;
+	ptd-set) check_ptd_set ;;
+	ptd)	check_ptd ;;
 	fsync)	;;
 	*)	check "$c" FAIL "unknown check (lkvm.disk_checks)" ;;
 	esac
