@@ -17,7 +17,6 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <time.h>
 
 #include "host/net-user.h"
 #include "net-user/net-user.h"
@@ -27,9 +26,6 @@
 #define NET_USER_READY_MS	20000
 #define NET_USER_ARGS		(6 + NET_MAX_HOSTFWD + 1)
 #define NET_USER_SNDBUF		(4 << 20)
-/* A feature message finds the socket full: tries, a millisecond apart. */
-#define NET_USER_CTL_TRIES	100
-
 _Static_assert(NET_USER_F_GUEST_CSUM == VIRTIO_NET_F_GUEST_CSUM &&
 	       NET_USER_F_GUEST_TSO4 == VIRTIO_NET_F_GUEST_TSO4 &&
 	       NET_USER_F_GUEST_TSO6 == VIRTIO_NET_F_GUEST_TSO6,
@@ -201,25 +197,21 @@ int net_user_spawn(unsigned int index, const struct net_params *p,
 
 /*
  * The features the driver took, to the helper (net-user/net-user.h).
- * The socket is non-blocking and may be full of the guest's frames:
- * this one message must not be lost (after a reset the helper would
- * go on joining segments for a driver that no longer takes them), so
- * it waits a little for room.
+ * Never waits: a reset comes on the vCPU thread that wrote the status,
+ * under the device's lock, and a guest that floods its transmit queue
+ * keeps the socket full. Lost (-EAGAIN, which net_fd reports), the
+ * helper goes on with what it was told last: large segments a driver
+ * no longer takes are dropped by the card, counted, until the driver's
+ * next start tells the helper again.
  */
 int net_user_offload_set(int fd, uint64_t features)
 {
-	const struct timespec ms = { .tv_nsec = 1000000 };
 	uint8_t m[NET_USER_CTL_LEN] = { NET_USER_CTL_MARK, NET_USER_CTL_FEATURES };
 	unsigned int i;
 
 	for (i = 0; i < 8; i++)
 		m[2 + i] = features >> (8 * i);
-	for (i = 0; i < NET_USER_CTL_TRIES; i++) {
-		if (write(fd, m, sizeof(m)) == sizeof(m))
-			return 0;
-		if (errno != EAGAIN && errno != EINTR)
-			return -errno;
-		nanosleep(&ms, NULL);
-	}
-	return -EAGAIN;
+	if (write(fd, m, sizeof(m)) == sizeof(m))
+		return 0;
+	return errno == EAGAIN ? -EAGAIN : -errno;
 }
