@@ -19,12 +19,17 @@
 #include <sys/wait.h>
 
 #include "host/net-user.h"
+#include "net-user/net-user.h"
 
 #define NET_USER_FD		3
 /* Set-up is slirp_new() and a few bind()s; slow only on an emulated host. */
 #define NET_USER_READY_MS	20000
 #define NET_USER_ARGS		(6 + NET_MAX_HOSTFWD + 1)
 #define NET_USER_SNDBUF		(4 << 20)
+_Static_assert(NET_USER_F_GUEST_CSUM == VIRTIO_NET_F_GUEST_CSUM &&
+	       NET_USER_F_GUEST_TSO4 == VIRTIO_NET_F_GUEST_TSO4 &&
+	       NET_USER_F_GUEST_TSO6 == VIRTIO_NET_F_GUEST_TSO6,
+	       "the feature message carries virtio-net's own bits");
 
 /* The helper beside lkvm's binary, else in the install directory. */
 static int net_user_find(char *path, size_t len)
@@ -188,4 +193,25 @@ int net_user_spawn(unsigned int index, const struct net_params *p,
 		return ret ? ret : -errno;
 	}
 	return sv[0];
+}
+
+/*
+ * The features the driver took, to the helper (net-user/net-user.h).
+ * Never waits: a reset comes on the vCPU thread that wrote the status,
+ * under the device's lock, and a guest that floods its transmit queue
+ * keeps the socket full. Lost (-EAGAIN, which net_fd reports), the
+ * helper goes on with what it was told last: large segments a driver
+ * no longer takes are dropped by the card, counted, until the driver's
+ * next start tells the helper again.
+ */
+int net_user_offload_set(int fd, uint64_t features)
+{
+	uint8_t m[NET_USER_CTL_LEN] = { NET_USER_CTL_MARK, NET_USER_CTL_FEATURES };
+	unsigned int i;
+
+	for (i = 0; i < 8; i++)
+		m[2 + i] = features >> (8 * i);
+	if (write(fd, m, sizeof(m)) == sizeof(m))
+		return 0;
+	return errno == EAGAIN ? -EAGAIN : -errno;
 }

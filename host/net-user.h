@@ -3,6 +3,7 @@
 #define LKVM_HOST_NET_USER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "cli/net-params.h"
 #include "devices/virtio/net.h"
@@ -28,10 +29,21 @@ int net_user_spawn(unsigned int index, const struct net_params *p,
  * Each message on the socket is the 12-byte virtio-net header, then
  * the frame. The helper takes a checksum left to it and TCP segments
  * of up to 64 KiB (it finishes and cuts them for libslirp); its own
- * frames carry a zero header.
+ * frames carry a zero header, or, once told that the driver took
+ * GUEST_CSUM and GUEST_TSO4/6, a large TCP segment's (the segments
+ * slirp sends at once, joined).
  */
 #define NET_USER_OFFLOADS	(1ULL << VIRTIO_NET_F_CSUM | \
 				 1ULL << VIRTIO_NET_F_HOST_TSO4 | \
-				 1ULL << VIRTIO_NET_F_HOST_TSO6)
+				 1ULL << VIRTIO_NET_F_HOST_TSO6 | \
+				 1ULL << VIRTIO_NET_F_GUEST_CSUM | \
+				 1ULL << VIRTIO_NET_F_GUEST_TSO4 | \
+				 1ULL << VIRTIO_NET_F_GUEST_TSO6)
+/*
+ * The helper told the offloads the driver took (features: its
+ * virtio-net feature bits, 0 after a reset), as net_fd_offload()'s
+ * apply: one message of its own on the socket. 0 or -errno.
+ */
+int net_user_offload_set(int fd, uint64_t features);
 
 #endif

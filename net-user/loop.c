@@ -6,7 +6,10 @@
  * threaded: slirp is not thread-safe and needs nothing else. Each
  * message starts with the guest's virtio-net header: slirp wants whole
  * frames, so a checksum the guest left is filled in and a large TCP
- * segment cut (lib/net-gso.h) before slirp sees them.
+ * segment cut (lib/net-gso.h) before slirp sees them. The other way,
+ * when the driver takes large segments, the TCP segments slirp sends
+ * in one round are joined (lib/net-gro.h): one message, one read and
+ * one receive in the guest for up to 44 of them.
  */
 #include <errno.h>
 #include <poll.h>
@@ -21,6 +24,7 @@
 
 #include <libslirp.h>
 
+#include "lib/net-gro.h"
 #include "lib/net-gso.h"
 #include "net-user/net-user.h"
 
@@ -49,6 +53,8 @@ struct loop {
 	uint8_t seg[NET_GSO_SEG_MAX];	/* one segment of a large one */
 	unsigned long dropped;
 	unsigned long bad;		/* frames with a header slirp cannot take */
+	unsigned long sent;		/* messages toward the guest */
+	struct net_gro gro;		/* slirp's segments for the guest, joined */
 };
 
 static int64_t loop_now_ns(void)
@@ -60,21 +66,33 @@ static int64_t loop_now_ns(void)
 }
 
 /*
- * A frame for the guest: never blocks, so a guest that does not take
+ * A message for the guest: never blocks, so a guest that does not take
  * its frames cannot stall slirp; TCP resends what is dropped here.
  */
-static ssize_t loop_send_packet(const void *buf, size_t len, void *opaque)
+static void loop_send_frame(const struct virtio_net_hdr *h, const uint8_t *frame,
+			    size_t len, void *opaque)
 {
 	struct loop *l = opaque;
-	static const uint8_t hdr[VIRTIO_NET_HDR_WIRE];	/* a plain frame */
+	uint8_t hdr[VIRTIO_NET_HDR_WIRE] = { 0 };
 	struct iovec v[2] = {
-		{ .iov_base = (void *)hdr, .iov_len = sizeof(hdr) },
-		{ .iov_base = (void *)buf, .iov_len = len },
+		{ .iov_base = hdr, .iov_len = sizeof(hdr) },
+		{ .iov_base = (void *)frame, .iov_len = len },
 	};
 	struct msghdr m = { .msg_iov = v, .msg_iovlen = 2 };
 
+	virtio_net_hdr_put(hdr, h);
 	if (sendmsg(l->cfg->fd, &m, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
 		l->dropped++;
+	else
+		l->sent++;
+}
+
+/* slirp's frame for the guest: joined with the next ones, or sent. */
+static ssize_t loop_send_packet(const void *buf, size_t len, void *opaque)
+{
+	struct loop *l = opaque;
+
+	net_gro_add(&l->gro, buf, len);
 	return len;
 }
 
@@ -213,6 +231,34 @@ static void loop_slirp_input(const uint8_t *frame, size_t len, void *opaque)
 }
 
 /*
+ * lkvm's message of the features the driver took (net-user/net-user.h):
+ * large segments for the guest only with its checksum and TSO taken.
+ */
+static void loop_control(struct loop *l)
+{
+	const uint8_t *m = l->frame;
+	uint64_t f = 0;
+	unsigned int types = 0, i;
+
+	if (m[0] != NET_USER_CTL_MARK || m[1] != NET_USER_CTL_FEATURES || m[10] || m[11]) {
+		if (l->cfg->debug)
+			fprintf(stderr, "lkvm-net-user: %s: a %d-byte message from lkvm that is no feature message (%02x %02x); ignored\n",
+				l->cfg->name, NET_USER_CTL_LEN, m[0], m[1]);
+		l->bad++;
+		return;
+	}
+	for (i = 0; i < 8; i++)
+		f |= (uint64_t)m[2 + i] << (8 * i);
+	if (f & 1ULL << NET_USER_F_GUEST_CSUM) {
+		if (f & 1ULL << NET_USER_F_GUEST_TSO4)
+			types |= NET_GRO_TCPV4;
+		if (f & 1ULL << NET_USER_F_GUEST_TSO6)
+			types |= NET_GRO_TCPV6;
+	}
+	net_gro_set_types(&l->gro, types);
+}
+
+/*
  * One message from lkvm: its header says what is left to do. lkvm
  * checked it against what the driver took; what is still wrong here
  * (headers the frame does not have) is dropped, as a wire would.
@@ -224,6 +270,10 @@ static void loop_frame(struct loop *l, size_t n)
 	size_t len;
 	int ret = 0;
 
+	if (n == NET_USER_CTL_LEN) {
+		loop_control(l);
+		return;
+	}
 	if (n <= VIRTIO_NET_HDR_WIRE) {
 		l->bad++;
 		return;
@@ -286,6 +336,8 @@ static int loop_round(struct loop *l)
 		in = loop_input(l);
 	slirp_pollfds_poll(l->slirp, ret < 0, loop_get_revents, l);
 	loop_timers(l, 0);
+	/* What slirp sent this round goes before poll() may sleep. */
+	net_gro_flush(&l->gro);
 	return in;
 }
 
@@ -297,6 +349,9 @@ int net_user_run(void *state)
 	do
 		ret = loop_round(l);
 	while (!ret);
+	if (l->cfg->debug)
+		fprintf(stderr, "lkvm-net-user: %s: %lu messages to the guest (%lu dropped), %lu of them large, joined from %lu segments; %lu bad from lkvm\n",
+			l->cfg->name, l->sent, l->dropped, l->gro.large, l->gro.joined, l->bad);
 	return ret < 0 ? ret : 0;
 }
 
@@ -346,6 +401,7 @@ int net_user_setup(const struct net_user_config *cfg, void **state)
 	if (setsockopt(cfg->fd, SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf, sizeof(sndbuf)))
 		setsockopt(cfg->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
 	l->cfg = cfg;
+	net_gro_init(&l->gro, loop_send_frame, l);
 	l->max_pfds = 16;
 	l->pfds = calloc(l->max_pfds, sizeof(*l->pfds));
 	if (l->pfds)

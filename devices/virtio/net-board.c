@@ -116,12 +116,13 @@ static int net_add_one(const struct device_ctx *ctx, const struct vm_config *cfg
 	}
 	/*
 	 * A tap does every offload; lkvm-net-user checksums and cuts the
-	 * guest's frames (its frames for the guest are plain).
+	 * guest's frames, and joins its own into large ones once told the
+	 * driver takes them.
 	 */
 	if (p->mode == NET_MODE_TAP)
 		net_fd_offload(be, net_tap_offloads(fd), net_tap_offload_set);
 	else
-		net_fd_offload(be, NET_USER_OFFLOADS, NULL);
+		net_fd_offload(be, NET_USER_OFFLOADS, net_user_offload_set);
 	ret = virtio_net_create(ctx, index, p->guest_mac, p->mq ? p->mq : 1, be,
 				net_transport(cfg, p), &dev);
 	if (!ret) {

@@ -834,4 +834,18 @@ p9rddir() { le32 "$1"; le64 0; le32 4096; }
 	p9body 116 6 p9rd 9 0 4096; u8 0xff; u8 0; le16 2
 } | seed fuzz-9p zero-copy
 
+# ---- fuzz-net-gro: types, mode, then op a(le16) b: a segment (op 0-3, PSH
+# with op 8), a poke (4), a sequence move (5), another flow (6), flush,
+# types, cut or pad (7) ----
+
+gro_segs() { for _ in $(seq "$1"); do u8 0; le16 "$2"; u8 0; done; }
+{ u8 3; u8 0; gro_segs 44 1460; u8 8; le16 700; u8 0; } | seed fuzz-net-gro v4-run
+{ u8 3; u8 3; gro_segs 10 1428; u8 7; le16 0; u8 1; gro_segs 3 1428; } | seed fuzz-net-gro v6-opts-flush
+{
+	u8 1; u8 0; gro_segs 3 1460; u8 5; le16 0; u8 1; gro_segs 2 1460
+	u8 6; le16 7; u8 0; gro_segs 2 100; u8 0; le16 1460; u8 2
+	u8 4; le16 40; u8 1; gro_segs 2 1460; u8 7; le16 5; u8 4; gro_segs 2 1460
+	u8 7; le16 0; u8 2; gro_segs 2 1460
+} | seed fuzz-net-gro v4-refused
+
 echo "seeds written to $dir/"

@@ -9,6 +9,9 @@
 #   a listener on PORT (in the namespace IN, if any) for its upload.
 # xfer_check: after net_guest_done: the guest's down= sum is rand.bin's,
 #   its up= sum what the listener got; the speeds as ok lines.
+# xfer_joined: after xfer_check: the download reached the guest in large
+#   segments: fewer frames than half the 11492 full-sized ones 16 MiB
+#   takes (lkvm-net-user joins slirp's segments, lib/net-gro.h).
 
 xfer_prepare() {
 	dd if=/dev/urandom of="$1/rand.bin" bs=65536 count=256 2>/dev/null ||
@@ -36,4 +39,12 @@ xfer_check() {
 		fail "the guest sent 16 MiB with sha256 '$up', the host got $(wc -c <"$WORK/up.bin") bytes with $got"
 	ok "16 MiB host -> guest, sha256 the same: $(echo "$line" | grep -o 'down=[^ ]*' | sed 's/=[0-9a-f]*\//: /')"
 	ok "16 MiB guest -> host, sha256 the same: $(echo "$line" | grep -o 'up=[^ ]*' | sed 's/=[0-9a-f]*\//: /')"
+}
+
+xfer_joined() {
+	frames=$(grep 'GUEST-CHECK net PASS' "$WORK/vm.out" | tr -d '\r' |
+		 sed -n 's/.* down_frames=\([0-9]*\).*/\1/p')
+	[ -n "$frames" ] && [ "$frames" -lt 5746 ] ||
+		fail "the guest's eth0 took '$frames' frames for the 16 MiB download: slirp's TCP segments did not reach it joined into large ones"
+	ok "16 MiB host -> guest in $frames frames (large segments: $((16777216 / frames)) bytes a frame)"
 }

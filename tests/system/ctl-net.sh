@@ -11,7 +11,8 @@
 #
 # Usage: ctl-net.sh IRQCHIP TRANSPORT [,MORE-N-PARAMS|bulk|xfer] [@ROOTFS@ @DISKINITRD@]
 # "xfer": 16 MiB each way, checked by sha256 at both ends (ctl-net-xfer.sh):
-# the guest's checksums and segments finished by lkvm-net-user.
+# the guest's checksums and segments finished by lkvm-net-user, and
+# slirp's segments for the guest joined into large ones (xfer_joined).
 # With ,mq=N among the -n params the guest has N vCPUs and checks that
 # its eth0 uses N queue pairs.
 # (the placeholders only make the harness pack the images; the script
@@ -91,7 +92,7 @@ got=$(echo | nc -w 10 127.0.0.1 "$FWD" 2>&1)
 ok "host -> guest through hostfwd=tcp:$FWD:8080: '$got'"
 
 net_guest_done
-case "$parts" in *xfer*) xfer_check ;; esac
+case "$parts" in *xfer*) xfer_check; xfer_joined ;; esac
 [ "$cpus" = 1 ] || grep -q "GUEST-CHECK net PASS.* mq=$cpus" "$WORK/vm.out" ||
 	fail "the guest's eth0 does not use $cpus queue pairs: $(grep 'GUEST-CHECK net' "$WORK/vm.out")"
 wait_gone 10 "$helper" || fail "lkvm-net-user ($helper) outlived lkvm"

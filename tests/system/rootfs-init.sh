@@ -50,7 +50,9 @@
 #             xfer (not by default): the sha256 of the last 16 MiB of
 #             http://GW:lkvm.net_http/rand.bin (down=SUM), then 16 MiB of
 #             random bytes sent to GW:lkvm.net_up (8081) and their sha256
-#             (up=SUM), each with its speed, for the runner to compare; fwd: prints
+#             (up=SUM), each with its speed, for the runner to compare,
+#             and the frames eth0 received during the download
+#             (down_frames=N: large segments count one each); fwd: prints
 #             GUEST-NET-LISTENING, answers "lkvm-net-fwd-ok" to one
 #             connection on TCP port lkvm.net_listen (8080) within 60 s;
 #             mq (not by default): eth0 has lkvm.net_mq receive and
@@ -511,11 +513,13 @@ net_bulk() {
 net_xfer() {
 	mkdir -p /run/xfer && mount -t tmpfs tmpfs /run/xfer ||
 		{ net_err="cannot mount a tmpfs on /run/xfer"; return 1; }
+	rx0=$(cat /sys/class/net/eth0/statistics/rx_packets)
 	t0=$(uptime_cs)
 	down=$(printf 'GET /rand.bin HTTP/1.0\r\n\r\n' | nc -w 30 "$net_gw" "$net_http" |
 	       tail -c 16777216 | sha256sum | cut -c1-64)
 	cs=$(( $(uptime_cs) - t0 + 1 ))
-	net_ok="$net_ok down=$down/${cs}cs=$((16384 * 100 / cs))KiB/s"
+	rx=$(( $(cat /sys/class/net/eth0/statistics/rx_packets) - rx0 ))
+	net_ok="$net_ok down=$down/${cs}cs=$((16384 * 100 / cs))KiB/s down_frames=$rx"
 	dd if=/dev/urandom of=/run/xfer/up.bin bs=65536 count=256 2>/dev/null ||
 		{ net_err="cannot write 16 MiB to /run/xfer"; return 1; }
 	up=$(sha256sum /run/xfer/up.bin | cut -c1-64)
