@@ -252,9 +252,15 @@ void virtio_net_rx_put(struct virtio_dev *vd, const struct virtio_net_hdr *hdr,
 	if (!hdr)
 		hdr = &none;
 	direct = owner && net_rx_direct_ok(n, len);
-	if (!(direct && net_rx_direct(n, hdr, frame, len)) &&
-	    net_rx_queue(n, hdr, frame, len) && !direct)
+	if (direct && net_rx_direct(n, hdr, frame, len)) {
+		pthread_mutex_unlock(&vd->io_lock);
+		return;
+	}
+	if (net_rx_queue(n, hdr, frame, len) && !direct)
 		virtio_dev_kick(vd);
+	/* Out of buffers: the driver, told now, gives more the sooner. */
+	if (direct)
+		net_rx_signal(n);
 	if (owner)
 		pthread_mutex_unlock(&vd->io_lock);
 }
