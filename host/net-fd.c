@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Frames to and from a descriptor (host/net-fd.h): the guest's frames
- * are written as they come, those for the guest read on the backend's
- * thread and handed to the device.
+ * are written as they come, from guest memory; those for the guest are
+ * read on the backend's thread, a run at a time, and handed to the
+ * device, which puts them in the guest's buffers from here when it can.
  */
 #include <errno.h>
 #include <poll.h>
@@ -16,6 +17,9 @@
 #include "host/net-fd.h"
 #include "lib/log.h"
 #include "lib/thread.h"
+
+/* Frames read per wake-up before the interrupt and a look at stop. */
+#define NET_FD_READ_BATCH	64
 
 struct net_fd {
 	struct net_backend be;
@@ -33,10 +37,11 @@ struct net_fd {
 };
 
 /*
- * One read: one frame. Returns 1 when the other end is gone (the helper
- * died or closed), else 0.
+ * One frame read, handed to the device (the interrupt left owed).
+ * Returns 0 for a frame (or a read to ignore), -EAGAIN when none is
+ * left, 1 when the other end is gone (the helper died or closed).
  */
-static int net_fd_read(struct net_fd *n)
+static int net_fd_read_one(struct net_fd *n)
 {
 	ssize_t len = read(n->fd, n->frame, sizeof(n->frame));
 	struct virtio_net_hdr h;
@@ -46,17 +51,36 @@ static int net_fd_read(struct net_fd *n)
 		if (n->hdr_len)
 			virtio_net_hdr_get(n->frame, &h);
 		if (n->be.vd)
-			virtio_net_receive(n->be.vd, n->hdr_len ? &h : NULL,
-					   n->frame + n->hdr_len, len - n->hdr_len);
+			virtio_net_rx_put(n->be.vd, n->hdr_len ? &h : NULL,
+					  n->frame + n->hdr_len, len - n->hdr_len);
 		return 0;
 	}
 	if (len > 0)
 		return 0;
-	if (len < 0 && (errno == EAGAIN || errno == EINTR))
+	if (len < 0 && errno == EINTR)
 		return 0;
+	if (len < 0 && errno == EAGAIN)
+		return -EAGAIN;
 	pr_warn(n->loglevel, "virtio-net %u: the network's other end closed (%s); the card is cut off",
 		n->index, len ? strerror(errno) : "end of file");
 	return 1;
+}
+
+/*
+ * Up to NET_FD_READ_BATCH frames, then one interrupt for them all: the
+ * guest handles a run at once. The bound lets a stop in. Returns 1 when
+ * the other end is gone, else 0.
+ */
+static int net_fd_read(struct net_fd *n)
+{
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < NET_FD_READ_BATCH && !ret; i++)
+		ret = net_fd_read_one(n);
+	if (n->be.vd)
+		virtio_net_rx_signal(n->be.vd);
+	return ret > 0;
 }
 
 static void *net_fd_thread(void *arg)
@@ -109,19 +133,23 @@ static void net_fd_stop(struct net_backend *be)
 	n->started = false;
 }
 
-/* From the I/O thread; the socket is non-blocking: full means dropped. */
+/*
+ * From the I/O thread; the descriptor is non-blocking: full means
+ * dropped. One writev: the header, then the frame's segments.
+ */
 static int net_fd_send(struct net_backend *be, const struct virtio_net_hdr *h,
-		       const uint8_t *frame, size_t len)
+		       const struct iovec *frame, unsigned int nr, size_t len)
 {
 	struct net_fd *n = be->priv;
 	uint8_t hdr[NET_FD_HDR_MAX] = { 0 };
-	struct iovec v[2] = {
-		{ .iov_base = (void *)hdr, .iov_len = n->hdr_len },
-		{ .iov_base = (void *)frame, .iov_len = len },
-	};
+	struct iovec v[1 + VIRTQ_CHAIN_MAX];
 
+	if (nr > VIRTQ_CHAIN_MAX)
+		return -EINVAL;
 	virtio_net_hdr_put(hdr, h);
-	if (writev(n->fd, v + !n->hdr_len, 1 + !!n->hdr_len) < 0)
+	v[0] = (struct iovec){ .iov_base = hdr, .iov_len = n->hdr_len };
+	memcpy(v + 1, frame, nr * sizeof(*frame));
+	if (writev(n->fd, v + !n->hdr_len, nr + !!n->hdr_len) < 0)
 		return errno == EAGAIN ? -ENOBUFS : -errno;
 	return 0;
 }

@@ -10,9 +10,12 @@
  * per read and write: a SOCK_SEQPACKET socket to lkvm-net-user (user
  * mode, host/net-user.c), or a tap device (host/net-tap.c). Frames
  * from the guest are written on the I/O thread without blocking (a full
- * socket drops them, as a full wire would); a thread of the backend's
- * own (sandbox role "net": ppoll and read only) reads the frames for
- * the guest. Takes fd, closing it when destroyed (or failing).
+ * socket drops them, as a full wire would), in one writev from the
+ * guest's memory; a thread of the backend's own (sandbox role "net":
+ * ppoll and read, and the interrupt's calls) reads the frames for the
+ * guest, a run at a time, and hands them to the device, which puts
+ * them in the guest's buffers from that thread when it can. Takes fd,
+ * closing it when destroyed (or failing).
  * hdr_len: the bytes before each frame on fd: NET_FD_HDR_MAX, the
  * 12-byte virtio-net header (a tap's, or the helper's socket), which
  * carries the guest's header out and the one for the guest in; or 0

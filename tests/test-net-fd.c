@@ -2,9 +2,11 @@
 /*
  * The descriptor backend (host/net-fd.c) over a real SOCK_SEQPACKET
  * socketpair, as lkvm-net-user's: each frame from the guest is one
- * message, a full socket drops instead of blocking, each message from
- * the other end reaches the device whole (virtio_net_receive(), stubbed
- * here to record it), and the other end closing stops the reader.
+ * message, whatever segments it came in; a full socket drops instead
+ * of blocking; each message from the other end reaches the device
+ * whole and in order (virtio_net_rx_put(), stubbed here to record
+ * it), a run of them with one interrupt (virtio_net_rx_signal()); the
+ * other end closing stops the reader.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,23 +19,42 @@
 #include "host/net-fd.h"
 #include "tests/unit.h"
 
-static atomic_uint rx_frames;
+static atomic_uint rx_frames, rx_signals;
 static atomic_size_t rx_last_len;
 static uint8_t rx_last[VIRTIO_NET_FRAME_MAX];
+static uint8_t rx_first[64];	/* the first byte of each frame, in order */
 
 /* The device's side, recorded: what the reader thread hands over. */
 static struct virtio_net_hdr rx_hdr;
 static bool rx_had_hdr;
 
-void virtio_net_receive(struct virtio_dev *vd, const struct virtio_net_hdr *h,
-			const uint8_t *frame, size_t len)
+void virtio_net_rx_put(struct virtio_dev *vd, const struct virtio_net_hdr *h,
+		       const uint8_t *frame, size_t len)
 {
+	unsigned int i = atomic_load(&rx_frames);
+
 	rx_had_hdr = h != NULL;
 	if (h)
 		rx_hdr = *h;
 	memcpy(rx_last, frame, len);
+	if (i < sizeof(rx_first))
+		rx_first[i] = frame[0];
 	atomic_store(&rx_last_len, len);
 	atomic_fetch_add(&rx_frames, 1);
+}
+
+void virtio_net_rx_signal(struct virtio_dev *vd)
+{
+	atomic_fetch_add(&rx_signals, 1);
+}
+
+/* The frame whole, as one segment. */
+static int send1(struct net_backend *be, const struct virtio_net_hdr *h,
+		 const uint8_t *frame, size_t len)
+{
+	struct iovec v = { (void *)frame, len };
+
+	return be->ops->send(be, h, &v, 1, len);
 }
 
 static const struct virtio_net_hdr no_hdr;
@@ -71,8 +92,8 @@ static void test_tx(struct unit *u)
 	be = make(u, sv);
 	memset(a, 0xa5, sizeof(a));
 	memset(b, 0x5a, sizeof(b));
-	CHECK_EQ(u, be->ops->send(be, &no_hdr, a, sizeof(a)), 0);
-	CHECK_EQ(u, be->ops->send(be, &no_hdr, b, sizeof(b)), 0);
+	CHECK_EQ(u, send1(be, &no_hdr, a, sizeof(a)), 0);
+	CHECK_EQ(u, send1(be, &no_hdr, b, sizeof(b)), 0);
 	/* Boundaries kept: one read, one frame. */
 	CHECK_EQ(u, read(sv[1], got, sizeof(got)), sizeof(a));
 	CHECK(u, !memcmp(got, a, sizeof(a)));
@@ -81,7 +102,7 @@ static void test_tx(struct unit *u)
 
 	/* Nobody reads: the socket fills, then frames are refused, never blocking. */
 	for (sent = 0; sent < 100000; sent++) {
-		ret = be->ops->send(be, &no_hdr, b, sizeof(b));
+		ret = send1(be, &no_hdr, b, sizeof(b));
 		if (ret)
 			break;
 	}
@@ -131,6 +152,58 @@ static void test_rx(struct unit *u)
 	be->ops->destroy(be);
 }
 
+/* A frame in three segments of the guest's: one message, the header first. */
+static void test_tx_segments(struct unit *u)
+{
+	static const struct virtio_net_hdr h = { .gso_type = VIRTIO_NET_HDR_GSO_NONE, .hdr_len = 7 };
+	uint8_t a[10], b[1], c[300], got[512];
+	struct iovec v[3] = { { a, sizeof(a) }, { b, sizeof(b) }, { c, sizeof(c) } };
+	struct net_backend *be;
+	int sv[2];
+
+	be = make_hdr(u, sv, NET_FD_HDR_MAX);
+	memset(a, 1, sizeof(a));
+	b[0] = 2;
+	memset(c, 3, sizeof(c));
+	CHECK_EQ(u, be->ops->send(be, &h, v, 3, 311), 0);
+	CHECK_EQ(u, read(sv[1], got, sizeof(got)), NET_FD_HDR_MAX + 311);
+	CHECK(u, got[2] == 7 && got[NET_FD_HDR_MAX] == 1 && got[NET_FD_HDR_MAX + 9] == 1 &&
+	      got[NET_FD_HDR_MAX + 10] == 2 && got[NET_FD_HDR_MAX + 11] == 3 &&
+	      got[NET_FD_HDR_MAX + 310] == 3);
+	/* No segment: the header alone, an empty frame. */
+	CHECK_EQ(u, be->ops->send(be, &h, v, 0, 0), 0);
+	CHECK_EQ(u, read(sv[1], got, sizeof(got)), NET_FD_HDR_MAX);
+	be->ops->destroy(be);
+	close(sv[1]);
+}
+
+/*
+ * Frames that wait together are read in one wake-up: in order, with
+ * fewer interrupts than frames (one per run of up to 64).
+ */
+static void test_rx_run(struct unit *u)
+{
+	struct net_backend *be;
+	uint8_t f[60];
+	int sv[2], i;
+
+	atomic_store(&rx_frames, 0);
+	atomic_store(&rx_signals, 0);
+	be = make(u, sv);
+	for (i = 0; i < 40; i++) {
+		memset(f, i, sizeof(f));
+		CHECK_EQ(u, write(sv[1], f, sizeof(f)), sizeof(f));
+	}
+	CHECK_EQ(u, be->ops->start(be), 0);
+	CHECK(u, wait_frames(40));
+	be->ops->stop(be);
+	for (i = 0; i < 40; i++)
+		CHECK_EQ(u, rx_first[i], i);
+	CHECK(u, atomic_load(&rx_signals) >= 1 && atomic_load(&rx_signals) < 40);
+	be->ops->destroy(be);
+	close(sv[1]);
+}
+
 /*
  * The 12-byte header (a tap's IFF_VNET_HDR, the helper's socket): the
  * guest's before each frame it sends, in the wire's little-endian
@@ -153,7 +226,7 @@ static void test_hdr(struct unit *u)
 	atomic_store(&rx_frames, 0);
 	be = make_hdr(u, sv, NET_FD_HDR_MAX);
 	memset(f, 0x33, sizeof(f));
-	CHECK_EQ(u, be->ops->send(be, &h, f, 64), 0);
+	CHECK_EQ(u, send1(be, &h, f, 64), 0);
 	CHECK_EQ(u, read(sv[1], got, sizeof(got)), NET_FD_HDR_MAX + 64);
 	CHECK(u, !memcmp(got, want, NET_FD_HDR_MAX) && got[NET_FD_HDR_MAX] == 0x33 &&
 	      got[NET_FD_HDR_MAX + 63] == 0x33);
@@ -184,5 +257,7 @@ int main(void)
 	test_tx(&u);
 	test_rx(&u);
 	test_hdr(&u);
+	test_tx_segments(&u);
+	test_rx_run(&u);
 	return unit_done(&u, "test-net-fd");
 }

@@ -29,7 +29,7 @@ struct fake_be {
 };
 
 static int fake_send(struct net_backend *be, const struct virtio_net_hdr *h,
-		     const uint8_t *frame, size_t len)
+		     const struct iovec *frame, unsigned int nr, size_t len)
 {
 	struct fake_be *f = be->priv;
 

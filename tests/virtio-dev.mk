@@ -27,16 +27,18 @@ test-virtio-rng_VSRCS := tests/test-virtio-rng.c devices/virtio/rng.c \
 	$(VDEV_CORE)
 test-virtio-console_VSRCS := tests/test-virtio-console.c \
 	devices/virtio/console.c $(VDEV_CORE)
-test-virtio-net_VSRCS := tests/test-virtio-net.c devices/virtio/net.c devices/virtio/net-offload.c lib/net-gso.c host/net-tap.c \
+test-virtio-net_VSRCS := tests/test-virtio-net.c devices/virtio/net.c devices/virtio/net-rx.c devices/virtio/net-offload.c lib/net-gso.c host/net-tap.c \
 	devices/virtio/net-vhost.c devices/virtio/vhost.c $(VDEV_CORE)
-test-virtio-net-offload_VSRCS := tests/test-virtio-net-offload.c devices/virtio/net.c devices/virtio/net-offload.c \
+test-virtio-net-rx_VSRCS := tests/test-virtio-net-rx.c devices/virtio/net.c devices/virtio/net-rx.c \
+	devices/virtio/net-offload.c lib/net-gso.c $(VDEV_CORE)
+test-virtio-net-offload_VSRCS := tests/test-virtio-net-offload.c devices/virtio/net.c devices/virtio/net-rx.c devices/virtio/net-offload.c \
 	lib/net-gso.c $(VDEV_CORE)
 
 test-virtio-vsock_VSRCS := tests/test-virtio-vsock.c devices/virtio/vsock.c \
 	devices/virtio/vhost.c $(VDEV_CORE)
 
 VDEV_NAMES := test-disk test-virtio-blk test-virtio-rng test-virtio-console \
-	test-virtio-vsock test-virtio-net test-virtio-net-offload
+	test-virtio-vsock test-virtio-net test-virtio-net-offload test-virtio-net-rx
 
 define vdev_rule
 $(HOST_BUILD)/$(1): $$($(1)_VSRCS) $(VDEV_HDRS) $$(wildcard devices/virtio/*.h)
@@ -50,8 +52,14 @@ $(HOST_BUILD)/test-virtio-console-tsan: $(test-virtio-console_VSRCS) \
 	@mkdir -p $(HOST_BUILD)
 	$(HOSTCC) $(VDEV_TSAN_CFLAGS) -o $@ $(test-virtio-console_VSRCS) -lpthread
 
+# The backend's thread against the I/O thread's and the driver's work.
+$(HOST_BUILD)/test-virtio-net-rx-tsan: $(test-virtio-net-rx_VSRCS) \
+		$(VDEV_HDRS) $(wildcard devices/virtio/*.h)
+	@mkdir -p $(HOST_BUILD)
+	$(HOSTCC) $(VDEV_TSAN_CFLAGS) -o $@ $(test-virtio-net-rx_VSRCS) -lpthread
+
 VIRTIO_DEV_TESTS := $(VDEV_NAMES:%=$(HOST_BUILD)/%) \
-	$(HOST_BUILD)/test-virtio-console-tsan
+	$(HOST_BUILD)/test-virtio-console-tsan $(HOST_BUILD)/test-virtio-net-rx-tsan
 
 virtio-dev-test: $(VIRTIO_DEV_TESTS)
 	@scripts/run-unit-tests.sh $^

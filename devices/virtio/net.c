@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * virtio-net: frames between the guest's queues and a backend. Frames
- * for the guest wait in a bounded queue until the I/O thread finds
- * receive buffers for them; frames from the guest go to the backend as
- * they are taken. With several queue pairs (-n mq=) the driver spreads
- * its transmissions and interrupts over them; one I/O thread serves
- * them all and the control queue answers VQ_PAIRS_SET. The virtio-net
+ * for the guest go into its receive buffers as net-rx.c says; frames
+ * from the guest go to the backend as they are taken, from the
+ * chain's own segments. With several queue pairs (-n mq=) the driver
+ * spreads its transmissions and interrupts over them; one I/O thread
+ * serves them all and the control queue answers VQ_PAIRS_SET. The virtio-net
  * header travels with each frame: checked on the way out, filtered on
  * the way in against the offloads the driver took.
  */
@@ -15,236 +15,47 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "devices/virtio/net.h"
+#include "devices/virtio/net-internal.h"
 #include "devices/virtio/net-offload.h"
 #include "lib/log.h"
 #include "lib/snapshot.h"
 #include "lib/util.h"
-
-struct net_frame {
-	struct virtio_net_hdr hdr;
-	size_t len;
-	uint8_t data[];
-};
-
-struct virtio_net {
-	struct virtio_dev vd;
-	char name[24];
-	uint8_t config[VIRTIO_NET_CONFIG_SIZE_MQ];
-	unsigned int pairs;		/* queue pairs offered */
-	unsigned int curr_pairs;	/* the driver's VQ_PAIRS_SET; 1 until then */
-	struct net_backend *be;
-	bool features_told;	/* the backend knows the driver's offloads */
-
-	/* Frames for the guest: the backend adds, the I/O thread takes. */
-	pthread_mutex_t rx_lock;
-	struct net_frame *pending[VIRTIO_NET_RX_PENDING_MAX];
-	unsigned int rx_head, rx_count;
-	bool rx_full_said;	/* the drop of a full queue was reported */
-
-	atomic_ulong tx_frames, rx_frames, tx_dropped, rx_dropped;
-
-	/* The I/O thread's. */
-	struct virtq_elem rx_elems[VIRTIO_NET_RX_MERGE_MAX];
-	struct virtq_elem tx_elem;
-	struct virtq_elem ctrl_elem;
-	uint8_t tx_buf[VIRTIO_NET_HDR_LEN + VIRTIO_NET_FRAME_MAX];
-
-	/* The transport's device ops, with the backend's start and stop. */
-	struct device_ops dev_ops;
-	const struct device_ops *inner;
-};
-
-/* The offload bits of features. */
-static uint64_t net_offloads(uint64_t features)
-{
-	return features & VIRTIO_NET_OFFLOAD_F;
-}
-
-/*
- * Once the driver runs, the backend learns which offloads it took: a
- * tap is told what it may hand over (on the I/O thread, before any
- * frame is given to the guest or taken from it).
- */
-static void net_features_tell(struct virtio_net *n)
-{
-	if (n->features_told || !virtio_dev_running(&n->vd))
-		return;
-	n->features_told = true;
-	if (n->be->ops->features_set)
-		n->be->ops->features_set(n->be, net_offloads(n->vd.guest_features));
-}
-
-/*
- * Writes len bytes at offset off of the stream the writable segments of
- * elems[0..nr) make, in order; returns the bytes written.
- */
-static size_t net_stream_write(struct virtq_elem *elems, unsigned int nr,
-			       size_t off, const uint8_t *src, size_t len)
-{
-	size_t done = 0, n;
-	unsigned int e, i;
-
-	for (e = 0; e < nr && done < len; e++) {
-		struct virtq_elem *el = &elems[e];
-
-		for (i = el->nr_out; i < el->nr_out + el->nr_in && done < len; i++) {
-			struct iovec *v = &el->iov[i];
-
-			if (off >= v->iov_len) {
-				off -= v->iov_len;
-				continue;
-			}
-			n = MIN(v->iov_len - off, len - done);
-			memcpy((uint8_t *)v->iov_base + off, src + done, n);
-			done += n;
-			off = 0;
-		}
-	}
-	return done;
-}
-
-/*
- * Puts one frame in receive buffers: one chain, or with MRG_RXBUF as
- * many as it takes. Returns 1 when the frame is done with (delivered,
- * or dropped as too big for the buffers), 0 when the driver has not
- * given enough buffers yet (they are given back: the frame waits for
- * more), -EINVAL on a malformed ring.
- */
-static int net_rx_one(struct virtio_net *n, struct net_frame *f)
-{
-	struct virtq *vq = &n->vd.vqs[VIRTIO_NET_RXQ];
-	bool mrg = virtio_dev_has_feature(&n->vd, VIRTIO_NET_F_MRG_RXBUF);
-	unsigned int max = mrg ? VIRTIO_NET_RX_MERGE_MAX : 1, used = 0, i;
-	size_t hlen = virtio_net_hdr_len(&n->vd), total = hlen + f->len, room = 0;
-	uint8_t hdr[VIRTIO_NET_HDR_LEN] = { 0 };
-	int ret;
-
-	if (!virtio_net_rx_hdr_fits(&n->vd, &f->hdr)) {
-		atomic_fetch_add_explicit(&n->rx_dropped, 1, memory_order_relaxed);
-		pr_debug(n->vd.loglevel, "%s: dropped a frame with an offload the driver did not take (flags %#x, gso_type %#x)",
-			 n->name, f->hdr.flags, f->hdr.gso_type);
-		return 1;
-	}
-	while (room < total && used < max) {
-		ret = virtq_pop(vq, &n->rx_elems[used]);
-		if (ret <= 0) {
-			virtq_unpop(vq, used);
-			return ret;
-		}
-		room += n->rx_elems[used++].in_len;
-	}
-	if (room < total) {
-		virtq_unpop(vq, used);
-		atomic_fetch_add_explicit(&n->rx_dropped, 1, memory_order_relaxed);
-		pr_debug(n->vd.loglevel, "%s: a %zu-byte frame does not fit the receive buffers; dropped",
-			 n->name, f->len);
-		return 1;
-	}
-	/* num_buffers: 1 also without MRG_RXBUF (virtio 1.x, 5.1.6.3.1). */
-	virtio_net_hdr_put(hdr, &f->hdr);
-	hdr[10] = used;
-	net_stream_write(n->rx_elems, used, 0, hdr, hlen);
-	net_stream_write(n->rx_elems, used, hlen, f->data, f->len);
-	for (i = 0; i < used; i++) {
-		size_t len = MIN(total, n->rx_elems[i].in_len);
-
-		virtq_push(vq, &n->rx_elems[i], len);
-		total -= len;
-	}
-	atomic_fetch_add_explicit(&n->rx_frames, 1, memory_order_relaxed);
-	return 1;
-}
-
-static struct net_frame *net_rx_peek(struct virtio_net *n)
-{
-	struct net_frame *f;
-
-	pthread_mutex_lock(&n->rx_lock);
-	f = n->rx_count ? n->pending[n->rx_head] : NULL;
-	pthread_mutex_unlock(&n->rx_lock);
-	return f;
-}
-
-static void net_rx_take(struct virtio_net *n)
-{
-	pthread_mutex_lock(&n->rx_lock);
-	free(n->pending[n->rx_head]);
-	n->rx_head = (n->rx_head + 1) % VIRTIO_NET_RX_PENDING_MAX;
-	n->rx_count--;
-	pthread_mutex_unlock(&n->rx_lock);
-}
-
-/* On the I/O thread: waiting frames into the buffers the driver gave. */
-static void net_rx_drain(struct virtio_net *n)
-{
-	struct virtio_dev *vd = &n->vd;
-	struct net_frame *f;
-	int ret = 0;
-
-	if (!virtio_dev_running(vd) || !vd->vqs[VIRTIO_NET_RXQ].desc)
-		return;
-	net_features_tell(n);
-	while ((f = net_rx_peek(n))) {
-		ret = net_rx_one(n, f);
-		if (ret <= 0)
-			break;
-		net_rx_take(n);
-	}
-	virtio_dev_signal(vd, VIRTIO_NET_RXQ);
-	if (ret < 0)
-		virtio_dev_broken(vd, VIRTIO_NET_RXQ);
-}
-
-void virtio_net_receive(struct virtio_dev *vd, const struct virtio_net_hdr *hdr,
-			const uint8_t *frame, size_t len)
-{
-	struct virtio_net *n = vd->priv;
-	struct net_frame *f = NULL;
-	bool queued = false, say = false;
-
-	if (len <= VIRTIO_NET_FRAME_MAX)
-		f = malloc(sizeof(*f) + len);
-	if (f) {
-		f->len = len;
-		if (hdr)
-			f->hdr = *hdr;
-		else
-			memset(&f->hdr, 0, sizeof(f->hdr));
-		memcpy(f->data, frame, len);
-		pthread_mutex_lock(&n->rx_lock);
-		if (n->rx_count < VIRTIO_NET_RX_PENDING_MAX) {
-			n->pending[(n->rx_head + n->rx_count++) % VIRTIO_NET_RX_PENDING_MAX] = f;
-			n->rx_full_said = false;
-			queued = true;
-		} else {
-			say = !n->rx_full_said;
-			n->rx_full_said = true;
-		}
-		pthread_mutex_unlock(&n->rx_lock);
-	}
-	if (!queued) {
-		free(f);
-		atomic_fetch_add_explicit(&n->rx_dropped, 1, memory_order_relaxed);
-		if (say)
-			pr_debug(vd->loglevel, "%s: %d frames wait for receive buffers; dropping more",
-				 n->name, VIRTIO_NET_RX_PENDING_MAX);
-		return;
-	}
-	virtio_dev_kick(vd);
-}
 
 static void net_tx_drop(struct virtio_net *n)
 {
 	atomic_fetch_add_explicit(&n->tx_dropped, 1, memory_order_relaxed);
 }
 
+/*
+ * The chain's first hlen bytes copied into hdr (the header is checked
+ * there: the guest cannot change it after), the frame after them as
+ * segments of guest memory in iov. Returns the segments in iov.
+ */
+static unsigned int net_tx_gather(const struct virtq_elem *e, size_t hlen,
+				  uint8_t *hdr, struct iovec *iov)
+{
+	unsigned int i, nr = 0;
+	size_t skip = hlen, c;
+
+	for (i = 0; i < e->nr_out; i++) {
+		const struct iovec *v = &e->iov[i];
+
+		c = MIN(skip, v->iov_len);
+		memcpy(hdr + hlen - skip, v->iov_base, c);
+		skip -= c;
+		if (c < v->iov_len)
+			iov[nr++] = (struct iovec){ (uint8_t *)v->iov_base + c, v->iov_len - c };
+	}
+	return nr;
+}
+
 /* One chain from the driver: header, then the frame, to the backend. */
 static void net_tx_one(struct virtio_net *n, const struct virtq_elem *e)
 {
-	size_t hlen = virtio_net_hdr_len(&n->vd), off = 0, len;
+	size_t hlen = virtio_net_hdr_len(&n->vd), len;
+	uint8_t hbuf[VIRTIO_NET_HDR_LEN] = { 0 };
 	struct virtio_net_hdr h;
-	unsigned int i;
+	unsigned int nr;
 
 	if (e->out_len < hlen || e->out_len - hlen > VIRTIO_NET_FRAME_MAX) {
 		net_tx_drop(n);
@@ -253,11 +64,8 @@ static void net_tx_one(struct virtio_net *n, const struct virtq_elem *e)
 		return;
 	}
 	len = e->out_len - hlen;
-	for (i = 0; i < e->nr_out; i++) {
-		memcpy(n->tx_buf + off, e->iov[i].iov_base, e->iov[i].iov_len);
-		off += e->iov[i].iov_len;
-	}
-	virtio_net_hdr_get(n->tx_buf, &h);
+	nr = net_tx_gather(e, hlen, hbuf, n->tx_iov);
+	virtio_net_hdr_get(hbuf, &h);
 	if (!virtio_net_tx_hdr_ok(&n->vd, &h, len)) {
 		net_tx_drop(n);
 		pr_debug(n->vd.loglevel, "%s: dropped a %zu-byte frame with a bad header (flags %#x, gso_type %#x, gso_size %u, hdr_len %u, csum %u+%u)",
@@ -265,7 +73,7 @@ static void net_tx_one(struct virtio_net *n, const struct virtq_elem *e)
 			 h.csum_start, h.csum_offset);
 		return;
 	}
-	if (n->be->ops->send(n->be, &h, n->tx_buf + hlen, len))
+	if (n->be->ops->send(n->be, &h, n->tx_iov, nr, len))
 		net_tx_drop(n);
 	else
 		atomic_fetch_add_explicit(&n->tx_frames, 1, memory_order_relaxed);
@@ -370,23 +178,13 @@ static void net_config_read(struct virtio_dev *vd, uint32_t off, void *buf,
 	memcpy(buf, n->config + off, len);
 }
 
-static void net_rx_flush(struct virtio_net *n)
-{
-	pthread_mutex_lock(&n->rx_lock);
-	while (n->rx_count) {
-		free(n->pending[n->rx_head]);
-		n->rx_head = (n->rx_head + 1) % VIRTIO_NET_RX_PENDING_MAX;
-		n->rx_count--;
-	}
-	pthread_mutex_unlock(&n->rx_lock);
-}
-
 /* A reset driver has no buffers: what waited for them is dropped. */
 static void net_reset(struct virtio_dev *vd)
 {
 	struct virtio_net *n = vd->priv;
 
 	net_rx_flush(n);
+	atomic_store(&n->rx_signal, false);
 	n->curr_pairs = 1;
 	n->features_told = false;
 	if (n->be->ops->features_set)

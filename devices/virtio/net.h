@@ -3,6 +3,7 @@
 #define LKVM_DEVICES_VIRTIO_NET_H
 
 #include <stdint.h>
+#include <sys/uio.h>
 
 #include "devices/device.h"
 #include "devices/virtio/virtio.h"
@@ -67,20 +68,23 @@
 /*
  * A backend: send() takes a frame from the guest with its header
  * (checked against what the driver took: a gso_type it negotiated,
- * the checksum's place within the frame); copied, on the I/O thread;
- * it must not block. start and stop run its thread, if any; destroy
- * frees it, after stop. features_set (optional) is told, on the I/O
- * thread once the driver is running, which of the offloads the driver
- * took (0 after a reset); a backend must not hand the guest what it
- * did not take, and the model drops what would be. Frames for the
- * guest go to virtio_net_receive(), from any thread.
+ * the checksum's place within the frame), the frame as nr segments of
+ * guest memory (len bytes in all; the guest may still write them, so
+ * a backend that looks into them must copy first), on the I/O thread;
+ * it must not block and keeps nothing after it returns. start and
+ * stop run its thread, if any; destroy frees it, after stop.
+ * features_set (optional) is told, on the I/O thread once the driver
+ * is running, which of the offloads the driver took (0 after a
+ * reset); a backend must not hand the guest what it did not take, and
+ * the model drops what would be. Frames for the guest go to
+ * virtio_net_receive() or virtio_net_rx_put(), from one thread.
  */
 struct net_backend;
 struct net_backend_ops {
 	int (*start)(struct net_backend *be);
 	void (*stop)(struct net_backend *be);
 	int (*send)(struct net_backend *be, const struct virtio_net_hdr *hdr,
-		    const uint8_t *frame, size_t len);
+		    const struct iovec *frame, unsigned int nr, size_t len);
 	void (*features_set)(struct net_backend *be, uint64_t features);
 	void (*destroy)(struct net_backend *be);
 };
@@ -127,12 +131,21 @@ int virtio_net_create(const struct device_ctx *ctx, unsigned int index,
 		      const uint8_t mac[6], unsigned int pairs, struct net_backend *be,
 		      enum virtio_transport t, struct device **dev);
 /*
- * A frame for the guest with its header (NULL: a plain frame), copied:
- * queued for the I/O thread, which puts it in receive buffers. Dropped
+ * A frame for the guest with its header (NULL: a plain frame), from
+ * the backend's thread. The frame (the caller's own buffer, which the
+ * guest cannot write: its header was read from it) goes straight into
+ * the guest's receive buffers when the receive queue is free at once
+ * (no waiting), no earlier frame waits and the driver gave buffers;
+ * else it is copied into a queue the I/O thread delivers from. Dropped
  * (and counted) when too large or when VIRTIO_NET_RX_PENDING_MAX
- * frames wait already, or, there, when the header asks for an offload
- * the driver did not take. Any thread.
+ * frames wait already, or when the header asks for an offload the
+ * driver did not take. virtio_net_rx_put() leaves the interrupt owed
+ * to virtio_net_rx_signal(), once for a run of frames;
+ * virtio_net_receive() is both.
  */
+void virtio_net_rx_put(struct virtio_dev *vd, const struct virtio_net_hdr *hdr,
+		       const uint8_t *frame, size_t len);
+void virtio_net_rx_signal(struct virtio_dev *vd);
 void virtio_net_receive(struct virtio_dev *vd, const struct virtio_net_hdr *hdr,
 			const uint8_t *frame, size_t len);
 /*

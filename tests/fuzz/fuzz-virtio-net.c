@@ -30,6 +30,7 @@
 #include <errno.h>
 
 #include "devices/virtio/net.h"
+#include "lib/iov.h"
 #include "lib/util.h"
 #include "tests/fuzz/fuzz.h"
 #include "tests/virtio-dev-harness.h"
@@ -59,11 +60,17 @@ struct fz {
  * frame, hdr_len within it.
  */
 static int fz_send(struct net_backend *be, const struct virtio_net_hdr *h,
-		   const uint8_t *frame, size_t len)
+		   const struct iovec *frame, unsigned int nr, size_t len)
 {
 	struct fz *f = be->priv;
+	unsigned int i;
+	size_t total;
 
-	FUZZ_CHECK(len <= VIRTIO_NET_FRAME_MAX);
+	FUZZ_CHECK(len <= VIRTIO_NET_FRAME_MAX && nr <= VIRTQ_CHAIN_MAX);
+	FUZZ_CHECK(iov_to_buf(frame, nr, f->last, sizeof(f->last)) == MIN(len, sizeof(f->last)));
+	for (i = 0, total = 0; i < nr; i++)
+		total += frame[i].iov_len;
+	FUZZ_CHECK(total == len);
 	FUZZ_CHECK(!(h->flags & ~VIRTIO_NET_HDR_F_NEEDS_CSUM) && h->hdr_len <= len);
 	FUZZ_CHECK(!(h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) ||
 		   (size_t)h->csum_start + h->csum_offset + 2 <= len);
@@ -73,7 +80,6 @@ static int fz_send(struct net_backend *be, const struct virtio_net_hdr *h,
 		    h->gso_size && (h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)));
 	f->sent++;
 	f->last_len = len;
-	memcpy(f->last, frame, MIN(len, sizeof(f->last)));
 	return 0;
 }
 

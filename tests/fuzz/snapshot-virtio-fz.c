@@ -191,10 +191,10 @@ void fuzz_snapshot_virtio_pci(const uint8_t *state, const struct snapshot_sectio
 
 /* The net card's frames: none larger than the model takes. */
 static int sv_net_send(struct net_backend *be, const struct virtio_net_hdr *h,
-		       const uint8_t *frame, size_t len)
+		       const struct iovec *frame, unsigned int nr, size_t len)
 {
 	(void)be;
-	FUZZ_CHECK(frame && len <= VIRTIO_NET_FRAME_MAX);
+	FUZZ_CHECK((frame || !nr) && len <= VIRTIO_NET_FRAME_MAX && nr <= VIRTQ_CHAIN_MAX);
 	return 0;
 }
 
