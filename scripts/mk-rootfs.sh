@@ -50,6 +50,7 @@ install -m 0755 "$ASSETS/busybox" "$stage/bin/busybox"
 ln -s busybox "$stage/bin/sh"
 install -m 0755 "$ROOT/tests/system/rootfs-init.sh" "$stage/init"
 ln -s ../init "$stage/sbin/init"
+install -m 0644 "$ROOT/tests/system/rootfs-net.sh" "$stage/rootfs-net.sh"
 install -m 0644 "$ROOT/tests/system/rootfs-ptd.sh" "$stage/rootfs-ptd.sh"
 echo "lkvm test root file system" >"$stage/etc/lkvm-rootfs"
 # The vsock scenario's guest side (tests/system/ctl-vsock.sh).
