@@ -134,6 +134,11 @@ struct device_ops {
 	/* Snapshot hooks: -EOPNOTSUPP until snapshots exist. Optional. */
 	int (*save)(struct device *dev, struct snapshot *s);
 	int (*restore)(struct device *dev, struct snapshot *s);
+	/*
+	 * After a snapshot (written or failed) when the VM runs on: let go
+	 * of what save held until the file was written. Optional.
+	 */
+	void (*snapshot_done)(struct device *dev);
 	/* Add the device's counts to s. Any thread; optional. */
 	void (*stats)(struct device *dev, struct device_stats *s);
 	/* Free everything; after stop, or on a failed set-up. */

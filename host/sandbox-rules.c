@@ -80,8 +80,9 @@ static const struct sandbox_rule sandbox_devices[] = {
 	/*
 	 * A vhost device (devices/virtio/vhost.h) hands its rings to the
 	 * host kernel when the driver sets DRIVER_OK (the I/O thread) and
-	 * takes them back on a reset (the vCPU that wrote the status) or
-	 * at teardown (the main thread). Opening the node, its owner, its
+	 * takes them back on a reset (the vCPU that wrote the status), at
+	 * teardown and for a snapshot (the main thread: the rings' bases
+	 * read back, docs/snapshot.md). Opening the node, its owner, its
 	 * memory table, the CID and the eventfds are set-up's.
 	 */
 	ALLOW_IOCTL(VHOST_SET_FEATURES),

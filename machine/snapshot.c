@@ -269,6 +269,19 @@ static int snap_take(struct vm *vm, int fd, uint64_t *tagged, char *msg, size_t 
 	return ret;
 }
 
+/* The file is written (or not) and the VM runs on: devices let go of what save held. */
+static void snap_done(struct vm *vm)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->board.list.nr; i++) {
+		struct device *dev = vm->board.list.devs[i];
+
+		if (dev->ops->snapshot_done)
+			dev->ops->snapshot_done(dev);
+	}
+}
+
 int vm_snapshot(struct vm *vm, const struct control_cmd *cmd, char *msg, size_t len)
 {
 	bool was_paused = atomic_load(&vm->paused);
@@ -294,6 +307,7 @@ int vm_snapshot(struct vm *vm, const struct control_cmd *cmd, char *msg, size_t 
 		snprintf(msg, len, "snapshot written%s; stopping", tags);
 		return 0;
 	}
+	snap_done(vm);
 	if (!was_paused)
 		vm_set_paused(vm, false);
 	if (!ret)

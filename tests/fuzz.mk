@@ -39,7 +39,8 @@ fuzz-snapshot_SRCS := tests/fuzz/fuzz-snapshot.c lib/snapshot.c devices/device-s
 	devices/pci/config.c devices/pci/host.c devices/pci/msix.c devices/pci/pci-snap.c \
 	tests/pci-no-fdt.c lib/log.c devices/virtio/net.c devices/virtio/net-rx.c devices/virtio/net-offload.c lib/net-gso.c tests/virtio-dev-harness.c \
 	tests/fuzz/snapshot-9p-fz.c devices/virtio/9p.c devices/9p/p9-msg.c devices/9p/p9-fs.c devices/9p/p9-ops.c \
-	devices/9p/p9-server.c devices/9p/p9-handlers.c devices/9p/p9-snap.c lib/iov.c
+	devices/9p/p9-server.c devices/9p/p9-handlers.c devices/9p/p9-snap.c lib/iov.c \
+	devices/virtio/vsock.c devices/virtio/vhost.c devices/virtio/vhost-snap.c
 # The PCI test device's record (fuzz_pci_testdev).
 fuzz-snapshot_SRCS += devices/pci/pci-testdev.c
 fuzz-ugic_SRCS := tests/fuzz/fuzz-ugic.c gic/ugic-core.c gic/ugic-dist.c \
@@ -66,7 +67,7 @@ fuzz-virtio-blk_SRCS := tests/fuzz/fuzz-virtio-blk.c devices/virtio/blk.c lib/io
 fuzz-virtio-net_SRCS := tests/fuzz/fuzz-virtio-net.c lib/iov.c devices/virtio/net.c devices/virtio/net-rx.c devices/virtio/net-offload.c lib/net-gso.c \
 	tests/virtio-dev-harness.c devices/virtio/virtio.c devices/virtio/virtio-snap.c lib/snapshot.c devices/virtio/io-thread.c \
 	devices/virtio/virtqueue.c lib/log.c
-fuzz-vsock_SRCS := tests/fuzz/fuzz-vsock.c devices/virtio/vsock.c devices/virtio/vhost.c tests/virtio-dev-harness.c \
+fuzz-vsock_SRCS := tests/fuzz/fuzz-vsock.c devices/virtio/vsock.c devices/virtio/vhost.c devices/virtio/vhost-snap.c tests/virtio-dev-harness.c \
 	devices/virtio/virtio.c devices/virtio/virtio-snap.c lib/snapshot.c devices/virtio/io-thread.c devices/virtio/virtqueue.c lib/log.c
 fuzz-virtqueue_SRCS := tests/fuzz/fuzz-virtqueue.c devices/virtio/virtqueue.c
 fuzz-virtio-mmio_SRCS := tests/fuzz/fuzz-virtio-mmio.c tests/virtio-no-fdt.c \

@@ -2,8 +2,10 @@
 /*
  * virtio-vsock and the vhost core without a kernel's vhost: the config
  * space, the rings' translation for vhost against hostile addresses,
- * the core leaving vhost's queues to vhost, and a vhost node that
- * cannot be opened or is not one.
+ * the core leaving vhost's queues to vhost, a vhost node that cannot
+ * be opened or is not one, and the device in a snapshot: its rings'
+ * bases checked against the used index in guest RAM, another CID
+ * refused, and the driver told of the transport's reset once restored.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -14,6 +16,7 @@
 #include "devices/virtio/vhost.h"
 #include "devices/virtio/virtio-core.h"
 #include "devices/virtio/vsock.h"
+#include "lib/snapshot.h"
 #include "tests/unit.h"
 #include "tests/virtio-dev-harness.h"
 
@@ -167,6 +170,99 @@ static void test_open_fails(struct unit *u)
 	vdh_free(&h);
 }
 
+/* The section's model part ends with the CID, the queue mask, rx's and tx's bases. */
+static int vsock_restore_with(struct vdh *h, struct virtio_dev **out,
+			      const struct snapshot *s, uint64_t cid,
+			      uint32_t base_rx, uint32_t base_tx)
+{
+	uint8_t *buf = malloc(s->len);
+	struct snapshot r = { 0 };
+	struct virtio_dev *vd;
+	int ret;
+
+	if (!buf || virtio_vsock_new(3, &vd)) {
+		free(buf);
+		return -ENOMEM;
+	}
+	memcpy(buf, s->buf, s->len);
+	memcpy(buf + s->len - 20, &cid, 8);
+	memcpy(buf + s->len - 8, &base_rx, 4);
+	memcpy(buf + s->len - 4, &base_tx, 4);
+	vd->mem = &h->mem;
+	vd->irq = h->vd->irq;
+	r = (struct snapshot) { .rd = buf, .rd_len = s->len };
+	ret = virtio_dev_restore(vd, &r);
+	free(buf);
+	if (ret || !out)
+		virtio_dev_destroy(vd);
+	else
+		*out = vd;
+	return ret;
+}
+
+static void test_snapshot(struct unit *u)
+{
+	uint64_t ev = 0;
+	struct vdh_buf b;
+	struct snapshot s = { 0 };
+	struct virtio_dev *vd, *vd2 = NULL;
+	uint16_t used_le = htole16(5), head;
+	uint32_t len = 0, id = ~0u;
+	unsigned int irqs;
+	struct vdh h;
+
+	if (vdh_init(&h, 1 << 20) || virtio_vsock_new(3, &vd))
+		return;
+	CHECK(u, vdh_attach(&h, vd, 0, 3, 8) & VIRTIO_STATUS_DRIVER_OK);
+	/* The driver's event buffer, as Linux posts at probe: nothing comes. */
+	ev = vdh_alloc(&h, 8);
+	b = (struct vdh_buf) { .gpa = ev, .len = 8, .write = true };
+	vdh_post(&h, VSOCK_QUEUE_EVENT, &b, 1);
+	vdh_notify(&h, VSOCK_QUEUE_EVENT);
+	CHECK(u, !vdh_used(&h, VSOCK_QUEUE_EVENT, &head, &len));
+	/* vhost had used 5 rx buffers: the used index is in guest RAM. */
+	memcpy(vdh_ptr(&h, h.q[VSOCK_QUEUE_RX].used + 2), &used_le, 2);
+	CHECK_EQ(u, virtio_dev_save(vd, &s), 0);
+	CHECK(u, s.len > 20);
+
+	/* Bases vhost could have left: at the used index, or up to a ring ahead. */
+	CHECK_EQ(u, vsock_restore_with(&h, NULL, &s, 3, 5, 0), 0);
+	CHECK_EQ(u, vsock_restore_with(&h, NULL, &s, 3, 13, 0), 0);
+	/* Beyond the ring, behind the used index, past 16 bits, another CID. */
+	CHECK_EQ(u, vsock_restore_with(&h, NULL, &s, 3, 14, 0), -EINVAL);
+	CHECK_EQ(u, vsock_restore_with(&h, NULL, &s, 3, 4, 0), -EINVAL);
+	CHECK_EQ(u, vsock_restore_with(&h, NULL, &s, 3, 5, 9), -EINVAL);
+	CHECK_EQ(u, vsock_restore_with(&h, NULL, &s, 3, 0x10005, 0), -EINVAL);
+	CHECK_EQ(u, vsock_restore_with(&h, NULL, &s, 4, 5, 0), -EINVAL);
+	/* Cut short: refused. */
+	s.len -= 4;
+	CHECK_EQ(u, vsock_restore_with(&h, NULL, &s, 3, 5, 0), -EINVAL);
+	s.len += 4;
+
+	/* Restored: the driver's event buffer gets TRANSPORT_RESET (id 0), once. */
+	CHECK_EQ(u, vsock_restore_with(&h, &vd2, &s, 3, 5, 0), 0);
+	if (vd2) {
+		h.vd = vd2;
+		irqs = h.irqs;
+		memset(vdh_ptr(&h, ev), 0xff, 8);
+		virtio_dev_kick(vd2);
+		virtio_dev_serve(vd2);
+		CHECK(u, vdh_used(&h, VSOCK_QUEUE_EVENT, &head, &len));
+		CHECK_EQ(u, len, 4);
+		memcpy(&id, vdh_ptr(&h, ev), 4);
+		CHECK_EQ(u, id, 0);
+		CHECK(u, h.irqs > irqs);
+		virtio_dev_kick(vd2);
+		virtio_dev_serve(vd2);
+		CHECK(u, !vdh_used(&h, VSOCK_QUEUE_EVENT, &head, &len));
+		virtio_dev_destroy(vd2);
+		h.vd = vd;
+	}
+	snapshot_free(&s);
+	virtio_dev_destroy(vd);
+	vdh_free(&h);
+}
+
 int main(void)
 {
 	struct unit u = { 0 };
@@ -175,5 +271,6 @@ int main(void)
 	test_translate(&u);
 	test_vhost_queues(&u);
 	test_open_fails(&u);
+	test_snapshot(&u);
 	return unit_done(&u, "test-virtio-vsock");
 }

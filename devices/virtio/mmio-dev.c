@@ -160,6 +160,13 @@ static int mmio_dev_restore(struct device *dev, struct snapshot *s)
 	return ret;
 }
 
+static void mmio_dev_snapshot_done(struct device *dev)
+{
+	struct virtio_mmio *vm = dev->priv;
+
+	virtio_dev_snapshot_done(vm->vd);
+}
+
 static const struct device_ops virtio_mmio_dev_ops = {
 	.name = "virtio-mmio",
 	.fdt_node = virtio_mmio_fdt_node,
@@ -177,6 +184,7 @@ static const struct device_ops virtio_mmio_dev_snap_ops = {
 	.stop = mmio_dev_stop,
 	.save = mmio_dev_save,
 	.restore = mmio_dev_restore,
+	.snapshot_done = mmio_dev_snapshot_done,
 	.stats = mmio_dev_stats,
 	.destroy = mmio_dev_destroy,
 };

@@ -207,6 +207,13 @@ static int vpci_dev_restore(struct device *dev, struct snapshot *s)
 	return virtio_pci_restore(vp, s);
 }
 
+static void vpci_dev_snapshot_done(struct device *dev)
+{
+	struct virtio_pci *vp = dev->priv;
+
+	virtio_dev_snapshot_done(vp->vd);
+}
+
 static const struct device_ops virtio_pci_dev_ops = {
 	.name = "virtio-pci",
 	.start = vpci_dev_start,
@@ -222,6 +229,7 @@ static const struct device_ops virtio_pci_dev_snap_ops = {
 	.stop = vpci_dev_stop,
 	.save = vpci_dev_save,
 	.restore = vpci_dev_restore,
+	.snapshot_done = vpci_dev_snapshot_done,
 	.stats = vpci_dev_stats,
 	.destroy = vpci_dev_destroy,
 };

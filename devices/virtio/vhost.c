@@ -170,7 +170,7 @@ static int vhost_start_queue(struct vhost_dev *vh, unsigned int q)
 {
 	struct virtq *vq = &vh->vd->vqs[q];
 	struct vhost_vring_state num = { .index = q, .num = vq->num };
-	struct vhost_vring_state base = { .index = q, .num = 0 };
+	struct vhost_vring_state base = { .index = q, .num = vh->base[q] };
 	struct vhost_vring_addr addr = { .index = q };
 	struct vhost_ring_hva hva;
 	int ret;
@@ -192,19 +192,34 @@ static int vhost_start_queue(struct vhost_dev *vh, unsigned int q)
 	return ret;
 }
 
+static void vhost_signal(int fd)
+{
+	uint64_t one = 1;
+
+	if (write(fd, &one, sizeof(one)) != sizeof(one))
+		return;		/* the counter is full: a wake-up is pending */
+}
+
 /*
  * A notify that came before the backend ran found no backend and was
- * dropped by vhost: each queue is looked at once more.
+ * dropped by vhost: each queue is looked at once more. After a stop
+ * that kept the bases (a snapshot), a call vhost made just before it
+ * may not have reached the driver (the restored VM never saw it): each
+ * queue's interrupt is sent once more too; a driver finds nothing new
+ * in a spurious one.
  */
 static void vhost_kick_all(struct vhost_dev *vh)
 {
-	uint64_t one = 1;
 	unsigned int q;
 
-	for (q = 0; q < vh->vd->nr_queues; q++)
-		if ((vh->queues & (1u << q)) &&
-		    write(vh->vd->queue_fd[q], &one, sizeof(one)) != sizeof(one))
-			continue;	/* the counter is full: a wake-up is pending */
+	for (q = 0; q < vh->vd->nr_queues; q++) {
+		if (!(vh->queues & (1u << q)))
+			continue;
+		vhost_signal(vh->vd->queue_fd[q]);
+		if (vh->resumed)
+			vhost_signal(vh->vd->call_fd[q]);
+	}
+	vh->resumed = false;
 }
 
 int vhost_start(struct vhost_dev *vh)
@@ -228,6 +243,12 @@ int vhost_start(struct vhost_dev *vh)
 	return 0;
 }
 
+/*
+ * With the backend stopped vhost has finished every chain it took (it
+ * adds a chain to the used ring before it lets go of the ring's
+ * mutex, which the backend's change waits for): the base read back is
+ * where the next start goes on from.
+ */
 void vhost_stop(struct vhost_dev *vh)
 {
 	struct vhost_vring_state base;
@@ -239,9 +260,22 @@ void vhost_stop(struct vhost_dev *vh)
 	for (q = 0; q < vh->vd->nr_queues; q++) {
 		if (!(vh->queues & (1u << q)))
 			continue;
-		/* Also detaches vhost from the ring: nothing is read back. */
 		base = (struct vhost_vring_state) { .index = q };
-		vhost_ioctl(vh, VHOST_GET_VRING_BASE, &base);
+		if (!vhost_ioctl(vh, VHOST_GET_VRING_BASE, &base))
+			vh->base[q] = base.num;
 	}
 	vh->running = false;
+	vh->resumed = true;
+}
+
+void vhost_reset(struct vhost_dev *vh)
+{
+	vhost_stop(vh);
+	memset(vh->base, 0, sizeof(vh->base));
+	vh->resumed = false;
+}
+
+bool vhost_can_start(const struct vhost_dev *vh)
+{
+	return vh->fd >= 0 && !vh->running && !vh->held;
 }

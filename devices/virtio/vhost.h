@@ -25,6 +25,10 @@
  *   every irqchip (in-kernel or lkvm's own) work unchanged.
  * - Start when the driver sets DRIVER_OK (the backend's start); stop
  *   on reset and at teardown, after which vhost touches no guest RAM.
+ * - Snapshots (devices/virtio/vhost-snap.c): the backend stops, each
+ *   ring's next avail index (its base) is read back and saved; the
+ *   rings stay stopped (held) until the snapshot is written, and a
+ *   restore or a resume starts them again from the bases.
  *
  * The backend (vsock, net) fills in vhost_backend_ops with what is its
  * own: starting and stopping its data path.
@@ -44,6 +48,10 @@ struct vhost_dev {
 	uint64_t features;		/* what vhost offers (VHOST_GET_FEATURES) */
 	uint32_t queues;		/* bit q: virtio queue q is vhost's queue q */
 	bool running;
+	/* Each ring's next avail index, for the next start (0 after a reset). */
+	uint16_t base[VIRTIO_MAX_QUEUES];
+	bool held;			/* stopped for a snapshot: no start */
+	bool resumed;			/* the next start follows a stop that kept the bases */
 	struct virtio_dev *vd;
 	void *priv;			/* the backend's */
 };
@@ -66,8 +74,25 @@ void vhost_close(struct vhost_dev *vh);
  * lie in RAM; any other -errno from vhost.
  */
 int vhost_start(struct vhost_dev *vh);
-/* Reset or teardown: the backend's stop, then each queue's base read. */
+/* The backend's stop, then each queue's base read back into vh->base. */
 void vhost_stop(struct vhost_dev *vh);
+/* The driver reset the device: stop, and the next start is from 0. */
+void vhost_reset(struct vhost_dev *vh);
+/* True when a start may run now (open, not running, not held). */
+bool vhost_can_start(const struct vhost_dev *vh);
+
+/*
+ * Snapshots (vhost-snap.c), with the device's I/O thread held off.
+ * save stops the rings, reads their bases and writes them (u32 queue
+ * mask, a u32 base per queue); the rings stay held until
+ * vhost_snapshot_done(). restore reads them into a device set-up made
+ * (not yet running): -EINVAL for another mask, a base past 16 bits, a
+ * base on a ring that was not mapped, or one more than the ring's size
+ * ahead of the used index in guest RAM. The next start sets them.
+ */
+int vhost_save(struct vhost_dev *vh, struct snapshot *s);
+int vhost_restore(struct vhost_dev *vh, struct snapshot *s);
+void vhost_snapshot_done(struct vhost_dev *vh);
 
 /* Host addresses of a queue's three areas, each checked. */
 struct vhost_ring_hva {

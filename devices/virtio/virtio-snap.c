@@ -148,6 +148,12 @@ static int virtio_core_restore(struct virtio_dev *vd, struct snapshot *s)
 	return 0;
 }
 
+void virtio_dev_snapshot_done(struct virtio_dev *vd)
+{
+	if (vd->ops->snapshot_done)
+		vd->ops->snapshot_done(vd);
+}
+
 int virtio_dev_restore(struct virtio_dev *vd, struct snapshot *s)
 {
 	int ret;

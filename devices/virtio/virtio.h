@@ -106,6 +106,8 @@ struct virtio_dev_ops {
 	 */
 	int (*save)(struct virtio_dev *vd, struct snapshot *s);
 	int (*restore)(struct virtio_dev *vd, struct snapshot *s);
+	/* After the snapshot, the VM running on: undo what save held. Optional. */
+	void (*snapshot_done)(struct virtio_dev *vd);
 };
 
 struct virtio_dev {
@@ -294,6 +296,8 @@ void virtio_dev_resume(struct virtio_dev *vd);
 bool virtio_dev_can_save(const struct virtio_dev *vd);
 int virtio_dev_save(struct virtio_dev *vd, struct snapshot *s);
 int virtio_dev_restore(struct virtio_dev *vd, struct snapshot *s);
+/* The snapshot is written (or failed) and the VM runs on: the model's hook. */
+void virtio_dev_snapshot_done(struct virtio_dev *vd);
 
 /* Wake the I/O thread to call ops->kick; any thread. */
 void virtio_dev_kick(struct virtio_dev *vd);

@@ -15,6 +15,7 @@
 #include "devices/virtio/vhost.h"
 #include "devices/virtio/vsock.h"
 #include "lib/log.h"
+#include "lib/snapshot.h"
 
 #define BIT64(n)		(1ULL << (n))
 #define VSOCK_F_SEQPACKET	1	/* virtio 1.2, 5.10.3 */
@@ -29,7 +30,11 @@ struct virtio_vsock {
 	struct vhost_dev vh;
 	bool vhost;		/* vh is open (not in tests) */
 	bool start_failed;	/* said so once */
+	bool reset_pending;	/* restored: the driver is to hear of it */
 };
+
+/* The event queue's one event (virtio 1.2, 5.10.6.7): its id, a le32. */
+#define VSOCK_EVENT_TRANSPORT_RESET	0
 
 static void vsock_config_read(struct virtio_dev *vd, uint32_t off, void *buf,
 			      uint32_t len)
@@ -41,9 +46,45 @@ static void vsock_config_read(struct virtio_dev *vd, uint32_t off, void *buf,
 	memcpy(buf, (uint8_t *)&le + off, len);
 }
 
-/* The event queue's buffers stay with lkvm: no event to send. */
+/*
+ * After a restore the host kernel knows nothing of the guest's
+ * connections (its vsock state is not in the snapshot): the driver is
+ * told the transport was reset, so that it closes them (a peer that
+ * only reads would otherwise wait for ever) and reads its CID again.
+ * On the I/O thread; the event waits for a buffer if none is there.
+ */
+static void vsock_send_reset(struct virtio_vsock *v)
+{
+	struct virtq *vq = &v->vd.vqs[VSOCK_QUEUE_EVENT];
+	uint32_t id = htole32(VSOCK_EVENT_TRANSPORT_RESET);
+	struct virtq_elem e;
+	int ret;
+
+	if (!v->reset_pending || !vq->desc)
+		return;
+	ret = virtq_pop(vq, &e);
+	if (ret < 0) {
+		virtio_dev_broken(&v->vd, VSOCK_QUEUE_EVENT);
+		return;
+	}
+	if (!ret)
+		return;
+	v->reset_pending = false;
+	if (e.nr_in < 1 || e.iov[e.nr_out].iov_len < sizeof(id)) {
+		virtq_push(vq, &e, 0);	/* too small: the driver's fault, said so */
+		virtio_dev_broken(&v->vd, VSOCK_QUEUE_EVENT);
+		return;
+	}
+	memcpy(e.iov[e.nr_out].iov_base, &id, sizeof(id));
+	virtq_push(vq, &e, sizeof(id));
+	virtio_dev_signal(&v->vd, VSOCK_QUEUE_EVENT);
+}
+
+/* The event queue is lkvm's: new buffers may take a pending event. */
 static void vsock_queue_notify(struct virtio_dev *vd, unsigned int q)
 {
+	if (q == VSOCK_QUEUE_EVENT)
+		vsock_send_reset(vd->priv);
 }
 
 static int vsock_set_running(struct vhost_dev *vh, int on)
@@ -76,11 +117,17 @@ static void vsock_kick(struct virtio_dev *vd)
 	struct virtio_vsock *v = vd->priv;
 	int ret;
 
-	if (!v->vhost || v->vh.running || !virtio_dev_running(vd))
+	if (!virtio_dev_running(vd))
 		return;
+	if (!v->vhost || !vhost_can_start(&v->vh)) {
+		vsock_send_reset(v);
+		return;
+	}
 	ret = vhost_start(&v->vh);
-	if (!ret)
+	if (!ret) {
+		vsock_send_reset(v);
 		return;
+	}
 	if (!v->start_failed)
 		pr_warn(vd->loglevel, "%s: vhost-vsock did not start: %s; the device needs a reset",
 			vd->name, strerror(-ret));
@@ -95,7 +142,53 @@ static void vsock_reset(struct virtio_dev *vd)
 	struct virtio_vsock *v = vd->priv;
 
 	if (v->vhost)
-		vhost_stop(&v->vh);
+		vhost_reset(&v->vh);
+	v->reset_pending = false;
+}
+
+/*
+ * Snapshots: the guest's CID, then the rx and tx rings' bases
+ * (devices/virtio/vhost-snap.c), read with vhost-vsock stopped
+ * (VHOST_VSOCK_SET_RUNNING 0). The event queue is the core's. The
+ * connections are the host kernel's and are not saved: a restore
+ * tells the driver its transport was reset.
+ */
+#define VSOCK_SNAP_VERSION	1
+
+static int vsock_save(struct virtio_dev *vd, struct snapshot *s)
+{
+	struct virtio_vsock *v = vd->priv;
+
+	snapshot_put_u32(s, VSOCK_SNAP_VERSION);
+	snapshot_put_u64(s, v->cid);
+	return vhost_save(&v->vh, s);
+}
+
+/* The CID comes from the options (--vsock), which match the saved run's. */
+static int vsock_restore(struct virtio_dev *vd, struct snapshot *s)
+{
+	struct virtio_vsock *v = vd->priv;
+	uint32_t version = snapshot_get_u32(s);
+	uint64_t cid = snapshot_get_u64(s);
+	int ret;
+
+	if (s->err || version != VSOCK_SNAP_VERSION || cid != v->cid)
+		return -EINVAL;
+	ret = vhost_restore(&v->vh, s);
+	if (!ret)
+		v->reset_pending = virtio_dev_running(vd);
+	return ret;
+}
+
+/* The file is written: the I/O thread starts vhost again from the bases. */
+static void vsock_snapshot_done(struct virtio_dev *vd)
+{
+	struct virtio_vsock *v = vd->priv;
+
+	virtio_dev_quiesce(vd);
+	vhost_snapshot_done(&v->vh);
+	virtio_dev_resume(vd);
+	virtio_dev_kick(vd);
 }
 
 static void vsock_destroy(struct virtio_dev *vd)
@@ -113,6 +206,9 @@ static const struct virtio_dev_ops vsock_ops = {
 	.kick = vsock_kick,
 	.reset = vsock_reset,
 	.destroy = vsock_destroy,
+	.save = vsock_save,
+	.restore = vsock_restore,
+	.snapshot_done = vsock_snapshot_done,
 };
 
 static int vsock_alloc(uint64_t cid, struct virtio_vsock **vp)
@@ -124,6 +220,9 @@ static int vsock_alloc(uint64_t cid, struct virtio_vsock **vp)
 		return -ENOMEM;
 	v->cid = cid;
 	v->vh.fd = -1;
+	/* The rings vhost serves, known to snapshots with or without vhost. */
+	v->vh.vd = &v->vd;
+	v->vh.queues = BIT64(VSOCK_QUEUE_RX) | BIT64(VSOCK_QUEUE_TX);
 	v->vd.ops = &vsock_ops;
 	v->vd.name = "virtio-vsock";
 	v->vd.priv = v;

@@ -11,8 +11,9 @@
  * virtio-vsock (virtio 1.x, 5.10): the guest's AF_VSOCK sockets, with
  * the host kernel's vhost-vsock carrying the data (docs/vsock.md). Its
  * config space is the guest's CID, a le64. Three queues: rx and tx are
- * vhost's; the event queue stays lkvm's, which has no event to send
- * (transport resets come only with live migration).
+ * vhost's; the event queue stays lkvm's, whose one event is the
+ * transport's reset, sent once a snapshot is restored (the host
+ * kernel's connections are not in it).
  */
 #define VSOCK_QUEUE_RX		0
 #define VSOCK_QUEUE_TX		1

@@ -107,6 +107,7 @@ static void fuzz_decoders(const uint8_t *state, const struct snapshot_section *s
 	fuzz_snapshot_virtio_mmio(state, sec);
 	fuzz_snapshot_virtio_pci(state, sec);
 	fuzz_snapshot_virtio_net(state, sec);
+	fuzz_snapshot_virtio_vsock(state, sec);
 	fuzz_snapshot_virtio_9p(state, sec);
 	fuzz_gicv2(state, sec);
 	fuzz_pci_testdev(state, sec);

@@ -720,7 +720,7 @@ vpci() {
 	le32 33; for v in $(seq 0 32); do le32 0x08090040; le32 0; le32 $((0x20 + v)); le32 0; done
 	vcore
 }
-vsnap() {	# vsnap mmio|pci|9p
+vsnap() {	# vsnap mmio|pci|9p|vsock
 	local body len pad
 	body=$(mktemp)
 	"v$1" >"$body"
@@ -750,6 +750,21 @@ v9p() {
 	le32 3; le32 4; le32 0; le32 3; printf d/g
 }
 vsnap 9p | seed fuzz-snapshot virtio-9p
+# virtio-vsock over virtio-mmio (devices/virtio/vsock.c): three queues of
+# 16 at DRIVER_OK, then its version, CID 3, the mask of vhost's rings
+# (rx, tx) and their bases (devices/virtio/vhost-snap.c).
+vvsock() {
+	le32 0x4f494d56; le32 1; le32 0; le32 0; le32 0; le32 0; le64 0; le32 4096
+	for q in 0 1 2 3 4 5 6 7; do le32 4096; le32 0; done
+	le32 19; le32 3; le32 15; le64 0x100000000; le32 0; le32 0
+	for q in 0 1 2; do
+		le32 16; le32 3; le64 $((0x80001000 + q * 0x3000))
+		le64 $((0x80002000 + q * 0x3000)); le64 $((0x80003000 + q * 0x3000))
+		le32 0; le32 0
+	done
+	le32 1; le64 3; le32 3; le32 0; le32 0
+}
+vsnap vsock | seed fuzz-snapshot virtio-vsock
 vsnap pci | seed fuzz-snapshot virtio-pci
 # The PCI test device (devices/pci/pci-testdev.c): mmio-datamatch-eventfd
 # selected with 3 writes counted, BAR 0 at 0x50020000, memory decoding on.

@@ -6,7 +6,8 @@
  * a device set up afresh over 64 KiB of guest RAM, with a model that
  * saves nothing and answers every request empty; and as a virtio-mmio
  * virtio-net card's (devices/virtio/net.c's part last), its frames going
- * to a backend that checks them. A section accepted
+ * to a backend that checks them; and as a virtio-mmio virtio-vsock
+ * device's (vsock.c, its rings' bases for vhost last). A section accepted
  * must leave the device in a state a driver could have made: only
  * defined status bits, offered features, queue sizes powers of 2 up
  * to the maximum, mapped rings wholly in RAM, no more chains in flight
@@ -22,6 +23,7 @@
 #include "devices/virtio/net.h"
 #include "devices/virtio/pci.h"
 #include "devices/virtio/virtio-core.h"
+#include "devices/virtio/vsock.h"
 #include "lib/snapshot.h"
 #include "tests/fuzz/fuzz.h"
 #include "tests/fuzz/snapshot-virtio-fz.h"
@@ -260,4 +262,46 @@ void fuzz_snapshot_virtio_net(const uint8_t *state, const struct snapshot_sectio
 
 	if (!virtio_net_new(0, sv_mac, &be, &vd))
 		fuzz_snapshot_mmio_restore(vd, state, sec, sv_net_accepted);
+}
+
+/* Queue q's used index, as the driver left it in guest RAM. */
+static uint16_t sv_used_idx(const struct virtio_dev *vd, unsigned int q)
+{
+	const uint8_t *p = guest_mem_ptr(vd->mem, vd->vqs[q].used_gpa + 2, 2);
+
+	return p ? (uint16_t)(p[0] | p[1] << 8) : 0;
+}
+
+/*
+ * An accepted section gives vhost only bases it could have left: each
+ * within the ring's size past the used index in RAM (0 on a ring never
+ * mapped), read back by saving the device again; then a round (the
+ * transport reset event to the driver) takes only buffers in RAM.
+ */
+static void sv_vsock_accepted(struct virtio_dev *vd)
+{
+	struct snapshot out = { 0 };
+	uint32_t base[2];
+	unsigned int q;
+
+	FUZZ_CHECK(!virtio_dev_save(vd, &out) && out.len >= sizeof(base));
+	memcpy(base, out.buf + out.len - sizeof(base), sizeof(base));
+	for (q = VSOCK_QUEUE_RX; q <= VSOCK_QUEUE_TX; q++) {
+		const struct virtq *vq = &vd->vqs[q];
+
+		FUZZ_CHECK(base[q] <= 0xffff);
+		FUZZ_CHECK(vq->desc ? (uint16_t)(base[q] - sv_used_idx(vd, q)) <= vq->num :
+				      !base[q]);
+	}
+	virtio_dev_kick(vd);
+	virtio_dev_serve(vd);
+	snapshot_free(&out);
+}
+
+void fuzz_snapshot_virtio_vsock(const uint8_t *state, const struct snapshot_section *sec)
+{
+	struct virtio_dev *vd;
+
+	if (!virtio_vsock_new(3, &vd))
+		fuzz_snapshot_mmio_restore(vd, state, sec, sv_vsock_accepted);
 }

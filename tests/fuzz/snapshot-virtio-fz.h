@@ -20,6 +20,8 @@ void fuzz_snapshot_virtio_mmio(const uint8_t *state, const struct snapshot_secti
 void fuzz_snapshot_virtio_pci(const uint8_t *state, const struct snapshot_section *sec);
 /* The same section as a virtio-mmio virtio-net card's, the model's part last. */
 void fuzz_snapshot_virtio_net(const uint8_t *state, const struct snapshot_section *sec);
+/* As a virtio-mmio virtio-vsock device's: its rings' bases for vhost last. */
+void fuzz_snapshot_virtio_vsock(const uint8_t *state, const struct snapshot_section *sec);
 /* As a virtio-mmio virtio-9p device's on a scratch share (snapshot-9p-fz.c). */
 void fuzz_snapshot_virtio_9p(const uint8_t *state, const struct snapshot_section *sec);
 

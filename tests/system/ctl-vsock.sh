@@ -13,6 +13,15 @@
 # refuses --vsock without the vhost_vsock module and for a user who may
 # not open its node, within 1 s and saying what to do.
 #
+# With "snap" (docs/snapshot.md, "virtio-vsock"), the guest echoes
+# through the host, then holds a connection to the host's echo server
+# open. A snapshot without --stop leaves it open and the VM running;
+# then a snapshot with --stop, restored while another VM has the CID
+# (the host's), is refused; restored under another name: the
+# guest's held connection ends, reset (the driver told of the
+# transport's reset), a new guest->host echo works, and so do the
+# host->guest echo and the rest as above.
+#
 # With "bench", the guest also times 1000 round trips of 64 bytes to the
 # host's echo server, under lkvm and then under kvmtool (KVMTOOL, else
 # the one next to VMM) with the same guest, CID, irqchip and transport:
@@ -71,7 +80,7 @@ pids="$pids $!"
 start_vm() {
 	gunzip -c "$ROOTFS" >"$WORK/$1.img" 2>/dev/null || cp "$ROOTFS" "$WORK/$1.img"
 	"${VM_VMM:-$VMM}" run -k "$KERNEL" -i "$DISK_INITRD" -d "$WORK/$1.img" -c 1 -m 256 \
-		--irqchip="$IRQCHIP" --virtio-transport="$TRANSPORT" --vsock "$2" \
+		--irqchip="$IRQCHIP" --virtio-transport="$TRANSPORT" --vsock "$2" ${VM_ARGS:-} \
 		-p "quiet panic=-1 root=/dev/vda rw lkvm.modules=vsock init=/vsock-guest.sh lkvm.vsock_port=$3 lkvm.vsock_host_port=5000 ${4:-}" \
 		</dev/null >"$WORK/$1.console" 2>"$WORK/$1.err" &
 	pids="$pids $!"
@@ -174,6 +183,67 @@ elif [ "$FULL" = bench ]; then
 	rr kt
 	ok "kvmtool: $fig"
 	finish kt
+elif [ "$FULL" = snap ]; then
+	vm_listed() { "$VMM" list 2>/dev/null | grep -q "$1"; }
+	VM_ARGS="--name vsnap-a" start_vm a 3 1234 lkvm.vsock_snap=1
+	pid=$pid_a
+	wait_for 150 grep -q GUEST-VSOCK-HELD "$WORK/a.console" ||
+		fail "a: the guest never held its connection: $(tail -n 5 "$WORK/a.console" | tr '\n' ' ') $(cat "$WORK/a.err")"
+	grep -q "GUEST-VSOCK-G2H OK" "$WORK/a.console" ||
+		fail "a: guest->host: $(grep GUEST-VSOCK-G2H "$WORK/a.console")"
+	ok "a: guest->host echo, then a connection to the host held open"
+	"$VMM" snapshot -n vsnap-a "$WORK/run.snap" >"$WORK/run.msg" 2>&1 &&
+		grep -q "snapshot written.*running" "$WORK/run.msg" ||
+		fail "snapshot of the running vsock VM: '$(cat "$WORK/run.msg")'"
+	sleep 2
+	! grep -q GUEST-VSOCK-HOLD-ENDED "$WORK/a.console" ||
+		fail "a: the held connection ended after a snapshot without --stop: $(grep HOLD-ENDED "$WORK/a.console")"
+	ok "snapshot without --stop: '$(cat "$WORK/run.msg")'; the held connection stays open"
+	rm -f "$WORK/run.snap"
+	snapshot_stop vsnap-a "$WORK/vsock.snap" "$pid_a" "$WORK/a.err"
+	pid=
+	! grep -q GUEST-VSOCK-HOLD-ENDED "$WORK/a.console" ||
+		fail "a: the held connection ended before the restore"
+	ok "snapshotted with --stop: $(cat "$WORK/vsnap-a.msg")"
+	# The CID is the host's: while another VM has it, the restore is refused.
+	"$VMM" run -k "$KERNEL" -c 1 -m 128 --vsock 3 --name vsnap-c \
+		</dev/null >/dev/null 2>"$WORK/c.err" &
+	pid_c=$!
+	pids="$pids $pid_c"
+	wait_for 30 vm_listed vsnap-c || fail "the VM with CID 3 did not start: $(cat "$WORK/c.err")"
+	"$VMM" run --restore "$WORK/vsock.snap" --name vsnap-x </dev/null >/dev/null 2>"$WORK/x.err"
+	rc=$?
+	[ "$rc" -ge 1 ] && [ "$rc" -le 127 ] &&
+		grep -q "CID 3 is in use by another VM" "$WORK/x.err" ||
+		fail "restore while another VM has CID 3: exit $rc, '$(cat "$WORK/x.err")'"
+	ok "its restore while another VM has CID 3 refused: exit $rc, '$(cat "$WORK/x.err")'"
+	kill "$pid_c"
+	wait_gone 30 "$pid_c" || fail "the VM with CID 3 did not stop"
+	t0=$(now_cs)
+	"$VMM" run --restore "$WORK/vsock.snap" --name vsnap-b -v </dev/null \
+		>"$WORK/b.console" 2>"$WORK/b.err" &
+	pid_b=$! pid=$!
+	pids="$pids $pid_b"
+	echo lkvm >"$WORK/b.vmm"
+	: >"$WORK/b.cmdline"
+	wait_for 60 grep -q "restored from" "$WORK/b.err" || fail "b: no restore: $(cat "$WORK/b.err")"
+	setup=$(($(now_cs) - t0))
+	wait_for 30 grep -q GUEST-VSOCK-HOLD-ENDED "$WORK/b.console" ||
+		fail "b: the connection held across the snapshot never ended: $(tail -n 3 "$WORK/b.console" | tr '\n' ' ')"
+	grep -q "GUEST-VSOCK-HOLD-ENDED held ended: Connection reset by peer" "$WORK/b.console" ||
+		fail "b: the held connection: $(grep HOLD-ENDED "$WORK/b.console")"
+	ok "b: restored (set-up $(secs "$setup") s); the connection held across the snapshot ended: $(grep HOLD-ENDED "$WORK/b.console" | tr -d '\r')"
+	wait_for 30 grep -q GUEST-VSOCK-AFTER "$WORK/b.console" || fail "b: no echo after the restore"
+	grep -q "GUEST-VSOCK-AFTER OK after-guest-3-to-host-" "$WORK/b.console" ||
+		fail "b: guest->host after the restore: $(grep GUEST-VSOCK-AFTER "$WORK/b.console")"
+	ok "b: a new guest->host echo after the restore"
+	wait_for 30 grep -q GUEST-VSOCK-LISTENING "$WORK/b.console" || fail "b: the guest never listened"
+	msg="host-to-b-$(cat /proc/sys/kernel/random/uuid)"
+	reply=$("$E" connect 3 1234 "$msg" 2>"$WORK/b.h2g.err") ||
+		fail "b: host->guest: $(cat "$WORK/b.h2g.err")"
+	[ "$reply" = "$msg" ] || fail "b: host->guest: the reply differs"
+	ok "b: host->guest echo after the restore"
+	finish b
 else
 	start_vm a 3 1234
 	talk a 3 1234

@@ -12,6 +12,10 @@
  *   vsock-echo rr CID PORT N        N round trips of 64 bytes on one
  *                                   connection to an echo server; prints
  *                                   the time each took on average
+ *   vsock-echo hold CID PORT        connects to an echo server, prints
+ *                                   "held" once a line came back, then
+ *                                   waits (up to 600 s) for the
+ *                                   connection to end and says how
  *
  * The server echoes each piece as it arrives, so a round trip needs no
  * shutdown; a peer that sends all, then shuts, then reads, gets the
@@ -108,8 +112,12 @@ static int do_listen(unsigned int port, unsigned long count)
 		while ((n = read(c, buf, sizeof(buf))) != 0) {
 			if (n < 0 && errno == EINTR)
 				continue;
-			if (n < 0 || write_all(c, buf, n) < 0)
+			if (n >= 0 && write_all(c, buf, n) >= 0)
+				continue;
+			/* A server for ever outlives a peer whose VM went away. */
+			if (count)
 				return die("echo");
+			break;
 		}
 		close(c);
 		served++;
@@ -182,6 +190,36 @@ static int do_rr(unsigned int cid, unsigned int port, unsigned long n)
 	return 0;
 }
 
+static int do_hold(unsigned int cid, unsigned int port)
+{
+	struct sockaddr_vm a = { .svm_family = AF_VSOCK, .svm_cid = cid,
+				 .svm_port = port };
+	char buf[64];
+	size_t got;
+	ssize_t r;
+	int s;
+
+	alarm(20);
+	s = socket(AF_VSOCK, SOCK_STREAM, 0);
+	if (s < 0 || connect(s, (struct sockaddr *)&a, sizeof(a)) < 0)
+		return die("connect");
+	if (write_all(s, "hold\n", 5) < 0)
+		return die("send");
+	for (got = 0; got < 5; got += r) {
+		r = read(s, buf + got, 5 - got);
+		if (r <= 0)
+			return die("receive");
+	}
+	printf("held\n");
+	fflush(stdout);
+	alarm(600);
+	do {
+		r = read(s, buf, sizeof(buf));
+	} while (r > 0 || (r < 0 && errno == EINTR));
+	printf("ended: %s\n", r < 0 ? strerror(errno) : "end of stream");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 2 && !strcmp(argv[1], "cid"))
@@ -195,6 +233,8 @@ int main(int argc, char **argv)
 	if (argc == 5 && !strcmp(argv[1], "rr"))
 		return do_rr(strtoul(argv[2], NULL, 0), strtoul(argv[3], NULL, 0),
 			     strtoul(argv[4], NULL, 0));
-	fprintf(stderr, "usage: vsock-echo cid | listen PORT [COUNT] | connect CID PORT MSG | rr CID PORT N\n");
+	if (argc == 4 && !strcmp(argv[1], "hold"))
+		return do_hold(strtoul(argv[2], NULL, 0), strtoul(argv[3], NULL, 0));
+	fprintf(stderr, "usage: vsock-echo cid | listen PORT [COUNT] | connect CID PORT MSG | rr CID PORT N | hold CID PORT\n");
 	return 2;
 }

@@ -13,6 +13,14 @@
 #                                      go of the device (a reset) and took
 #                                      it again, and a second echo through
 #                                      the host came back
+#   GUEST-VSOCK-HELD                   (lkvm.vsock_snap=1) a connection
+#                                      to the host's echo server is open
+#                                      and waits (the runner snapshots the
+#                                      VM and restores it)
+#   GUEST-VSOCK-HOLD-ENDED <how>       that connection ended (a restored
+#                                      VM's driver hears of the transport's
+#                                      reset)
+#   GUEST-VSOCK-AFTER OK|FAIL <reply>  then a new guest->host echo
 #   GUEST-VSOCK-H2G-SERVED rc=N        the host's connection was echoed
 #   GUEST-VSOCK-IRQ <lines>            its lines of /proc/interrupts
 #
@@ -32,11 +40,13 @@ port=1234
 host_port=5000
 reset=0
 rr=0
+snap=0
 for w in $(cat /proc/cmdline); do
 	case "$w" in
 	lkvm.vsock_port=*)	port=${w#*=} ;;
 	lkvm.vsock_reset=*)	reset=${w#*=} ;;
 	lkvm.vsock_rr=*)	rr=${w#*=} ;;
+	lkvm.vsock_snap=*)	snap=${w#*=} ;;
 	lkvm.vsock_host_port=*)	host_port=${w#*=} ;;
 	esac
 done
@@ -57,6 +67,24 @@ while :; do
 	fi
 	sleep 0.5
 done
+
+if [ "$snap" = 1 ]; then
+	vsock-echo hold 2 "$host_port" >/tmp/hold.out 2>&1 &
+	hpid=$!
+	i=0
+	until grep -q held /tmp/hold.out 2>/dev/null || [ $i -ge 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "GUEST-VSOCK-HELD"
+	wait "$hpid"
+	echo "GUEST-VSOCK-HOLD-ENDED $(tr '\n' ' ' </tmp/hold.out)"
+	if r3=$(vsock-echo connect 2 "$host_port" "after-$msg" 2>&1); then
+		echo "GUEST-VSOCK-AFTER OK $r3"
+	else
+		echo "GUEST-VSOCK-AFTER FAIL $r3"
+	fi
+fi
 
 [ "$rr" -gt 0 ] && echo "GUEST-VSOCK-RR $(vsock-echo rr 2 "$host_port" "$rr" 2>&1)"
 
