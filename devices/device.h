@@ -135,10 +135,16 @@ struct device_ops {
 	int (*save)(struct device *dev, struct snapshot *s);
 	int (*restore)(struct device *dev, struct snapshot *s);
 	/*
-	 * After a snapshot (written or failed) when the VM runs on: let go
-	 * of what save held until the file was written. Optional.
+	 * A snapshot brackets the reading of the VM's state. begin: the
+	 * vCPUs are stopped and nothing is read yet (not even the GIC);
+	 * the device's threads stop touching guest RAM and raising its
+	 * lines, so the GIC, the device and RAM are read as one moment.
+	 * done: the file is written (or failed); runs_on says whether
+	 * the VM goes on or stops. Optional; done is called for every
+	 * device once begin was called for all.
 	 */
-	void (*snapshot_done)(struct device *dev);
+	void (*snapshot_begin)(struct device *dev);
+	void (*snapshot_done)(struct device *dev, bool runs_on);
 	/* Add the device's counts to s. Any thread; optional. */
 	void (*stats)(struct device *dev, struct device_stats *s);
 	/* Free everything; after stop, or on a failed set-up. */

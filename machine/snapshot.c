@@ -242,8 +242,40 @@ static void snap_release(struct vm *vm)
 		snapshot_free(&vm->vcpus[i].snap);
 }
 
+/*
+ * The vCPUs stopped: every device's threads stop touching RAM and their
+ * lines before the GIC is read, so the GIC, the devices and RAM are
+ * read as one moment (a frame delivered after the GIC was read would
+ * be in RAM with its interrupt lost).
+ */
+static void snap_begin(struct vm *vm)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->board.list.nr; i++) {
+		struct device *dev = vm->board.list.devs[i];
+
+		if (dev->ops->snapshot_begin)
+			dev->ops->snapshot_begin(dev);
+	}
+}
+
+/* The file is written (or not): devices let go, the VM running on or stopping. */
+static void snap_done(struct vm *vm, bool runs_on)
+{
+	unsigned int i;
+
+	for (i = vm->board.list.nr; i-- > 0;) {
+		struct device *dev = vm->board.list.devs[i];
+
+		if (dev->ops->snapshot_done)
+			dev->ops->snapshot_done(dev, runs_on);
+	}
+}
+
 /* With the vCPUs paused: read everything, write it out. */
-static int snap_take(struct vm *vm, int fd, uint64_t *tagged, char *msg, size_t len)
+static int snap_take(struct vm *vm, int fd, bool runs_on, uint64_t *tagged,
+		     char *msg, size_t len)
 {
 	uint64_t mpidr[vm->nr_cpus];
 	struct snapshot s = { .mpidr = mpidr, .nr_cpus = vm->nr_cpus };
@@ -262,24 +294,16 @@ static int snap_take(struct vm *vm, int fd, uint64_t *tagged, char *msg, size_t 
 			 late, SNAPSHOT_VCPU_MS);
 	else if (ret)
 		snprintf(msg, len, "cannot read vCPU %u's state: %s", late, strerror(-ret));
-	ret = ret ?: snap_build(vm, &s, &ram_off, tagged, msg, len);
-	ret = ret ?: snap_write(vm, fd, &s, ram_off, msg, len);
+	if (!ret) {
+		snap_begin(vm);
+		ret = snap_build(vm, &s, &ram_off, tagged, msg, len);
+		ret = ret ?: snap_write(vm, fd, &s, ram_off, msg, len);
+		/* A failed snapshot leaves the VM running whatever was asked. */
+		snap_done(vm, runs_on || ret);
+	}
 	snapshot_free(&s);
 	snap_release(vm);
 	return ret;
-}
-
-/* The file is written (or not) and the VM runs on: devices let go of what save held. */
-static void snap_done(struct vm *vm)
-{
-	unsigned int i;
-
-	for (i = 0; i < vm->board.list.nr; i++) {
-		struct device *dev = vm->board.list.devs[i];
-
-		if (dev->ops->snapshot_done)
-			dev->ops->snapshot_done(dev);
-	}
 }
 
 int vm_snapshot(struct vm *vm, const struct control_cmd *cmd, char *msg, size_t len)
@@ -297,7 +321,7 @@ int vm_snapshot(struct vm *vm, const struct control_cmd *cmd, char *msg, size_t 
 	if (ret)
 		return ret;
 	vm_set_paused(vm, true);
-	ret = snap_take(vm, cmd->fd, &tagged, msg, len);
+	ret = snap_take(vm, cmd->fd, !cmd->stop, &tagged, msg, len);
 	if (!ret && vm->cpu.mte)
 		snprintf(tags, sizeof(tags), " (MTE tags of %llu of %llu pages)",
 			 (unsigned long long)tagged,
@@ -307,7 +331,6 @@ int vm_snapshot(struct vm *vm, const struct control_cmd *cmd, char *msg, size_t 
 		snprintf(msg, len, "snapshot written%s; stopping", tags);
 		return 0;
 	}
-	snap_done(vm);
 	if (!was_paused)
 		vm_set_paused(vm, false);
 	if (!ret)

@@ -160,11 +160,18 @@ static int mmio_dev_restore(struct device *dev, struct snapshot *s)
 	return ret;
 }
 
-static void mmio_dev_snapshot_done(struct device *dev)
+static void mmio_dev_snapshot_begin(struct device *dev)
 {
 	struct virtio_mmio *vm = dev->priv;
 
-	virtio_dev_snapshot_done(vm->vd);
+	virtio_dev_snapshot_begin(vm->vd);
+}
+
+static void mmio_dev_snapshot_done(struct device *dev, bool runs_on)
+{
+	struct virtio_mmio *vm = dev->priv;
+
+	virtio_dev_snapshot_done(vm->vd, runs_on);
 }
 
 static const struct device_ops virtio_mmio_dev_ops = {
@@ -184,6 +191,7 @@ static const struct device_ops virtio_mmio_dev_snap_ops = {
 	.stop = mmio_dev_stop,
 	.save = mmio_dev_save,
 	.restore = mmio_dev_restore,
+	.snapshot_begin = mmio_dev_snapshot_begin,
 	.snapshot_done = mmio_dev_snapshot_done,
 	.stats = mmio_dev_stats,
 	.destroy = mmio_dev_destroy,

@@ -161,6 +161,13 @@ static int net_vhost_restore(struct virtio_dev *vd, struct snapshot *s)
 	return vhost_restore(&n->vh, s);
 }
 
+static void net_vhost_snapshot_begin(struct virtio_dev *vd)
+{
+	struct virtio_net_vhost *n = vd->priv;
+
+	vhost_hold(&n->vh);
+}
+
 /* The file is written: the I/O thread starts vhost again from the bases. */
 static void net_vhost_snapshot_done(struct virtio_dev *vd)
 {
@@ -190,6 +197,7 @@ static const struct virtio_dev_ops net_vhost_dev_ops = {
 	.destroy = net_vhost_destroy,
 	.save = net_vhost_save,
 	.restore = net_vhost_restore,
+	.snapshot_begin = net_vhost_snapshot_begin,
 	.snapshot_done = net_vhost_snapshot_done,
 };
 

@@ -207,11 +207,18 @@ static int vpci_dev_restore(struct device *dev, struct snapshot *s)
 	return virtio_pci_restore(vp, s);
 }
 
-static void vpci_dev_snapshot_done(struct device *dev)
+static void vpci_dev_snapshot_begin(struct device *dev)
 {
 	struct virtio_pci *vp = dev->priv;
 
-	virtio_dev_snapshot_done(vp->vd);
+	virtio_dev_snapshot_begin(vp->vd);
+}
+
+static void vpci_dev_snapshot_done(struct device *dev, bool runs_on)
+{
+	struct virtio_pci *vp = dev->priv;
+
+	virtio_dev_snapshot_done(vp->vd, runs_on);
 }
 
 static const struct device_ops virtio_pci_dev_ops = {
@@ -229,6 +236,7 @@ static const struct device_ops virtio_pci_dev_snap_ops = {
 	.stop = vpci_dev_stop,
 	.save = vpci_dev_save,
 	.restore = vpci_dev_restore,
+	.snapshot_begin = vpci_dev_snapshot_begin,
 	.snapshot_done = vpci_dev_snapshot_done,
 	.stats = vpci_dev_stats,
 	.destroy = vpci_dev_destroy,

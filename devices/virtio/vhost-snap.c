@@ -16,6 +16,13 @@
 #include "devices/virtio/vhost.h"
 #include "lib/snapshot.h"
 
+/* Before the GIC is read: no completion, no interrupt from vhost after it. */
+void vhost_hold(struct vhost_dev *vh)
+{
+	vhost_stop(vh);
+	vh->held = true;
+}
+
 int vhost_save(struct vhost_dev *vh, struct snapshot *s)
 {
 	unsigned int q;

@@ -83,13 +83,15 @@ bool vhost_can_start(const struct vhost_dev *vh);
 
 /*
  * Snapshots (vhost-snap.c), with the device's I/O thread held off.
- * save stops the rings, reads their bases and writes them (u32 queue
+ * hold (the snapshot's begin) stops the rings before anything is read;
+ * save stops them too when not held already, reads their bases and writes them (u32 queue
  * mask, a u32 base per queue); the rings stay held until
  * vhost_snapshot_done(). restore reads them into a device set-up made
  * (not yet running): -EINVAL for another mask, a base past 16 bits, a
  * base on a ring that was not mapped, or one more than the ring's size
  * ahead of the used index in guest RAM. The next start sets them.
  */
+void vhost_hold(struct vhost_dev *vh);
 int vhost_save(struct vhost_dev *vh, struct snapshot *s);
 int vhost_restore(struct vhost_dev *vh, struct snapshot *s);
 void vhost_snapshot_done(struct vhost_dev *vh);

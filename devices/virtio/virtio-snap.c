@@ -33,14 +33,25 @@
 				 VIRTIO_STATUS_DRIVER_OK | VIRTIO_STATUS_FEATURES_OK | \
 				 VIRTIO_STATUS_NEEDS_RESET | VIRTIO_STATUS_FAILED)
 
+/* Within a snapshot's bracket the I/O thread is held off already. */
 void virtio_dev_quiesce(struct virtio_dev *vd)
 {
-	pthread_mutex_lock(&vd->io_lock);
+	if (!vd->snap_held)
+		pthread_mutex_lock(&vd->io_lock);
 }
 
 void virtio_dev_resume(struct virtio_dev *vd)
 {
-	pthread_mutex_unlock(&vd->io_lock);
+	if (!vd->snap_held)
+		pthread_mutex_unlock(&vd->io_lock);
+}
+
+void virtio_dev_snapshot_begin(struct virtio_dev *vd)
+{
+	pthread_mutex_lock(&vd->io_lock);
+	vd->snap_held = true;
+	if (vd->ops->snapshot_begin)
+		vd->ops->snapshot_begin(vd);
 }
 
 bool virtio_dev_can_save(const struct virtio_dev *vd)
@@ -148,10 +159,14 @@ static int virtio_core_restore(struct virtio_dev *vd, struct snapshot *s)
 	return 0;
 }
 
-void virtio_dev_snapshot_done(struct virtio_dev *vd)
+void virtio_dev_snapshot_done(struct virtio_dev *vd, bool runs_on)
 {
-	if (vd->ops->snapshot_done)
+	if (!vd->snap_held)
+		return;
+	if (runs_on && vd->ops->snapshot_done)
 		vd->ops->snapshot_done(vd);
+	vd->snap_held = false;
+	pthread_mutex_unlock(&vd->io_lock);
 }
 
 int virtio_dev_restore(struct virtio_dev *vd, struct snapshot *s)

@@ -106,7 +106,13 @@ struct virtio_dev_ops {
 	 */
 	int (*save)(struct virtio_dev *vd, struct snapshot *s);
 	int (*restore)(struct virtio_dev *vd, struct snapshot *s);
-	/* After the snapshot, the VM running on: undo what save held. Optional. */
+	/*
+	 * A snapshot begins (the I/O thread already held off): a model
+	 * with a data path outside it (vhost) stops that too. done: the
+	 * file is written and the VM runs on: undo what begin and save
+	 * held. Optional.
+	 */
+	void (*snapshot_begin)(struct virtio_dev *vd);
 	void (*snapshot_done)(struct virtio_dev *vd);
 };
 
@@ -177,6 +183,7 @@ struct virtio_dev {
 	bool thread_started;
 	atomic_bool stopping;
 	pthread_mutex_t io_lock;	/* held by the I/O thread while it serves */
+	bool snap_held;			/* io_lock held for a snapshot (its thread's) */
 };
 
 enum virtio_transport {
@@ -296,8 +303,14 @@ void virtio_dev_resume(struct virtio_dev *vd);
 bool virtio_dev_can_save(const struct virtio_dev *vd);
 int virtio_dev_save(struct virtio_dev *vd, struct snapshot *s);
 int virtio_dev_restore(struct virtio_dev *vd, struct snapshot *s);
-/* The snapshot is written (or failed) and the VM runs on: the model's hook. */
-void virtio_dev_snapshot_done(struct virtio_dev *vd);
+/*
+ * A snapshot's bracket (struct device_ops): begin holds the I/O thread
+ * off (io_lock; virtio_dev_quiesce()/resume() do nothing meanwhile) and
+ * calls the model's begin; done lets go, after the model's done when
+ * the VM runs on. From the thread that takes the snapshot.
+ */
+void virtio_dev_snapshot_begin(struct virtio_dev *vd);
+void virtio_dev_snapshot_done(struct virtio_dev *vd, bool runs_on);
 
 /* Wake the I/O thread to call ops->kick; any thread. */
 void virtio_dev_kick(struct virtio_dev *vd);

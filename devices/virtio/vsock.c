@@ -180,6 +180,14 @@ static int vsock_restore(struct virtio_dev *vd, struct snapshot *s)
 	return ret;
 }
 
+static void vsock_snapshot_begin(struct virtio_dev *vd)
+{
+	struct virtio_vsock *v = vd->priv;
+
+	if (v->vhost)
+		vhost_hold(&v->vh);
+}
+
 /* The file is written: the I/O thread starts vhost again from the bases. */
 static void vsock_snapshot_done(struct virtio_dev *vd)
 {
@@ -208,6 +216,7 @@ static const struct virtio_dev_ops vsock_ops = {
 	.destroy = vsock_destroy,
 	.save = vsock_save,
 	.restore = vsock_restore,
+	.snapshot_begin = vsock_snapshot_begin,
 	.snapshot_done = vsock_snapshot_done,
 };
 
