@@ -37,7 +37,7 @@ fuzz-snapshot_SRCS := tests/fuzz/fuzz-snapshot.c lib/snapshot.c devices/device-s
 	devices/virtio/io-thread.c devices/virtio/mmio.c devices/virtio/mmio-snap.c \
 	devices/virtio/pci.c devices/virtio/pci-dev.c devices/virtio/pci-snap.c devices/virtio/pci-legacy.c \
 	devices/pci/config.c devices/pci/host.c devices/pci/msix.c devices/pci/pci-snap.c \
-	tests/pci-no-fdt.c lib/log.c devices/virtio/net.c devices/virtio/net-rx.c devices/virtio/net-offload.c lib/net-gso.c tests/virtio-dev-harness.c \
+	tests/pci-no-fdt.c lib/log.c devices/virtio/net-dev.c devices/virtio/net-rx.c devices/virtio/net-offload.c lib/net-gso.c tests/virtio-dev-harness.c \
 	tests/fuzz/snapshot-9p-fz.c devices/virtio/9p.c devices/9p/p9-msg.c devices/9p/p9-fs.c devices/9p/p9-ops.c \
 	devices/9p/p9-server.c devices/9p/p9-handlers.c devices/9p/p9-snap.c lib/iov.c \
 	devices/virtio/vsock.c devices/virtio/vhost.c devices/virtio/vhost-snap.c
@@ -64,7 +64,7 @@ fuzz-disk-spec_SRCS := tests/fuzz/fuzz-disk-spec.c devices/virtio/disk.c
 fuzz-virtio-blk_SRCS := tests/fuzz/fuzz-virtio-blk.c devices/virtio/blk.c lib/iov.c \
 	devices/virtio/disk.c tests/virtio-dev-harness.c devices/virtio/virtio.c devices/virtio/virtio-snap.c lib/snapshot.c devices/virtio/io-thread.c \
 	devices/virtio/virtqueue.c lib/log.c
-fuzz-virtio-net_SRCS := tests/fuzz/fuzz-virtio-net.c lib/iov.c devices/virtio/net.c devices/virtio/net-rx.c devices/virtio/net-offload.c lib/net-gso.c \
+fuzz-virtio-net_SRCS := tests/fuzz/fuzz-virtio-net.c lib/iov.c devices/virtio/net-dev.c devices/virtio/net-rx.c devices/virtio/net-offload.c lib/net-gso.c \
 	tests/virtio-dev-harness.c devices/virtio/virtio.c devices/virtio/virtio-snap.c lib/snapshot.c devices/virtio/io-thread.c \
 	devices/virtio/virtqueue.c lib/log.c
 fuzz-vsock_SRCS := tests/fuzz/fuzz-vsock.c devices/virtio/vsock.c devices/virtio/vhost.c devices/virtio/vhost-snap.c tests/virtio-dev-harness.c \

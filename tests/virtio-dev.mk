@@ -27,11 +27,11 @@ test-virtio-rng_VSRCS := tests/test-virtio-rng.c devices/virtio/rng.c \
 	$(VDEV_CORE)
 test-virtio-console_VSRCS := tests/test-virtio-console.c \
 	devices/virtio/console.c $(VDEV_CORE)
-test-virtio-net_VSRCS := tests/test-virtio-net.c devices/virtio/net.c devices/virtio/net-rx.c devices/virtio/net-offload.c lib/net-gso.c host/net-tap.c \
+test-virtio-net_VSRCS := tests/test-virtio-net.c devices/virtio/net-dev.c devices/virtio/net-rx.c devices/virtio/net-offload.c lib/net-gso.c host/net-tap.c \
 	devices/virtio/net-vhost.c devices/virtio/vhost.c devices/virtio/vhost-snap.c $(VDEV_CORE)
-test-virtio-net-rx_VSRCS := tests/test-virtio-net-rx.c devices/virtio/net.c devices/virtio/net-rx.c \
+test-virtio-net-rx_VSRCS := tests/test-virtio-net-rx.c devices/virtio/net-dev.c devices/virtio/net-rx.c \
 	devices/virtio/net-offload.c lib/net-gso.c $(VDEV_CORE)
-test-virtio-net-offload_VSRCS := tests/test-virtio-net-offload.c devices/virtio/net.c devices/virtio/net-rx.c devices/virtio/net-offload.c \
+test-virtio-net-offload_VSRCS := tests/test-virtio-net-offload.c devices/virtio/net-dev.c devices/virtio/net-rx.c devices/virtio/net-offload.c \
 	lib/net-gso.c $(VDEV_CORE)
 
 test-virtio-vsock_VSRCS := tests/test-virtio-vsock.c devices/virtio/vsock.c \

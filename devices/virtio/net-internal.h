@@ -3,7 +3,7 @@
 #define LKVM_DEVICES_VIRTIO_NET_INTERNAL_H
 
 /*
- * The virtio-net model's own state, shared by its files: net.c (the
+ * The virtio-net model's own state, shared by its files: net-dev.c (the
  * device, transmit and control queues, snapshots) and net-rx.c (the
  * receive path). Nothing outside devices/virtio/net*.c includes this.
  *

@@ -5,7 +5,7 @@
  * (pci-snap.c, with the function's config space and MSI-X), each into
  * a device set up afresh over 64 KiB of guest RAM, with a model that
  * saves nothing and answers every request empty; and as a virtio-mmio
- * virtio-net card's (devices/virtio/net.c's part last), its frames going
+ * virtio-net card's (devices/virtio/net-dev.c's part last), its frames going
  * to a backend that checks them; and as a virtio-mmio virtio-vsock
  * device's (vsock.c, its rings' bases for vhost last). A section accepted
  * must leave the device in a state a driver could have made: only
