@@ -216,8 +216,11 @@ static const struct sandbox_rule sandbox_virtio[] = {
 /*
  * A NIC's reader (host/net-fd.c): it waits on its descriptor (the socket
  * to lkvm-net-user, where libslirp runs in a process of its own, or a
- * tap opened at set-up) and its stop eventfd, and reads one frame at a
- * time. No socket is made, opened or accepted here.
+ * tap opened at set-up) and its stop eventfd, reads the frames that
+ * wait, and puts them in the guest's buffers itself when it can own the
+ * receive queue: the interrupt that follows is sandbox_devices' (an
+ * irqfd's write, KVM_IRQ_LINE, KVM_SIGNAL_MSI), as is the kick of the
+ * I/O thread when it cannot. No socket is made, opened or accepted here.
  */
 static const struct sandbox_rule sandbox_net[] = {
 	ALLOW(ppoll),
