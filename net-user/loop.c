@@ -286,12 +286,14 @@ static void loop_frame(struct loop *l, size_t n)
 	 * segment costs it one pass where 44 cost 44 (and 22 acks). Else
 	 * it is cut into the segments the guest asked for.
 	 */
-	if (h.gso_type != VIRTIO_NET_HDR_GSO_NONE && !net_gso_whole(frame, len, &h))
-		h.gso_type = VIRTIO_NET_HDR_GSO_NONE;
-	else if (h.gso_type != VIRTIO_NET_HDR_GSO_NONE)
-		ret = net_gso_segment(frame, len, &h, l->seg, loop_slirp_input, l);
-	else if (h.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)
+	if (h.gso_type != VIRTIO_NET_HDR_GSO_NONE) {
+		if (net_gso_whole(frame, len, &h) == 0)
+			h.gso_type = VIRTIO_NET_HDR_GSO_NONE;	/* made whole: in as one */
+		else
+			ret = net_gso_segment(frame, len, &h, l->seg, loop_slirp_input, l);
+	} else if (h.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
 		ret = net_csum_fill(frame, len, &h);
+	}
 	if (ret < 0) {
 		if (l->cfg->debug && !l->bad)
 			fprintf(stderr, "lkvm-net-user: %s: a frame's header (gso_type %#x, gso_size %u, csum %u+%u) does not fit its %zu bytes; dropped\n",
