@@ -14,6 +14,7 @@
 
 #include "lib/net-gro.h"
 #include "lib/net-gso.h"
+#include "tests/net-ref.h"
 #include "tests/unit.h"
 
 #define MSS		1448
@@ -30,31 +31,6 @@ struct outs {
 	struct out o[OUT_MAX];
 	unsigned int n;
 };
-
-/* RFC 1071 over a list of byte ranges, one byte at a time. */
-static uint16_t ref_sum(const uint8_t *const *p, const size_t *len, unsigned int n)
-{
-	uint32_t sum = 0;
-	size_t pos = 0;
-
-	for (unsigned int k = 0; k < n; k++)
-		for (size_t i = 0; i < len[k]; i++, pos++)
-			sum += (pos & 1) ? p[k][i] : p[k][i] << 8;
-	while (sum > 0xffff)
-		sum = (sum >> 16) + (sum & 0xffff);
-	return sum;
-}
-
-static unsigned int be16(const uint8_t *p)
-{
-	return p[0] << 8 | p[1];
-}
-
-static void wr16(uint8_t *p, unsigned int v)
-{
-	p[0] = v >> 8;
-	p[1] = v;
-}
 
 /* The pseudo-header's sum for tl bytes of TCP in frame f. */
 static uint16_t ref_pseudo(const uint8_t *f, bool v6, size_t tl)

@@ -15,33 +15,10 @@
 #include <string.h>
 
 #include "lib/net-gso.h"
+#include "tests/net-ref.h"
 #include "tests/unit.h"
 
 #define TCP_HDR		32	/* with options, as Linux sends */
-
-/* RFC 1071 over a list of byte ranges, one byte at a time. */
-static uint16_t ref_sum(const uint8_t *const *p, const size_t *len, unsigned int n)
-{
-	uint32_t sum = 0;
-	size_t pos = 0;
-
-	for (unsigned int k = 0; k < n; k++)
-		for (size_t i = 0; i < len[k]; i++, pos++)
-			sum += (pos & 1) ? p[k][i] : p[k][i] << 8;
-	while (sum > 0xffff)
-		sum = (sum >> 16) + (sum & 0xffff);
-	return sum;
-}
-
-static unsigned int be16(const uint8_t *p)
-{
-	return p[0] << 8 | p[1];
-}
-
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
-}
 
 /* Ethernet + IPv4 or IPv6 + TCP (32 bytes) + payload of pay bytes. */
 static size_t mk_frame(uint8_t *f, bool v6, size_t pay, uint8_t flags)

@@ -91,14 +91,6 @@ static void fill(uint8_t *p, size_t len, uint8_t seed)
 		p[i] = seed + i * 7;
 }
 
-static uint64_t buf(struct vdh *h, uint32_t len)
-{
-	uint64_t g = vdh_alloc(h, len);
-
-	memset(vdh_ptr(h, g), 0xee, len);
-	return g;
-}
-
 /* The header and frame a receive buffer got, checked. */
 static bool rx_ok(struct vdh *h, uint64_t gpa, size_t hlen, uint16_t nbufs,
 		  const uint8_t *frame, size_t len)
@@ -125,7 +117,7 @@ static void test_rx_one(struct unit *u, struct vdh *h, size_t hlen)
 	virtio_net_receive(h->vd, NULL, frame, sizeof(frame));
 	virtio_dev_serve(h->vd);
 	CHECK(u, !vdh_used(h, VIRTIO_NET_RXQ, &got, &len));
-	b = (struct vdh_buf){ buf(h, 1600), 1600, true };
+	b = (struct vdh_buf){ vdh_alloc_marked(h, 1600), 1600, true };
 	head = vdh_post(h, VIRTIO_NET_RXQ, &b, 1);
 	vdh_notify(h, VIRTIO_NET_RXQ);
 	CHECK(u, vdh_used(h, VIRTIO_NET_RXQ, &got, &len) && got == head);
@@ -133,7 +125,7 @@ static void test_rx_one(struct unit *u, struct vdh *h, size_t hlen)
 	CHECK(u, rx_ok(h, b.gpa, hlen, 1, frame, sizeof(frame)));
 
 	/* A buffer there first: the frame goes in at once. */
-	b = (struct vdh_buf){ buf(h, 1600), 1600, true };
+	b = (struct vdh_buf){ vdh_alloc_marked(h, 1600), 1600, true };
 	vdh_post(h, VIRTIO_NET_RXQ, &b, 1);
 	vdh_notify(h, VIRTIO_NET_RXQ);
 	virtio_net_receive(h->vd, NULL, frame, 60);
@@ -145,7 +137,7 @@ static void test_rx_one(struct unit *u, struct vdh *h, size_t hlen)
 /* Without MRG_RXBUF a frame larger than the buffer is dropped, the buffer kept. */
 static void test_rx_small(struct unit *u, struct vdh *h, size_t hlen)
 {
-	struct vdh_buf b = { buf(h, 200), 200, true };
+	struct vdh_buf b = { vdh_alloc_marked(h, 200), 200, true };
 	uint8_t frame[1000];
 	struct virtio_net_stats s0, s;
 	uint16_t got;
@@ -176,7 +168,7 @@ static void test_rx_merge(struct unit *u, struct vdh *h)
 
 	fill(frame, sizeof(frame), 9);
 	for (i = 0; i < 3; i++)
-		b[i] = (struct vdh_buf){ buf(h, 1024), 1024, true };
+		b[i] = (struct vdh_buf){ vdh_alloc_marked(h, 1024), 1024, true };
 	vdh_post(h, VIRTIO_NET_RXQ, &b[0], 1);
 	vdh_notify(h, VIRTIO_NET_RXQ);
 	virtio_net_receive(h->vd, NULL, frame, sizeof(frame));

@@ -89,14 +89,6 @@ static void fill(uint8_t *p, size_t len, uint8_t seed)
 		p[i] = seed + i * 7;
 }
 
-static uint64_t buf(struct vdh *h, uint32_t len)
-{
-	uint64_t g = vdh_alloc(h, len);
-
-	memset(vdh_ptr(h, g), 0xee, len);
-	return g;
-}
-
 /* A chain of header + frame, the header alone in the first buffer when split. */
 static void test_tx(struct unit *u, struct vdh *h, struct fake_be *f, size_t hlen)
 {
@@ -107,7 +99,7 @@ static void test_tx(struct unit *u, struct vdh *h, struct fake_be *f, size_t hle
 	uint32_t len;
 
 	fill(frame, sizeof(frame), 1);
-	b[0] = (struct vdh_buf){ buf(h, hlen + 300), hlen + 300, false };
+	b[0] = (struct vdh_buf){ vdh_alloc_marked(h, hlen + 300), hlen + 300, false };
 	memset(vdh_ptr(h, b[0].gpa), 0, hlen);
 	memcpy((uint8_t *)vdh_ptr(h, b[0].gpa) + hlen, frame, 300);
 	head = vdh_post(h, VIRTIO_NET_TXQ, b, 1);
@@ -117,10 +109,10 @@ static void test_tx(struct unit *u, struct vdh *h, struct fake_be *f, size_t hle
 	CHECK(u, f->last_len == 300 && !memcmp(f->last, frame, 300));
 
 	/* Split: the header, then the frame over two buffers. */
-	b[0] = (struct vdh_buf){ buf(h, hlen), hlen, false };
+	b[0] = (struct vdh_buf){ vdh_alloc_marked(h, hlen), hlen, false };
 	memset(vdh_ptr(h, b[0].gpa), 0, hlen);
-	b[1] = (struct vdh_buf){ buf(h, 100), 100, false };
-	b[2] = (struct vdh_buf){ buf(h, 200), 200, false };
+	b[1] = (struct vdh_buf){ vdh_alloc_marked(h, 100), 100, false };
+	b[2] = (struct vdh_buf){ vdh_alloc_marked(h, 200), 200, false };
 	memcpy(vdh_ptr(h, b[1].gpa), frame, 100);
 	memcpy(vdh_ptr(h, b[2].gpa), frame + 100, 200);
 	vdh_post(h, VIRTIO_NET_TXQ, b, 3);
@@ -132,7 +124,7 @@ static void test_tx(struct unit *u, struct vdh *h, struct fake_be *f, size_t hle
 	CHECK(u, !f->seg_bad);
 
 	/* Shorter than the header: dropped, the chain still comes back. */
-	b[0] = (struct vdh_buf){ buf(h, hlen - 1), hlen - 1, false };
+	b[0] = (struct vdh_buf){ vdh_alloc_marked(h, hlen - 1), hlen - 1, false };
 	vdh_post(h, VIRTIO_NET_TXQ, b, 1);
 	vdh_notify(h, VIRTIO_NET_TXQ);
 	CHECK(u, vdh_used(h, VIRTIO_NET_TXQ, &got, &len));
@@ -140,7 +132,7 @@ static void test_tx(struct unit *u, struct vdh *h, struct fake_be *f, size_t hle
 
 	/* Larger than any frame: dropped. */
 	len = hlen + VIRTIO_NET_FRAME_MAX + 1;
-	b[0] = (struct vdh_buf){ buf(h, len), len, false };
+	b[0] = (struct vdh_buf){ vdh_alloc_marked(h, len), len, false };
 	vdh_post(h, VIRTIO_NET_TXQ, b, 1);
 	vdh_notify(h, VIRTIO_NET_TXQ);
 	CHECK(u, vdh_used(h, VIRTIO_NET_TXQ, &got, &len));
@@ -148,7 +140,7 @@ static void test_tx(struct unit *u, struct vdh *h, struct fake_be *f, size_t hle
 
 	/* The backend refuses: counted as dropped, the chain comes back. */
 	f->fail = -ENOBUFS;
-	b[0] = (struct vdh_buf){ buf(h, hlen + 60), hlen + 60, false };
+	b[0] = (struct vdh_buf){ vdh_alloc_marked(h, hlen + 60), hlen + 60, false };
 	vdh_post(h, VIRTIO_NET_TXQ, b, 1);
 	vdh_notify(h, VIRTIO_NET_TXQ);
 	CHECK(u, vdh_used(h, VIRTIO_NET_TXQ, &got, &len));
@@ -242,7 +234,7 @@ static void test_snapshot(struct unit *u, struct vdh *h, struct fake_be *f)
 	fill(frame, sizeof(frame), 9);
 	virtio_net_receive(old, NULL, frame, 100);
 	virtio_dev_serve(old);
-	b = (struct vdh_buf){ buf(h, VIRTIO_NET_HDR_LEN + 200), VIRTIO_NET_HDR_LEN + 200, false };
+	b = (struct vdh_buf){ vdh_alloc_marked(h, VIRTIO_NET_HDR_LEN + 200), VIRTIO_NET_HDR_LEN + 200, false };
 	memset(vdh_ptr(h, b.gpa), 0, VIRTIO_NET_HDR_LEN);
 	memcpy((uint8_t *)vdh_ptr(h, b.gpa) + VIRTIO_NET_HDR_LEN, frame, 200);
 	head = vdh_post(h, VIRTIO_NET_TXQ, &b, 1);
@@ -272,7 +264,7 @@ static void test_snapshot(struct unit *u, struct vdh *h, struct fake_be *f)
 	CHECK(u, f2.sent == 1 && f2.last_len == 200 && !memcmp(f2.last, frame, 200));
 	CHECK_EQ(u, f->sent, sent);
 	CHECK(u, !vdh_used(h, VIRTIO_NET_TXQ, &got, &len));
-	b = (struct vdh_buf){ buf(h, 1600), 1600, true };
+	b = (struct vdh_buf){ vdh_alloc_marked(h, 1600), 1600, true };
 	vdh_post(h, VIRTIO_NET_RXQ, &b, 1);
 	vdh_notify(h, VIRTIO_NET_RXQ);
 	CHECK(u, !vdh_used(h, VIRTIO_NET_RXQ, &got, &len));
@@ -320,9 +312,9 @@ static int ctrl(struct unit *u, struct vdh *h, const uint8_t *cmd, uint32_t n, b
 	uint16_t got;
 	uint32_t len;
 
-	b[0] = (struct vdh_buf){ buf(h, n), n, false };
+	b[0] = (struct vdh_buf){ vdh_alloc_marked(h, n), n, false };
 	memcpy(vdh_ptr(h, b[0].gpa), cmd, n);
-	b[1] = (struct vdh_buf){ buf(h, 1), 1, true };
+	b[1] = (struct vdh_buf){ vdh_alloc_marked(h, 1), 1, true };
 	vdh_post(h, 6, b, ack ? 2 : 1);
 	vdh_notify(h, 6);
 	if (!vdh_used(h, 6, &got, &len)) {
@@ -399,7 +391,7 @@ static void test_mq(struct unit *u)
 	CHECK(u, !memcmp(cfg, mac, 6) && cfg[8] == 3 && cfg[9] == 0);
 
 	fill(frame, sizeof(frame), 9);
-	b = (struct vdh_buf){ buf(&h, VIRTIO_NET_HDR_LEN + 60), VIRTIO_NET_HDR_LEN + 60, false };
+	b = (struct vdh_buf){ vdh_alloc_marked(&h, VIRTIO_NET_HDR_LEN + 60), VIRTIO_NET_HDR_LEN + 60, false };
 	memset(vdh_ptr(&h, b.gpa), 0, VIRTIO_NET_HDR_LEN);
 	memcpy((uint8_t *)vdh_ptr(&h, b.gpa) + VIRTIO_NET_HDR_LEN, frame, 60);
 	vdh_post(&h, 5, &b, 1);
@@ -415,7 +407,7 @@ static void test_mq(struct unit *u)
 	ctrl(u, &h, set2, sizeof(set2), false);
 	CHECK(u, !(virtio_dev_status(vd) & VIRTIO_STATUS_NEEDS_RESET));
 
-	b = (struct vdh_buf){ buf(&h, 1600), 1600, true };
+	b = (struct vdh_buf){ vdh_alloc_marked(&h, 1600), 1600, true };
 	vdh_post(&h, VIRTIO_NET_RXQ, &b, 1);
 	vdh_notify(&h, VIRTIO_NET_RXQ);
 	virtio_net_receive(vd, NULL, frame, 60);

@@ -18,14 +18,6 @@ static size_t untouched(const uint8_t *p, size_t len)
 	return n;
 }
 
-static uint64_t buf(struct vdh *h, uint32_t len)
-{
-	uint64_t g = vdh_alloc(h, len);
-
-	memset(vdh_ptr(h, g), 0xee, len);
-	return g;
-}
-
 static void test_fill(struct unit *u, struct vdh *h)
 {
 	struct vdh_buf b[4];
@@ -34,9 +26,9 @@ static void test_fill(struct unit *u, struct vdh *h)
 	unsigned int irqs = h->irqs;
 
 	/* Three in-buffers: all of them filled, in order. */
-	b[0] = (struct vdh_buf){ buf(h, 16), 16, true };
-	b[1] = (struct vdh_buf){ buf(h, 1000), 1000, true };
-	b[2] = (struct vdh_buf){ buf(h, 1), 1, true };
+	b[0] = (struct vdh_buf){ vdh_alloc_marked(h, 16), 16, true };
+	b[1] = (struct vdh_buf){ vdh_alloc_marked(h, 1000), 1000, true };
+	b[2] = (struct vdh_buf){ vdh_alloc_marked(h, 1), 1, true };
 	head = vdh_post(h, 0, b, 3);
 	vdh_notify(h, 0);
 	CHECK(u, vdh_used(h, 0, &got, &len) && got == head);
@@ -45,8 +37,8 @@ static void test_fill(struct unit *u, struct vdh *h)
 	CHECK(u, h->irqs > irqs);
 
 	/* A readable buffer first is left alone. */
-	b[0] = (struct vdh_buf){ buf(h, 64), 64, false };
-	b[1] = (struct vdh_buf){ buf(h, 64), 64, true };
+	b[0] = (struct vdh_buf){ vdh_alloc_marked(h, 64), 64, false };
+	b[1] = (struct vdh_buf){ vdh_alloc_marked(h, 64), 64, true };
 	head = vdh_post(h, 0, b, 2);
 	vdh_notify(h, 0);
 	CHECK(u, vdh_used(h, 0, &got, &len) && got == head && len == 64);
@@ -59,7 +51,7 @@ static void test_fill(struct unit *u, struct vdh *h)
 
 	/* More than one request holds: filled up to the bound only. */
 	len = 3 * VIRTIO_RNG_MAX_FILL / 2;
-	b[0] = (struct vdh_buf){ buf(h, len), len, true };
+	b[0] = (struct vdh_buf){ vdh_alloc_marked(h, len), len, true };
 	head = vdh_post(h, 0, b, 1);
 	vdh_notify(h, 0);
 	CHECK(u, vdh_used(h, 0, &got, &len) && got == head);
@@ -68,7 +60,7 @@ static void test_fill(struct unit *u, struct vdh *h)
 			      VIRTIO_RNG_MAX_FILL / 2), VIRTIO_RNG_MAX_FILL / 2);
 
 	/* Several chains in one notification: all of them come back. */
-	b[0] = (struct vdh_buf){ buf(h, 8), 8, true };
+	b[0] = (struct vdh_buf){ vdh_alloc_marked(h, 8), 8, true };
 	for (int i = 0; i < 5; i++)
 		vdh_post(h, 0, b, 1);
 	vdh_notify(h, 0);

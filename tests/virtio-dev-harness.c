@@ -43,6 +43,15 @@ uint64_t vdh_alloc(struct vdh *h, uint64_t len)
 	return gpa;
 }
 
+uint64_t vdh_alloc_marked(struct vdh *h, uint64_t len)
+{
+	uint64_t gpa = vdh_alloc(h, len);
+
+	if (gpa)
+		memset(vdh_ptr(h, gpa), 0xee, len);
+	return gpa;
+}
+
 void *vdh_ptr(struct vdh *h, uint64_t gpa)
 {
 	return h->mem.hva + (gpa - h->mem.base);

@@ -53,6 +53,8 @@ uint8_t vdh_attach(struct vdh *h, struct virtio_dev *vd, uint64_t features,
 		   unsigned int nr, uint16_t num);
 /* Bytes of guest RAM for buffers, 16-byte aligned; 0 when full. */
 uint64_t vdh_alloc(struct vdh *h, uint64_t len);
+/* A buffer filled with 0xee, so a test sees which bytes the device wrote. */
+uint64_t vdh_alloc_marked(struct vdh *h, uint64_t len);
 void *vdh_ptr(struct vdh *h, uint64_t gpa);
 /* Puts a chain on queue q (without notifying); returns its head. */
 uint16_t vdh_post(struct vdh *h, unsigned int q, const struct vdh_buf *b,

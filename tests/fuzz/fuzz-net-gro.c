@@ -26,6 +26,7 @@
 #include "lib/net-gro.h"
 #include "lib/net-gso.h"
 #include "tests/fuzz/fuzz.h"
+#include "tests/net-ref.h"
 
 #define FZ_FRAMES	80
 #define FZ_FRAME_MAX	2200
@@ -44,17 +45,6 @@ static uint16_t fz_sum(const uint8_t *p, size_t len, uint32_t sum)
 	while (sum > 0xffff)
 		sum = (sum >> 16) + (sum & 0xffff);
 	return sum;
-}
-
-static unsigned int be16(const uint8_t *p)
-{
-	return p[0] << 8 | p[1];
-}
-
-static void wr16(uint8_t *p, unsigned int v)
-{
-	p[0] = v >> 8;
-	p[1] = v;
 }
 
 /* Equal but for the IPv4 ID and checksum and the TCP checksum. */
