@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "lib/net-bytes.h"
 #include "lib/net-gro.h"
 
 #define ETH_HLEN		14
@@ -28,34 +29,18 @@ struct gro_seg {
 	uint8_t flags;
 };
 
-static uint16_t get16(const uint8_t *p)
-{
-	return p[0] << 8 | p[1];
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v >> 8;
-	p[1] = v;
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
-}
-
 /* The IP header: its length, or 0 when it is not one to join. */
 static size_t gro_parse_ip(const struct net_gro *g, const uint8_t *f, size_t len,
 			   struct gro_seg *s)
 {
 	const uint8_t *ip = f + ETH_HLEN;
-	uint16_t proto = get16(f + 12);
+	uint16_t proto = net_get16(f + 12);
 
 	if (proto == ETH_P_IP && (g->types & NET_GRO_TCPV4)) {
 		/* No options, not a fragment, the frame exactly the packet. */
 		if (len < ETH_HLEN + IPV4_HLEN || ip[0] != 0x45 ||
-		    ip[9] != IPPROTO_TCP_NR || (get16(ip + 6) & 0x3fff) ||
-		    (size_t)ETH_HLEN + get16(ip + 2) != len)
+		    ip[9] != IPPROTO_TCP_NR || (net_get16(ip + 6) & 0x3fff) ||
+		    (size_t)ETH_HLEN + net_get16(ip + 2) != len)
 			return 0;
 		s->v6 = false;
 		return IPV4_HLEN;
@@ -63,7 +48,7 @@ static size_t gro_parse_ip(const struct net_gro *g, const uint8_t *f, size_t len
 	if (proto == ETH_P_IPV6 && (g->types & NET_GRO_TCPV6)) {
 		if (len < ETH_HLEN + IPV6_HLEN || ip[0] >> 4 != 6 ||
 		    ip[6] != IPPROTO_TCP_NR ||
-		    (size_t)ETH_HLEN + IPV6_HLEN + get16(ip + 4) != len)
+		    (size_t)ETH_HLEN + IPV6_HLEN + net_get16(ip + 4) != len)
 			return 0;
 		s->v6 = true;
 		return IPV6_HLEN;
@@ -94,7 +79,7 @@ static bool gro_parse(const struct net_gro *g, const uint8_t *f, size_t len,
 	s->payload = s->l4 + doff;
 	if (s->payload >= len)
 		return false;
-	s->seq = get32(tcp + 4);
+	s->seq = net_get32(tcp + 4);
 	s->flags = tcp[13];
 	return true;
 }
@@ -170,15 +155,15 @@ static void gro_finish(struct net_gro *g, struct virtio_net_hdr *h)
 	uint64_t sum = IPPROTO_TCP_NR + tcp_len;
 
 	if (g->v6) {
-		put16(ip + 4, g->len - ETH_HLEN - IPV6_HLEN);
+		net_put16(ip + 4, g->len - ETH_HLEN - IPV6_HLEN);
 		sum = net_csum_add(sum, ip + 8, 32);
 	} else {
-		put16(ip + 2, g->len - ETH_HLEN);
-		put16(ip + 10, 0);
-		put16(ip + 10, ~net_csum_fold(net_csum_add(0, ip, IPV4_HLEN)));
+		net_put16(ip + 2, g->len - ETH_HLEN);
+		net_put16(ip + 10, 0);
+		net_put16(ip + 10, ~net_csum_fold(net_csum_add(0, ip, IPV4_HLEN)));
 		sum = net_csum_add(sum, ip + 12, 8);
 	}
-	put16(g->buf + g->l4 + TCP_CSUM_OFF, net_csum_fold(sum));
+	net_put16(g->buf + g->l4 + TCP_CSUM_OFF, net_csum_fold(sum));
 	*h = (struct virtio_net_hdr){
 		.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
 		.gso_type = g->v6 ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4,

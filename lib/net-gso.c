@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "lib/net-bytes.h"
 #include "lib/net-gso.h"
 
 #define ETH_HLEN		14
@@ -20,46 +21,24 @@
 #define TCP_F_PSH		0x08
 #define TCP_F_CWR		0x80
 
-static uint16_t get16(const uint8_t *p)
-{
-	return p[0] << 8 | p[1];
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v >> 8;
-	p[1] = v;
-}
-
-static uint16_t get16le(const uint8_t *p)
-{
-	return p[0] | p[1] << 8;
-}
-
-static void put16le(uint8_t *p, uint16_t v)
-{
-	p[0] = v;
-	p[1] = v >> 8;
-}
-
 void virtio_net_hdr_get(const uint8_t *p, struct virtio_net_hdr *h)
 {
 	h->flags = p[0];
 	h->gso_type = p[1];
-	h->hdr_len = get16le(p + 2);
-	h->gso_size = get16le(p + 4);
-	h->csum_start = get16le(p + 6);
-	h->csum_offset = get16le(p + 8);
+	h->hdr_len = net_get16le(p + 2);
+	h->gso_size = net_get16le(p + 4);
+	h->csum_start = net_get16le(p + 6);
+	h->csum_offset = net_get16le(p + 8);
 }
 
 void virtio_net_hdr_put(uint8_t *p, const struct virtio_net_hdr *h)
 {
 	p[0] = h->flags;
 	p[1] = h->gso_type;
-	put16le(p + 2, h->hdr_len);
-	put16le(p + 4, h->gso_size);
-	put16le(p + 6, h->csum_start);
-	put16le(p + 8, h->csum_offset);
+	net_put16le(p + 2, h->hdr_len);
+	net_put16le(p + 4, h->gso_size);
+	net_put16le(p + 6, h->csum_start);
+	net_put16le(p + 8, h->csum_offset);
 }
 
 uint64_t net_csum_add(uint64_t sum, const uint8_t *p, size_t len)
@@ -67,7 +46,7 @@ uint64_t net_csum_add(uint64_t sum, const uint8_t *p, size_t len)
 	size_t i;
 
 	for (i = 0; i + 1 < len; i += 2)
-		sum += get16(p + i);
+		sum += net_get16(p + i);
 	if (len & 1)
 		sum += p[len - 1] << 8;
 	return sum;
@@ -89,7 +68,7 @@ int net_csum_fill(uint8_t *frame, size_t len, const struct virtio_net_hdr *h)
 		return -EINVAL;
 	c = ~net_csum_fold(net_csum_add(0, frame + h->csum_start, len - h->csum_start));
 	/* As for UDP, a sum of 0 goes out as its other form (0 means "none"). */
-	put16(frame + field, c ? c : 0xffff);
+	net_put16(frame + field, c ? c : 0xffff);
 	return 0;
 }
 
@@ -108,11 +87,11 @@ static int gso_parse(const uint8_t *f, size_t len, const struct virtio_net_hdr *
 
 	if (len < ETH_HLEN || !h->gso_size)
 		return -EINVAL;
-	proto = get16(f + 12);
+	proto = net_get16(f + 12);
 	if (proto == ETH_P_8021Q) {
 		if (len < ETH_HLEN + 4)
 			return -EINVAL;
-		proto = get16(f + 16);
+		proto = net_get16(f + 16);
 		l3 += 4;
 	}
 	lo->l3 = l3;
@@ -153,9 +132,9 @@ static void gso_tcp_csum(uint8_t *seg, const struct gso_layout *lo, size_t tcp_l
 		sum = net_csum_add(sum, seg + lo->l3 + 8, 32);
 	else
 		sum = net_csum_add(sum, seg + lo->l3 + 12, 8);
-	put16(tcp + 16, 0);
+	net_put16(tcp + 16, 0);
 	sum = net_csum_add(sum, tcp, tcp_len);
-	put16(tcp + 16, ~net_csum_fold(sum));
+	net_put16(tcp + 16, ~net_csum_fold(sum));
 }
 
 /* Segment n's headers (already copied to seg) made its own. */
@@ -167,21 +146,17 @@ static void gso_fix(uint8_t *seg, const struct gso_layout *lo, unsigned int n,
 	uint32_t seq;
 
 	if (lo->v6) {
-		put16(ip + 4, tcp_len);
+		net_put16(ip + 4, tcp_len);
 	} else {
 		size_t ihl = lo->l4 - lo->l3;
 
-		put16(ip + 2, ihl + tcp_len);
-		put16(ip + 4, get16(ip + 4) + n);
-		put16(ip + 10, 0);
-		put16(ip + 10, ~net_csum_fold(net_csum_add(0, ip, ihl)));
+		net_put16(ip + 2, ihl + tcp_len);
+		net_put16(ip + 4, net_get16(ip + 4) + n);
+		net_put16(ip + 10, 0);
+		net_put16(ip + 10, ~net_csum_fold(net_csum_add(0, ip, ihl)));
 	}
-	seq = (uint32_t)tcp[4] << 24 | tcp[5] << 16 | tcp[6] << 8 | tcp[7];
-	seq += (uint32_t)(n * gso_size);
-	tcp[4] = seq >> 24;
-	tcp[5] = seq >> 16;
-	tcp[6] = seq >> 8;
-	tcp[7] = seq;
+	seq = net_get32(tcp + 4) + (uint32_t)(n * gso_size);
+	net_put32(tcp + 4, seq);
 	if (!last)
 		tcp[13] &= ~(TCP_F_FIN | TCP_F_PSH);
 	if (n)
@@ -221,8 +196,8 @@ int net_gso_whole(uint8_t *frame, size_t len, const struct virtio_net_hdr *h)
 	if (gso_parse(frame, len, h, &lo))
 		return -EINVAL;
 	ip_len = len - lo.l3;
-	if (lo.v6 ? get16(frame + lo.l3 + 4) != ip_len - IPV6_HLEN :
-		    get16(frame + lo.l3 + 2) != ip_len)
+	if (lo.v6 ? net_get16(frame + lo.l3 + 4) != ip_len - IPV6_HLEN :
+		    net_get16(frame + lo.l3 + 2) != ip_len)
 		return -EINVAL;
 	gso_fix(frame, &lo, 0, len - lo.payload, 0, true);
 	return 0;
