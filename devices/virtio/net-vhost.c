@@ -168,14 +168,15 @@ static void net_vhost_snapshot_begin(struct virtio_dev *vd)
 	vhost_hold(&n->vh);
 }
 
-/* The file is written: the I/O thread starts vhost again from the bases. */
+/*
+ * The file is written (the I/O thread still held off by the snapshot's
+ * bracket): once let go, it starts vhost again from the bases.
+ */
 static void net_vhost_snapshot_done(struct virtio_dev *vd)
 {
 	struct virtio_net_vhost *n = vd->priv;
 
-	virtio_dev_quiesce(vd);
 	vhost_snapshot_done(&n->vh);
-	virtio_dev_resume(vd);
 	virtio_dev_kick(vd);
 }
 

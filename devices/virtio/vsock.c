@@ -188,14 +188,15 @@ static void vsock_snapshot_begin(struct virtio_dev *vd)
 		vhost_hold(&v->vh);
 }
 
-/* The file is written: the I/O thread starts vhost again from the bases. */
+/*
+ * The file is written (the I/O thread still held off by the snapshot's
+ * bracket): once let go, it starts vhost again from the bases.
+ */
 static void vsock_snapshot_done(struct virtio_dev *vd)
 {
 	struct virtio_vsock *v = vd->priv;
 
-	virtio_dev_quiesce(vd);
 	vhost_snapshot_done(&v->vh);
-	virtio_dev_resume(vd);
 	virtio_dev_kick(vd);
 }
 
