@@ -19,6 +19,7 @@
 #include "devices/virtio/virtio-core.h"
 #include "tests/unit.h"
 #include "tests/virtio-dev-harness.h"
+#include "tests/virtio-net-frames.h"
 
 #define HLEN		VIRTIO_NET_HDR_LEN
 #define QSIZE		64
@@ -83,26 +84,6 @@ static struct virtio_dev *setup_as(struct unit *u, struct vdh *h, struct net_bac
 static struct virtio_dev *setup(struct unit *u, struct vdh *h, struct net_backend *be)
 {
 	return setup_as(u, h, be, false, 1ULL << VIRTIO_NET_F_MRG_RXBUF);
-}
-
-static void fill(uint8_t *p, size_t len, uint8_t seed)
-{
-	for (size_t i = 0; i < len; i++)
-		p[i] = seed + i * 7;
-}
-
-/* The header and frame a receive buffer got, checked. */
-static bool rx_ok(struct vdh *h, uint64_t gpa, size_t hlen, uint16_t nbufs,
-		  const uint8_t *frame, size_t len)
-{
-	const uint8_t *p = vdh_ptr(h, gpa);
-	uint8_t zero[VIRTIO_NET_HDR_LEN] = { 0 };
-
-	if (memcmp(p, zero, 10))
-		return false;
-	if (hlen == VIRTIO_NET_HDR_LEN && (p[10] | p[11] << 8) != nbufs)
-		return false;
-	return !memcmp(p + hlen, frame, len);
 }
 
 static void test_rx_one(struct unit *u, struct vdh *h, size_t hlen)

@@ -19,6 +19,7 @@
 #include "lib/util.h"
 #include "tests/unit.h"
 #include "tests/virtio-dev-harness.h"
+#include "tests/virtio-net-frames.h"
 
 struct fake_be {
 	struct net_backend be;
@@ -83,12 +84,6 @@ static const struct net_backend_ops fake_ops = {
 
 static const uint8_t mac[6] = { 0x02, 0x15, 0x15, 0x15, 0x15, 0x16 };
 
-static void fill(uint8_t *p, size_t len, uint8_t seed)
-{
-	for (size_t i = 0; i < len; i++)
-		p[i] = seed + i * 7;
-}
-
 /* A chain of header + frame, the header alone in the first buffer when split. */
 static void test_tx(struct unit *u, struct vdh *h, struct fake_be *f, size_t hlen)
 {
@@ -147,20 +142,6 @@ static void test_tx(struct unit *u, struct vdh *h, struct fake_be *f, size_t hle
 	f->fail = 0;
 	virtio_net_get_stats(h->vd, &s);
 	CHECK(u, s.tx_frames == 2 && s.tx_dropped == 3);
-}
-
-/* The header and frame a receive buffer got, checked. */
-static bool rx_ok(struct vdh *h, uint64_t gpa, size_t hlen, uint16_t nbufs,
-		  const uint8_t *frame, size_t len)
-{
-	const uint8_t *p = vdh_ptr(h, gpa);
-	uint8_t zero[VIRTIO_NET_HDR_LEN] = { 0 };
-
-	if (memcmp(p, zero, 10))
-		return false;
-	if (hlen == VIRTIO_NET_HDR_LEN && (p[10] | p[11] << 8) != nbufs)
-		return false;
-	return !memcmp(p + hlen, frame, len);
 }
 
 static void test_config(struct unit *u, struct virtio_dev *vd)
