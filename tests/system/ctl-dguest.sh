@@ -88,7 +88,7 @@ echo after-$$ >/root/after
 ls /host$WORK >/dev/null && echo LS-OK
 poweroff
 CMDS
-	timeout -s KILL 120 sh -c "while kill -0 $pid 2>/dev/null; do sleep 1; done"
+	wait_gone 120 "$pid" || fail "the restored VM did not end within 120 s of poweroff: $(tail -n 3 "$WORK/vm2.out" | tr '\n' ' ')"
 	wait "$pid"
 	rc=$?
 	pid=
@@ -122,7 +122,7 @@ echo ROOT-\$(awk '\$2 == "/" { print \$1 "-" \$3 }' /proc/mounts | tail -n 1)
 awk '{ print "MOD-" \$1 }' /proc/modules
 poweroff
 CMDS
-timeout -s KILL 120 sh -c "while kill -0 $pid 2>/dev/null; do sleep 1; done"
+wait_gone 120 "$pid" || fail "lkvm did not end within 120 s of poweroff: $(tail -n 3 "$WORK/vm.out" | tr '\n' ' ')"
 wait "$pid"
 rc=$?
 pid=
