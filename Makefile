@@ -66,7 +66,7 @@ LKVM_SRCS := main.c \
 	cli/options.c cli/options-dev.c cli/options-cpu.c cli/options-mem.c cli/options-net.c cli/guest-root.c cli/guest-init.c cli/guest-initramfs.c host/guest-root-setup.c host/guest-initrd.c boot/moddep.c boot/cpio.c boot/kver.c cli/sandbox.c cli/guest-sandbox-init.c host/guest-sandbox.c host/kernel-gz.c boot/gunzip.c boot/loader.c boot/load.c machine/kvm.c machine/ram.c machine/hugetlbfs.c machine/vm.c machine/run.c machine/vm-control.c \
 	host/control.c host/control-name.c host/control-path.c host/control-proto.c host/control-kvmtool.c host/control-client.c cli/control-cmds.c cli/debug-cmd.c machine/board.c machine/vm-host.c machine/runstate.c machine/uart-port.c machine/testdev-port.c machine/debug.c host/sandbox.c \
 	vcpu/vcpu.c vcpu/features.c vcpu/run.c vcpu/exit.c vcpu/step.c vcpu/regs.c vcpu/regs-fmt.c vcpu/dump.c \
-	lib/snapshot.c vcpu/snapshot.c gic/kvm-gicv3-snap.c gic/kvm-its-snap.c gic/gicv2-state.c gic/kvm-gicv2-snap.c gic/ugic-snap.c devices/device-snap.c machine/snapshot.c machine/snapshot-restore.c machine/snapshot-tags.c cli/snapshot-cmd.c \
+	lib/snapshot.c vcpu/snapshot.c gic/kvm-gicv3-snap.c gic/kvm-its-snap.c gic/gicv2-state.c gic/kvm-gicv2-snap.c gic/ugic-snap.c devices/device-snap.c machine/snapshot.c machine/snapshot-restore.c machine/snapshot-ram.c machine/snapshot-tags.c cli/snapshot-cmd.c \
 	gic/irqchip.c gic/kvm-vgic.c gic/kvm-gicv2.c gic/kvm-gicv3.c gic/kvm-its.c gic/gic-fdt.c \
 	gic/v2m.c gic/gicv2m.c \
 	gic/user-gic.c gic/ugic-core.c gic/ugic-dist.c gic/ugic-cpuif.c \

@@ -263,6 +263,15 @@ static const struct sandbox_rule sandbox_9p[] = {
 	ALLOW(fdatasync),
 };
 
+/*
+ * A restore's RAM (machine/snapshot-ram.c): the file's data extents
+ * found with SEEK_DATA and SEEK_HOLE and populated with madvise()
+ * (common). Nothing of the devices.
+ */
+static const struct sandbox_rule sandbox_ram[] = {
+	ALLOW(lseek),
+};
+
 #define LIST(rules)	{ rules, ARRAY_SIZE(rules) }
 const struct sandbox_list sandbox_roles[SANDBOX_NR_ROLES][SANDBOX_MAX_GROUPS] = {
 	[SANDBOX_MAIN]	  = { LIST(sandbox_common), LIST(sandbox_devices), LIST(sandbox_main) },
@@ -272,5 +281,6 @@ const struct sandbox_list sandbox_roles[SANDBOX_NR_ROLES][SANDBOX_MAX_GROUPS] = 
 	[SANDBOX_VIRTIO]  = { LIST(sandbox_common), LIST(sandbox_devices), LIST(sandbox_virtio) },
 	[SANDBOX_NET]	  = { LIST(sandbox_common), LIST(sandbox_devices), LIST(sandbox_net) },
 	[SANDBOX_9P]	  = { LIST(sandbox_common), LIST(sandbox_devices), LIST(sandbox_9p) },
+	[SANDBOX_RAM]	  = { LIST(sandbox_common), LIST(sandbox_ram) },
 };
 

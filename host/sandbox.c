@@ -40,6 +40,7 @@ static const char *const sandbox_role_names[SANDBOX_NR_ROLES] = {
 	[SANDBOX_VIRTIO]	= "virtio",
 	[SANDBOX_NET]		= "net",
 	[SANDBOX_9P]		= "9p",
+	[SANDBOX_RAM]		= "ram",
 };
 
 /*
@@ -247,7 +248,7 @@ static int sandbox_parse_selftest(struct vm *vm)
 			return 0;
 		}
 	}
-	pr_err(vm->cfg.loglevel, "LKVM_SANDBOX_SELFTEST=%s names no thread; use main, vcpu, testdev, console, virtio or 9p",
+	pr_err(vm->cfg.loglevel, "LKVM_SANDBOX_SELFTEST=%s names no thread; use main, vcpu, testdev, console, virtio, net, 9p or ram",
 	       v);
 	return -EINVAL;
 }

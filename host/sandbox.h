@@ -22,6 +22,7 @@ enum sandbox_role {
 	SANDBOX_VIRTIO,		/* a virtio device's I/O thread */
 	SANDBOX_NET,		/* a user-mode NIC's slirp thread */
 	SANDBOX_9P,		/* a virtio-9p device's I/O thread: its share */
+	SANDBOX_RAM,		/* a restore's RAM, populated ahead */
 	SANDBOX_NR_ROLES,
 };
 

@@ -96,6 +96,7 @@ int ram_setup(struct vm *vm)
 		int e = errno;
 
 		ram_report_refused(vm, e);
+		ram_teardown(vm);	/* a failed stage is not undone */
 		return -e;
 	}
 	return 0;
@@ -103,6 +104,7 @@ int ram_setup(struct vm *vm)
 
 void ram_teardown(struct vm *vm)
 {
+	snapshot_ram_stop(vm->restore);	/* it reads the mapping */
 	if (vm->ram_alloc)
 		munmap(vm->ram_alloc, vm->ram_alloc_size);
 	vm->ram_alloc = NULL;

@@ -35,29 +35,12 @@ void snapshot_file_close(struct snapshot_file *f)
 {
 	if (!f)
 		return;
+	snapshot_ram_stop(f);
 	if (f->fd >= 0)
 		close(f->fd);
 	free(f->argv);
 	free(f->head);
 	free(f);
-}
-
-static int snap_pread(int fd, void *buf, size_t n, uint64_t off)
-{
-	uint8_t *p = buf;
-
-	while (n) {
-		ssize_t r = pread(fd, p, n, off);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return r < 0 ? -errno : -ENODATA;
-		p += r;
-		n -= r;
-		off += r;
-	}
-	return 0;
 }
 
 /* The header and state, read whole and checked; err says what is wrong. */
@@ -81,7 +64,7 @@ static int snap_file_load(struct snapshot_file *f, const char *path,
 	if (f->size < SNAPSHOT_HDR_SIZE)
 		return snprintf(err, err_len, "it is not an lkvm snapshot: shorter than its %d-byte header; give a file 'lkvm snapshot' wrote",
 				SNAPSHOT_HDR_SIZE), -EINVAL;
-	ret = snap_pread(f->fd, hdr, sizeof(hdr), 0);
+	ret = snapshot_file_pread(f->fd, hdr, sizeof(hdr), 0);
 	if (ret)
 		return snprintf(err, err_len, "%s", strerror(-ret)), ret;
 	ret = snapshot_parse_header(hdr, sizeof(hdr), &h, err, err_len);
@@ -95,7 +78,7 @@ static int snap_file_load(struct snapshot_file *f, const char *path,
 	f->head = malloc(len);
 	if (!f->head)
 		return snprintf(err, err_len, "out of memory"), -ENOMEM;
-	ret = snap_pread(f->fd, f->head, len, 0);
+	ret = snapshot_file_pread(f->fd, f->head, len, 0);
 	if (ret)
 		return snprintf(err, err_len, "%s", strerror(-ret)), ret;
 	return snapshot_parse(f->head, len, f->size, &f->idx, err, err_len);
@@ -256,124 +239,6 @@ int snapshot_restore_config(struct vm *vm, int argc, char *const argv[],
 		return ret;
 	}
 	vm->restore = f;
-	return 0;
-}
-
-/*
- * The extents of the file's RAM section that hold data (SEEK_DATA,
- * SEEK_HOLE): the zero pages the snapshot left as holes are skipped.
- * fn gets each as an offset into RAM and a length; a file system
- * without SEEK_DATA gives one extent, the whole RAM.
- */
-static int snap_ram_extents(struct snapshot_file *f, uint64_t size,
-			    int (*fn)(struct snapshot_file *f, uint64_t off,
-				      uint64_t len, void *arg),
-			    void *arg)
-{
-	uint64_t base = f->idx.hdr.ram_offset, end = base + size;
-	off_t data, hole;
-	int ret;
-
-	for (data = base; (uint64_t)data < end; data = hole) {
-		data = lseek(f->fd, data, SEEK_DATA);
-		if (data < 0 && errno == ENXIO)
-			return 0;	/* holes to the end */
-		if (data < 0)
-			return fn(f, 0, size, arg);
-		if ((uint64_t)data >= end)
-			return 0;
-		hole = lseek(f->fd, data, SEEK_HOLE);
-		if (hole < 0 || (uint64_t)hole > end)
-			hole = end;
-		ret = fn(f, data - base, hole - data, arg);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-static int snap_read_extent(struct snapshot_file *f, uint64_t off, uint64_t len,
-			    void *ram)
-{
-	return snap_pread(f->fd, (uint8_t *)ram + off, len, f->idx.hdr.ram_offset + off);
-}
-
-/*
- * The mapped RAM's data pages put in lkvm's page tables now, from the
- * page cache, still shared and copy-on-write: otherwise the guest's
- * first touch of each page after the restore costs a host page fault
- * on top of KVM's own. Best effort: a kernel without
- * MADV_POPULATE_READ (before 5.14) leaves it to the faults.
- */
-static int snap_populate_extent(struct snapshot_file *f, uint64_t off, uint64_t len,
-				void *ram)
-{
-	return madvise((uint8_t *)ram + off, len, MADV_POPULATE_READ) ? -errno : 0;
-}
-
-/*
- * A file taken with MTE needs it here: the guest's kernel and programs
- * rely on their tags. One taken without needs it off, which only its
- * saved --disable-mte can ask for. Checked at the RAM stage, the first after KVM
- * was asked for MTE (the CPU features stage), so that the reason is
- * this and not a shape that differs later.
- */
-static int snap_check_mte(struct vm *vm, struct snapshot_file *f)
-{
-	bool file = f->idx.hdr.shape.flags & SNAPSHOT_F_MTE;
-
-	if (file == vm->cpu.mte)
-		return 0;
-	if (file)
-		pr_err(vm->cfg.loglevel, "cannot restore '%s': it was taken with MTE on, which this host's KVM does not offer (KVM_CAP_ARM_MTE), and its guest relies on its memory tags; restore it on a host with MTE",
-		       vm->cfg.restore_path);
-	else	/* the saved run had no --disable-mte: its host had no MTE */
-		pr_err(vm->cfg.loglevel, "cannot restore '%s': it was taken without MTE, which this host's KVM gives the guest (its run had no --disable-mte, which a restore cannot add); restore it on a host without MTE",
-		       vm->cfg.restore_path);
-	return -EINVAL;
-}
-
-/*
- * The RAM stage's part: the file's RAM section, mapped copy-on-write
- * over the reservation ram_setup() made (2 MiB aligned). A file mapping
- * cannot be huge pages, nor hold MTE tags (KVM refuses it as the RAM of
- * a VM with MTE: it is not VM_MTE_ALLOWED), so a VM on huge pages
- * (--hugetlbfs, which a restore takes from the saved run) or with MTE
- * gets its RAM read into its own memory instead: its cost is that of
- * the RAM the snapshot holds rather than of what the guest touches,
- * and nothing is shared between VMs restored from one file.
- */
-int snapshot_map_ram(struct vm *vm)
-{
-	struct snapshot_file *f = vm->restore;
-	void *p;
-	int ret = snap_check_mte(vm, f);
-
-	if (ret)
-		return ret;
-	if (vm->cfg.hugetlbfs || vm->cpu.mte) {
-		ret = snap_ram_extents(f, vm->ram_size, snap_read_extent, vm->ram);
-		if (ret)
-			pr_err(vm->cfg.loglevel, "cannot read guest RAM from '%s' into %s: %s",
-			       vm->cfg.restore_path,
-			       vm->cfg.hugetlbfs ? "huge pages" : "memory MTE can tag",
-			       ret == -ENODATA ? "the file ends early" : strerror(-ret));
-		return ret;
-	}
-	p = mmap(vm->ram, vm->ram_size, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_FIXED | MAP_NORESERVE, f->fd,
-		 f->idx.hdr.ram_offset);
-	if (p == MAP_FAILED) {
-		int e = errno;
-
-		pr_err(vm->cfg.loglevel, "cannot map guest RAM from '%s': %s",
-		       vm->cfg.restore_path, strerror(e));
-		return -e;
-	}
-	ret = snap_ram_extents(f, vm->ram_size, snap_populate_extent, vm->ram);
-	if (ret)
-		pr_debug(vm->cfg.loglevel, "guest RAM not populated ahead (%s): the guest's first touches fault it in",
-			 strerror(-ret));
 	return 0;
 }
 

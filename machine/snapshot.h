@@ -9,6 +9,7 @@
 
 struct vm;
 struct control_cmd;
+struct snapshot_populate;
 
 /*
  * A snapshot being restored (machine/snapshot-restore.c): the file,
@@ -20,6 +21,7 @@ struct snapshot_file {
 	uint8_t *head;		/* the header, then the state */
 	char **argv;		/* its run's options, into head */
 	struct snapshot_index idx;
+	struct snapshot_populate *populate;	/* RAM put in place ahead (snapshot-ram.c) */
 };
 
 void vm_snapshot_shape(struct vm *vm, struct snapshot_shape *sh);
@@ -30,8 +32,12 @@ int vm_snapshot(struct vm *vm, const struct control_cmd *cmd, char *msg, size_t 
 int snapshot_restore_config(struct vm *vm, int argc, char *const argv[],
 			    char *err, size_t err_len);
 void snapshot_file_close(struct snapshot_file *f);
+/* pread() of all n bytes at off; -ENODATA where the file ends first. */
+int snapshot_file_pread(int fd, void *buf, size_t n, uint64_t off);
 /* Set-up stages for a restore; no-ops otherwise. */
 int snapshot_map_ram(struct vm *vm);
+/* Ends the thread that populates the mapped RAM: before RAM is unmapped. */
+void snapshot_ram_stop(struct snapshot_file *f);
 int vm_restore_state(struct vm *vm);
 
 /*

@@ -96,10 +96,22 @@ wait "$pid"
 rc=$?
 pid=
 passed "$WORK/ptd.out" && [ "$rc" = 0 ] || fail "the pci-testdev VM ended with $rc after its snapshot"
-"$VMM" run --restore "$WORK/ptd.snap" --name snap-ptd2 </dev/null >"$WORK/ptd2.out" 2>"$WORK/ptd2.err" ||
+"$VMM" run --restore "$WORK/ptd.snap" --name snap-ptd2 --loglevel=debug </dev/null >"$WORK/ptd2.out" 2>"$WORK/ptd2.err" ||
 	fail "restore of the pci-testdev VM: $(tail -n 3 "$WORK/ptd2.err")"
 passed "$WORK/ptd2.out" || fail "the restored pci-testdev VM: $(tail -n 3 "$WORK/ptd2.out")"
 ok "a VM with the PCI test device snapshotted ($(cat "$WORK/ptd.msg")), ran on to PASS, and its file restored to PASS"
+# Its RAM (no MTE: mapped from the file) was populated by a thread of
+# its own, in the sandbox: a forbidden call there stops the restore.
+pop=$(grep -E "guest RAM populated ahead: [0-9]+ MiB in [0-9]+ ms" "$WORK/ptd2.err") ||
+	fail "the mapped RAM was not populated ahead: $(grep -i populat "$WORK/ptd2.err")"
+ok "${pop#*debug: }"
+LKVM_SANDBOX_SELFTEST=ram "$VMM" run --restore "$WORK/ptd.snap" --name snap-ptd3 \
+	</dev/null >"$WORK/ptd3.out" 2>"$WORK/ptd3.err"
+rc=$?
+[ "$rc" -ge 1 ] && [ "$rc" -lt 128 ] &&
+	grep -q "sandbox: the ram thread made a forbidden system call: openat" "$WORK/ptd3.err" ||
+	fail "a forbidden call on the populate thread: exit $rc, $(tail -n 3 "$WORK/ptd3.err")"
+ok "a forbidden call on the populate thread stopped the restore (exit $rc)"
 
 # The snapshot that resumed restores as well, from where it was taken.
 "$VMM" run --restore "$WORK/early.bin" --name snap-e </dev/null >"$WORK/e.out" 2>"$WORK/e.err" ||
