@@ -26,12 +26,15 @@
 #                  or a restore of a snapshot taken while it wrote);
 #                  setup_us, a restore's "restored from" line
 #                  BENCH-SNAPTRACE lines: one more restore's debug log,
-#                  each line with its time (not in the tables)
+#                  each line with its time (not in the tables); the same
+#                  for the prompt's snapshot, with its last console lines
 # metric prompt:   the Linux guest at its shell prompt (lkvm.bench=prompt),
 #                  2 vCPUs, 512 MiB: answer_us, from the VMM's start to
 #                  the answer of "echo ready-N" typed once it is ready
 #                  (cold: its BENCH-GUEST-READY line; restore: lkvm's
-#                  "restored from" line); setup_us as above
+#                  "restored from" line); setup_us as above; ready_us,
+#                  when the line was typed (answer_us - ready_us: the
+#                  guest's own time to answer, cold or restored)
 # metric write:    "lkvm snapshot --stop" of the guest at its prompt:
 #                  mem=MiB fill=MiB write_us apparent_kb disk_kb, and
 #                  the cold-booted lkvm's rss_kb pss_kb anon_kb just before
@@ -230,16 +233,19 @@ snap_first_run() {
 	rm -f "$_o".*
 }
 
-# snap_trace FILE: one more restore of console.bin's snapshot, with
+# snap_trace WHAT FILE [PROBE OPTIONS]: one more restore of FILE, with
 # lkvm's debug log as a timeline (not in the tables): where the time
-# from the start to the guest's first byte goes.
+# from the start to the guest's first byte (console.bin) or to its
+# answer (the Linux guest: the probe's options type the line) goes.
 snap_trace() {
-	_o=$WORK/strace
+	_w=$1 _f=$2 _o=$WORK/strace
+	shift 2
 	rm -f "$_o".*
-	"$SNAP_PROBE" -k -t 60 -o "$_o.out" -e "$_o.err" -- \
-		"$(snap_lkvm)" run --restore "$1" --name bench-snaptrace --loglevel=debug >"$_o.res"
-	head -n 80 "$_o.err" | tr -d '\r' | sed "s/^/BENCH-SNAPTRACE host=$HOST t_us=/"
-	echo "BENCH-SNAPTRACE host=$HOST first guest byte: $(cat "$_o.res")"
+	"$SNAP_PROBE" -k -t 60 -o "$_o.out" -e "$_o.err" "$@" -- \
+		"$(snap_lkvm)" run --restore "$_f" --name bench-snaptrace --loglevel=debug >"$_o.res"
+	head -n 80 "$_o.err" | tr -d '\r' | sed "s/^/BENCH-SNAPTRACE host=$HOST what=$_w t_us=/"
+	tail -n 4 "$_o.out" | tr -d '\r' | sed "s/^/BENCH-SNAPTRACE host=$HOST what=$_w console t_us=/"
+	echo "BENCH-SNAPTRACE host=$HOST what=$_w result: $(cat "$_o.res")"
 	rm -f "$_o".*
 }
 
@@ -260,14 +266,14 @@ snap_prompt_run() {
 			-p "$LINUX_PARAMS lkvm.bench=prompt" >"$_o.res" ;;
 	esac
 	_r=$(cat "$_o.res")
-	_a=$(field answer_us "$_r") _s=$(field ready_us "$_r")
+	_a=$(field answer_us "$_r") _s=$(field ready_us "$_r") _y=$(field ready_us "$_r")
 	case "$_v" in *_restore) ;; *) _s=0 ;; esac
 	if [ "${_a:--1}" -lt 0 ] || [ "$(field status "$_r")" != 0 ]; then
 		snap_fail "prompt $_v round=$_n: no answer to 'echo ready-$_n' or no clean poweroff: $_r" \
 			"$_o.out" "$_o.err"
 		snap_line prompt "$_v" "$_n" 0 "answer_us=0 setup_us=0"
 	else
-		snap_line prompt "$_v" "$_n" 1 "answer_us=$_a setup_us=$_s"
+		snap_line prompt "$_v" "$_n" 1 "answer_us=$_a setup_us=$_s ready_us=$_y"
 	fi
 	rm -f "$_o".*
 }
@@ -360,13 +366,14 @@ snap_phase() {
 	sp_first=$WORK/snapfile-console
 	if snap_first_source "$sp_first"; then
 		snap_rounds snap_first_run "$sp_first"
-		snap_trace "$sp_first"
+		snap_trace first "$sp_first"
 	fi
 	rm -f "$sp_first"
 	echo "BENCH-PHASE snap prompt: the Linux guest at its prompt, snapshotted; $SNAP_ROUNDS round(s) of $sp_lk $SNAP_LKVM $SNAP_PEERS, start to 'echo ready-N' answered"
 	sp_snap=$WORK/snapfile-prompt
 	if snap_source 512 "$sp_snap" 0; then
 		snap_rounds snap_prompt_run "$sp_snap"
+		snap_trace prompt "$sp_snap" -W "restored from" -s "echo ready-trace" -a "ready-trace"
 		echo "BENCH-PHASE snap many: 1, then $SNAP_VMS VMs restored at once from that snapshot"
 		snap_many 1 "$sp_snap"
 		snap_many "$SNAP_VMS" "$sp_snap"
