@@ -1,6 +1,6 @@
 #!/bin/bash
 # Runs lkvm against every row of tests/bad-input.txt: a status in 1..127,
-# within 1 s, and the message the row names. Static arm64 lkvm runs under
+# within 1 s (a row over it gets a second try), and the message the row names. Static arm64 lkvm runs under
 # qemu-aarch64-static on other machines. Ends with "N passed, N failed".
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -94,11 +94,17 @@ while IFS=';' read -r name regex args; do
 	args=${args//@QCOW2@/$fx/qcow2}
 	args=${args//@BLKDEV@/$fx/blkdev}
 	args=${args//@LOCKED@/$fx/locked}
-	start=$(date +%s%N)
-	# shellcheck disable=SC2086
-	err=$(LKVM_HOME=$fx/home timeout 5 "${as[@]}" "${run[@]}" "$LKVM" $args 2>&1 </dev/null >/dev/null)
-	rc=$?
-	ms=$((($(date +%s%N) - start) / 1000000))
+	# A row over its second is run once more: on a loaded machine (or
+	# under qemu-aarch64-static) a start can take that long by itself;
+	# one that hangs takes 5 s both times.
+	for try in 1 2; do
+		start=$(date +%s%N)
+		# shellcheck disable=SC2086
+		err=$(LKVM_HOME=$fx/home timeout 5 "${as[@]}" "${run[@]}" "$LKVM" $args 2>&1 </dev/null >/dev/null)
+		rc=$?
+		ms=$((($(date +%s%N) - start) / 1000000))
+		[ "$ms" -le 1000 ] && break
+	done
 	why=
 	[ "$rc" -ge 1 ] && [ "$rc" -le 127 ] || why="exit status $rc"
 	[ "$ms" -le 1000 ] || why="${why:+$why; }took $ms ms"
