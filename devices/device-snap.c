@@ -62,13 +62,14 @@ int uart8250_restore(struct uart8250 *u, struct snapshot *s)
 	u->fcr = regs[6];
 	u->thri_pending = flags & 1;
 	u->overrun = flags & 2;
-	u->thr_full = false;	/* the host console starts with room */
 	u->irq_level = flags & 8;
 	u->rx_break = flags & 16;
 	u->thr = thr;
 	u->rx_head = 0;
 	u->rx_count = n;
 	snapshot_get(s, u->rx, n);
+	/* Its byte goes out once the port calls uart8250_restored(). */
+	u->thr_full = flags & 4;
 	pthread_mutex_unlock(&u->lock);
 	return s->err;
 }

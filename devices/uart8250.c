@@ -291,6 +291,25 @@ void uart8250_tx_ready(struct uart8250 *u)
 	pthread_mutex_unlock(&u->lock);
 }
 
+/*
+ * After a restore wrote the registers (devices/device-snap.c): the byte
+ * THR held for a full console goes out to the new one, which starts
+ * with room, and THR empties as it would have once room came; the host
+ * side (the register copy, batching) follows the registers. The line
+ * moves only if that changed it: the GIC brought back the level the
+ * model recorded.
+ */
+void uart8250_restored(struct uart8250 *u)
+{
+	pthread_mutex_lock(&u->lock);
+	if (u->thr_full && u->ops->tx(u->opaque, u->thr)) {
+		u->thr_full = false;
+		u->thri_pending = true;
+	}
+	uart_sync(u, false);
+	pthread_mutex_unlock(&u->lock);
+}
+
 /* Input is held back until the guest listens (receive interrupt on). */
 size_t uart8250_rx_room(struct uart8250 *u)
 {

@@ -70,6 +70,7 @@ void uart8250_destroy(struct uart8250 *u);
 int uart8250_mmio(struct mmio_region *region, struct mmio_access *acc);
 size_t uart8250_rx_room(struct uart8250 *u);
 void uart8250_tx_ready(struct uart8250 *u);
+void uart8250_restored(struct uart8250 *u);
 size_t uart8250_rx_push(struct uart8250 *u, const uint8_t *buf, size_t len);
 int uart8250_rx_sysrq(struct uart8250 *u, uint8_t key);
 int uart8250_fdt_node(struct uart8250 *u, void *fdt, uint32_t gic_phandle);

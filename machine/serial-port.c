@@ -116,8 +116,11 @@ static int serial_port_save(struct device *dev, struct snapshot *s)
 static int serial_port_restore(struct device *dev, struct snapshot *s)
 {
 	struct serial_port *p = dev->priv;
+	int ret = uart8250_restore(&p->uart, s);
 
-	return uart8250_restore(&p->uart, s);
+	if (!ret)
+		uart8250_restored(&p->uart);
+	return ret;
 }
 
 static const struct device_ops serial_port_dev_ops = {

@@ -174,8 +174,11 @@ static int uart_port_save(struct device *dev, struct snapshot *s)
 static int uart_port_restore(struct device *dev, struct snapshot *s)
 {
 	struct uart_port *p = dev->priv;
+	int ret = uart8250_restore(&p->uart, s);
 
-	return uart8250_restore(&p->uart, s);
+	if (!ret)
+		uart8250_restored(&p->uart);
+	return ret;
 }
 
 static const struct device_ops uart_port_dev_ops = {

@@ -24,7 +24,7 @@ test-net-user-args_SRCS := tests/test-net-user-args.c net-user/args.c
 test-net-gso_SRCS := tests/test-net-gso.c lib/net-gso.c
 test-net-gro_SRCS := tests/test-net-gro.c lib/net-gro.c lib/net-gso.c
 test-bus_SRCS := tests/test-bus.c devices/bus.c
-test-uart_SRCS := tests/test-uart.c devices/uart8250.c
+test-uart_SRCS := tests/test-uart.c devices/uart8250.c devices/device-snap.c lib/snapshot.c
 test-rtc_SRCS := tests/test-rtc.c devices/rtc-cmos.c
 test-snapshot_SRCS := tests/test-snapshot.c lib/snapshot.c devices/device-snap.c \
 	devices/uart8250.c devices/testdev.c devices/rtc-cmos.c
