@@ -60,6 +60,11 @@
 #                         options: time is instructions executed (1 ns each),
 #                         the same from run to run whatever else the machine
 #                         does; empty: in the GICv3 host, in real time
+#   BENCH_HOST_ICOUNT=    the other hosts (every phase but the block I/O,
+#                         9p and network rows) with -icount and these
+#                         options too (e.g. shift=0,sleep=off): the figures
+#                         are instructions, not real time, but a loaded
+#                         machine does not move them; empty: real time
 #   BENCH_BLK_GIC=3       the block I/O rows' GIC: 3 (gicv3, gicv3-its over
 #                         PCI) or 2 (gicv2, gicv2m over PCI; lkvm user too
 #                         with BENCH_USER=1); its host, -icount or not
@@ -157,6 +162,7 @@ BLK_ROUNDS=${BENCH_BLK_ROUNDS:-$q_blk_rounds}
 BLK_SLICES=${BENCH_BLK_SLICES:-$q_blk_slices}
 BLK_MS=${BENCH_BLK_MS:-$q_blk_ms}
 BLK_ICOUNT=${BENCH_BLK_ICOUNT-shift=0,sleep=off}
+HOST_ICOUNT=${BENCH_HOST_ICOUNT:-}
 BLK_GIC=${BENCH_BLK_GIC:-3}
 BLK_TRANSPORT=${BENCH_BLK_TRANSPORT:-mmio}
 BLK_JOBS=${BENCH_BLK_JOBS:-idle floor flush seqread1 seqread16 seqwrite1 seqwrite16 randread1 randread16 randwrite1 randwrite16}
@@ -558,6 +564,7 @@ peer_failed=0
 logs=()
 for b in $boots; do
 	g=$b kind=all icount=() what="GICv$b host"
+	[ -n "$HOST_ICOUNT" ] && icount=(-icount "$HOST_ICOUNT") what="GICv$b host (-icount $HOST_ICOUNT)"
 	[ -n "$BLK_ICOUNT" ] && kind=core
 	if [ "$b" = blk ]; then
 		g=$BLK_GIC kind=blk icount=(-icount "$BLK_ICOUNT")
@@ -629,7 +636,7 @@ report=$DIR/report.md
 	echo "# lkvm benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
 	echo
 	echo "Emulated arm64 host: QEMU $(qemu-system-aarch64 --version | head -n 1 | awk '{ print $4 }') TCG," \
-		"-cpu $QEMU_CPU -smp $QEMU_SMP -m $QEMU_MEM, on $(uname -m) ($(nproc) CPUs)," \
+		"-cpu $QEMU_CPU -smp $QEMU_SMP -m $QEMU_MEM${HOST_ICOUNT:+ -icount $HOST_ICOUNT}, on $(uname -m) ($(nproc) CPUs)," \
 		"kernel $(cat "$ASSETS/Image.version" 2>/dev/null || echo unknown) as host and guest."
 	echo "lkvm: $(git describe --always --dirty 2>/dev/null || echo unknown) ($VMM);" \
 		"peer: ${PEER:-none}."
