@@ -14,6 +14,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "host/child.h"
 #include "host/net-fd.h"
 #include "lib/log.h"
 #include "lib/thread.h"
@@ -31,6 +32,7 @@ struct net_fd {
 	size_t hdr_len;			/* before each frame on fd: 0, or the header */
 	net_fd_apply_fn apply;		/* the driver's offloads to fd; optional */
 	int stop_fd;			/* an eventfd: leave the thread */
+	struct child peer;		/* the process at fd's other end, if any */
 	pthread_t thread;
 	bool started;
 	uint8_t frame[NET_FD_HDR_MAX + VIRTIO_NET_FRAME_MAX];	/* the thread's */
@@ -39,7 +41,8 @@ struct net_fd {
 /*
  * One frame read, handed to the device (the interrupt left owed).
  * Returns 0 for a frame (or a read to ignore), -EAGAIN when none is
- * left, 1 when the other end is gone (the helper died or closed).
+ * left; 1 (end of file) or another -errno when the other end is gone
+ * (the helper died or closed).
  */
 static int net_fd_read_one(struct net_fd *n)
 {
@@ -59,17 +62,13 @@ static int net_fd_read_one(struct net_fd *n)
 		return 0;
 	if (len < 0 && errno == EINTR)
 		return 0;
-	if (len < 0 && errno == EAGAIN)
-		return -EAGAIN;
-	pr_warn(n->loglevel, "virtio-net %u: the network's other end closed (%s); the card is cut off",
-		n->index, len ? strerror(errno) : "end of file");
-	return 1;
+	return len < 0 ? -errno : 1;
 }
 
 /*
  * Up to NET_FD_READ_BATCH frames, then one interrupt for them all: the
- * guest handles a run at once. The bound lets a stop in. Returns 1 when
- * the other end is gone, else 0.
+ * guest handles a run at once. The bound lets a stop in. Returns 0, or
+ * net_fd_read_one()'s account of the other end gone.
  */
 static int net_fd_read(struct net_fd *n)
 {
@@ -80,7 +79,28 @@ static int net_fd_read(struct net_fd *n)
 		ret = net_fd_read_one(n);
 	if (n->be.vd)
 		virtio_net_rx_signal(n->be.vd);
-	return ret > 0;
+	return ret == -EAGAIN ? 0 : ret;
+}
+
+/*
+ * The other end closed (why: 1 for end of file, or -errno): when it is
+ * a process of lkvm's, it has ended or is ending. Reaped here, or at the
+ * teardown if it takes longer; said once, with how it ended.
+ */
+static void net_fd_gone(struct net_fd *n, int why)
+{
+	pid_t pid = n->peer.pid;
+	char how[64];
+	int status;
+
+	if (pid && !child_wait(&n->peer, CHILD_END_MS, n->stop_fd, &status)) {
+		child_describe(status, how, sizeof(how));
+		pr_warn(n->loglevel, "virtio-net %u: %s (pid %d) ended: %s; the card is cut off",
+			n->index, n->peer.name, (int)pid, how);
+		return;
+	}
+	pr_warn(n->loglevel, "virtio-net %u: the network's other end closed (%s); the card is cut off",
+		n->index, why > 0 ? "end of file" : strerror(-why));
 }
 
 static void *net_fd_thread(void *arg)
@@ -90,6 +110,7 @@ static void *net_fd_thread(void *arg)
 		{ .fd = n->fd, .events = POLLIN },
 		{ .fd = n->stop_fd, .events = POLLIN },
 	};
+	int ret;
 
 	if (n->host_ops && n->host_ops->thread_enter &&
 	    n->host_ops->thread_enter(n->host, "net", n->index))
@@ -99,8 +120,11 @@ static void *net_fd_thread(void *arg)
 			break;
 		if (p[1].revents)
 			break;
-		if (p[0].revents && net_fd_read(n))
+		ret = p[0].revents ? net_fd_read(n) : 0;
+		if (ret) {
+			net_fd_gone(n, ret);
 			break;
+		}
 	}
 	return NULL;
 }
@@ -176,6 +200,36 @@ void net_fd_offload(struct net_backend *be, uint64_t offloads, net_fd_apply_fn a
 	n->apply = apply;
 }
 
+/*
+ * The process at the other end, once its socket is closed: it ends
+ * then, or is killed after CHILD_END_MS; reaped either way. An end
+ * other than its own clean exit is said here, unless the reader
+ * thread already saw it.
+ */
+static void net_fd_peer_end(struct net_fd *n)
+{
+	pid_t pid = n->peer.pid;
+	bool killed;
+	char how[64];
+	int status, ret;
+
+	ret = child_end(&n->peer, CHILD_END_MS, &status, &killed);
+	if (!pid)
+		return;
+	if (ret) {
+		pr_warn(n->loglevel, "virtio-net %u: %s (pid %d) did not end: %s",
+			n->index, n->peer.name, (int)pid, strerror(-ret));
+		return;
+	}
+	child_describe(status, how, sizeof(how));
+	if (killed)
+		pr_warn(n->loglevel, "virtio-net %u: %s (pid %d) did not end within %d ms of its socket closing; killed",
+			n->index, n->peer.name, (int)pid, CHILD_END_MS);
+	else if (status)
+		pr_warn(n->loglevel, "virtio-net %u: %s (pid %d) ended: %s",
+			n->index, n->peer.name, (int)pid, how);
+}
+
 static void net_fd_destroy(struct net_backend *be)
 {
 	struct net_fd *n = be->priv;
@@ -185,6 +239,7 @@ static void net_fd_destroy(struct net_backend *be)
 		close(n->stop_fd);
 	if (n->fd >= 0)
 		close(n->fd);
+	net_fd_peer_end(n);
 	free(n);
 }
 
@@ -197,15 +252,18 @@ static const struct net_backend_ops net_fd_ops = {
 };
 
 int net_fd_create(const struct device_ctx *ctx, unsigned int index, int fd,
-		  size_t hdr_len, struct net_backend **be)
+		  size_t hdr_len, struct child *peer, struct net_backend **be)
 {
 	struct net_fd *n = hdr_len <= NET_FD_HDR_MAX ? calloc(1, sizeof(*n)) : NULL;
 	int ret;
 
 	if (!n) {
 		close(fd);
+		if (peer)
+			child_end(peer, CHILD_END_MS, NULL, NULL);
 		return hdr_len > NET_FD_HDR_MAX ? -EINVAL : -ENOMEM;
 	}
+	n->peer = peer ? *peer : CHILD_NONE;
 	n->be.ops = &net_fd_ops;
 	n->be.priv = n;
 	n->host_ops = ctx->host_ops;
