@@ -31,10 +31,14 @@ struct net_fd {
 	int fd;
 	size_t hdr_len;			/* before each frame on fd: 0, or the header */
 	net_fd_apply_fn apply;		/* the driver's offloads to fd; optional */
-	int stop_fd;			/* an eventfd: leave the thread */
+	int wake_fd;			/* an eventfd: stop, or features owed */
+	atomic_bool stopping;		/* what a wake means: leave the thread */
 	struct child peer;		/* the process at fd's other end, if any */
 	pthread_t thread;
 	bool started;
+	pthread_mutex_t apply_lock;	/* one apply at a time, with features */
+	uint64_t features;		/* the driver's offloads, latest */
+	atomic_bool owed;		/* fd was full: features not yet applied */
 	uint8_t frame[NET_FD_HDR_MAX + VIRTIO_NET_FRAME_MAX];	/* the thread's */
 };
 
@@ -82,6 +86,16 @@ static int net_fd_read(struct net_fd *n)
 	return ret == -EAGAIN ? 0 : ret;
 }
 
+/* The wake eventfd read: true when it was a stop. */
+static bool net_fd_woken(struct net_fd *n)
+{
+	uint64_t count;
+
+	if (read(n->wake_fd, &count, sizeof(count)) < 0 && errno != EAGAIN)
+		pr_debug(n->loglevel, "virtio-net %u: %s", n->index, strerror(errno));
+	return atomic_load(&n->stopping);
+}
+
 /*
  * The other end closed (why: 1 for end of file, or -errno): when it is
  * a process of lkvm's, it has ended or is ending. Reaped here, or at the
@@ -91,9 +105,14 @@ static void net_fd_gone(struct net_fd *n, int why)
 {
 	pid_t pid = n->peer.pid;
 	char how[64];
-	int status;
+	int status, ret = -ECHILD;
 
-	if (pid && !child_wait(&n->peer, CHILD_END_MS, n->stop_fd, &status)) {
+	while (pid) {
+		ret = child_wait(&n->peer, CHILD_END_MS, n->wake_fd, &status);
+		if (ret != -EINTR || net_fd_woken(n))
+			break;
+	}
+	if (!ret) {
 		child_describe(status, how, sizeof(how));
 		pr_warn(n->loglevel, "virtio-net %u: %s (pid %d) ended: %s; the card is cut off",
 			n->index, n->peer.name, (int)pid, how);
@@ -103,12 +122,39 @@ static void net_fd_gone(struct net_fd *n, int why)
 		n->index, why > 0 ? "end of file" : strerror(-why));
 }
 
+/*
+ * The driver's offloads to fd, apply_lock held. A full socket (-EAGAIN)
+ * leaves them owed: the reader thread waits for room and applies them
+ * then. Only the latest are ever owed, so an older value never lands
+ * after a newer one.
+ */
+static void net_fd_apply(struct net_fd *n)
+{
+	int ret = n->apply(n->fd, n->features);
+
+	if (ret == -EAGAIN)
+		return;
+	atomic_store(&n->owed, false);
+	if (ret)
+		pr_warn(n->loglevel, "virtio-net %u: cannot set the offloads the driver took (%#llx): %s",
+			n->index, (unsigned long long)n->features, strerror(-ret));
+}
+
+/* On the reader thread: fd has room for what is owed. */
+static void net_fd_apply_owed(struct net_fd *n)
+{
+	pthread_mutex_lock(&n->apply_lock);
+	if (atomic_load(&n->owed))
+		net_fd_apply(n);
+	pthread_mutex_unlock(&n->apply_lock);
+}
+
 static void *net_fd_thread(void *arg)
 {
 	struct net_fd *n = arg;
 	struct pollfd p[2] = {
 		{ .fd = n->fd, .events = POLLIN },
-		{ .fd = n->stop_fd, .events = POLLIN },
+		{ .fd = n->wake_fd, .events = POLLIN },
 	};
 	int ret;
 
@@ -116,11 +162,17 @@ static void *net_fd_thread(void *arg)
 	    n->host_ops->thread_enter(n->host, "net", n->index))
 		return NULL;
 	for (;;) {
-		if (ppoll(p, 2, NULL, NULL) < 0 && errno != EINTR)
+		p[0].events = POLLIN | (atomic_load(&n->owed) ? POLLOUT : 0);
+		ret = ppoll(p, 2, NULL, NULL);
+		if (ret < 0 && errno != EINTR)
 			break;
-		if (p[1].revents)
+		if (ret < 0)
+			continue;
+		if (p[1].revents && net_fd_woken(n))
 			break;
-		ret = p[0].revents ? net_fd_read(n) : 0;
+		if (p[0].revents & POLLOUT)
+			net_fd_apply_owed(n);
+		ret = p[0].revents & ~POLLOUT ? net_fd_read(n) : 0;
 		if (ret) {
 			net_fd_gone(n, ret);
 			break;
@@ -145,15 +197,16 @@ static int net_fd_start(struct net_backend *be)
 static void net_fd_stop(struct net_backend *be)
 {
 	struct net_fd *n = be->priv;
-	uint64_t one = 1, count;
+	uint64_t one = 1;
 
 	if (!n->started)
 		return;
-	if (write(n->stop_fd, &one, sizeof(one)) < 0)
+	atomic_store(&n->stopping, true);
+	if (write(n->wake_fd, &one, sizeof(one)) < 0)
 		pr_debug(n->loglevel, "virtio-net %u: %s", n->index, strerror(errno));
 	pthread_join(n->thread, NULL);
-	if (read(n->stop_fd, &count, sizeof(count)) < 0)
-		pr_debug(n->loglevel, "virtio-net %u: %s", n->index, strerror(errno));
+	net_fd_woken(n);
+	atomic_store(&n->stopping, false);
 	n->started = false;
 }
 
@@ -178,18 +231,26 @@ static int net_fd_send(struct net_backend *be, const struct virtio_net_hdr *h,
 	return 0;
 }
 
-/* The driver's offloads (0 after a reset): what fd may hand over. */
+/*
+ * The driver's offloads (0 after a reset): what fd may hand over. On
+ * the I/O thread, or a vCPU's (a reset, under the device's lock): never
+ * waits. Owed when fd is full, the reader thread is woken to wait for
+ * room as well as frames.
+ */
 static void net_fd_features_set(struct net_backend *be, uint64_t features)
 {
 	struct net_fd *n = be->priv;
-	int ret;
+	uint64_t one = 1;
 
 	if (!n->apply)
 		return;
-	ret = n->apply(n->fd, features);
-	if (ret)
-		pr_warn(n->loglevel, "virtio-net %u: cannot set the offloads the driver took (%#llx): %s",
-			n->index, (unsigned long long)features, strerror(-ret));
+	pthread_mutex_lock(&n->apply_lock);
+	n->features = features;
+	atomic_store(&n->owed, true);
+	net_fd_apply(n);
+	pthread_mutex_unlock(&n->apply_lock);
+	if (atomic_load(&n->owed) && write(n->wake_fd, &one, sizeof(one)) < 0)
+		pr_debug(n->loglevel, "virtio-net %u: %s", n->index, strerror(errno));
 }
 
 void net_fd_offload(struct net_backend *be, uint64_t offloads, net_fd_apply_fn apply)
@@ -235,11 +296,12 @@ static void net_fd_destroy(struct net_backend *be)
 	struct net_fd *n = be->priv;
 
 	net_fd_stop(be);
-	if (n->stop_fd >= 0)
-		close(n->stop_fd);
+	if (n->wake_fd >= 0)
+		close(n->wake_fd);
 	if (n->fd >= 0)
 		close(n->fd);
 	net_fd_peer_end(n);
+	pthread_mutex_destroy(&n->apply_lock);
 	free(n);
 }
 
@@ -272,8 +334,9 @@ int net_fd_create(const struct device_ctx *ctx, unsigned int index, int fd,
 	n->loglevel = ctx->loglevel;
 	n->fd = fd;
 	n->hdr_len = hdr_len;
-	n->stop_fd = eventfd(0, EFD_CLOEXEC);
-	if (n->stop_fd < 0) {
+	pthread_mutex_init(&n->apply_lock, NULL);
+	n->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (n->wake_fd < 0) {
 		ret = -errno;
 		net_fd_destroy(&n->be);
 		return ret;

@@ -32,7 +32,11 @@ int net_fd_create(const struct device_ctx *ctx, unsigned int index, int fd,
 /*
  * The offloads the other end does (net_backend.offloads; with a
  * header only) and, optional, how fd is told the ones the driver
- * took: apply(fd, features) on the I/O thread (a tap: TUNSETOFFLOAD).
+ * took: apply(fd, features) on the I/O thread, or a vCPU's for a reset
+ * (a tap: TUNSETOFFLOAD; lkvm-net-user: a message on its socket). It
+ * must not wait: -EAGAIN says fd is full, and the latest features are
+ * applied again by the reader thread once fd has room, before any
+ * other value.
  */
 typedef int (*net_fd_apply_fn)(int fd, uint64_t features);
 void net_fd_offload(struct net_backend *be, uint64_t offloads, net_fd_apply_fn apply);

@@ -220,10 +220,8 @@ int net_user_spawn(unsigned int index, const struct net_params *p, struct child 
  * The features the driver took, to the helper (net-user/net-user.h).
  * Never waits: a reset comes on the vCPU thread that wrote the status,
  * under the device's lock, and a guest that floods its transmit queue
- * keeps the socket full. Lost (-EAGAIN, which net_fd reports), the
- * helper goes on with what it was told last: large segments a driver
- * no longer takes are dropped by the card, counted, until the driver's
- * next start tells the helper again.
+ * keeps the socket full. -EAGAIN then: net_fd keeps the value and sends
+ * it again once the socket has room (host/net-fd.h).
  */
 int net_user_offload_set(int fd, uint64_t features)
 {

@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -20,6 +21,8 @@
 #include <unistd.h>
 
 #include "host/net-fd.h"
+#include "host/net-user.h"
+#include "net-user/net-user.h"
 #include "tests/unit.h"
 
 static atomic_uint rx_frames, rx_signals;
@@ -331,6 +334,53 @@ static void test_peer_dies(struct unit *u)
 	be->ops->destroy(be);
 }
 
+/*
+ * The 12-byte feature message (host/net-user.c) on a socket the guest's
+ * frames have filled: not lost but owed, sent by the reader thread once
+ * the other end reads, after the frames; only the latest of two.
+ */
+static void test_features_full(struct unit *u)
+{
+	uint64_t a = 1ULL << VIRTIO_NET_F_GUEST_CSUM, b = a | 1ULL << VIRTIO_NET_F_GUEST_TSO4;
+	uint8_t frame[1514], got[2048], want[NET_USER_CTL_LEN] = {
+		NET_USER_CTL_MARK, NET_USER_CTL_FEATURES };
+	struct pollfd p;
+	struct net_backend *be;
+	int sv[2], sent, frames = 0, msgs = 0, i;
+	ssize_t len;
+
+	be = make_hdr(u, sv, NET_FD_HDR_MAX);
+	net_fd_offload(be, NET_USER_OFFLOADS, net_user_offload_set);
+	CHECK_EQ(u, be->ops->start(be), 0);
+	memset(frame, 0x5a, sizeof(frame));
+	for (sent = 0; sent < 100000 && !send1(be, &no_hdr, frame, sizeof(frame)); sent++)
+		;
+	CHECK(u, sent > 0 && sent < 100000);
+	CHECK_EQ(u, net_user_offload_set(sv[0], a), -EAGAIN);	/* full indeed */
+	be->ops->features_set(be, a);
+	be->ops->features_set(be, b);
+	for (i = 0; i < 8; i++)
+		want[2 + i] = b >> (8 * i);
+	p = (struct pollfd){ .fd = sv[1], .events = POLLIN };
+	while (poll(&p, 1, 2000) > 0) {
+		len = read(sv[1], got, sizeof(got));
+		if (len == NET_FD_HDR_MAX + (ssize_t)sizeof(frame)) {
+			CHECK_EQ(u, msgs, 0);		/* the frames first */
+			frames++;
+		} else if (len == NET_USER_CTL_LEN) {
+			CHECK(u, !memcmp(got, want, sizeof(want)));
+			msgs++;
+		} else {
+			CHECK_EQ(u, len, 0);
+			break;
+		}
+	}
+	CHECK_EQ(u, frames, sent);
+	CHECK_EQ(u, msgs, 1);
+	be->ops->destroy(be);
+	close(sv[1]);
+}
+
 int main(void)
 {
 	struct unit u = { 0 };
@@ -342,5 +392,6 @@ int main(void)
 	test_rx_run(&u);
 	test_peer_end(&u);
 	test_peer_dies(&u);
+	test_features_full(&u);
 	return unit_done(&u, "test-net-fd");
 }
