@@ -76,7 +76,7 @@ LKVM_SRCS := main.c \
 	machine/serial-port.c machine/rtc-port.c host/pty.c devices/rtc-cmos.c devices/rtc-cmos-fdt.c \
 	devices/virtio/blk.c devices/virtio/disk.c devices/virtio/rng.c \
 	devices/virtio/console.c devices/virtio/blk-board.c devices/virtio/rng-board.c \
-	devices/virtio/net-dev.c devices/virtio/net-rx.c devices/virtio/net-offload.c devices/virtio/net-board.c devices/virtio/net-vhost.c host/net-fd.c host/net-tap.c host/net-user.c lib/net-gso.c \
+	devices/virtio/net-dev.c devices/virtio/net-rx.c devices/virtio/net-offload.c devices/virtio/net-board.c devices/virtio/net-vhost.c host/net-fd.c host/net-tap.c host/net-user.c host/child.c lib/net-gso.c \
 	devices/virtio/console-board.c devices/virtio/vhost.c devices/virtio/vhost-snap.c devices/virtio/vsock.c devices/virtio/vsock-board.c \
 	devices/virtio/9p.c devices/virtio/9p-board.c \
 	devices/9p/p9-msg.c devices/9p/p9-fs.c devices/9p/p9-ops.c devices/9p/p9-server.c devices/9p/p9-handlers.c devices/9p/p9-snap.c \

@@ -14,10 +14,12 @@
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
+#include "host/child.h"
 #include "host/net-user.h"
 #include "net-user/net-user.h"
 
@@ -122,24 +124,32 @@ static void net_user_argv(unsigned int index, const struct net_params *p,
 	argv[n] = NULL;
 }
 
-/* Its one-byte "ready", or its end closed: it said why on stderr. */
-static int net_user_wait(int fd, pid_t pid, char *err, size_t err_len)
+/*
+ * Its one-byte "ready", or its end closed: it said why on stderr, unless
+ * a signal ended it. Not ready in time, it is killed; either way reaped.
+ */
+static int net_user_wait(int fd, struct child *c, char *err, size_t err_len)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
-	char msg;
-	int ret = poll(&p, 1, NET_USER_READY_MS);
+	char msg, how[64];
+	int ret = poll(&p, 1, NET_USER_READY_MS), status = 0;
+	bool late = ret <= 0;
 
 	if (ret > 0 && recv(fd, &msg, 1, 0) == 1)
 		return 0;
-	if (!ret) {
-		kill(pid, SIGKILL);
+	if (late)
+		pidfd_send_signal(c->pidfd, SIGKILL, NULL, 0);
+	ret = child_end(c, CHILD_END_MS, &status, NULL);
+	child_describe(status, how, sizeof(how));
+	if (late)
 		snprintf(err, err_len, "%s did not start within %d s", NET_USER_HELPER,
 			 NET_USER_READY_MS / 1000);
-	} else {
+	else if (!ret && WIFSIGNALED(status))
+		snprintf(err, err_len, "%s ended while setting the user-mode network up (%s)",
+			 NET_USER_HELPER, how);
+	else
 		snprintf(err, err_len, "%s could not set the user-mode network up (its message above)",
 			 NET_USER_HELPER);
-	}
-	waitpid(pid, NULL, 0);
 	return -EIO;
 }
 
@@ -157,7 +167,7 @@ static void net_user_sndbuf(int fd)
 		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
 }
 
-int net_user_spawn(unsigned int index, const struct net_params *p,
+int net_user_spawn(unsigned int index, const struct net_params *p, struct child *child,
 		   char *err, size_t err_len)
 {
 	char path[PATH_MAX], buf[5 + NET_MAX_HOSTFWD][32];
@@ -165,6 +175,7 @@ int net_user_spawn(unsigned int index, const struct net_params *p,
 	int sv[2], ret;
 	pid_t pid;
 
+	*child = CHILD_NONE;
 	if (net_user_find(path, sizeof(path))) {
 		snprintf(err, err_len, "user-mode networking needs %s next to lkvm or in %s (install lkvm's package, or build it: make %s); -n mode=none runs without a network",
 			 NET_USER_HELPER, LKVM_LIBEXECDIR, NET_USER_HELPER);
@@ -180,17 +191,27 @@ int net_user_spawn(unsigned int index, const struct net_params *p,
 	if (!pid)
 		net_user_exec(path, sv[1], argv);
 	close(sv[1]);
-	if (pid < 0) {
-		ret = -errno;
+	ret = pid < 0 ? -errno : child_watch(child, pid, NET_USER_HELPER);
+	if (ret) {
 		close(sv[0]);
+		if (pid > 0) {
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+		}
 		snprintf(err, err_len, "cannot start %s: %s", NET_USER_HELPER, strerror(-ret));
 		return ret;
 	}
 	net_user_sndbuf(sv[0]);
-	ret = net_user_wait(sv[0], pid, err, err_len);
-	if (ret || fcntl(sv[0], F_SETFL, O_NONBLOCK)) {
+	ret = net_user_wait(sv[0], child, err, err_len);
+	if (!ret && fcntl(sv[0], F_SETFL, O_NONBLOCK)) {
+		ret = -errno;
+		snprintf(err, err_len, "cannot make the socket to %s non-blocking: %s",
+			 NET_USER_HELPER, strerror(-ret));
+	}
+	if (ret) {
 		close(sv[0]);
-		return ret ? ret : -errno;
+		child_end(child, CHILD_END_MS, NULL, NULL);	/* it ends on the close */
+		return ret;
 	}
 	return sv[0];
 }
@@ -199,10 +220,8 @@ int net_user_spawn(unsigned int index, const struct net_params *p,
  * The features the driver took, to the helper (net-user/net-user.h).
  * Never waits: a reset comes on the vCPU thread that wrote the status,
  * under the device's lock, and a guest that floods its transmit queue
- * keeps the socket full. Lost (-EAGAIN, which net_fd reports), the
- * helper goes on with what it was told last: large segments a driver
- * no longer takes are dropped by the card, counted, until the driver's
- * next start tells the helper again.
+ * keeps the socket full. -EAGAIN then: net_fd keeps the value and sends
+ * it again once the socket has room (host/net-fd.h).
  */
 int net_user_offload_set(int fd, uint64_t features)
 {

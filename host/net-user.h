@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "cli/net-params.h"
+#include "host/child.h"
 #include "devices/virtio/net.h"
 
 /* Where `make install` and the Debian package put lkvm-net-user. */
@@ -20,10 +21,12 @@
  * SOCK_SEQPACKET socketpair and the card's addresses and port forwards
  * on its command line. Waits until the helper has bound its forwards
  * (a port in use fails here) and returns lkvm's end, non-blocking, for
- * host/net-fd.c; or -errno, having said why in err. The helper looks
- * for the program next to lkvm's own binary, then in LKVM_LIBEXECDIR.
+ * host/net-fd.c, with the helper's process in *child for its reaping
+ * (it ends when its socket closes); or -errno, having said why in err,
+ * the helper reaped. The program is looked for next to lkvm's own
+ * binary, then in LKVM_LIBEXECDIR.
  */
-int net_user_spawn(unsigned int index, const struct net_params *p,
+int net_user_spawn(unsigned int index, const struct net_params *p, struct child *child,
 		   char *err, size_t err_len);
 /*
  * Each message on the socket is the 12-byte virtio-net header, then

@@ -10,6 +10,7 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 
 #include <linux/kvm.h>
 #include <linux/if_tun.h>
@@ -185,6 +186,13 @@ static const struct sandbox_rule sandbox_main[] = {
 	ALLOW(fstat),
 	ALLOW(newfstatat),
 	ALLOW_IF(fcntl, 1, 0xffffffffu, F_GETFL),
+	/*
+	 * Teardown: lkvm-net-user, its socket closed, waited for through
+	 * its pidfd and reaped (waitid, P_PIDFD), killed through it if it
+	 * outstays its time: a process lkvm holds a pidfd of, no other.
+	 */
+	ALLOW_IF(waitid, 0, 0xffffffffu, P_PIDFD),
+	ALLOW(pidfd_send_signal),
 };
 
 /* The writer waits for a full terminal to take more. */
@@ -221,10 +229,13 @@ static const struct sandbox_rule sandbox_virtio[] = {
  * receive queue: the interrupt that follows is sandbox_devices' (an
  * irqfd's write, KVM_IRQ_LINE, KVM_SIGNAL_MSI), as is the kick of the
  * I/O thread when it cannot. No socket is made, opened or accepted here.
+ * When lkvm-net-user's end closes, the helper has ended: the thread
+ * reaps it through its pidfd (waitid, P_PIDFD) to say how it ended.
  */
 static const struct sandbox_rule sandbox_net[] = {
 	ALLOW(ppoll),
 	ALLOW(read),
+	ALLOW_IF(waitid, 0, 0xffffffffu, P_PIDFD),
 };
 
 /*

@@ -167,8 +167,16 @@ int board_create(struct board *b, const struct vm_config *cfg,
 	for (i = 0; i < ARRAY_SIZE(board_entries); i++) {
 		pr_debug(cfg->loglevel, "board: %s", board_entries[i].name);
 		ret = board_entries[i].add(&b->ctx, cfg, &b->list);
-		if (ret)
-			return ret;	/* the entry reported it */
+		if (ret) {
+			/*
+			 * The entry reported it. A failed stage is not undone
+			 * (machine/vm.c): the devices made so far go now, and
+			 * with them what they hold outside lkvm (a user-mode
+			 * card's lkvm-net-user, reaped).
+			 */
+			board_destroy(b);
+			return ret;
+		}
 	}
 	return 0;
 }

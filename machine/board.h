@@ -28,7 +28,8 @@ struct board {
 
 /*
  * Make every device the configuration asks for. host_ops and host are
- * what devices may ask of the machine (machine/vm-host.c).
+ * what devices may ask of the machine (machine/vm-host.c). On a failure
+ * the devices made so far are destroyed.
  */
 int board_create(struct board *b, const struct vm_config *cfg,
 		 struct irqchip *ic, struct mmio_bus *bus,

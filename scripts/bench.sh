@@ -301,6 +301,7 @@ if on blk; then
 		die "scripts/mk-disk-initramfs.sh failed"
 	mkdir -p "$stage/blk/bin"
 	install -m 0755 tests/bench/blk-init.sh "$stage/blk/bench-blk-init"
+	install -m 0644 tests/bench/init-mounts.sh "$stage/blk/bench-init-mounts.sh"
 	install -m 0755 build/bench/blkbench "$stage/blk/bin/blkbench"
 	{ cat "$DIR/disk-initramfs.cpio.gz"; cpio_of "$stage/blk" | gzip -n -9; } \
 		>"$DIR/blk-initramfs.cpio.gz"
@@ -312,6 +313,7 @@ if on p9 || on net; then
 		die "scripts/mk-disk-initramfs.sh failed"
 	mkdir -p "$stage/share/bin"
 	install -m 0755 tests/bench/share-init.sh "$stage/share/bench-share-init"
+	install -m 0644 tests/bench/init-mounts.sh "$stage/share/bench-init-mounts.sh"
 	install -m 0755 build/bench/sharebench "$stage/share/bin/sharebench"
 	{ cat "$DIR/disk-initramfs.cpio.gz"; cpio_of "$stage/share" | gzip -n -9; } \
 		>"$DIR/share-initramfs.cpio.gz"
@@ -335,6 +337,7 @@ patch_count() {	# patch_count FILE VALUE
 o=$stage/host/bench
 mkdir -p "$o/bin" "$o/guests"
 install -m 0755 tests/bench/bench-host-init.sh "$o/init"
+install -m 0644 tests/bench/init-mounts.sh "$o/init-mounts.sh"
 install -m 0644 tests/bench/share-bench.sh "$o/share-bench.sh"
 install -m 0755 build/bench/sharebench "$o/bin/"
 install -m 0755 build/bench/rusage-run build/bench/noop build/bench/bare-vm "$o/bin/"

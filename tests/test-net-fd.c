@@ -10,13 +10,19 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "host/net-fd.h"
+#include "host/net-user.h"
+#include "net-user/net-user.h"
 #include "tests/unit.h"
 
 static atomic_uint rx_frames, rx_signals;
@@ -73,7 +79,7 @@ static struct net_backend *make_hdr(struct unit *u, int sv[2], size_t hdr_len)
 
 	CHECK_EQ(u, socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
 	CHECK_EQ(u, fcntl(sv[0], F_SETFL, O_NONBLOCK), 0);
-	CHECK_EQ(u, net_fd_create(&ctx, 0, sv[0], hdr_len, &be), 0);
+	CHECK_EQ(u, net_fd_create(&ctx, 0, sv[0], hdr_len, NULL, &be), 0);
 	be->vd = (struct virtio_dev *)be;	/* any non-NULL device */
 	return be;
 }
@@ -246,7 +252,132 @@ static void test_hdr(struct unit *u)
 	close(sv[1]);
 
 	CHECK_EQ(u, socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
-	CHECK_EQ(u, net_fd_create(&ctx, 0, sv[0], NET_FD_HDR_MAX + 1, &be), -EINVAL);
+	CHECK_EQ(u, net_fd_create(&ctx, 0, sv[0], NET_FD_HDR_MAX + 1, NULL, &be), -EINVAL);
+	close(sv[1]);
+}
+
+/*
+ * The process at the other end (lkvm-net-user's place): forked holding
+ * sv[1]; it reads until its end closes, then exits (stay: never exits).
+ */
+static struct net_backend *make_peer(struct unit *u, bool stay, pid_t *pid)
+{
+	struct device_ctx ctx = { .loglevel = 0 };
+	struct net_backend *be = NULL;
+	struct child c = CHILD_NONE;
+	uint8_t buf[64];
+	int sv[2];
+
+	CHECK_EQ(u, socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	*pid = fork();
+	if (!*pid) {
+		close(sv[0]);
+		while (stay || read(sv[1], buf, sizeof(buf)) > 0)
+			pause();
+		_exit(0);
+	}
+	close(sv[1]);
+	CHECK_EQ(u, child_watch(&c, *pid, "peer"), 0);
+	CHECK_EQ(u, fcntl(sv[0], F_SETFL, O_NONBLOCK), 0);
+	CHECK_EQ(u, net_fd_create(&ctx, 0, sv[0], NET_FD_HDR_MAX, &c, &be), 0);
+	be->vd = (struct virtio_dev *)be;
+	return be;
+}
+
+static bool reaped(pid_t pid)
+{
+	return waitpid(pid, NULL, WNOHANG) < 0 && errno == ECHILD;
+}
+
+static long long ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000LL + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* Destroyed: the peer ends with its socket, or is killed after its grace; reaped. */
+static void test_peer_end(struct unit *u)
+{
+	struct net_backend *be;
+	struct timespec t0;
+	pid_t pid;
+
+	be = make_peer(u, false, &pid);
+	CHECK_EQ(u, be->ops->start(be), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	be->ops->destroy(be);
+	CHECK(u, ms_since(&t0) < CHILD_END_MS);
+	CHECK(u, reaped(pid));
+
+	be = make_peer(u, true, &pid);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	be->ops->destroy(be);
+	CHECK(u, ms_since(&t0) >= CHILD_END_MS);
+	CHECK(u, reaped(pid));
+}
+
+/* A peer that dies while the card runs is reaped by the reader, not left a zombie. */
+static void test_peer_dies(struct unit *u)
+{
+	struct net_backend *be;
+	pid_t pid;
+	int i;
+
+	be = make_peer(u, true, &pid);
+	CHECK_EQ(u, be->ops->start(be), 0);
+	CHECK_EQ(u, kill(pid, SIGKILL), 0);
+	for (i = 0; i < 500 && !reaped(pid); i++)
+		usleep(10000);
+	CHECK(u, reaped(pid));
+	be->ops->destroy(be);
+}
+
+/*
+ * The 12-byte feature message (host/net-user.c) on a socket the guest's
+ * frames have filled: not lost but owed, sent by the reader thread once
+ * the other end reads, after the frames; only the latest of two.
+ */
+static void test_features_full(struct unit *u)
+{
+	uint64_t a = 1ULL << VIRTIO_NET_F_GUEST_CSUM, b = a | 1ULL << VIRTIO_NET_F_GUEST_TSO4;
+	uint8_t frame[1514], got[2048], want[NET_USER_CTL_LEN] = {
+		NET_USER_CTL_MARK, NET_USER_CTL_FEATURES };
+	struct pollfd p;
+	struct net_backend *be;
+	int sv[2], sent, frames = 0, msgs = 0, i;
+	ssize_t len;
+
+	be = make_hdr(u, sv, NET_FD_HDR_MAX);
+	net_fd_offload(be, NET_USER_OFFLOADS, net_user_offload_set);
+	CHECK_EQ(u, be->ops->start(be), 0);
+	memset(frame, 0x5a, sizeof(frame));
+	for (sent = 0; sent < 100000 && !send1(be, &no_hdr, frame, sizeof(frame)); sent++)
+		;
+	CHECK(u, sent > 0 && sent < 100000);
+	CHECK_EQ(u, net_user_offload_set(sv[0], a), -EAGAIN);	/* full indeed */
+	be->ops->features_set(be, a);
+	be->ops->features_set(be, b);
+	for (i = 0; i < 8; i++)
+		want[2 + i] = b >> (8 * i);
+	p = (struct pollfd){ .fd = sv[1], .events = POLLIN };
+	while (poll(&p, 1, 2000) > 0) {
+		len = read(sv[1], got, sizeof(got));
+		if (len == NET_FD_HDR_MAX + (ssize_t)sizeof(frame)) {
+			CHECK_EQ(u, msgs, 0);		/* the frames first */
+			frames++;
+		} else if (len == NET_USER_CTL_LEN) {
+			CHECK(u, !memcmp(got, want, sizeof(want)));
+			msgs++;
+		} else {
+			CHECK_EQ(u, len, 0);
+			break;
+		}
+	}
+	CHECK_EQ(u, frames, sent);
+	CHECK_EQ(u, msgs, 1);
+	be->ops->destroy(be);
 	close(sv[1]);
 }
 
@@ -259,5 +390,8 @@ int main(void)
 	test_hdr(&u);
 	test_tx_segments(&u);
 	test_rx_run(&u);
+	test_peer_end(&u);
+	test_peer_dies(&u);
+	test_features_full(&u);
 	return unit_done(&u, "test-net-fd");
 }

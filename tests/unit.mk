@@ -6,7 +6,7 @@ HOST_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -O1 -g \
 HOST_BUILD := $(BUILD)/host
 
 UNIT_TESTS := test-options test-loader test-bus test-uart test-control test-vcpu-exit \
-	test-control-socket test-vcpu-regs test-rtc test-snapshot test-net-fd test-net-user-args test-net-gso test-net-gro \
+	test-control-socket test-vcpu-regs test-rtc test-snapshot test-child test-net-fd test-net-user-args test-net-gso test-net-gro \
 	test-guest-root test-guest-initrd test-sandbox test-gunzip
 
 test-options_SRCS := tests/test-options.c cli/options.c cli/options-dev.c cli/options-cpu.c cli/options-mem.c cli/options-net.c lib/log.c
@@ -19,7 +19,8 @@ test-sandbox_SRCS := tests/test-sandbox.c cli/sandbox.c
 test-gunzip_SRCS := tests/test-gunzip.c boot/gunzip.c
 test-gunzip_LIBS := -lz
 test-loader_SRCS := tests/test-loader.c boot/loader.c
-test-net-fd_SRCS := tests/test-net-fd.c host/net-fd.c lib/net-gso.c lib/log.c
+test-child_SRCS := tests/test-child.c host/child.c
+test-net-fd_SRCS := tests/test-net-fd.c host/net-fd.c host/net-user.c host/child.c lib/net-gso.c lib/log.c
 test-net-user-args_SRCS := tests/test-net-user-args.c net-user/args.c
 test-net-gso_SRCS := tests/test-net-gso.c lib/net-gso.c
 test-net-gro_SRCS := tests/test-net-gro.c lib/net-gro.c lib/net-gso.c

@@ -85,6 +85,7 @@ static int net_add_one(const struct device_ctx *ctx, const struct vm_config *cfg
 		       unsigned int index, const struct net_params *p,
 		       bool implicit, struct device_list *list)
 {
+	struct child helper = CHILD_NONE;
 	struct net_backend *be;
 	struct device *dev;
 	char err[512] = "", tap[16];
@@ -98,7 +99,7 @@ static int net_add_one(const struct device_ctx *ctx, const struct vm_config *cfg
 		if (ret >= 0 && p->vhost)
 			return net_add_vhost(ctx, cfg, index, p, ret, list);
 	} else {
-		ret = net_user_spawn(index, p, err, sizeof(err));
+		ret = net_user_spawn(index, p, &helper, err, sizeof(err));
 	}
 	if (ret == -ENOENT && implicit) {
 		pr_warn(ctx->loglevel, "no network for the guest: %s", err);
@@ -109,7 +110,7 @@ static int net_add_one(const struct device_ctx *ctx, const struct vm_config *cfg
 		return ret;
 	}
 	fd = ret;
-	ret = net_fd_create(ctx, index, fd, NET_FD_HDR_MAX, &be);
+	ret = net_fd_create(ctx, index, fd, NET_FD_HDR_MAX, &helper, &be);
 	if (ret) {
 		pr_err(ctx->loglevel, "virtio-net %u: %s", index, strerror(-ret));
 		return ret;

@@ -87,19 +87,8 @@
 # each variant V the command CMD_V (see scripts/bench.sh). A phase whose
 # list of variants is empty is not run (BENCH_PHASES).
 
-PATH=/bin:/sbin:/usr/bin:/usr/sbin
-export PATH
-
-/bin/busybox mkdir -p /proc /sys /dev /tmp
-/bin/busybox mount -t proc proc /proc
-/bin/busybox mount -t sysfs sysfs /sys
-/bin/busybox mount -t devtmpfs devtmpfs /dev 2>/dev/null
-/bin/busybox mount -t tmpfs tmpfs /tmp
-/bin/busybox --install -s
-
-if [ ! -e /proc/self/fd/1 ]; then
-	exec </dev/console >/dev/console 2>&1
-fi
+# shellcheck source=tests/bench/init-mounts.sh
+. /bench/init-mounts.sh
 echo 4 >/proc/sys/kernel/printk 2>/dev/null
 
 # kvmtool wants HOME; both VMMs put their control sockets under it.

@@ -34,18 +34,8 @@
 #   lkvm.blk_dev=DEV        the disk (default /dev/vda)
 #   lkvm.shell=1            a shell instead of poweroff at the end
 
-PATH=/bin:/sbin:/usr/bin:/usr/sbin
-export PATH
-
-/bin/busybox mkdir -p /proc /sys /dev /tmp
-/bin/busybox mount -t proc proc /proc
-/bin/busybox mount -t sysfs sysfs /sys
-/bin/busybox mount -t devtmpfs devtmpfs /dev 2>/dev/null
-/bin/busybox mount -t tmpfs tmpfs /tmp
-/bin/busybox --install -s
-if [ ! -e /proc/self/fd/1 ]; then
-	exec </dev/console >/dev/console 2>&1
-fi
+# shellcheck source=tests/bench/init-mounts.sh
+. /bench-init-mounts.sh
 
 jobs=
 ms=1000

@@ -26,18 +26,8 @@
 #                            5201); the guest is 192.168.33.15/24
 #   lkvm.share_ms=MS         milliseconds of create and of each net job
 
-PATH=/bin:/sbin:/usr/bin:/usr/sbin
-export PATH
-
-/bin/busybox mkdir -p /proc /sys /dev /tmp /mnt
-/bin/busybox mount -t proc proc /proc
-/bin/busybox mount -t sysfs sysfs /sys
-/bin/busybox mount -t devtmpfs devtmpfs /dev 2>/dev/null
-/bin/busybox mount -t tmpfs tmpfs /tmp
-/bin/busybox --install -s
-if [ ! -e /proc/self/fd/1 ]; then
-	exec </dev/console >/dev/console 2>&1
-fi
+# shellcheck source=tests/bench/init-mounts.sh
+. /bench-init-mounts.sh
 
 what='' jobs='' tag=benchshare files=2000 mb=64 host=192.168.33.1 ms=2000
 # shellcheck disable=SC2013	# words, not lines

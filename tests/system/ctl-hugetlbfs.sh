@@ -12,75 +12,42 @@
 # Run by run-vm-scenarios.sh ("script" scenarios) with VMM, KERNEL,
 # GUEST_INITRD and WORK set; prints one "ok N what" line per step and
 # exits non-zero at the first failure.
-set -u
-export LKVM_HOME="$WORK/home"
-mkdir -p "$LKVM_HOME"
-H=$WORK/huge
+. "$(dirname "$0")/st-common.sh"
+HP=$WORK/huge		# the hugetlbfs mount
 MB=256			# the guest's RAM: 128 pages of 2 MiB
-n=0
-pid=
 
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-now_cs() { awk '{ split($1, t, "."); print t[1] * 100 + t[2] }' /proc/uptime; }
 meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
+# Whatever the way out: the VM gone, the mount and the pool undone.
 cleanup() {
 	[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
-	umount "$H" 2>/dev/null
+	umount "$HP" 2>/dev/null
 	echo 0 >/proc/sys/vm/nr_hugepages
 }
-fail() {
-	echo "FAIL: $*"
-	cleanup
-	exit 1
-}
-
-# wait_for <seconds> <command...>: poll until the command succeeds.
-wait_for() {
-	t=$(($1 * 10))
-	shift
-	while ! "$@" 2>/dev/null; do
-		t=$((t - 1))
-		[ "$t" -gt 0 ] || return 1
-		[ -z "$pid" ] || kill -0 "$pid" 2>/dev/null || return 1
-		sleep 0.1
-	done
-}
-
-# refused <name> <regex> <lkvm run arguments...>: exit 1..127 within 1 s.
-refused() {
-	what=$1 re=$2
-	shift 2
-	t0=$(now_cs)
-	"$VMM" run -k "$KERNEL" -i "$GUEST_INITRD" -c 1 "$@" </dev/null >/dev/null 2>"$WORK/$what.err"
-	rc=$?
-	cs=$(($(now_cs) - t0))
-	[ "$rc" -ge 1 ] && [ "$rc" -lt 128 ] && grep -Eq -e "$re" "$WORK/$what.err" ||
-		fail "$what: exit $rc, $(cat "$WORK/$what.err")"
-	[ "$cs" -le 100 ] || fail "$what took $cs cs, more than 1 s"
-	ok "$what refused: exit $rc in $cs cs"
-}
+trap cleanup EXIT
+# The Linux guest the refusals are for (no spaces in these paths).
+guest="-k $KERNEL -i $GUEST_INITRD -c 1"
 
 grep -q hugetlbfs /proc/filesystems || fail "this host's kernel has no hugetlbfs"
 [ "$(meminfo Hugepagesize)" = 2048 ] || fail "huge pages of $(meminfo Hugepagesize) kB, not 2048"
-mkdir -p "$H"
+mkdir -p "$HP"
 echo 0 >/proc/sys/vm/nr_hugepages
-mount -t hugetlbfs none "$H" || fail "cannot mount hugetlbfs"
+mount -t hugetlbfs none "$HP" || fail "cannot mount hugetlbfs"
 ok hugetlbfs mounted, no huge pages
 
 refused no-pages "needs 128 huge pages of 2048 kB, the host has 0 free.*echo 128 > /proc/sys/vm/nr_hugepages" \
-	-m $MB --hugetlbfs "$H"
+	$guest -m $MB --hugetlbfs "$HP"
 echo 100 >/proc/sys/vm/nr_hugepages
 [ "$(meminfo HugePages_Free)" = 100 ] || fail "only $(meminfo HugePages_Free) of 100 huge pages"
 refused few-pages "needs 128 huge pages of 2048 kB, the host has 100 free.*echo 128 > /proc/sys/vm/nr_hugepages" \
-	-m $MB --hugetlbfs "$H"
+	$guest -m $MB --hugetlbfs "$HP"
 refused odd-size "-m 65 MiB is not a whole number of its 2048 kB huge pages; give -m 66" \
-	-m 65 --hugetlbfs "$H"
+	$guest -m 65 --hugetlbfs "$HP"
 mkdir -p "$WORK/plain"
 refused not-mount "is not a hugetlbfs mount.*mount -t hugetlbfs none $WORK/plain" \
-	-m $MB --hugetlbfs "$WORK/plain"
+	$guest -m $MB --hugetlbfs "$WORK/plain"
 [ "$(meminfo HugePages_Rsvd)" = 0 ] && [ "$(meminfo HugePages_Free)" = 100 ] ||
 	fail "refusals left pages taken: $(grep HugePages_ /proc/meminfo | tr '\n' ' ')"
-[ -z "$(ls -A "$H")" ] || fail "files left in the mount: $(ls -A "$H")"
+[ -z "$(ls -A "$HP")" ] || fail "files left in the mount: $(ls -A "$HP")"
 ok nothing left behind
 
 # 16 pages to spare: the guest must take exactly its own 128.
@@ -92,7 +59,7 @@ echo 144 >/proc/sys/vm/nr_hugepages
 # refused, naming --disable-mte. A test guest that ends at once either way.
 mte=
 if grep -qw mte /proc/cpuinfo; then
-	"$VMM" run -k "$GUEST_TESTS/hello.bin" -c 1 -m 64 --test-device --hugetlbfs "$H" \
+	"$VMM" run -k "$GUEST_TESTS/hello.bin" -c 1 -m 64 --test-device --hugetlbfs "$HP" \
 		</dev/null >"$WORK/mte.out" 2>"$WORK/mte.err"
 	rc=$?
 	if [ "$rc" = 0 ]; then
@@ -106,7 +73,7 @@ if grep -qw mte /proc/cpuinfo; then
 fi
 mkfifo "$WORK/in"
 exec 3<>"$WORK/in"
-"$VMM" run -k "$KERNEL" -i "$GUEST_INITRD" -c 1 -m $MB --hugetlbfs "$H" $mte --name huge-a -n mode=none \
+"$VMM" run -k "$KERNEL" -i "$GUEST_INITRD" -c 1 -m $MB --hugetlbfs "$HP" $mte --name huge-a -n mode=none \
 	-p "console=ttyS0 quiet lkvm.input_timeout=300" <"$WORK/in" >"$WORK/vm.out" 2>"$WORK/vm.err" &
 pid=$!
 wait_for 200 grep -q GUEST-READY-FOR-INPUT "$WORK/vm.out" ||
@@ -121,7 +88,7 @@ echo "meminfo while the guest runs: Total $total Free $free Rsvd $rsvd"
 	fail "the guest holds $used huge pages and $rsvd reserved, not 128"
 [ $((free - rsvd)) = 16 ] || fail "$((free - rsvd)) huge pages left for others, not 16"
 ok "guest holds its 128 pages: $used faulted in, $rsvd reserved"
-[ -z "$(ls -A "$H")" ] || fail "the RAM file is not unlinked: $(ls -A "$H")"
+[ -z "$(ls -A "$HP")" ] || fail "the RAM file is not unlinked: $(ls -A "$HP")"
 ok RAM file unlinked
 
 # A snapshot with --stop, the pages back; the restore takes them again.
@@ -154,5 +121,4 @@ ok guest ran: checks passed, the line echoed, exit 0
 [ "$(meminfo HugePages_Free)" = 144 ] && [ "$(meminfo HugePages_Rsvd)" = 0 ] ||
 	fail "pages not returned: $(grep HugePages_ /proc/meminfo | tr '\n' ' ')"
 ok all 144 huge pages free again
-cleanup
 exit 0

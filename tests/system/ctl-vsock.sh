@@ -38,30 +38,13 @@ E=$here/vsock-echo
 pids=
 trap 'for p in $pids; do kill -9 "$p" 2>/dev/null; done' EXIT
 
-# refused <name> <regex> [@NOBODY@] <lkvm run arguments...>: exit 1..127
-# within 1 s (before any KVM work), saying so.
-refused() {
-	what=$1 re=$2
-	shift 2
-	as=
-	[ "$1" = @NOBODY@ ] && { as=${NOBODY:-/lkvm-test/nobody}; shift; }
-	t0=$(now_cs)
-	$as "$VMM" run -k "$KERNEL" -c 1 -m 128 "$@" </dev/null >/dev/null 2>"$WORK/$what.err"
-	rc=$?
-	cs=$(($(now_cs) - t0))
-	[ "$rc" -ge 1 ] && [ "$rc" -le 127 ] && grep -Eq -e "$re" "$WORK/$what.err" ||
-		fail "$what: exit $rc, $(cat "$WORK/$what.err")"
-	[ "$cs" -le 100 ] || fail "$what: refused after $cs cs, more than 1 s"
-	ok "$what refused: exit $rc in $cs cs: $(cat "$WORK/$what.err")"
-}
-
 if [ "$FULL" = full ]; then
 	# Without the module first: an earlier run in this host may have
 	# loaded it, and nothing uses it between scenarios.
 	rmmod vhost_vsock 2>/dev/null
 	[ ! -e /dev/vhost-vsock ] || fail "/dev/vhost-vsock still there after rmmod vhost_vsock"
 	refused no-module "/dev/vhost-vsock is missing.*load the vhost_vsock module: modprobe vhost_vsock" \
-		--vsock 3
+		-k "$KERNEL" -c 1 -m 128 --vsock 3
 fi
 host_modules vhost-vsock
 [ -c /dev/vhost-vsock ] || fail "/dev/vhost-vsock missing after loading vhost_vsock"
@@ -69,7 +52,7 @@ ok "vhost_vsock loaded"
 if [ "$FULL" = full ]; then
 	chmod 600 /dev/vhost-vsock
 	refused no-permission "/dev/vhost-vsock: Permission denied; run lkvm as a user who may open it" \
-		@NOBODY@ --vsock 3
+		@NOBODY@ -k "$KERNEL" -c 1 -m 128 --vsock 3
 fi
 
 "$E" listen 5000 0 >"$WORK/host-listen.out" 2>&1 &

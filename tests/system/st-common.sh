@@ -73,6 +73,24 @@ wait_gone() {
 	done
 }
 
+# refused <name> <regex> [@NOBODY@] <lkvm run arguments...>: lkvm run
+# (as the unprivileged user with @NOBODY@) refuses them before any KVM
+# work: exit 1..127 within 1 s, stderr ($WORK/<name>.err) matching.
+refused() {
+	_what=$1 _re=$2
+	shift 2
+	_as=
+	[ "$1" = @NOBODY@ ] && { _as=${NOBODY:-/lkvm-test/nobody}; shift; }
+	_t0=$(now_cs)
+	$_as "$VMM" run "$@" </dev/null >/dev/null 2>"$WORK/$_what.err"
+	rc=$?
+	cs=$(($(now_cs) - _t0))
+	[ "$rc" -ge 1 ] && [ "$rc" -le 127 ] && grep -Eq -e "$_re" "$WORK/$_what.err" ||
+		fail "$_what: exit $rc, $(cat "$WORK/$_what.err")"
+	[ "$cs" -le 100 ] || fail "$_what: refused after $cs cs, more than 1 s"
+	ok "$_what refused: exit $rc in $cs cs: $(head -n 1 "$WORK/$_what.err")"
+}
+
 # answers <name> [what]: "lkvm list" answers within 1 s and shows the VM
 # running; sets $ms to how long it took. [what] names the try in a failure.
 answers() {

@@ -31,6 +31,11 @@
  *	"<now> <peak>": PID's resident memory (VmRSS, VmHWM) in KiB.
  *  st-helper signal-at PID SIG RSS_KB
  *	Send signal SIG once PID's RSS reaches RSS_KB (1 ms polls).
+ *  st-helper orphans FILE CMD [ARG...]
+ *	Run CMD as a child subreaper: a process whose parent ended
+ *	without reaping it comes to us, and is reaped here and named in
+ *	FILE ("<pid> <name>", a line each; empty: none). Waits up to 5 s
+ *	after CMD for such stragglers. Exits with CMD's status.
  *  st-helper mmap-write FILE TEXT
  *	Write TEXT into FILE (which must hold at least as many bytes)
  *	through a shared writable mapping, msync it, unmap, then read the
@@ -68,7 +73,7 @@ static long long now_ms(void)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: st-helper run|within|silent|flood|rss|signal-at ...;"
+	fprintf(stderr, "usage: st-helper run|within|silent|flood|rss|signal-at|orphans ...;"
 		" see the comment at the top of st-helper.c\n");
 	return 2;
 }
@@ -501,6 +506,67 @@ static int cmd_signal_at(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * One child reaped: CMD's status, or an orphan named in out. 1: CMD,
+ * 0: an orphan, -1: no child left (or none ended yet, with WNOHANG).
+ */
+static int orphans_reap(pid_t cmd, FILE *out, int *status, int flags)
+{
+	char path[64], name[64] = "?";
+	siginfo_t si = { 0 };
+	FILE *f;
+
+	if (waitid(P_ALL, 0, &si, WEXITED | WNOWAIT | flags) || !si.si_pid)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%d/comm", si.si_pid);
+	f = fopen(path, "r");
+	if (f) {
+		if (fgets(name, sizeof(name), f))
+			name[strcspn(name, "\n")] = 0;
+		fclose(f);
+	}
+	if (si.si_pid != cmd) {
+		fprintf(out, "%d %s\n", si.si_pid, name);
+		fflush(out);
+	}
+	waitpid(si.si_pid, si.si_pid == cmd ? status : NULL, 0);
+	return si.si_pid == cmd;
+}
+
+static int cmd_orphans(int argc, char **argv)
+{
+	int status = 0, done = 0;
+	long long t0 = 0;
+	FILE *out;
+	pid_t pid;
+
+	if (argc < 3)
+		return usage();
+	out = fopen(argv[1], "w");
+	if (!out || prctl(PR_SET_CHILD_SUBREAPER, 1)) {
+		perror(argv[1]);
+		return 2;
+	}
+	pid = fork();
+	if (pid == 0) {
+		execvp(argv[2], argv + 2);
+		_exit(127);
+	}
+	while (!done)
+		done = orphans_reap(pid, out, &status, 0) > 0;
+	t0 = now_ms();
+	while (now_ms() - t0 < 5000) {
+		if (orphans_reap(pid, out, &status, WNOHANG) < 0) {
+			if (waitid(P_ALL, 0, &(siginfo_t){ 0 }, WEXITED | WNOWAIT | WNOHANG) &&
+			    errno == ECHILD)
+				break;
+			usleep(10000);
+		}
+	}
+	fclose(out);
+	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+}
+
 static int cmd_mmap_write(int argc, char **argv)
 {
 	size_t len;
@@ -547,6 +613,8 @@ int main(int argc, char **argv)
 		return cmd_rss(argc, argv);
 	if (!strcmp(argv[0], "signal-at"))
 		return cmd_signal_at(argc, argv);
+	if (!strcmp(argv[0], "orphans"))
+		return cmd_orphans(argc, argv);
 	if (!strcmp(argv[0], "mmap-write"))
 		return cmd_mmap_write(argc, argv);
 	return usage();

@@ -51,6 +51,16 @@ for w in $(cat /proc/cmdline); do
 	esac
 done
 
+# said <word> <file>: until a vsock-echo in the background has said
+# <word> in its output <file> (it is connected, or listening), 10 s at most.
+said() {
+	i=0
+	until grep -q "$1" "$2" 2>/dev/null || [ $i -ge 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
 cid=$(vsock-echo cid)
 echo "GUEST-VSOCK cid=$cid"
 msg="guest-$cid-to-host-$(cat /proc/sys/kernel/random/uuid)"
@@ -71,11 +81,7 @@ done
 if [ "$snap" = 1 ]; then
 	vsock-echo hold 2 "$host_port" >/tmp/hold.out 2>&1 &
 	hpid=$!
-	i=0
-	until grep -q held /tmp/hold.out 2>/dev/null || [ $i -ge 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	said held /tmp/hold.out
 	echo "GUEST-VSOCK-HELD"
 	wait "$hpid"
 	echo "GUEST-VSOCK-HOLD-ENDED $(tr '\n' ' ' </tmp/hold.out)"
@@ -113,11 +119,7 @@ fi
 
 vsock-echo listen "$port" 1 >/tmp/listen.out 2>&1 &
 lpid=$!
-i=0
-until grep -q listening /tmp/listen.out 2>/dev/null || [ $i -ge 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+said listening /tmp/listen.out
 echo "GUEST-VSOCK-LISTENING port=$port"
 wait "$lpid"
 echo "GUEST-VSOCK-H2G-SERVED rc=$? $(cat /tmp/listen.out | tr '\n' ' ')"
