@@ -42,6 +42,18 @@ $(HOST_BUILD)/$(1): $$($(1)_SRCS) tests/unit.h
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 
+# The allow-lists name arm64's KVM ioctls: their test is built for the
+# target, like host/sandbox-gen.c, and run through TARGET_RUN.
+$(BUILD)/arm64-tests/test-sandbox-rules: tests/test-sandbox-rules.c \
+		host/sandbox-rules.c host/sandbox-rules.h host/sandbox.h tests/unit.h
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 $(WARN) -O1 -I. -D_GNU_SOURCE -static -o $@ \
+		tests/test-sandbox-rules.c host/sandbox-rules.c
+$(HOST_BUILD)/test-sandbox-rules: $(BUILD)/arm64-tests/test-sandbox-rules
+	@mkdir -p $(@D)
+	printf '#!/bin/sh\nexec %s %s\n' '$(TARGET_RUN)' '$(abspath $<)' > $@
+	chmod +x $@
+
 include tests/ugic.mk
 include tests/testdev.mk
 include tests/bus.mk
@@ -53,7 +65,8 @@ include tests/v2m.mk
 
 # Everything under ASan/UBSan; the parts threads share (the userspace GIC,
 # the test device, the console, the MMIO bus) also under TSan.
-unit-test: $(UNIT_TESTS:%=$(HOST_BUILD)/%) $(UGIC_BUILD)/test-ugic \
+unit-test: $(UNIT_TESTS:%=$(HOST_BUILD)/%) $(HOST_BUILD)/test-sandbox-rules \
+		$(UGIC_BUILD)/test-ugic \
 		$(UGIC_BUILD)/test-ugic-threads $(TESTDEV_TESTS) $(CONSOLE_TESTS) \
 		$(BUS_TESTS) $(VIRTIO_DEV_TESTS) $(VIRTIO_TESTS) $(PCI_TESTS) \
 		$(V2M_TESTS)

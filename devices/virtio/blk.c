@@ -12,19 +12,11 @@
 #include <string.h>
 
 #include "devices/virtio/blk.h"
+#include "devices/virtio/blk-config.h"
 #include "lib/iov.h"
 #include "lib/log.h"
 #include "lib/snapshot.h"
 #include "lib/util.h"
-
-struct virtio_blk {
-	struct virtio_dev vd;
-	struct disk disk;
-	uint8_t config[VIRTIO_BLK_CFG_SIZE];	/* built once, read-only */
-	char name[32];
-	uint64_t io_errors;	/* failures of the host file; the first is logged */
-	struct virtq_elem elem;	/* the request being served */
-};
 
 /* A request once its framing is checked: data out, data in, status. */
 struct blk_req {
@@ -37,25 +29,25 @@ struct blk_req {
 	unsigned int nr_in;
 	uint64_t in_len;
 	uint8_t *status;
+	bool hdr_ok;		/* the header was whole */
 };
 
-static void blk_put_le16(uint8_t *p, uint16_t v)
-{
-	v = htole16(v);
-	memcpy(p, &v, sizeof(v));
-}
+struct virtio_blk {
+	struct virtio_dev vd;
+	struct disk disk;
+	uint8_t config[VIRTIO_BLK_CFG_SIZE];	/* built once, read-only */
+	char name[32];
+	uint64_t io_errors;	/* failures of the host file; the first is logged */
+	int ring_err;		/* why the disk is not on io_uring, or 0 */
+	struct virtq_elem elem;	/* the request being served (preadv) */
+	/* With io_uring: the batch, its chains, requests and I/O. */
+	struct virtq_elem *elems;	/* DISK_RING_DEPTH of them */
+	struct blk_req reqs[DISK_RING_DEPTH];
+	struct disk_io ios[DISK_RING_DEPTH];
+};
 
-static void blk_put_le32(uint8_t *p, uint32_t v)
-{
-	v = htole32(v);
-	memcpy(p, &v, sizeof(v));
-}
-
-static void blk_put_le64(uint8_t *p, uint64_t v)
-{
-	v = htole64(v);
-	memcpy(p, &v, sizeof(v));
-}
+/* blk_rw_check(): the checks passed, the transfer is to be done. */
+#define BLK_DO_IO	0x100
 
 static uint32_t blk_get_le32(const uint8_t *p)
 {
@@ -131,12 +123,11 @@ static bool blk_in_range(const struct virtio_blk *b, uint64_t sector,
 	return sector <= cap && count <= cap - sector;
 }
 
-static uint8_t blk_rw(struct virtio_blk *b, struct blk_req *r, bool write,
-		      uint64_t *written)
+/* A read's or write's answer without I/O, or BLK_DO_IO. */
+static int blk_rw_check(const struct virtio_blk *b, const struct blk_req *r,
+			bool write)
 {
 	uint64_t len = write ? r->out_len : r->in_len;
-	uint64_t off = r->sector << DISK_SECTOR_SHIFT;
-	int ret;
 
 	/* 5.2.6.2: a read-only device fails writes and writes nothing. */
 	if (write && b->disk.ro)
@@ -146,6 +137,18 @@ static uint8_t blk_rw(struct virtio_blk *b, struct blk_req *r, bool write,
 		return VIRTIO_BLK_S_IOERR;
 	if (!len)
 		return VIRTIO_BLK_S_OK;
+	return BLK_DO_IO;
+}
+
+static uint8_t blk_rw(struct virtio_blk *b, struct blk_req *r, bool write,
+		      uint64_t *written)
+{
+	uint64_t len = write ? r->out_len : r->in_len;
+	uint64_t off = r->sector << DISK_SECTOR_SHIFT;
+	int ret = blk_rw_check(b, r, write);
+
+	if (ret != BLK_DO_IO)
+		return ret;
 	if (write)
 		ret = disk_write(&b->disk, r->out, r->nr_out, off);
 	else
@@ -254,19 +257,36 @@ static uint8_t blk_dispatch(struct virtio_blk *b, struct blk_req *r,
 	return VIRTIO_BLK_S_UNSUPP;
 }
 
+/* Frames a chain into r; false when there is nowhere to answer. */
+static bool blk_frame(struct virtq_elem *e, struct blk_req *r)
+{
+	memset(r, 0, sizeof(*r));
+	if (!blk_frame_status(e, r))
+		return false;
+	r->hdr_ok = blk_frame_header(e, r);
+	return true;
+}
+
+/* Does a framed request; returns the bytes written into its in-buffers. */
+static uint32_t blk_answer(struct virtio_blk *b, struct blk_req *r)
+{
+	uint64_t written = 0;
+
+	if (r->hdr_ok)
+		*r->status = blk_dispatch(b, r, &written);
+	else
+		*r->status = VIRTIO_BLK_S_IOERR;
+	return MIN(written + 1, (uint64_t)UINT32_MAX);
+}
+
 /* Serves one chain; returns the bytes written into its in-buffers. */
 static uint32_t blk_request(struct virtio_blk *b, struct virtq_elem *e)
 {
-	struct blk_req r = { 0 };
-	uint64_t written = 0;
+	struct blk_req r;
 
-	if (!blk_frame_status(e, &r))
+	if (!blk_frame(e, &r))
 		return 0;	/* nowhere to answer: do nothing at all */
-	if (blk_frame_header(e, &r))
-		*r.status = blk_dispatch(b, &r, &written);
-	else
-		*r.status = VIRTIO_BLK_S_IOERR;
-	return MIN(written + 1, (uint64_t)UINT32_MAX);
+	return blk_answer(b, &r);
 }
 
 static uint32_t blk_serve(struct virtio_dev *vd, struct virtq_elem *e)
@@ -274,16 +294,108 @@ static uint32_t blk_serve(struct virtio_dev *vd, struct virtq_elem *e)
 	return blk_request(vd->priv, e);
 }
 
+/* Framed request i, a read or write whose checks passed, joins the batch. */
+static bool blk_batch_add(struct virtio_blk *b, unsigned int i)
+{
+	const struct blk_req *r = &b->reqs[i];
+	bool write = r->type == VIRTIO_BLK_T_OUT;
+
+	if (!r->hdr_ok || (!write && r->type != VIRTIO_BLK_T_IN) ||
+	    blk_rw_check(b, r, write) != BLK_DO_IO)
+		return false;
+	b->ios[i] = (struct disk_io){
+		.iov = write ? r->out : r->in,
+		.cnt = write ? r->nr_out : r->nr_in,
+		.off = r->sector << DISK_SECTOR_SHIFT,
+		.write = write,
+	};
+	return true;
+}
+
 /*
- * Each completion is signalled at once (virtio_queue_serve()): with
- * synchronous I/O a request takes long enough that the guest should
- * not wait for others.
+ * The batch's n reads and writes in one go; each is on the used ring
+ * only once its data is in the file (or the guest's buffers), and the
+ * driver is signalled once for all of them (as the event index says).
+ */
+static void blk_batch_done(struct virtio_blk *b, unsigned int q, unsigned int n)
+{
+	unsigned int i;
+
+	if (!n)
+		return;
+	disk_rw_batch(&b->disk, b->ios, n);
+	for (i = 0; i < n; i++) {
+		struct disk_io *io = &b->ios[i];
+		uint64_t written = 0;
+
+		if (io->err) {
+			*b->reqs[i].status = blk_host_error(b, io->write ? "write" : "read",
+							    io->off, io->err);
+		} else {
+			*b->reqs[i].status = VIRTIO_BLK_S_OK;
+			written = io->write ? 0 : b->reqs[i].in_len;
+		}
+		virtq_push(&b->vd.vqs[q], &b->elems[i],
+			   MIN(written + 1, (uint64_t)UINT32_MAX));
+	}
+	virtio_dev_signal(&b->vd, q);
+}
+
+/*
+ * The io_uring engine: reads and writes gather into a batch, its reads
+ * done with one system call (disk_rw_batch()). Any other request
+ * (FLUSH, GET_ID, DISCARD, a request that fails its checks) first has
+ * the batch before it done, so that a FLUSH covers every write that
+ * came before it, then is done alone.
+ * Nothing is in flight once this returns: a reset, a stop or a
+ * snapshot, which wait for the I/O thread, find every request done.
+ */
+static void blk_serve_batches(struct virtio_blk *b, unsigned int q)
+{
+	struct virtq *vq = &b->vd.vqs[q];
+	struct virtq_elem *e;
+	unsigned int n = 0;
+	bool framed;
+	int ret;
+
+	do {
+		virtq_notify_enable(vq, false);
+		while ((ret = virtq_pop(vq, e = &b->elems[n])) > 0) {
+			framed = blk_frame(e, &b->reqs[n]);
+			if (framed && blk_batch_add(b, n)) {
+				if (++n == DISK_RING_DEPTH) {
+					blk_batch_done(b, q, n);
+					n = 0;
+				}
+				continue;
+			}
+			blk_batch_done(b, q, n);
+			virtq_push(vq, e, framed ? blk_answer(b, &b->reqs[n]) : 0);
+			virtio_dev_signal(&b->vd, q);
+			n = 0;
+		}
+		blk_batch_done(b, q, n);
+		n = 0;
+		if (ret < 0) {
+			virtio_dev_broken(&b->vd, q);
+			return;
+		}
+	} while (virtq_notify_enable(vq, true));
+}
+
+/*
+ * With preadv each completion is signalled at once
+ * (virtio_queue_serve()): a request takes long enough that the guest
+ * should not wait for others.
  */
 static void blk_queue_notify(struct virtio_dev *vd, unsigned int q)
 {
 	struct virtio_blk *b = vd->priv;
 
-	virtio_queue_serve(vd, q, &b->elem, blk_serve);
+	if (b->elems)
+		blk_serve_batches(b, q);
+	else
+		virtio_queue_serve(vd, q, &b->elem, blk_serve);
 }
 
 static void blk_config_read(struct virtio_dev *vd, uint32_t off, void *buf,
@@ -299,12 +411,14 @@ static void blk_destroy(struct virtio_dev *vd)
 	struct virtio_blk *b = vd->priv;
 
 	disk_close(&b->disk);
+	free(b->elems);
 	free(b);
 }
 
 /*
  * Nothing is in flight once the I/O thread is held off: each request is
- * served whole (its I/O done, its used entry pushed) within a batch.
+ * served whole (its I/O done, its used entry pushed) within a round,
+ * io_uring's batches included (blk_serve_batches()).
  * What the guest saw of the disk is saved, for a restore onto another
  * image to be refused.
  */
@@ -342,51 +456,42 @@ static const struct virtio_dev_ops blk_ops = {
 	.restore = blk_restore,
 };
 
-/* log2 of the O_DIRECT block in sectors, for the guest to align to. */
-static unsigned int blk_phys_exp(const struct disk *d)
+/*
+ * io_uring where the kernel gives it, confined to the disk before the
+ * I/O thread exists; preadv otherwise, and blk_report_engine() says why.
+ */
+static void blk_pick_engine(struct virtio_blk *b)
 {
-	unsigned int exp = 0;
-
-	while (exp < 8 && ((uint64_t)DISK_SECTOR_SIZE << (exp + 1)) <= d->block_size)
-		exp++;
-	return exp;
+	b->elems = calloc(DISK_RING_DEPTH, sizeof(*b->elems));
+	b->ring_err = b->elems ? disk_use_ring(&b->disk) : -ENOMEM;
+	if (b->ring_err) {
+		free(b->elems);
+		b->elems = NULL;
+	}
 }
 
-static uint64_t blk_features(const struct disk *d)
+/* Once the transport has set the log level: the engine, and why. */
+static void blk_report_engine(struct virtio_dev *vd)
 {
-	uint64_t f = 1ULL << VIRTIO_BLK_F_SEG_MAX | 1ULL << VIRTIO_BLK_F_BLK_SIZE;
+	struct virtio_blk *b = vd->priv;
+	const char *why = b->ring_err == -EOPNOTSUPP ? "--debug-iodelay" :
+			  b->ring_err == -ENOSYS ? "the kernel has no io_uring" :
+			  b->ring_err == -EPERM ? "io_uring refused (sysctl kernel.io_uring_disabled, or a seccomp filter around lkvm)" :
+			  strerror(-b->ring_err);
 
-	if (d->ro)
-		f |= 1ULL << VIRTIO_BLK_F_RO;
+	if (!b->ring_err)
+		pr_debug(vd->loglevel, "%s: I/O engine io_uring, up to %d reads a system call, confined to reading '%s'; writes with pwritev",
+			 b->name, DISK_RING_DEPTH, b->disk.path);
 	else
-		f |= 1ULL << VIRTIO_BLK_F_FLUSH;
-	if (d->can_punch && !d->ro)
-		f |= 1ULL << VIRTIO_BLK_F_DISCARD | 1ULL << VIRTIO_BLK_F_WRITE_ZEROES;
-	if (d->direct && blk_phys_exp(d))
-		f |= 1ULL << VIRTIO_BLK_F_TOPOLOGY;
-	return f;
+		pr_debug(vd->loglevel, "%s: I/O engine preadv, a system call a request: %s",
+			 b->name, why);
 }
 
-static void blk_build_config(struct virtio_blk *b)
+const char *virtio_blk_engine(const struct virtio_dev *vd)
 {
-	const struct disk *d = &b->disk;
-	uint8_t *c = b->config;
+	const struct virtio_blk *b = vd->priv;
 
-	blk_put_le64(c + VIRTIO_BLK_CFG_CAPACITY, d->size >> DISK_SECTOR_SHIFT);
-	blk_put_le32(c + VIRTIO_BLK_CFG_SEG_MAX, VIRTIO_BLK_SEG_MAX);
-	/* 512 even with O_DIRECT: a larger one would change the guest's LBAs. */
-	blk_put_le32(c + VIRTIO_BLK_CFG_BLK_SIZE, DISK_SECTOR_SIZE);
-	c[VIRTIO_BLK_CFG_PHYS_EXP] = d->direct ? blk_phys_exp(d) : 0;
-	blk_put_le16(c + VIRTIO_BLK_CFG_MIN_IO, 1U << c[VIRTIO_BLK_CFG_PHYS_EXP]);
-	if (!(b->vd.host_features & (1ULL << VIRTIO_BLK_F_DISCARD)))
-		return;
-	blk_put_le32(c + VIRTIO_BLK_CFG_MAX_DISCARD, VIRTIO_BLK_MAX_DISCARD_SECTORS);
-	blk_put_le32(c + VIRTIO_BLK_CFG_DISCARD_SEG, VIRTIO_BLK_MAX_DISCARD_SEG);
-	blk_put_le32(c + VIRTIO_BLK_CFG_DISCARD_ALIGN,
-		     d->discard_align >> DISK_SECTOR_SHIFT);
-	blk_put_le32(c + VIRTIO_BLK_CFG_MAX_ZEROES, VIRTIO_BLK_MAX_DISCARD_SECTORS);
-	blk_put_le32(c + VIRTIO_BLK_CFG_ZEROES_SEG, VIRTIO_BLK_MAX_DISCARD_SEG);
-	c[VIRTIO_BLK_CFG_ZEROES_UNMAP] = 1;
+	return disk_engine_name(&b->disk);
 }
 
 int virtio_blk_new(struct disk *disk, unsigned int index,
@@ -410,11 +515,12 @@ int virtio_blk_new(struct disk *disk, unsigned int index,
 	vd->name = b->name;
 	vd->priv = b;
 	vd->device_id = VIRTIO_ID_BLOCK;
-	vd->host_features = blk_features(&b->disk);
+	vd->host_features = blk_config_features(&b->disk);
 	vd->config_size = VIRTIO_BLK_CFG_SIZE;
 	vd->nr_queues = 1;
 	vd->index = index;
-	blk_build_config(b);
+	blk_config_build(&b->disk, vd->host_features, b->config);
+	blk_pick_engine(b);
 	ret = virtio_dev_init(vd);
 	if (ret) {
 		blk_destroy(vd);
@@ -437,6 +543,8 @@ int virtio_blk_create_disk(const struct device_ctx *ctx, struct disk *disk,
 	ret = virtio_transport_create(vd, ctx, t, dev);
 	if (ret)
 		virtio_dev_destroy(vd);
+	else
+		blk_report_engine(vd);
 	return ret;
 }
 

@@ -11,7 +11,9 @@
 
 /*
  * virtio-blk (virtio 1.x, 5.2) over a struct disk: one request queue,
- * served on the device's I/O thread with preadv/pwritev. A request is
+ * served on the device's I/O thread with pwritev and preadv, or, where
+ * the kernel gives an io_uring, its reads in batches through one
+ * confined to reading the disk. A request is
  * on the image file (in the host's page cache at least, which survives
  * lkvm being killed) before the used ring says it is done; FLUSH makes
  * it durable (fdatasync). docs/virtio.md has the reasoning.
@@ -86,5 +88,7 @@ int virtio_blk_create_disk(const struct device_ctx *ctx, struct disk *disk,
  */
 int virtio_blk_new(struct disk *disk, unsigned int index,
 		   struct virtio_dev **vd);
+/* The device's I/O engine: "io_uring" or "preadv" (disk_use_ring()). */
+const char *virtio_blk_engine(const struct virtio_dev *vd);
 
 #endif

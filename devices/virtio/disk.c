@@ -407,6 +407,10 @@ int disk_open(struct disk *d, const struct disk_config *cfg, char *msg,
 
 void disk_close(struct disk *d)
 {
+	/* The ring first: it holds the file as its fixed file. */
+	disk_ring_close(d->ring);
+	d->ring = NULL;
+	d->engine = NULL;
 	if (d->fd >= 0)
 		close(d->fd);
 	if (d->fd_buffered >= 0)

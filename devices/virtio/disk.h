@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <sys/uio.h>
 
+#include "devices/virtio/disk-ring.h"
+
 /*
  * The host side of a disk: a raw image file or a block device, opened
  * as `-d FILE[,ro][,direct]` asks, checked, locked against a second
@@ -31,6 +33,8 @@ struct disk_config {
 	unsigned int delay_ms;	/* --debug-iodelay: each read and write waits */
 };
 
+struct disk_engine;
+
 struct disk {
 	int fd;
 	int fd_buffered;	/* with direct: for offsets O_DIRECT refuses */
@@ -48,6 +52,8 @@ struct disk {
 	bool no_zero_range;	/* ZERO_RANGE failed: punch and allocate */
 	void *bounce;		/* with direct: DISK_BOUNCE_SIZE, aligned */
 	char serial[DISK_SERIAL_LEN];	/* NUL-padded, not terminated */
+	const struct disk_engine *engine;	/* how disk_rw_batch() does I/O */
+	struct disk_ring *ring;		/* the io_uring engine's */
 };
 
 /*
@@ -80,6 +86,28 @@ int disk_read(struct disk *d, struct iovec *iov, unsigned int cnt,
 	      uint64_t off);
 int disk_write(struct disk *d, struct iovec *iov, unsigned int cnt,
 	       uint64_t off);
+/*
+ * The I/O engine of disk_rw_batch(): preadv/pwritev, one system call a
+ * request (what disk_open() sets), or an io_uring confined to the disk
+ * (disk-ring.h), one io_uring_enter a batch. disk_use_ring() switches
+ * to the ring; it returns 0, or -errno when the ring cannot be had
+ * (the kernel has none or refuses it, --debug-iodelay's slow disk):
+ * the disk then stays on preadv. To be called before the disk's
+ * thread enters its sandbox.
+ */
+int disk_use_ring(struct disk *d);
+/* The engine's name, for messages: "io_uring" or "preadv". */
+const char *disk_engine_name(const struct disk *d);
+/* True when disk_rw_batch() does a batch at once (the ring). */
+bool disk_batches(const struct disk *d);
+/*
+ * Reads and writes n requests (at most DISK_RING_DEPTH), each as
+ * disk_read() or disk_write() would: on return all are done, each
+ * io's err 0 or -errno. Those the ring cannot do (an O_DIRECT request
+ * on unaligned buffers) or did not finish (a short transfer, an
+ * error) are done again with preadv/pwritev, which resumes or reports.
+ */
+void disk_rw_batch(struct disk *d, struct disk_io *io, unsigned int n);
 /* What was written reaches stable storage (fdatasync). */
 int disk_flush(struct disk *d);
 /* Deallocates a range (reads back zeroes); -EOPNOTSUPP without can_punch. */
