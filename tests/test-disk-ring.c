@@ -94,10 +94,16 @@ int main(void)
 	CHECK_EQ(&u, disk_ring_open(fd, 0, &r), -EINVAL);
 	CHECK_EQ(&u, disk_ring_open(fd, DISK_RING_DEPTH + 1, &r), -EINVAL);
 	ret = disk_ring_open(fd, DISK_RING_DEPTH, &r);
+	/*
+	 * No io_uring here (an old kernel, kernel.io_uring_disabled, a
+	 * container's seccomp): lkvm then serves disks with preadv, and the
+	 * ring's confinement has nothing to be checked on. Said, not failed.
+	 */
 	if (ret == -ENOSYS || ret == -EPERM)
-		fprintf(stderr, "test-disk-ring: this kernel gives no io_uring (%s): the confinement is not checked here\n",
+		fprintf(stderr, "test-disk-ring: SKIP the confinement: this kernel gives no io_uring (%s)\n",
 			strerror(-ret));
-	CHECK_EQ(&u, ret, 0);
+	else
+		CHECK_EQ(&u, ret, 0);
 	if (!ret) {
 		test_read(&u, r);
 		test_refused(&u, r, fd, other);
