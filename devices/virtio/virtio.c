@@ -141,6 +141,7 @@ int virtio_dev_init(struct virtio_dev *vd)
 	vd->status = 0;
 	vd->guest_features = 0;
 	atomic_init(&vd->isr, 0);
+	atomic_init(&vd->isr_keep, 0);
 	vd->config_gen = 0;
 	virtio_reset_queues(vd);
 	vd->irq = (struct irq_line) { .irqfd = -1 };
@@ -234,6 +235,7 @@ static void virtio_reset(struct virtio_dev *vd)
 	virtio_reset_queues(vd);
 	vd->guest_features = 0;
 	virtio_set_status_bits(vd, 0);
+	atomic_store(&vd->isr_keep, 0);
 	atomic_store(&vd->isr, 0);
 	pthread_mutex_unlock(&vd->lock);
 	if (vd->ops->reset)
@@ -291,7 +293,7 @@ static void virtio_take_acks(struct virtio_dev *vd)
 {
 	atomic_thread_fence(memory_order_seq_cst);
 	if (vd->ack_fd >= 0 && virtio_eventfd_drain(vd->ack_fd))
-		atomic_fetch_and(&vd->isr, ~VIRTIO_ISR_QUEUE);
+		virtio_dev_isr_ack(vd, VIRTIO_ISR_QUEUE);
 }
 
 static void virtio_interrupt(struct virtio_dev *vd, unsigned int bits,
@@ -325,7 +327,17 @@ static void virtio_interrupt(struct virtio_dev *vd, unsigned int bits,
 
 void virtio_dev_isr_ack(struct virtio_dev *vd, uint32_t bits)
 {
-	atomic_fetch_and(&vd->isr, ~bits);
+	atomic_fetch_and(&vd->isr, ~(bits & ~atomic_load(&vd->isr_keep)));
+}
+
+int virtio_dev_direct_irqfd(struct virtio_dev *vd)
+{
+	if (vd->irq.irqfd < 0 || vd->interrupt)
+		return -1;
+	atomic_fetch_or(&vd->isr_keep, VIRTIO_ISR_QUEUE);
+	atomic_fetch_or(&vd->isr, VIRTIO_ISR_QUEUE);
+	virtio_changed(vd, VIRTIO_CHANGED_ISR);
+	return vd->irq.irqfd;
 }
 
 void virtio_dev_signal(struct virtio_dev *vd, unsigned int q)
