@@ -118,6 +118,38 @@ static bool ack_covers(const struct net_ack *a, const struct ack_seg *s)
 	return d > 0 || (d == 0 && (s->payload || (s->flags & TCP_F_FIN)));
 }
 
+/* The connection s is of, as bytes to compare. */
+static void ack_key(const uint8_t *f, const struct ack_seg *s, uint8_t *key)
+{
+	memset(key, 0, NET_ACK_KEY_LEN);
+	key[0] = s->v6;
+	if (s->v6)
+		memcpy(key + 1, f + ETH_HLEN + 8, 32);
+	else
+		memcpy(key + 1, f + ETH_HLEN + 12, 8);
+	memcpy(key + 33, f + s->l4, 4);
+}
+
+/*
+ * Whether s acknowledges a short message: fewer than NET_ACK_SMALL
+ * bytes more than the last frame of its connection did. Remembers s
+ * as that last frame.
+ */
+static bool ack_small(struct net_ack *a, const uint8_t *f, const struct ack_seg *s)
+{
+	uint8_t key[NET_ACK_KEY_LEN];
+	uint32_t d = s->ack - a->last_ack;
+	bool small;
+
+	ack_key(f, s, key);
+	small = a->last_valid && !memcmp(key, a->last_key, sizeof(key)) &&
+		(int32_t)d >= 0 && d < NET_ACK_SMALL;
+	memcpy(a->last_key, key, sizeof(key));
+	a->last_ack = s->ack;
+	a->last_valid = true;
+	return small;
+}
+
 static void ack_hold(struct net_ack *a, const uint8_t *f, size_t len,
 		     const struct ack_seg *s)
 {
@@ -134,7 +166,8 @@ bool net_ack_add(struct net_ack *a, const uint8_t *frame, size_t len, bool may_h
 	struct ack_seg s;
 	bool tcp = ack_parse(frame, len, &s), pure;
 
-	pure = may_hold && tcp && ack_pure(&s) && len <= sizeof(a->buf);
+	pure = tcp && ack_small(a, frame, &s) && may_hold && ack_pure(&s) &&
+	       len <= sizeof(a->buf);
 	if (a->len) {
 		if (tcp && ack_same_flow(a, frame, &s) && ack_covers(a, &s)) {
 			a->len = 0;

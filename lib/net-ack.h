@@ -16,7 +16,12 @@
  *
  * Frames are handed in one at a time, in the order they are to reach
  * the guest. A pure acknowledgement (TCP over IPv4 or IPv6, no payload,
- * only ACK set) is held when the caller allows it; the next frame is
+ * only ACK set) is held when the caller allows it and it acknowledges
+ * fewer than NET_ACK_SMALL bytes more than the frame before it toward
+ * the guest, of the same connection: the guest sent a short message,
+ * a request an answer may follow. A bulk sender's full segments are
+ * acknowledged at once (a held acknowledgement would stall it once its
+ * window is full). The next frame is
  * then looked at first: one of the same connection (addresses and
  * ports) that acknowledges more, or as much with data or FIN, makes
  * the held one needless and it is dropped (a newer pure one is held in
@@ -30,6 +35,9 @@
  * caller owns struct net_ack; unit tests drive it.
  */
 #define NET_ACK_HOLD_MS		1
+#define NET_ACK_SMALL		512
+/* IPv6's addresses and both ports, and the family: a connection. */
+#define NET_ACK_KEY_LEN		37
 /* Ethernet, IPv6 and the longest TCP header: the largest frame held. */
 #define NET_ACK_FRAME_MAX	(14 + 40 + 60)
 
@@ -43,6 +51,10 @@ struct net_ack {
 	bool v6;
 	uint32_t ack;		/* its acknowledgement number */
 	unsigned int rounds;	/* round ends it has waited through */
+	/* The last TCP frame toward the guest: its connection, its number. */
+	uint8_t last_key[NET_ACK_KEY_LEN];
+	uint32_t last_ack;
+	bool last_valid;
 	unsigned long held;	/* acknowledgements held */
 	unsigned long carried;	/* of them, dropped for a later frame that carried them */
 	uint8_t buf[NET_ACK_FRAME_MAX];
