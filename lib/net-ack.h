@@ -9,10 +9,11 @@
 /*
  * A TCP acknowledgement for the guest held back for a moment, so that
  * the next frame of its connection carries it instead: libslirp
- * acknowledges a segment with PSH at once, and in a request/response
- * exchange the answer follows a moment later with the same
- * acknowledgement number; without the hold the guest takes two frames,
- * two interrupts and two receive passes for it.
+ * acknowledges at once a data segment that acknowledges nothing new (a
+ * connection's first request, an upload's segments), and the answer
+ * to a request follows a moment later with the same acknowledgement
+ * number; without the hold the guest takes two frames, two interrupts
+ * and two receive passes for it.
  *
  * Frames are handed in one at a time, in the order they are to reach
  * the guest. A pure acknowledgement (TCP over IPv4 or IPv6, no payload,

@@ -10,9 +10,9 @@
  * when the driver takes large segments, the TCP segments slirp sends
  * in one round are joined (lib/net-gro.h): one message, one read and
  * one receive in the guest for up to 44 of them. A pure TCP
- * acknowledgement slirp sends waits a round (lib/net-ack.h): the answer
- * that usually follows carries it, one frame for the guest instead of
- * two.
+ * acknowledgement of a short message waits a round (lib/net-ack.h):
+ * the answer that usually follows carries it, one frame for the guest
+ * instead of two.
  */
 #include <errno.h>
 #include <poll.h>
