@@ -126,7 +126,7 @@ LIBEXECDIR ?= $(PREFIX)/lib/lkvm
 $(BUILD)/arm64/host/net-user.o: CFLAGS += -DLKVM_LIBEXECDIR='"$(LIBEXECDIR)"'
 
 NET_USER_SRCS := net-user/main.c net-user/args.c net-user/loop.c net-user/sandbox.c lib/net-gso.c \
-	lib/net-gro.c
+	lib/net-gro.c lib/net-ack.c
 NET_USER_OBJS := $(NET_USER_SRCS:%.c=$(BUILD)/arm64/%.o)
 $(NET_USER_OBJS): CFLAGS += $(SLIRP_CFLAGS)
 lkvm-net-user: $(NET_USER_OBJS)

@@ -91,6 +91,8 @@ static const struct sandbox_rule sandbox_devices[] = {
 	ALLOW_IOCTL(VHOST_SET_VRING_BASE),
 	ALLOW_IOCTL(VHOST_SET_VRING_ADDR),
 	ALLOW_IOCTL(VHOST_GET_VRING_BASE),
+	/* Each queue's call: KVM's irqfd, or lkvm's eventfd, for the run */
+	ALLOW_IOCTL(VHOST_SET_VRING_CALL),
 	ALLOW_IOCTL(VHOST_VSOCK_SET_RUNNING),
 	/*
 	 * vhost-net: the tap as each queue's backend, its header the

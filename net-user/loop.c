@@ -9,7 +9,10 @@
  * segment cut (lib/net-gso.h) before slirp sees them. The other way,
  * when the driver takes large segments, the TCP segments slirp sends
  * in one round are joined (lib/net-gro.h): one message, one read and
- * one receive in the guest for up to 44 of them.
+ * one receive in the guest for up to 44 of them. A pure TCP
+ * acknowledgement of a short message waits a round (lib/net-ack.h):
+ * the answer that usually follows carries it, one frame for the guest
+ * instead of two.
  */
 #include <errno.h>
 #include <poll.h>
@@ -24,6 +27,7 @@
 
 #include <libslirp.h>
 
+#include "lib/net-ack.h"
 #include "lib/net-gro.h"
 #include "lib/net-gso.h"
 #include "net-user/net-user.h"
@@ -55,6 +59,7 @@ struct loop {
 	unsigned long bad;		/* frames with a header slirp cannot take */
 	unsigned long sent;		/* messages toward the guest */
 	struct net_gro gro;		/* slirp's segments for the guest, joined */
+	struct net_ack ack;		/* an acknowledgement for the guest, held */
 };
 
 static int64_t loop_now_ns(void)
@@ -69,10 +74,9 @@ static int64_t loop_now_ns(void)
  * A message for the guest: never blocks, so a guest that does not take
  * its frames cannot stall slirp; TCP resends what is dropped here.
  */
-static void loop_send_frame(const struct virtio_net_hdr *h, const uint8_t *frame,
-			    size_t len, void *opaque)
+static void loop_send(struct loop *l, const struct virtio_net_hdr *h,
+		      const uint8_t *frame, size_t len)
 {
-	struct loop *l = opaque;
 	uint8_t hdr[VIRTIO_NET_HDR_WIRE] = { 0 };
 	struct iovec v[2] = {
 		{ .iov_base = hdr, .iov_len = sizeof(hdr) },
@@ -85,6 +89,25 @@ static void loop_send_frame(const struct virtio_net_hdr *h, const uint8_t *frame
 		l->dropped++;
 	else
 		l->sent++;
+}
+
+/* A held acknowledgement going out: a plain frame. */
+static void loop_send_ack(const uint8_t *frame, size_t len, void *opaque)
+{
+	static const struct virtio_net_hdr plain;
+
+	loop_send(opaque, &plain, frame, len);
+}
+
+/* A frame from the joining: held if a pure acknowledgement, else sent. */
+static void loop_send_frame(const struct virtio_net_hdr *h, const uint8_t *frame,
+			    size_t len, void *opaque)
+{
+	struct loop *l = opaque;
+	bool plain = !h->flags && h->gso_type == VIRTIO_NET_HDR_GSO_NONE;
+
+	if (!net_ack_add(&l->ack, frame, len, plain))
+		loop_send(l, h, frame, len);
 }
 
 /* slirp's frame for the guest: joined with the next ones, or sent. */
@@ -333,6 +356,9 @@ static int loop_round(struct loop *l)
 	l->pfds[0] = (struct pollfd){ .fd = l->cfg->fd, .events = POLLIN };
 	slirp_pollfds_fill(l->slirp, &timeout, loop_add_poll, l);
 	timeout = loop_timers(l, timeout < LOOP_POLL_MS ? (int)timeout : LOOP_POLL_MS);
+	/* A held acknowledgement waits this long at most. */
+	if (l->ack.len && timeout > NET_ACK_HOLD_MS)
+		timeout = NET_ACK_HOLD_MS;
 	ret = poll(l->pfds, l->nr_pfds, timeout);
 	if (ret > 0 && l->pfds[0].revents)
 		in = loop_input(l);
@@ -340,6 +366,7 @@ static int loop_round(struct loop *l)
 	loop_timers(l, 0);
 	/* What slirp sent this round goes before poll() may sleep. */
 	net_gro_flush(&l->gro);
+	net_ack_round(&l->ack);
 	return in;
 }
 
@@ -352,8 +379,9 @@ int net_user_run(void *state)
 		ret = loop_round(l);
 	while (!ret);
 	if (l->cfg->debug)
-		fprintf(stderr, "lkvm-net-user: %s: %lu messages to the guest (%lu dropped), %lu of them large, joined from %lu segments; %lu bad from lkvm\n",
-			l->cfg->name, l->sent, l->dropped, l->gro.large, l->gro.joined, l->bad);
+		fprintf(stderr, "lkvm-net-user: %s: %lu messages to the guest (%lu dropped), %lu of them large, joined from %lu segments; %lu acknowledgements carried by the next frame; %lu bad from lkvm\n",
+			l->cfg->name, l->sent, l->dropped, l->gro.large, l->gro.joined,
+			l->ack.carried, l->bad);
 	return ret < 0 ? ret : 0;
 }
 
@@ -404,6 +432,7 @@ int net_user_setup(const struct net_user_config *cfg, void **state)
 		setsockopt(cfg->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
 	l->cfg = cfg;
 	net_gro_init(&l->gro, loop_send_frame, l);
+	net_ack_init(&l->ack, loop_send_ack, l);
 	l->max_pfds = 16;
 	l->pfds = calloc(l->max_pfds, sizeof(*l->pfds));
 	if (l->pfds)

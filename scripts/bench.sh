@@ -80,6 +80,12 @@
 #   BENCH_SHARE_FILES=1000  p9: files of the tarred tree
 #   BENCH_SHARE_MB=32     p9: the big file written and read
 #   BENCH_SHARE_MS=2000   milliseconds of p9 create and of each net job
+#   BENCH_SHARE_MODES=    the 9p and network runs to make, of p9 dboot
+#                         dbooti user tap vhost (default: all those of
+#                         the phases chosen)
+#   BENCH_SHARE_P9_JOBS=create,write,read,tarc,tarx  the p9 guest's jobs
+#                         (read needs write)
+#   BENCH_SHARE_NET_JOBS=tx,rx,rr,crr  the network guest's jobs
 #   BENCH_CONFIG_EXTRA=   lines appended to each host's /bench/config (for
 #                         experiments: more variants, other commands)
 #   BENCH_USER=1          also lkvm --irqchip=user (0: not)
@@ -176,6 +182,9 @@ SHARE_ROUNDS=${BENCH_SHARE_ROUNDS:-$q_share_rounds}
 SHARE_FILES=${BENCH_SHARE_FILES:-$q_share_files}
 SHARE_MB=${BENCH_SHARE_MB:-$q_share_mb}
 SHARE_MS=${BENCH_SHARE_MS:-$q_share_ms}
+SHARE_MODES_ONLY=${BENCH_SHARE_MODES:-}
+SHARE_P9_JOBS=${BENCH_SHARE_P9_JOBS:-create,write,read,tarc,tarx}
+SHARE_NET_JOBS=${BENCH_SHARE_NET_JOBS:-tx,rx,rr,crr}
 USER_GIC=${BENCH_USER:-1}
 NONET=${BENCH_NONET:-1}
 GUEST_PARAMS=${BENCH_GUEST_PARAMS:-}
@@ -201,6 +210,16 @@ for w in $RSS_MEMS $SCALE_CPUS $SNAP_MEMS; do
 		die "BENCH_RSS_MEMS, BENCH_SCALE_CPUS and BENCH_SNAP_MEMS take positive numbers, not '$w'"
 	fi
 done
+for m in $SHARE_MODES_ONLY; do
+	case " p9 dboot dbooti user tap vhost " in
+	*" $m "*) ;;
+	*) die "BENCH_SHARE_MODES: no mode '$m' (of p9 dboot dbooti user tap vhost)" ;;
+	esac
+done
+[[ "$SHARE_P9_JOBS" =~ ^(create|write|read|tarc|tarx)(,(create|write|read|tarc|tarx))*$ ]] ||
+	die "BENCH_SHARE_P9_JOBS: a comma list of create write read tarc tarx, not '$SHARE_P9_JOBS'"
+[[ "$SHARE_NET_JOBS" =~ ^(tx|rx|rr|crr)(,(tx|rx|rr|crr))*$ ]] ||
+	die "BENCH_SHARE_NET_JOBS: a comma list of tx rx rr crr, not '$SHARE_NET_JOBS'"
 [ $((CONSOLE_BYTES % 64)) = 0 ] || die "BENCH_CONSOLE_BYTES must be a multiple of 64 (whole lines)"
 if [ $((IRQ_N % 2)) != 0 ] || [ "$IRQ_N" = 0 ]; then
 	die "BENCH_IRQ_N must be even and positive (ping-pong round trips)"
@@ -365,6 +384,15 @@ fi
 # --- one emulated host per GIC version -----------------------------------------
 # Variants are VMM + irqchip (+ options); CMD_<variant> is the command.
 # KIND: core (every phase but blk), blk (blk alone) or all.
+# only_modes "MODES": those of MODES that BENCH_SHARE_MODES names.
+only_modes() {
+	local m out=''
+	for m in $1; do
+		case " $SHARE_MODES_ONLY " in *" $m "*) out+=" $m" ;; esac
+	done
+	printf '%s' "$out"
+}
+
 write_config() {	# write_config GIC KIND
 	local g=$1 kind=$2 ic lk kt all boot ss rss con scale irq rate blk warm sample busy trace null
 	local snap='' snap_peers=''
@@ -439,6 +467,7 @@ write_config() {	# write_config GIC KIND
 	if [ "$g" = 3 ] && [ "$kind" != core ]; then
 		on p9 && share="p9 dboot dbooti"
 		on net && share+=" user tap vhost"
+		[ -n "$SHARE_MODES_ONLY" ] && share=$(only_modes "$share")
 	fi
 	if [ "$kind" = blk ]; then
 		ss='' rss='' trace='' sample='' busy='' null='' con='' irq='' rate='' msi=''
@@ -520,6 +549,8 @@ write_config() {	# write_config GIC KIND
 	SHARE_FILES=$SHARE_FILES
 	SHARE_MB=$SHARE_MB
 	SHARE_MS=$SHARE_MS
+	SHARE_P9_JOBS=$SHARE_P9_JOBS
+	SHARE_NET_JOBS=$SHARE_NET_JOBS
 	SHARE_INITRD=/bench/share-initramfs.cpio.gz
 	SHARE_LIMIT=$BOOT_LIMIT
 	EOF

@@ -23,7 +23,7 @@ FUZZ_ALL := fuzz-uart fuzz-ugic fuzz-v2m fuzz-bus fuzz-loader fuzz-options fuzz-
 	fuzz-disk-spec fuzz-virtio-blk fuzz-virtqueue fuzz-virtio-mmio \
 	fuzz-panic-watch fuzz-pci fuzz-msix fuzz-virtio-pci fuzz-virtio-pci-legacy fuzz-rtc \
 	fuzz-pci-testdev fuzz-vsock fuzz-snapshot fuzz-9p fuzz-virtio-net \
-	fuzz-net-user-args fuzz-moddep fuzz-kver fuzz-sandbox fuzz-gunzip fuzz-net-gso fuzz-net-gro
+	fuzz-net-user-args fuzz-moddep fuzz-kver fuzz-sandbox fuzz-gunzip fuzz-net-gso fuzz-net-gro fuzz-net-ack
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 
 fuzz-uart_SRCS := tests/fuzz/fuzz-uart.c devices/uart8250.c
@@ -57,6 +57,7 @@ fuzz-kver_SRCS := tests/fuzz/fuzz-kver.c boot/kver.c
 fuzz-net-user-args_SRCS := tests/fuzz/fuzz-net-user-args.c net-user/args.c
 fuzz-net-gso_SRCS := tests/fuzz/fuzz-net-gso.c lib/net-gso.c
 fuzz-net-gro_SRCS := tests/fuzz/fuzz-net-gro.c lib/net-gro.c lib/net-gso.c
+fuzz-net-ack_SRCS := tests/fuzz/fuzz-net-ack.c lib/net-ack.c
 fuzz-options_SRCS := tests/fuzz/fuzz-options.c cli/guest-root.c cli/options.c cli/options-dev.c cli/options-cpu.c cli/options-mem.c cli/options-net.c lib/log.c
 fuzz-control_SRCS := tests/fuzz/fuzz-control.c host/control-proto.c host/control-kvmtool.c
 fuzz-panic-watch_SRCS := tests/fuzz/fuzz-panic-watch.c host/panic-watch.c
@@ -98,7 +99,7 @@ FUZZ_HDRS := tests/fuzz/fuzz.h tests/fuzz/virtio-pci-fz.h tests/fuzz/snapshot-vi
 	devices/virtio/vhost.h devices/virtio/vsock.h devices/virtio/virtio-core.h devices/virtio/net-offload.h \
 	lib/snapshot.h devices/device-snap.h devices/testdev.h \
 	devices/9p/p9-msg.h devices/9p/p9-fs.h devices/9p/p9-server.h devices/9p/p9-request.h \
-	lib/net-gso.h lib/net-gro.h devices/virtio/net.h
+	lib/net-gso.h lib/net-gro.h lib/net-ack.h devices/virtio/net.h
 
 define fuzz_rule
 $(FUZZ_BUILD)/$(1): $$($(1)_SRCS) $(FUZZ_HDRS) tests/fuzz.mk

@@ -6,7 +6,7 @@ HOST_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -O1 -g \
 HOST_BUILD := $(BUILD)/host
 
 UNIT_TESTS := test-options test-loader test-bus test-uart test-control test-vcpu-exit \
-	test-control-socket test-vcpu-regs test-rtc test-snapshot test-child test-net-fd test-net-user-args test-net-gso test-net-gro \
+	test-control-socket test-vcpu-regs test-rtc test-snapshot test-child test-net-fd test-net-user-args test-net-gso test-net-gro test-net-ack \
 	test-guest-root test-guest-initrd test-sandbox test-gunzip
 
 test-options_SRCS := tests/test-options.c cli/options.c cli/options-dev.c cli/options-cpu.c cli/options-mem.c cli/options-net.c lib/log.c
@@ -24,6 +24,7 @@ test-net-fd_SRCS := tests/test-net-fd.c host/net-fd.c host/net-user.c host/child
 test-net-user-args_SRCS := tests/test-net-user-args.c net-user/args.c
 test-net-gso_SRCS := tests/test-net-gso.c lib/net-gso.c
 test-net-gro_SRCS := tests/test-net-gro.c lib/net-gro.c lib/net-gso.c
+test-net-ack_SRCS := tests/test-net-ack.c lib/net-ack.c
 test-bus_SRCS := tests/test-bus.c devices/bus.c
 test-uart_SRCS := tests/test-uart.c devices/uart8250.c devices/device-snap.c lib/snapshot.c
 test-rtc_SRCS := tests/test-rtc.c devices/rtc-cmos.c

@@ -212,6 +212,7 @@ static int net_vhost_open(struct virtio_net_vhost *n, const char *path)
 	if (ret)
 		return ret;
 	n->vh.priv = n;
+	n->vh.call_direct = true;
 	if ((n->vh.features & NET_VHOST_CORE_F) != NET_VHOST_CORE_F)
 		return -EOPNOTSUPP;
 	n->vd.host_features = BIT64(VIRTIO_NET_F_MAC) | BIT64(VIRTIO_NET_F_STATUS) |

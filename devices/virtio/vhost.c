@@ -222,6 +222,30 @@ static void vhost_kick_all(struct vhost_dev *vh)
 	vh->resumed = false;
 }
 
+/*
+ * Where each queue's call goes for this run: the transport's irqfd,
+ * so that KVM raises the interrupt without a wake-up of lkvm, or the
+ * queue's own eventfd, which the I/O thread turns into the interrupt.
+ */
+static int vhost_bind_calls(struct vhost_dev *vh)
+{
+	struct virtio_dev *vd = vh->vd;
+	int direct = vh->call_direct ? virtio_dev_direct_irqfd(vd) : -1;
+	struct vhost_vring_file f;
+	unsigned int q;
+	int ret = 0;
+
+	for (q = 0; !ret && q < vd->nr_queues; q++) {
+		if (!(vh->queues & (1u << q)))
+			continue;
+		f = (struct vhost_vring_file) { .index = q, .fd = direct };
+		if (direct < 0)
+			f.fd = vd->call_fd[q];
+		ret = vhost_ioctl(vh, VHOST_SET_VRING_CALL, &f);
+	}
+	return ret;
+}
+
 int vhost_start(struct vhost_dev *vh)
 {
 	uint64_t features = vh->vd->guest_features & vh->features;
@@ -234,6 +258,8 @@ int vhost_start(struct vhost_dev *vh)
 	for (q = 0; !ret && q < vh->vd->nr_queues; q++)
 		if (vh->queues & (1u << q))
 			ret = vhost_start_queue(vh, q);
+	if (!ret && vh->call_direct)
+		ret = vhost_bind_calls(vh);
 	if (!ret)
 		ret = vh->ops->start(vh);
 	if (ret)

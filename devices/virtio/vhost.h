@@ -52,6 +52,12 @@ struct vhost_dev {
 	uint16_t base[VIRTIO_MAX_QUEUES];
 	bool held;			/* stopped for a snapshot: no start */
 	bool resumed;			/* the next start follows a stop that kept the bases */
+	/*
+	 * The backend's choice: at each start, vhost's call goes straight
+	 * to KVM where the transport allows it (virtio_dev_direct_irqfd()),
+	 * not through the I/O thread.
+	 */
+	bool call_direct;
 	struct virtio_dev *vd;
 	void *priv;			/* the backend's */
 };

@@ -141,6 +141,7 @@ int virtio_dev_init(struct virtio_dev *vd)
 	vd->status = 0;
 	vd->guest_features = 0;
 	atomic_init(&vd->isr, 0);
+	atomic_init(&vd->isr_keep, 0);
 	vd->config_gen = 0;
 	virtio_reset_queues(vd);
 	vd->irq = (struct irq_line) { .irqfd = -1 };
@@ -234,6 +235,7 @@ static void virtio_reset(struct virtio_dev *vd)
 	virtio_reset_queues(vd);
 	vd->guest_features = 0;
 	virtio_set_status_bits(vd, 0);
+	atomic_store(&vd->isr_keep, 0);
 	atomic_store(&vd->isr, 0);
 	pthread_mutex_unlock(&vd->lock);
 	if (vd->ops->reset)
@@ -277,21 +279,22 @@ static void virtio_changed(struct virtio_dev *vd, unsigned int what)
 
 /*
  * The driver's InterruptACKs of the queue bit that KVM took without an
- * exit (ack_fd, bound by the transport), applied late but always
- * before the next interrupt sets the bit again, so an old ACK never
- * clears a newer one. Until then InterruptStatus still shows the bit:
- * at worst the driver looks at its queues once more for nothing. An
- * ACK that lands after this look, clearing the bit about to be set
- * below, is for a status read that came before: the driver looks at
- * its used rings after that ACK, and sees what was pushed before this
- * look (the fence, against the full barrier KVM makes before it
- * re-enters the guest). So no used buffer goes unseen.
+ * exit (ack_fd, bound by the transport) are never applied while the
+ * bit is set: the only place they could be is here, just before the
+ * caller sets the bit again, so taking one would change nothing the
+ * driver can see and cost a read per interrupt. The bit, once set,
+ * thus stays set until a reset or an ACK that exits (one with the
+ * config bit) clears it: the driver looks at its queues on every
+ * interrupt, at worst once for nothing, and no used buffer goes
+ * unseen. The ACKs left in the eventfd meanwhile are dropped when the
+ * bit is found clear (after such a reset or ACK), before it is set.
  */
 static void virtio_take_acks(struct virtio_dev *vd)
 {
-	atomic_thread_fence(memory_order_seq_cst);
-	if (vd->ack_fd >= 0 && virtio_eventfd_drain(vd->ack_fd))
-		atomic_fetch_and(&vd->isr, ~VIRTIO_ISR_QUEUE);
+	if (atomic_load(&vd->isr) & VIRTIO_ISR_QUEUE)
+		return;
+	if (vd->ack_fd >= 0)
+		virtio_eventfd_drain(vd->ack_fd);
 }
 
 static void virtio_interrupt(struct virtio_dev *vd, unsigned int bits,
@@ -325,7 +328,17 @@ static void virtio_interrupt(struct virtio_dev *vd, unsigned int bits,
 
 void virtio_dev_isr_ack(struct virtio_dev *vd, uint32_t bits)
 {
-	atomic_fetch_and(&vd->isr, ~bits);
+	atomic_fetch_and(&vd->isr, ~(bits & ~atomic_load(&vd->isr_keep)));
+}
+
+int virtio_dev_direct_irqfd(struct virtio_dev *vd)
+{
+	if (vd->irq.irqfd < 0 || vd->interrupt)
+		return -1;
+	atomic_fetch_or(&vd->isr_keep, VIRTIO_ISR_QUEUE);
+	atomic_fetch_or(&vd->isr, VIRTIO_ISR_QUEUE);
+	virtio_changed(vd, VIRTIO_CHANGED_ISR);
+	return vd->irq.irqfd;
 }
 
 void virtio_dev_signal(struct virtio_dev *vd, unsigned int q)

@@ -155,6 +155,12 @@ struct virtio_dev {
 	uint8_t status;
 	uint64_t guest_features;
 	atomic_uint isr;
+	/*
+	 * ISR bits no InterruptACK clears: the queue bit while a queue's
+	 * interrupt comes straight from the host kernel (vhost's call as
+	 * KVM's irqfd, virtio_dev_direct_irqfd()); 0 after a reset.
+	 */
+	atomic_uint isr_keep;
 	/* For lkvm stat: read by any thread, relaxed. */
 	atomic_ulong exits;		/* register accesses that exited */
 	atomic_ulong irqs;		/* interrupts sent */
@@ -267,6 +273,16 @@ void virtio_dev_queue_ready(struct virtio_dev *vd, unsigned int q, bool ready);
 void virtio_dev_queue_notify(struct virtio_dev *vd, unsigned int q);
 /* InterruptACK written. */
 void virtio_dev_isr_ack(struct virtio_dev *vd, uint32_t bits);
+/*
+ * For a vhost queue whose interrupt the host kernel may raise itself:
+ * the transport's irqfd (an in-kernel GIC's SPI on virtio-mmio), with
+ * InterruptStatus's queue bit set from now until a reset (the call no
+ * longer passes through lkvm to set it; a driver that finds it set
+ * with nothing new looks at its queues for nothing). -1 where the
+ * interrupt needs lkvm (lkvm's own GIC, virtio-pci's messages and
+ * line): the call then goes to the I/O thread as before.
+ */
+int virtio_dev_direct_irqfd(struct virtio_dev *vd);
 /* Config space, bounds-checked; bytes past it read as zero. */
 void virtio_dev_config_read(struct virtio_dev *vd, uint32_t off, void *buf,
 			    uint32_t len);

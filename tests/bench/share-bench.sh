@@ -36,7 +36,8 @@
 # Config (scripts/bench.sh): SHARE_MODES (of p9 user tap vhost),
 # SHARE_VMMS (lkvm, kvmtool), SHARE_CMD_lkvm, SHARE_CMD_kvmtool (run
 # and its options), SHARE_BIN_lkvm, SHARE_BIN_kvmtool (the binaries),
-# SHARE_ROUNDS, SHARE_FILES, SHARE_MB, SHARE_MS, SHARE_INITRD, SHARE_LIMIT.
+# SHARE_ROUNDS, SHARE_FILES, SHARE_MB, SHARE_MS, SHARE_INITRD, SHARE_LIMIT,
+# SHARE_P9_JOBS and SHARE_NET_JOBS (the guest's jobs, comma lists).
 #
 # Lines: BENCH-RUN metric=share-MODE variant=VMM (one per VM), and per
 # job of a run that did its job:
@@ -77,9 +78,9 @@ share_net_args() {
 share_params() {
 	p="rdinit=/bench-share-init panic=-1 quiet"
 	if [ "$1" = p9 ]; then
-		echo "$p lkvm.share=p9 lkvm.share_jobs=create,write,read,tarc,tarx lkvm.share_files=$SHARE_FILES lkvm.share_mb=$SHARE_MB lkvm.share_ms=$SHARE_MS"
+		echo "$p lkvm.share=p9 lkvm.share_jobs=${SHARE_P9_JOBS:-create,write,read,tarc,tarx} lkvm.share_files=$SHARE_FILES lkvm.share_mb=$SHARE_MB lkvm.share_ms=$SHARE_MS"
 	else
-		echo "$p lkvm.share=net lkvm.share_jobs=tx,rx,rr,crr lkvm.share_host=$SHARE_NET lkvm.share_ms=$SHARE_MS"
+		echo "$p lkvm.share=net lkvm.share_jobs=${SHARE_NET_JOBS:-tx,rx,rr,crr} lkvm.share_host=$SHARE_NET lkvm.share_ms=$SHARE_MS"
 	fi
 }
 
