@@ -279,15 +279,22 @@ int uart8250_mmio(struct mmio_region *region, struct mmio_access *acc)
 	return 0;
 }
 
+/* The byte THR holds goes out if the host takes it now: THR empties. */
+static bool uart_tx_held(struct uart8250 *u)
+{
+	if (!u->thr_full || !u->ops->tx(u->opaque, u->thr))
+		return false;
+	u->thr_full = false;
+	u->thri_pending = true;
+	return true;
+}
+
 /* The host takes bytes again: the one THR holds goes out, THR empties. */
 void uart8250_tx_ready(struct uart8250 *u)
 {
 	pthread_mutex_lock(&u->lock);
-	if (u->thr_full && u->ops->tx(u->opaque, u->thr)) {
-		u->thr_full = false;
-		u->thri_pending = true;
+	if (uart_tx_held(u))
 		uart_sync(u, false);
-	}
 	pthread_mutex_unlock(&u->lock);
 }
 
@@ -302,10 +309,7 @@ void uart8250_tx_ready(struct uart8250 *u)
 void uart8250_restored(struct uart8250 *u)
 {
 	pthread_mutex_lock(&u->lock);
-	if (u->thr_full && u->ops->tx(u->opaque, u->thr)) {
-		u->thr_full = false;
-		u->thri_pending = true;
-	}
+	uart_tx_held(u);
 	uart_sync(u, false);
 	pthread_mutex_unlock(&u->lock);
 }
