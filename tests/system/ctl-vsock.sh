@@ -102,6 +102,8 @@ finish() {
 	pid=$(eval echo "\$pid_$1")
 	wait_for 30 grep -q GUEST-VSOCK-IRQ "$WORK/$1.console" ||
 		fail "$1: the guest did not finish"
+	# The line may be on its way still: read it once lkvm is gone.
+	wait_gone 30 "$pid" || fail "$1: lkvm still runs after the guest's poweroff"
 	grep -q "GUEST-VSOCK-H2G-SERVED rc=0" "$WORK/$1.console" ||
 		fail "$1: the guest's echo server: $(grep GUEST-VSOCK-H2G "$WORK/$1.console")"
 	irq=$(sed -n 's/^GUEST-VSOCK-IRQ //p' "$WORK/$1.console" | tr -d '\r')
@@ -115,7 +117,6 @@ finish() {
 	*)		echo "$irq" | grep -q MSI && fail "$1: an MSI on virtio-mmio: $irq" ;;
 	esac
 	ok "$1: interrupts: $irq"
-	wait_gone 30 "$pid" || fail "$1: lkvm still runs after the guest's poweroff"
 	wait "$pid"
 	rc=$?
 	[ "$rc" = 0 ] || fail "$1: lkvm exited $rc: $(cat "$WORK/$1.err")"
