@@ -17,7 +17,8 @@
  *  - H (line 2, 0x60): acknowledged while L is active (it preempts
  *    L's "handler"), line high: active and pending; the running
  *    priority is H's and the active priorities hold two levels;
- *  - R (line 3, 0x80): routed to vCPU 1, line high: pending there;
+ *  - R (line 3, 0x80): edge-triggered, routed to vCPU 1, pulsed:
+ *    pending there by its latch, its line low;
  *  - SGI 5 (0x90 on vCPU 1, PMR 0xe0 there): sent by vCPU 0 to vCPU 1, which has
  *    interrupts masked: pending in vCPU 1's interface;
  *  - vCPU 0's virtual timer armed (CNTV_CVAL) shortly after the wait,
@@ -51,8 +52,9 @@ static const char *const watched_name[W_NR] = {
 	"A", "L", "H", "R", "SGI", "timer",
 };
 
-/* What an interrupt of each should be: enabled, pending, active. */
+/* What each SPI should be, enabled besides. */
 struct spi_want {
+	bool edge;
 	bool pending;
 	bool active;
 	u8 prio;
@@ -63,7 +65,8 @@ static const struct spi_want spi_want[4] = {
 	[W_A] = { .pending = true, .active = false, .prio = PRIO_A, .cpu = 0 },
 	[W_L] = { .pending = false, .active = true, .prio = PRIO_L, .cpu = 0 },
 	[W_H] = { .pending = true, .active = true, .prio = PRIO_H, .cpu = 0 },
-	[W_R] = { .pending = true, .active = false, .prio = PRIO_R, .cpu = 1 },
+	[W_R] = { .edge = true, .pending = true, .active = false, .prio = PRIO_R,
+		  .cpu = 1 },
 };
 
 struct snapgic {
@@ -190,12 +193,20 @@ static void snapgic_setup(void *arg)
 	if (cpu == 0) {
 		setup_cpu0(s);
 		gic_irq_set_target(s->intid[W_R], 1);
-		raise_wait(s->intid[W_R]);
+		gic_irq_set_edge(s->intid[W_R], true);
+		spi_cmd(s->intid[W_R], TESTDEV_CMD_PULSE);
 		gic_send_sgi(s->intid[W_SGI], 1);
 	}
 	smp_barrier();
+	/*
+	 * R and the SGI are read by vCPU 1: KVM moves a pending edge
+	 * interrupt into its target's list registers, where another
+	 * vCPU's read does not see it until that vCPU exits.
+	 */
 	if (cpu == 1 && !gic_wait_pending(s->intid[W_SGI], true, SPI_WAIT_US))
 		test_abort("SGI %u not pending on cpu1", s->intid[W_SGI]);
+	if (cpu == 1 && !gic_wait_pending(s->intid[W_R], true, SPI_WAIT_US))
+		test_abort("R (INTID %u) not pending once pulsed", s->intid[W_R]);
 	s->apr_before[cpu] = gic_get_apr();
 	smp_barrier();
 	if (cpu == 0)
@@ -213,6 +224,8 @@ static void check_spi(const struct snapgic *s, int w)
 	bool act = dist_bit(GICD_ISACTIVER, intid);
 	u8 prio = prio_of(intid);
 	u64 tgt = target_of(intid);
+	u64 cfg = gic_dist_base() + GICD_ICFGR + 4 * (intid / 16);
+	bool edge = readl(cfg) & (2U << (2 * (intid % 16)));
 
 	check(en, "snapgic.enable", "%s (INTID %u) enabled: %d", watched_name[w],
 	      intid, en);
@@ -222,6 +235,9 @@ static void check_spi(const struct snapgic *s, int w)
 	check(act == want->active, "snapgic.active",
 	      "%s (INTID %u) active %d, want %d", watched_name[w], intid, act,
 	      want->active);
+	check(edge == want->edge, "snapgic.edge",
+	      "%s (INTID %u) edge-triggered %d, want %d", watched_name[w], intid,
+	      edge, want->edge);
 	check(prio == want->prio, "snapgic.priority",
 	      "%s (INTID %u) priority %#x, want %#x", watched_name[w], intid,
 	      prio, want->prio);
@@ -251,7 +267,7 @@ static void check_cpu0(const struct snapgic *s)
 	u64 cval = read_sysreg(CNTV_CVAL_EL0);
 	int w;
 
-	for (w = W_A; w <= W_R; w++)
+	for (w = W_A; w < W_R; w++)
 		check_spi(s, w);
 	check_cpuif(s, PMR_WAIT, PRIO_H);
 	check(s->apr_before[0] != 0, "snapgic.apr-levels",
@@ -277,6 +293,7 @@ static void check_cpu1(const struct snapgic *s)
 	      sgi, en, pend, act);
 	check(prio == PRIO_SGI, "snapgic.sgi-priority",
 	      "cpu1 SGI %u priority %#x, want %#x", sgi, prio, PRIO_SGI);
+	check_spi(s, W_R);
 	check_cpuif(s, PMR_CPU1, PRIO_IDLE);
 }
 
