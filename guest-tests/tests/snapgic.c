@@ -19,8 +19,8 @@
  *    priority is H's and the active priorities hold two levels;
  *  - R (line 3, 0x80): edge-triggered, routed to vCPU 1, pulsed:
  *    pending there by its latch, its line low;
- *  - SGI 5 (0x90 on vCPU 1, PMR 0xe0 there): sent by vCPU 0 to vCPU 1, which has
- *    interrupts masked: pending in vCPU 1's interface;
+ *  - SGI 5 (0x90 on vCPU 1, whose PMR is 0xe0): sent by vCPU 0 to
+ *    vCPU 1, which has interrupts masked: pending in its interface;
  *  - vCPU 0's virtual timer armed (CNTV_CVAL) shortly after the wait,
  *    enabled and unmasked.
  * Without a snapshot the wait just elapses and the same checks pass.
