@@ -310,13 +310,20 @@ int kvm_gicv2_restore(struct irqchip *ic, struct snapshot *s)
 	/* A level SPI pending by its high line gets the line, not a latch. */
 	for (w = 1; w < st.nr_irqs / 32; w++)
 		st.pending[w] &= ~(st.level[w] & ~st.edge[w]);
+	/*
+	 * The distributor's enable first: KVM queues an interrupt made
+	 * pending (a latched SPI, an SGI by its sources) to its vCPU only
+	 * while the distributor is enabled, and enabling it later does
+	 * not look for those again: they would stay pending, never
+	 * delivered.
+	 */
+	gicv2_dist(&io, 0, GICD_CTLR, &st.ctlr);
 	for (w = 1; w < st.nr_irqs / 32; w++)
 		gicv2_block(&io, 0, w, &st.group[w], &st.edge[w], &st.prio[w * 32],
 			    &st.targets[w * 32], &st.pending[w], &st.active[w],
 			    &st.enabled[w]);
 	for (i = 0; i < st.nr_cpus; i++)
 		gicv2_private(&io, i, &st.cpu[i]);
-	gicv2_dist(&io, 0, GICD_CTLR, &st.ctlr);
 	for (i = 0; i < st.nr_cpus; i++) {
 		gicv2_apr_fixup(&st, &st.cpu[i]);
 		gicv2_cpuif(&io, i, &st.cpu[i]);

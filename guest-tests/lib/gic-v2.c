@@ -164,6 +164,11 @@ static u8 v2_get_rpr(void)
 	return readl(gicc + GICC_RPR);
 }
 
+static u32 v2_get_apr(void)
+{
+	return readl(gicc + GICC_APR0);
+}
+
 static u32 v2_hppir(void)
 {
 	return readl(gicc + GICC_HPPIR);
@@ -247,6 +252,7 @@ const struct gic_ops gicv2_ops = {
 	.set_pmr = v2_set_pmr,
 	.get_pmr = v2_get_pmr,
 	.get_rpr = v2_get_rpr,
+	.get_apr = v2_get_apr,
 	.hppir = v2_hppir,
 	.set_eoi_split = v2_set_eoi_split,
 	.get_eoi_split = v2_get_eoi_split,

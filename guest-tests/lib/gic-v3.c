@@ -295,6 +295,11 @@ static u8 v3_get_rpr(void)
 	return read_sysreg(ICC_RPR_EL1);
 }
 
+static u32 v3_get_apr(void)
+{
+	return read_sysreg(ICC_AP1R0_EL1);
+}
+
 static u32 v3_hppir(void)
 {
 	return read_sysreg(ICC_HPPIR1_EL1);
@@ -381,6 +386,7 @@ const struct gic_ops gicv3_ops = {
 	.set_pmr = v3_set_pmr,
 	.get_pmr = v3_get_pmr,
 	.get_rpr = v3_get_rpr,
+	.get_apr = v3_get_apr,
 	.hppir = v3_hppir,
 	.set_eoi_split = v3_set_eoi_split,
 	.get_eoi_split = v3_get_eoi_split,

@@ -203,6 +203,11 @@ u8 gic_get_rpr(void)
 	return ops->get_rpr();
 }
 
+u32 gic_get_apr(void)
+{
+	return ops->get_apr();
+}
+
 u32 gic_hppir(void)
 {
 	return ops->hppir();

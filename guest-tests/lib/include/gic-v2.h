@@ -27,6 +27,7 @@
 #define GICC_EOIR		0x0010
 #define GICC_RPR		0x0014
 #define GICC_HPPIR		0x0018
+#define GICC_APR0		0x00d0
 #define GICC_IIDR		0x00fc
 #define GICC_DIR		0x1000
 

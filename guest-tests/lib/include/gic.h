@@ -36,6 +36,7 @@ struct gic_ops {
 	void (*set_pmr)(u8 pmr);
 	u8 (*get_pmr)(void);
 	u8 (*get_rpr)(void);
+	u32 (*get_apr)(void);
 	u32 (*hppir)(void);
 	void (*set_eoi_split)(bool split);
 	bool (*get_eoi_split)(void);
@@ -97,6 +98,11 @@ void gic_set_pmr(u8 pmr);
 u8 gic_get_pmr(void);
 /* Running priority (GICC_RPR / ICC_RPR_EL1): 0xff when idle. */
 u8 gic_get_rpr(void);
+/*
+ * The first active priorities register (GICC_APR0 / ICC_AP1R0_EL1):
+ * one bit per preempting priority level in the GIC's own layout.
+ */
+u32 gic_get_apr(void);
 /* Highest priority pending INTID (GICC_HPPIR / ICC_HPPIR1_EL1). */
 u32 gic_hppir(void);
 

@@ -30,6 +30,7 @@
 #define ICC_IGRPEN1_EL1		S3_0_C12_C12_7
 #define ICC_DIR_EL1		S3_0_C12_C11_1
 #define ICC_RPR_EL1		S3_0_C12_C11_3
+#define ICC_AP1R0_EL1		S3_0_C12_C9_0
 #define ICC_SGI1R_EL1		S3_0_C12_C11_5
 
 /* Generic timer, virtual view */
