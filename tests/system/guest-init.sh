@@ -6,7 +6,9 @@
 #
 #   GUEST-PLAN <check> <check> ...          the checks that will be reported
 #   GUEST-CHECK <name> PASS|FAIL <detail>   one per check
+#   GUEST-CLOCK <s>                         date +%s, just before reading it
 #   GUEST-READY-FOR-INPUT                   the console is being read now
+#   GUEST-CLOCK-AFTER <s>                   date +%s, once the line came
 #   GUEST-ECHO <line>                       the line read from the console
 #   GUEST-DONE passed=N failed=M            all checks ran
 #
@@ -421,10 +423,13 @@ fi
 # --- uart-rx: one line typed into the VMM's stdin reaches the guest --------
 if [ "$want_input" = 1 ]; then
 	stty -echo 2>/dev/null
+	# The guest's clock around the wait (a snapshot may fall in it).
+	echo "GUEST-CLOCK $(date +%s)"
 	echo "GUEST-READY-FOR-INPUT"
 	line=
 	# read -t (a time limit) is a busybox ash extension.
 	if read -r -t "$input_timeout" line; then
+		echo "GUEST-CLOCK-AFTER $(date +%s)"
 		echo "GUEST-ECHO $line"
 		check uart-rx PASS "read ${#line} characters"
 	else
