@@ -9,7 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "devices/virtio/virtio-core.h"
 #include "tests/virtio-linux.h"
 
 /* The requests lkvm stat reports for the device. */
@@ -376,68 +375,6 @@ static void test_create(struct unit *u)
 	CHECK_EQ(u, toy_init(&r.t, VIRTIO_MAX_QUEUES + 1), -EINVAL);
 }
 
-/* Reads what the eventfd holds: its count, or 0 when empty. */
-static uint64_t fd_count(int fd)
-{
-	uint64_t n = 0;
-
-	return read(fd, &n, 8) == 8 ? n : 0;
-}
-
-/*
- * The queue bit's ACKs that KVM took (ack_fd) are not read while the
- * bit is set, which they could not change; an ACK that exits clears
- * it; the next interrupt then drops the stale ones and sets it. With
- * vhost's call as the irqfd the bit stays set against any ACK until a
- * reset; without an irqfd there is none to give.
- */
-static void test_isr_acks(struct unit *u)
-{
-	uint64_t one = 1;
-	struct rig r;
-
-	CHECK_EQ(u, rig_up(&r, false, true), 0);
-	CHECK_EQ(u, r.vm->dev.ops->start(&r.vm->dev), 0);
-	linux_up(u, &r, F(VIRTIO_F_VERSION_1));
-	virtio_queue_interrupt(&r.t.vd, 0);
-	CHECK_EQ(u, mmio_rd(r.vm, R_INTERRUPT_STATUS), VIRTIO_ISR_QUEUE);
-	CHECK(u, write(r.t.vd.ack_fd, &one, 8) == 8);
-	virtio_queue_interrupt(&r.t.vd, 1);
-	CHECK_EQ(u, mmio_rd(r.vm, R_INTERRUPT_STATUS), VIRTIO_ISR_QUEUE);
-	CHECK_EQ(u, fd_count(r.t.vd.ack_fd), 1);	/* left unread */
-	CHECK_EQ(u, fd_count(r.t.vd.irq.irqfd), 2);
-	/* A config interrupt's ACK exits and clears both bits at once. */
-	virtio_dev_config_changed(&r.t.vd);
-	mmio_wr(r.vm, R_INTERRUPT_ACK, VIRTIO_ISR_QUEUE | VIRTIO_ISR_CONFIG);
-	CHECK_EQ(u, mmio_rd(r.vm, R_INTERRUPT_STATUS), 0);
-	CHECK(u, write(r.t.vd.ack_fd, &one, 8) == 8);
-	virtio_queue_interrupt(&r.t.vd, 0);
-	CHECK_EQ(u, mmio_rd(r.vm, R_INTERRUPT_STATUS), VIRTIO_ISR_QUEUE);
-	CHECK_EQ(u, fd_count(r.t.vd.ack_fd), 0);	/* the stale ACK dropped */
-
-	/* vhost's call straight to the irqfd: the bit kept until a reset. */
-	mmio_wr(r.vm, R_INTERRUPT_ACK, VIRTIO_ISR_QUEUE | VIRTIO_ISR_CONFIG);
-	CHECK_EQ(u, mmio_rd(r.vm, R_INTERRUPT_STATUS), 0);
-	CHECK_EQ(u, virtio_dev_direct_irqfd(&r.t.vd), r.t.vd.irq.irqfd);
-	CHECK_EQ(u, mmio_rd(r.vm, R_INTERRUPT_STATUS), VIRTIO_ISR_QUEUE);
-	mmio_wr(r.vm, R_INTERRUPT_ACK, VIRTIO_ISR_QUEUE | VIRTIO_ISR_CONFIG);
-	CHECK_EQ(u, mmio_rd(r.vm, R_INTERRUPT_STATUS), VIRTIO_ISR_QUEUE);
-	mmio_wr(r.vm, R_STATUS, 0);
-	CHECK_EQ(u, mmio_rd(r.vm, R_INTERRUPT_STATUS), 0);
-	linux_up(u, &r, F(VIRTIO_F_VERSION_1));
-	virtio_queue_interrupt(&r.t.vd, 0);
-	mmio_wr(r.vm, R_INTERRUPT_ACK, VIRTIO_ISR_QUEUE | VIRTIO_ISR_CONFIG);
-	CHECK_EQ(u, mmio_rd(r.vm, R_INTERRUPT_STATUS), 0);
-	rig_down(&r);
-
-	/* No irqfd (lkvm's own GIC): the call stays lkvm's. */
-	CHECK_EQ(u, rig_up(&r, false, true), 0);
-	CHECK_EQ(u, r.t.vd.irq.irqfd, -1);
-	CHECK_EQ(u, virtio_dev_direct_irqfd(&r.t.vd), -1);
-	CHECK_EQ(u, atomic_load(&r.t.vd.isr), 0);
-	rig_down(&r);
-}
-
 int main(void)
 {
 	struct unit u = { 0 };
@@ -450,6 +387,5 @@ int main(void)
 	test_bad_rings(&u, false);
 	test_bad_rings(&u, true);
 	test_create(&u);
-	test_isr_acks(&u);
 	return unit_done(&u, "virtio-mmio");
 }

@@ -279,22 +279,21 @@ static void virtio_changed(struct virtio_dev *vd, unsigned int what)
 
 /*
  * The driver's InterruptACKs of the queue bit that KVM took without an
- * exit (ack_fd, bound by the transport) are never applied while the
- * bit is set: the only place they could be is here, just before the
- * caller sets the bit again, so taking one would change nothing the
- * driver can see and cost a read per interrupt. The bit, once set,
- * thus stays set until a reset or an ACK that exits (one with the
- * config bit) clears it: the driver looks at its queues on every
- * interrupt, at worst once for nothing, and no used buffer goes
- * unseen. The ACKs left in the eventfd meanwhile are dropped when the
- * bit is found clear (after such a reset or ACK), before it is set.
+ * exit (ack_fd, bound by the transport), applied late but always
+ * before the next interrupt sets the bit again, so an old ACK never
+ * clears a newer one. Until then InterruptStatus still shows the bit:
+ * at worst the driver looks at its queues once more for nothing. An
+ * ACK that lands after this look, clearing the bit about to be set
+ * below, is for a status read that came before: the driver looks at
+ * its used rings after that ACK, and sees what was pushed before this
+ * look (the fence, against the full barrier KVM makes before it
+ * re-enters the guest). So no used buffer goes unseen.
  */
 static void virtio_take_acks(struct virtio_dev *vd)
 {
-	if (atomic_load(&vd->isr) & VIRTIO_ISR_QUEUE)
-		return;
-	if (vd->ack_fd >= 0)
-		virtio_eventfd_drain(vd->ack_fd);
+	atomic_thread_fence(memory_order_seq_cst);
+	if (vd->ack_fd >= 0 && virtio_eventfd_drain(vd->ack_fd))
+		virtio_dev_isr_ack(vd, VIRTIO_ISR_QUEUE);
 }
 
 static void virtio_interrupt(struct virtio_dev *vd, unsigned int bits,
