@@ -41,25 +41,10 @@ struct sent {
 static size_t mk(uint8_t *f, const struct seg *s)
 {
 	size_t l4 = s->v6 ? 54 : 34, len = l4 + 20 + s->pay, i;
-	uint8_t *ip = f + 14, *tcp = f + l4;
+	uint8_t *tcp = f + l4;
 
 	memset(f, 0, len + s->pad);
-	memcpy(f, (uint8_t[]){ 2, 0x15, 0x15, 0x15, 0x15, 0x15, 0x52, 0x55, 10, 0, 2, 2 }, 12);
-	wr16(f + 12, s->v6 ? 0x86dd : 0x0800);
-	if (s->v6) {
-		ip[0] = 0x60;
-		wr16(ip + 4, len - l4);
-		ip[6] = 6;
-		ip[7] = 64;
-		for (i = 0; i < 32; i++)
-			ip[8 + i] = 0x20 + i;
-	} else {
-		ip[0] = 0x45;
-		wr16(ip + 2, len - 14);
-		ip[8] = 64;
-		ip[9] = 6;
-		memcpy(ip + 12, (uint8_t[]){ 10, 0, 2, 2, 10, 0, 2, 15 }, 8);
-	}
+	ref_tcp_frame_head(f, s->v6, len, l4);
 	tcp[1] = 80;
 	tcp[2] = 0x9c;
 	tcp[3] = s->sport ? s->sport : 0x40;

@@ -66,23 +66,10 @@ static size_t mk_seg(uint8_t *f, const struct seg_spec *s)
 	const uint8_t *p[2];
 
 	memset(f, 0, l4 + hl);
-	memcpy(f, (uint8_t[]){ 2, 0x15, 0x15, 0x15, 0x15, 0x15, 0x52, 0x55, 10, 0, 2, 2 }, 12);
-	wr16(f + 12, s->v6 ? 0x86dd : 0x0800);
-	if (s->v6) {
-		ip[0] = 0x60;
-		wr16(ip + 4, len - l4);
-		ip[6] = 6;
-		ip[7] = 64;
-		for (i = 0; i < 32; i++)
-			ip[8 + i] = 0x20 + i;
-	} else {
-		ip[0] = 0x45;
-		wr16(ip + 2, len - 14);
+	ref_tcp_frame_head(f, s->v6, len, l4);
+	if (!s->v6) {
 		wr16(ip + 4, s->id);
 		ip[6] = 0x40;
-		ip[8] = 64;
-		ip[9] = 6;
-		memcpy(ip + 12, (uint8_t[]){ 10, 0, 2, 2, 10, 0, 2, 15 }, 8);
 		p[0] = ip;
 		wr16(ip + 10, ~ref_sum(p, (size_t[]){ 20 }, 1));
 	}
