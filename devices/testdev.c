@@ -29,17 +29,10 @@
 
 #include "devices/testdev.h"
 #include "lib/thread.h"
+#include "lib/util.h"
 
 #define NSEC_PER_SEC	1000000000ull
 #define NSEC_PER_USEC	1000ull
-
-static uint64_t testdev_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
-}
 
 static int testdev_cond_init(pthread_cond_t *cond)
 {
@@ -160,7 +153,7 @@ static void testdev_cancel(struct testdev *d, unsigned int line)
 static int testdev_enqueue(struct testdev *d, const struct testdev_pending *p,
 			   uint32_t delay_us)
 {
-	uint64_t deadline = testdev_now_ns() + delay_us * NSEC_PER_USEC;
+	uint64_t deadline = clock_now_ns() + delay_us * NSEC_PER_USEC;
 	unsigned int i;
 	int ret = 0;
 
@@ -248,7 +241,7 @@ static void testdev_run_due(struct testdev *d)
 	pthread_mutex_lock(&d->line_lock);
 	pthread_mutex_lock(&d->lock);
 	due = !d->stopping && d->nr_queued &&
-	      d->queue[0].deadline_ns <= testdev_now_ns();
+	      d->queue[0].deadline_ns <= clock_now_ns();
 	if (due) {
 		p = d->queue[0];
 		testdev_dequeue(d, 0);
@@ -277,7 +270,7 @@ static void *testdev_thread(void *arg)
 			continue;
 		}
 		deadline = d->queue[0].deadline_ns;
-		if (deadline > testdev_now_ns()) {
+		if (deadline > clock_now_ns()) {
 			ts.tv_sec = deadline / NSEC_PER_SEC;
 			ts.tv_nsec = deadline % NSEC_PER_SEC;
 			pthread_cond_timedwait(&d->cond, &d->lock, &ts);

@@ -13,14 +13,7 @@
 #include "host/console.h"
 #include "host/console-internal.h"
 #include "lib/thread.h"
-
-static uint64_t console_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
+#include "lib/util.h"
 
 int console_out_init(struct console *c)
 {
@@ -48,7 +41,7 @@ static void console_watch(struct console *c, uint8_t byte)
 	if (!c->panic_on || !panic_watch_feed(&c->panic, byte))
 		return;
 	if (!c->panic_ns)
-		c->panic_ns = console_now_ns();
+		c->panic_ns = clock_now_ns();
 	if (c->wake)
 		c->wake(c->opaque);
 }
@@ -83,7 +76,7 @@ bool console_put(struct console *c, uint8_t byte)
 	wake = !c->len || (byte == '\n' && !c->line_done) ||
 	       c->len + 1 == CONSOLE_RING_SIZE / 2;
 	c->len++;
-	c->last_put_ns = console_now_ns();
+	c->last_put_ns = clock_now_ns();
 	if (byte == '\n')
 		c->line_done = true;
 	console_watch(c, byte);
@@ -115,7 +108,7 @@ bool console_panic_wait(struct console *c, uint64_t *wait_ms)
 	seen = c->panic_on && c->panic.seen;
 	if (seen)
 		*wait_ms = panic_watch_wait_ms(&c->panic, c->panic_ns,
-					       c->last_put_ns, console_now_ns());
+					       c->last_put_ns, clock_now_ns());
 	pthread_mutex_unlock(&c->lock);
 	return seen;
 }
@@ -152,7 +145,7 @@ static bool console_due(struct console *c, uint64_t now)
 static void console_wait_due(struct console *c)
 {
 	for (;;) {
-		uint64_t now = console_now_ns(), until;
+		uint64_t now = clock_now_ns(), until;
 		struct timespec ts;
 
 		if (c->len && console_due(c, now))

@@ -19,15 +19,13 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "lib/util.h"
 #include "host/control.h"
 #include "host/control-kvmtool.h"
 
 static int64_t control_now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+	return clock_now_ns() / 1000000;
 }
 
 /* Whether a live VM answers on path; fd: the connection, or -errno. */

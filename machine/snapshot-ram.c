@@ -16,6 +16,7 @@
 
 #include "host/sandbox.h"
 #include "lib/log.h"
+#include "lib/util.h"
 #include "lib/thread.h"
 #include "machine/snapshot.h"
 #include "machine/vm.h"
@@ -117,14 +118,6 @@ static int snap_populate_extent(struct snapshot_file *f, uint64_t off, uint64_t 
 	return 0;
 }
 
-static uint64_t snap_now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 /*
  * The file's data extents (the holes are the zero pages, left to the
  * faults) populated while set-up goes on and the guest runs: neither
@@ -138,7 +131,7 @@ static void *snap_populate_thread(void *arg)
 {
 	struct snapshot_populate *p = arg;
 	int level = p->vm->cfg.loglevel;
-	uint64_t t0 = snap_now_us();
+	uint64_t t0 = clock_now_ns();
 	int ret;
 
 	if (sandbox_enter(p->vm, SANDBOX_RAM, 0))
@@ -153,7 +146,7 @@ static void *snap_populate_thread(void *arg)
 	else
 		pr_debug(level, "guest RAM populated ahead: %llu MiB in %llu ms",
 			 (unsigned long long)(p->done >> 20),
-			 (unsigned long long)(snap_now_us() - t0) / 1000);
+			 (unsigned long long)(clock_now_ns() - t0) / 1000000);
 	return NULL;
 }
 
