@@ -135,13 +135,13 @@ share_dboot() {
 	[ "$mode" = dboot ] && set -- "$@" -p panic=-1
 	mkfifo "$WORK/dboot.in"
 	exec 4<>"$WORK/dboot.in"
-	t0=$(awk '{ split($1, t, "."); print t[1] * 100 + t[2] }' /proc/uptime)
+	start_cs=$(awk '{ split($1, t, "."); print t[1] * 100 + t[2] }' /proc/uptime)
 	"$RR" -o "$res" -t "$limit" "$@" <&4 >"$out" 2>"$err" &
 	rpid=$!
 	i=0 cs=
 	while kill -0 "$rpid" 2>/dev/null && [ "$i" -lt $((limit * 10)) ]; do
 		if grep -q '^dboot-42' "$out"; then
-			cs=$(($(awk '{ split($1, t, "."); print t[1] * 100 + t[2] }' /proc/uptime) - t0))
+			cs=$(($(awk '{ split($1, t, "."); print t[1] * 100 + t[2] }' /proc/uptime) - start_cs))
 			break
 		fi
 		# shellcheck disable=SC2016	# the guest's shell expands it
