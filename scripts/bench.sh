@@ -357,7 +357,9 @@ o=$stage/host/bench
 mkdir -p "$o/bin" "$o/guests"
 install -m 0755 tests/bench/bench-host-init.sh "$o/init"
 install -m 0644 tests/bench/init-mounts.sh "$o/init-mounts.sh"
-install -m 0644 tests/bench/share-bench.sh "$o/share-bench.sh"
+# The init's phases, sourced from /bench.
+install -m 0644 tests/bench/bench-run.sh tests/bench/rate-bench.sh tests/bench/blk-bench.sh \
+	tests/bench/share-bench.sh "$o/"
 install -m 0755 build/bench/sharebench "$o/bin/"
 install -m 0755 build/bench/rusage-run build/bench/noop build/bench/bare-vm "$o/bin/"
 if on snap; then
