@@ -294,289 +294,28 @@ done
 
 "$ROOT/scripts/fetch-assets.sh" >/dev/null
 
-# --- the Linux guest's initramfs: the system tests' one plus /bench-init -----
+# shellcheck source=scripts/bench/initramfs.sh
+. "$ROOT/scripts/bench/initramfs.sh"
+# shellcheck source=scripts/bench/host-config.sh
+. "$ROOT/scripts/bench/host-config.sh"
+# shellcheck source=scripts/bench/report.sh
+. "$ROOT/scripts/bench/report.sh"
+
+# --- the initramfs archives: the guests', then the host's ----------------------
 stage=$(mktemp -d "${TMPDIR:-/tmp}/lkvm-bench.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
-
-cpio_of() {	# cpio_of DIR: a newc archive of DIR's contents on stdout
-	(cd "$1" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc --owner=0:0)
-}
-
-"$ROOT/scripts/mk-guest-initramfs.sh" "$DIR/guest-initramfs-base.cpio.gz" >/dev/null
-mkdir -p "$stage/guest"
-install -m 0755 tests/bench/guest-init.sh "$stage/guest/bench-init"
-# The kernel unpacks concatenated archives one after the other.
-{ cat "$DIR/guest-initramfs-base.cpio.gz"; cpio_of "$stage/guest" | gzip -n -9; } \
-	>"$DIR/guest-initramfs.cpio.gz"
-
-# --- the block I/O guests: the disk tests' images plus /bench-blk-init --------
-# The disk initramfs (Debian's virtio and ext4 modules, its /init mounts
-# root= and switches to it) boots the root file system image; with
-# /bench-blk-init and blkbench appended, rdinit= runs the I/O jobs on a
-# raw disk instead.
+initramfs_guest
 if on blk; then
-	"$ROOT/scripts/mk-rootfs.sh" "$DIR/disk" >/dev/null || die "scripts/mk-rootfs.sh failed"
-	"$ROOT/scripts/mk-disk-initramfs.sh" "$DIR/disk-initramfs.cpio.gz" >/dev/null ||
-		die "scripts/mk-disk-initramfs.sh failed"
-	mkdir -p "$stage/blk/bin"
-	install -m 0755 tests/bench/blk-init.sh "$stage/blk/bench-blk-init"
-	install -m 0644 tests/bench/init-mounts.sh "$stage/blk/bench-init-mounts.sh"
-	install -m 0755 build/bench/blkbench "$stage/blk/bin/blkbench"
-	{ cat "$DIR/disk-initramfs.cpio.gz"; cpio_of "$stage/blk" | gzip -n -9; } \
-		>"$DIR/blk-initramfs.cpio.gz"
+	initramfs_blk
 fi
-
-# --- the 9p and network guests: the disk initramfs plus /bench-share-init ------
 if on p9 || on net; then
-	on blk || "$ROOT/scripts/mk-disk-initramfs.sh" "$DIR/disk-initramfs.cpio.gz" >/dev/null ||
-		die "scripts/mk-disk-initramfs.sh failed"
-	mkdir -p "$stage/share/bin"
-	install -m 0755 tests/bench/share-init.sh "$stage/share/bench-share-init"
-	install -m 0644 tests/bench/init-mounts.sh "$stage/share/bench-init-mounts.sh"
-	install -m 0755 build/bench/sharebench "$stage/share/bin/sharebench"
-	{ cat "$DIR/disk-initramfs.cpio.gz"; cpio_of "$stage/share" | gzip -n -9; } \
-		>"$DIR/share-initramfs.cpio.gz"
+	initramfs_share
 fi
-
-# --- the host's initramfs: the system tests' one plus /bench ------------------
-VMM="$VMM" GUEST_INITRD="$DIR/guest-initramfs.cpio.gz" \
-	"$ROOT/scripts/mk-host-initramfs.sh" "$DIR/host-base.cpio" >/dev/null
 vmm_in_host=/lkvm-test/bin/$(basename "$VMM")
-
-# Each guest's count is the 64-bit word at file offset 64 (bench-guest.h).
-patch_count() {	# patch_count FILE VALUE
-	local hex i bytes=''
-	hex=$(printf '%016x' "$2")
-	for i in 14 12 10 8 6 4 2 0; do
-		bytes+="\\x${hex:$i:2}"
-	done
-	printf '%b' "$bytes" | dd of="$1" bs=1 seek=64 count=8 conv=notrunc status=none
-}
-
 o=$stage/host/bench
-mkdir -p "$o/bin" "$o/guests"
-install -m 0755 tests/bench/bench-host-init.sh "$o/init"
-install -m 0644 tests/bench/init-mounts.sh "$o/init-mounts.sh"
-install -m 0644 tests/bench/share-bench.sh "$o/share-bench.sh"
-install -m 0755 build/bench/sharebench "$o/bin/"
-install -m 0755 build/bench/rusage-run build/bench/noop build/bench/bare-vm "$o/bin/"
-if on snap; then
-	install -m 0755 build/bench/snap-probe "$o/bin/"
-	install -m 0644 tests/bench/snap-bench.sh "$o/snap-bench.sh"
-fi
-[ -n "$PEER" ] && install -m 0755 "$PEER" "$o/bin/kvmtool"
-install -m 0644 build/guest-tests/poweroff.bin build/guest-tests/irqcost.bin \
-	build/bench/console.bin build/bench/mmio-null.bin build/bench/idle.bin "$o/guests/"
-patch_count "$o/guests/console.bin" "$CONSOLE_BYTES"
-patch_count "$o/guests/mmio-null.bin" "$NULL_EXITS"
-# The busy sample: console output that does not end before the sample.
-cp "$o/guests/console.bin" "$o/guests/console-long.bin"
-patch_count "$o/guests/console-long.bin" $((1 << 40))
-if on p9 || on net; then
-	install -m 0644 "$DIR/share-initramfs.cpio.gz" "$o/"
-fi
-if on blk; then
-	mkdir -p "$o/blk"
-	install -m 0644 "$DIR/blk-initramfs.cpio.gz" "$DIR/disk-initramfs.cpio.gz" \
-		"$DIR/disk/rootfs.img.gz" "$o/blk/"
-fi
+initramfs_host
 
 # --- one emulated host per GIC version -----------------------------------------
-# Variants are VMM + irqchip (+ options); CMD_<variant> is the command.
-# KIND: core (every phase but blk), blk (blk alone) or all.
-# only_modes "MODES": those of MODES that BENCH_SHARE_MODES names.
-only_modes() {
-	local m out=''
-	for m in $1; do
-		case " $SHARE_MODES_ONLY " in *" $m "*) out+=" $m" ;; esac
-	done
-	printf '%s' "$out"
-}
-
-write_config() {	# write_config GIC KIND
-	local g=$1 kind=$2 ic lk kt all boot ss rss con scale irq rate blk warm sample busy trace null
-	local snap='' snap_peers=''
-	ic=gicv$g
-	lk=lkvm_$ic kt=kvmtool_$ic
-	if [ "$g" = 3 ]; then
-		boot=$lk con=$lk scale=$lk rss=$lk
-		ss="noop bare $lk"
-	else
-		# The GICv2 host is for the per-irqchip rows: no scaling there.
-		boot=$lk con=$lk scale='' rss=''
-		ss="noop bare $lk"
-	fi
-	# The userspace GIC's costs: irqcost.bin for every variant, the
-	# exits per second for lkvm only (kvmtool does not count them).
-	irq=$lk rate=$lk
-	# MSI delivery, irqcost.bin's msi mode, through each backend's MSI
-	# frame: the in-kernel ITS (GICv3; lkvm's messages from its test
-	# device, kvmtool's run only finds and sets up the ITS), the gicv2m
-	# frame (GICv2), lkvm's own GIC's v2m frame (either host).
-	mic=gicv2m
-	[ "$g" = 3 ] && mic=gicv3-its
-	msi=lkvm_${mic/-/}
-	# The frame's own cost against the device's hop: on GICv2 the test
-	# device's messages through gicv2m's frame too.
-	[ "$g" = 2 ] && msi+=" lkvm_gicv2m_td"
-	if [ "$USER_GIC" = 1 ]; then
-		boot+=" lkvm_user" con+=" lkvm_user" ss+=" lkvm_user"
-		irq+=" lkvm_user" rate+=" lkvm_user" msi+=" lkvm_user"
-	fi
-	if [ -n "$PEER" ]; then
-		boot+=" $kt" con+=" $kt" ss+=" $kt" irq+=" $kt" msi+=" kvmtool_${mic/-/}"
-		[ -n "$scale" ] && scale+=" $kt"
-		[ -n "$rss" ] && rss+=" $kt"
-		if [ "$NONET" = 1 ] && [ "$g" = 3 ]; then
-			ss+=" ${kt}_nonet" rss+=" ${kt}_nonet"
-		fi
-	fi
-	# The block I/O rows: lkvm and kvmtool with their virtio devices on
-	# BLK_TRANSPORT (kvmtool's default is PCI), in BLK_GIC's host only;
-	# on GICv2 lkvm's own GIC too, its v2m frame taking the MSI-X.
-	blk=
-	if on blk && [ "$g" = "$BLK_GIC" ] && [ "$kind" != core ]; then
-		blk=lkvm_blk
-		[ "$g" = 2 ] && [ "$USER_GIC" = 1 ] && blk+=" lkvm_user_blk"
-		[ -n "$PEER" ] && blk+=" kvmtool_blk"
-	fi
-	# The snapshot rows: lkvm's restore and cold boot, kvmtool's cold
-	# boot, GICv3 host only.
-	if on snap && [ "$g" = 3 ] && [ "$kind" != blk ]; then
-		snap=$lk
-		[ -n "$PEER" ] && snap_peers=$kt
-	fi
-	# shellcheck disable=SC2086	# lists of words
-	all=$(printf '%s\n' $boot $ss $rss $blk $snap $snap_peers | grep -vx 'noop\|bare' | awk '!seen[$0]++' | tr '\n' ' ')
-	# The start/stop warm-up runs whatever is selected: it warms the host.
-	warm=$ss sample=$all busy=$con trace=$boot
-	on startstop || ss=''
-	on rss || rss=''
-	on trace || trace=''
-	on sample || sample='' busy=''
-	null=''
-	on null && null=$con
-	on console || con=''
-	on irq || irq='' msi=''
-	on rate || rate=''
-	on boot || boot=''
-	on scale || scale=''
-	# The 9p and network rows: GICv3 host, lkvm and kvmtool on virtio-mmio.
-	share='' share_vmms=lkvm
-	[ -n "$PEER" ] && share_vmms+=" kvmtool"
-	if [ "$g" = 3 ] && [ "$kind" != core ]; then
-		on p9 && share="p9 dboot dbooti"
-		on net && share+=" user tap vhost"
-		[ -n "$SHARE_MODES_ONLY" ] && share=$(only_modes "$share")
-	fi
-	if [ "$kind" = blk ]; then
-		ss='' rss='' trace='' sample='' busy='' null='' con='' irq='' rate='' msi=''
-		boot='' scale='' warm=''
-		all=$blk
-	fi
-	cat <<-EOF
-	# written by scripts/bench.sh
-	HOST=v$g
-	VARIANTS='$all'
-	CMD_$lk='$vmm_in_host run --irqchip=$ic'
-	CMD_lkvm_user='$vmm_in_host run --irqchip=user'
-	CMD_$kt='/bench/bin/kvmtool run --irqchip=$ic'
-	CMD_${kt}_nonet='/bench/bin/kvmtool run --irqchip=$ic --network mode=none'
-	CMD_lkvm_${mic/-/}='$vmm_in_host run --irqchip=$mic$( [ "$g" = 3 ] && echo ' --test-device')'
-	CMD_kvmtool_${mic/-/}='/bench/bin/kvmtool run --irqchip=$mic'
-	CMD_lkvm_gicv2m_td='$vmm_in_host run --irqchip=gicv2m --test-device'
-	ROUNDS=$ROUNDS
-	SS_ROUNDS=$SS_ROUNDS
-	WARM_ROUNDS=$( [ -n "$warm" ] && echo "$WARM_ROUNDS" || echo 0)
-	RSS_ROUNDS=$RSS_ROUNDS
-	SCALE_ROUNDS=$SCALE_ROUNDS
-	RSS_MEMS='$( [ -n "$rss" ] && echo "$RSS_MEMS")'
-	SCALE_CPUS='$( [ -n "$scale" ] && echo "$SCALE_CPUS")'
-	BOOT_VARIANTS='$boot'
-	SS_VARIANTS='$ss'
-	RSS_VARIANTS='$rss'
-	NULL_VARIANTS='$null'
-	CONSOLE_VARIANTS='$con'
-	SCALE_VARIANTS='$scale'
-	SAMPLE_VARIANTS='$sample'
-	BUSY_VARIANTS='$busy'
-	TRACE_VARIANTS='$trace'
-	WARM_VARIANTS='$warm'
-	BLK_VARIANTS='$blk'
-	SNAP_LKVM='$snap'
-	SNAP_PEERS='$snap_peers'
-	SNAP_ROUNDS=$SNAP_ROUNDS
-	SNAP_MEMS='$SNAP_MEMS'
-	SNAP_FILL_MB=$SNAP_FILL
-	SNAP_VMS=$SNAP_VMS
-	CMD_lkvm_blk='$vmm_in_host run --irqchip=$blk_ic --virtio-transport=$BLK_TRANSPORT'
-	CMD_lkvm_user_blk='$vmm_in_host run --irqchip=user --virtio-transport=$BLK_TRANSPORT'
-	CMD_kvmtool_blk='/bench/bin/kvmtool run --irqchip=$blk_ic --virtio-transport=$BLK_TRANSPORT'
-	BLK_ROUNDS=$BLK_ROUNDS
-	BLK_SLICES=$BLK_SLICES
-	BLK_MS=$BLK_MS
-	BLK_JOBS='$BLK_JOBS'
-	BLK_MB=$BLK_MB
-	BLK_BOOT_ROUNDS=$BLK_BOOT_ROUNDS
-	BLK_LIMIT=$((BOOT_LIMIT + $(wc -w <<<"$BLK_JOBS") * BLK_SLICES * $(wc -w <<<"$blk") * (BLK_MS / 1000 + 15)))
-	BLK_IMG=/tmp/bench/blk.img
-	BLK_INITRD=/bench/blk/blk-initramfs.cpio.gz
-	DISK_INITRD=/bench/blk/disk-initramfs.cpio.gz
-	BLK_ROOTFS=/bench/blk/rootfs.img.gz
-	TRACE_LINES=60
-	SAMPLE_SECONDS=$SAMPLE_SECONDS
-	IRQ_VARIANTS='$irq'
-	IRQ_MSI_VARIANTS='$msi'
-	IRQ_ROUNDS=$IRQ_ROUNDS
-	IRQ_N=$IRQ_N
-	IRQ_LIMIT=120
-	RATE_VARIANTS='$rate'
-	RATE_ROUNDS=$RATE_ROUNDS
-	RATE_SECONDS=$RATE_SECONDS
-	BOOT_LIMIT=$BOOT_LIMIT
-	SCALE_LIMIT=$SCALE_LIMIT
-	SHORT_LIMIT=300
-	CONSOLE_BYTES=$CONSOLE_BYTES
-	NULL_EXITS=$NULL_EXITS
-	GUEST_PARAMS='$GUEST_PARAMS'
-	SHARE_MODES='$share'
-	SHARE_VMMS='$share_vmms'
-	SHARE_CMD_lkvm='$vmm_in_host run --irqchip=gicv3 --virtio-transport=mmio'
-	SHARE_CMD_kvmtool='/bench/bin/kvmtool run --irqchip=gicv3 --virtio-transport=mmio'
-	SHARE_BIN_lkvm='$vmm_in_host'
-	SHARE_BIN_kvmtool='$( [ -n "$PEER" ] && echo /bench/bin/kvmtool)'
-	SHARE_ROUNDS=$SHARE_ROUNDS
-	SHARE_FILES=$SHARE_FILES
-	SHARE_MB=$SHARE_MB
-	SHARE_MS=$SHARE_MS
-	SHARE_P9_JOBS=$SHARE_P9_JOBS
-	SHARE_NET_JOBS=$SHARE_NET_JOBS
-	SHARE_INITRD=/bench/share-initramfs.cpio.gz
-	SHARE_LIMIT=$BOOT_LIMIT
-	EOF
-	[ -z "${BENCH_CONFIG_EXTRA:-}" ] || printf '%s\n' "$BENCH_CONFIG_EXTRA"
-}
-
-# One line of progress per run, from its BENCH-RUN line.
-show_run() {
-	awk '{
-		for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
-		printf "  %-9s %-22s c%-2s m%-5s r%-2s %8.2f s %8d KiB%s\n", f["metric"],
-			f["variant"], f["cpus"], f["mem"], f["round"], f["wall_us"] / 1e6,
-			f["maxrss_kb"], f["ok"] == 1 ? "" : "  FAILED"
-	}' <<<"$1"
-}
-
-# One line of progress per block I/O job, from its BENCH-BLK line.
-show_blk() {
-	awk '{
-		for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
-		printf "  blk       %-22s r%-2s s%-2s %-12s %8s IOPS %8s MB/s%s\n", f["variant"],
-			f["round"], f["slice"], f["name"], f["iops"], f["mbps"],
-			("x_exits" in f) ? "  exits " f["x_exits"] : ""
-	}' <<<"$1"
-}
-
 # The emulated hosts to boot: one per GIC version for the other phases;
 # with -icount, one more for the block I/O, 9p and network rows (GICv3),
 # as "blk".
@@ -666,36 +405,7 @@ done
 
 # --- the report -----------------------------------------------------------------
 report=$DIR/report.md
-{
-	echo "# lkvm benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
-	echo
-	echo "Emulated arm64 host: QEMU $(qemu-system-aarch64 --version | head -n 1 | awk '{ print $4 }') TCG," \
-		"-cpu $QEMU_CPU -smp $QEMU_SMP -m $QEMU_MEM${HOST_ICOUNT:+ -icount $HOST_ICOUNT}, on $(uname -m) ($(nproc) CPUs)," \
-		"kernel $(cat "$ASSETS/Image.version" 2>/dev/null || echo unknown) as host and guest."
-	echo "lkvm: $(git describe --always --dirty 2>/dev/null || echo unknown) ($VMM);" \
-		"peer: ${PEER:-none}."
-	echo "Rounds: boot/console/floor $ROUNDS, start/stop $SS_ROUNDS, RSS $RSS_ROUNDS," \
-		"scaling $SCALE_ROUNDS; console $CONSOLE_BYTES bytes, floor $NULL_EXITS exits;" \
-		"irqcost.bin $IRQ_ROUNDS x $IRQ_N interrupts; exit rates $RATE_ROUNDS x $RATE_SECONDS s;" \
-		"block I/O $BLK_ROUNDS x $BLK_SLICES x $BLK_MS ms per job (--irqchip=$blk_ic, virtio-$BLK_TRANSPORT${BLK_ICOUNT:+, -icount $BLK_ICOUNT}), boot on a disk $BLK_BOOT_ROUNDS. Phases: $PHASES."
-	echo
-	cat "${logs[@]}" 2>/dev/null | tr -d '\r' | grep -E '^BENCH-(RUN|RATE|IRQ|BLK|INFO|NOTE|SAMPLE|TASK|TRACE) ' \
-	| awk -v peer="${PEER:+1}" -v cbytes="$CONSOLE_BYTES" -v nexits="$NULL_EXITS" \
-	      -v blk_ms="$BLK_MS" -v blk_slices="$BLK_SLICES" -v blk_mb="$BLK_MB" \
-	      -v blk_icount="$BLK_ICOUNT" -v blk_gic="$BLK_GIC" -v blk_ic="$blk_ic" \
-	      -v blk_transport="$BLK_TRANSPORT" \
-	      -v cpus_list="$SCALE_CPUS" -v mems_list="$RSS_MEMS" -v gics="$GICS" \
-	      -f tests/bench/report.awk
-	if on snap; then
-		cat "${logs[@]}" 2>/dev/null | tr -d '\r' | grep -E '^BENCH-SNAP ' |
-			awk -v peer="${PEER:+1}" -v rounds="$SNAP_ROUNDS" -f tests/bench/snap-report.awk
-	fi
-	if on p9 || on net; then
-		cat "${logs[@]}" 2>/dev/null | tr -d '\r' | grep -E '^BENCH-SHARE ' \
-		| awk -v peer="${PEER:+1}" -v files="$SHARE_FILES" -v mb="$SHARE_MB" -v ms="$SHARE_MS" \
-		      -f tests/bench/share-report.awk
-	fi
-} >"$report"
+report_write "${logs[@]}" >"$report"
 echo
 cat "$report"
 echo
