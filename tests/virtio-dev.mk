@@ -21,9 +21,9 @@ VDEV_TSAN_CFLAGS := $(filter-out -fsanitize=%,$(HOST_CFLAGS)) \
 	-fsanitize=thread -Wno-tsan
 
 test-disk-ring_VSRCS := tests/test-disk-ring.c devices/virtio/disk-ring.c
-test-disk_VSRCS := tests/test-disk.c devices/virtio/disk.c devices/virtio/disk-ring.c
+test-disk_VSRCS := tests/test-disk.c devices/virtio/disk.c devices/virtio/disk-io.c devices/virtio/disk-ring.c
 test-virtio-blk_VSRCS := tests/test-virtio-blk.c devices/virtio/blk.c devices/virtio/blk-config.c devices/virtio/disk-engine.c \
-	devices/virtio/disk.c devices/virtio/disk-ring.c $(VDEV_CORE)
+	devices/virtio/disk.c devices/virtio/disk-io.c devices/virtio/disk-ring.c $(VDEV_CORE)
 test-virtio-blk-batch_VSRCS := tests/test-virtio-blk-batch.c \
 	$(test-virtio-blk_VSRCS:tests/test-virtio-blk.c=)
 test-virtio-rng_VSRCS := tests/test-virtio-rng.c devices/virtio/rng.c \
