@@ -85,11 +85,18 @@ if [ ! -x "$nobody" ] || [ "$ROOT/tests/system/nobody.c" -nt "$nobody" ]; then
 		|| die "building the nobody helper failed"
 fi
 
-# The helper of the signal and resource scripts (tests/system/st-helper.c).
+# The helper of the signal and resource scripts (tests/system/st-helper.c,
+# its run command in st-run.c, what both use in st-util.c).
 helper=$ROOT/build/st-helper/st-helper
-if [ ! -x "$helper" ] || [ "$ROOT/tests/system/st-helper.c" -nt "$helper" ]; then
+st=$ROOT/tests/system
+helper_stale=
+for f in st-helper.c st-run.c st-util.c st-helper.h; do
+	[ "$st/$f" -nt "$helper" ] && helper_stale=1
+done
+if [ ! -x "$helper" ] || [ -n "$helper_stale" ]; then
 	mkdir -p "$(dirname "$helper")"
-	"$PTYRUN_CC" -static -O2 -Wall -o "$helper" "$ROOT/tests/system/st-helper.c" \
+	"$PTYRUN_CC" -static -O2 -Wall -o "$helper" \
+		"$st/st-helper.c" "$st/st-run.c" "$st/st-util.c" \
 		|| die "building tests/system/st-helper.c failed"
 fi
 # The host's side of the vsock scenario (tests/system/vsock-echo.c).

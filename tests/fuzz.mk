@@ -43,7 +43,7 @@ fuzz-snapshot_SRCS := tests/fuzz/fuzz-snapshot.c lib/snapshot.c devices/device-s
 	devices/virtio/vsock.c devices/virtio/vhost.c devices/virtio/vhost-snap.c
 # The PCI test device's record (fuzz_pci_testdev).
 fuzz-snapshot_SRCS += devices/pci/pci-testdev.c
-fuzz-ugic_SRCS := tests/fuzz/fuzz-ugic.c gic/ugic-core.c gic/ugic-dist.c \
+fuzz-ugic_SRCS := tests/fuzz/fuzz-ugic.c tests/fuzz/ugic-lifecycle-fz.c gic/ugic-core.c gic/ugic-dist.c \
 	gic/ugic-cpuif.c
 fuzz-v2m_SRCS := tests/fuzz/fuzz-v2m.c gic/v2m.c gic/ugic-core.c \
 	gic/ugic-dist.c gic/ugic-cpuif.c
@@ -61,9 +61,9 @@ fuzz-net-ack_SRCS := tests/fuzz/fuzz-net-ack.c lib/net-ack.c
 fuzz-options_SRCS := tests/fuzz/fuzz-options.c cli/guest-root.c cli/options.c cli/options-dev.c cli/options-cpu.c cli/options-mem.c cli/options-net.c lib/log.c
 fuzz-control_SRCS := tests/fuzz/fuzz-control.c host/control-proto.c host/control-kvmtool.c
 fuzz-panic-watch_SRCS := tests/fuzz/fuzz-panic-watch.c host/panic-watch.c
-fuzz-disk-spec_SRCS := tests/fuzz/fuzz-disk-spec.c devices/virtio/disk.c devices/virtio/disk-ring.c
+fuzz-disk-spec_SRCS := tests/fuzz/fuzz-disk-spec.c devices/virtio/disk.c devices/virtio/disk-io.c devices/virtio/disk-ring.c
 fuzz-virtio-blk_SRCS := tests/fuzz/fuzz-virtio-blk.c devices/virtio/blk.c devices/virtio/blk-config.c devices/virtio/disk-engine.c lib/iov.c \
-	devices/virtio/disk.c devices/virtio/disk-ring.c tests/virtio-dev-harness.c devices/virtio/virtio.c devices/virtio/virtio-snap.c lib/snapshot.c devices/virtio/io-thread.c \
+	devices/virtio/disk.c devices/virtio/disk-io.c devices/virtio/disk-ring.c tests/virtio-dev-harness.c devices/virtio/virtio.c devices/virtio/virtio-snap.c lib/snapshot.c devices/virtio/io-thread.c \
 	devices/virtio/virtqueue.c lib/log.c
 fuzz-virtio-net_SRCS := tests/fuzz/fuzz-virtio-net.c lib/iov.c devices/virtio/net-dev.c devices/virtio/net-rx.c devices/virtio/net-offload.c lib/net-gso.c \
 	tests/virtio-dev-harness.c devices/virtio/virtio.c devices/virtio/virtio-snap.c lib/snapshot.c devices/virtio/io-thread.c \
@@ -88,7 +88,7 @@ fuzz-virtio-pci_SRCS := tests/fuzz/fuzz-virtio-pci.c tests/fuzz/virtio-pci-fz.c 
 fuzz-virtio-pci-legacy_SRCS := tests/fuzz/fuzz-virtio-pci-legacy.c $(filter-out tests/fuzz/fuzz-virtio-pci.c,$(fuzz-virtio-pci_SRCS))
 
 # Headers are listed broadly: a stale fuzzer reports stale findings.
-FUZZ_HDRS := tests/fuzz/fuzz.h tests/fuzz/virtio-pci-fz.h tests/fuzz/snapshot-virtio-fz.h devices/mmio.h devices/bus.h \
+FUZZ_HDRS := tests/fuzz/fuzz.h tests/fuzz/virtio-pci-fz.h tests/fuzz/snapshot-virtio-fz.h tests/fuzz/ugic-fz.h devices/mmio.h devices/bus.h \
 	devices/uart8250.h devices/rtc-cmos.h gic/ugic.h gic/ugic-internal.h gic/v2m.h boot/loader.h \
 	machine/memmap.h boot/moddep.h boot/kver.h boot/gunzip.h cli/sandbox.h cli/options.h cli/config.h host/control-proto.h host/control-kvmtool.h lib/util.h \
 	lib/log.h devices/virtio/disk.h devices/virtio/blk.h devices/virtio/virtio.h \

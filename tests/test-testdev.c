@@ -1,201 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The test device model: registers, the exit callback, immediate and
- * delayed line commands, the bounded queue and the device's thread.
- * Built under ASan/UBSan and, the same file, under TSan.
+ * delayed line commands, the bounded queue and the device's thread,
+ * through the rig of testdev-rig.c. Built under ASan/UBSan and, the
+ * same files, under TSan.
  */
 #include <errno.h>
 #include <pthread.h>
 #include <string.h>
-#include <time.h>
 
 #include "devices/testdev.h"
+#include "tests/testdev-rig.h"
 #include "tests/unit.h"
-
-#define NR_LINES	4
-#define MAX_EVENTS	4096
-#define WAIT_MS		3000	/* bound on any wait: a hang is a failure */
-
-struct event {
-	unsigned int line;
-	bool level;
-	uint64_t t_ns;
-};
-
-/* What the device did to the VM; written from the device's thread too. */
-struct sink {
-	pthread_mutex_t lock;
-	struct event ev[MAX_EVENTS];
-	unsigned int nr_ev;
-	unsigned int lost;
-	int exits;
-	int status;
-};
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
-static void sleep_ms(unsigned int ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
-static void s_set_irq(void *o, unsigned int line, bool level)
-{
-	struct sink *s = o;
-
-	pthread_mutex_lock(&s->lock);
-	if (s->nr_ev < MAX_EVENTS)
-		s->ev[s->nr_ev++] = (struct event) { line, level, now_ns() };
-	else
-		s->lost++;
-	pthread_mutex_unlock(&s->lock);
-}
-
-static void s_exit(void *o, int status)
-{
-	struct sink *s = o;
-
-	pthread_mutex_lock(&s->lock);
-	s->exits++;
-	s->status = status;
-	pthread_mutex_unlock(&s->lock);
-}
-
-static const struct testdev_ops ops = { .exit = s_exit };
-
-/* The device's lines are SPIs LINE_SPI0..; the sink records line numbers. */
-#define LINE_SPI0	5
-
-static int s_line_set(void *chip, unsigned int spi, bool level)
-{
-	s_set_irq(chip, spi - LINE_SPI0, level);
-	return 0;
-}
-
-static const struct irq_line_ops s_line_ops = { .set = s_line_set };
-
-static void s_lines(struct irq_line *lines, struct sink *s)
-{
-	unsigned int i;
-
-	for (i = 0; i < TESTDEV_MAX_LINES; i++)
-		lines[i] = (struct irq_line) {
-			.ops = &s_line_ops, .chip = s, .spi = LINE_SPI0 + i, .irqfd = -1,
-		};
-}
-
-static unsigned int nr_events(struct sink *s)
-{
-	unsigned int n;
-
-	pthread_mutex_lock(&s->lock);
-	n = s->nr_ev;
-	pthread_mutex_unlock(&s->lock);
-	return n;
-}
-
-static struct event event_at(struct sink *s, unsigned int i)
-{
-	struct event e;
-
-	pthread_mutex_lock(&s->lock);
-	e = s->ev[i];
-	pthread_mutex_unlock(&s->lock);
-	return e;
-}
-
-static void setup(struct testdev *d, struct sink *s)
-{
-	struct irq_line lines[TESTDEV_MAX_LINES];
-
-	memset(s, 0, sizeof(*s));
-	pthread_mutex_init(&s->lock, NULL);
-	s_lines(lines, s);
-	testdev_init(d, 0x1080000, lines, NR_LINES, &ops, s);
-}
-
-static void teardown(struct testdev *d, struct sink *s)
-{
-	testdev_destroy(d);
-	pthread_mutex_destroy(&s->lock);
-}
-
-static int mmio(struct testdev *d, uint64_t off, uint32_t len, bool wr,
-		  uint64_t *val)
-{
-	struct mmio_access a = {
-		.offset = off, .len = len, .is_write = wr,
-		.data = wr ? *val : 0xdeadbeefcafef00dull, .cpu = 0,
-	};
-	int ret = d->region.handler(&d->region, &a);
-
-	if (!wr)
-		*val = a.data;
-	return ret;
-}
-
-static uint64_t rd(struct testdev *d, uint64_t off)
-{
-	uint64_t v;
-
-	mmio(d, off, 4, false, &v);
-	return v;
-}
-
-static void wr(struct testdev *d, uint64_t off, uint64_t v)
-{
-	mmio(d, off, 4, true, &v);
-}
-
-static void mmio_cmd(struct testdev *d, uint32_t line, uint32_t delay,
-		     uint32_t cmd)
-{
-	wr(d, TESTDEV_IRQ_LINE, line);
-	wr(d, TESTDEV_IRQ_DELAY_US, delay);
-	wr(d, TESTDEV_IRQ_CMD, cmd);
-}
-
-static unsigned int queued(struct testdev *d)
-{
-	unsigned int n;
-
-	pthread_mutex_lock(&d->lock);
-	n = d->nr_queued;
-	pthread_mutex_unlock(&d->lock);
-	return n;
-}
-
-/* Waits, bounded, until COUNTER reaches @n. */
-static bool wait_counter(struct testdev *d, uint32_t n)
-{
-	uint64_t end = now_ns() + WAIT_MS * 1000000ull;
-
-	while (rd(d, TESTDEV_COUNTER) < n)
-		if (now_ns() > end)
-			return false;
-		else
-			sleep_ms(1);
-	return true;
-}
-
-static bool event_is(struct sink *s, unsigned int i, unsigned int line,
-		     bool level)
-{
-	struct event e;
-
-	if (i >= nr_events(s))
-		return false;
-	e = event_at(s, i);
-	return e.line == line && e.level == level;
-}
 
 static void test_reset(struct unit *u)
 {
@@ -206,29 +22,29 @@ static void test_reset(struct unit *u)
 
 	struct irq_line lines[TESTDEV_MAX_LINES + 1];
 
-	s_lines(lines, NULL);
-	CHECK_EQ(u, testdev_init(&d, 0, lines, 0, &ops, NULL), -EINVAL);
-	CHECK_EQ(u, testdev_init(&d, 0, lines, TESTDEV_MAX_LINES + 1, &ops, NULL),
+	td_lines(lines, NULL);
+	CHECK_EQ(u, testdev_init(&d, 0, lines, 0, &td_ops, NULL), -EINVAL);
+	CHECK_EQ(u, testdev_init(&d, 0, lines, TESTDEV_MAX_LINES + 1, &td_ops, NULL),
 		 -EINVAL);
 	lines[1].spi = lines[0].spi + 2;	/* a gap: the DT could not say it */
-	CHECK_EQ(u, testdev_init(&d, 0, lines, 2, &ops, NULL), -EINVAL);
-	setup(&d, &s);
+	CHECK_EQ(u, testdev_init(&d, 0, lines, 2, &td_ops, NULL), -EINVAL);
+	td_setup(&d, &s);
 	CHECK_EQ(u, d.region.base, 0x1080000);
 	CHECK_EQ(u, d.region.size, 0x1000);
 	CHECK(u, d.region.opaque == &d && d.region.handler == testdev_mmio);
-	CHECK_EQ(u, rd(&d, TESTDEV_ID), 0x44544b4c);
-	CHECK(u, !memcmp("LKTD", &(uint32_t){ rd(&d, TESTDEV_ID) }, 4));
-	CHECK_EQ(u, rd(&d, TESTDEV_VERSION), 2);
-	CHECK_EQ(u, TESTDEV_FEAT_LINES(rd(&d, TESTDEV_FEATURES)), NR_LINES);
-	CHECK_EQ(u, TESTDEV_FEAT_QUEUE(rd(&d, TESTDEV_FEATURES)),
+	CHECK_EQ(u, td_rd(&d, TESTDEV_ID), 0x44544b4c);
+	CHECK(u, !memcmp("LKTD", &(uint32_t){ td_rd(&d, TESTDEV_ID) }, 4));
+	CHECK_EQ(u, td_rd(&d, TESTDEV_VERSION), 2);
+	CHECK_EQ(u, TESTDEV_FEAT_LINES(td_rd(&d, TESTDEV_FEATURES)), NR_LINES);
+	CHECK_EQ(u, TESTDEV_FEAT_QUEUE(td_rd(&d, TESTDEV_FEATURES)),
 		 TESTDEV_QUEUE_LEN);
-	CHECK_EQ(u, rd(&d, TESTDEV_FEATURES) >> 16, 0);
+	CHECK_EQ(u, td_rd(&d, TESTDEV_FEATURES) >> 16, 0);
 	for (off = TESTDEV_SCRATCH; off < TESTDEV_REG_SIZE; off += 4)
-		all_zero &= rd(&d, off) == 0;
+		all_zero &= td_rd(&d, off) == 0;
 	CHECK(u, all_zero);	/* every other register resets to zero */
-	CHECK_EQ(u, nr_events(&s), 0);
+	CHECK_EQ(u, td_nr_events(&s), 0);
 	CHECK_EQ(u, s.exits, 0);
-	teardown(&d, &s);
+	td_teardown(&d, &s);
 }
 
 static void test_widths(struct unit *u)
@@ -240,49 +56,49 @@ static void test_widths(struct unit *u)
 	unsigned int i;
 	bool ok = true;
 
-	setup(&d, &s);
+	td_setup(&d, &s);
 	for (i = 0; i < sizeof(bad_len) / sizeof(bad_len[0]); i++) {
-		ok &= mmio(&d, TESTDEV_ID, bad_len[i], false, &v) == -EINVAL;
+		ok &= td_mmio(&d, TESTDEV_ID, bad_len[i], false, &v) == -EINVAL;
 		ok &= v == 0;
 		v = 0x1234;
-		ok &= mmio(&d, TESTDEV_SCRATCH, bad_len[i], true, &v) == -EINVAL;
+		ok &= td_mmio(&d, TESTDEV_SCRATCH, bad_len[i], true, &v) == -EINVAL;
 		v = 7;
-		ok &= mmio(&d, TESTDEV_EXIT, bad_len[i], true, &v) == -EINVAL;
+		ok &= td_mmio(&d, TESTDEV_EXIT, bad_len[i], true, &v) == -EINVAL;
 	}
 	CHECK(u, ok);
-	CHECK_EQ(u, rd(&d, TESTDEV_SCRATCH), 0);
+	CHECK_EQ(u, td_rd(&d, TESTDEV_SCRATCH), 0);
 	CHECK_EQ(u, s.exits, 0);
-	CHECK_EQ(u, mmio(&d, TESTDEV_ID + 2, 4, false, &v), -EINVAL);
+	CHECK_EQ(u, td_mmio(&d, TESTDEV_ID + 2, 4, false, &v), -EINVAL);
 	CHECK_EQ(u, v, 0);
-	CHECK_EQ(u, mmio(&d, TESTDEV_SCRATCH + 1, 4, false, &v), -EINVAL);
-	CHECK_EQ(u, mmio(&d, TESTDEV_REG_SIZE, 4, false, &v), -EINVAL);
-	CHECK_EQ(u, mmio(&d, ~0ull - 3, 4, false, &v), -EINVAL);
+	CHECK_EQ(u, td_mmio(&d, TESTDEV_SCRATCH + 1, 4, false, &v), -EINVAL);
+	CHECK_EQ(u, td_mmio(&d, TESTDEV_REG_SIZE, 4, false, &v), -EINVAL);
+	CHECK_EQ(u, td_mmio(&d, ~0ull - 3, 4, false, &v), -EINVAL);
 	v = 0x55;
-	CHECK_EQ(u, mmio(&d, TESTDEV_REG_SIZE - 4, 4, true, &v), 0);
-	CHECK_EQ(u, mmio(&d, TESTDEV_REG_SIZE - 4, 4, false, &v), 0);
+	CHECK_EQ(u, td_mmio(&d, TESTDEV_REG_SIZE - 4, 4, true, &v), 0);
+	CHECK_EQ(u, td_mmio(&d, TESTDEV_REG_SIZE - 4, 4, false, &v), 0);
 	CHECK_EQ(u, v, 0);
 
 	/* Scratch round trip; RO registers and holes ignore writes. */
-	wr(&d, TESTDEV_SCRATCH, 0xa5a55a5a);
-	CHECK_EQ(u, rd(&d, TESTDEV_SCRATCH), 0xa5a55a5a);
-	wr(&d, TESTDEV_SCRATCH, 0xffffffff00000001ull);	/* 32 bits only */
-	CHECK_EQ(u, rd(&d, TESTDEV_SCRATCH), 1);
-	wr(&d, TESTDEV_ID, 0);
-	wr(&d, TESTDEV_FEATURES, 0);
-	wr(&d, TESTDEV_COUNTER, 9);
-	wr(&d, TESTDEV_IRQ_STATUS, ~0u);
-	wr(&d, 0x100, 0x42);
-	CHECK_EQ(u, rd(&d, TESTDEV_ID), TESTDEV_ID_VALUE);
-	CHECK_EQ(u, TESTDEV_FEAT_LINES(rd(&d, TESTDEV_FEATURES)), NR_LINES);
-	CHECK_EQ(u, rd(&d, TESTDEV_COUNTER), 0);
-	CHECK_EQ(u, rd(&d, TESTDEV_IRQ_STATUS), 0);
-	CHECK_EQ(u, rd(&d, 0x100), 0);
-	wr(&d, TESTDEV_IRQ_LINE, 3);
-	wr(&d, TESTDEV_IRQ_DELAY_US, 12345);
-	CHECK_EQ(u, rd(&d, TESTDEV_IRQ_LINE), 3);
-	CHECK_EQ(u, rd(&d, TESTDEV_IRQ_DELAY_US), 12345);
-	CHECK_EQ(u, nr_events(&s), 0);
-	teardown(&d, &s);
+	td_wr(&d, TESTDEV_SCRATCH, 0xa5a55a5a);
+	CHECK_EQ(u, td_rd(&d, TESTDEV_SCRATCH), 0xa5a55a5a);
+	td_wr(&d, TESTDEV_SCRATCH, 0xffffffff00000001ull);	/* 32 bits only */
+	CHECK_EQ(u, td_rd(&d, TESTDEV_SCRATCH), 1);
+	td_wr(&d, TESTDEV_ID, 0);
+	td_wr(&d, TESTDEV_FEATURES, 0);
+	td_wr(&d, TESTDEV_COUNTER, 9);
+	td_wr(&d, TESTDEV_IRQ_STATUS, ~0u);
+	td_wr(&d, 0x100, 0x42);
+	CHECK_EQ(u, td_rd(&d, TESTDEV_ID), TESTDEV_ID_VALUE);
+	CHECK_EQ(u, TESTDEV_FEAT_LINES(td_rd(&d, TESTDEV_FEATURES)), NR_LINES);
+	CHECK_EQ(u, td_rd(&d, TESTDEV_COUNTER), 0);
+	CHECK_EQ(u, td_rd(&d, TESTDEV_IRQ_STATUS), 0);
+	CHECK_EQ(u, td_rd(&d, 0x100), 0);
+	td_wr(&d, TESTDEV_IRQ_LINE, 3);
+	td_wr(&d, TESTDEV_IRQ_DELAY_US, 12345);
+	CHECK_EQ(u, td_rd(&d, TESTDEV_IRQ_LINE), 3);
+	CHECK_EQ(u, td_rd(&d, TESTDEV_IRQ_DELAY_US), 12345);
+	CHECK_EQ(u, td_nr_events(&s), 0);
+	td_teardown(&d, &s);
 }
 
 static void test_exit(struct unit *u)
@@ -294,16 +110,16 @@ static void test_exit(struct unit *u)
 	unsigned int i;
 
 	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
-		setup(&d, &s);
-		wr(&d, TESTDEV_EXIT, in[i]);
+		td_setup(&d, &s);
+		td_wr(&d, TESTDEV_EXIT, in[i]);
 		CHECK_EQ(u, s.exits, 1);
 		CHECK_EQ(u, s.status, out[i]);
 		/* Only the first write stops the VM. */
-		wr(&d, TESTDEV_EXIT, in[i] ? 0 : 1);
+		td_wr(&d, TESTDEV_EXIT, in[i] ? 0 : 1);
 		CHECK_EQ(u, s.exits, 1);
 		CHECK_EQ(u, s.status, out[i]);
-		CHECK_EQ(u, rd(&d, TESTDEV_EXIT), 0);
-		teardown(&d, &s);
+		CHECK_EQ(u, td_rd(&d, TESTDEV_EXIT), 0);
+		td_teardown(&d, &s);
 	}
 }
 
@@ -312,41 +128,41 @@ static void test_immediate(struct unit *u)
 	struct testdev d;
 	struct sink s;
 
-	setup(&d, &s);
-	mmio_cmd(&d, 2, 0, TESTDEV_CMD_RAISE);
-	CHECK_EQ(u, nr_events(&s), 1);
-	CHECK(u, event_is(&s, 0, 2, true));
-	CHECK_EQ(u, rd(&d, TESTDEV_IRQ_STATUS), 1u << 2);
+	td_setup(&d, &s);
+	td_cmd(&d, 2, 0, TESTDEV_CMD_RAISE);
+	CHECK_EQ(u, td_nr_events(&s), 1);
+	CHECK(u, td_event_is(&s, 0, 2, true));
+	CHECK_EQ(u, td_rd(&d, TESTDEV_IRQ_STATUS), 1u << 2);
 	/* Raising a high line: no new edge, but a command executed. */
-	wr(&d, TESTDEV_IRQ_CMD, TESTDEV_CMD_RAISE);
-	CHECK_EQ(u, nr_events(&s), 1);
-	CHECK_EQ(u, rd(&d, TESTDEV_COUNTER), 2);
-	mmio_cmd(&d, 0, 0, TESTDEV_CMD_RAISE);
-	CHECK_EQ(u, rd(&d, TESTDEV_IRQ_STATUS), (1u << 2) | 1);
-	mmio_cmd(&d, 2, 0, TESTDEV_CMD_LOWER);
-	CHECK(u, event_is(&s, 2, 2, false));
-	CHECK_EQ(u, rd(&d, TESTDEV_IRQ_STATUS), 1);
+	td_wr(&d, TESTDEV_IRQ_CMD, TESTDEV_CMD_RAISE);
+	CHECK_EQ(u, td_nr_events(&s), 1);
+	CHECK_EQ(u, td_rd(&d, TESTDEV_COUNTER), 2);
+	td_cmd(&d, 0, 0, TESTDEV_CMD_RAISE);
+	CHECK_EQ(u, td_rd(&d, TESTDEV_IRQ_STATUS), (1u << 2) | 1);
+	td_cmd(&d, 2, 0, TESTDEV_CMD_LOWER);
+	CHECK(u, td_event_is(&s, 2, 2, false));
+	CHECK_EQ(u, td_rd(&d, TESTDEV_IRQ_STATUS), 1);
 
 	/* A pulse is high then low, and leaves the line low. */
-	mmio_cmd(&d, 3, 0, TESTDEV_CMD_PULSE);
-	CHECK_EQ(u, nr_events(&s), 5);
-	CHECK(u, event_is(&s, 3, 3, true));
-	CHECK(u, event_is(&s, 4, 3, false));
-	CHECK_EQ(u, rd(&d, TESTDEV_IRQ_STATUS), 1);
+	td_cmd(&d, 3, 0, TESTDEV_CMD_PULSE);
+	CHECK_EQ(u, td_nr_events(&s), 5);
+	CHECK(u, td_event_is(&s, 3, 3, true));
+	CHECK(u, td_event_is(&s, 4, 3, false));
+	CHECK_EQ(u, td_rd(&d, TESTDEV_IRQ_STATUS), 1);
 	/* On a high line only the falling half is left. */
-	mmio_cmd(&d, 0, 0, TESTDEV_CMD_PULSE);
-	CHECK_EQ(u, nr_events(&s), 6);
-	CHECK(u, event_is(&s, 5, 0, false));
-	CHECK_EQ(u, rd(&d, TESTDEV_IRQ_STATUS), 0);
-	CHECK_EQ(u, rd(&d, TESTDEV_COUNTER), 6);
+	td_cmd(&d, 0, 0, TESTDEV_CMD_PULSE);
+	CHECK_EQ(u, td_nr_events(&s), 6);
+	CHECK(u, td_event_is(&s, 5, 0, false));
+	CHECK_EQ(u, td_rd(&d, TESTDEV_IRQ_STATUS), 0);
+	CHECK_EQ(u, td_rd(&d, TESTDEV_COUNTER), 6);
 
 	/* The host's entry point, as "lkvm irq" uses it. */
 	CHECK_EQ(u, testdev_irq_command(&d, 1, TESTDEV_CMD_PULSE, 0), 0);
-	CHECK(u, event_is(&s, 6, 1, true) && event_is(&s, 7, 1, false));
-	CHECK_EQ(u, rd(&d, TESTDEV_COUNTER), 7);
+	CHECK(u, td_event_is(&s, 6, 1, true) && td_event_is(&s, 7, 1, false));
+	CHECK_EQ(u, td_rd(&d, TESTDEV_COUNTER), 7);
 	CHECK_EQ(u, testdev_irq_command(&d, 1, TESTDEV_CMD_CANCEL, 0), 0);
-	CHECK_EQ(u, rd(&d, TESTDEV_COUNTER), 7);	/* cancel is no line command */
-	teardown(&d, &s);
+	CHECK_EQ(u, td_rd(&d, TESTDEV_COUNTER), 7);	/* cancel is no line command */
+	td_teardown(&d, &s);
 }
 
 static void test_errors(struct unit *u)
@@ -354,7 +170,7 @@ static void test_errors(struct unit *u)
 	struct testdev d;
 	struct sink s;
 
-	setup(&d, &s);
+	td_setup(&d, &s);
 	CHECK_EQ(u, testdev_irq_command(&d, NR_LINES, TESTDEV_CMD_RAISE, 0),
 		 -EINVAL);
 	CHECK_EQ(u, testdev_irq_command(&d, ~0u, TESTDEV_CMD_RAISE, 0), -EINVAL);
@@ -363,20 +179,20 @@ static void test_errors(struct unit *u)
 	CHECK_EQ(u, testdev_irq_command(&d, NR_LINES, TESTDEV_CMD_CANCEL, 0),
 		 -EINVAL);
 
-	mmio_cmd(&d, NR_LINES, 0, TESTDEV_CMD_RAISE);
-	CHECK_EQ(u, rd(&d, TESTDEV_IRQ_STATUS), TESTDEV_ST_ERR_INVAL);
+	td_cmd(&d, NR_LINES, 0, TESTDEV_CMD_RAISE);
+	CHECK_EQ(u, td_rd(&d, TESTDEV_IRQ_STATUS), TESTDEV_ST_ERR_INVAL);
 	/* The error describes the last command: a good one clears it. */
-	mmio_cmd(&d, 1, 0, TESTDEV_CMD_RAISE);
-	CHECK_EQ(u, rd(&d, TESTDEV_IRQ_STATUS), 1u << 1);
-	mmio_cmd(&d, 1, 0, 0);
-	CHECK_EQ(u, rd(&d, TESTDEV_IRQ_STATUS), TESTDEV_ST_ERR_INVAL | 1u << 1);
-	wr(&d, TESTDEV_IRQ_CMD, 0x100 | TESTDEV_CMD_LOWER);
-	CHECK_EQ(u, rd(&d, TESTDEV_IRQ_STATUS), TESTDEV_ST_ERR_INVAL | 1u << 1);
-	wr(&d, TESTDEV_IRQ_CMD, TESTDEV_CMD_LOWER);
-	CHECK_EQ(u, rd(&d, TESTDEV_IRQ_STATUS), 0);
-	CHECK_EQ(u, nr_events(&s), 2);
-	CHECK_EQ(u, rd(&d, TESTDEV_COUNTER), 2);
-	teardown(&d, &s);
+	td_cmd(&d, 1, 0, TESTDEV_CMD_RAISE);
+	CHECK_EQ(u, td_rd(&d, TESTDEV_IRQ_STATUS), 1u << 1);
+	td_cmd(&d, 1, 0, 0);
+	CHECK_EQ(u, td_rd(&d, TESTDEV_IRQ_STATUS), TESTDEV_ST_ERR_INVAL | 1u << 1);
+	td_wr(&d, TESTDEV_IRQ_CMD, 0x100 | TESTDEV_CMD_LOWER);
+	CHECK_EQ(u, td_rd(&d, TESTDEV_IRQ_STATUS), TESTDEV_ST_ERR_INVAL | 1u << 1);
+	td_wr(&d, TESTDEV_IRQ_CMD, TESTDEV_CMD_LOWER);
+	CHECK_EQ(u, td_rd(&d, TESTDEV_IRQ_STATUS), 0);
+	CHECK_EQ(u, td_nr_events(&s), 2);
+	CHECK_EQ(u, td_rd(&d, TESTDEV_COUNTER), 2);
+	td_teardown(&d, &s);
 }
 
 /*
@@ -402,10 +218,10 @@ static void test_delayed(struct unit *u)
 	unsigned int i;
 	bool order = true, early = false;
 
-	setup(&d, &s);
-	t0 = now_ns();
+	td_setup(&d, &s);
+	t0 = td_now_ns();
 	for (i = 0; i < 4; i++) {
-		t_submit[i] = now_ns();
+		t_submit[i] = td_now_ns();
 		CHECK_EQ(u, testdev_irq_command(&d, cmds[i].line, cmds[i].cmd,
 						cmds[i].delay_us), 0);
 	}
@@ -413,13 +229,13 @@ static void test_delayed(struct unit *u)
 	CHECK_EQ(u, d.nr_queued, 4);
 	CHECK_EQ(u, d.queue[0].line, 1);
 	CHECK_EQ(u, d.queue[3].line, 0);
-	CHECK_EQ(u, rd(&d, TESTDEV_IRQ_STATUS), TESTDEV_ST_PENDING);
+	CHECK_EQ(u, td_rd(&d, TESTDEV_IRQ_STATUS), TESTDEV_ST_PENDING);
 	CHECK_EQ(u, testdev_start(&d), 0);
 	CHECK_EQ(u, testdev_start(&d), -EBUSY);
-	CHECK(u, wait_counter(&d, 4));
-	CHECK_EQ(u, nr_events(&s), 5);
-	for (i = 0; i < 5 && i < nr_events(&s); i++) {
-		struct event e = event_at(&s, i);
+	CHECK(u, td_wait_counter(&d, 4));
+	CHECK_EQ(u, td_nr_events(&s), 5);
+	for (i = 0; i < 5 && i < td_nr_events(&s); i++) {
+		struct event e = td_event_at(&s, i);
 		unsigned int c = want[i].c;
 
 		order &= e.line == want[i].line && e.level == want[i].level;
@@ -427,18 +243,18 @@ static void test_delayed(struct unit *u)
 	}
 	CHECK(u, order);
 	CHECK(u, !early);
-	CHECK(u, nr_events(&s) && event_at(&s, 0).t_ns >= t0 + 20000000ull);
-	CHECK_EQ(u, rd(&d, TESTDEV_IRQ_STATUS), 0xbu);	/* 0, 1, 3 high */
+	CHECK(u, td_nr_events(&s) && td_event_at(&s, 0).t_ns >= t0 + 20000000ull);
+	CHECK_EQ(u, td_rd(&d, TESTDEV_IRQ_STATUS), 0xbu);	/* 0, 1, 3 high */
 
 	/* Through the registers, with the thread already sleeping. */
-	t0 = now_ns();
-	mmio_cmd(&d, 1, 15000, TESTDEV_CMD_LOWER);
-	CHECK_EQ(u, rd(&d, TESTDEV_IRQ_STATUS), 0xbu | TESTDEV_ST_PENDING);
-	CHECK(u, wait_counter(&d, 5));
-	CHECK(u, event_is(&s, 5, 1, false));
-	CHECK(u, nr_events(&s) > 5 && event_at(&s, 5).t_ns >= t0 + 15000000ull);
-	CHECK_EQ(u, rd(&d, TESTDEV_IRQ_STATUS), 0x9u);
-	teardown(&d, &s);
+	t0 = td_now_ns();
+	td_cmd(&d, 1, 15000, TESTDEV_CMD_LOWER);
+	CHECK_EQ(u, td_rd(&d, TESTDEV_IRQ_STATUS), 0xbu | TESTDEV_ST_PENDING);
+	CHECK(u, td_wait_counter(&d, 5));
+	CHECK(u, td_event_is(&s, 5, 1, false));
+	CHECK(u, td_nr_events(&s) > 5 && td_event_at(&s, 5).t_ns >= t0 + 15000000ull);
+	CHECK_EQ(u, td_rd(&d, TESTDEV_IRQ_STATUS), 0x9u);
+	td_teardown(&d, &s);
 }
 
 static void test_cancel(struct unit *u)
@@ -446,24 +262,24 @@ static void test_cancel(struct unit *u)
 	struct testdev d;
 	struct sink s;
 
-	setup(&d, &s);
+	td_setup(&d, &s);
 	CHECK_EQ(u, testdev_start(&d), 0);
-	mmio_cmd(&d, 0, 40000, TESTDEV_CMD_RAISE);
-	mmio_cmd(&d, 1, 40000, TESTDEV_CMD_PULSE);
-	mmio_cmd(&d, 0, 20000, TESTDEV_CMD_PULSE);
-	CHECK_EQ(u, queued(&d), 3);
-	mmio_cmd(&d, 0, 0, TESTDEV_CMD_CANCEL);
-	CHECK_EQ(u, rd(&d, TESTDEV_IRQ_STATUS), TESTDEV_ST_PENDING);
-	CHECK_EQ(u, queued(&d), 1);
-	CHECK(u, wait_counter(&d, 1));
-	sleep_ms(60);		/* well past the cancelled deadlines */
-	CHECK_EQ(u, rd(&d, TESTDEV_COUNTER), 1);
-	CHECK_EQ(u, nr_events(&s), 2);
-	CHECK(u, event_is(&s, 0, 1, true) && event_is(&s, 1, 1, false));
-	CHECK_EQ(u, rd(&d, TESTDEV_IRQ_STATUS), 0);
+	td_cmd(&d, 0, 40000, TESTDEV_CMD_RAISE);
+	td_cmd(&d, 1, 40000, TESTDEV_CMD_PULSE);
+	td_cmd(&d, 0, 20000, TESTDEV_CMD_PULSE);
+	CHECK_EQ(u, td_queued(&d), 3);
+	td_cmd(&d, 0, 0, TESTDEV_CMD_CANCEL);
+	CHECK_EQ(u, td_rd(&d, TESTDEV_IRQ_STATUS), TESTDEV_ST_PENDING);
+	CHECK_EQ(u, td_queued(&d), 1);
+	CHECK(u, td_wait_counter(&d, 1));
+	td_sleep_ms(60);		/* well past the cancelled deadlines */
+	CHECK_EQ(u, td_rd(&d, TESTDEV_COUNTER), 1);
+	CHECK_EQ(u, td_nr_events(&s), 2);
+	CHECK(u, td_event_is(&s, 0, 1, true) && td_event_is(&s, 1, 1, false));
+	CHECK_EQ(u, td_rd(&d, TESTDEV_IRQ_STATUS), 0);
 	/* Cancelling with nothing queued is fine. */
 	CHECK_EQ(u, testdev_irq_command(&d, 2, TESTDEV_CMD_CANCEL, 0), 0);
-	teardown(&d, &s);
+	td_teardown(&d, &s);
 }
 
 static void test_queue_full(struct unit *u)
@@ -474,41 +290,41 @@ static void test_queue_full(struct unit *u)
 	uint64_t t;
 	bool ok = true;
 
-	setup(&d, &s);
+	td_setup(&d, &s);
 	CHECK_EQ(u, testdev_start(&d), 0);
 	for (i = 0; i < TESTDEV_QUEUE_LEN; i++)
 		ok &= !testdev_irq_command(&d, i % NR_LINES, TESTDEV_CMD_RAISE,
 					   10000000);
 	CHECK(u, ok);
 	CHECK_EQ(u, testdev_irq_command(&d, 0, TESTDEV_CMD_RAISE, 1), -EBUSY);
-	CHECK_EQ(u, rd(&d, TESTDEV_IRQ_STATUS),
+	CHECK_EQ(u, td_rd(&d, TESTDEV_IRQ_STATUS),
 		 TESTDEV_ST_PENDING | TESTDEV_ST_FULL);
-	mmio_cmd(&d, 1, 1000, TESTDEV_CMD_PULSE);
-	CHECK_EQ(u, rd(&d, TESTDEV_IRQ_STATUS),
+	td_cmd(&d, 1, 1000, TESTDEV_CMD_PULSE);
+	CHECK_EQ(u, td_rd(&d, TESTDEV_IRQ_STATUS),
 		 TESTDEV_ST_PENDING | TESTDEV_ST_FULL | TESTDEV_ST_ERR_BUSY);
 	/* Immediate commands do not need the queue. */
-	mmio_cmd(&d, 1, 0, TESTDEV_CMD_RAISE);
-	CHECK_EQ(u, rd(&d, TESTDEV_IRQ_STATUS),
+	td_cmd(&d, 1, 0, TESTDEV_CMD_RAISE);
+	CHECK_EQ(u, td_rd(&d, TESTDEV_IRQ_STATUS),
 		 TESTDEV_ST_PENDING | TESTDEV_ST_FULL | 1u << 1);
-	mmio_cmd(&d, 2, 0, TESTDEV_CMD_CANCEL);
-	CHECK_EQ(u, queued(&d), TESTDEV_QUEUE_LEN - TESTDEV_QUEUE_LEN / NR_LINES);
-	CHECK_EQ(u, rd(&d, TESTDEV_IRQ_STATUS), TESTDEV_ST_PENDING | 1u << 1);
+	td_cmd(&d, 2, 0, TESTDEV_CMD_CANCEL);
+	CHECK_EQ(u, td_queued(&d), TESTDEV_QUEUE_LEN - TESTDEV_QUEUE_LEN / NR_LINES);
+	CHECK_EQ(u, td_rd(&d, TESTDEV_IRQ_STATUS), TESTDEV_ST_PENDING | 1u << 1);
 
 	/* Stop with commands pending: joins at once, runs none of them. */
-	t = now_ns();
+	t = td_now_ns();
 	testdev_stop(&d);
-	CHECK(u, now_ns() - t < 1000000000ull);
-	CHECK_EQ(u, queued(&d), 0);
-	CHECK_EQ(u, nr_events(&s), 1);
+	CHECK(u, td_now_ns() - t < 1000000000ull);
+	CHECK_EQ(u, td_queued(&d), 0);
+	CHECK_EQ(u, td_nr_events(&s), 1);
 	CHECK_EQ(u, testdev_irq_command(&d, 0, TESTDEV_CMD_RAISE, 10), -ESHUTDOWN);
 	CHECK_EQ(u, testdev_irq_command(&d, 0, TESTDEV_CMD_RAISE, 0), 0);
-	CHECK_EQ(u, nr_events(&s), 2);
+	CHECK_EQ(u, td_nr_events(&s), 2);
 	testdev_stop(&d);	/* twice is fine */
 	/* And a restart works. */
 	CHECK_EQ(u, testdev_start(&d), 0);
 	CHECK_EQ(u, testdev_irq_command(&d, 0, TESTDEV_CMD_LOWER, 1000), 0);
-	CHECK(u, wait_counter(&d, 3));
-	teardown(&d, &s);	/* destroy stops too */
+	CHECK(u, td_wait_counter(&d, 3));
+	td_teardown(&d, &s);	/* destroy stops too */
 }
 
 /* Stopping a thread that never had work, and never started. */
@@ -518,17 +334,17 @@ static void test_stop_idle(struct unit *u)
 	struct sink s;
 	uint64_t t;
 
-	setup(&d, &s);
+	td_setup(&d, &s);
 	CHECK_EQ(u, testdev_start(&d), 0);
-	sleep_ms(5);
-	t = now_ns();
+	td_sleep_ms(5);
+	t = td_now_ns();
 	testdev_stop(&d);
-	CHECK(u, now_ns() - t < 1000000000ull);
-	teardown(&d, &s);
-	setup(&d, &s);
+	CHECK(u, td_now_ns() - t < 1000000000ull);
+	td_teardown(&d, &s);
+	td_setup(&d, &s);
 	CHECK_EQ(u, testdev_irq_command(&d, 0, TESTDEV_CMD_RAISE, 1000), 0);
-	CHECK_EQ(u, nr_events(&s), 0);
-	teardown(&d, &s);
+	CHECK_EQ(u, td_nr_events(&s), 0);
+	td_teardown(&d, &s);
 }
 
 /*
@@ -562,7 +378,7 @@ static void *stress_thread(void *arg)
 			st->accepted++;
 		else if (ret == -EBUSY)
 			st->busy++;
-		(void)rd(st->d, TESTDEV_IRQ_STATUS);
+		(void)td_rd(st->d, TESTDEV_IRQ_STATUS);
 	}
 	return NULL;
 }
@@ -577,7 +393,7 @@ static void test_threads(struct unit *u)
 	unsigned int i, total = 0, busy = 0;
 	bool alternate = true;
 
-	setup(&d, &s);
+	td_setup(&d, &s);
 	CHECK_EQ(u, testdev_start(&d), 0);
 	for (i = 0; i < STRESS_THREADS; i++) {
 		st[i] = (struct stress) { .d = &d, .id = i };
@@ -589,20 +405,20 @@ static void test_threads(struct unit *u)
 		busy += st[i].busy;
 	}
 	CHECK_EQ(u, total + busy, STRESS_THREADS * STRESS_ROUNDS);
-	CHECK(u, wait_counter(&d, total));
-	CHECK_EQ(u, rd(&d, TESTDEV_COUNTER), total);
+	CHECK(u, td_wait_counter(&d, total));
+	CHECK_EQ(u, td_rd(&d, TESTDEV_COUNTER), total);
 	CHECK_EQ(u, s.lost, 0);
-	for (i = 0; i < nr_events(&s); i++) {
-		struct event e = event_at(&s, i);
+	for (i = 0; i < td_nr_events(&s); i++) {
+		struct event e = td_event_at(&s, i);
 
 		alternate &= e.level != last[e.line];
 		last[e.line] = e.level;
 	}
 	CHECK(u, alternate);
-	CHECK_EQ(u, rd(&d, TESTDEV_IRQ_STATUS) & TESTDEV_ST_LEVELS,
+	CHECK_EQ(u, td_rd(&d, TESTDEV_IRQ_STATUS) & TESTDEV_ST_LEVELS,
 		 last[0] | last[1] << 1 | last[2] << 2 | last[3] << 3);
-	CHECK_EQ(u, rd(&d, TESTDEV_IRQ_STATUS) & TESTDEV_ST_PENDING, 0);
-	teardown(&d, &s);
+	CHECK_EQ(u, td_rd(&d, TESTDEV_IRQ_STATUS) & TESTDEV_ST_PENDING, 0);
+	td_teardown(&d, &s);
 }
 
 void testdev_msi_tests(struct unit *u);	/* test-testdev-msi.c */

@@ -9,26 +9,18 @@
  */
 #include <endian.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "devices/virtio/blk.h"
 #include "tests/unit.h"
+#include "tests/virtio-blk-rig.h"
 #include "tests/virtio-dev-harness.h"
 
 #define IMG_SECTORS	2048
 #define QSIZE		128
 #define REQ_LEN		4096
-
-struct t {
-	struct unit *u;
-	struct vdh h;
-	struct virtio_dev *vd;
-	char path[64];
-	int fd;			/* the image, read past the device */
-};
 
 /* One posted request: where its data and status are in guest RAM. */
 struct posted {
@@ -38,16 +30,6 @@ struct posted {
 	uint64_t sector;
 };
 
-static void put_hdr(uint8_t *p, uint32_t type, uint64_t sector)
-{
-	uint32_t ty = htole32(type);
-	uint64_t s = htole64(sector);
-
-	memset(p, 0, 16);
-	memcpy(p, &ty, 4);
-	memcpy(p + 8, &s, 8);
-}
-
 static void fill(uint8_t *p, size_t len, unsigned int seed)
 {
 	for (size_t i = 0; i < len; i++)
@@ -55,7 +37,7 @@ static void fill(uint8_t *p, size_t len, unsigned int seed)
 }
 
 /* Posts a request (data of len bytes, seeded when written) unnotified. */
-static struct posted post(struct t *t, uint32_t type, uint64_t sector,
+static struct posted post(struct blk_rig *t, uint32_t type, uint64_t sector,
 			  uint32_t len, unsigned int seed)
 {
 	struct posted p = { .type = type, .sector = sector };
@@ -64,7 +46,7 @@ static struct posted post(struct t *t, uint32_t type, uint64_t sector,
 	unsigned int n = 0;
 	uint64_t hdr = vdh_alloc(&t->h, 16);
 
-	put_hdr(vdh_ptr(&t->h, hdr), type, sector);
+	blk_put_hdr(vdh_ptr(&t->h, hdr), type, sector);
 	b[n++] = (struct vdh_buf){ hdr, 16, false };
 	if (len) {
 		p.data = vdh_alloc_marked(&t->h, len);
@@ -79,12 +61,12 @@ static struct posted post(struct t *t, uint32_t type, uint64_t sector,
 	return p;
 }
 
-static uint8_t status_of(struct t *t, const struct posted *p)
+static uint8_t status_of(struct blk_rig *t, const struct posted *p)
 {
 	return *(uint8_t *)vdh_ptr(&t->h, p->status);
 }
 
-static bool file_is_seed(struct t *t, uint64_t sector, uint32_t len,
+static bool file_is_seed(struct blk_rig *t, uint64_t sector, uint32_t len,
 			 unsigned int seed)
 {
 	uint8_t *want = malloc(len), *got = malloc(len);
@@ -99,7 +81,7 @@ static bool file_is_seed(struct t *t, uint64_t sector, uint32_t len,
 }
 
 /* Takes n used entries; each head must be one of p's, each once. */
-static unsigned int take_used(struct t *t, struct posted *p, unsigned int n,
+static unsigned int take_used(struct blk_rig *t, struct posted *p, unsigned int n,
 			      uint32_t *lens)
 {
 	unsigned int got = 0, i;
@@ -117,43 +99,12 @@ static unsigned int take_used(struct t *t, struct posted *p, unsigned int n,
 	return got;
 }
 
-static bool setup(struct t *t, struct unit *u)
-{
-	struct disk_config c = { 0 };
-	char msg[256];
-	struct disk d;
-	int fd;
-
-	memset(t, 0, sizeof(*t));
-	t->u = u;
-	snprintf(t->path, sizeof(t->path), "/tmp/lkvm-blkb-XXXXXX");
-	fd = mkstemp(t->path);
-	if (fd < 0 || ftruncate(fd, IMG_SECTORS * 512))
-		return false;
-	close(fd);
-	snprintf(c.path, sizeof(c.path), "%s", t->path);
-	t->fd = open(t->path, O_RDWR);
-	if (disk_open(&d, &c, msg, sizeof(msg)) || virtio_blk_new(&d, 0, &t->vd) ||
-	    vdh_init(&t->h, 4 << 20))
-		return false;
-	return vdh_attach(&t->h, t->vd, t->vd->host_features, 1, QSIZE) &
-	       VIRTIO_STATUS_DRIVER_OK;
-}
-
-static void teardown(struct t *t)
-{
-	virtio_dev_destroy(t->vd);
-	vdh_free(&t->h);
-	close(t->fd);
-	unlink(t->path);
-}
-
 /*
  * 40 writes for one notification (more than a batch: two batches and
  * a part), then 40 reads of them: all answered OK, the data where it
  * belongs, each read's used length its data and status.
  */
-static void test_batch(struct t *t)
+static void test_batch(struct blk_rig *t)
 {
 	struct posted p[40];
 	uint32_t lens[40];
@@ -192,7 +143,7 @@ static void test_batch(struct t *t)
  * (which must find the writes before it done), a GET_ID, a read past
  * the end (IOERR, nothing read), an unknown type (UNSUPP).
  */
-static void test_mixed(struct t *t)
+static void test_mixed(struct blk_rig *t)
 {
 	struct posted p[7];
 	uint32_t lens[7];
@@ -226,7 +177,7 @@ static void test_mixed(struct t *t)
  * short from the host (EIO), in the middle of a batch whose other
  * requests succeed. Then the size is restored.
  */
-static void test_eio(struct t *t)
+static void test_eio(struct blk_rig *t)
 {
 	struct posted p[6];
 	uint32_t lens[6];
@@ -259,7 +210,7 @@ static void test_eio(struct t *t)
  * and used entry, data in the file) or untouched, and nothing is
  * answered afterwards.
  */
-static void test_reset(struct t *t)
+static void test_reset(struct blk_rig *t)
 {
 	struct posted p[32];
 	uint32_t lens[32];
@@ -297,9 +248,9 @@ static void test_reset(struct t *t)
 int main(void)
 {
 	struct unit u = { 0 };
-	struct t t;
+	struct blk_rig t;
 
-	if (!setup(&t, &u)) {
+	if (!blk_rig_setup(&t, &u, IMG_SECTORS * 512, false, false, QSIZE)) {
 		fprintf(stderr, "set-up failed\n");
 		return 1;
 	}
@@ -308,6 +259,6 @@ int main(void)
 	test_mixed(&t);
 	test_eio(&t);
 	test_reset(&t);
-	teardown(&t);
+	blk_rig_teardown(&t);
 	return unit_done(&u, "test-virtio-blk-batch");
 }

@@ -6,25 +6,18 @@
  */
 #include <endian.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "devices/virtio/blk.h"
 #include "tests/unit.h"
+#include "tests/virtio-blk-rig.h"
 #include "tests/virtio-dev-harness.h"
 
 #define IMG_SECTORS	2048
+#define QSIZE		16
 #define NO_USED		0x100	/* do_req(): nothing came back */
-
-struct t {
-	struct unit *u;
-	struct vdh h;
-	struct virtio_dev *vd;
-	char path[64];
-	int fd;			/* the image, read past the device */
-};
 
 /* One request laid out as Linux does: header, data, status byte. */
 struct req {
@@ -37,16 +30,6 @@ struct req {
 	uint32_t used_len;	/* what the device said it wrote */
 };
 
-static void put_hdr(uint8_t *p, uint32_t type, uint64_t sector)
-{
-	uint32_t t = htole32(type);
-	uint64_t s = htole64(sector);
-
-	memset(p, 0, 16);
-	memcpy(p, &t, 4);
-	memcpy(p + 8, &s, 8);
-}
-
 static void put_seg(uint8_t *p, uint64_t sector, uint32_t num, uint32_t flags)
 {
 	sector = htole64(sector);
@@ -58,7 +41,7 @@ static void put_seg(uint8_t *p, uint64_t sector, uint32_t num, uint32_t flags)
 }
 
 /* Posts a chain, notifies, returns the status byte (NO_USED if none). */
-static int run_chain(struct t *t, const struct vdh_buf *b, unsigned int n,
+static int run_chain(struct blk_rig *t, const struct vdh_buf *b, unsigned int n,
 		     uint64_t status_gpa, uint32_t *used_len)
 {
 	uint16_t head, got;
@@ -72,7 +55,7 @@ static int run_chain(struct t *t, const struct vdh_buf *b, unsigned int n,
 	return status_gpa ? *(uint8_t *)vdh_ptr(&t->h, status_gpa) : 0;
 }
 
-static int do_req(struct t *t, struct req *r)
+static int do_req(struct blk_rig *t, struct req *r)
 {
 	uint64_t heap = t->h.heap, hdr, st;
 	struct vdh_buf b[4];
@@ -80,7 +63,7 @@ static int do_req(struct t *t, struct req *r)
 	int ret;
 
 	hdr = vdh_alloc(&t->h, 16);
-	put_hdr(vdh_ptr(&t->h, hdr), r->type, r->sector);
+	blk_put_hdr(vdh_ptr(&t->h, hdr), r->type, r->sector);
 	b[n++] = (struct vdh_buf){ hdr, 16, false };
 	if (r->out_len) {
 		b[n] = (struct vdh_buf){ vdh_alloc(&t->h, r->out_len), r->out_len, false };
@@ -102,7 +85,7 @@ static int do_req(struct t *t, struct req *r)
 	return ret;
 }
 
-static int rw(struct t *t, bool write, uint64_t sector, void *buf, uint32_t len)
+static int rw(struct blk_rig *t, bool write, uint64_t sector, void *buf, uint32_t len)
 {
 	struct req r = { .type = write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN,
 			 .sector = sector };
@@ -117,7 +100,7 @@ static int rw(struct t *t, bool write, uint64_t sector, void *buf, uint32_t len)
 	return do_req(t, &r);
 }
 
-static bool file_is(struct t *t, uint64_t off, const void *want, size_t len)
+static bool file_is(struct blk_rig *t, uint64_t off, const void *want, size_t len)
 {
 	uint8_t *buf = malloc(len);
 	bool ok = pread(t->fd, buf, len, off) == (ssize_t)len &&
@@ -133,7 +116,7 @@ static void fill(uint8_t *p, size_t len, unsigned int seed)
 		p[i] = (uint8_t)(seed * 31 + i * 7 + (i >> 9));
 }
 
-static uint32_t cfg32(struct t *t, uint32_t off)
+static uint32_t cfg32(struct blk_rig *t, uint32_t off)
 {
 	uint32_t v = 0;
 
@@ -141,39 +124,7 @@ static uint32_t cfg32(struct t *t, uint32_t off)
 	return le32toh(v);
 }
 
-/* A device over a fresh image of size bytes; ro and direct as given. */
-static bool setup(struct t *t, struct unit *u, uint64_t size, bool ro,
-		  bool direct)
-{
-	struct disk_config c = { .ro = ro, .direct = direct };
-	char msg[256];
-	struct disk d;
-	int fd;
-
-	memset(t, 0, sizeof(*t));
-	t->u = u;
-	snprintf(t->path, sizeof(t->path), "/tmp/lkvm-blk-XXXXXX");
-	fd = mkstemp(t->path);
-	if (fd < 0 || ftruncate(fd, size))
-		return false;
-	close(fd);
-	snprintf(c.path, sizeof(c.path), "%s", t->path);
-	t->fd = open(t->path, O_RDWR);
-	if (disk_open(&d, &c, msg, sizeof(msg)) || virtio_blk_new(&d, 0, &t->vd) ||
-	    vdh_init(&t->h, 4 << 20))
-		return false;
-	return vdh_attach(&t->h, t->vd, t->vd->host_features, 1, 16) & VIRTIO_STATUS_DRIVER_OK;
-}
-
-static void teardown(struct t *t)
-{
-	virtio_dev_destroy(t->vd);
-	vdh_free(&t->h);
-	close(t->fd);
-	unlink(t->path);
-}
-
-static void test_config(struct t *t)
+static void test_config(struct blk_rig *t)
 {
 	struct unit *u = t->u;
 	uint64_t f = virtio_dev_features(t->vd), cap = 0;
@@ -192,7 +143,7 @@ static void test_config(struct t *t)
 	CHECK_EQ(u, cfg32(t, VIRTIO_BLK_CFG_SIZE), 0);	/* past the end: zero */
 }
 
-static void test_rw_flush_id(struct t *t)
+static void test_rw_flush_id(struct blk_rig *t)
 {
 	struct unit *u = t->u;
 	uint8_t w[4096], r[4096], id[32];
@@ -222,7 +173,7 @@ static void test_rw_flush_id(struct t *t)
 	CHECK(u, !memcmp(id, serial, 5) && q.used_len == 6);
 }
 
-static void test_ranges(struct t *t)
+static void test_ranges(struct blk_rig *t)
 {
 	struct unit *u = t->u;
 	uint8_t w[1024], z[1024] = { 0 };
@@ -247,7 +198,7 @@ static void test_ranges(struct t *t)
 }
 
 /* Framing as the spec allows it, and as it does not. */
-static void test_framing(struct t *t)
+static void test_framing(struct blk_rig *t)
 {
 	struct unit *u = t->u;
 	uint64_t heap = t->h.heap, g = vdh_alloc(&t->h, 2048);
@@ -257,14 +208,14 @@ static void test_framing(struct t *t)
 
 	fill(w, sizeof(w), 3);
 	/* The header split 5+11, data and status in one buffer. */
-	put_hdr(p, VIRTIO_BLK_T_OUT, 7);
+	blk_put_hdr(p, VIRTIO_BLK_T_OUT, 7);
 	memcpy(p + 16, w, 512);
 	b[0] = (struct vdh_buf){ g, 5, false };
 	b[1] = (struct vdh_buf){ g + 5, 11 + 512, false };
 	b[2] = (struct vdh_buf){ g + 1024, 1, true };
 	CHECK_EQ(u, run_chain(t, b, 3, g + 1024, &len), VIRTIO_BLK_S_OK);
 	CHECK(u, file_is(t, 7 * 512, w, 512));
-	put_hdr(p, VIRTIO_BLK_T_IN, 7);
+	blk_put_hdr(p, VIRTIO_BLK_T_IN, 7);
 	b[0] = (struct vdh_buf){ g, 16, false };
 	b[1] = (struct vdh_buf){ g + 1024, 513, true };	/* data + status */
 	CHECK_EQ(u, run_chain(t, b, 2, g + 1024 + 512, &len), VIRTIO_BLK_S_OK);
@@ -275,24 +226,24 @@ static void test_framing(struct t *t)
 	b[1] = (struct vdh_buf){ g + 1024, 1, true };
 	CHECK_EQ(u, run_chain(t, b, 2, g + 1024, &len), VIRTIO_BLK_S_IOERR);
 	/* No status byte at all: nothing is done, nothing written back. */
-	put_hdr(p, VIRTIO_BLK_T_OUT, 20);
+	blk_put_hdr(p, VIRTIO_BLK_T_OUT, 20);
 	memcpy(p + 16, w, 512);
 	b[0] = (struct vdh_buf){ g, 16 + 512, false };
 	CHECK_EQ(u, run_chain(t, b, 1, 0, &len), 0);
 	CHECK_EQ(u, len, 0);
 	CHECK(u, file_is(t, 20 * 512, z, 512));
 	/* Unknown types: UNSUPP (10 is GET_LIFETIME, not offered). */
-	put_hdr(p, 10, 0);
+	blk_put_hdr(p, 10, 0);
 	b[1] = (struct vdh_buf){ g + 1024, 1, true };
 	b[0].len = 16;
 	CHECK_EQ(u, run_chain(t, b, 2, g + 1024, &len), VIRTIO_BLK_S_UNSUPP);
-	put_hdr(p, 0xffffffff, 0);
+	blk_put_hdr(p, 0xffffffff, 0);
 	CHECK_EQ(u, run_chain(t, b, 2, g + 1024, &len), VIRTIO_BLK_S_UNSUPP);
 	t->h.heap = heap;
 }
 
 /* The most segments a chain may have: header, 254 data, status. */
-static void test_seg_max(struct t *t)
+static void test_seg_max(struct blk_rig *t)
 {
 	uint64_t g = vdh_alloc(&t->h, 16 + 254 * 512 + 1);
 	struct vdh_buf *b = calloc(256, sizeof(*b));
@@ -304,7 +255,7 @@ static void test_seg_max(struct t *t)
 	virtio_dev_set_status(t->vd, 0);
 	vdh_attach(&t->h, t->vd, t->vd->host_features, 1, 256);
 	fill(w, 254 * 512, 4);
-	put_hdr(vdh_ptr(&t->h, g), VIRTIO_BLK_T_OUT, 100);
+	blk_put_hdr(vdh_ptr(&t->h, g), VIRTIO_BLK_T_OUT, 100);
 	memcpy(vdh_ptr(&t->h, g + 16), w, 254 * 512);
 	b[0] = (struct vdh_buf){ g, 16, false };
 	for (i = 0; i < 254; i++)
@@ -316,7 +267,7 @@ static void test_seg_max(struct t *t)
 	free(b);
 }
 
-static int discard(struct t *t, uint32_t type, const uint8_t *segs,
+static int discard(struct blk_rig *t, uint32_t type, const uint8_t *segs,
 		   uint32_t len)
 {
 	struct req r = { .type = type, .out = segs, .out_len = len };
@@ -324,7 +275,7 @@ static int discard(struct t *t, uint32_t type, const uint8_t *segs,
 	return do_req(t, &r);
 }
 
-static void test_discard(struct t *t)
+static void test_discard(struct blk_rig *t)
 {
 	struct unit *u = t->u;
 	uint8_t w[8192], z[8192] = { 0 }, s[17 * 16];
@@ -372,7 +323,7 @@ static void test_discard(struct t *t)
 }
 
 /* A descriptor outside RAM: the device needs a reset, lkvm goes on. */
-static void test_broken(struct t *t)
+static void test_broken(struct blk_rig *t)
 {
 	struct vdh_buf b[2] = {
 		{ VDH_RAM_BASE + (4 << 20) - 8, 16, false },
@@ -398,9 +349,9 @@ static void test_ro(struct unit *u)
 	uint8_t w[512], r[512], z[512] = { 0 }, s[16];
 	struct req q = { .type = VIRTIO_BLK_T_FLUSH };
 	uint64_t f;
-	struct t t;
+	struct blk_rig t;
 
-	CHECK(u, setup(&t, u, IMG_SECTORS * 512, true, false));
+	CHECK(u, blk_rig_setup(&t, u, IMG_SECTORS * 512, true, false, QSIZE));
 	f = virtio_dev_features(t.vd);
 	CHECK(u, f & 1ULL << VIRTIO_BLK_F_RO);
 	CHECK(u, !(f & (1ULL << VIRTIO_BLK_F_DISCARD | 1ULL << VIRTIO_BLK_F_FLUSH)));
@@ -412,22 +363,22 @@ static void test_ro(struct unit *u)
 	CHECK_EQ(u, discard(&t, VIRTIO_BLK_T_WRITE_ZEROES, s, 16), VIRTIO_BLK_S_IOERR);
 	CHECK_EQ(u, do_req(&t, &q), VIRTIO_BLK_S_OK);
 	CHECK_EQ(u, rw(&t, false, 0, r, 512), VIRTIO_BLK_S_OK);
-	teardown(&t);
+	blk_rig_teardown(&t);
 }
 
 /* O_DIRECT with the guest's buffers 16-byte aligned: bounced. */
 static void test_direct(struct unit *u)
 {
 	uint8_t w[3 * 512 + 0], r[sizeof(w)];
-	struct t t;
+	struct blk_rig t;
 
-	CHECK(u, setup(&t, u, IMG_SECTORS * 512, false, true));
+	CHECK(u, blk_rig_setup(&t, u, IMG_SECTORS * 512, false, true, QSIZE));
 	fill(w, sizeof(w), 7);
 	CHECK_EQ(u, rw(&t, true, 3, w, sizeof(w)), VIRTIO_BLK_S_OK);
 	CHECK(u, file_is(&t, 3 * 512, w, sizeof(w)));
 	CHECK_EQ(u, rw(&t, false, 3, r, sizeof(r)), VIRTIO_BLK_S_OK);
 	CHECK(u, !memcmp(w, r, sizeof(r)));
-	teardown(&t);
+	blk_rig_teardown(&t);
 }
 
 /* A size that is not whole sectors: the tail is out of the guest's reach. */
@@ -435,9 +386,9 @@ static void test_tail(struct unit *u)
 {
 	uint8_t w[512], tail[488];
 	uint64_t cap = 0;
-	struct t t;
+	struct blk_rig t;
 
-	CHECK(u, setup(&t, u, 1000, false, false));
+	CHECK(u, blk_rig_setup(&t, u, 1000, false, false, QSIZE));
 	virtio_dev_config_read(t.vd, 0, &cap, 8);
 	CHECK_EQ(u, le64toh(cap), 1);
 	memset(tail, 0, sizeof(tail));
@@ -445,7 +396,7 @@ static void test_tail(struct unit *u)
 	CHECK_EQ(u, rw(&t, true, 0, w, 512), VIRTIO_BLK_S_OK);
 	CHECK_EQ(u, rw(&t, true, 1, w, 512), VIRTIO_BLK_S_IOERR);
 	CHECK(u, file_is(&t, 512, tail, sizeof(tail)));
-	teardown(&t);
+	blk_rig_teardown(&t);
 }
 
 /* virtio_blk_create() with the transport standing in. */
@@ -486,9 +437,9 @@ static void test_create(struct unit *u)
 int main(void)
 {
 	struct unit u = { 0 };
-	struct t t;
+	struct blk_rig t;
 
-	if (!setup(&t, &u, IMG_SECTORS * 512, false, false)) {
+	if (!blk_rig_setup(&t, &u, IMG_SECTORS * 512, false, false, QSIZE)) {
 		fprintf(stderr, "set-up failed\n");
 		return 1;
 	}
@@ -499,7 +450,7 @@ int main(void)
 	test_discard(&t);
 	test_broken(&t);
 	test_seg_max(&t);
-	teardown(&t);
+	blk_rig_teardown(&t);
 	test_ro(&u);
 	test_direct(&u);
 	test_tail(&u);

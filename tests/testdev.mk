@@ -7,9 +7,9 @@
 #
 #   make testdev-test   both binaries, run
 
-TESTDEV_SRCS := tests/test-testdev.c tests/test-testdev-msi.c devices/testdev.c
+TESTDEV_SRCS := tests/test-testdev.c tests/testdev-rig.c tests/test-testdev-msi.c devices/testdev.c
 TESTDEV_DEPS := $(TESTDEV_SRCS) devices/testdev.h devices/mmio.h \
-	tests/unit.h tests/testdev.mk
+	tests/testdev-rig.h tests/unit.h tests/testdev.mk
 TESTDEV_TSAN_CFLAGS := $(filter-out -fsanitize=%,$(HOST_CFLAGS)) \
 	-fsanitize=thread
 

@@ -9,7 +9,7 @@ UNIT_TESTS := test-options test-loader test-bus test-uart test-control test-vcpu
 	test-control-socket test-vcpu-regs test-rtc test-snapshot test-child test-net-fd test-net-user-args test-net-gso test-net-gro test-net-ack \
 	test-guest-root test-guest-initrd test-sandbox test-gunzip
 
-test-options_SRCS := tests/test-options.c cli/options.c cli/options-dev.c cli/options-cpu.c cli/options-mem.c cli/options-net.c lib/log.c
+test-options_SRCS := tests/test-options.c tests/test-options-dev.c cli/options.c cli/options-dev.c cli/options-cpu.c cli/options-mem.c cli/options-net.c lib/log.c
 test-guest-root_SRCS := tests/test-guest-root.c cli/guest-root.c cli/options.c cli/options-dev.c \
 	cli/options-cpu.c cli/options-mem.c cli/options-net.c host/guest-root-setup.c host/control.c \
 	host/control-name.c host/control-path.c boot/loader.c boot/kver.c host/guest-initrd.c boot/moddep.c boot/cpio.c host/control-proto.c host/control-kvmtool.c \
@@ -42,6 +42,7 @@ $(HOST_BUILD)/$(1): $$($(1)_SRCS) tests/unit.h
 	$(HOSTCC) $(HOST_CFLAGS) -o $$@ $$($(1)_SRCS) -lpthread $$($(1)_LIBS)
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
+$(HOST_BUILD)/test-options: tests/test-options.h
 
 # The allow-lists name arm64's KVM ioctls: their test is built for the
 # target, like host/sandbox-gen.c, and run through TARGET_RUN.

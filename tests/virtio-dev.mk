@@ -12,7 +12,7 @@
 
 VDEV_CORE := tests/virtio-dev-harness.c devices/virtio/virtio.c devices/virtio/virtio-snap.c lib/snapshot.c devices/virtio/io-thread.c \
 	devices/virtio/virtqueue.c lib/log.c lib/iov.c
-VDEV_HDRS := tests/virtio-dev-harness.h tests/unit.h devices/virtio/virtio.h \
+VDEV_HDRS := tests/virtio-dev-harness.h tests/virtio-blk-rig.h tests/unit.h devices/virtio/virtio.h \
 	devices/virtio/virtqueue.h devices/device.h devices/irq-line.h \
 	lib/guest-mem.h lib/iov.h lib/log.h lib/util.h tests/virtio-dev.mk
 # gcc's TSan does not model the core's fences (-Wtsan); its indexes
@@ -21,9 +21,9 @@ VDEV_TSAN_CFLAGS := $(filter-out -fsanitize=%,$(HOST_CFLAGS)) \
 	-fsanitize=thread -Wno-tsan
 
 test-disk-ring_VSRCS := tests/test-disk-ring.c devices/virtio/disk-ring.c
-test-disk_VSRCS := tests/test-disk.c devices/virtio/disk.c devices/virtio/disk-ring.c
-test-virtio-blk_VSRCS := tests/test-virtio-blk.c devices/virtio/blk.c devices/virtio/blk-config.c devices/virtio/disk-engine.c \
-	devices/virtio/disk.c devices/virtio/disk-ring.c $(VDEV_CORE)
+test-disk_VSRCS := tests/test-disk.c devices/virtio/disk.c devices/virtio/disk-io.c devices/virtio/disk-ring.c
+test-virtio-blk_VSRCS := tests/test-virtio-blk.c tests/virtio-blk-rig.c devices/virtio/blk.c devices/virtio/blk-config.c devices/virtio/disk-engine.c \
+	devices/virtio/disk.c devices/virtio/disk-io.c devices/virtio/disk-ring.c $(VDEV_CORE)
 test-virtio-blk-batch_VSRCS := tests/test-virtio-blk-batch.c \
 	$(test-virtio-blk_VSRCS:tests/test-virtio-blk.c=)
 test-virtio-rng_VSRCS := tests/test-virtio-rng.c devices/virtio/rng.c \

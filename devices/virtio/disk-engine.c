@@ -45,7 +45,7 @@ static uint64_t disk_io_len(const struct disk_io *io)
 
 /*
  * O_DIRECT wants aligned offsets, lengths and buffers; a request that
- * has not all of them goes through the bounce buffer (disk.c), which
+ * has not all of them goes through the bounce buffer (disk-io.c), which
  * the ring does not use.
  */
 static bool disk_io_direct_ok(const struct disk *d, const struct disk_io *io)

@@ -75,6 +75,11 @@ int disk_parse_spec(const char *spec, struct disk_config *cfg, char *msg,
 int disk_open(struct disk *d, const struct disk_config *cfg, char *msg,
 	      size_t msglen);
 void disk_close(struct disk *d);
+/*
+ * Sets can_punch: whether the file system deallocates ranges, which
+ * discard and write zeroes need. disk_open() calls it last.
+ */
+void disk_probe_punch(struct disk *d);
 
 /*
  * Reads or writes exactly the bytes of the iovecs (at most IOV_MAX) at

@@ -121,7 +121,8 @@ shell_answers() {
 H=$here/st-helper
 if [ ! -x "$H" ]; then
 	H=$WORK/st-helper
-	cc -O2 -o "$H" "$here/st-helper.c" || fail "cannot build $here/st-helper.c"
+	cc -O2 -o "$H" "$here/st-helper.c" "$here/st-run.c" "$here/st-util.c" ||
+		fail "cannot build $here/st-helper.c"
 fi
 
 # net_guest_done: the VM $pid (the disk initramfs guest, its "net"
