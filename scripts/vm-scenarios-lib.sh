@@ -85,9 +85,25 @@ EOF_LINE
 		v2|v3) continue ;;
 		*) gic="bad:line $lineno: host-gic '$gic' is not v2, v3 or any" ;;
 		esac
-		if [ -n "$FILTER" ] && ! printf '%s\n' "$name" | grep -Eq -- "$FILTER"; then
-			continue
-		fi
 		echo "$name;$gic;$expect;$limit;$detail;$args"
-	done <"$SCENARIOS"
+	done <"$SCENARIOS" | filter_names
+}
+
+# The lines on stdin whose name (the first field) matches $FILTER
+# (grep -E): one grep over all the names, not one per line.
+filter_names() {
+	if [ -z "$FILTER" ]; then
+		cat
+		return
+	fi
+	_all=$(cat)
+	_names=$(printf '%s\n' "$_all" | cut -d';' -f1 | grep -E -- "$FILTER")
+	_nl='
+'
+	printf '%s\n' "$_all" | while IFS= read -r _l; do
+		[ -n "$_l" ] || continue
+		case "$_nl$_names$_nl" in
+		*"$_nl${_l%%;*}$_nl"*) printf '%s\n' "$_l" ;;
+		esac
+	done
 }
