@@ -58,23 +58,18 @@ done
 NET_HELPER=${NET_HELPER:-$(dirname "$VMM")/lkvm-net-user}
 . "$ROOT/scripts/copy-libs.sh"
 
-# The pty helper (for stdin=pty scenarios), a static arm64 binary built from
-# the source that run-vm-scenarios.sh carries; rebuilt when that changes.
+# The pty helper (for stdin=pty scenarios), a static arm64 binary.
 case "$(uname -m)" in
 aarch64|arm64) cc_default=gcc ;;
 *) cc_default=aarch64-linux-gnu-gcc ;;
 esac
 PTYRUN_CC=${PTYRUN_CC:-$cc_default}
 ptyrun_dir=$ROOT/build/ptyrun
-mkdir -p "$ptyrun_dir"
-sh "$ROOT/scripts/run-vm-scenarios.sh" --ptyrun-source >"$ptyrun_dir/ptyrun.c.new"
-if [ ! -x "$ptyrun_dir/ptyrun" ] || ! cmp -s "$ptyrun_dir/ptyrun.c.new" "$ptyrun_dir/ptyrun.c"; then
+if [ ! -x "$ptyrun_dir/ptyrun" ] || [ "$ROOT/tests/system/ptyrun.c" -nt "$ptyrun_dir/ptyrun" ]; then
 	command -v "$PTYRUN_CC" >/dev/null || die "$PTYRUN_CC not found; run scripts/setup-deps.sh"
-	"$PTYRUN_CC" -static -O2 -Wall -o "$ptyrun_dir/ptyrun" -x c "$ptyrun_dir/ptyrun.c.new" \
+	mkdir -p "$ptyrun_dir"
+	"$PTYRUN_CC" -static -O2 -Wall -o "$ptyrun_dir/ptyrun" "$ROOT/tests/system/ptyrun.c" \
 		|| die "building the pty helper failed"
-	mv "$ptyrun_dir/ptyrun.c.new" "$ptyrun_dir/ptyrun.c"
-else
-	rm -f "$ptyrun_dir/ptyrun.c.new"
 fi
 
 # The helper of "@NOBODY@" scenarios: runs the VMM as an unprivileged user.
@@ -128,6 +123,7 @@ install -m 0755 "$ASSETS/busybox" "$stage/bin/busybox"
 ln -s busybox "$stage/bin/sh"
 install -m 0755 "$ROOT/tests/system/host-init.sh" "$stage/init"
 install -m 0755 "$ROOT/scripts/run-vm-scenarios.sh" "$stage/lkvm-test/run-vm-scenarios.sh"
+install -m 0644 "$ROOT"/scripts/vm-scenarios-*.sh "$stage/lkvm-test/"
 install -m 0755 "$VMM" "$stage/lkvm-test/bin/$vmm_name"
 if [ -x "$NET_HELPER" ]; then
 	install -m 0755 "$NET_HELPER" "$stage/lkvm-test/bin/lkvm-net-user"

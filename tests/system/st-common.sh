@@ -103,16 +103,18 @@ answers() {
 
 # shell_answers <fd> <out> <err> <seconds> <n>: a line typed before the
 # shell reads its console is lost, so "echo R-$((40+n))" is typed on fd
-# every 10 s until R-4n shows in out; fails when $pid ends or after
-# <seconds>, naming the last lines of out (and err).
+# every 2 s until R-4n shows in out (a shell that is late answers each
+# line it got: harmless); fails when $pid ends or after <seconds>, naming
+# the last lines of out (and err). Typed every 10 s, a boot waited 5 s
+# on average for the next line after its shell was up.
 shell_answers() {
 	_i=0
 	while ! grep -q "R-$((40 + $5))" "$2"; do
 		alive "$pid" || fail "lkvm ended before the shell answered: $(tail -n 5 "$2" "$3" | tr '\n' ' ')"
-		[ $_i -lt $(($4 * 2)) ] || fail "no shell within $4 s: $(tail -n 5 "$2" | tr '\n' ' ')"
-		[ $((_i % 20)) = 0 ] && echo "echo R-\$((40+$5))" >&"$1"
+		[ $_i -lt $(($4 * 5)) ] || fail "no shell within $4 s: $(tail -n 5 "$2" | tr '\n' ' ')"
+		[ $((_i % 10)) = 0 ] && echo "echo R-\$((40+$5))" >&"$1"
 		_i=$((_i + 1))
-		sleep 0.5
+		sleep 0.2
 	done
 }
 
