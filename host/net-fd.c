@@ -42,30 +42,6 @@ struct net_fd {
 	uint8_t frame[NET_FD_HDR_MAX + VIRTIO_NET_FRAME_MAX];	/* the thread's */
 };
 
-static ssize_t net_fd_readv(void *ctx, const struct iovec *iov, int cnt)
-{
-	struct net_fd *n = ctx;
-	ssize_t len = readv(n->fd, iov, cnt);
-
-	return len < 0 ? -errno : len;
-}
-
-/*
- * Straight into the guest's buffers when the device can take a frame
- * so (fd's header is the driver's): true with *len the read's result
- * (> 0: the frame dealt with; 0: end of file; -errno).
- */
-static bool net_fd_read_direct(struct net_fd *n, ssize_t *len)
-{
-	const struct net_rx_reader r = {
-		.readv = net_fd_readv, .ctx = n,
-		.buf = n->frame, .buf_len = sizeof(n->frame),
-	};
-
-	return n->be.vd && n->hdr_len == VIRTIO_NET_HDR_LEN &&
-	       virtio_net_rx_read(n->be.vd, &r, len);
-}
-
 /*
  * One frame read, handed to the device (the interrupt left owed).
  * Returns 0 for a frame (or a read to ignore), -EAGAIN when none is
@@ -74,24 +50,23 @@ static bool net_fd_read_direct(struct net_fd *n, ssize_t *len)
  */
 static int net_fd_read_one(struct net_fd *n)
 {
+	ssize_t len = read(n->fd, n->frame, sizeof(n->frame));
 	struct virtio_net_hdr h;
-	ssize_t len;
 
-	if (!net_fd_read_direct(n, &len)) {
-		len = read(n->fd, n->frame, sizeof(n->frame));
-		if (len < 0)
-			len = -errno;
-		/* The model checks the header against what the driver took. */
-		if (len > (ssize_t)n->hdr_len && n->be.vd) {
-			if (n->hdr_len)
-				virtio_net_hdr_get(n->frame, &h);
+	/* The model checks the header against what the driver took. */
+	if (len > (ssize_t)n->hdr_len) {
+		if (n->hdr_len)
+			virtio_net_hdr_get(n->frame, &h);
+		if (n->be.vd)
 			virtio_net_rx_put(n->be.vd, n->hdr_len ? &h : NULL,
 					  n->frame + n->hdr_len, len - n->hdr_len);
-		}
-	}
-	if (len > 0 || len == -EINTR)
 		return 0;
-	return len ? (int)len : 1;
+	}
+	if (len > 0)
+		return 0;
+	if (len < 0 && errno == EINTR)
+		return 0;
+	return len < 0 ? -errno : 1;
 }
 
 /*

@@ -246,7 +246,6 @@ static const struct sandbox_rule sandbox_virtio[] = {
 static const struct sandbox_rule sandbox_net[] = {
 	ALLOW(ppoll),
 	ALLOW(read),
-	ALLOW(readv),		/* a frame straight into the guest's buffers */
 	ALLOW_IF(waitid, 0, 0xffffffffu, P_PIDFD),
 };
 

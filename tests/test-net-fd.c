@@ -49,13 +49,6 @@ void virtio_net_rx_put(struct virtio_dev *vd, const struct virtio_net_hdr *h,
 	atomic_fetch_add(&rx_frames, 1);
 }
 
-/* The device's own reads into guest buffers: test-virtio-net-read's. */
-bool virtio_net_rx_read(struct virtio_dev *vd, const struct net_rx_reader *r,
-			ssize_t *got)
-{
-	return false;
-}
-
 void virtio_net_rx_signal(struct virtio_dev *vd)
 {
 	atomic_fetch_add(&rx_signals, 1);

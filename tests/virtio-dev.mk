@@ -34,8 +34,6 @@ test-virtio-net_VSRCS := tests/test-virtio-net.c devices/virtio/net-dev.c device
 	devices/virtio/net-vhost.c devices/virtio/vhost.c devices/virtio/vhost-snap.c $(VDEV_CORE)
 test-virtio-net-rx_VSRCS := tests/test-virtio-net-rx.c devices/virtio/net-dev.c devices/virtio/net-rx.c \
 	devices/virtio/net-offload.c lib/net-gso.c $(VDEV_CORE)
-test-virtio-net-read_VSRCS := tests/test-virtio-net-read.c devices/virtio/net-dev.c devices/virtio/net-rx.c \
-	devices/virtio/net-offload.c lib/net-gso.c $(VDEV_CORE)
 test-virtio-net-offload_VSRCS := tests/test-virtio-net-offload.c devices/virtio/net-dev.c devices/virtio/net-rx.c devices/virtio/net-offload.c \
 	lib/net-gso.c $(VDEV_CORE)
 
@@ -43,7 +41,7 @@ test-virtio-vsock_VSRCS := tests/test-virtio-vsock.c devices/virtio/vsock.c \
 	devices/virtio/vhost.c devices/virtio/vhost-snap.c $(VDEV_CORE)
 
 VDEV_NAMES := test-disk test-disk-ring test-virtio-blk test-virtio-blk-batch test-virtio-rng test-virtio-console \
-	test-virtio-vsock test-virtio-net test-virtio-net-offload test-virtio-net-rx test-virtio-net-read
+	test-virtio-vsock test-virtio-net test-virtio-net-offload test-virtio-net-rx
 
 define vdev_rule
 $(HOST_BUILD)/$(1): $$($(1)_VSRCS) $(VDEV_HDRS) $$(wildcard devices/virtio/*.h)

@@ -46,8 +46,6 @@ struct virtio_net {
 	/* io_lock's: the receive queue's chains, an interrupt owed for it. */
 	struct virtq_elem rx_elems[VIRTIO_NET_RX_MERGE_MAX];
 	atomic_bool rx_signal;	/* also read without io_lock: is a kick needed? */
-	size_t rx_last;		/* the last frame read straight in, with its header */
-	struct iovec rx_iov[VIRTIO_NET_RX_IOV_MAX + 1];	/* its buffers, then buf */
 
 	/* The I/O thread's. */
 	struct virtq_elem tx_elem;

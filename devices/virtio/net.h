@@ -56,8 +56,6 @@
 #define VIRTIO_NET_RX_PENDING_MAX	256
 /* Receive buffers one frame may take with MRG_RXBUF. */
 #define VIRTIO_NET_RX_MERGE_MAX		64
-/* Segments of receive buffers one read straight into them may fill. */
-#define VIRTIO_NET_RX_IOV_MAX		128
 
 /* The offloads a backend may do (net_backend.offloads): feature bits. */
 #define VIRTIO_NET_OFFLOAD_F		(1ULL << VIRTIO_NET_F_CSUM | \
@@ -148,31 +146,6 @@ int virtio_net_create(const struct device_ctx *ctx, unsigned int index,
 void virtio_net_rx_put(struct virtio_dev *vd, const struct virtio_net_hdr *hdr,
 		       const uint8_t *frame, size_t len);
 void virtio_net_rx_signal(struct virtio_dev *vd);
-/*
- * A backend's descriptor, read as readv(2) does: one frame a read, after
- * its 12-byte header. buf is the backend's own frame buffer, room for
- * the largest frame with its header.
- */
-struct net_rx_reader {
-	ssize_t (*readv)(void *ctx, const struct iovec *iov, int cnt);
-	void *ctx;
-	uint8_t *buf;
-	size_t buf_len;
-};
-/*
- * From the backend's thread: reads one frame straight into the guest's
- * receive buffers, when it may (the queue free at once, no frame
- * waiting, buffers given, the driver's header 12 bytes): the bytes
- * cross once, as a tap or socket hands them over. What goes beyond the
- * buffers it took lands in buf first, then in more buffers (or, with
- * none, the frame waits as virtio_net_rx_put()'s would). Returns false
- * when it did not read: the caller reads into buf and calls
- * virtio_net_rx_put(). Else *got is the read's result: > 0 a frame,
- * dealt with (delivered, waiting, or dropped as virtio_net_rx_put()
- * drops), the interrupt left owed; 0 end of file; -errno.
- */
-bool virtio_net_rx_read(struct virtio_dev *vd, const struct net_rx_reader *r,
-			ssize_t *got);
 void virtio_net_receive(struct virtio_dev *vd, const struct virtio_net_hdr *hdr,
 			const uint8_t *frame, size_t len);
 /*

@@ -15,9 +15,8 @@
  *      device-writable; the bytes of the first 64 of each come from the
  *      input
  *   1  receive buffers: the same layout, on the receive queue
- *   2  a frame for the guest: u32 length (up to 70000), a seed byte
- *      (bit 7: read straight into the buffers, as from a tap), its
- *      header's flags, gso_type, gso_size / 16, csum_start
+ *   2  a frame for the guest: u32 length (up to 70000), a seed byte,
+ *      its header's flags, gso_type, gso_size / 16, csum_start
  *   3  reset, and a new driver sets the device up again
  *   4  config read: u8 offset, u8 width
  *   5  a control command (with mq; else a config read): a chain as 0's
@@ -231,50 +230,6 @@ static void fz_op_rx(struct fz *f)
 	vdh_notify(&f->h, VIRTIO_NET_RXQ);
 }
 
-/* The frame as a backend's descriptor holds it, read as readv(2) would. */
-struct fz_wire {
-	const uint8_t *msg;
-	size_t len;
-};
-
-static ssize_t fz_wire_readv(void *ctx, const struct iovec *iov, int cnt)
-{
-	const struct fz_wire *w = ctx;
-	size_t done = 0, n;
-	int i;
-
-	for (i = 0; i < cnt && done < w->len; i++) {
-		n = MIN(iov[i].iov_len, w->len - done);
-		memcpy(iov[i].iov_base, w->msg + done, n);
-		done += n;
-	}
-	return done;	/* a datagram: what does not fit is cut off */
-}
-
-/*
- * The frame read straight into the guest's buffers (host/net-fd.c's
- * way), or, when the model does not read, put as a copy.
- */
-static void fz_frame_read(struct fz *f, const struct virtio_net_hdr *h,
-			  const uint8_t *p, size_t len)
-{
-	static uint8_t buf[VIRTIO_NET_HDR_LEN + VIRTIO_NET_FRAME_MAX];
-	uint8_t *msg = malloc(VIRTIO_NET_HDR_LEN + len);
-	struct fz_wire w = { msg, VIRTIO_NET_HDR_LEN + len };
-	const struct net_rx_reader r = { fz_wire_readv, &w, buf, sizeof(buf) };
-	ssize_t got;
-
-	if (!msg)
-		return;
-	memset(msg, 0, VIRTIO_NET_HDR_LEN);
-	virtio_net_hdr_put(msg, h);
-	memcpy(msg + VIRTIO_NET_HDR_LEN, p, len);
-	if (!virtio_net_rx_read(f->vd, &r, &got))
-		virtio_net_rx_put(f->vd, h, p, len);
-	virtio_net_rx_signal(f->vd);
-	free(msg);
-}
-
 static void fz_op_frame(struct fz *f)
 {
 	uint32_t len = fuzz_u32(f->in) % 70000;
@@ -287,10 +242,7 @@ static void fz_op_frame(struct fz *f)
 
 	for (i = 0; i < len; i++)
 		p[i] = seed + i;
-	if (seed & 0x80 && len <= VIRTIO_NET_FRAME_MAX)
-		fz_frame_read(f, &h, p, len);
-	else
-		virtio_net_receive(f->vd, &h, p, len);
+	virtio_net_receive(f->vd, &h, p, len);
 	virtio_dev_serve(f->vd);
 	free(p);
 }
