@@ -106,9 +106,13 @@ static bool gro_joins(const struct net_gro *g, const uint8_t *f, size_t len,
 		return false;
 	if (memcmp(f, h, ETH_HLEN) || !gro_same_ip(f + ETH_HLEN, h + ETH_HLEN, s->v6))
 		return false;
-	/* Ports; acknowledgement; data offset; window; options. */
+	/*
+	 * Ports; acknowledgement; data offset; window; urgent pointer
+	 * (meaningless without URG, but the segments cut from the joined
+	 * frame carry the first one's); options.
+	 */
 	return !memcmp(tcp, htcp, 4) && !memcmp(tcp + 8, htcp + 8, 5) &&
-	       !memcmp(tcp + 14, htcp + 14, 2) &&
+	       !memcmp(tcp + 14, htcp + 14, 2) && !memcmp(tcp + 18, htcp + 18, 2) &&
 	       !memcmp(tcp + TCP_HLEN, htcp + TCP_HLEN, s->payload - s->l4 - TCP_HLEN);
 }
 

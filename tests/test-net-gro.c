@@ -435,6 +435,7 @@ int main(void)
 		test_refuse(&u, refuse[i].fn, refuse[i].what);
 	test_refuse_raw(&u, 34 + 8, 1, 0, NET_GRO_TCPV4);	/* ack */
 	test_refuse_raw(&u, 34 + 15, 1, 0, NET_GRO_TCPV4);	/* window */
+	test_refuse_raw(&u, 34 + 19, 8, 0, NET_GRO_TCPV4);	/* urgent pointer, URG clear */
 	test_refuse_raw(&u, 15, 4, 0, NET_GRO_TCPV4);		/* TOS */
 	test_refuse_raw(&u, 22, 1, 0, NET_GRO_TCPV4);		/* TTL */
 	test_refuse_raw(&u, 29, 1, 0, NET_GRO_TCPV4);		/* source address */
