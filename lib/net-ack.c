@@ -9,18 +9,7 @@
 
 #include "lib/net-ack.h"
 #include "lib/net-bytes.h"
-
-#define ETH_HLEN		14
-#define ETH_P_IP		0x0800
-#define ETH_P_IPV6		0x86dd
-#define IPV4_HLEN		20
-#define IPV6_HLEN		40
-#define IPPROTO_TCP_NR		6
-#define TCP_HLEN		20
-#define TCP_F_FIN		0x01
-#define TCP_F_SYN		0x02
-#define TCP_F_RST		0x04
-#define TCP_F_ACK		0x10
+#include "lib/net-wire.h"
 
 /* A frame's TCP segment: where its header is, what it carries. */
 struct ack_seg {

@@ -9,17 +9,7 @@
 
 #include "lib/net-bytes.h"
 #include "lib/net-gro.h"
-
-#define ETH_HLEN		14
-#define ETH_P_IP		0x0800
-#define ETH_P_IPV6		0x86dd
-#define IPV4_HLEN		20
-#define IPV6_HLEN		40
-#define IPPROTO_TCP_NR		6
-#define TCP_HLEN		20
-#define TCP_F_PSH		0x08
-#define TCP_F_ACK		0x10
-#define TCP_CSUM_OFF		16
+#include "lib/net-wire.h"
 
 /* One frame as a candidate: where its headers are, what it carries. */
 struct gro_seg {

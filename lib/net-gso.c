@@ -10,16 +10,7 @@
 
 #include "lib/net-bytes.h"
 #include "lib/net-gso.h"
-
-#define ETH_HLEN		14
-#define ETH_P_IP		0x0800
-#define ETH_P_IPV6		0x86dd
-#define ETH_P_8021Q		0x8100
-#define IPPROTO_TCP_NR		6
-#define IPV6_HLEN		40
-#define TCP_F_FIN		0x01
-#define TCP_F_PSH		0x08
-#define TCP_F_CWR		0x80
+#include "lib/net-wire.h"
 
 void virtio_net_hdr_get(const uint8_t *p, struct virtio_net_hdr *h)
 {
