@@ -61,6 +61,40 @@ check_gic() {
 	check_v2m
 }
 
+# What the ITS and the v2m frame have alike, TAG the checks' prefix and
+# the case's name part: without --irqchip=OPTION no node at PATH (status
+# 1: nothing more to check); with it the GIC's node gives its children
+# the root's cells and a ranges, and the frame has its compatible and
+# msi-controller.
+check_msi_frame() {	# check_msi_frame TAG OPTION PATH COMPATIBLE
+	local tag=$1 opt=$2 path=$3
+
+	if [[ $C_NAME != *-$tag-* ]]; then
+		if has_node "$path"; then
+			notok "$tag.absent" "$path without --irqchip=$opt"
+		else
+			ok "$tag.absent"
+		fi
+		return 1
+	fi
+	number "$GIC_PATH" '#address-cells'
+	expect "$tag.gic-address-cells" "$GIC_PATH #address-cells" 0x2 "$REPLY"
+	number "$GIC_PATH" '#size-cells'
+	expect "$tag.gic-size-cells" "$GIC_PATH #size-cells" 0x2 "$REPLY"
+	if has_prop "$GIC_PATH" ranges; then
+		ok "$tag.gic-ranges"
+	else
+		notok "$tag.gic-ranges" "$GIC_PATH has no ranges"
+	fi
+	prop "$path" compatible
+	expect "$tag.compatible" "$path compatible" "$4" "$REPLY"
+	if has_prop "$path" msi-controller; then
+		ok "$tag.msi-controller"
+	else
+		notok "$tag.msi-controller" "$path has no msi-controller property"
+	fi
+}
+
 # The GICv2m frame (gic/gicv2m.c), a child of the GICv2's node with the
 # root's cells; none without --irqchip=gicv2m.
 check_v2m() {
@@ -69,30 +103,7 @@ check_v2m() {
 	hex "$GIC_DIST - $GICV2_CPU_SIZE - $GICV2M_SIZE"
 	base=$REPLY
 	path=$GIC_PATH/v2m@${base#0x}
-	if [[ $C_NAME != *-v2m-* ]]; then
-		if has_node "$path"; then
-			notok v2m.absent "$path without --irqchip=gicv2m"
-		else
-			ok v2m.absent
-		fi
-		return
-	fi
-	number "$GIC_PATH" '#address-cells'
-	expect v2m.gic-address-cells "$GIC_PATH #address-cells" 0x2 "$REPLY"
-	number "$GIC_PATH" '#size-cells'
-	expect v2m.gic-size-cells "$GIC_PATH #size-cells" 0x2 "$REPLY"
-	if has_prop "$GIC_PATH" ranges; then
-		ok v2m.gic-ranges
-	else
-		notok v2m.gic-ranges "$GIC_PATH has no ranges"
-	fi
-	prop "$path" compatible
-	expect v2m.compatible "$path compatible" '"arm,gic-v2m-frame"' "$REPLY"
-	if has_prop "$path" msi-controller; then
-		ok v2m.msi-controller
-	else
-		notok v2m.msi-controller "$path has no msi-controller property"
-	fi
+	check_msi_frame v2m gicv2m "$path" '"arm,gic-v2m-frame"' || return 0
 	prop_cells "$path" reg
 	expect v2m.reg "$path reg" "0x0 $base 0x0 $GICV2M_SIZE" "$REPLY"
 	number "$path" phandle
@@ -107,30 +118,7 @@ check_its() {
 	hex "$GIC_DIST - C_CPUS * $GICV3_REDIST_PER_CPU - $GICV3_ITS_SIZE"
 	base=$REPLY
 	path=$GIC_PATH/msi-controller@${base#0x}
-	if [[ $C_NAME != *-its-* ]]; then
-		if has_node "$path"; then
-			notok its.absent "$path without --irqchip=gicv3-its"
-		else
-			ok its.absent
-		fi
-		return
-	fi
-	number "$GIC_PATH" '#address-cells'
-	expect its.gic-address-cells "$GIC_PATH #address-cells" 0x2 "$REPLY"
-	number "$GIC_PATH" '#size-cells'
-	expect its.gic-size-cells "$GIC_PATH #size-cells" 0x2 "$REPLY"
-	if has_prop "$GIC_PATH" ranges; then
-		ok its.gic-ranges
-	else
-		notok its.gic-ranges "$GIC_PATH has no ranges"
-	fi
-	prop "$path" compatible
-	expect its.compatible "$path compatible" '"arm,gic-v3-its"' "$REPLY"
-	if has_prop "$path" msi-controller; then
-		ok its.msi-controller
-	else
-		notok its.msi-controller "$path has no msi-controller property"
-	fi
+	check_msi_frame its gicv3-its "$path" '"arm,gic-v3-its"' || return 0
 	number "$path" '#msi-cells'
 	expect its.msi-cells "$path #msi-cells" 0x1 "$REPLY"
 	prop_cells "$path" reg
