@@ -31,24 +31,25 @@ initramfs_blk() {
 	"$ROOT/scripts/mk-rootfs.sh" "$DIR/disk" >/dev/null || die "scripts/mk-rootfs.sh failed"
 	"$ROOT/scripts/mk-disk-initramfs.sh" "$DIR/disk-initramfs.cpio.gz" >/dev/null ||
 		die "scripts/mk-disk-initramfs.sh failed"
-	mkdir -p "$stage/blk/bin"
-	install -m 0755 tests/bench/blk-init.sh "$stage/blk/bench-blk-init"
-	install -m 0644 tests/bench/init-mounts.sh "$stage/blk/bench-init-mounts.sh"
-	install -m 0755 build/bench/blkbench "$stage/blk/bin/blkbench"
-	{ cat "$DIR/disk-initramfs.cpio.gz"; cpio_of "$stage/blk" | gzip -n -9; } \
-		>"$DIR/blk-initramfs.cpio.gz"
+	disk_initramfs_plus blk blkbench
 }
 
 # The 9p and network guests': the disk initramfs plus /bench-share-init.
 initramfs_share() {
 	on blk || "$ROOT/scripts/mk-disk-initramfs.sh" "$DIR/disk-initramfs.cpio.gz" >/dev/null ||
 		die "scripts/mk-disk-initramfs.sh failed"
-	mkdir -p "$stage/share/bin"
-	install -m 0755 tests/bench/share-init.sh "$stage/share/bench-share-init"
-	install -m 0644 tests/bench/init-mounts.sh "$stage/share/bench-init-mounts.sh"
-	install -m 0755 build/bench/sharebench "$stage/share/bin/sharebench"
-	{ cat "$DIR/disk-initramfs.cpio.gz"; cpio_of "$stage/share" | gzip -n -9; } \
-		>"$DIR/share-initramfs.cpio.gz"
+	disk_initramfs_plus share sharebench
+}
+
+# The disk initramfs with KIND's /bench-KIND-init (tests/bench/KIND-init.sh),
+# the mounts it shares and its tool appended: DIR/KIND-initramfs.cpio.gz.
+disk_initramfs_plus() {	# disk_initramfs_plus KIND TOOL
+	mkdir -p "$stage/$1/bin"
+	install -m 0755 "tests/bench/$1-init.sh" "$stage/$1/bench-$1-init"
+	install -m 0644 tests/bench/init-mounts.sh "$stage/$1/bench-init-mounts.sh"
+	install -m 0755 "build/bench/$2" "$stage/$1/bin/$2"
+	{ cat "$DIR/disk-initramfs.cpio.gz"; cpio_of "$stage/$1" | gzip -n -9; } \
+		>"$DIR/$1-initramfs.cpio.gz"
 }
 
 # Each guest's count is the 64-bit word at file offset 64 (bench-guest.h).
