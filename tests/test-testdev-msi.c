@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "devices/testdev.h"
+#include "lib/util.h"
 #include "tests/unit.h"
 
 void testdev_msi_tests(struct unit *u);
@@ -36,14 +37,6 @@ struct frame {
 	bool present;		/* ops->msi_present */
 };
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
 static void f_exit(void *o, int status)
 {
 	(void)o;
@@ -58,7 +51,7 @@ static int f_msi(void *o, uint32_t devid, uint64_t addr, uint32_t data)
 	pthread_mutex_lock(&f->lock);
 	if (f->nr < MAX_MSIS)
 		f->got[f->nr++] = (struct msi) {
-			devid, addr, data, pthread_self(), now_ns(),
+			devid, addr, data, pthread_self(), clock_now_ns(),
 		};
 	ret = f->answer;
 	pthread_mutex_unlock(&f->lock);
@@ -145,11 +138,11 @@ static void msg(struct testdev *d, uint64_t addr, uint32_t data, uint32_t devid)
 
 static bool wait_count(struct testdev *d, uint32_t n)
 {
-	uint64_t end = now_ns() + WAIT_MS * 1000000ull;
+	uint64_t end = clock_now_ns() + WAIT_MS * 1000000ull;
 	struct timespec ms = { 0, 1000000 };
 
 	while (rd(d, TESTDEV_MSI_COUNT) < n) {
-		if (now_ns() > end)
+		if (clock_now_ns() > end)
 			return false;
 		nanosleep(&ms, NULL);
 	}
@@ -221,7 +214,7 @@ static void test_send(struct unit *u)
 	CHECK_EQ(u, rd(&d, TESTDEV_COUNTER), 0);
 
 	/* Delayed: pending until sent, never early, the message as it was. */
-	t0 = now_ns();
+	t0 = clock_now_ns();
 	wr(&d, TESTDEV_IRQ_DELAY_US, 20000);
 	wr(&d, TESTDEV_MSI_CMD, TESTDEV_MSI_CMD_SEND);
 	wr(&d, TESTDEV_MSI_DATA, 6);

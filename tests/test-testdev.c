@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "devices/testdev.h"
+#include "lib/util.h"
 #include "tests/testdev-rig.h"
 #include "tests/unit.h"
 
@@ -219,9 +220,9 @@ static void test_delayed(struct unit *u)
 	bool order = true, early = false;
 
 	td_setup(&d, &s);
-	t0 = td_now_ns();
+	t0 = clock_now_ns();
 	for (i = 0; i < 4; i++) {
-		t_submit[i] = td_now_ns();
+		t_submit[i] = clock_now_ns();
 		CHECK_EQ(u, testdev_irq_command(&d, cmds[i].line, cmds[i].cmd,
 						cmds[i].delay_us), 0);
 	}
@@ -247,7 +248,7 @@ static void test_delayed(struct unit *u)
 	CHECK_EQ(u, td_rd(&d, TESTDEV_IRQ_STATUS), 0xbu);	/* 0, 1, 3 high */
 
 	/* Through the registers, with the thread already sleeping. */
-	t0 = td_now_ns();
+	t0 = clock_now_ns();
 	td_cmd(&d, 1, 15000, TESTDEV_CMD_LOWER);
 	CHECK_EQ(u, td_rd(&d, TESTDEV_IRQ_STATUS), 0xbu | TESTDEV_ST_PENDING);
 	CHECK(u, td_wait_counter(&d, 5));
@@ -311,9 +312,9 @@ static void test_queue_full(struct unit *u)
 	CHECK_EQ(u, td_rd(&d, TESTDEV_IRQ_STATUS), TESTDEV_ST_PENDING | 1u << 1);
 
 	/* Stop with commands pending: joins at once, runs none of them. */
-	t = td_now_ns();
+	t = clock_now_ns();
 	testdev_stop(&d);
-	CHECK(u, td_now_ns() - t < 1000000000ull);
+	CHECK(u, clock_now_ns() - t < 1000000000ull);
 	CHECK_EQ(u, td_queued(&d), 0);
 	CHECK_EQ(u, td_nr_events(&s), 1);
 	CHECK_EQ(u, testdev_irq_command(&d, 0, TESTDEV_CMD_RAISE, 10), -ESHUTDOWN);
@@ -337,9 +338,9 @@ static void test_stop_idle(struct unit *u)
 	td_setup(&d, &s);
 	CHECK_EQ(u, testdev_start(&d), 0);
 	td_sleep_ms(5);
-	t = td_now_ns();
+	t = clock_now_ns();
 	testdev_stop(&d);
-	CHECK(u, td_now_ns() - t < 1000000000ull);
+	CHECK(u, clock_now_ns() - t < 1000000000ull);
 	td_teardown(&d, &s);
 	td_setup(&d, &s);
 	CHECK_EQ(u, testdev_irq_command(&d, 0, TESTDEV_CMD_RAISE, 1000), 0);

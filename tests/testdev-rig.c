@@ -9,15 +9,8 @@
 #include <time.h>
 
 #include "devices/testdev.h"
+#include "lib/util.h"
 #include "tests/testdev-rig.h"
-
-uint64_t td_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
 
 void td_sleep_ms(unsigned int ms)
 {
@@ -32,7 +25,7 @@ static void s_set_irq(void *o, unsigned int line, bool level)
 
 	pthread_mutex_lock(&s->lock);
 	if (s->nr_ev < MAX_EVENTS)
-		s->ev[s->nr_ev++] = (struct event) { line, level, td_now_ns() };
+		s->ev[s->nr_ev++] = (struct event) { line, level, clock_now_ns() };
 	else
 		s->lost++;
 	pthread_mutex_unlock(&s->lock);
@@ -153,10 +146,10 @@ unsigned int td_queued(struct testdev *d)
 
 bool td_wait_counter(struct testdev *d, uint32_t n)
 {
-	uint64_t end = td_now_ns() + WAIT_MS * 1000000ull;
+	uint64_t end = clock_now_ns() + WAIT_MS * 1000000ull;
 
 	while (td_rd(d, TESTDEV_COUNTER) < n)
-		if (td_now_ns() > end)
+		if (clock_now_ns() > end)
 			return false;
 		else
 			td_sleep_ms(1);

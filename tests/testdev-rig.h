@@ -31,7 +31,6 @@ struct sink {
 /* The device's ops: exits are counted in the sink given as opaque. */
 extern const struct testdev_ops td_ops;
 
-uint64_t td_now_ns(void);
 void td_sleep_ms(unsigned int ms);
 /* Lines whose every change is recorded in s as an event. */
 void td_lines(struct irq_line *lines, struct sink *s);
