@@ -44,7 +44,7 @@
 static int bar_acc(struct fz *z, uint64_t off, uint32_t len, bool write,
 		   uint64_t *data)
 {
-	struct mmio_access acc = { .offset = z->bar + off - 0x50000000,
+	struct mmio_access acc = { .offset = z->bar + off - FZ_MEM_BASE,
 				   .len = len, .is_write = write, .data = *data };
 	int ret = pci_host_window_access(&z->host.window, &acc);
 
@@ -149,7 +149,7 @@ static void fz_msix_access(struct fz *z, struct fuzz_input *in)
 	acc.data = fuzz_u64(in);
 	if (base == PCI_DECODE_NONE)
 		return;
-	acc.offset += base - 0x50000000;
+	acc.offset += base - FZ_MEM_BASE;
 	if (pci_host_window_access(&z->host.window, &acc) && !acc.is_write)
 		FUZZ_CHECK_EQ(acc.data, 0);
 }
@@ -262,67 +262,12 @@ static void check_state(struct fz *z)
 		FUZZ_CHECK(status & VIRTIO_STATUS_FEATURES_OK);
 }
 
-static int fz_setup(struct fz *z, uint8_t cfg)
-{
-	struct pci_host_map map = {
-		.cfg_base = 0x40000000, .cfg_size = 0x10000000,
-		.mem_base = 0x50000000, .mem_size = 0x30000000,
-	};
-	unsigned int i;
-	int ret;
-
-	if (guest_ram_init(&z->mem, RAM_SIZE))
-		return -ENOMEM;
-	FUZZ_CHECK_EQ(pci_host_init(&z->host, &map, 1, -1), 0);
-	z->host.msi = fz_frame_msi;
-	for (i = 0; i < CONFIG_SIZE; i++)
-		z->config[i] = i * 7 + 1;
-	z->vd = (struct virtio_dev) {
-		.ops = &fz_toy_ops, .name = "virtio-fuzz", .priv = z,
-		.device_id = VIRTIO_ID_RNG, .host_features = 0xff00000000ff0f0fULL,
-		.config_size = CONFIG_SIZE, .nr_queues = 1 + (cfg & 3),
-	};
-	z->ctx = (struct device_ctx) {
-		.host_ops = &fz_host_ops, .host = z, .mem = &z->mem, .loglevel = -1,
-		.alloc_irq = fz_ctx_alloc_irq, .add_pci = fz_ctx_add_pci, .opaque = z,
-	};
-	ret = virtio_dev_init(&z->vd);
-	if (ret)
-		return ret;
-	z->vp = malloc(sizeof(*z->vp));
-	ret = z->vp ? virtio_pci_create(z->vp, &z->vd, &z->ctx, false) : -ENOMEM;
-	if (ret) {
-		free(z->vp);
-		virtio_dev_destroy(&z->vd);
-		return ret;
-	}
-	z->bar = z->vp->pdev.decode[VIRTIO_PCI_BAR];
-	return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct fz *z = calloc(1, sizeof(*z));
-	struct fuzz_input in;
+	static const struct fz_target t = {
+		.legacy = false, .nr_ops = OP_COUNT, .op = fz_op,
+		.check = check_state,
+	};
 
-	if (!z)
-		return 0;
-	fz_cur = z;
-	fuzz_input_init(&in, data, size);
-	if (fz_setup(z, fuzz_u8(&in))) {
-		pci_host_destroy(&z->host);
-		guest_ram_free(&z->mem);
-		free(z);
-		return 0;
-	}
-	while (!fuzz_input_done(&in)) {
-		fz_op(z, fuzz_u8(&in) % OP_COUNT, &in);
-		check_state(z);
-	}
-	z->vp->dev.ops->destroy(&z->vp->dev);
-	FUZZ_CHECK_EQ(z->efds_on, 0);
-	pci_host_destroy(&z->host);
-	guest_ram_free(&z->mem);
-	free(z);
-	return 0;
+	return fz_run(data, size, &t);
 }

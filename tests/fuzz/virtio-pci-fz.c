@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The virtio-pci fuzz targets' shared machine (virtio-pci-fz.h). */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tests/fuzz/virtio-pci-fz.h"
@@ -117,4 +119,78 @@ uint64_t fz_cfg_acc(struct fz *z, uint32_t off, uint32_t len, bool write,
 
 	pci_host_ecam_access(&z->host.ecam, &acc);
 	return acc.data;
+}
+
+/*
+ * The machine both targets fuzz: RAM, the host bridge (with an I/O
+ * window for the legacy transport's port BAR), the toy device behind
+ * the transport. cfg bits 0-1: queues - 1.
+ */
+static int fz_setup(struct fz *z, uint8_t cfg, bool legacy)
+{
+	struct pci_host_map map = {
+		.cfg_base = 0x40000000, .cfg_size = 0x10000000,
+		.mem_base = FZ_MEM_BASE, .mem_size = 0x30000000,
+	};
+	unsigned int i;
+	int ret;
+
+	if (legacy)
+		map.io_size = 0x10000;
+	if (guest_ram_init(&z->mem, RAM_SIZE))
+		return -ENOMEM;
+	FUZZ_CHECK_EQ(pci_host_init(&z->host, &map, 1, -1), 0);
+	z->host.msi = fz_frame_msi;
+	for (i = 0; i < CONFIG_SIZE; i++)
+		z->config[i] = i * 7 + 1;
+	z->vd = (struct virtio_dev) {
+		.ops = &fz_toy_ops, .name = "virtio-fuzz", .priv = z,
+		.device_id = VIRTIO_ID_RNG, .host_features = 0xff00000000ff0f0fULL,
+		.config_size = CONFIG_SIZE, .nr_queues = 1 + (cfg & 3),
+	};
+	z->ctx = (struct device_ctx) {
+		.host_ops = &fz_host_ops, .host = z, .mem = &z->mem, .loglevel = -1,
+		.alloc_irq = fz_ctx_alloc_irq, .add_pci = fz_ctx_add_pci, .opaque = z,
+	};
+	ret = virtio_dev_init(&z->vd);
+	if (ret)
+		return ret;
+	z->vp = malloc(sizeof(*z->vp));
+	ret = z->vp ? virtio_pci_create(z->vp, &z->vd, &z->ctx, legacy) :
+		      -ENOMEM;
+	if (ret) {
+		free(z->vp);
+		virtio_dev_destroy(&z->vd);
+		return ret;
+	}
+	z->bar = z->vp->pdev.decode[legacy ? VIRTIO_PCI_LEGACY_BAR :
+					     VIRTIO_PCI_BAR];
+	return 0;
+}
+
+int fz_run(const uint8_t *data, size_t size, const struct fz_target *t)
+{
+	struct fz *z = calloc(1, sizeof(*z));
+	struct fuzz_input in;
+
+	if (!z)
+		return 0;
+	fz_cur = z;
+	fuzz_input_init(&in, data, size);
+	if (fz_setup(z, fuzz_u8(&in), t->legacy)) {
+		pci_host_destroy(&z->host);
+		guest_ram_free(&z->mem);
+		free(z);
+		return 0;
+	}
+	while (!fuzz_input_done(&in)) {
+		t->op(z, fuzz_u8(&in) % t->nr_ops, &in);
+		t->check(z);
+	}
+	z->vp->dev.ops->destroy(&z->vp->dev);
+	FUZZ_CHECK_EQ(z->efds_on, 0);
+	pci_host_destroy(&z->host);
+	guest_ram_free(&z->mem);
+	free(z);
+	return 0;
 }

@@ -22,6 +22,7 @@
 #define QAREA(q)	(GUEST_RAM_BASE + 0x1000 + 0x3000ULL * (q))
 #define BUFS		(GUEST_RAM_BASE + 0xd000)
 #define CONFIG_SIZE	20
+#define FZ_MEM_BASE	0x50000000ULL	/* the 32-bit window */
 
 struct fz {
 	struct virtio_dev vd;
@@ -47,6 +48,15 @@ extern const struct device_host_ops fz_host_ops;
 int fz_ctx_alloc_irq(void *opaque, struct irq_line *line);
 int fz_ctx_add_pci(void *opaque, struct pci_dev *pdev);
 int fz_frame_msi(void *opaque, uint32_t devid, uint64_t addr, uint32_t data);
+/* What sets the two targets apart: their operations and checks. */
+struct fz_target {
+	bool legacy;
+	unsigned int nr_ops;
+	void (*op)(struct fz *z, unsigned int op, struct fuzz_input *in);
+	void (*check)(struct fz *z);
+};
+
+int fz_run(const uint8_t *data, size_t size, const struct fz_target *t);
 uint64_t fz_cfg_acc(struct fz *z, uint32_t off, uint32_t len, bool write,
 		    uint64_t data);
 
