@@ -46,7 +46,7 @@ report_write() {
 	      -v blk_icount="$BLK_ICOUNT" -v blk_gic="$BLK_GIC" -v blk_ic="$blk_ic" \
 	      -v blk_transport="$BLK_TRANSPORT" \
 	      -v cpus_list="$SCALE_CPUS" -v mems_list="$RSS_MEMS" -v gics="$GICS" \
-	      -f tests/bench/report.awk
+	      -f tests/bench/blk-report.awk -f tests/bench/report.awk
 	if on snap; then
 		cat "$@" 2>/dev/null | tr -d '\r' | grep -E '^BENCH-SNAP ' |
 			awk -v peer="${PEER:+1}" -v rounds="$SNAP_ROUNDS" -f tests/bench/snap-report.awk
