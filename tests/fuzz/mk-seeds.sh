@@ -6,7 +6,8 @@
 # Linux guest does to the 8250 and the GIC, a real Image header, the
 # usual command lines). The encodings are documented at the top of
 # each tests/fuzz/fuzz-*.c. The output is committed; rerun this after
-# changing an encoding.
+# changing an encoding. It never deletes: the seeds that are data
+# rather than encodings (docs/fuzzing.md) are committed files only.
 #
 # Usage: tests/fuzz/mk-seeds.sh (from the repository top)
 set -euo pipefail
