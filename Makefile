@@ -74,7 +74,7 @@ LKVM_SRCS := main.c \
 	host/console-out.c host/panic-watch.c machine/mmio-batch.c machine/reg-page.c machine/reg-mirror.c \
 	devices/testdev.c devices/testdev-fdt.c \
 	machine/serial-port.c machine/rtc-port.c host/pty.c devices/rtc-cmos.c devices/rtc-cmos-fdt.c \
-	devices/virtio/blk.c devices/virtio/blk-config.c devices/virtio/disk.c devices/virtio/disk-io.c devices/virtio/disk-ring.c devices/virtio/disk-engine.c devices/virtio/rng.c \
+	devices/virtio/blk.c devices/virtio/blk-config.c devices/virtio/disk.c devices/virtio/disk-io.c devices/virtio/disk-map.c devices/virtio/disk-ring.c devices/virtio/disk-engine.c devices/virtio/rng.c \
 	devices/virtio/console.c devices/virtio/blk-board.c devices/virtio/rng-board.c \
 	devices/virtio/net-dev.c devices/virtio/net-rx.c devices/virtio/net-offload.c devices/virtio/net-board.c devices/virtio/net-vhost.c host/net-fd.c host/net-tap.c host/net-user.c host/child.c lib/net-gso.c \
 	devices/virtio/console-board.c devices/virtio/vhost.c devices/virtio/vhost-snap.c devices/virtio/vsock.c devices/virtio/vsock-board.c \

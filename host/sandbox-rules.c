@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/mman.h>
@@ -55,6 +56,12 @@ static const struct sandbox_rule sandbox_common[] = {
 	ALLOW_IF(mprotect, 2, PROT_EXEC, 0),
 	ALLOW(exit),
 	ALLOW(exit_group),
+	/*
+	 * A SIGBUS that is not a disk's mapping failing (disk-map.c) puts
+	 * back the default action and is taken again: any thread may
+	 * fault, and SIGBUS's alone may change.
+	 */
+	ALLOW_IF(rt_sigaction, 0, 0xffffffffu, SIGBUS),
 	/* Signals to lkvm's own threads only: vCPU kicks, abort(). */
 	ALLOW_IF(tgkill, 0, 0xffffffffu, SANDBOX_PID),
 };

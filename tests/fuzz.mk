@@ -61,9 +61,9 @@ fuzz-net-ack_SRCS := tests/fuzz/fuzz-net-ack.c lib/net-ack.c
 fuzz-options_SRCS := tests/fuzz/fuzz-options.c cli/guest-root.c cli/options.c cli/options-dev.c cli/options-cpu.c cli/options-mem.c cli/options-net.c lib/log.c
 fuzz-control_SRCS := tests/fuzz/fuzz-control.c host/control-proto.c host/control-kvmtool.c
 fuzz-panic-watch_SRCS := tests/fuzz/fuzz-panic-watch.c host/panic-watch.c
-fuzz-disk-spec_SRCS := tests/fuzz/fuzz-disk-spec.c devices/virtio/disk.c devices/virtio/disk-io.c devices/virtio/disk-ring.c
+fuzz-disk-spec_SRCS := tests/fuzz/fuzz-disk-spec.c devices/virtio/disk.c devices/virtio/disk-io.c devices/virtio/disk-map.c devices/virtio/disk-ring.c
 fuzz-virtio-blk_SRCS := tests/fuzz/fuzz-virtio-blk.c devices/virtio/blk.c devices/virtio/blk-config.c devices/virtio/disk-engine.c lib/iov.c \
-	devices/virtio/disk.c devices/virtio/disk-io.c devices/virtio/disk-ring.c tests/virtio-dev-harness.c devices/virtio/virtio.c devices/virtio/virtio-snap.c lib/snapshot.c devices/virtio/io-thread.c \
+	devices/virtio/disk.c devices/virtio/disk-io.c devices/virtio/disk-map.c devices/virtio/disk-ring.c tests/virtio-dev-harness.c devices/virtio/virtio.c devices/virtio/virtio-snap.c lib/snapshot.c devices/virtio/io-thread.c \
 	devices/virtio/virtqueue.c lib/log.c
 fuzz-virtio-net_SRCS := tests/fuzz/fuzz-virtio-net.c lib/iov.c devices/virtio/net-dev.c devices/virtio/net-rx.c devices/virtio/net-offload.c lib/net-gso.c \
 	tests/virtio-dev-harness.c devices/virtio/virtio.c devices/virtio/virtio-snap.c lib/snapshot.c devices/virtio/io-thread.c \

@@ -20,10 +20,12 @@ VDEV_HDRS := tests/virtio-dev-harness.h tests/virtio-blk-rig.h tests/unit.h devi
 VDEV_TSAN_CFLAGS := $(filter-out -fsanitize=%,$(HOST_CFLAGS)) \
 	-fsanitize=thread -Wno-tsan
 
+test-disk-map_VSRCS := tests/test-disk-map.c devices/virtio/disk.c devices/virtio/disk-io.c devices/virtio/disk-map.c \
+	devices/virtio/disk-ring.c devices/virtio/disk-engine.c
 test-disk-ring_VSRCS := tests/test-disk-ring.c devices/virtio/disk-ring.c
-test-disk_VSRCS := tests/test-disk.c devices/virtio/disk.c devices/virtio/disk-io.c devices/virtio/disk-ring.c
+test-disk_VSRCS := tests/test-disk.c devices/virtio/disk.c devices/virtio/disk-io.c devices/virtio/disk-map.c devices/virtio/disk-ring.c
 test-virtio-blk_VSRCS := tests/test-virtio-blk.c tests/virtio-blk-rig.c devices/virtio/blk.c devices/virtio/blk-config.c devices/virtio/disk-engine.c \
-	devices/virtio/disk.c devices/virtio/disk-io.c devices/virtio/disk-ring.c $(VDEV_CORE)
+	devices/virtio/disk.c devices/virtio/disk-io.c devices/virtio/disk-map.c devices/virtio/disk-ring.c $(VDEV_CORE)
 test-virtio-blk-batch_VSRCS := tests/test-virtio-blk-batch.c \
 	$(test-virtio-blk_VSRCS:tests/test-virtio-blk.c=)
 test-virtio-rng_VSRCS := tests/test-virtio-rng.c devices/virtio/rng.c \
@@ -40,7 +42,7 @@ test-virtio-net-offload_VSRCS := tests/test-virtio-net-offload.c devices/virtio/
 test-virtio-vsock_VSRCS := tests/test-virtio-vsock.c devices/virtio/vsock.c \
 	devices/virtio/vhost.c devices/virtio/vhost-snap.c $(VDEV_CORE)
 
-VDEV_NAMES := test-disk test-disk-ring test-virtio-blk test-virtio-blk-batch test-virtio-rng test-virtio-console \
+VDEV_NAMES := test-disk test-disk-map test-disk-ring test-virtio-blk test-virtio-blk-batch test-virtio-rng test-virtio-console \
 	test-virtio-vsock test-virtio-net test-virtio-net-offload test-virtio-net-rx
 
 define vdev_rule

@@ -38,9 +38,10 @@ struct virtio_blk {
 	uint8_t config[VIRTIO_BLK_CFG_SIZE];	/* built once, read-only */
 	char name[32];
 	uint64_t io_errors;	/* failures of the host file; the first is logged */
-	int ring_err;		/* why the disk is not on io_uring, or 0 */
+	int map_err;		/* why the disk is not on the mapping, or 0 */
+	int ring_err;		/* why not on io_uring, or 0 */
 	struct virtq_elem elem;	/* the request being served (preadv) */
-	/* With io_uring: the batch, its chains, requests and I/O. */
+	/* With mmap or io_uring: the batch, its chains, requests and I/O. */
 	struct virtq_elem *elems;	/* DISK_RING_DEPTH of them */
 	struct blk_req reqs[DISK_RING_DEPTH];
 	struct disk_io ios[DISK_RING_DEPTH];
@@ -342,8 +343,9 @@ static void blk_batch_done(struct virtio_blk *b, unsigned int q, unsigned int n)
 }
 
 /*
- * The io_uring engine: reads and writes gather into a batch, its reads
- * done with one system call (disk_rw_batch()). Any other request
+ * The mmap and io_uring engines: reads and writes gather into a batch,
+ * done at once (disk_rw_batch(): io_uring's reads with one system call,
+ * the mapping's copies with none). Any other request
  * (FLUSH, GET_ID, DISCARD, a request that fails its checks) first has
  * the batch before it done, so that a FLUSH covers every write that
  * came before it, then is done alone.
@@ -457,17 +459,31 @@ static const struct virtio_dev_ops blk_ops = {
 };
 
 /*
- * io_uring where the kernel gives it, confined to the disk before the
- * I/O thread exists; preadv otherwise, and blk_report_engine() says why.
+ * The mapping for a buffered disk; io_uring where the kernel gives it
+ * (a ,direct disk, or a mapping refused), confined to the disk before
+ * the I/O thread exists; preadv otherwise. blk_report_engine() says
+ * which and why.
  */
 static void blk_pick_engine(struct virtio_blk *b)
 {
 	b->elems = calloc(DISK_RING_DEPTH, sizeof(*b->elems));
-	b->ring_err = b->elems ? disk_use_ring(&b->disk) : -ENOMEM;
+	if (!b->elems) {
+		b->map_err = b->ring_err = -ENOMEM;
+		return;
+	}
+	b->map_err = disk_use_map(&b->disk);
+	b->ring_err = b->map_err ? disk_use_ring(&b->disk) : 0;
 	if (b->ring_err) {
 		free(b->elems);
 		b->elems = NULL;
 	}
+}
+
+static const char *blk_map_why(const struct virtio_blk *b)
+{
+	if (b->map_err == -EOPNOTSUPP)
+		return b->disk.direct ? ",direct" : "--debug-iodelay";
+	return strerror(-b->map_err);
 }
 
 /* Once the transport has set the log level: the engine, and why. */
@@ -479,12 +495,15 @@ static void blk_report_engine(struct virtio_dev *vd)
 			  b->ring_err == -EPERM ? "io_uring refused (sysctl kernel.io_uring_disabled, or a seccomp filter around lkvm)" :
 			  strerror(-b->ring_err);
 
-	if (!b->ring_err)
-		pr_debug(vd->loglevel, "%s: I/O engine io_uring, up to %d reads a system call, confined to reading '%s'; writes with pwritev",
-			 b->name, DISK_RING_DEPTH, b->disk.path);
+	if (!b->map_err)
+		pr_debug(vd->loglevel, "%s: I/O engine mmap, reads and writes copied through a shared mapping of '%s', no system call",
+			 b->name, b->disk.path);
+	else if (!b->ring_err)
+		pr_debug(vd->loglevel, "%s: I/O engine io_uring, up to %d reads a system call, confined to reading '%s'; writes with pwritev; no mapping: %s",
+			 b->name, DISK_RING_DEPTH, b->disk.path, blk_map_why(b));
 	else
-		pr_debug(vd->loglevel, "%s: I/O engine preadv, a system call a request: %s",
-			 b->name, why);
+		pr_debug(vd->loglevel, "%s: I/O engine preadv, a system call a request: no mapping: %s; %s",
+			 b->name, blk_map_why(b), why);
 }
 
 const char *virtio_blk_engine(const struct virtio_dev *vd)

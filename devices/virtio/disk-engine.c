@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A disk's I/O engines (docs/virtio.md, "I/O engine"): preadv/pwritev,
- * a system call a request, and an io_uring confined to reading the
- * disk, one io_uring_enter for a batch of reads. Both finish every request before returning:
- * nothing is ever in flight once the caller has its answers.
+ * a system call a request; an io_uring confined to reading the disk,
+ * one io_uring_enter for a batch of reads; and, for a buffered disk, a
+ * shared mapping of the image, a memcpy a request and no system call.
+ * All finish every request before returning: nothing is ever in flight
+ * once the caller has its answers.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,6 +33,21 @@ static void disk_batch_preadv(struct disk *d, struct disk_io *io,
 
 	for (i = 0; i < n; i++)
 		io[i].err = disk_io_sync(d, &io[i]);
+}
+
+/*
+ * Each request a memcpy through the mapping (disk-map.c); batched like
+ * the ring's, so that the requests of a notification are pushed and
+ * signalled once.
+ */
+static void disk_batch_map(struct disk *d, struct disk_io *io,
+			   unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		io[i].err = disk_map_rw(d, io[i].iov, io[i].cnt, io[i].off,
+					io[i].write);
 }
 
 static uint64_t disk_io_len(const struct disk_io *io)
@@ -110,6 +127,12 @@ static const struct disk_engine disk_engine_ring = {
 	.rw_batch = disk_batch_ring,
 };
 
+static const struct disk_engine disk_engine_map = {
+	.name = "mmap",
+	.batches = true,
+	.rw_batch = disk_batch_map,
+};
+
 /* disk_open() leaves the engine unset: preadv. */
 static const struct disk_engine *disk_engine(const struct disk *d)
 {
@@ -138,6 +161,27 @@ static int disk_reopen(const struct disk *d)
 		return -ESTALE;	/* the path is another file now */
 	}
 	return fd;
+}
+
+/*
+ * The mapping's copies cost no system call and no per-page walk of the
+ * page cache, where preadv/pwritev pay both (docs/performance.md); a
+ * ,direct disk keeps to the page-cache-free calls it asked for.
+ */
+int disk_use_map(struct disk *d)
+{
+	int ret;
+
+	if (d->engine == &disk_engine_map)
+		return 0;
+	/* --debug-iodelay sleeps before each request: preadv's way. */
+	if (d->delay_ms || d->direct)
+		return -EOPNOTSUPP;
+	ret = disk_map_open(d);
+	if (ret)
+		return ret;
+	d->engine = &disk_engine_map;
+	return 0;
 }
 
 int disk_use_ring(struct disk *d)

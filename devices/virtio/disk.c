@@ -380,6 +380,7 @@ void disk_close(struct disk *d)
 	disk_ring_close(d->ring);
 	d->ring = NULL;
 	d->engine = NULL;
+	disk_map_close(d);
 	if (d->fd >= 0)
 		close(d->fd);
 	if (d->fd_buffered >= 0)

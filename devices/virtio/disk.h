@@ -54,6 +54,7 @@ struct disk {
 	char serial[DISK_SERIAL_LEN];	/* NUL-padded, not terminated */
 	const struct disk_engine *engine;	/* how disk_rw_batch() does I/O */
 	struct disk_ring *ring;		/* the io_uring engine's */
+	void *map;			/* the mmap engine's: size bytes, shared */
 };
 
 /*
@@ -93,15 +94,19 @@ int disk_write(struct disk *d, struct iovec *iov, unsigned int cnt,
 	       uint64_t off);
 /*
  * The I/O engine of disk_rw_batch(): preadv/pwritev, one system call a
- * request (what disk_open() sets), or an io_uring confined to the disk
- * (disk-ring.h), one io_uring_enter a batch. disk_use_ring() switches
- * to the ring; it returns 0, or -errno when the ring cannot be had
- * (the kernel has none or refuses it, --debug-iodelay's slow disk):
- * the disk then stays on preadv. To be called before the disk's
- * thread enters its sandbox.
+ * request (what disk_open() sets); an io_uring confined to the disk
+ * (disk-ring.h), one io_uring_enter a batch of reads; or, for a
+ * buffered disk, a shared mapping of the image, a memcpy a request
+ * (disk-map.c). disk_use_map() and disk_use_ring() switch to theirs;
+ * each returns 0, or -errno when it cannot be had (-EOPNOTSUPP: a
+ * ,direct disk for the mapping, --debug-iodelay's slow disk for both;
+ * the kernel or the file system refusing): the disk then keeps the
+ * engine it had. To be called before the disk's thread enters its
+ * sandbox: the mapping's SIGBUS handler is installed there.
  */
+int disk_use_map(struct disk *d);
 int disk_use_ring(struct disk *d);
-/* The engine's name, for messages: "io_uring" or "preadv". */
+/* The engine's name, for messages: "mmap", "io_uring" or "preadv". */
 const char *disk_engine_name(const struct disk *d);
 /* True when disk_rw_batch() does a batch at once (the ring). */
 bool disk_batches(const struct disk *d);
@@ -113,7 +118,21 @@ bool disk_batches(const struct disk *d);
  * error) are done again with preadv/pwritev, which resumes or reports.
  */
 void disk_rw_batch(struct disk *d, struct disk_io *io, unsigned int n);
-/* What was written reaches stable storage (fdatasync). */
+/*
+ * The mmap engine's pieces (disk-map.c). disk_map_open() maps the
+ * guest's bytes of a buffered disk and installs the SIGBUS handler;
+ * disk_map_rw() copies a request as disk_read()/disk_write() would do
+ * it, -EIO where a page of the image fails (truncated, an I/O error, no
+ * space for a hole written). disk_map_close() is disk_close()'s.
+ */
+int disk_map_open(struct disk *d);
+void disk_map_close(struct disk *d);
+int disk_map_rw(struct disk *d, const struct iovec *iov, unsigned int cnt,
+		uint64_t off, bool write);
+/*
+ * What was written reaches stable storage (fdatasync: with the mmap
+ * engine too, as the mapping's pages are the file's page cache).
+ */
 int disk_flush(struct disk *d);
 /* Deallocates a range (reads back zeroes); -EOPNOTSUPP without can_punch. */
 int disk_discard(struct disk *d, uint64_t off, uint64_t len);
