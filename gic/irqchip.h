@@ -35,6 +35,8 @@ struct irqchip_host {
 	 * own thread, or a vCPU that is not running yet).
 	 */
 	bool (*vcpu_kick)(void *opaque, unsigned int cpu);
+	/* Whether vCPU cpu's thread is inside KVM_RUN now (a hint: it moves). */
+	bool (*vcpu_in_kvm)(void *opaque, unsigned int cpu);
 	void *opaque;
 };
 

@@ -4,11 +4,12 @@
  * wired to KVM. Distributor and CPU interface are MMIO regions outside
  * any memslot, so every guest access exits to the vCPU thread that made
  * it. The model's output for each vCPU drives that vCPU's IRQ line with
- * KVM_IRQ_LINE (KVM_ARM_IRQ_TYPE_CPU), which also kicks a vCPU blocked
+ * KVM_IRQ_LINE (KVM_ARM_IRQ_TYPE_CPU), which also wakes a vCPU blocked
  * in the kernel. The timer and PMU outputs KVM reports after every exit
  * (kvm_run->s.regs.device_irq_level) drive PPIs 27, 30 and 23.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,9 +39,14 @@ struct user_gic {
 	const struct irqchip_host *host;
 	int vm_fd;
 	int loglevel;
-	/* Each vCPU's IRQ line: wanted (any thread), told to KVM (its thread). */
+	/* Raise a waiting vCPU's line from the raising thread (below). */
+	bool raise_direct;
+	/* Each vCPU's IRQ line: wanted (any thread), told to KVM (under kvm_lock). */
 	atomic_bool line_want[UGIC_MAX_CPUS];
 	bool line_kvm[UGIC_MAX_CPUS];
+	/* Raised by another thread: the vCPU's thread raises it again. */
+	atomic_bool line_recheck[UGIC_MAX_CPUS];
+	pthread_mutex_t kvm_lock[UGIC_MAX_CPUS];
 };
 
 static const struct {
@@ -57,9 +63,8 @@ static int user_gic_probe(const struct irqchip_host *host)
 	return host->check_cap(host->opaque, KVM_CAP_ARM_USER_IRQ) ? 0 : -ENOSYS;
 }
 
-static void user_gic_tell_kvm(struct user_gic *ug, int cpu)
+static void user_gic_irq_line(struct user_gic *ug, int cpu, bool level)
 {
-	bool level = atomic_load(&ug->line_want[cpu]);
 	struct kvm_irq_level irq = {
 		.irq = (KVM_ARM_IRQ_TYPE_CPU << KVM_ARM_IRQ_TYPE_SHIFT) |
 		       ((cpu & KVM_ARM_IRQ_VCPU_MASK) << KVM_ARM_IRQ_VCPU_SHIFT) |
@@ -67,8 +72,6 @@ static void user_gic_tell_kvm(struct user_gic *ug, int cpu)
 		.level = level,
 	};
 
-	if (level == ug->line_kvm[cpu])
-		return;
 	if (ioctl(ug->vm_fd, KVM_IRQ_LINE, &irq))
 		pr_err(ug->loglevel, "userspace GIC: cannot drive vCPU %d's IRQ line: %s",
 		       cpu, strerror(errno));
@@ -76,21 +79,60 @@ static void user_gic_tell_kvm(struct user_gic *ug, int cpu)
 }
 
 /*
- * The model's output: the vCPU's IRQ input follows it. KVM_IRQ_LINE
- * sets a bit in the vCPU's saved HCR_EL2 with an atomic operation, but
- * the vCPU's own thread rewrites that word non-atomically inside
- * KVM_RUN (vcpu_load() sets or clears the WFx traps), so a line raised
- * from another thread can be lost while the vCPU runs: that vCPU then
- * never takes the interrupt (seen as a stalled secondary CPU). So only
- * the vCPU's thread, outside KVM_RUN, tells KVM; another thread records
- * the level and kicks the vCPU out of KVM_RUN to apply it.
+ * On the vCPU's own thread, outside KVM_RUN (or before it runs): KVM
+ * gets the wanted level. A line another thread raised is raised again
+ * here, in case the vCPU's thread lost it (below).
+ */
+static void user_gic_tell_kvm(struct user_gic *ug, int cpu)
+{
+	bool again, level;
+
+	pthread_mutex_lock(&ug->kvm_lock[cpu]);
+	again = atomic_exchange(&ug->line_recheck[cpu], false);
+	level = atomic_load(&ug->line_want[cpu]);
+	if (level != ug->line_kvm[cpu] || (level && again))
+		user_gic_irq_line(ug, cpu, level);
+	pthread_mutex_unlock(&ug->kvm_lock[cpu]);
+}
+
+/*
+ * A vCPU inside KVM_RUN, most likely waiting in WFI, gets its line
+ * raised from here: KVM_IRQ_LINE wakes it in the kernel, and it takes
+ * the interrupt without coming out to lkvm. A kick would cost it a
+ * return to lkvm, and the signal takes milliseconds to end its wait
+ * (docs/userspace-gic.md, "Raising a line from another thread").
+ * KVM sets HCR_EL2.VI atomically, but the vCPU's thread rewrites that
+ * word without an atomic operation when it (re)loads the vCPU, so the
+ * bit can be lost. The vCPU's thread therefore raises it again at its
+ * next return from KVM_RUN, and the idle kicker bounds how long that
+ * takes if the lost line was its only wake-up. Without the idle kicker
+ * (LKVM_WFI_KICK_MS=0) a line is only raised on the vCPU's thread.
+ */
+static void user_gic_raise_from_here(struct user_gic *ug, int cpu)
+{
+	pthread_mutex_lock(&ug->kvm_lock[cpu]);
+	if (atomic_load(&ug->line_want[cpu])) {
+		user_gic_irq_line(ug, cpu, true);
+		atomic_store(&ug->line_recheck[cpu], true);
+	}
+	pthread_mutex_unlock(&ug->kvm_lock[cpu]);
+}
+
+/*
+ * The model's output: the vCPU's IRQ input follows it, set on the
+ * vCPU's own thread between two KVM_RUN calls: another thread records
+ * the level and kicks the vCPU out of KVM_RUN to apply it. The one
+ * exception is a line that rises while the vCPU waits in the kernel.
  */
 static void user_gic_set_irq_line(void *opaque, int cpu, bool level)
 {
 	struct user_gic *ug = opaque;
+	const struct irqchip_host *h = ug->host;
 
 	atomic_store(&ug->line_want[cpu], level);
-	if (!ug->host->vcpu_kick(ug->host->opaque, cpu))
+	if (level && ug->raise_direct && h->vcpu_in_kvm(h->opaque, cpu))
+		user_gic_raise_from_here(ug, cpu);
+	else if (!h->vcpu_kick(h->opaque, cpu))
 		user_gic_tell_kvm(ug, cpu);
 }
 
@@ -132,6 +174,7 @@ static int user_gic_create(struct irqchip *ic)
 	};
 	int th = ic->loglevel, ret;
 	struct user_gic *ug;
+	unsigned int i;
 
 	if (user_gic_probe(&ic->host)) {
 		pr_err(th, "the userspace GIC needs KVM_CAP_ARM_USER_IRQ, which this host's KVM lacks (Linux 4.15 or newer has it); use --irqchip=gicv3 or gicv2");
@@ -143,6 +186,9 @@ static int user_gic_create(struct irqchip *ic)
 	ug->host = &ic->host;
 	ug->vm_fd = ic->vm_fd;
 	ug->loglevel = th;
+	ug->raise_direct = ic->kick_ms != 0;
+	for (i = 0; i < UGIC_MAX_CPUS; i++)
+		pthread_mutex_init(&ug->kvm_lock[i], NULL);
 	cfg.opaque = ug;
 	ic->priv = ug;
 	ic->dist_base = MEMMAP_GIC_DIST_BASE;
@@ -218,10 +264,13 @@ static void user_gic_vcpu_sync(struct irqchip *ic, struct vcpu *vcpu)
 static void user_gic_destroy(struct irqchip *ic)
 {
 	struct user_gic *ug = ic->priv;
+	unsigned int i;
 
 	if (!ug)
 		return;
 	ugic_destroy(&ug->gic);
+	for (i = 0; i < UGIC_MAX_CPUS; i++)
+		pthread_mutex_destroy(&ug->kvm_lock[i]);
 	free(ug);
 	ic->priv = NULL;
 }

@@ -143,3 +143,13 @@ bool vm_host_vcpu_kick(void *opaque, unsigned int cpu)
 	vcpu_kick(vcpu);
 	return true;
 }
+
+/* For the userspace GIC: a vCPU that may be waiting in WFI in the kernel. */
+bool vm_host_vcpu_in_kvm(void *opaque, unsigned int cpu)
+{
+	struct vm *vm = opaque;
+	struct vcpu *vcpu = &vm->vcpus[cpu];
+
+	return vcpu->started && !vcpu_is_current(vcpu) &&
+	       atomic_load(&vcpu->in_kernel);
+}

@@ -124,6 +124,7 @@ static struct irqchip_host vm_gic_host(struct vm *vm)
 		.no_msi_frame = vm->cfg.no_msi_frame,
 		.wfi_kick_ms = vm->cfg.wfi_kick_ms, .bus = &vm->bus,
 		.check_cap = vm_host_check_cap, .vcpu_kick = vm_host_vcpu_kick,
+		.vcpu_in_kvm = vm_host_vcpu_in_kvm,
 		.opaque = vm,
 	};
 }

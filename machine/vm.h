@@ -116,6 +116,7 @@ int vm_debug_dump(void *opaque, char **text, size_t *len, char *msg,
 extern const struct device_host_ops vm_host_ops;
 int vm_host_check_cap(void *opaque, int cap);
 bool vm_host_vcpu_kick(void *opaque, unsigned int cpu);
+bool vm_host_vcpu_in_kvm(void *opaque, unsigned int cpu);
 void vm_wait_resume(struct vm *vm);
 void vm_set_paused(struct vm *vm, bool paused);
 void vm_stats_line(struct vm *vm, char *msg, size_t len);
