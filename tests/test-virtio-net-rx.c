@@ -6,8 +6,7 @@
  * queue is free and no frame waits, without the I/O thread; it waits
  * when there are no buffers or the queue is busy; either way frames
  * reach the guest in the order they came. The interrupt comes once for
- * a run of frames, and carries a sent frame's, which waits for it a
- * little; a reset drops what waits; and a backend thread keeps
+ * a run of frames; a reset drops what waits; and a backend thread keeps
  * delivering while the driver takes buffers and resets the card.
  */
 #include <poll.h>
@@ -15,7 +14,6 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "devices/virtio/net.h"
 #include "devices/virtio/virtio-core.h"
@@ -467,64 +465,6 @@ static void test_thread(struct unit *u)
 	vdh_free(&h);
 }
 
-/* One 60-byte frame from the driver, its interrupt asked for. */
-static void tx_one(struct unit *u, struct vdh *h)
-{
-	struct vdh_buf b = { vdh_alloc(h, HLEN + 60), HLEN + 60, false };
-	uint16_t head;
-	uint32_t len;
-
-	memset(vdh_ptr(h, b.gpa), 0, b.len);
-	vdh_post(h, VIRTIO_NET_TXQ, &b, 1);
-	vdh_notify(h, VIRTIO_NET_TXQ);
-	CHECK(u, vdh_used(h, VIRTIO_NET_TXQ, &head, &len));
-}
-
-/*
- * A sent frame's interrupt waits: the next frame received brings one
- * interrupt for both queues (one line); without one it comes once
- * VIRTIO_LATE_US have passed, or at a snapshot; a reset forgets it.
- */
-static void test_tx_late(struct unit *u, struct vdh *h, struct virtio_dev *vd)
-{
-	struct timespec t = { 0, (VIRTIO_LATE_US + 100) * 1000L };
-	unsigned long irqs = atomic_load(&vd->irqs);
-	uint8_t f[64];
-	uint64_t gpa = post(h);
-
-	tx_one(u, h);
-	CHECK_EQ(u, atomic_load(&vd->irqs), irqs);
-	CHECK_EQ(u, atomic_load(&vd->late), 1u << VIRTIO_NET_TXQ);
-	frame_make(f, sizeof(f), 40);
-	virtio_net_receive(vd, NULL, f, sizeof(f));
-	CHECK(u, got(h, gpa, 40, sizeof(f)));
-	CHECK_EQ(u, atomic_load(&vd->irqs), irqs + 1);
-	CHECK_EQ(u, atomic_load(&vd->late), 0);
-	virtio_dev_serve(vd);
-	CHECK_EQ(u, atomic_load(&vd->irqs), irqs + 1);
-
-	tx_one(u, h);
-	virtio_dev_serve(vd);
-	CHECK_EQ(u, atomic_load(&vd->irqs), irqs + 1);
-	nanosleep(&t, NULL);
-	virtio_dev_serve(vd);
-	CHECK_EQ(u, atomic_load(&vd->irqs), irqs + 2);
-	CHECK_EQ(u, atomic_load(&vd->late), 0);
-
-	tx_one(u, h);
-	virtio_dev_snapshot_begin(vd);
-	CHECK_EQ(u, atomic_load(&vd->irqs), irqs + 3);
-	virtio_dev_snapshot_done(vd, true);
-
-	tx_one(u, h);
-	CHECK_EQ(u, atomic_load(&vd->late), 1u << VIRTIO_NET_TXQ);
-	virtio_dev_set_status(vd, 0);
-	CHECK_EQ(u, atomic_load(&vd->late), 0);
-	nanosleep(&t, NULL);
-	virtio_dev_serve(vd);
-	CHECK_EQ(u, atomic_load(&vd->irqs), irqs + 3);
-}
-
 int main(void)
 {
 	struct unit u = { 0 };
@@ -560,10 +500,6 @@ int main(void)
 	test_busy(&u, &h, vd);
 	test_snapshot_hold(&u, &h, vd);
 	test_reset(&u, &h, vd);
-	virtio_dev_destroy(vd);
-	vdh_free(&h);
-	vd = setup(&u, &h, &be);
-	test_tx_late(&u, &h, vd);
 	virtio_dev_destroy(vd);
 	vdh_free(&h);
 	test_thread(&u);

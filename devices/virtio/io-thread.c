@@ -8,7 +8,6 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "devices/virtio/virtio-core.h"
@@ -74,10 +73,10 @@ static void virtio_round(struct virtio_dev *vd, unsigned int want)
 			got |= 1u << q;
 	if ((want & VIRTIO_KICK_BIT) && virtio_eventfd_drain(vd->kick_fd))
 		got |= VIRTIO_KICK_BIT;
-	if (!got && !atomic_load(&vd->late))
+	if (!got)
 		return;
 	pthread_mutex_lock(&vd->io_lock);
-	if (!atomic_load(&vd->stopping) && virtio_dev_running(vd) && got) {
+	if (!atomic_load(&vd->stopping) && virtio_dev_running(vd)) {
 		virtio_batch(vd, true);
 		for (q = 0; q < vd->nr_queues; q++) {
 			if (!(got & (1u << q)))
@@ -91,8 +90,6 @@ static void virtio_round(struct virtio_dev *vd, unsigned int want)
 			vd->ops->kick(vd);
 		virtio_batch(vd, false);
 	}
-	if (!atomic_load(&vd->stopping) && virtio_dev_running(vd))
-		virtio_late_due(vd);
 	pthread_mutex_unlock(&vd->io_lock);
 }
 
@@ -123,31 +120,11 @@ static int virtio_poll_mask(const struct pollfd *fds, unsigned int nr_queues)
 	return want;
 }
 
-/*
- * How long the thread may wait: until a held interrupt is due (late_ns
- * is this thread's; a round raises it), or for ever.
- */
-static const struct timespec *virtio_wait_time(struct virtio_dev *vd,
-					       struct timespec *ts)
-{
-	int64_t left;
-
-	if (!atomic_load(&vd->late))
-		return NULL;
-	left = vd->late_ns - virtio_now_ns();
-	if (left < 0)
-		left = 0;
-	ts->tv_sec = left / 1000000000;
-	ts->tv_nsec = left % 1000000000;
-	return ts;
-}
-
 static void *virtio_io_thread(void *arg)
 {
 	struct virtio_dev *vd = arg;
 	struct pollfd fds[VIRTIO_MAX_QUEUES + 1];
 	unsigned int i, n = vd->nr_queues;
-	struct timespec ts;
 	int want;
 
 	/* Into the sandbox before anything the guest controls is touched. */
@@ -159,7 +136,7 @@ static void *virtio_io_thread(void *arg)
 		fds[i] = (struct pollfd) { .fd = virtio_wait_fd(vd, i), .events = POLLIN };
 	fds[n] = (struct pollfd) { .fd = vd->kick_fd, .events = POLLIN };
 	while (!atomic_load(&vd->stopping)) {
-		if (ppoll(fds, n + 1, virtio_wait_time(vd, &ts), NULL) < 0) {
+		if (poll(fds, n + 1, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return virtio_io_fail(vd, -errno);

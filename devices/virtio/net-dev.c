@@ -91,8 +91,7 @@ static void net_tx_drain(struct virtio_net *n, unsigned int q)
 			net_tx_one(n, &n->tx_elem);
 			virtq_push(vq, &n->tx_elem, 0);
 		}
-		/* A request's answer usually comes soon: its interrupt carries this one. */
-		virtio_dev_signal_late(&n->vd, q);
+		virtio_dev_signal(&n->vd, q);
 		if (ret < 0) {
 			virtio_dev_broken(&n->vd, q);
 			return;

@@ -12,13 +12,6 @@ void virtio_eventfd_signal(int fd);
 bool virtio_eventfd_drain(int fd);
 /* Every ready queue is looked at, and the model kicked. */
 void virtio_wake_all(struct virtio_dev *vd);
-/*
- * io_lock held: the held interrupts raised if their time has come.
- * Returns the nanoseconds left until it does, or -1 when none is held.
- */
-int64_t virtio_late_due(struct virtio_dev *vd);
-/* CLOCK_MONOTONIC in nanoseconds. */
-int64_t virtio_now_ns(void);
 /* Queue q's interrupt, the driver wanting it already decided (vhost). */
 void virtio_queue_interrupt(struct virtio_dev *vd, unsigned int q);
 

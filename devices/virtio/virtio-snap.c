@@ -50,8 +50,6 @@ void virtio_dev_snapshot_begin(struct virtio_dev *vd)
 {
 	pthread_mutex_lock(&vd->io_lock);
 	vd->snap_held = true;
-	/* As if the I/O thread's last round had raised them: none is saved. */
-	virtio_dev_late_flush(vd);
 	if (vd->ops->snapshot_begin)
 		vd->ops->snapshot_begin(vd);
 }

@@ -14,7 +14,6 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "devices/virtio/virtio-core.h"
@@ -238,7 +237,6 @@ static void virtio_reset(struct virtio_dev *vd)
 	virtio_set_status_bits(vd, 0);
 	atomic_store(&vd->isr_keep, 0);
 	atomic_store(&vd->isr, 0);
-	atomic_store(&vd->late, 0);
 	pthread_mutex_unlock(&vd->lock);
 	if (vd->ops->reset)
 		vd->ops->reset(vd);
@@ -307,15 +305,8 @@ static void virtio_interrupt(struct virtio_dev *vd, unsigned int bits,
 	 * Only the queue bit's ACKs go late, and only the I/O thread sets
 	 * that bit (a vCPU thread's read would break its sandbox).
 	 */
-	if (bits & VIRTIO_ISR_QUEUE) {
+	if (bits & VIRTIO_ISR_QUEUE)
 		virtio_take_acks(vd);
-		/*
-		 * On one line this interrupt is every queue's: the pushes
-		 * behind the held bits came before them (the exchange
-		 * reads them), so the driver sees those buffers too.
-		 */
-		atomic_exchange(&vd->late, 0);
-	}
 	atomic_fetch_or(&vd->isr, bits);
 	/* A config interrupt may tell of NEEDS_RESET: the status too. */
 	virtio_changed(vd, VIRTIO_CHANGED_ISR | (bits & VIRTIO_ISR_CONFIG ?
@@ -354,53 +345,6 @@ void virtio_dev_signal(struct virtio_dev *vd, unsigned int q)
 	if (q >= vd->nr_queues || !virtq_should_notify(&vd->vqs[q]))
 		return;
 	virtio_interrupt(vd, VIRTIO_ISR_QUEUE, q);
-}
-
-int64_t virtio_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-void virtio_dev_signal_late(struct virtio_dev *vd, unsigned int q)
-{
-	if (q >= vd->nr_queues || !virtq_should_notify(&vd->vqs[q]))
-		return;
-	if (vd->interrupt) {
-		virtio_interrupt(vd, VIRTIO_ISR_QUEUE, q);
-		return;
-	}
-	if (!atomic_fetch_or(&vd->late, 1u << q))
-		vd->late_ns = virtio_now_ns() + VIRTIO_LATE_US * 1000LL;
-}
-
-/* The lowest held queue names the interrupt: one line, whichever it is. */
-static void virtio_late_raise(struct virtio_dev *vd)
-{
-	unsigned int bits = atomic_exchange(&vd->late, 0);
-
-	if (bits)
-		virtio_interrupt(vd, VIRTIO_ISR_QUEUE, __builtin_ctz(bits));
-}
-
-void virtio_dev_late_flush(struct virtio_dev *vd)
-{
-	virtio_late_raise(vd);
-}
-
-int64_t virtio_late_due(struct virtio_dev *vd)
-{
-	int64_t left;
-
-	if (!atomic_load(&vd->late))
-		return -1;
-	left = vd->late_ns - virtio_now_ns();
-	if (left > 0)
-		return left;
-	virtio_late_raise(vd);
-	return -1;
 }
 
 void virtio_queue_serve(struct virtio_dev *vd, unsigned int q, struct virtq_elem *e,

@@ -185,14 +185,6 @@ struct virtio_dev {
 	 * (an ioeventfd): no exit; taken before the next interrupt.
 	 */
 	int ack_fd;
-	/*
-	 * Queue interrupts held back (virtio_dev_signal_late()), bit q for
-	 * queue q: the next queue interrupt on the device's line carries
-	 * them, or the I/O thread raises them at late_ns (CLOCK_MONOTONIC,
-	 * the I/O thread's own).
-	 */
-	atomic_uint late;
-	int64_t late_ns;
 	pthread_t thread;
 	bool thread_started;
 	atomic_bool stopping;
@@ -303,19 +295,6 @@ void virtio_dev_config_write(struct virtio_dev *vd, uint32_t off,
  * it wants one (the ISR bit, then irq_line_trigger()).
  */
 void virtio_dev_signal(struct virtio_dev *vd, unsigned int q);
-/*
- * The same for a queue whose interrupt may wait a little: a transmit
- * queue's, whose used buffers the driver also takes back as it sends.
- * Where one line serves every queue (virtio-mmio) the driver's handler
- * looks at them all, so the next interrupt for another queue (a frame
- * received) carries this one too; without one within VIRTIO_LATE_US the
- * I/O thread raises it. With a vector per queue (virtio-pci) at once.
- * On the I/O thread, io_lock held.
- */
-#define VIRTIO_LATE_US		250
-void virtio_dev_signal_late(struct virtio_dev *vd, unsigned int q);
-/* The held interrupts raised now (a snapshot, tests); io_lock held. */
-void virtio_dev_late_flush(struct virtio_dev *vd);
 /*
  * A queue_notify's usual body, on the I/O thread: every chain the
  * driver made available, popped into e, answered by serve() (the bytes
