@@ -72,7 +72,7 @@ initramfs_host() {
 	install -m 0644 tests/bench/init-mounts.sh "$o/init-mounts.sh"
 	# The init's phases, sourced from /bench.
 	install -m 0644 tests/bench/bench-run.sh tests/bench/rate-bench.sh tests/bench/blk-bench.sh \
-		tests/bench/share-bench.sh "$o/"
+		tests/bench/share-bench.sh tests/bench/share-threads.sh "$o/"
 	install -m 0755 build/bench/sharebench "$o/bin/"
 	install -m 0755 build/bench/rusage-run build/bench/noop build/bench/bare-vm "$o/bin/"
 	if on snap; then

@@ -297,6 +297,8 @@ fi
 blk_phase
 # The 9p and network rows (tests/bench/share-bench.sh).
 SHARE_MODES=${SHARE_MODES:-}
+# shellcheck source=tests/bench/share-threads.sh
+. "$B/share-threads.sh"
 . "$B/share-bench.sh"
 share_phase
 

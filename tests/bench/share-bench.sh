@@ -42,6 +42,8 @@
 # Lines: BENCH-RUN metric=share-MODE variant=VMM (one per VM), and per
 # job of a run that did its job:
 #   BENCH-SHARE host=.. vmm=.. mode=.. round=N name=JOB units=N us=N rate=R unit=U
+# and for a net run, its threads' context switches in its first job
+# (share-threads.sh): BENCH-SHARE-CS lines.
 
 SHARE_NET=192.168.33.1
 SHARE_TAP=bnt0
@@ -190,10 +192,21 @@ share_run() {
 	rpid=$!
 	# The guest powers off after its last job; a VMM still there 30 s
 	# later is stopped (kvmtool, now and then, after user mode).
-	i=0
+	i=0 cs=
+	rm -f "$WORK/cs.a" "$WORK/cs.b"
 	while kill -0 "$rpid" 2>/dev/null && ! grep -q '^BENCH-SHARE-DONE' "$out"; do
-		sleep 0.5
+		case "$mode:$cs" in
+		p9:*)	;;
+		*:)	grep -q '^BENCH-SHARE-UP' "$out" &&
+			share_cs_sample "$rpid" >"$WORK/cs.a" && cs=a ;;
+		*:a)	grep -q '^SHAREBENCH' "$out" &&
+			share_cs_sample "$rpid" >"$WORK/cs.b" && cs=b ;;
+		esac
+		sleep 0.2
 	done
+	# The job's line and the last one come together.
+	[ "$cs" = a ] && grep -q '^SHAREBENCH' "$out" &&
+		share_cs_sample "$rpid" >"$WORK/cs.b" && cs=b
 	while kill -0 "$rpid" 2>/dev/null && [ "$i" -lt 60 ]; do
 		sleep 0.5
 		i=$((i + 1))
@@ -210,6 +223,7 @@ share_run() {
 		why="no 'BENCH-SHARE-DONE failed=0' line: $(grep '^BENCH-SHARE-FAIL' "$out" | head -n 1 | tr -d '\r')"
 	fi
 	run_report "$@"
+	[ "$cs" = b ] && share_cs_report "$WORK/cs.a" "$WORK/cs.b" "$out"
 	# Each job that ran to its end counts, whichever failed; one that
 	# failed is said so (the table shows it).
 	tr -d '\r' <"$out" | while read -r w rest; do
