@@ -50,16 +50,6 @@ static void disk_batch_map(struct disk *d, struct disk_io *io,
 					io[i].write);
 }
 
-static uint64_t disk_io_len(const struct disk_io *io)
-{
-	uint64_t len = 0;
-	unsigned int i;
-
-	for (i = 0; i < io->cnt; i++)
-		len += io->iov[i].iov_len;
-	return len;
-}
-
 /*
  * O_DIRECT wants aligned offsets, lengths and buffers; a request that
  * has not all of them goes through the bounce buffer (disk-io.c), which
@@ -67,15 +57,8 @@ static uint64_t disk_io_len(const struct disk_io *io)
  */
 static bool disk_io_direct_ok(const struct disk *d, const struct disk_io *io)
 {
-	unsigned int i;
-
-	if (io->off % d->block_size || disk_io_len(io) % d->block_size)
-		return false;
-	for (i = 0; i < io->cnt; i++)
-		if ((uintptr_t)io->iov[i].iov_base % d->mem_align ||
-		    io->iov[i].iov_len % d->mem_align)
-			return false;
-	return true;
+	return disk_dio_ok(d, io->iov, io->cnt, io->off,
+			   disk_iov_len(io->iov, io->cnt));
 }
 
 /*
@@ -109,7 +92,8 @@ static void disk_batch_ring(struct disk *d, struct disk_io *io,
 	if (nr)
 		disk_ring_read(d->ring, batch, nr);
 	for (i = 0; i < nr; i++) {
-		if (batch[i].res >= 0 && (uint64_t)batch[i].res == disk_io_len(&batch[i]))
+		if (batch[i].res >= 0 &&
+		    (uint64_t)batch[i].res == disk_iov_len(batch[i].iov, batch[i].cnt))
 			ring_io[i]->err = 0;
 		else
 			ring_io[i]->err = disk_io_sync(d, ring_io[i]);
@@ -175,9 +159,9 @@ int disk_use_map(struct disk *d)
 	if (d->engine == &disk_engine_map)
 		return 0;
 	/* --debug-iodelay sleeps before each request: preadv's way. */
-	if (d->delay_ms || d->direct)
+	if (d->delay_ms)
 		return -EOPNOTSUPP;
-	ret = disk_map_open(d);
+	ret = disk_map_open(d);	/* -EOPNOTSUPP for a ,direct disk */
 	if (ret)
 		return ret;
 	d->engine = &disk_engine_map;

@@ -58,8 +58,8 @@ static int disk_rw_full(int fd, int fallback, struct iovec *iov,
 	return 0;
 }
 
-static bool disk_dio_ok(const struct disk *d, const struct iovec *iov,
-			unsigned int cnt, uint64_t off, uint64_t len)
+bool disk_dio_ok(const struct disk *d, const struct iovec *iov,
+		 unsigned int cnt, uint64_t off, uint64_t len)
 {
 	unsigned int i;
 
@@ -72,7 +72,7 @@ static bool disk_dio_ok(const struct disk *d, const struct iovec *iov,
 	return true;
 }
 
-static uint64_t disk_iov_len(const struct iovec *iov, unsigned int cnt)
+uint64_t disk_iov_len(const struct iovec *iov, unsigned int cnt)
 {
 	uint64_t len = 0;
 	unsigned int i;

@@ -152,16 +152,13 @@ static int disk_map_copy(struct disk_map_guard *g)
 int disk_map_rw(struct disk *d, const struct iovec *iov, unsigned int cnt,
 		uint64_t off, bool write)
 {
+	uint64_t len = disk_iov_len(iov, cnt);
 	struct disk_map_guard g;
-	uint64_t len = 0;
-	unsigned int i;
 
 	if (!d->map)
 		return -EINVAL;
 	if (write && d->ro)
 		return -EROFS;
-	for (i = 0; i < cnt; i++)
-		len += iov[i].iov_len;
 	if (off > d->size || len > d->size - off)
 		return -EIO;	/* past the end, as preadv says it */
 	g.base = d->map;

@@ -88,6 +88,11 @@ void disk_probe_punch(struct disk *d);
  * has checked the range against d->size. The iovecs may be changed: a
  * transfer the kernel cut short resumes where it stopped.
  */
+/* The bytes a request's iovecs hold. */
+uint64_t disk_iov_len(const struct iovec *iov, unsigned int cnt);
+/* Whether O_DIRECT takes the request as it is (offset, length, buffers). */
+bool disk_dio_ok(const struct disk *d, const struct iovec *iov,
+		 unsigned int cnt, uint64_t off, uint64_t len);
 int disk_read(struct disk *d, struct iovec *iov, unsigned int cnt,
 	      uint64_t off);
 int disk_write(struct disk *d, struct iovec *iov, unsigned int cnt,
